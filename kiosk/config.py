@@ -1,0 +1,106 @@
+"""The kiosk's config file (`/etc/hailong/kiosk.toml`), validated into a dataclass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.configfile import ConfigError, Section, load_toml
+from kiosk.protocol import DEFAULT_PORT
+
+DEFAULT_PATH = Path("/etc/hailong/kiosk.toml")
+_KIOSK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MIN_TOKEN_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class GpioConfig:
+    rating_pins: tuple[int, ...]  # buttons for scores 1..5
+    pull_up: bool = True
+    debounce_s: float = 0.2  # the app's own guard; gpiozero's mock pins ignore bounce_time
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    path: Path
+    kiosk_id: str
+    data_dir: Path
+    api_host: str
+    api_port: int
+    api_token: str
+    cooldown_s: float
+    thanks_s: float
+    inactivity_s: float
+    language: str
+    fullscreen: bool
+    window_size: tuple[int, int]
+    gpio: GpioConfig | None = None
+    keypad: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kiosk.db"
+
+
+def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
+    """Read and validate the kiosk config; raise ConfigError naming file, key and problem."""
+    path = Path(path)
+    data = load_toml(path)
+    kiosk = Section(path, "kiosk", data.get("kiosk"))
+    api = Section(path, "api", data.get("api"))
+    flow = Section(path, "flow", data.get("flow"), required=False)
+    display = Section(path, "display", data.get("display"), required=False)
+
+    kiosk_id = kiosk.string("id")
+    if not _KIOSK_ID.match(kiosk_id):
+        raise kiosk.fail("id", "use letters, digits, '.', '_' or '-' (at most 64), e.g. \"quay-1\"")
+    token = api.string("token")
+    if len(token) < MIN_TOKEN_LENGTH:
+        raise api.fail("token", f"too short: use at least {MIN_TOKEN_LENGTH} random characters")
+
+    size = display.data.get("window_size", [1024, 600])
+    if not (isinstance(size, list) and len(size) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 200 <= v <= 8000
+                    for v in size)):
+        raise display.fail("window_size", f"must be [width, height] in pixels, got {size!r}")
+
+    gpio = None
+    if "gpio" in data:
+        g = Section(path, "gpio", data["gpio"])
+        pins = g.data.get("rating_pins", ...)
+        if pins is ...:
+            raise g.fail("rating_pins", "missing (five BCM pin numbers for scores 1..5)")
+        if not (isinstance(pins, list) and len(pins) == 5
+                and all(isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 27
+                        for p in pins)):
+            raise g.fail("rating_pins", f"must be five BCM pin numbers 0-27, got {pins!r}")
+        if len(set(pins)) != 5:
+            raise g.fail("rating_pins", f"the five pins must differ, got {pins!r}")
+        gpio = GpioConfig(
+            rating_pins=tuple(pins),
+            pull_up=g.boolean("pull_up", True),
+            debounce_s=g.number("debounce_s", 0.2, lo=0, hi=5),
+        )
+
+    return KioskConfig(
+        path=path,
+        kiosk_id=kiosk_id,
+        data_dir=Path(kiosk.string("data_dir")),
+        api_host=api.string("host", "0.0.0.0"),
+        api_port=api.integer("port", DEFAULT_PORT, lo=1, hi=65535),
+        api_token=token,
+        cooldown_s=flow.number("cooldown_s", 3, lo=0, hi=3600),
+        thanks_s=flow.number("thanks_s", 3, lo=0.5, hi=120),
+        inactivity_s=flow.number("inactivity_s", 60, lo=5, hi=3600),
+        language=kiosk.choice("language", ("vi", "en"), "vi"),
+        fullscreen=display.boolean("fullscreen", True),
+        window_size=(size[0], size[1]),
+        gpio=gpio,
+        keypad=kiosk.boolean("keypad", True),
+        extra={k: v for k, v in data.items() if k not in {"kiosk", "api", "flow", "gpio", "display"}},
+    )
+
+
+__all__ = ["ConfigError", "GpioConfig", "KioskConfig", "load", "DEFAULT_PATH"]

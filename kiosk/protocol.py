@@ -1,0 +1,204 @@
+"""The wire protocol between kiosk and server (DESIGN.md §3, version 1).
+
+Pure standard library on purpose: the server imports this module, and anyone can re-verify a
+store or an export with it alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+PROTOCOL_VERSION = 1
+DEFAULT_PORT = 8765
+GENESIS_HASH = "0" * 64
+CHANNELS = ("touch", "button", "keypad", "qr")
+SCORES = range(1, 6)
+DEFAULT_PAGE = 500
+MAX_PAGE = 5000
+
+# Labels of the five faces, Vietnamese first (seed 004, Appendix 1).
+SCORE_LABELS: dict[int, dict[str, str]] = {
+    5: {"vi": "Rất hài lòng", "en": "Very satisfied"},
+    4: {"vi": "Hài lòng", "en": "Satisfied"},
+    3: {"vi": "Bình thường", "en": "Neutral"},
+    2: {"vi": "Không hài lòng", "en": "Dissatisfied"},
+    1: {"vi": "Rất không hài lòng", "en": "Very dissatisfied"},
+}
+
+RESPONSE_KEYS = (
+    "store_id", "seq", "uuid", "kiosk_id", "officer", "procedure", "questionnaire",
+    "questionnaire_version", "answers", "reasons", "channel", "partial", "flags",
+    "recorded_at", "boot_id", "uptime_ms", "prev_hash", "hash",
+)
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class ProtocolError(ValueError):
+    """A message that does not follow the protocol; the text names the offending field."""
+
+
+def canonical_json(obj: Any) -> bytes:
+    """The one byte form that hashes are taken over (DESIGN.md §3)."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def response_hash(response: Mapping[str, Any]) -> str:
+    """SHA-256 hex of the canonical JSON of the response without its `hash` key."""
+    body = {k: v for k, v in response.items() if k != "hash"}
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def seal(response: dict[str, Any], prev_hash: str) -> dict[str, Any]:
+    """Return the response linked to `prev_hash` and carrying its own hash."""
+    sealed = {k: v for k, v in response.items() if k != "hash"}
+    sealed["prev_hash"] = prev_hash
+    sealed["hash"] = response_hash(sealed)
+    return sealed
+
+
+def _require(cond: bool, where: str, problem: str) -> None:
+    if not cond:
+        raise ProtocolError(f"{where}: {problem}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate_response(r: Any, where: str = "response") -> None:
+    """Check the shape of one response as it travels; raise ProtocolError naming the field."""
+    _require(isinstance(r, dict), where, "must be a JSON object")
+    missing = [k for k in RESPONSE_KEYS if k not in r]
+    _require(not missing, where, f"missing field(s) {', '.join(missing)}")
+    seq = r["seq"]
+    _require(_is_int(seq) and seq >= 1, f"{where}.seq", "must be an integer >= 1")
+    where = f"response seq {seq}"
+    for key in ("store_id", "uuid", "kiosk_id", "recorded_at", "boot_id", "questionnaire"):
+        _require(isinstance(r[key], str) and r[key] != "", f"{where}.{key}", "must be a string")
+    for key in ("officer", "procedure"):
+        _require(r[key] is None or isinstance(r[key], str), f"{where}.{key}", "must be null or a string")
+    _require(_is_int(r["questionnaire_version"]), f"{where}.questionnaire_version", "must be an integer")
+    _require(r["channel"] in CHANNELS, f"{where}.channel", f"must be one of {', '.join(CHANNELS)}")
+    _require(isinstance(r["partial"], bool), f"{where}.partial", "must be true or false")
+    _require(_is_int(r["uptime_ms"]) and r["uptime_ms"] >= 0, f"{where}.uptime_ms", "must be >= 0")
+    answers = r["answers"]
+    _require(isinstance(answers, dict), f"{where}.answers", "must be an object")
+    for q, score in answers.items():
+        _require(_is_int(score) and score in SCORES, f"{where}.answers.{q}", "must be an integer 1-5")
+    for key in ("reasons", "flags"):
+        _require(
+            isinstance(r[key], list) and all(isinstance(x, str) for x in r[key]),
+            f"{where}.{key}", "must be a list of strings",
+        )
+    for key in ("prev_hash", "hash"):
+        _require(isinstance(r[key], str) and bool(_HEX64.match(r[key])), f"{where}.{key}",
+                 "must be 64 lowercase hex digits")
+
+
+def verify_chain(
+    responses: Iterable[Mapping[str, Any]], after_seq: int = 0, prev_hash: str = GENESIS_HASH
+) -> tuple[int, str]:
+    """Check that `responses` continue a chain whose head is (`after_seq`, `prev_hash`).
+
+    Returns the new head (last seq, last hash). Raises ProtocolError naming the first bad seq:
+    a gap, a broken link or a hash that does not match the content.
+    """
+    expected = after_seq + 1
+    for r in responses:
+        seq = r.get("seq")
+        if seq != expected:
+            raise ProtocolError(f"seq {expected}: expected next, got {seq!r} (gap or reorder)")
+        if r.get("prev_hash") != prev_hash:
+            raise ProtocolError(f"seq {seq}: prev_hash does not link to seq {seq - 1}")
+        if response_hash(r) != r.get("hash"):
+            raise ProtocolError(f"seq {seq}: hash does not match the content")
+        prev_hash = r["hash"]
+        expected += 1
+    return expected - 1, prev_hash
+
+
+# --- roster (server -> kiosk) -------------------------------------------------------------
+
+MODES = ("counter", "shared")
+
+BUILTIN_QUESTIONNAIRE: dict[str, Any] = {
+    "id": "overall",
+    "version": 1,
+    "questions": [
+        {
+            "code": "q1",
+            "text": {
+                "vi": "Ông/Bà hài lòng với sự phục vụ hôm nay?",
+                "en": "How satisfied are you with today's service?",
+            },
+        }
+    ],
+    "reasons": [],
+}
+
+
+def _code(value: Any, where: str) -> str:
+    _require(isinstance(value, str) and bool(_CODE.match(value)), where,
+             "must be a code of letters, digits, '.', '_' or '-' (at most 64)")
+    return value
+
+
+def _text(value: Any, where: str) -> None:
+    _require(isinstance(value, str) and value.strip() != "", where, "must be a non-empty string")
+
+
+def validate_roster(roster: Any) -> None:
+    """Check a roster pushed by the server; raise ProtocolError naming the bad field."""
+    _require(isinstance(roster, dict), "roster", "must be a JSON object")
+    _require(_is_int(roster.get("version")) and roster["version"] >= 1, "roster.version",
+             "must be an integer >= 1")
+    unit = roster.get("unit")
+    _require(isinstance(unit, dict), "roster.unit", "must be an object with a name")
+    _text(unit.get("name"), "roster.unit.name")
+    field_codes = set()
+    for i, f in enumerate(roster.get("fields", [])):
+        field_codes.add(_code(f.get("code") if isinstance(f, dict) else None, f"roster.fields[{i}].code"))
+        _text(f.get("name"), f"roster.fields[{i}].name")
+    officer_codes = set()
+    for i, o in enumerate(roster.get("officers", [])):
+        _require(isinstance(o, dict), f"roster.officers[{i}]", "must be an object")
+        officer_codes.add(_code(o.get("code"), f"roster.officers[{i}].code"))
+        _text(o.get("name"), f"roster.officers[{i}].name")
+        for field in o.get("fields", []):
+            _require(field in field_codes, f"roster.officers[{i}].fields", f"unknown field {field!r}")
+    for i, p in enumerate(roster.get("procedures", [])):
+        _require(isinstance(p, dict), f"roster.procedures[{i}]", "must be an object")
+        _code(p.get("code"), f"roster.procedures[{i}].code")
+        _text(p.get("name"), f"roster.procedures[{i}].name")
+    q = roster.get("questionnaire")
+    _require(isinstance(q, dict), "roster.questionnaire", "must be an object")
+    _code(q.get("id"), "roster.questionnaire.id")
+    _require(_is_int(q.get("version")), "roster.questionnaire.version", "must be an integer")
+    questions = q.get("questions")
+    _require(isinstance(questions, list) and len(questions) >= 1, "roster.questionnaire.questions",
+             "must be a list of at least one question")
+    for i, question in enumerate(questions):
+        _require(isinstance(question, dict), f"roster.questionnaire.questions[{i}]", "must be an object")
+        _code(question.get("code"), f"roster.questionnaire.questions[{i}].code")
+        text = question.get("text")
+        _require(isinstance(text, dict), f"roster.questionnaire.questions[{i}].text",
+                 "must be an object with 'vi' (and optionally 'en')")
+        _text(text.get("vi"), f"roster.questionnaire.questions[{i}].text.vi")
+    settings = roster.get("kiosk", {})
+    _require(isinstance(settings, dict), "roster.kiosk", "must be an object")
+    if "mode" in settings:
+        _require(settings["mode"] in MODES, "roster.kiosk.mode", f"must be one of {', '.join(MODES)}")
+    for code in settings.get("officers_on_duty", []):
+        _require(code in officer_codes, "roster.kiosk.officers_on_duty", f"unknown officer {code!r}")
+    if "cooldown_s" in settings:
+        c = settings["cooldown_s"]
+        _require(isinstance(c, int | float) and not isinstance(c, bool) and c >= 0,
+                 "roster.kiosk.cooldown_s", "must be a number >= 0")
