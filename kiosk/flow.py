@@ -108,7 +108,7 @@ class RatingFlow:
     # --- events -----------------------------------------------------------------------
     def press(self, score: int, channel: str) -> Outcome:
         """A face, key or button for `score` was pressed on channel `channel`."""
-        if score not in SCORES or channel not in CHANNELS:
+        if isinstance(score, bool) or score not in SCORES or channel not in CHANNELS:
             raise ValueError(f"bad press: score={score!r} channel={channel!r}")
         now = self._clock()
         if (self.cooldown_s > 0 and self._last_accepted is not None
