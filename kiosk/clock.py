@@ -7,6 +7,7 @@ anchors them against its own clock at each pull.
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from datetime import datetime
@@ -16,7 +17,9 @@ _BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
 _FALLBACK_BOOT_ID = str(uuid.uuid4())  # non-Linux dev machines: unique per process
 
 
+@functools.cache
 def boot_id() -> str:
+    """This kernel instance's id; it cannot change while the process lives, so read it once."""
     try:
         return _BOOT_ID_FILE.read_text().strip()
     except OSError:

@@ -8,9 +8,11 @@ that the hash was taken over, so `verify` re-checks exactly what will be sent.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,8 @@ class Response(Model):
 
 
 MODELS = (Meta, Response)
+_HEAD_SQL = "SELECT seq, hash FROM response ORDER BY seq DESC LIMIT 1"
+_INSERT_SQL = "INSERT INTO response (seq, uuid, recorded_at, hash, body) VALUES (?, ?, ?, ?, ?)"
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = SqliteDatabase(str(self.path), pragmas=PRAGMAS)
         self.db.bind(MODELS)
-        with self.db.connection_context():
+        with self._connected():
             self.db.create_tables(MODELS)
             for sql in _APPEND_ONLY_TRIGGERS:
                 self.db.execute_sql(sql)
@@ -79,6 +83,13 @@ class Store:
                     self._set_meta("store_id", str(uuid.uuid4()))
                     self._set_meta("created_at", clock.wall_clock_iso())
         self.store_id: str = self.meta("store_id")  # type: ignore[assignment]
+
+    @contextlib.contextmanager
+    def _connected(self) -> Iterator[None]:
+        """This thread's connection, opened once and kept: reopening per call (file open and
+        pragmas) cost more than the commit itself."""
+        self.db.connect(reuse_if_open=True)
+        yield
 
     # --- meta -------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -89,17 +100,17 @@ class Store:
         Meta.insert(key=key, value=value).on_conflict_replace().execute()
 
     def meta(self, key: str) -> str | None:
-        with self.db.connection_context():
+        with self._connected():
             return self._meta(key)
 
     # --- responses --------------------------------------------------------------------
     def append(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Seal and commit one response; return it as stored. Raises on any failure, in
         which case nothing was stored."""
-        with self.db.connection_context(), self.db.atomic("IMMEDIATE"):
-            head = Response.select(Response.seq, Response.hash).order_by(
-                Response.seq.desc()).first()
-            seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
+        with self._connected(), self.db.atomic("IMMEDIATE"):
+            # Plain SQL on the hot path: peewee's query builder cost more than the commit.
+            head = self.db.execute_sql(_HEAD_SQL).fetchone()
+            seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
             response = {
                 "store_id": self.store_id,
                 "seq": seq,
@@ -117,25 +128,23 @@ class Store:
             }
             response["seq"], response["store_id"] = seq, self.store_id
             sealed = seal(response, prev)
-            Response.insert(
-                seq=seq, uuid=sealed["uuid"], recorded_at=sealed["recorded_at"],
-                hash=sealed["hash"], body=canonical_json(sealed).decode("utf-8"),
-            ).execute()
+            self.db.execute_sql(_INSERT_SQL, (seq, sealed["uuid"], sealed["recorded_at"],
+                                              sealed["hash"], canonical_json(sealed).decode("utf-8")))
         return sealed
 
     def head(self) -> tuple[int, str]:
         """(last seq, its hash); (0, 64 zeros) for an empty store."""
-        with self.db.connection_context():
+        with self._connected():
             row = Response.select(Response.seq, Response.hash).order_by(
                 Response.seq.desc()).first()
         return (row.seq, row.hash) if row else (0, GENESIS_HASH)
 
     def count(self) -> int:
-        with self.db.connection_context():
+        with self._connected():
             return Response.select().count()
 
     def responses_after(self, after: int, limit: int) -> list[dict[str, Any]]:
-        with self.db.connection_context():
+        with self._connected():
             rows = (Response.select(Response.body).where(Response.seq > after)
                     .order_by(Response.seq).limit(limit).tuples())
             return [json.loads(body) for (body,) in rows]
@@ -144,7 +153,7 @@ class Store:
         """Re-check every stored response: seq without gaps, chain links, hashes, and that
         the indexed columns agree with the sealed body. Names the first bad seq."""
         prev_seq, prev_hash, count = 0, GENESIS_HASH, 0
-        with self.db.connection_context():
+        with self._connected():
             cursor = self.db.execute_sql(
                 "SELECT seq, uuid, hash, body FROM response ORDER BY seq")
             for seq, uid, stored_hash, body in cursor:
@@ -170,7 +179,7 @@ class Store:
 
     def ack(self, seq: int) -> int:
         """Record that the server holds everything up to `seq`; never moves backwards."""
-        with self.db.connection_context(), self.db.atomic("IMMEDIATE"):
+        with self._connected(), self.db.atomic("IMMEDIATE"):
             acked = max(int(self._meta("acked_seq") or 0), seq)
             self._set_meta("acked_seq", str(acked))
         return acked
@@ -180,7 +189,7 @@ class Store:
         return json.loads(raw) if raw else None
 
     def save_roster(self, roster: dict[str, Any]) -> None:
-        with self.db.connection_context(), self.db.atomic("IMMEDIATE"):
+        with self._connected(), self.db.atomic("IMMEDIATE"):
             self._set_meta("roster", json.dumps(roster, ensure_ascii=False))
 
     def free_disk_bytes(self) -> int:

@@ -1,0 +1,38 @@
+# hailong: the two commands of the README, and a few helpers.
+#   make demo   server + one kiosk on SQLite under ./var/ (Ctrl-C stops both)
+#   make test   the whole test suite (installs Xvfb/Mesa/xdotool first when run as root)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test sysdeps venv lint bench clean
+
+demo: sysdeps venv
+	$(BIN)/python deploy/demo.py
+
+test: sysdeps venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+sysdeps:
+	@sh deploy/dev/sysdeps.sh
+
+venv: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[kiosk,server,dev]'
+	touch $(STAMP)
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: venv
+	$(BIN)/python bench/kiosk_commit.py
+
+clean:
+	rm -rf $(VENV) var test-output .pytest_cache
