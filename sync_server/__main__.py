@@ -1,0 +1,7 @@
+"""`python -m sync_server ...` is `hailong-server ...`."""
+
+import sys
+
+from sync_server.cli import main
+
+sys.exit(main())

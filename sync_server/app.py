@@ -1,0 +1,131 @@
+"""The staff web app: `create_app()` builds it; `hailong-server serve` runs it on waitress.
+
+Never starts the pull loop: importing or testing the app must not reach out to kiosks
+(engineering notes §7). Session cookies are not `Secure`, because the office LAN is plain HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from sync_server import config as server_config
+from sync_server.config import ServerConfig
+from sync_server.db import database, init_db
+
+csrf = CSRFProtect()
+SESSION_HOURS = 8
+
+
+def load_secret_key(data_dir: Path) -> str:
+    """The session key, made once and kept (mode 0600): a new key at every start would log
+    everyone out and void every open form."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 32:
+            return key
+        raise RuntimeError(f"{path}: too short to be a secret key; delete it to make a new one") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key
+
+
+def get_config(app: Flask | None = None) -> ServerConfig:
+    from flask import current_app
+
+    return (app or current_app).extensions["hailong"]
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + " %"
+
+
+def create_app(config_or_path: ServerConfig | str | Path | None = None,
+               test_config: dict[str, Any] | None = None) -> Flask:
+    if isinstance(config_or_path, ServerConfig):
+        config = config_or_path
+    else:
+        config = server_config.load(config_or_path or server_config.DEFAULT_PATH)
+    init_db(config)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=load_secret_key(config.data_dir),
+        SESSION_COOKIE_NAME="hailong_session",
+        SESSION_COOKIE_SECURE=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        # A token lives as long as the session: a login page left open for an hour still works.
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["hailong"] = config
+    csrf.init_app(app)
+
+    @app.before_request
+    def _connect() -> None:
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(_exc: BaseException | None) -> None:
+        if not database.is_closed():
+            database.close()
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(e: CSRFError):
+        return render_template(
+            "error.html", title="Biểu mẫu đã hết hạn",
+            message="Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+            detail=e.description), 400
+
+    @app.errorhandler(404)
+    def _not_found(_e):
+        return render_template("error.html", title="Không tìm thấy trang",
+                               message="Không tìm thấy trang này."), 404
+
+    tz = config.tz
+
+    @app.template_filter("pct")
+    def pct_filter(value: float | None) -> str:
+        return _pct(value)
+
+    @app.template_filter("localtime")
+    def localtime_filter(value: datetime | None) -> str:
+        if value is None:
+            return "chưa có"
+        return value.replace(tzinfo=UTC).astimezone(tz).strftime("%H:%M %d/%m/%Y")
+
+    @app.template_filter("vndate")
+    def vndate_filter(value) -> str:
+        return value.strftime("%d/%m/%Y")
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        from flask import g
+
+        from sync_server.roster import unit_name
+
+        return {"unit_name": unit_name(config), "current_user": g.get("user")}
+
+    from sync_server.auth import bp as auth_bp
+    from sync_server.staff import bp as staff_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    return app

@@ -1,0 +1,106 @@
+"""Login and logout for office staff. No default passwords: the first admin comes only from
+`hailong-server create-admin`."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from sync_server.models import User, utcnow
+from sync_server.ratelimit import FailureLimiter
+
+bp = Blueprint("auth", __name__)
+
+MAX_FAILURES, WINDOW_S = 5, 300
+# Checked when the username does not exist, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password-of-anyone")
+
+
+def _limiter() -> FailureLimiter:
+    return current_app.extensions.setdefault(
+        "hailong.login_limiter", FailureLimiter(MAX_FAILURES, WINDOW_S))
+
+
+def _session_mark(user: User) -> str:
+    """Ties the session to the password: changing it logs out every other session."""
+    return user.password_hash[-16:]
+
+
+@bp.before_app_request
+def load_user() -> None:
+    g.user = None
+    uid = session.get("uid")
+    if uid is None:
+        return
+    user = User.get_or_none(User.id == uid)
+    if user is None or not hmac.compare_digest(session.get("mark", ""), _session_mark(user)):
+        session.clear()
+        return
+    g.user = user
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("user") is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this server: never an absolute URL, `//host` or a backslash trick."""
+    default = url_for("staff.dashboard")
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 for c in target)):
+        return default
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.values.get("next", "")
+    no_users = not User.select().exists()
+    if request.method == "GET":
+        if g.user is not None:
+            return redirect(safe_next(next_url))
+        return render_template("login.html", next=next_url, no_users=no_users)
+
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    key = (request.remote_addr or "?", username.lower())
+    wait = _limiter().retry_after(key)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        return render_template(
+            "login.html", next=next_url, username=username, no_users=no_users,
+            error=f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút."), 429
+    user = User.get_or_none(User.username == username) if username else None
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok:
+        _limiter().fail(key)
+        return render_template("login.html", next=next_url, username=username, no_users=no_users,
+                               error="Tên đăng nhập hoặc mật khẩu không đúng."), 401
+    _limiter().reset(key)
+    session.clear()  # a fresh session: nothing from before the login carries over
+    session.permanent = True
+    session["uid"] = user.id
+    session["mark"] = _session_mark(user)
+    User.update(last_login=utcnow()).where(User.id == user.id).execute()
+    return redirect(safe_next(next_url))
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,206 @@
+"""`hailong-server`: serve the staff pages and pull the kiosks, and the operations around it.
+
+Config problems print one line (file, key, problem) and exit 2, never a traceback. A kiosk that
+cannot be reached is reported, never an error exit: cron and systemd timers keep running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import re
+import signal
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from peewee import DatabaseError
+from werkzeug.security import generate_password_hash
+
+from kiosk.configfile import ConfigError
+from sync_server import __version__, config
+from sync_server.db import connection, init_db
+
+EXIT_CONFIG = 2
+MIN_PASSWORD = 10
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+log = logging.getLogger("hailong-server")
+
+
+def _load(args: argparse.Namespace) -> config.ServerConfig:
+    return config.load(Path(args.config))
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _masked(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from waitress.server import create_server
+
+    from sync_server.app import create_app
+    from sync_server.puller import PullLoop
+
+    cfg = _load(args)
+    app = create_app(cfg)
+    host = args.host or cfg.host
+    port = cfg.port if args.port is None else args.port
+    server = create_server(app, host=host, port=port, threads=8, ident="hailong-server")
+    loop = None if args.no_pull else PullLoop(cfg).start()
+    signal.signal(signal.SIGTERM, _interrupt)  # systemd and NSSM stop with SIGTERM
+    print(f"hailong-server {__version__}: http://{host}:{server.effective_port}/ "  # type: ignore[union-attr]
+          f"({len(cfg.kiosks)} kiosk(s), pull every {cfg.pull_interval_s:g} s)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if loop is not None:
+            loop.stop()
+        server.close()
+    print("hailong-server: stopped", flush=True)
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from sync_server.puller import PullLoop, pull_all
+
+    cfg = _load(args)
+    init_db(cfg)
+    if not cfg.kiosks:
+        print(f"no kiosks in {cfg.path} (add [[kiosks]] tables)")
+        return 0
+    if args.once:
+        for result in pull_all(cfg):
+            print(result.line(), flush=True)
+        return 0
+    signal.signal(signal.SIGTERM, _interrupt)
+    loop = PullLoop(cfg).start()
+    try:
+        signal.pause() if hasattr(signal, "pause") else loop._thread.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loop.stop()
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"Mật khẩu (ít nhất {MIN_PASSWORD} ký tự): ")
+    second = getpass.getpass("Nhập lại mật khẩu: ")
+    return first if first == second else None
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    from sync_server.models import User
+
+    cfg = _load(args)
+    username = args.username.strip()
+    if not _USERNAME.match(username):
+        return _fail("Lỗi: tên đăng nhập chỉ gồm chữ không dấu, số, '.', '_', '-', '@' (tối đa 64) "
+                     "(invalid username)")
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return _fail("Lỗi: hai lần nhập mật khẩu không khớp (passwords do not match)")
+    if len(password) < MIN_PASSWORD:
+        return _fail(f"Lỗi: mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự "
+                     f"(password shorter than {MIN_PASSWORD} characters)")
+    init_db(cfg)
+    with connection():
+        hashed = generate_password_hash(password)
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            User.create(username=username, password_hash=hashed, role="admin")
+            print(f"Đã tạo tài khoản quản trị '{username}' (admin created)")
+        else:
+            User.update(password_hash=hashed, role="admin").where(User.id == user.id).execute()
+            print(f"Đã đặt lại mật khẩu và quyền quản trị cho '{username}' (password reset)")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from sync_server import demo_data
+
+    cfg = _load(args)
+    init_db(cfg)
+    with connection():
+        version = demo_data.seed(cfg)
+    print(f"Đã nạp danh mục mẫu '{demo_data.UNIT_NAME}': {len(demo_data.OFFICERS)} cán bộ, "
+          f"{len(demo_data.PROCEDURES)} thủ tục; roster v{version} (demo roster loaded)")
+    return 0
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    init_db(cfg)
+    where = _masked(cfg.database_url) if cfg.database_url else str(cfg.sqlite_path)
+    print(f"database ready: {where}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=str(config.DEFAULT_PATH),
+                        help=f"server config file (default {config.DEFAULT_PATH})")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more")
+
+    parser = argparse.ArgumentParser(prog="hailong-server", description="hailong sync server")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", parents=[common], help="staff web pages + background puller")
+    p.add_argument("--host", help="override [server] host")
+    p.add_argument("--port", type=int, help="override [server] port")
+    p.add_argument("--no-pull", action="store_true", help="serve only; pull with `pull` instead")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("pull", parents=[common], help="pull the kiosks (loop, or --once)")
+    p.add_argument("--once", action="store_true", help="pull every kiosk once and exit")
+    p.set_defaults(func=cmd_pull)
+
+    p = sub.add_parser("create-admin", parents=[common], help="create an admin (or reset its password)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("seed-demo", parents=[common], help="load the demo roster (idempotent)")
+    p.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser("init-db", parents=[common], help="create the database tables")
+    p.set_defaults(func=cmd_init_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = logging.INFO if args.command == "serve" or args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except ConfigError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_CONFIG
+    except DatabaseError as e:
+        return _fail(f"database error: {e}")
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

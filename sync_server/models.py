@@ -1,0 +1,212 @@
+"""The server's tables (peewee). Times are naive UTC datetimes; `local_date` is the day in the
+configured time zone, stored so that reports group by an indexed column and not by a function."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+from kiosk.protocol import GENESIS_HASH
+from sync_server.db import database
+
+
+def utcnow() -> datetime:
+    """Now as a naive UTC datetime: peewee stores aware datetimes as strings it cannot compare."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+# --- kiosks and what was pulled from them ------------------------------------------------
+
+class Kiosk(BaseModel):
+    id = CharField(primary_key=True, max_length=64)
+    url = CharField(default="")
+    last_contact = DateTimeField(null=True)  # last time its status answered
+    last_pull_at = DateTimeField(null=True)
+    last_pull_status = CharField(null=True, max_length=16)
+    last_error = TextField(null=True)
+    last_status = TextField(null=True)  # its last /status JSON, as received
+
+
+class Epoch(BaseModel):
+    """One kiosk store seen by the server; a re-imaged card (new store_id) is a new epoch and
+    the old one is kept. The cursor is (last_seq, head_hash)."""
+
+    id = AutoField()
+    kiosk_id = CharField(max_length=64, index=True)
+    store_id = CharField(max_length=64)
+    last_seq = IntegerField(default=0)
+    head_hash = CharField(max_length=64, default=GENESIS_HASH)
+    first_seen = DateTimeField(default=utcnow)
+    last_seen = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("kiosk_id", "store_id"), True),)
+
+
+class Response(BaseModel):
+    id = AutoField()
+    epoch = ForeignKeyField(Epoch, backref="responses", on_delete="RESTRICT")
+    kiosk_id = CharField(max_length=64)
+    store_id = CharField(max_length=64)
+    seq = IntegerField()
+    uuid = CharField(max_length=64, unique=True)
+    officer = CharField(max_length=64, null=True)
+    procedure = CharField(max_length=64, null=True)
+    questionnaire = CharField(max_length=64)
+    questionnaire_version = IntegerField()
+    channel = CharField(max_length=16)
+    partial = BooleanField(default=False)
+    recorded_at = CharField(max_length=64)  # exactly as the kiosk wrote it
+    recorded_utc = DateTimeField()
+    local_date = DateField()
+    body = TextField()  # the canonical JSON as received, hash included
+    hash = CharField(max_length=64)
+    received_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("store_id", "seq"), True),
+            (("local_date", "officer"), False),
+            (("kiosk_id", "local_date"), False),
+        )
+
+
+class Answer(BaseModel):
+    """One score of one response; officer and local_date are copied here so that the
+    satisfaction queries never join the (large) response table."""
+
+    id = AutoField()
+    response = ForeignKeyField(Response, backref="answers", on_delete="CASCADE")
+    question = CharField(max_length=64)
+    score = SmallIntegerField()
+    officer = CharField(max_length=64, null=True)
+    local_date = DateField()
+
+    class Meta:
+        indexes = (
+            (("local_date", "officer", "score"), False),
+            (("officer", "local_date"), False),
+        )
+
+
+class PullLog(BaseModel):
+    """The minutes (biên bản) of one collection from one kiosk."""
+
+    id = AutoField()
+    kiosk_id = CharField(max_length=64, index=True)
+    started_at = DateTimeField()
+    finished_at = DateTimeField()
+    status = CharField(max_length=16)  # ok | unreachable | error | refused
+    store_id = CharField(max_length=64, null=True)
+    received = IntegerField(default=0)
+    first_seq = IntegerField(null=True)
+    last_seq = IntegerField(null=True)
+    chain_verified = BooleanField(default=False)
+    head_hash = CharField(max_length=64, null=True)
+    roster_pushed = IntegerField(null=True)  # the roster version pushed in this pull
+    message = TextField(default="")
+
+
+class Alert(BaseModel):
+    KINDS = ("gap", "chain", "conflict", "garbage")
+
+    id = AutoField()
+    kiosk_id = CharField(max_length=64, index=True)
+    kind = CharField(max_length=16)
+    message = TextField()
+    detail = TextField(default="")  # evidence, e.g. the refused response as received
+    created_at = DateTimeField(default=utcnow, index=True)
+    resolved = BooleanField(default=False)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+class User(BaseModel):
+    ROLES = ("admin", "staff", "viewer")
+
+    id = AutoField()
+    username = CharField(max_length=64, unique=True)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16, default="staff")
+    created_at = DateTimeField(default=utcnow)
+    last_login = DateTimeField(null=True)
+
+
+# --- the roster pushed to kiosks --------------------------------------------------------------
+
+class Unit(BaseModel):
+    id = AutoField()
+    name = CharField()
+
+
+class Field(BaseModel):
+    """A desk field (lĩnh vực), e.g. Tư pháp – Hộ tịch."""
+
+    code = CharField(primary_key=True, max_length=64)
+    name = CharField()
+    sort = IntegerField(default=0)
+
+
+class Officer(BaseModel):
+    code = CharField(primary_key=True, max_length=64)
+    name = CharField()
+    title = CharField(default="")
+    fields = TextField(default="[]")  # JSON list of field codes
+    photo = CharField(null=True)
+    active = BooleanField(default=True)
+    sort = IntegerField(default=0)
+
+
+class Procedure(BaseModel):
+    code = CharField(primary_key=True, max_length=64)  # national code, e.g. 1.001193
+    name = TextField()
+    field = CharField(max_length=64, null=True)
+    active = BooleanField(default=True)
+    sort = IntegerField(default=0)
+
+
+class Questionnaire(BaseModel):
+    id = AutoField()
+    qid = CharField(max_length=64)
+    version = IntegerField()
+    document = TextField()  # JSON {id, version, questions, reasons}
+    active = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("qid", "version"), True),)
+
+
+class KioskSetting(BaseModel):
+    kiosk_id = CharField(primary_key=True, max_length=64)
+    mode = CharField(max_length=16, default="counter")
+    officers_on_duty = TextField(default="[]")  # JSON list of officer codes
+    cooldown_s = IntegerField(null=True)
+
+
+class Setting(BaseModel):
+    """Small key/value state, e.g. the roster version counter and its content digest."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+ALL_MODELS = (Kiosk, Epoch, Response, Answer, PullLog, Alert, User, Unit, Field, Officer,
+              Procedure, Questionnaire, KioskSetting, Setting)

@@ -1,0 +1,35 @@
+"""Pages for office staff; everything here needs a login."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from sync_server.aggregate import kiosk_lines, local_today, officer_summary
+from sync_server.app import get_config
+from sync_server.auth import login_required
+from sync_server.models import Alert
+
+bp = Blueprint("staff", __name__)
+
+PULL_STATUS_VI = {
+    "ok": "bình thường",
+    "unreachable": "không kết nối được",
+    "error": "lỗi",
+    "refused": "dữ liệu bị từ chối (xem cảnh báo)",
+    None: "chưa lấy dữ liệu lần nào",
+}
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    config = get_config()
+    summary = officer_summary(local_today(config.tz))
+    return render_template(
+        "dashboard.html",
+        summary=summary,
+        target_pct=config.satisfaction_target * 100,
+        kiosks=kiosk_lines([k.id for k in config.kiosks]),
+        pull_status_vi=PULL_STATUS_VI,
+        open_alerts=Alert.select().where(~Alert.resolved).count(),
+    )

@@ -1,0 +1,85 @@
+"""Shared fixtures for the server tests: a config on disk, the database, real kiosk APIs."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kiosk.api import ApiServer, create_api
+from kiosk.store import Store
+from sync_server import config as server_config
+from sync_server.db import database, init_db
+
+TOKEN = "k" * 24
+
+
+def rating(score: int = 5, officer: str | None = "nv-lan", **extra) -> dict:
+    return {"questionnaire": "overall", "questionnaire_version": 1, "answers": {"q1": score},
+            "channel": "touch", "officer": officer, **extra}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_toml(data_dir: Path, kiosks: list[tuple[str, str, str]], port: int = 5000,
+                extra: str = "") -> str:
+    text = (f'[server]\ndata_dir = "{data_dir}"\nhost = "127.0.0.1"\nport = {port}\n'
+            f"pull_interval_s = 1\n{extra}\n")
+    for kid, url, token in kiosks:
+        text += f'[[kiosks]]\nid = "{kid}"\nurl = "{url}"\ntoken = "{token}"\n'
+    return text
+
+
+@dataclass
+class KioskUnderTest:
+    kiosk_id: str
+    store: Store
+    server: ApiServer
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}"
+
+    def entry(self) -> tuple[str, str, str]:
+        return (self.kiosk_id, self.url, TOKEN)
+
+
+@pytest.fixture
+def make_kiosk(tmp_path):
+    """A real kiosk store + API on 127.0.0.1, port 0. `make_kiosk("quay-1")`."""
+    made: list[KioskUnderTest] = []
+
+    def make(kiosk_id: str = "quay-1", db_name: str | None = None) -> KioskUnderTest:
+        store = Store(tmp_path / "kiosks" / (db_name or f"{kiosk_id}.db"), kiosk_id)
+        server = ApiServer(create_api(store, kiosk_id=kiosk_id, token=TOKEN), "127.0.0.1", 0).start()
+        k = KioskUnderTest(kiosk_id, store, server)
+        made.append(k)
+        return k
+
+    yield make
+    for k in made:
+        k.server.stop()
+        k.store.close()
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    """Write server.toml for the given kiosks, load it and point the models at its database."""
+
+    def make(kiosks: list[tuple[str, str, str]] = (), extra: str = "") -> server_config.ServerConfig:
+        path = tmp_path / "server.toml"
+        path.write_text(server_toml(tmp_path / "server-data", list(kiosks), extra=extra),
+                        encoding="utf-8")
+        cfg = server_config.load(path)
+        init_db(cfg)
+        return cfg
+
+    yield make
+    if not database.is_closed():
+        database.close()
