@@ -12,6 +12,7 @@ import logging
 import re
 import signal
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -91,7 +92,8 @@ def cmd_pull(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     loop = PullLoop(cfg).start()
     try:
-        signal.pause() if hasattr(signal, "pause") else loop._thread.join()
+        while True:  # sleep in slices: Ctrl-C interrupts this on Windows too
+            time.sleep(1)
     except KeyboardInterrupt:
         pass
     finally:
