@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("peewee").setLevel(logging.INFO)  # not every query in the journal
     try:
         return args.func(args)
     except ConfigError as e:

@@ -37,6 +37,8 @@ class KioskConfig:
     window_size: tuple[int, int]
     gpio: GpioConfig | None = None
     keypad: bool = True
+    rotation: int = 0  # degrees; SDL on KMS/DRM ignores cmdline.txt's rotate=, so Kivy rotates
+    best_first: bool = True  # faces 5..1 from the left (as the regulation's form lists them)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -99,8 +101,17 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         window_size=(size[0], size[1]),
         gpio=gpio,
         keypad=kiosk.boolean("keypad", True),
+        rotation=_rotation(display),
+        best_first=display.choice("order", ("best_first", "worst_first"), "best_first") == "best_first",
         extra={k: v for k, v in data.items() if k not in {"kiosk", "api", "flow", "gpio", "display"}},
     )
+
+
+def _rotation(display: Section) -> int:
+    value = display.integer("rotation", 0, lo=0, hi=270)
+    if value not in (0, 90, 180, 270):
+        raise display.fail("rotation", f"must be 0, 90, 180 or 270, got {value}")
+    return value
 
 
 __all__ = ["ConfigError", "GpioConfig", "KioskConfig", "load", "DEFAULT_PATH"]

@@ -41,6 +41,7 @@ class KioskController:
             clock=clock,
         )
         self.listeners: list[Callable[[], None]] = []
+        self._roster_saves_seen = -1  # forces the first look at the stored roster
         self.apply_roster_if_idle()
 
     # --- roster -----------------------------------------------------------------------
@@ -50,10 +51,11 @@ class KioskController:
 
     def apply_roster_if_idle(self) -> bool:
         """Apply a newer stored roster when no session is in progress."""
+        if self.flow.phase is Phase.ASKING or self.store.roster_saves == self._roster_saves_seen:
+            return False
+        self._roster_saves_seen = self.store.roster_saves
         stored = self.store.roster()
         if not stored or stored.get("version") == self.roster_version:
-            return False
-        if self.flow.phase is Phase.ASKING:
             return False
         questionnaire = stored.get("questionnaire") or BUILTIN_QUESTIONNAIRE
         if not self.flow.set_questions([q["code"] for q in questionnaire["questions"]]):

@@ -83,6 +83,9 @@ class Store:
                     self._set_meta("store_id", str(uuid.uuid4()))
                     self._set_meta("created_at", clock.wall_clock_iso())
         self.store_id: str = self.meta("store_id")  # type: ignore[assignment]
+        # Bumped in memory by save_roster, so the screen's clock tick can see "nothing new"
+        # without a query (the API that saves rosters runs in this same process).
+        self.roster_saves = 0
 
     @contextlib.contextmanager
     def _connected(self) -> Iterator[None]:
@@ -191,6 +194,7 @@ class Store:
     def save_roster(self, roster: dict[str, Any]) -> None:
         with self._connected(), self.db.atomic("IMMEDIATE"):
             self._set_meta("roster", json.dumps(roster, ensure_ascii=False))
+        self.roster_saves += 1
 
     def free_disk_bytes(self) -> int:
         return shutil.disk_usage(self.path.parent).free

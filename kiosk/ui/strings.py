@@ -1,0 +1,37 @@
+"""Every text the citizen sees, Vietnamese first, English available. No Kivy import."""
+
+from __future__ import annotations
+
+from kiosk.protocol import SCORE_LABELS
+
+STRINGS: dict[str, dict[str, str]] = {
+    "default_unit": {"vi": "Bộ phận Một cửa", "en": "One-stop counter"},
+    "officer_on_duty": {"vi": "Cán bộ tiếp nhận: {name}", "en": "Officer on duty: {name}"},
+    "officers_on_duty": {"vi": "Cán bộ tiếp nhận: {names}", "en": "Officers on duty: {names}"},
+    "hint": {
+        "vi": "Chạm vào một khuôn mặt, hoặc bấm phím 1–5",
+        "en": "Touch a face, or press a key 1–5",
+    },
+    "thanks_title": {"vi": "Xin cảm ơn Ông/Bà!", "en": "Thank you!"},
+    "thanks_body": {
+        "vi": "Ý kiến của Ông/Bà đã được ghi nhận.",
+        "en": "Your rating has been recorded.",
+    },
+    "question_progress": {"vi": "Câu {n}/{total}", "en": "Question {n} of {total}"},
+    "skip": {"vi": "Bỏ qua", "en": "Skip"},
+    "done": {"vi": "Xong", "en": "Done"},
+    "store_failed": {
+        "vi": "Máy đang gặp sự cố, chưa ghi được. Xin vui lòng báo cán bộ.",
+        "en": "The kiosk has a problem and could not record this. Please tell the officer.",
+    },
+}
+
+
+def text(key: str, language: str = "vi", **values: object) -> str:
+    entry = STRINGS[key]
+    return (entry.get(language) or entry["vi"]).format(**values)
+
+
+def score_label(score: int, language: str = "vi") -> str:
+    labels = SCORE_LABELS[score]
+    return labels.get(language) or labels["vi"]

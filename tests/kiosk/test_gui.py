@@ -1,0 +1,84 @@
+"""The real kiosk app under Xvfb, driven by real X events (xdotool): a click on the "5" face and
+a key press "3" each record one response; screenshots of the idle and thanks screens are kept
+under test-output/gui/ for a person to look at."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.kiosk_process import KioskProcess
+from tests.support.xvfb import OUTPUT, differing_pixels, mean_brightness, wait_for
+
+pytestmark = pytest.mark.gui
+SHOTS = OUTPUT / "gui"
+
+
+@pytest.fixture
+def kiosk(tmp_path, xvfb):
+    k = KioskProcess(tmp_path, xvfb).start()
+    yield k
+    k.kill()
+
+
+def test_click_and_key_each_record_one_response(kiosk, xvfb):
+    idle = xvfb.screenshot(SHOTS / "idle-1024x600.png")
+    assert mean_brightness(idle) > 0.2, "the idle screen is blank"
+    assert kiosk.status()["last_seq"] == 0
+
+    x, y = kiosk.face_centre(5)
+    xvfb.click(x, y)
+    [first] = kiosk.wait_for_count(1)
+    thanks = xvfb.screenshot(SHOTS / "thanks-1024x600.png")
+    assert (first["answers"], first["channel"], first["partial"]) == ({"q1": 5}, "touch", False)
+    assert differing_pixels(idle, thanks) > 1000, "the thanks screen never showed"
+
+    xvfb.key("3")  # while the thanks screen shows: the next citizen's rating
+    first_again, second = kiosk.wait_for_count(2)
+    assert first_again == first
+    assert (second["answers"], second["channel"]) == ({"q1": 3}, "keypad")
+
+    # Back to idle after thanks_s: the same screen as before any press.
+    wait_for(lambda: differing_pixels(idle, xvfb.screenshot(SHOTS / "idle-again.png")) < 50, 10,
+             "the idle screen to come back")
+    assert len(kiosk.responses()) == 2
+
+    assert kiosk.terminate() == 0, kiosk.log_text()
+    verify = subprocess.run([sys.executable, "-m", "kiosk", "verify", "--config", str(kiosk.config)],
+                            capture_output=True, text=True, timeout=30)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "OK: 2 responses" in verify.stdout
+
+
+def test_held_key_and_numpad(kiosk, xvfb):
+    """A key held down (auto-repeat) is one press; numpad keys count like the digit row."""
+    xvfb.run("xdotool", "mousemove", "--sync", *map(str, kiosk.face_centre(3)))
+    xvfb.run("xdotool", "keydown", "4")
+    subprocess.run(["sleep", "1.2"])  # X auto-repeat starts after 660 ms
+    xvfb.run("xdotool", "keyup", "4")
+    xvfb.key("KP_2")
+    responses = kiosk.wait_for_count(2)
+    subprocess.run(["sleep", "0.5"])
+    responses = kiosk.responses()
+    assert [(r["answers"]["q1"], r["channel"]) for r in responses] == [(4, "keypad"), (2, "keypad")]
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1280, 800)])
+def test_faces_are_large_enough(tmp_path, xvfb, size):
+    """Touch targets of at least 15 mm on the smallest panel (7", 800x480: about 5.3 px/mm)."""
+    k = KioskProcess(tmp_path, xvfb, size=size).start()
+    try:
+        wait_for(lambda: k.geometry()["window"] == list(size), 10, "the window at its size")
+        xvfb.screenshot(SHOTS / f"idle-{size[0]}x{size[1]}.png")
+        min_px = 15 * 5.3  # 7" 800x480 panel: 154 mm wide, so 800/154 = 5.2 px/mm, rounded up
+        faces = k.geometry()["faces"]
+        assert len(faces) == 5
+        for score, (_x, _y, w, h) in faces.items():
+            assert w >= min_px and h >= min_px, f"face {score} is {w}x{h} px"
+        assert k.geometry()["clipped"] == []
+        xs = [faces[str(s)][0] for s in (5, 4, 3, 2, 1)]
+        assert xs == sorted(xs), "faces are not 5..1 from the left"
+    finally:
+        assert k.terminate() == 0

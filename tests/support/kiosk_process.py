@@ -1,0 +1,113 @@
+"""A real `hailong-kiosk run` process on a private X display, and its API as the server sees it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from tests.support.xvfb import Xvfb, wait_for
+
+TOKEN = "test-token-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def kiosk_toml(data_dir: Path, port: int, *, kiosk_id: str = "quay-1", size=(1024, 600),
+               cooldown_s: float = 0, extra: str = "") -> str:
+    return (f'[kiosk]\nid = "{kiosk_id}"\ndata_dir = "{data_dir}"\n\n'
+            f'[api]\nhost = "127.0.0.1"\nport = {port}\ntoken = "{TOKEN}"\n\n'
+            f"[flow]\ncooldown_s = {cooldown_s}\nthanks_s = 3\n\n"
+            f"[display]\nfullscreen = false\nwindow_size = [{size[0]}, {size[1]}]\n{extra}")
+
+
+class KioskProcess:
+    def __init__(self, workdir: Path, xvfb: Xvfb, *, size=(1024, 600), cooldown_s: float = 0,
+                 extra_toml: str = "", env: dict[str, str] | None = None,
+                 argv: list[str] | None = None) -> None:
+        self.workdir = workdir
+        self.xvfb = xvfb
+        self.port = free_port()
+        self.config = workdir / "kiosk.toml"
+        self.config.write_text(kiosk_toml(workdir / "data", self.port, size=size, cooldown_s=cooldown_s,
+                                          extra=extra_toml), encoding="utf-8")
+        self.geometry_file = workdir / "geometry.json"
+        self.log = workdir / "kiosk.log"
+        self._env = env or {}
+        self._argv = argv or [sys.executable, "-m", "kiosk", "run", "--config", str(self.config)]
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> KioskProcess:
+        self.geometry_file.unlink(missing_ok=True)
+        self._log_handle = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            self._argv, stdout=self._log_handle, stderr=subprocess.STDOUT,
+            env=self.xvfb.env(HAILONG_UI_GEOMETRY=str(self.geometry_file), **self._env))
+
+        def ready() -> bool:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"kiosk exited with {self.proc.returncode}:\n{self.log_text()}")
+            return self.geometry_file.exists() and self.api_up()
+
+        wait_for(ready, timeout, "the kiosk window and API")
+        return self
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def api_up(self) -> bool:
+        try:
+            return self.status() is not None
+        except requests.ConnectionError:
+            return False
+
+    def get(self, path: str, **params) -> requests.Response:
+        return requests.get(self.url + path, params=params, timeout=5,
+                            headers={"Authorization": f"Bearer {TOKEN}"})
+
+    def status(self) -> dict:
+        return self.get("/api/v1/status").json()
+
+    def responses(self) -> list[dict]:
+        return self.get("/api/v1/responses", after=0, limit=5000).json()["responses"]
+
+    def wait_for_count(self, count: int, timeout: float = 15) -> list[dict]:
+        wait_for(lambda: self.status()["last_seq"] >= count, timeout, f"{count} responses")
+        return self.responses()
+
+    def geometry(self) -> dict:
+        return json.loads(self.geometry_file.read_text())
+
+    def face_centre(self, score: int) -> tuple[int, int]:
+        """Where to click, in root-window (screen) coordinates."""
+        g = self.geometry()
+        left, top = g["origin"]
+        x, y, w, h = g["faces"][str(score)]
+        return left + x + w // 2, top + y + h // 2
+
+    def terminate(self, timeout: float = 20) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            self._log_handle.close()
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            self._log_handle.close()
