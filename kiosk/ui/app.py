@@ -86,7 +86,8 @@ def run_app(cfg: KioskConfig) -> int:
 
     prepare_kivy_environment(cfg)
     configure_kivy(cfg)
-    from kiosk.ui.kivy_app import KioskApp, main_thread_dispatch  # opens Kivy: after the config
+    from kiosk.ui.kivy_app import KioskApp  # opens Kivy: only after the config
+    from kiosk.ui.kivy_dispatch import main_thread_dispatch
 
     services: list = [store, _Closing("api", api.stop)]
     app = KioskApp(cfg, controller, services)

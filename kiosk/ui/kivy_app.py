@@ -44,19 +44,6 @@ MIN_TEXT_PX = 24  # no text below this: read by elderly citizens at arm's length
 NUMPAD_KEYS = {257 + i: i + 1 for i in range(5)}  # Kivy keycodes numpad1..numpad5 (256 = numpad0)
 
 
-def main_thread_dispatch(callback):
-    """Wrap `callback(*args)` so that it runs on Kivy's main thread, whoever calls it.
-
-    gpiozero calls back on its own thread on real pins; Kivy and the store's connection are
-    main-thread only. Clock.schedule_once is documented as thread-safe.
-    """
-
-    def dispatch(*args: Any) -> None:
-        Clock.schedule_once(lambda _dt: callback(*args), 0)
-
-    return dispatch
-
-
 class FaceButton(Widget):
     """One face: a white tile with a coloured face drawn on the canvas, its number and label."""
 

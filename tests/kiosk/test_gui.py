@@ -82,3 +82,22 @@ def test_faces_are_large_enough(tmp_path, xvfb, size):
         assert xs == sorted(xs), "faces are not 5..1 from the left"
     finally:
         assert k.terminate() == 0
+
+
+def test_gpio_buttons_in_the_running_app(tmp_path, xvfb):
+    """Mock GPIO pins pressed from another thread record `button` responses through the app."""
+    presses = tmp_path / "presses"
+    pins = (5, 6, 13, 19, 26)
+    k = KioskProcess(
+        tmp_path, xvfb, extra_toml=f"\n[gpio]\nrating_pins = {list(pins)}\ndebounce_s = 0.2\n",
+        env={"HAILONG_TEST_PRESSES": str(presses)},
+        argv=[sys.executable, "-m", "tests.support.kiosk_with_mock_gpio", "run", "--config",
+              str(tmp_path / "kiosk.toml")])
+    k.start()
+    try:
+        presses.write_text(f"{pins[4]}\n{pins[1]}\n")  # score 5, then score 2
+        responses = k.wait_for_count(2)
+        assert [(r["answers"]["q1"], r["channel"]) for r in responses] == [(5, "button"), (2, "button")]
+        assert "GPIO rating buttons on pins" in k.log_text()
+    finally:
+        assert k.terminate() == 0

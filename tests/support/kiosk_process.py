@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.xvfb import Xvfb, wait_for
+from tests.support.xvfb import REPO, Xvfb, wait_for
 
 TOKEN = "test-token-0123456789"
 
@@ -55,7 +55,7 @@ class KioskProcess:
         self._log_handle = self.log.open("ab")
         self.proc = subprocess.Popen(
             self._argv, stdout=self._log_handle, stderr=subprocess.STDOUT,
-            env=self.xvfb.env(HAILONG_UI_GEOMETRY=str(self.geometry_file), **self._env))
+            env=self.xvfb.env(HAILONG_UI_GEOMETRY=str(self.geometry_file), **self._env), cwd=REPO)
 
         def ready() -> bool:
             if self.proc.poll() is not None:
