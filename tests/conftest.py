@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.store import Store
+from tests.support.xvfb import MISSING_TOOLS_HINT, Xvfb, missing_tools
 
 
 class FakeClock:
@@ -36,3 +37,14 @@ def rating(score: int = 5, channel: str = "touch", **extra) -> dict:
     """Fields of one single-question response, as the controller hands them to the store."""
     return {"questionnaire": "overall", "questionnaire_version": 1, "answers": {"q1": score},
             "channel": channel, **extra}
+
+
+@pytest.fixture(scope="module")
+def xvfb():
+    """A private X server for the real Kivy app; the tools missing are named, not skipped."""
+    missing = missing_tools()
+    if missing:
+        pytest.fail(f"GUI tests need {', '.join(missing)}: {MISSING_TOOLS_HINT}")
+    display = Xvfb(1280, 800).start()
+    yield display
+    display.stop()

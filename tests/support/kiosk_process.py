@@ -33,7 +33,7 @@ def kiosk_toml(data_dir: Path, port: int, *, kiosk_id: str = "quay-1", size=(102
 class KioskProcess:
     def __init__(self, workdir: Path, xvfb: Xvfb, *, size=(1024, 600), cooldown_s: float = 0,
                  extra_toml: str = "", env: dict[str, str] | None = None,
-                 argv: list[str] | None = None) -> None:
+                 argv: list[str] | None = None, console_script: bool = False) -> None:
         self.workdir = workdir
         self.xvfb = xvfb
         self.port = free_port()
@@ -43,7 +43,10 @@ class KioskProcess:
         self.geometry_file = workdir / "geometry.json"
         self.log = workdir / "kiosk.log"
         self._env = env or {}
-        self._argv = argv or [sys.executable, "-m", "kiosk", "run", "--config", str(self.config)]
+        # The installed `hailong-kiosk` entry point, or the same code through `python -m kiosk`.
+        program = ([str(Path(sys.executable).parent / "hailong-kiosk")] if console_script
+                   else [sys.executable, "-m", "kiosk"])
+        self._argv = argv or [*program, "run", "--config", str(self.config)]
         self.proc: subprocess.Popen | None = None
 
     @property
