@@ -121,7 +121,8 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
             display = f":{n}"
             proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x600x24", "-nolisten", "tcp"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)  # Ctrl-C is ours to pass on, in order
             for _ in range(50):
                 if Path(f"/tmp/.X11-unix/X{n}").exists():
                     return proc, display
@@ -131,13 +132,12 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
 
 
 def stop(procs: list[subprocess.Popen]) -> None:
+    """One after the other, in order: the kiosk must close its window before Xvfb goes."""
     for p in procs:
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    for p in procs:
         try:
-            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+            p.wait(timeout=10)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
