@@ -75,8 +75,9 @@ def test_key_presses_reach_the_staff_page(tmp_path, xvfb, second_kiosk):
         assert "quay-2: ok, 1 new (seq 1-1), roster v1 pushed" in first.stdout
         # The kiosk applies the roster at its next idle moment: the officer on duty shows.
         wait_for(lambda: kiosk.status()["roster_version"] == 1, 10, "the kiosk to apply roster v1")
-        with_roster = xvfb.screenshot(SHOTS / "kiosk-with-roster.png")
-        assert differing_pixels(before_roster, with_roster) > 500
+        with_roster = SHOTS / "kiosk-with-roster.png"
+        wait_for(lambda: differing_pixels(before_roster, xvfb.screenshot(with_roster)) > 500, 5,
+                 "the officer's name on screen")
 
         xvfb.run("xdotool", "mousemove", "--sync", *map(str, kiosk.face_centre(3)))
         for key in ("5", "4", "2"):
