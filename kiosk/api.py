@@ -22,6 +22,7 @@ from kiosk.protocol import (
     MAX_PAGE,
     PROTOCOL_VERSION,
     ProtocolError,
+    nfc,
     validate_roster,
 )
 from kiosk.store import Store
@@ -122,7 +123,7 @@ def create_api(
 
     @app.put("/api/v1/roster")
     def put_roster():
-        roster = _json_body()
+        roster = nfc(_json_body())
         try:
             validate_roster(roster)
         except ProtocolError as e:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ from kiosk.protocol import BUILTIN_QUESTIONNAIRE
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
+
+MAX_PROCEDURE_CHOICES = 7  # plus "Khác" (other): what fits as large buttons on a 7" screen
 
 
 class KioskController:
@@ -27,6 +30,7 @@ class KioskController:
         thanks_s: float,
         inactivity_s: float,
         clock: Clock = time.monotonic,
+        burst_action: str = "ignore",
     ) -> None:
         self.store = store
         self.roster: dict[str, Any] | None = None
@@ -39,9 +43,11 @@ class KioskController:
             thanks_s=thanks_s,
             inactivity_s=inactivity_s,
             clock=clock,
+            burst_action=burst_action,
         )
         self.listeners: list[Callable[[], None]] = []
         self._roster_saves_seen = -1  # forces the first look at the stored roster
+        self._procedure_uses: Counter[tuple[str | None, str]] = Counter()
         self.apply_roster_if_idle()
 
     # --- roster -----------------------------------------------------------------------
@@ -49,52 +55,103 @@ class KioskController:
     def roster_version(self) -> int:
         return int(self.roster["version"]) if self.roster else 0
 
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.roster.get("kiosk", {}) if self.roster else {}
+
+    @property
+    def mode(self) -> str:
+        """'counter': the officer on duty is preset; 'shared': the citizen picks the officer."""
+        return self.settings.get("mode", "counter")
+
     def apply_roster_if_idle(self) -> bool:
         """Apply a newer stored roster when no session is in progress."""
-        if self.flow.phase is Phase.ASKING or self.store.roster_saves == self._roster_saves_seen:
+        if self.flow.in_session or self.store.roster_saves == self._roster_saves_seen:
             return False
         self._roster_saves_seen = self.store.roster_saves
         stored = self.store.roster()
         if not stored or stored.get("version") == self.roster_version:
             return False
         questionnaire = stored.get("questionnaire") or BUILTIN_QUESTIONNAIRE
-        if not self.flow.set_questions([q["code"] for q in questionnaire["questions"]]):
+        reasons = [r["code"] for r in questionnaire.get("reasons", [])]
+        if not self.flow.set_questions([q["code"] for q in questionnaire["questions"]], reasons):
             return False
         self.roster, self.questionnaire = stored, questionnaire
-        settings = stored.get("kiosk", {})
+        settings = self.settings
         self.flow.cooldown_s = float(settings.get("cooldown_s", self._base_cooldown_s))
-        log.info("roster version %s applied", stored["version"])
+        self.flow.ask_procedure = bool(settings.get("ask_procedure", False))
+        on_duty = self.officers_on_duty()
+        # A response names an officer only when it is certain who served: never a guess.
+        self.flow.default_officer = (on_duty[0]["code"] if self.mode == "counter" and len(on_duty) == 1
+                                     else None)
+        self._count_procedure_uses()
+        log.info("roster version %s applied (%s mode, questionnaire %s v%s)", stored["version"],
+                 self.mode, questionnaire["id"], questionnaire["version"])
         return True
 
     def officers_on_duty(self) -> list[dict[str, Any]]:
         if not self.roster:
             return []
         by_code = {o["code"]: o for o in self.roster.get("officers", [])}
-        codes = self.roster.get("kiosk", {}).get("officers_on_duty", [])
+        codes = self.settings.get("officers_on_duty", [])
         return [by_code[c] for c in codes if c in by_code]
+
+    def officers_to_choose(self) -> list[dict[str, Any]]:
+        """Shared mode: the officers a citizen picks from (those on duty, else all active)."""
+        if not self.roster:
+            return []
+        return self.officers_on_duty() or [o for o in self.roster.get("officers", [])
+                                           if o.get("active", True)]
+
+    def officer(self, code: str | None) -> dict[str, Any] | None:
+        if not self.roster or code is None:
+            return None
+        return next((o for o in self.roster.get("officers", []) if o["code"] == code), None)
 
     def unit_name(self) -> str:
         return self.roster["unit"]["name"] if self.roster else ""
 
     def question_text(self, index: int, language: str = "vi") -> str:
-        text = self.questionnaire["questions"][index]["text"]
-        return text.get(language) or text["vi"]
+        return _localized(self.questionnaire["questions"][index]["text"], language)
+
+    def reason_choices(self, language: str = "vi") -> list[tuple[str, str]]:
+        return [(r["code"], _localized(r["text"], language)) for r in self.questionnaire.get("reasons", [])]
+
+    def procedure_choices(self) -> list[dict[str, Any]]:
+        """The procedures to offer: the officer's fields first, then by how often this kiosk
+        recorded them for that officer; at most MAX_PROCEDURE_CHOICES (the UI adds "Khác")."""
+        if not self.roster:
+            return []
+        officer = self.officer(self.flow.session_officer)
+        fields = set(officer.get("fields", [])) if officer else set()
+        procedures = [p for p in self.roster.get("procedures", []) if p.get("active", True)]
+        position = {p["code"]: i for i, p in enumerate(procedures)}
+        uses = self._procedure_uses
+
+        def rank(p: dict[str, Any]) -> tuple[int, int, int]:
+            mine = p.get("field") in fields if fields else True
+            return (0 if mine else 1, -uses[(self.flow.session_officer, p["code"])], position[p["code"]])
+
+        return sorted(procedures, key=rank)[:MAX_PROCEDURE_CHOICES]
 
     # --- events from the inputs ---------------------------------------------------------
     def press(self, score: int, channel: str) -> Outcome:
-        outcome = self.flow.press(score, channel)
-        self._changed()
-        return outcome
+        return self._notify(self.flow.press(score, channel))
+
+    def choose_officer(self, code: str) -> Outcome:
+        return self._notify(self.flow.choose_officer(code))
+
+    def toggle_reason(self, code: str) -> Outcome:
+        return self._notify(self.flow.toggle_reason(code))
+
+    def choose_procedure(self, code: str | None) -> Outcome:
+        return self._notify(self.flow.choose_procedure(code))
 
     def skip(self) -> Outcome:
-        outcome = self.flow.skip()
-        self._changed()
-        return outcome
+        return self._notify(self.flow.skip())
 
     def done(self) -> Outcome:
-        outcome = self.flow.done()
-        self._changed()
-        return outcome
+        return self._notify(self.flow.done())
 
     def tick(self) -> bool:
         changed = self.flow.tick()
@@ -106,17 +163,36 @@ class KioskController:
 
     # --- internals ----------------------------------------------------------------------
     def _record(self, submission: Submission) -> dict[str, Any]:
-        on_duty = self.officers_on_duty()
-        return self.store.append({
-            "officer": on_duty[0]["code"] if len(on_duty) == 1 else None,
-            "procedure": None,
+        stored = self.store.append({
+            "officer": submission.officer,
+            "procedure": submission.procedure,
             "questionnaire": self.questionnaire["id"],
             "questionnaire_version": int(self.questionnaire["version"]),
             "answers": submission.answers,
+            "reasons": list(submission.reasons),
             "channel": submission.channel,
             "partial": submission.partial,
+            "flags": list(submission.flags),
         })
+        if submission.procedure:
+            self._procedure_uses[(submission.officer, submission.procedure)] += 1
+        return stored
+
+    def _count_procedure_uses(self) -> None:
+        """How often each (officer, procedure) was recorded here: the most used come first."""
+        self._procedure_uses = Counter()
+        for response in self.store.responses_after(max(0, self.store.head()[0] - 5000), 5000):
+            if response.get("procedure"):
+                self._procedure_uses[(response.get("officer"), response["procedure"])] += 1
+
+    def _notify(self, outcome: Outcome) -> Outcome:
+        self._changed()
+        return outcome
 
     def _changed(self) -> None:
         for listener in self.listeners:
             listener()
+
+
+def _localized(text: dict[str, str], language: str) -> str:
+    return text.get(language) or text["vi"]

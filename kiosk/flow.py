@@ -1,13 +1,19 @@
 """One citizen's rating session as a pure state machine (DESIGN.md §2).
 
-    IDLE --press--> (more questions? ASKING) --last answer / done / skip--> THANKS --timer--> IDLE
-    ASKING --inactivity--> IDLE (answers so far committed with partial=True)
-    THANKS --press--> next citizen's session at once
+    IDLE --press--> ASKING (more questions) --> REASONS (a 1 or 2 was given, reasons exist)
+         --> PROCEDURE (when asked for) --> commit --> THANKS --timer--> IDLE
+    IDLE --choose_officer (shared mode)--> ASKING at the first question
+    ASKING / REASONS / PROCEDURE --inactivity--> IDLE (answers so far committed, partial=True)
+    THANKS --press--> the next citizen's session at once
 
-The first question is answered straight from the idle screen: one press already counts. The
-flow never touches Kivy, gpiozero or Flask: the UI and the inputs call `press`, `skip`, `done`
-and `tick`, and the flow calls `record` (the store) and then reports the new phase. The clock is
-injected so that tests drive time by hand.
+The first question is answered straight from the idle screen: one press already counts. A
+press of a key or button while the reasons or procedure step shows ends that session as it
+stands (those steps are optional) and starts the next one, so a press is never lost. Nothing
+is ever imputed: a skipped question stays empty.
+
+The flow never touches Kivy, gpiozero or Flask: the UI and the inputs call the event methods,
+the flow calls `record` (the store) and then reports the new phase. The clock is injected so
+that tests drive time by hand.
 """
 
 from __future__ import annotations
@@ -23,16 +29,21 @@ from kiosk.protocol import CHANNELS, SCORES
 
 log = logging.getLogger(__name__)
 
+LOW_SCORES = (1, 2)  # scores that open the "why?" step
+BURST_FLAG = "burst"
+
 
 class Phase(enum.Enum):
     IDLE = "idle"
-    ASKING = "asking"  # a later question of a multi-question questionnaire
+    ASKING = "asking"  # a question after the first, or the first after choosing an officer
+    REASONS = "reasons"  # optional "why?" chips after a low score
+    PROCEDURE = "procedure"  # optional: which procedure the citizen came for
     THANKS = "thanks"
 
 
 class Outcome(enum.Enum):
     RECORDED = "recorded"  # the session was committed; thanks shows
-    ANSWERED = "answered"  # stored in the session; the next question shows
+    ANSWERED = "answered"  # stored in the session; the next step shows
     SKIPPED = "skipped"
     IGNORED_COOLDOWN = "ignored_cooldown"
     IGNORED = "ignored"  # nothing to do in this phase (e.g. skip on the idle screen)
@@ -46,6 +57,10 @@ class Submission:
     answers: dict[str, int]
     channel: str
     partial: bool
+    officer: str | None = None
+    reasons: tuple[str, ...] = ()
+    procedure: str | None = None
+    flags: tuple[str, ...] = ()
 
 
 Recorder = Callable[[Submission], Any]
@@ -55,8 +70,12 @@ Clock = Callable[[], float]
 @dataclass
 class _Session:
     channel: str
+    officer: str | None
     answers: dict[str, int] = field(default_factory=dict)
     index: int = 0  # the question being shown
+    reasons: list[str] = field(default_factory=list)
+    procedure: str | None = None
+    flags: list[str] = field(default_factory=list)
 
 
 class RatingFlow:
@@ -69,16 +88,26 @@ class RatingFlow:
         thanks_s: float = 3.0,
         inactivity_s: float = 60.0,
         clock: Clock = time.monotonic,
+        reasons: Sequence[str] = (),
+        ask_procedure: bool = False,
+        burst_action: str = "ignore",
     ) -> None:
         if not questions:
             raise ValueError("a questionnaire needs at least one question")
         if cooldown_s < 0 or thanks_s <= 0 or inactivity_s <= 0:
             raise ValueError("cooldown_s must be >= 0, thanks_s and inactivity_s > 0")
+        if burst_action not in ("ignore", "flag"):
+            raise ValueError("burst_action must be 'ignore' or 'flag'")
         self._questions = tuple(questions)
+        self._reasons = tuple(reasons)
         self._record = record
         self.cooldown_s = cooldown_s
         self.thanks_s = thanks_s
         self.inactivity_s = inactivity_s
+        self.ask_procedure = ask_procedure
+        # Presses inside the cooldown: dropped (and counted), or kept with a "burst" flag.
+        self.burst_action = burst_action
+        self.default_officer: str | None = None  # counter mode: the one officer on duty
         self._clock = clock
         self.phase = Phase.IDLE
         self._session: _Session | None = None
@@ -87,6 +116,7 @@ class RatingFlow:
         self._thanks_until = 0.0
         self.last_outcome: Outcome | None = None
         self.last_record: Any = None  # what `record` returned for the last committed session
+        self.cooldown_drops = 0
 
     # --- what the UI shows ------------------------------------------------------------
     @property
@@ -94,15 +124,33 @@ class RatingFlow:
         return self._questions
 
     @property
+    def reasons(self) -> tuple[str, ...]:
+        return self._reasons
+
+    @property
     def question_index(self) -> int:
         """Index of the question to show: 0 on the idle and thanks screens."""
         return self._session.index if self.phase is Phase.ASKING and self._session else 0
 
-    def set_questions(self, questions: Sequence[str]) -> bool:
+    @property
+    def session_officer(self) -> str | None:
+        return self._session.officer if self._session else self.default_officer
+
+    @property
+    def chosen_reasons(self) -> tuple[str, ...]:
+        return tuple(self._session.reasons) if self._session else ()
+
+    @property
+    def in_session(self) -> bool:
+        return self.phase in (Phase.ASKING, Phase.REASONS, Phase.PROCEDURE)
+
+    def set_questions(self, questions: Sequence[str], reasons: Sequence[str] | None = None) -> bool:
         """Swap the questionnaire; only between sessions, so nobody's answers get mixed."""
-        if self.phase is Phase.ASKING or not questions:
+        if self.in_session or not questions:
             return False
         self._questions = tuple(questions)
+        if reasons is not None:
+            self._reasons = tuple(reasons)
         return True
 
     # --- events -----------------------------------------------------------------------
@@ -111,32 +159,83 @@ class RatingFlow:
         if isinstance(score, bool) or score not in SCORES or channel not in CHANNELS:
             raise ValueError(f"bad press: score={score!r} channel={channel!r}")
         now = self._clock()
-        if (self.cooldown_s > 0 and self._last_accepted is not None
-                and now - self._last_accepted < self.cooldown_s):
+        burst = (self.cooldown_s > 0 and self._last_accepted is not None
+                 and now - self._last_accepted < self.cooldown_s)
+        if burst and self.burst_action == "ignore":
+            self.cooldown_drops += 1
             return self._done(Outcome.IGNORED_COOLDOWN)
+        if self.phase in (Phase.REASONS, Phase.PROCEDURE):
+            # The optional steps were left as they stand; this press is the next citizen's.
+            assert self._session is not None
+            if self._commit(self._session, partial=False) is Outcome.FAILED:
+                return Outcome.FAILED
         if self.phase is not Phase.ASKING:
             # Idle, or the thanks screen: this press is the next citizen's first answer.
-            self._session = _Session(channel=channel)
+            self._session = _Session(channel=channel, officer=self.default_officer)
         session = self._session
         assert session is not None
+        if burst and BURST_FLAG not in session.flags:
+            session.flags.append(BURST_FLAG)
         self._last_accepted = now
         self._last_activity = now
         session.answers[self._questions[session.index]] = score
         return self._advance(session)
 
-    def skip(self) -> Outcome:
-        """'Bỏ qua': leave the current question empty (never imputed) and go on."""
-        if self.phase is not Phase.ASKING or self._session is None:
+    def choose_officer(self, officer: str, channel: str = "touch") -> Outcome:
+        """Shared mode: the citizen picked the officer who served them; the questions follow."""
+        if self.phase is Phase.ASKING and self._session and not self._session.answers:
+            self._session.officer = officer  # changed their mind before answering
+        elif self.phase in (Phase.IDLE, Phase.THANKS):
+            self._session = _Session(channel=channel, officer=officer)
+            self.phase = Phase.ASKING
+        else:
             return self._done(Outcome.IGNORED)
         self._last_activity = self._clock()
-        outcome = self._advance(self._session)
+        return self._done(Outcome.ANSWERED)
+
+    def toggle_reason(self, reason: str) -> Outcome:
+        if self.phase is not Phase.REASONS or self._session is None or reason not in self._reasons:
+            return self._done(Outcome.IGNORED)
+        chosen = self._session.reasons
+        if reason in chosen:
+            chosen.remove(reason)
+        else:
+            chosen.append(reason)
+        self._last_activity = self._clock()
+        return self._done(Outcome.ANSWERED)
+
+    def choose_procedure(self, procedure: str | None) -> Outcome:
+        """The procedure the citizen came for (None: "Khác", other); the session then ends."""
+        if self.phase is not Phase.PROCEDURE or self._session is None:
+            return self._done(Outcome.IGNORED)
+        self._session.procedure = procedure
+        return self._commit(self._session, partial=False)
+
+    def skip(self) -> Outcome:
+        """'Bỏ qua': leave the current question (or optional step) empty and go on."""
+        session = self._session
+        if not self.in_session or session is None:
+            return self._done(Outcome.IGNORED)
+        self._last_activity = self._clock()
+        if self.phase is Phase.ASKING:
+            outcome = self._advance(session)
+        elif self.phase is Phase.REASONS:
+            session.reasons.clear()
+            outcome = self._after_reasons(session)
+        else:
+            outcome = self._commit(session, partial=False)
         return self._done(Outcome.SKIPPED) if outcome is Outcome.ANSWERED else outcome
 
     def done(self) -> Outcome:
-        """'Xong': the citizen is finished; unanswered questions stay empty."""
-        if self.phase is not Phase.ASKING or self._session is None:
+        """'Xong': on a question, the citizen is finished (unanswered questions stay empty);
+        on the reasons step, the chosen reasons are confirmed."""
+        session = self._session
+        if not self.in_session or session is None:
             return self._done(Outcome.IGNORED)
-        return self._commit(self._session, partial=False)
+        self._last_activity = self._clock()
+        if self.phase is Phase.REASONS:
+            return self._after_reasons(session)
+        return self._commit(session, partial=False)
 
     def tick(self) -> bool:
         """Let time pass; returns True when the phase changed."""
@@ -144,7 +243,7 @@ class RatingFlow:
         if self.phase is Phase.THANKS and now >= self._thanks_until:
             self.phase = Phase.IDLE
             return True
-        if self.phase is Phase.ASKING and now - self._last_activity >= self.inactivity_s:
+        if self.in_session and now - self._last_activity >= self.inactivity_s:
             session, self._session = self._session, None
             assert session is not None
             self._commit(session, partial=True, then=Phase.IDLE)
@@ -157,10 +256,24 @@ class RatingFlow:
         if session.index < len(self._questions):
             self.phase = Phase.ASKING
             return self._done(Outcome.ANSWERED)
+        if self._reasons and any(s in LOW_SCORES for s in session.answers.values()):
+            self.phase = Phase.REASONS
+            return self._done(Outcome.ANSWERED)
+        return self._after_reasons(session)
+
+    def _after_reasons(self, session: _Session) -> Outcome:
+        if self.ask_procedure and session.answers:
+            self.phase = Phase.PROCEDURE
+            return self._done(Outcome.ANSWERED)
         return self._commit(session, partial=False)
 
     def _commit(self, session: _Session, *, partial: bool, then: Phase = Phase.THANKS) -> Outcome:
-        submission = Submission(dict(session.answers), session.channel, partial)
+        if not session.answers:
+            # Everything skipped (or an officer chosen and then walked away): nothing was said.
+            self.phase, self._session = Phase.IDLE, None
+            return self._done(Outcome.SKIPPED)
+        submission = Submission(dict(session.answers), session.channel, partial, session.officer,
+                                tuple(session.reasons), session.procedure, tuple(session.flags))
         try:
             self.last_record = self._record(submission)
         except Exception:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -128,6 +129,9 @@ def verify_chain(
 # --- roster (server -> kiosk) -------------------------------------------------------------
 
 MODES = ("counter", "shared")
+MAX_QUESTIONS = 20
+MAX_REASONS = 8
+MAX_TEXT = 300
 
 BUILTIN_QUESTIONNAIRE: dict[str, Any] = {
     "id": "overall",
@@ -153,6 +157,19 @@ def _code(value: Any, where: str) -> str:
 
 def _text(value: Any, where: str) -> None:
     _require(isinstance(value, str) and value.strip() != "", where, "must be a non-empty string")
+    _require(len(value) <= MAX_TEXT, where, f"is longer than {MAX_TEXT} characters")
+
+
+def nfc(value: Any) -> Any:
+    """The same data with every string in Unicode NFC: Vietnamese typed on different systems
+    (precomposed or combining marks) then compares and sorts as one."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    return value
 
 
 def validate_roster(roster: Any) -> None:
@@ -185,13 +202,23 @@ def validate_roster(roster: Any) -> None:
     questions = q.get("questions")
     _require(isinstance(questions, list) and len(questions) >= 1, "roster.questionnaire.questions",
              "must be a list of at least one question")
-    for i, question in enumerate(questions):
-        _require(isinstance(question, dict), f"roster.questionnaire.questions[{i}]", "must be an object")
-        _code(question.get("code"), f"roster.questionnaire.questions[{i}].code")
-        text = question.get("text")
-        _require(isinstance(text, dict), f"roster.questionnaire.questions[{i}].text",
-                 "must be an object with 'vi' (and optionally 'en')")
-        _text(text.get("vi"), f"roster.questionnaire.questions[{i}].text.vi")
+    _require(len(questions) <= MAX_QUESTIONS, "roster.questionnaire.questions",
+             f"has {len(questions)} questions; a citizen at the counter answers at most {MAX_QUESTIONS}")
+    for kind, items in (("questions", questions), ("reasons", q.get("reasons", []))):
+        _require(isinstance(items, list), f"roster.questionnaire.{kind}", "must be a list")
+        codes = set()
+        for i, item in enumerate(items):
+            where = f"roster.questionnaire.{kind}[{i}]"
+            _require(isinstance(item, dict), where, "must be an object")
+            code = _code(item.get("code"), f"{where}.code")
+            _require(code not in codes, f"{where}.code", f"{code!r} appears twice")
+            codes.add(code)
+            text = item.get("text")
+            _require(isinstance(text, dict), f"{where}.text",
+                     "must be an object with 'vi' (and optionally 'en')")
+            _text(text.get("vi"), f"{where}.text.vi")
+    _require(len(q.get("reasons", [])) <= MAX_REASONS, "roster.questionnaire.reasons",
+             f"at most {MAX_REASONS} reasons fit on the screen")
     settings = roster.get("kiosk", {})
     _require(isinstance(settings, dict), "roster.kiosk", "must be an object")
     if "mode" in settings:
@@ -202,3 +229,10 @@ def validate_roster(roster: Any) -> None:
         c = settings["cooldown_s"]
         _require(isinstance(c, int | float) and not isinstance(c, bool) and c >= 0,
                  "roster.kiosk.cooldown_s", "must be a number >= 0")
+    for key in ("ask_procedure", "show_stats"):
+        if key in settings:
+            _require(isinstance(settings[key], bool), f"roster.kiosk.{key}", "must be true or false")
+    if settings.get("qr_url") is not None:
+        url = settings["qr_url"]
+        _require(isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) <= 300,
+                 "roster.kiosk.qr_url", "must be an http(s) URL of at most 300 characters")

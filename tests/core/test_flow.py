@@ -140,3 +140,128 @@ def test_bad_press_is_rejected(fake_clock, score, channel):
     with pytest.raises(ValueError):
         flow.press(score, channel)
     assert rec.submissions == []
+
+
+# --- reasons, procedure, shared mode, bursts ------------------------------------------------
+
+def test_low_score_opens_reasons_then_commits_them(fake_clock):
+    flow, rec = make(fake_clock, reasons=("wait", "attitude", "guidance"))
+    assert flow.press(2, "touch") is Outcome.ANSWERED
+    assert flow.phase is Phase.REASONS
+    assert flow.toggle_reason("wait") is Outcome.ANSWERED
+    assert flow.toggle_reason("attitude") is Outcome.ANSWERED
+    assert flow.toggle_reason("wait") is Outcome.ANSWERED  # tapped again: unchosen
+    assert flow.toggle_reason("not-offered") is Outcome.IGNORED
+    assert flow.chosen_reasons == ("attitude",)
+    assert flow.done() is Outcome.RECORDED
+    assert rec.submissions == [Submission({"q1": 2}, "touch", False, reasons=("attitude",))]
+
+
+def test_high_scores_never_ask_why(fake_clock):
+    flow, rec = make(fake_clock, reasons=("wait",))
+    for score in (3, 4, 5):
+        assert flow.press(score, "touch") is Outcome.RECORDED
+    assert len(rec.submissions) == 3
+
+
+def test_skipping_reasons_keeps_the_score_and_no_reasons(fake_clock):
+    flow, rec = make(fake_clock, reasons=("wait",))
+    flow.press(1, "touch")
+    flow.toggle_reason("wait")
+    assert flow.skip() is Outcome.RECORDED
+    assert rec.submissions[0].answers == {"q1": 1} and rec.submissions[0].reasons == ()
+
+
+def test_a_key_press_during_reasons_commits_and_starts_the_next_session(fake_clock):
+    """Buttons cannot pick reasons: the next press must still count, and the one before too."""
+    flow, rec = make(fake_clock, reasons=("wait",))
+    flow.press(1, "button")
+    assert flow.press(5, "button") is Outcome.RECORDED
+    assert [s.answers["q1"] for s in rec.submissions] == [1, 5]
+
+
+def test_inactivity_on_reasons_keeps_the_score_as_partial(fake_clock):
+    flow, rec = make(fake_clock, reasons=("wait",), inactivity_s=30)
+    flow.press(2, "touch")
+    fake_clock.advance(30)
+    assert flow.tick() is True and flow.phase is Phase.IDLE
+    assert rec.submissions == [Submission({"q1": 2}, "touch", True)]
+
+
+def test_procedure_step_records_the_choice_or_other(fake_clock):
+    flow, rec = make(fake_clock, ask_procedure=True)
+    assert flow.press(4, "touch") is Outcome.ANSWERED and flow.phase is Phase.PROCEDURE
+    assert flow.choose_procedure("1.001193") is Outcome.RECORDED
+    flow.press(5, "touch")
+    assert flow.choose_procedure(None) is Outcome.RECORDED  # "Khác"
+    assert [s.procedure for s in rec.submissions] == ["1.001193", None]
+
+
+def test_reasons_come_before_the_procedure(fake_clock):
+    flow, rec = make(fake_clock, reasons=("wait",), ask_procedure=True)
+    flow.press(1, "touch")
+    assert flow.phase is Phase.REASONS
+    flow.toggle_reason("wait")
+    assert flow.done() is Outcome.ANSWERED and flow.phase is Phase.PROCEDURE
+    assert flow.skip() is Outcome.RECORDED
+    assert rec.submissions == [Submission({"q1": 1}, "touch", False, reasons=("wait",))]
+
+
+def test_counter_mode_names_the_default_officer(fake_clock):
+    flow, rec = make(fake_clock)
+    flow.default_officer = "nv-lan"
+    flow.press(5, "keypad")
+    assert rec.submissions[0].officer == "nv-lan"
+
+
+def test_shared_mode_citizen_picks_the_officer_first(fake_clock):
+    flow, rec = make(fake_clock, questions=("q1", "q2"))
+    assert flow.choose_officer("nv-hung") is Outcome.ANSWERED
+    assert flow.phase is Phase.ASKING and flow.question_index == 0
+    assert flow.choose_officer("nv-lan") is Outcome.ANSWERED  # changed their mind
+    flow.press(4, "touch")
+    flow.press(5, "touch")
+    assert rec.submissions == [Submission({"q1": 4, "q2": 5}, "touch", False, officer="nv-lan")]
+
+
+def test_choosing_an_officer_and_walking_away_records_nothing(fake_clock):
+    flow, rec = make(fake_clock, inactivity_s=30)
+    flow.choose_officer("nv-hung")
+    fake_clock.advance(30)
+    assert flow.tick() is True and flow.phase is Phase.IDLE
+    assert rec.submissions == []
+
+
+def test_all_questions_skipped_records_nothing(fake_clock):
+    flow, rec = make(fake_clock, questions=("q1", "q2"))
+    flow.choose_officer("nv-hung")
+    flow.skip()
+    assert flow.skip() is Outcome.SKIPPED
+    assert flow.phase is Phase.IDLE and rec.submissions == []
+
+
+def test_burst_flag_mode_keeps_fast_presses_flagged(fake_clock):
+    flow, rec = make(fake_clock, cooldown_s=2, burst_action="flag")
+    flow.press(5, "button")
+    fake_clock.advance(0.3)
+    assert flow.press(5, "button") is Outcome.RECORDED
+    fake_clock.advance(5)
+    flow.press(3, "button")
+    assert [s.flags for s in rec.submissions] == [(), ("burst",), ()]
+    assert flow.cooldown_drops == 0
+
+
+def test_ignored_presses_are_counted(fake_clock):
+    flow, rec = make(fake_clock, cooldown_s=2)
+    flow.press(5, "button")
+    flow.press(5, "button")
+    flow.press(5, "button")
+    assert len(rec.submissions) == 1 and flow.cooldown_drops == 2
+
+
+def test_questionnaire_swap_waits_for_the_end_of_reasons(fake_clock):
+    flow, _ = make(fake_clock, reasons=("wait",))
+    flow.press(1, "touch")
+    assert flow.set_questions(["a", "b"]) is False
+    flow.done()
+    assert flow.set_questions(["a", "b"], reasons=()) is True and flow.reasons == ()

@@ -1,0 +1,128 @@
+"""The controller: roster applied only between sessions, modes, and what a session stores."""
+
+from __future__ import annotations
+
+import copy
+
+from kiosk.controller import MAX_PROCEDURE_CHOICES, KioskController
+from kiosk.flow import Phase
+from kiosk.presets import PRESETS
+from kiosk.protocol import validate_roster
+
+
+def roster(version: int = 1, *, mode: str = "counter", on_duty=("nv-lan",), questionnaire="overall",
+           ask_procedure: bool = False, procedures=None) -> dict:
+    r = {
+        "version": version,
+        "unit": {"name": "UBND xã Đại Lãnh"},
+        "fields": [{"code": "tu-phap", "name": "Tư pháp – Hộ tịch"},
+                   {"code": "dia-chinh", "name": "Địa chính – Xây dựng"}],
+        "officers": [
+            {"code": "nv-lan", "name": "Nguyễn Thị Lan", "fields": ["tu-phap"]},
+            {"code": "nv-hung", "name": "Trần Văn Hùng", "fields": ["dia-chinh"]},
+        ],
+        "procedures": procedures if procedures is not None else [
+            {"code": "2.000908", "name": "Cấp giấy chứng nhận quyền sử dụng đất", "field": "dia-chinh"},
+            {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "tu-phap"},
+            {"code": "1.000894", "name": "Đăng ký kết hôn", "field": "tu-phap"},
+        ],
+        "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
+        "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure},
+    }
+    validate_roster(r)
+    return r
+
+
+def make(store, fake_clock, **kw) -> KioskController:
+    return KioskController(store, cooldown_s=0, thanks_s=3, inactivity_s=60, clock=fake_clock, **kw)
+
+
+def test_no_roster_still_records_with_the_builtin_question(store, fake_clock):
+    c = make(store, fake_clock)
+    c.press(5, "touch")
+    [r] = store.responses_after(0, 10)
+    assert (r["questionnaire"], r["answers"], r["officer"]) == ("overall", {"q1": 5}, None)
+
+
+def test_counter_mode_one_officer_on_duty_is_named(store, fake_clock):
+    store.save_roster(roster())
+    c = make(store, fake_clock)
+    assert c.roster_version == 1 and c.mode == "counter"
+    c.press(4, "keypad")
+    assert store.responses_after(0, 10)[0]["officer"] == "nv-lan"
+
+
+def test_two_officers_on_duty_means_no_officer_is_guessed(store, fake_clock):
+    store.save_roster(roster(on_duty=("nv-lan", "nv-hung")))
+    c = make(store, fake_clock)
+    c.press(4, "keypad")
+    assert store.responses_after(0, 10)[0]["officer"] is None
+
+
+def test_new_roster_waits_for_the_session_to_end(store, fake_clock):
+    store.save_roster(roster(1, questionnaire="overall"))
+    c = make(store, fake_clock)
+    store.save_roster(roster(2, questionnaire="phieu-8"))
+    c.tick()
+    assert c.roster_version == 2 and len(c.flow.questions) == 8
+    c.press(5, "touch")  # question 1 of 8
+    store.save_roster(roster(3, questionnaire="tieu-chi-5"))
+    c.tick()
+    assert c.roster_version == 2 and c.flow.phase is Phase.ASKING  # not mid-session
+    c.done()
+    fake_clock.advance(3)
+    c.tick()
+    assert c.roster_version == 3 and len(c.flow.questions) == 5
+    [r] = store.responses_after(0, 10)
+    assert (r["questionnaire"], r["answers"]) == ("phieu-8", {"co-so-vat-chat": 5})
+
+
+def test_reasons_and_procedure_are_stored(store, fake_clock):
+    store.save_roster(roster(questionnaire="tieu-chi-5", ask_procedure=True))
+    c = make(store, fake_clock)
+    for score in (5, 4, 2, 5, 5):
+        c.press(score, "touch")
+    assert c.flow.phase is Phase.REASONS
+    assert [code for code, _ in c.reason_choices()][:2] == ["wait", "attitude"]
+    c.toggle_reason("wait")
+    c.done()
+    assert c.flow.phase is Phase.PROCEDURE
+    assert [p["code"] for p in c.procedure_choices()][:2] == ["1.001193", "1.000894"]  # her field first
+    c.choose_procedure("1.000894")
+    [r] = store.responses_after(0, 10)
+    assert r["reasons"] == ["wait"] and r["procedure"] == "1.000894" and r["officer"] == "nv-lan"
+    assert r["answers"]["so-lan-lien-he"] == 2
+
+
+def test_most_used_procedures_come_first_and_the_list_is_capped(store, fake_clock):
+    many = [{"code": f"1.{i:06d}", "name": f"Thủ tục {i}", "field": "tu-phap"} for i in range(500)]
+    store.save_roster(roster(ask_procedure=True, procedures=many))
+    c = make(store, fake_clock)
+    for _ in range(2):
+        c.press(5, "touch")
+        c.choose_procedure("1.000321")
+    choices = [p["code"] for p in c.procedure_choices()]
+    assert len(choices) == MAX_PROCEDURE_CHOICES and choices[0] == "1.000321"
+    # Counted again from the store after a restart.
+    c2 = make(store, fake_clock)
+    c2.press(5, "touch")
+    assert c2.procedure_choices()[0]["code"] == "1.000321"
+
+
+def test_shared_mode_offers_officers_and_records_the_choice(store, fake_clock):
+    store.save_roster(roster(mode="shared", on_duty=()))
+    c = make(store, fake_clock)
+    assert [o["code"] for o in c.officers_to_choose()] == ["nv-lan", "nv-hung"]
+    c.choose_officer("nv-hung")
+    c.press(3, "touch")
+    assert store.responses_after(0, 10)[0]["officer"] == "nv-hung"
+    c.press(5, "button")  # a button at idle in shared mode: rated, officer unknown, never guessed
+    assert store.responses_after(0, 10)[1]["officer"] is None
+
+
+def test_burst_flag_reaches_the_store(store, fake_clock):
+    c = KioskController(store, cooldown_s=2, thanks_s=3, inactivity_s=60, clock=fake_clock,
+                        burst_action="flag")
+    c.press(5, "button")
+    c.press(5, "button")
+    assert [r["flags"] for r in store.responses_after(0, 10)] == [[], ["burst"]]
