@@ -37,6 +37,7 @@ class KioskConfig:
     window_size: tuple[int, int]
     gpio: GpioConfig | None = None
     keypad: bool = True
+    burst_action: str = "ignore"  # presses inside the cooldown: "ignore" (counted) or "flag"
     rotation: int = 0  # degrees; SDL on KMS/DRM ignores cmdline.txt's rotate=, so Kivy rotates
     best_first: bool = True  # faces 5..1 from the left (as the regulation's form lists them)
     extra: dict = field(default_factory=dict)
@@ -96,6 +97,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         cooldown_s=flow.number("cooldown_s", 3, lo=0, hi=3600),
         thanks_s=flow.number("thanks_s", 3, lo=0.5, hi=120),
         inactivity_s=flow.number("inactivity_s", 60, lo=5, hi=3600),
+        burst_action=flow.choice("burst", ("ignore", "flag"), "ignore"),
         language=kiosk.choice("language", ("vi", "en"), "vi"),
         fullscreen=display.boolean("fullscreen", True),
         window_size=(size[0], size[1]),

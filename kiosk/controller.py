@@ -18,6 +18,7 @@ from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
+QR_THANKS_S = 10.0
 MAX_PROCEDURE_CHOICES = 7  # plus "Khác" (other): what fits as large buttons on a 7" screen
 
 
@@ -36,6 +37,7 @@ class KioskController:
         self.roster: dict[str, Any] | None = None
         self.questionnaire: dict[str, Any] = BUILTIN_QUESTIONNAIRE
         self._base_cooldown_s = cooldown_s
+        self._base_thanks_s = thanks_s
         self.flow = RatingFlow(
             [q["code"] for q in BUILTIN_QUESTIONNAIRE["questions"]],
             self._record,
@@ -80,6 +82,10 @@ class KioskController:
         settings = self.settings
         self.flow.cooldown_s = float(settings.get("cooldown_s", self._base_cooldown_s))
         self.flow.ask_procedure = bool(settings.get("ask_procedure", False))
+        # With a QR code on the thanks screen, a citizen needs time to take a phone out; presses
+        # during the thanks screen still start the next session, so nobody waits for it.
+        self.flow.thanks_s = max(self._base_thanks_s, QR_THANKS_S) if settings.get("qr_url") else \
+            self._base_thanks_s
         on_duty = self.officers_on_duty()
         # A response names an officer only when it is certain who served: never a guess.
         self.flow.default_officer = (on_duty[0]["code"] if self.mode == "counter" and len(on_duty) == 1

@@ -73,7 +73,7 @@ def run_app(cfg: KioskConfig) -> int:
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(cfg.db_path, cfg.kiosk_id)
     controller = KioskController(store, cooldown_s=cfg.cooldown_s, thanks_s=cfg.thanks_s,
-                                 inactivity_s=cfg.inactivity_s)
+                                 inactivity_s=cfg.inactivity_s, burst_action=cfg.burst_action)
     try:
         api = ApiServer(create_api(store, kiosk_id=cfg.kiosk_id, token=cfg.api_token,
                                    roster_version=lambda: controller.roster_version),

@@ -25,13 +25,17 @@ from kivy.core.window import Window
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
 
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
 from kiosk.flow import Outcome, Phase
+from kiosk.ui import screen_model
 from kiosk.ui.faces import BACKGROUND, FACE_STYLES, INK, mouth_points
 from kiosk.ui.strings import score_label, text
 
@@ -41,6 +45,7 @@ TICK_S = 0.2  # flow timers (thanks, inactivity) and roster swaps need no finer 
 TOUCH_DUPLICATE_S = 0.25  # one touch seen by two providers arrives twice within a few ms
 FAILURE_SHOWN_S = 8.0
 MIN_TEXT_PX = 24  # no text below this: read by elderly citizens at arm's length
+MIN_TOUCH_PX = 80  # 15 mm on a 7" 800x480 panel (5.2 px/mm)
 NUMPAD_KEYS = {257 + i: i + 1 for i in range(5)}  # Kivy keycodes numpad1..numpad5 (256 = numpad0)
 
 
@@ -120,11 +125,63 @@ class FaceButton(Widget):
         return False
 
 
-class KioskScreen(BoxLayout):
-    """Header (unit, officer, question or thanks), the five faces, footer (hint or controls)."""
+def _button(label: str, background: tuple[float, float, float], on_release) -> Button:
+    # White on these dark fills is at least 7:1 (checked: kiosk/ui/faces.py CONTRAST notes).
+    button = Button(text=label, bold=True, color=(1, 1, 1, 1), background_normal="",
+                    background_down="", background_color=(*background, 1), halign="center",
+                    valign="middle")
+    button.bind(on_release=lambda *_: on_release(), size=lambda b, size: setattr(b, "text_size",
+                                                                                 (size[0] - 16, None)))
+    return button
+
+
+class QrCode(Widget):
+    """A QR code drawn from its module matrix (no image library needed)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.url: str | None = None
+        self._matrix: list[list[bool]] = []
+        self.bind(pos=self._redraw, size=self._redraw)
+
+    def show(self, url: str | None) -> None:
+        if url == self.url:
+            return
+        self.url = url
+        self._matrix = []
+        if url:
+            import qrcode  # only when a code is shown: the kiosk works without it
+
+            code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+            code.add_data(url)
+            code.make(fit=True)
+            self._matrix = code.get_matrix()
+        self._redraw()
+
+    def _redraw(self, *_args: Any) -> None:
+        self.canvas.clear()
+        if not self._matrix:
+            return
+        n = len(self._matrix)
+        side = min(self.width, self.height)
+        cell = side / n
+        x0, y0 = self.x + (self.width - side) / 2, self.y + (self.height - side) / 2
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(pos=(x0, y0), size=(side, side))
+            Color(0, 0, 0, 1)
+            for row, cells in enumerate(self._matrix):
+                for col, dark in enumerate(cells):
+                    if dark:
+                        Rectangle(pos=(x0 + col * cell, y0 + side - (row + 1) * cell), size=(cell, cell))
+
+
+class KioskScreen(FloatLayout):
+    """Header (unit, officer, question), the middle (faces or a step's choices), the footer;
+    a language switch and, on the thanks screen, a QR code float above."""
 
     def __init__(self, app: KioskApp, **kwargs: Any) -> None:
-        super().__init__(orientation="vertical", **kwargs)
+        super().__init__(**kwargs)
         self.app = app
         lang = app.language
         with self.canvas.before:
@@ -133,6 +190,7 @@ class KioskScreen(BoxLayout):
         self.bind(pos=self._layout, size=self._layout)
 
         ink = (*INK, 1)
+        self.column = BoxLayout(orientation="vertical")
         self.header = BoxLayout(orientation="vertical", size_hint_y=0.30, padding=(16, 4))
         self.unit = Label(color=ink, size_hint_y=0.25)
         self.officer = Label(color=ink, size_hint_y=0.3)
@@ -141,30 +199,39 @@ class KioskScreen(BoxLayout):
             self.header.add_widget(label)
 
         order = (5, 4, 3, 2, 1) if app.cfg.best_first else (1, 2, 3, 4, 5)
-        self.faces_row = BoxLayout(orientation="horizontal", size_hint_y=0.58, padding=(8, 4), spacing=4)
+        self.middle = BoxLayout(size_hint_y=0.60, padding=(8, 4))
+        self.faces_row = BoxLayout(orientation="horizontal", spacing=4)
         self.faces = {s: FaceButton(s, app.on_touch_score, lang) for s in order}
         for score in order:
             self.faces_row.add_widget(self.faces[score])
+        self.choices_grid = GridLayout(spacing=10)
+        self._choices_shown: tuple = ()
+        self.choice_buttons: dict[str, Button] = {}
 
-        self.footer = BoxLayout(orientation="horizontal", size_hint_y=0.12, padding=(16, 4), spacing=16)
+        self.footer = BoxLayout(orientation="horizontal", size_hint_y=None, padding=(16, 4), spacing=16)
         self.hint = Label(color=ink)
-        self.skip_button = Button(text=text("skip", lang), bold=True, color=(1, 1, 1, 1),
-                                  background_normal="", background_color=(0.25, 0.25, 0.25, 1),
-                                  size_hint_x=0.25)
-        self.done_button = Button(text=text("done", lang), bold=True, color=(1, 1, 1, 1),
-                                  background_normal="", background_color=(0.05, 0.30, 0.60, 1),
-                                  size_hint_x=0.25)
-        self.skip_button.bind(on_release=lambda *_: app.on_skip())
-        self.done_button.bind(on_release=lambda *_: app.on_done())
+        self.skip_button = _button(text("skip", lang), (0.25, 0.25, 0.25), app.on_skip)
+        self.done_button = _button(text("done", lang), (0.05, 0.30, 0.60), app.on_done)
+        for button in (self.skip_button, self.done_button):
+            button.size_hint_x = 0.25
 
-        self.add_widget(self.header)
-        self.add_widget(self.faces_row)
-        self.add_widget(self.footer)
+        self.column.add_widget(self.header)
+        self.column.add_widget(self.middle)
+        self.column.add_widget(self.footer)
+        self.add_widget(self.column)
+        self.language_button = _button(text("other_language", lang), (0.25, 0.25, 0.25),
+                                       app.on_toggle_language)
+        self.language_button.size_hint = (None, None)
+        self.add_widget(self.language_button)
+        self.qr = QrCode(size_hint=(None, None))
+        self.add_widget(self.qr)
+        self._model: screen_model.ScreenModel | None = None
 
     def _layout(self, *_args: Any) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
         h = max(self.height, 1)
         body = max(MIN_TEXT_PX, h * 0.045)
+        self.body_font = body
         self.unit.font_size = body
         self.officer.font_size = body * 1.1
         self.question.font_size = max(MIN_TEXT_PX * 1.15, h * 0.065)
@@ -172,35 +239,79 @@ class KioskScreen(BoxLayout):
         for label in (self.unit, self.officer, self.question, self.hint):
             label.text_size = (self.width - 48, None)
             label.halign = "center"
-        for button in (self.skip_button, self.done_button):
-            button.font_size = body * 1.1
+        for button in (self.skip_button, self.done_button, *self.choice_buttons.values()):
+            button.font_size = body
+        # 15 mm on a 7" 800x480 panel is about 80 px: the smallest touch target here.
+        self.language_button.size = (max(150, self.width * 0.16), max(MIN_TOUCH_PX, h * 0.1))
+        self.language_button.font_size = body * 0.9
+        self.language_button.pos = (self.right - self.language_button.width - 8,
+                                    self.top - self.language_button.height - 8)
+        self.footer.height = max(MIN_TOUCH_PX + 8, h * 0.12)
+        self._place_qr()
 
-    def show(self, *, phase: Phase, unit: str, officer: str, question: str, progress: str,
-             failure: str) -> None:
-        if phase is Phase.THANKS:
-            # The same words for every score: an officer watching learns nothing.
-            self.unit.text = unit
-            self.officer.text = text("thanks_body", self.app.language)
-            self.question.text = text("thanks_title", self.app.language)
+    def _place_qr(self) -> None:
+        side = max(0, self.header.height - 8)
+        self.qr.size = (side, side)
+        self.qr.pos = (self.right - side - 8, self.top - side - 4)
+
+    def show(self, model: screen_model.ScreenModel, language: str) -> None:
+        self.unit.text, self.officer.text, self.question.text = model.unit, model.subtitle, model.title
+        for face in self.faces.values():
+            face.set_language(language)
+        self.skip_button.text, self.done_button.text = text("skip", language), text("done", language)
+        self.language_button.text = text("other_language", language)
+        # The language switch only where a citizen starts; the QR code only on the thanks screen.
+        self.language_button.opacity = 1 if model.phase is Phase.IDLE else 0
+        self.language_button.disabled = model.phase is not Phase.IDLE
+        self.qr.show(model.qr_url)
+        # A QR code a phone can read from arm's length needs room: the header grows for it.
+        self.header.size_hint_y = 0.34 if model.qr_url else 0.30
+        self.middle.size_hint_y = 0.56 if model.qr_url else 0.60
+        Clock.schedule_once(lambda _dt: self._place_qr(), 0)
+
+        self.middle.clear_widgets()
+        if model.middle == screen_model.FACES:
+            self.middle.add_widget(self.faces_row)
         else:
-            self.unit.text = unit
-            self.officer.text = officer
-            self.question.text = question
+            self._show_choices(model)
+            self.middle.add_widget(self.choices_grid)
+
         self.footer.clear_widgets()
-        if failure:
-            self.hint.text = failure
-            self.hint.color = (0.70, 0.0, 0.0, 1)
-            self.footer.add_widget(self.hint)
-        elif phase is Phase.ASKING:
-            self.hint.text = progress
-            self.hint.color = (*INK, 1)
+        self.hint.text = model.hint
+        self.hint.color = (0.70, 0.0, 0.0, 1) if self.app.failure_shown else (*INK, 1)
+        if model.footer in (screen_model.QUESTION_CONTROLS, screen_model.REASON_CONTROLS):
             self.footer.add_widget(self.skip_button)
             self.footer.add_widget(self.hint)
             self.footer.add_widget(self.done_button)
-        else:
-            self.hint.text = text("hint", self.app.language)
-            self.hint.color = (*INK, 1)
+        elif model.footer == screen_model.SKIP_ONLY:
+            self.footer.add_widget(self.skip_button)
             self.footer.add_widget(self.hint)
+        else:
+            self.footer.add_widget(self.hint)
+        self._model = model
+
+    def _show_choices(self, model: screen_model.ScreenModel) -> None:
+        if model.choices == self._choices_shown:
+            return
+        self._choices_shown = model.choices
+        self.choices_grid.clear_widgets()
+        self.choice_buttons = {}
+        count = len(model.choices)
+        self.choices_grid.cols = 2 if count <= 8 else 3
+        on_choose = {screen_model.REASONS: self.app.on_reason, screen_model.PROCEDURES: self.app.on_procedure,
+                     screen_model.OFFICERS: self.app.on_officer}[model.middle]
+        for choice in model.choices:
+            colour = (0.05, 0.30, 0.60) if choice.selected else (0.25, 0.25, 0.25)
+            # Roster text is escaped: a name with [b] or & must show as typed. The tick comes
+            # from DejaVu Sans (bundled with Kivy); Roboto has no such glyph.
+            label = escape_markup(choice.label)
+            if choice.selected:
+                label = f"[font=DejaVuSans]\u2714[/font] {label}"
+            button = _button(label, colour, lambda code=choice.code: on_choose(code))
+            button.markup = True
+            button.font_size = getattr(self, "body_font", MIN_TEXT_PX)
+            self.choice_buttons[choice.code] = button
+            self.choices_grid.add_widget(button)
 
 
 class KioskApp(App):
@@ -217,6 +328,12 @@ class KioskApp(App):
         self._keys_down: set[int] = set()
         self._failure_until = 0.0
         self._screen: KioskScreen | None = None
+        self._last_phase = Phase.IDLE
+        self._dump_trigger = None
+
+    @property
+    def failure_shown(self) -> bool:
+        return bool(self._failure_until)
 
     # --- lifecycle ------------------------------------------------------------------------
     def build(self) -> KioskScreen:
@@ -226,9 +343,9 @@ class KioskApp(App):
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
         Clock.schedule_interval(self._tick, TICK_S)
         if os.environ.get("HAILONG_UI_GEOMETRY"):
-            dump = Clock.create_trigger(self._dump_geometry, 0.3)
+            self._dump_trigger = Clock.create_trigger(self._dump_geometry, 0.3)
             for face in self._screen.faces.values():
-                face.bind(pos=lambda *_: dump(), size=lambda *_: dump())
+                face.bind(pos=lambda *_: self._dump_trigger(), size=lambda *_: self._dump_trigger())
         if threading.current_thread() is threading.main_thread():
             # systemd stops the kiosk with SIGTERM: leave through App.stop so the API closes.
             signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
@@ -273,11 +390,30 @@ class KioskApp(App):
         self._keys_down.discard(key)
         return False
 
+    def _tap(self, action, *args: Any) -> None:
+        """Buttons on the screen: one touch seen twice must not toggle a reason back off."""
+        if self._touch_guard.accept("tap"):
+            action(*args)
+
     def on_skip(self) -> None:
-        self.controller.skip()
+        self._tap(self.controller.skip)
 
     def on_done(self) -> None:
-        self.controller.done()
+        self._tap(self.controller.done)
+
+    def on_reason(self, code: str) -> None:
+        self._tap(self.controller.toggle_reason, code)
+
+    def on_procedure(self, code: str) -> None:
+        self._tap(self.controller.choose_procedure, code or None)
+
+    def on_officer(self, code: str) -> None:
+        self._tap(self.controller.choose_officer, code)
+
+    def on_toggle_language(self) -> None:
+        if self._touch_guard.accept("tap"):
+            self.language = "en" if self.language == "vi" else "vi"
+            self.refresh()
 
     def press(self, score: int, channel: str) -> None:
         outcome = self.controller.press(score, channel)
@@ -297,24 +433,14 @@ class KioskApp(App):
     def refresh(self) -> None:
         if self._screen is None:
             return
-        c, lang = self.controller, self.language
-        officers = c.officers_on_duty()
-        if len(officers) == 1:
-            officer = text("officer_on_duty", lang, name=officers[0]["name"])
-        elif officers:
-            officer = text("officers_on_duty", lang, names=", ".join(o["name"] for o in officers))
-        else:
-            officer = ""
-        index = c.flow.question_index
-        total = len(c.flow.questions)
-        self._screen.show(
-            phase=c.flow.phase,
-            unit=c.unit_name() or text("default_unit", lang),
-            officer=officer,
-            question=c.question_text(index, lang),
-            progress=text("question_progress", lang, n=index + 1, total=total),
-            failure=text("store_failed", lang) if self._failure_until else "",
-        )
+        phase = self.controller.flow.phase
+        if phase is Phase.IDLE and self._last_phase is not Phase.IDLE:
+            self.language = self.cfg.language  # the next citizen starts in the default language
+        self._last_phase = phase
+        failure = text("store_failed", self.language) if self._failure_until else ""
+        self._screen.show(screen_model.build(self.controller, self.language, failure), self.language)
+        if self._dump_trigger is not None:
+            self._dump_trigger()
 
     def _dump_geometry(self, _dt: float) -> None:
         """For tests and technicians: where each face is, in X window coordinates."""
@@ -329,6 +455,17 @@ class KioskApp(App):
         clipped = [f"face {score}: {label.text!r}" for score, face in self._screen.faces.items()
                    for label in (face.number, face.caption)
                    if label.texture_size[1] > label.height + 1]
+        def rect(widget: Widget) -> list[int]:
+            x, y = widget.to_window(*widget.pos)
+            return [round(x), round(height - y - widget.height), round(widget.width), round(widget.height)]
+
+        screen = self._screen
+        buttons = {"skip": screen.skip_button, "done": screen.done_button, "language": screen.language_button}
         data = {"window": [Window.width, Window.height], "origin": [Window.left, Window.top],
-                "faces": faces, "clipped": clipped}
+                "phase": self.controller.flow.phase.value, "faces": faces, "clipped": clipped,
+                "choices": {code: rect(b) for code, b in screen.choice_buttons.items() if b.parent},
+                "chips_selected": [c for c, b in screen.choice_buttons.items()
+                                   if b.parent and "\u2714" in b.text],
+                "buttons": {name: rect(b) for name, b in buttons.items() if b.parent and not b.disabled},
+                "texts": [screen.unit.text, screen.officer.text, screen.question.text, screen.hint.text]}
         Path(os.environ["HAILONG_UI_GEOMETRY"]).write_text(json.dumps(data))

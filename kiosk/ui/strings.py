@@ -20,6 +20,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "question_progress": {"vi": "Câu {n}/{total}", "en": "Question {n} of {total}"},
     "skip": {"vi": "Bỏ qua", "en": "Skip"},
     "done": {"vi": "Xong", "en": "Done"},
+    "reasons_title": {"vi": "Vì sao Ông/Bà chưa hài lòng?", "en": "What went wrong?"},
+    "reasons_hint": {"vi": "Có thể chọn nhiều ý, rồi bấm Xong", "en": "Choose any, then Done"},
+    "procedure_title": {"vi": "Ông/Bà đến làm thủ tục gì?", "en": "Which procedure did you come for?"},
+    "procedure_other": {"vi": "Khác", "en": "Other"},
+    "choose_officer": {"vi": "Cán bộ nào đã tiếp Ông/Bà?", "en": "Which officer served you?"},
+    "choose_officer_hint": {
+        "vi": "Chạm vào tên cán bộ, hoặc bấm phím 1–5 để chỉ đánh giá chung",
+        "en": "Touch the officer's name, or press a key 1–5 to rate in general",
+    },
+    "qr_hint": {"vi": "Quét mã để góp ý thêm trên điện thoại", "en": "Scan to say more on your phone"},
+    "other_language": {"vi": "English", "en": "Tiếng Việt"},
     "store_failed": {
         "vi": "Máy đang gặp sự cố, chưa ghi được. Xin vui lòng báo cán bộ.",
         "en": "The kiosk has a problem and could not record this. Please tell the officer.",

@@ -24,8 +24,8 @@ def kiosk(tmp_path, xvfb):
 
 
 def test_click_and_key_each_record_one_response(kiosk, xvfb):
-    idle = xvfb.screenshot(SHOTS / "idle-1024x600.png")
-    assert mean_brightness(idle) > 0.2, "the idle screen is blank"
+    idle = SHOTS / "idle-1024x600.png"
+    wait_for(lambda: mean_brightness(xvfb.screenshot(idle)) > 0.2, 5, "the idle screen to be drawn")
     assert kiosk.status()["last_seq"] == 0
 
     x, y = kiosk.face_centre(5)
@@ -73,13 +73,14 @@ def test_faces_are_large_enough(tmp_path, xvfb, size):
     k = KioskProcess(tmp_path, xvfb, size=size).start()
     try:
         wait_for(lambda: k.geometry()["window"] == list(size), 10, "the window at its size")
+        geometry = k.settled_geometry()
         xvfb.screenshot(SHOTS / f"idle-{size[0]}x{size[1]}.png")
         min_px = 15 * 5.3  # 7" 800x480 panel: 154 mm wide, so 800/154 = 5.2 px/mm, rounded up
-        faces = k.geometry()["faces"]
+        faces = geometry["faces"]
         assert len(faces) == 5
         for score, (_x, _y, w, h) in faces.items():
             assert w >= min_px and h >= min_px, f"face {score} is {w}x{h} px"
-        assert k.geometry()["clipped"] == []
+        assert geometry["clipped"] == []
         xs = [faces[str(s)][0] for s in (5, 4, 3, 2, 1)]
         assert xs == sorted(xs), "faces are not 5..1 from the left"
     finally:

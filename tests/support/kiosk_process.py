@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import requests
@@ -66,6 +67,7 @@ class KioskProcess:
             return self.geometry_file.exists() and self.api_up()
 
         wait_for(ready, timeout, "the kiosk window and API")
+        self.settled_geometry()
         return self
 
     def log_text(self) -> str:
@@ -94,11 +96,29 @@ class KioskProcess:
     def geometry(self) -> dict:
         return json.loads(self.geometry_file.read_text())
 
+    def settled_geometry(self, timeout: float = 10) -> dict:
+        """The geometry once the layout has stopped moving (the same for 0.8 s)."""
+        last: list = [None, 0.0]
+
+        def settled():
+            text = self.geometry_file.read_text()
+            now = time.monotonic()
+            if text != last[0]:
+                last[:] = [text, now]
+                return None
+            return json.loads(text) if now - last[1] >= 0.8 else None
+
+        return wait_for(settled, timeout, "the layout to settle")
+
     def face_centre(self, score: int) -> tuple[int, int]:
         """Where to click, in root-window (screen) coordinates."""
-        g = self.geometry()
+        return self.centre("faces", str(score))
+
+    def centre(self, group: str, name: str) -> tuple[int, int]:
+        """Screen coordinates of a face, a choice or a button from the settled layout."""
+        g = self.settled_geometry()
         left, top = g["origin"]
-        x, y, w, h = g["faces"][str(score)]
+        x, y, w, h = g[group][name]
         return left + x + w // 2, top + y + h // 2
 
     def terminate(self, timeout: float = 20) -> int:

@@ -1,0 +1,127 @@
+"""Whole sessions on the real app under Xvfb, driven by real X pointer events: a questionnaire
+pushed over the API, several questions, the "why?" step, the procedure, the thanks screen with
+its QR code; shared mode's officer choice; the English switch. Screenshots of every screen go
+to test-output/gui/ to be looked at."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import requests
+
+from kiosk.presets import PRESETS
+from tests.support.kiosk_process import TOKEN, KioskProcess
+from tests.support.xvfb import OUTPUT, wait_for
+
+pytestmark = pytest.mark.gui
+SHOTS = OUTPUT / "gui"
+QR_URL = "http://192.168.1.10:5000/r/quay-1"
+
+
+def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-lan",),
+                questionnaire="tieu-chi-5", ask_procedure=True) -> None:
+    roster = {
+        "version": version,
+        "unit": {"name": "UBND phường Vạn Phúc"},
+        "fields": [{"code": "tu-phap", "name": "Tư pháp – Hộ tịch"},
+                   {"code": "dia-chinh", "name": "Địa chính – Xây dựng"}],
+        "officers": [
+            {"code": "nv-lan", "name": "Nguyễn Thị Lan", "title": "Công chức Tư pháp – Hộ tịch",
+             "fields": ["tu-phap"]},
+            {"code": "nv-hung", "name": "Trần Văn Hùng", "title": "Công chức Địa chính",
+             "fields": ["dia-chinh"]},
+            {"code": "nv-mai", "name": "Lê Thị Mai", "fields": ["tu-phap"]},
+        ],
+        "procedures": [
+            {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "tu-phap"},
+            {"code": "1.000894", "name": "Đăng ký kết hôn", "field": "tu-phap"},
+            {"code": "2.000815", "name": "Chứng thực bản sao từ bản chính", "field": "tu-phap"},
+            {"code": "1.003583", "name": "Đăng ký đất đai lần đầu", "field": "dia-chinh"},
+        ],
+        "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
+        "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
+                  "qr_url": QR_URL},
+    }
+    r = requests.put(k.url + "/api/v1/roster", json=roster, timeout=5,
+                     headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200, r.text
+    wait_for(lambda: k.status()["roster_version"] == version, 10, f"roster v{version} applied")
+
+
+def wait_screen(k: KioskProcess, phase: str, text: str = "", timeout: float = 10) -> dict:
+    def shown():
+        g = k.settled_geometry()
+        return g if g["phase"] == phase and (not text or any(text in t for t in g["texts"])) else None
+
+    return wait_for(shown, timeout, f"the {phase} screen {text!r}")
+
+
+def tap(k: KioskProcess, xvfb, group: str, name: str) -> None:
+    xvfb.click(*k.centre(group, name))
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1280, 800)])
+def test_five_criteria_with_reasons_procedure_and_qr(tmp_path, xvfb, size):
+    k = KioskProcess(tmp_path, xvfb, size=size).start()
+    tag = f"{size[0]}x{size[1]}"
+    try:
+        push_roster(k, 1)
+        wait_screen(k, "idle", "Nguyễn Thị Lan")
+        xvfb.screenshot(SHOTS / f"session-{tag}-1-idle.png")
+        for n, score in enumerate((5, 4, 2, 5, 1), start=1):
+            if n > 1:
+                g = wait_screen(k, "asking", f"Câu {n}/5")
+                assert g["clipped"] == [] and set(g["buttons"]) == {"skip", "done"}
+                if n == 2:
+                    xvfb.screenshot(SHOTS / f"session-{tag}-2-question.png")
+            tap(k, xvfb, "faces", str(score))
+        g = wait_screen(k, "reasons", "Vì sao")
+        assert list(g["choices"])[:3] == ["wait", "attitude", "guidance"]
+        tap(k, xvfb, "choices", "wait")
+        wait_for(lambda: _chip_selected(k), 5, "the chip to show as chosen")
+        tap(k, xvfb, "choices", "attitude")
+        wait_for(lambda: _chip_selected(k, 2), 5, "two chips chosen")
+        xvfb.screenshot(SHOTS / f"session-{tag}-3-reasons.png")
+        tap(k, xvfb, "buttons", "done")
+        g = wait_screen(k, "procedure", "thủ tục")
+        # Her field's procedures first, "Khác" (other) last, never a keyboard.
+        assert list(g["choices"]) == ["1.001193", "1.000894", "2.000815", "1.003583", ""]
+        xvfb.screenshot(SHOTS / f"session-{tag}-4-procedure.png")
+        tap(k, xvfb, "choices", "1.000894")
+        g = wait_screen(k, "thanks")
+        assert g["clipped"] == []
+        xvfb.screenshot(SHOTS / f"session-{tag}-5-thanks-qr.png")
+        [r] = k.wait_for_count(1)
+        assert r["questionnaire"] == "tieu-chi-5" and r["officer"] == "nv-lan"
+        codes = [q["code"] for q in PRESETS["tieu-chi-5"]["questions"]]
+        assert r["answers"] == dict(zip(codes, (5, 4, 2, 5, 1), strict=True)) and r["partial"] is False
+        assert r["reasons"] == ["wait", "attitude"] and r["procedure"] == "1.000894"
+    finally:
+        assert k.terminate() == 0, k.log_text()
+
+
+def _chip_selected(k: KioskProcess, count: int = 1) -> bool:
+    """The chosen chips carry a tick."""
+    return len(k.settled_geometry()["chips_selected"]) >= count
+
+
+def test_shared_mode_officer_grid_and_english(tmp_path, xvfb):
+    k = KioskProcess(tmp_path, xvfb, size=(1024, 600)).start()
+    try:
+        push_roster(k, 1, mode="shared", on_duty=(), questionnaire="overall", ask_procedure=False)
+        g = wait_screen(k, "idle", "Cán bộ nào")
+        assert list(g["choices"]) == ["nv-lan", "nv-hung", "nv-mai"]
+        xvfb.screenshot(SHOTS / "shared-1-officers.png")
+        tap(k, xvfb, "buttons", "language")
+        wait_screen(k, "idle", "Which officer")
+        xvfb.screenshot(SHOTS / "shared-2-english.png")
+        tap(k, xvfb, "choices", "nv-hung")
+        wait_screen(k, "asking", "Trần Văn Hùng")
+        tap(k, xvfb, "faces", "4")
+        [r] = k.wait_for_count(1)
+        assert (r["officer"], r["answers"]) == ("nv-hung", {"q1": 4})
+        # Back at idle after thanks (10 s with a QR code): Vietnamese again for the next citizen.
+        wait_screen(k, "idle", "Cán bộ nào", timeout=20)
+    finally:
+        assert k.terminate() == 0, k.log_text()
