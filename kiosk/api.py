@@ -65,8 +65,11 @@ def create_api(
     kiosk_id: str,
     token: str,
     roster_version: Callable[[], int] = lambda: 0,
+    on_contact: Callable[[], None] = lambda: None,
 ) -> Flask:
-    """`roster_version` reports the roster the screen is showing (the applied one)."""
+    """`roster_version` reports the roster the screen is showing (the applied one);
+    `on_contact` is called for every request that carried the right token (the admin screen
+    shows when the server was last seen)."""
     app = Flask("kiosk.api")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     expected = f"Bearer {token}".encode()
@@ -76,6 +79,7 @@ def create_api(
         given = request.headers.get("Authorization", "").encode()
         if not hmac.compare_digest(given, expected):
             raise ApiError(401, "missing or wrong bearer token")
+        on_contact()
 
     @app.errorhandler(ApiError)
     def api_error(e: ApiError):

@@ -37,6 +37,7 @@ class KioskConfig:
     window_size: tuple[int, int]
     gpio: GpioConfig | None = None
     keypad: bool = True
+    admin_pin: str | None = None  # no PIN in the config: no admin screen (never a default PIN)
     burst_action: str = "ignore"  # presses inside the cooldown: "ignore" (counted) or "flag"
     rotation: int = 0  # degrees; SDL on KMS/DRM ignores cmdline.txt's rotate=, so Kivy rotates
     best_first: bool = True  # faces 5..1 from the left (as the regulation's form lists them)
@@ -87,6 +88,15 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
             debounce_s=g.number("debounce_s", 0.2, lo=0, hi=5),
         )
 
+    admin_pin = None
+    if "admin" in data:
+        admin = Section(path, "admin", data["admin"])
+        admin_pin = admin.string("pin")
+        if not re.fullmatch(r"[0-9]{4,12}", admin_pin):
+            raise admin.fail("pin", "must be 4 to 12 digits (typed on the kiosk's number pad)")
+        if len(set(admin_pin)) == 1 or admin_pin in "0123456789012" or admin_pin in "9876543210":
+            raise admin.fail("pin", "too easy to guess (all one digit or a run): choose another")
+
     return KioskConfig(
         path=path,
         kiosk_id=kiosk_id,
@@ -98,6 +108,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         thanks_s=flow.number("thanks_s", 3, lo=0.5, hi=120),
         inactivity_s=flow.number("inactivity_s", 60, lo=5, hi=3600),
         burst_action=flow.choice("burst", ("ignore", "flag"), "ignore"),
+        admin_pin=admin_pin,
         language=kiosk.choice("language", ("vi", "en"), "vi"),
         fullscreen=display.boolean("fullscreen", True),
         window_size=(size[0], size[1]),
@@ -105,7 +116,8 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         keypad=kiosk.boolean("keypad", True),
         rotation=_rotation(display),
         best_first=display.choice("order", ("best_first", "worst_first"), "best_first") == "best_first",
-        extra={k: v for k, v in data.items() if k not in {"kiosk", "api", "flow", "gpio", "display"}},
+        extra={k: v for k, v in data.items()
+               if k not in {"kiosk", "api", "flow", "gpio", "display", "admin"}},
     )
 
 

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from kiosk import clock
 from kiosk.api import ApiServer, create_api
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
@@ -67,16 +68,28 @@ class _Closing:
         return self.name
 
 
+class ServerContact:
+    """When the server last talked to this kiosk's API (wall clock, for the admin screen)."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def seen(self) -> None:
+        self.last = clock.wall_clock_iso()
+
+
 def run_app(cfg: KioskConfig) -> int:
     """Run the kiosk until SIGTERM (or the window closes); the exit code for the CLI."""
     # Store, flow and API first: a problem there is one clear line, before any window opens.
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(cfg.db_path, cfg.kiosk_id)
+    contact = ServerContact()
     controller = KioskController(store, cooldown_s=cfg.cooldown_s, thanks_s=cfg.thanks_s,
                                  inactivity_s=cfg.inactivity_s, burst_action=cfg.burst_action)
     try:
         api = ApiServer(create_api(store, kiosk_id=cfg.kiosk_id, token=cfg.api_token,
-                                   roster_version=lambda: controller.roster_version),
+                                   roster_version=lambda: controller.roster_version,
+                                   on_contact=contact.seen),
                         cfg.api_host, cfg.api_port)
     except OSError as e:
         store.close()
@@ -90,7 +103,7 @@ def run_app(cfg: KioskConfig) -> int:
     from kiosk.ui.kivy_dispatch import main_thread_dispatch
 
     services: list = [store, _Closing("api", api.stop)]
-    app = KioskApp(cfg, controller, services)
+    app = KioskApp(cfg, controller, services, contact)
     if cfg.gpio is None:
         log.info("no [gpio] in %s: touch and keys 1-5 only", cfg.path)
     else:

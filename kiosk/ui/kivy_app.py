@@ -31,11 +31,12 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
+from kiosk import admin
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
 from kiosk.flow import Outcome, Phase
-from kiosk.ui import screen_model
+from kiosk.ui import kivy_admin, screen_model
 from kiosk.ui.faces import BACKGROUND, FACE_STYLES, INK, mouth_points
 from kiosk.ui.strings import score_label, text
 
@@ -45,6 +46,7 @@ TICK_S = 0.2  # flow timers (thanks, inactivity) and roster swaps need no finer 
 TOUCH_DUPLICATE_S = 0.25  # one touch seen by two providers arrives twice within a few ms
 FAILURE_SHOWN_S = 8.0
 MIN_TEXT_PX = 24  # no text below this: read by elderly citizens at arm's length
+EXIT_RESTART = 75
 MIN_TOUCH_PX = 80  # 15 mm on a 7" 800x480 panel (5.2 px/mm)
 NUMPAD_KEYS = {257 + i: i + 1 for i in range(5)}  # Kivy keycodes numpad1..numpad5 (256 = numpad0)
 
@@ -227,6 +229,23 @@ class KioskScreen(FloatLayout):
         self.add_widget(self.qr)
         self._model: screen_model.ScreenModel | None = None
 
+    def on_touch_down(self, touch) -> bool:
+        corner = kivy_admin.CORNER_PX
+        if (self.app.admin_lock is not None and touch.x < self.x + corner
+                and touch.y > self.top - corner):
+            # A long press on the top-left corner opens the technician's PIN pad.
+            touch.ud["admin_long_press"] = Clock.schedule_once(lambda _dt: self.app.open_pin_pad(),
+                                                               kivy_admin.LONG_PRESS_S)
+            return True
+        return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch) -> bool:
+        event = touch.ud.pop("admin_long_press", None)
+        if event is not None:
+            event.cancel()
+            return True
+        return super().on_touch_up(touch)
+
     def _layout(self, *_args: Any) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
         h = max(self.height, 1)
@@ -317,8 +336,14 @@ class KioskScreen(FloatLayout):
 class KioskApp(App):
     title = "hailong"
 
-    def __init__(self, cfg: KioskConfig, controller: KioskController, services: list[Any]) -> None:
+    def __init__(self, cfg: KioskConfig, controller: KioskController, services: list[Any],
+                 contact: Any = None) -> None:
         super().__init__()
+        self.contact = contact
+        self.admin_lock = admin.PinLock(cfg.admin_pin) if cfg.admin_pin else None
+        self.admin_state = "closed"  # "pin" while the PIN pad shows, "open" on the admin screen
+        self._pin_pad: kivy_admin.PinPad | None = None
+        self._admin_panel: kivy_admin.AdminPanel | None = None
         self.cfg = cfg
         self.language = cfg.language
         self.controller = controller
@@ -415,7 +440,62 @@ class KioskApp(App):
             self.language = "en" if self.language == "vi" else "vi"
             self.refresh()
 
+    # --- admin screen ----------------------------------------------------------------------
+    def open_pin_pad(self) -> None:
+        if self.admin_lock is None or self.admin_state != "closed" or self.controller.flow.in_session:
+            return
+        log.info("admin PIN pad opened (long press)")
+        self.admin_state = "pin"
+        font = getattr(self._screen, "body_font", MIN_TEXT_PX)
+        self._pin_pad = kivy_admin.PinPad(self.admin_lock, self.language, self._open_admin,
+                                          lambda: self._touch_guard.accept("tap"), font)
+        self._pin_pad.bind(on_dismiss=lambda *_: self._pin_pad_closed())
+        self._pin_pad.message.bind(text=lambda *_: self._trigger_dump())
+        self._pin_pad.open()
+        self._trigger_dump()
+
+    def _pin_pad_closed(self) -> None:
+        if self.admin_state == "pin":
+            self.admin_state = "closed"
+        self._trigger_dump()
+
+    def _open_admin(self) -> None:
+        log.info("admin screen opened")
+        self.admin_state = "open"
+        font = getattr(self._screen, "body_font", MIN_TEXT_PX)
+        self._admin_panel = kivy_admin.AdminPanel(self._facts, self.language, self._restart,
+                                                  self._admin_closed, font)
+        self._admin_panel.open()
+        self._trigger_dump()
+
+    def _admin_closed(self) -> None:
+        log.info("admin screen closed")
+        self.admin_state = "closed"
+        self._admin_panel = None
+        self._trigger_dump()
+
+    def _facts(self) -> admin.KioskFacts:
+        return admin.gather(self.controller.store, kiosk_id=self.cfg.kiosk_id, api_port=self.cfg.api_port,
+                            roster_version=self.controller.roster_version,
+                            last_server_contact=self.contact.last if self.contact else "")
+
+    def _restart(self) -> None:
+        log.info("restart asked for on the admin screen")
+        self.exit_code = EXIT_RESTART  # non-zero: systemd's Restart=on-failure starts it again
+        self.stop()
+
+    def _trigger_dump(self) -> None:
+        if self._dump_trigger is not None:
+            self._dump_trigger()
+
     def press(self, score: int, channel: str) -> None:
+        if self.admin_state == "open" and self._admin_panel is not None:
+            self._admin_panel.show_press(score, channel)  # a test press: never a rating
+            self._trigger_dump()
+            return
+        if self.admin_state == "pin":
+            log.info("press %s on %s ignored: the admin PIN pad is open", score, channel)
+            return
         outcome = self.controller.press(score, channel)
         if outcome is Outcome.FAILED:
             self._failure_until = Clock.get_boottime() + FAILURE_SHOWN_S
@@ -467,5 +547,14 @@ class KioskApp(App):
                 "chips_selected": [c for c, b in screen.choice_buttons.items()
                                    if b.parent and "\u2714" in b.text],
                 "buttons": {name: rect(b) for name, b in buttons.items() if b.parent and not b.disabled},
-                "texts": [screen.unit.text, screen.officer.text, screen.question.text, screen.hint.text]}
+                "texts": [screen.unit.text, screen.officer.text, screen.question.text, screen.hint.text],
+                "admin": self.admin_state}
+        if self._pin_pad is not None and self.admin_state == "pin":
+            data["pad"] = {key: rect(b) for key, b in self._pin_pad.keys.items()}
+            data["texts"].append(self._pin_pad.message.text)
+        if self._admin_panel is not None and self.admin_state == "open":
+            panel = self._admin_panel
+            data["buttons"].update(admin_close=rect(panel.close_button),
+                                   admin_restart=rect(panel.restart_button))
+            data["texts"] += [panel.info.text, panel.button_test.text]
         Path(os.environ["HAILONG_UI_GEOMETRY"]).write_text(json.dumps(data))

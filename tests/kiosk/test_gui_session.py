@@ -6,6 +6,7 @@ to test-output/gui/ to be looked at."""
 from __future__ import annotations
 
 import copy
+import time
 
 import pytest
 import requests
@@ -123,5 +124,62 @@ def test_shared_mode_officer_grid_and_english(tmp_path, xvfb):
         assert (r["officer"], r["answers"]) == ("nv-hung", {"q1": 4})
         # Back at idle after thanks (10 s with a QR code): Vietnamese again for the next citizen.
         wait_screen(k, "idle", "Cán bộ nào", timeout=20)
+    finally:
+        assert k.terminate() == 0, k.log_text()
+
+
+PIN = "482916"
+
+
+def enter_pin(k: KioskProcess, xvfb, pin: str) -> None:
+    g = k.settled_geometry()
+    left, top = g["origin"]
+    for key in (*pin, "ok"):
+        x, y, w, h = g["pad"][key]
+        xvfb.click(left + x + w // 2, top + y + h // 2)
+        time.sleep(0.3)  # the app's duplicate-touch guard: one tap per 0.25 s
+
+
+def long_press_corner(k: KioskProcess, xvfb) -> None:
+    left, top = k.settled_geometry()["origin"]
+    xvfb.run("xdotool", "mousemove", str(left + 20), str(top + 20), "mousedown", "1")
+    time.sleep(3.5)
+    xvfb.run("xdotool", "mouseup", "1")
+
+
+def test_admin_screen_behind_pin_with_button_test_and_lockout(tmp_path, xvfb):
+    k = KioskProcess(tmp_path, xvfb, extra_toml=f'\n[admin]\npin = "{PIN}"\n').start()
+    try:
+        xvfb.click(*k.face_centre(5))  # one real rating before the technician comes
+        k.wait_for_count(1)
+        wait_screen(k, "idle", timeout=10)
+        long_press_corner(k, xvfb)
+        wait_for(lambda: k.settled_geometry()["admin"] == "pin", 10, "the PIN pad")
+        xvfb.screenshot(SHOTS / "admin-1-pin.png")
+        enter_pin(k, xvfb, PIN)
+        g = wait_for(lambda: (g := k.settled_geometry())["admin"] == "open" and g, 10, "the admin screen")
+        info = "\n".join(g["texts"])
+        assert "Kiosk: quay-1" in info and "Stored / acked by the server: 1 / 0" in info
+        xvfb.run("xdotool", "key", "3")  # a button test, never a rating
+        wait_for(lambda: any("3 (keypad)" in t for t in k.settled_geometry()["texts"]), 5, "the test press")
+        xvfb.screenshot(SHOTS / "admin-2-panel.png")
+        assert k.status()["last_seq"] == 1
+        tap(k, xvfb, "buttons", "admin_close")
+        wait_for(lambda: k.settled_geometry()["admin"] == "closed", 5, "the admin screen to close")
+
+        # Five wrong PINs lock the pad; then even the right one is refused.
+        time.sleep(0.3)
+        long_press_corner(k, xvfb)
+        wait_for(lambda: k.settled_geometry()["admin"] == "pin", 10, "the PIN pad again")
+        for _ in range(5):
+            enter_pin(k, xvfb, "111222")
+        enter_pin(k, xvfb, PIN)
+        g = k.settled_geometry()
+        assert g["admin"] == "pin" and any("Tạm khoá" in t for t in g["texts"]), g["texts"]
+        xvfb.screenshot(SHOTS / "admin-3-locked.png")
+        tap(k, xvfb, "pad", "cancel")
+        wait_for(lambda: k.settled_geometry()["admin"] == "closed", 5, "the pad to close")
+        xvfb.run("xdotool", "key", "4")
+        assert [r["answers"]["q1"] for r in k.wait_for_count(2)] == [5, 4]
     finally:
         assert k.terminate() == 0, k.log_text()

@@ -48,7 +48,8 @@ class Xvfb:
                               timeout=30)
 
     def click(self, x: int, y: int) -> None:
-        self.run("xdotool", "mousemove", "--sync", str(x), str(y), "click", "1")
+        # No --sync: it waits forever when the pointer is already there (the same key twice).
+        self.run("xdotool", "mousemove", str(x), str(y), "click", "1")
 
     def key(self, name: str) -> None:
         # X gives the keyboard to the window under the pointer (no window manager here).

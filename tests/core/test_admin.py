@@ -1,0 +1,76 @@
+"""The admin screen's PIN lock-out, its config and the facts it shows."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from kiosk import admin, config
+from kiosk.configfile import ConfigError
+from tests.conftest import FakeClock, rating
+
+
+def test_five_wrong_pins_lock_even_the_right_one_out():
+    clock = FakeClock()
+    lock = admin.PinLock("482916", now=clock)
+    assert [lock.check("000000") for _ in range(4)] == ["wrong"] * 4
+    assert lock.check("111111") == "locked"
+    assert lock.check("482916") == "locked" and lock.locked_for() == pytest.approx(300)
+    clock.advance(299)
+    assert lock.check("482916") == "locked"
+    clock.advance(1)
+    assert lock.check("482916") == "ok"
+
+
+def test_a_right_pin_resets_the_count():
+    lock = admin.PinLock("482916", now=FakeClock())
+    for _ in range(4):
+        lock.check("0")
+    assert lock.check("482916") == "ok"
+    assert [lock.check("0") for _ in range(4)] == ["wrong"] * 4
+
+
+def write(tmp_path, admin_table: str):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\nid = "quay-1"\ndata_dir = "{tmp_path}"\n[api]\ntoken = "{"t" * 20}"\n'
+                    f"{admin_table}", encoding="utf-8")
+    return path
+
+
+def test_no_admin_table_means_no_admin_screen(tmp_path):
+    assert config.load(write(tmp_path, "")).admin_pin is None
+
+
+@pytest.mark.parametrize("pin, problem", [("12a4", "4 to 12 digits"), ("123", "4 to 12 digits"),
+                                          ("0000", "too easy"), ("123456", "too easy")])
+def test_bad_pins_are_refused_naming_the_key(tmp_path, pin, problem):
+    with pytest.raises(ConfigError) as e:
+        config.load(write(tmp_path, f'[admin]\npin = "{pin}"\n'))
+    assert "admin" in str(e.value) and "pin" in str(e.value) and problem in str(e.value)
+
+
+def test_facts_count_stored_and_acked(store):
+    for score in (5, 4, 3):
+        store.append(rating(score))
+    store.ack(2)
+    facts = admin.gather(store, kiosk_id="quay-1", api_port=8765, roster_version=0, last_server_contact="")
+    assert (facts.stored, facts.acked, facts.safe_to_reimage) == (3, 2, False)
+    store.ack(3)
+    assert admin.gather(store, kiosk_id="quay-1", api_port=8765, roster_version=0,
+                        last_server_contact="").safe_to_reimage
+    assert facts.free_disk_mb > 0
+
+
+def test_ip_addresses_skip_loopback():
+    def fake_run(*_args, **_kwargs):
+        return subprocess.CompletedProcess([], 0, stdout="127.0.0.1 192.168.1.23 fe80::1\n")
+
+    assert admin.ip_addresses(run=fake_run) == ["192.168.1.23", "fe80::1"]
+
+
+def test_cpu_temperature_reads_millidegrees(tmp_path):
+    zone = tmp_path / "temp"
+    zone.write_text("48312\n")
+    assert admin.cpu_temperature(zone) == pytest.approx(48.312)
+    assert admin.cpu_temperature(tmp_path / "missing") is None
