@@ -1,6 +1,7 @@
-"""`hailong-kiosk`: run the kiosk, check its store, show its status.
+"""`hailong-kiosk`: run the kiosk, check its store, show its status and events.
 
-Config problems print one line (file, key, problem) and exit 2, never a traceback.
+Config problems print one line (file, key, problem) and exit 2; a refused command
+prints one line and exits 1; never a traceback.
 """
 
 from __future__ import annotations
@@ -10,11 +11,20 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__, config
 from kiosk.configfile import ConfigError
 
+if TYPE_CHECKING:
+    from kiosk.store import Store
+
+EXIT_REFUSED = 1
 EXIT_CONFIG = 2
+
+
+class Refused(Exception):
+    """A command that cannot do what was asked; str() is the one line to show (exit 1)."""
 
 
 def _load(path: str) -> config.KioskConfig:
@@ -22,11 +32,15 @@ def _load(path: str) -> config.KioskConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk.store import exclusive
+
     cfg = _load(args.config)
     # Imported here so that `verify` and `status` never load Kivy.
     from kiosk.ui.app import run_app
 
-    return run_app(cfg)
+    # Held while the kiosk runs: `import` refuses to change the store under a running kiosk.
+    with exclusive(cfg.data_dir):
+        return run_app(cfg)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -73,6 +87,46 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _existing_store(cfg: config.KioskConfig) -> Store | None:
+    """The store, or None when there is none: looking never creates one."""
+    from kiosk.store import Store
+
+    if not cfg.db_path.exists():
+        return None
+    return Store(cfg.db_path, cfg.kiosk_id)
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from kiosk.events import format_event
+
+    cfg = _load(args.config)
+    store = _existing_store(cfg)
+    if store is None:
+        print(f"no store at {cfg.db_path}: no events")
+        return 0
+    try:
+        events = store.last_events(args.last) if args.last else store.events_after(0, 10**9)
+    finally:
+        store.close()
+    for e in events:
+        print(json.dumps(e, ensure_ascii=False) if args.json else format_event(e))
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hailong-kiosk", description="hailong rating kiosk")
     parser.add_argument("--version", action="version", version=__version__)
@@ -89,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("verify", cmd_verify, "re-check the store's seq and hash chain")
     add("status", cmd_status, "show store and sync state").add_argument(
         "--json", action="store_true", help="print JSON")
+    p = add("events", cmd_events, "show the kiosk's event log")
+    p.add_argument("--last", type=_positive, metavar="N", help="only the newest N events")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
     return parser
 
 
@@ -96,11 +153,30 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("peewee").setLevel(logging.INFO)  # not every query in the journal
+    import peewee
+
+    from kiosk.store import StoreError
+
     try:
         return args.func(args)
     except ConfigError as e:
         print(f"hailong-kiosk: config error: {e}", file=sys.stderr)
         return EXIT_CONFIG
+    except (Refused, StoreError) as e:
+        print(f"hailong-kiosk {args.command}: {e}", file=sys.stderr)
+        return EXIT_REFUSED
+    except peewee.DatabaseError as e:  # e.g. "database disk image is malformed" on a dying card
+        if args.command == "run":
+            raise  # the running app's own failures keep their traceback for the journal
+        print(f"hailong-kiosk {args.command}: the store cannot be read: {e}", file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as e:  # a full or pulled-out USB stick, a read-only card
+        if args.command == "run":
+            raise
+        where = f" {e.filename}" if e.filename else ""
+        print(f"hailong-kiosk {args.command}: cannot read or write{where}: {e.strerror or e}",
+              file=sys.stderr)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
 
