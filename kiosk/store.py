@@ -105,8 +105,10 @@ class Store:
         self.kiosk_id = kiosk_id
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = SqliteDatabase(str(self.path), pragmas=PRAGMAS)
-        self.db.bind(MODELS)
-        with self._connected():
+        # The models describe the schema only. Every query goes through self.db: Model.bind
+        # is global, and with two stores in one process (import, the server's tests) a model
+        # query would read whichever store was opened last.
+        with self._connected(), self.db.bind_ctx(MODELS):
             self.db.create_tables(MODELS)
             for sql in _APPEND_ONLY_TRIGGERS:
                 self.db.execute_sql(sql)
@@ -128,11 +130,11 @@ class Store:
 
     # --- meta -------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
-        row = Meta.get_or_none(Meta.key == key)
-        return row.value if row else None
+        row = self.db.execute_sql("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def _set_meta(self, key: str, value: str) -> None:
-        Meta.insert(key=key, value=value).on_conflict_replace().execute()
+        self.db.execute_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def meta(self, key: str) -> str | None:
         with self._connected():
@@ -170,18 +172,17 @@ class Store:
     def head(self) -> tuple[int, str]:
         """(last seq, its hash); (0, 64 zeros) for an empty store."""
         with self._connected():
-            row = Response.select(Response.seq, Response.hash).order_by(
-                Response.seq.desc()).first()
-        return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+            row = self.db.execute_sql(_HEAD_SQL).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
     def count(self) -> int:
         with self._connected():
-            return Response.select().count()
+            return int(self.db.execute_sql("SELECT COUNT(*) FROM response").fetchone()[0])
 
     def responses_after(self, after: int, limit: int) -> list[dict[str, Any]]:
         with self._connected():
-            rows = (Response.select(Response.body).where(Response.seq > after)
-                    .order_by(Response.seq).limit(limit).tuples())
+            rows = self.db.execute_sql(
+                "SELECT body FROM response WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
             return [json.loads(body) for (body,) in rows]
 
     def verify(self) -> VerifyResult:
