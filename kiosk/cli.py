@@ -1,6 +1,7 @@
-"""`hailong-kiosk`: run the kiosk, check its store, show its status and events.
+"""`hailong-kiosk`: run the kiosk, check its store, show its status and events, export it
+and import it back (re-imaging, docs/reimaging.md).
 
-Config problems print one line (file, key, problem) and exit 2; a refused command
+Config problems print one line (file, key, problem) and exit 2; a refused export or import
 prints one line and exits 1; never a traceback.
 """
 
@@ -35,11 +36,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.store import exclusive
 
     cfg = _load(args.config)
-    # Imported here so that `verify` and `status` never load Kivy.
-    from kiosk.ui.app import run_app
-
-    # Held while the kiosk runs: `import` refuses to change the store under a running kiosk.
+    # Held while the kiosk runs: `import` refuses to change the store under a running kiosk,
+    # and a second kiosk on the same data refuses to start (before any window opens).
     with exclusive(cfg.data_dir):
+        # Imported here so that `verify` and `status` never load Kivy.
+        from kiosk.ui.app import run_app
+
         return run_app(cfg)
 
 
@@ -100,6 +102,40 @@ def _existing_store(cfg: config.KioskConfig) -> Store | None:
     return Store(cfg.db_path, cfg.kiosk_id)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.store import is_busy
+    from kiosk.transfer import export_store
+
+    cfg = _load(args.config)
+    store = _existing_store(cfg)
+    if store is None:
+        raise Refused(f"no store at {cfg.db_path}: nothing to export (check [kiosk] data_dir)")
+    if is_busy(cfg.data_dir):
+        _progress("export: the kiosk is running: ratings given after this export are not in the "
+                  "file. Before re-imaging, stop it (sudo systemctl stop hailong-kiosk) and export again")
+    try:
+        result = export_store(store, Path(args.to), allow_broken=args.allow_broken,
+                              progress=_progress)
+    finally:
+        store.close()
+    print(result.line())
+    return EXIT_REFUSED if not result.manifest["chain_ok"] else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kiosk.store import exclusive
+    from kiosk.transfer import import_file
+
+    cfg = _load(args.config)
+    with exclusive(cfg.data_dir):
+        result = import_file(Path(args.file), cfg.db_path, cfg.kiosk_id,
+                             force_kiosk_id=args.force_kiosk_id, progress=_progress)
+    for note in result.notes:
+        _progress(f"import: {note}")
+    print(result.line())
+    return 0
+
+
 def cmd_events(args: argparse.Namespace) -> int:
     from kiosk.events import format_event
 
@@ -143,6 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
     add("verify", cmd_verify, "re-check the store's seq and hash chain")
     add("status", cmd_status, "show store and sync state").add_argument(
         "--json", action="store_true", help="print JSON")
+    p = add("export", cmd_export, "write every response and event to one file (before re-imaging)")
+    p.add_argument("--to", required=True, metavar="PATH",
+                   help="file to write, or a directory (e.g. the USB stick) to write it in")
+    p.add_argument("--allow-broken", action="store_true",
+                   help="export even if the chain is broken (flagged; for investigation, not import)")
+    p = add("import", cmd_import, "restore an export onto a fresh (re-imaged) kiosk")
+    p.add_argument("file", metavar="FILE", help="the file written by `hailong-kiosk export`")
+    p.add_argument("--force-kiosk-id", action="store_true",
+                   help="import although the file comes from a kiosk with another [kiosk] id")
     p = add("events", cmd_events, "show the kiosk's event log")
     p.add_argument("--last", type=_positive, metavar="N", help="only the newest N events")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -156,13 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     import peewee
 
     from kiosk.store import StoreError
+    from kiosk.transfer import TransferError
 
     try:
         return args.func(args)
     except ConfigError as e:
         print(f"hailong-kiosk: config error: {e}", file=sys.stderr)
         return EXIT_CONFIG
-    except (Refused, StoreError) as e:
+    except (Refused, StoreError, TransferError) as e:
         print(f"hailong-kiosk {args.command}: {e}", file=sys.stderr)
         return EXIT_REFUSED
     except peewee.DatabaseError as e:  # e.g. "database disk image is malformed" on a dying card
