@@ -415,7 +415,10 @@ def _merge(store: Store, path: Path, m: dict[str, Any], probe: int, probe_hash: 
             raise TransferError(f"{path} changed during the import; nothing imported")
         for kind, obj in records:
             if kind == "response" and obj["seq"] > head[0]:
-                store.restore_response(obj)
+                try:
+                    store.restore_response(obj)  # checks the link again, against the store itself
+                except ProtocolError as e:
+                    raise TransferError(f"{path}: {e}; nothing imported") from None
                 result.responses_added += 1
                 if result.responses_added % every == 0:
                     progress(f"import: {result.responses_added} responses written")

@@ -342,8 +342,27 @@ def test_export_while_the_kiosk_runs_warns_and_import_is_refused(tmp_path):
         before = fingerprint(db(tmp_path, "a"))
         refused(run_cli("import", "--config", config(tmp_path, "a"), path), "running kiosk")
         assert fingerprint(db(tmp_path, "a")) == before
-        # And a second kiosk on the same data refuses to start, before any window opens.
-        refused(run_cli("run", "--config", config(tmp_path, "a")), "running kiosk")
+
+
+def test_run_holds_the_lock_and_a_second_kiosk_is_refused(tmp_path, monkeypatch, capsys):
+    import kiosk.ui.app
+    from kiosk import cli
+    from kiosk.store import is_busy
+
+    seen: list[bool] = []
+
+    def app_stub(cfg) -> int:  # stands in for the Kivy app: no window in these tests
+        seen.append(is_busy(cfg.data_dir))
+        return 0
+
+    monkeypatch.setattr(kiosk.ui.app, "run_app", app_stub)
+    path = str(config(tmp_path, "a"))
+    assert cli.main(["run", "--config", path]) == 0 and seen == [True]
+    assert not is_busy(tmp_path / "a")  # released when the app returns
+    with exclusive(tmp_path / "a"):
+        assert cli.main(["run", "--config", path]) == 1
+    assert seen == [True]  # the second kiosk never started its app
+    assert "in use by a running kiosk" in capsys.readouterr().err
 
 
 # --- import: idempotent, prefix, identity ----------------------------------------------------
