@@ -1,6 +1,8 @@
-"""`hailong-kiosk`: run the kiosk, check its store, show its status.
+"""`hailong-kiosk`: run the kiosk, check its store, show its status and events, export it
+and import it back (re-imaging, docs/reimaging.md).
 
-Config problems print one line (file, key, problem) and exit 2, never a traceback.
+Config problems print one line (file, key, problem) and exit 2; a refused export or import
+prints one line and exits 1; never a traceback.
 """
 
 from __future__ import annotations
@@ -10,11 +12,20 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__, config
 from kiosk.configfile import ConfigError
 
+if TYPE_CHECKING:
+    from kiosk.store import Store
+
+EXIT_REFUSED = 1
 EXIT_CONFIG = 2
+
+
+class Refused(Exception):
+    """A command that cannot do what was asked; str() is the one line to show (exit 1)."""
 
 
 def _load(path: str) -> config.KioskConfig:
@@ -22,11 +33,16 @@ def _load(path: str) -> config.KioskConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    cfg = _load(args.config)
-    # Imported here so that `verify` and `status` never load Kivy.
-    from kiosk.ui.app import run_app
+    from kiosk.store import exclusive
 
-    return run_app(cfg)
+    cfg = _load(args.config)
+    # Held while the kiosk runs: `import` refuses to change the store under a running kiosk,
+    # and a second kiosk on the same data refuses to start (before any window opens).
+    with exclusive(cfg.data_dir):
+        # Imported here so that `verify` and `status` never load Kivy.
+        from kiosk.ui.app import run_app
+
+        return run_app(cfg)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -73,6 +89,80 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _existing_store(cfg: config.KioskConfig) -> Store | None:
+    """The store, or None when there is none: looking never creates one."""
+    from kiosk.store import Store
+
+    if not cfg.db_path.exists():
+        return None
+    return Store(cfg.db_path, cfg.kiosk_id)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.store import is_busy
+    from kiosk.transfer import export_store
+
+    cfg = _load(args.config)
+    store = _existing_store(cfg)
+    if store is None:
+        raise Refused(f"no store at {cfg.db_path}: nothing to export (check [kiosk] data_dir)")
+    if is_busy(cfg.data_dir):
+        _progress("export: the kiosk is running: ratings given after this export are not in the "
+                  "file. Before re-imaging, stop it (sudo systemctl stop hailong-kiosk) and export again")
+    try:
+        result = export_store(store, Path(args.to), allow_broken=args.allow_broken,
+                              progress=_progress)
+    finally:
+        store.close()
+    print(result.line())
+    return EXIT_REFUSED if not result.manifest["chain_ok"] else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kiosk.store import exclusive
+    from kiosk.transfer import import_file
+
+    cfg = _load(args.config)
+    with exclusive(cfg.data_dir):
+        result = import_file(Path(args.file), cfg.db_path, cfg.kiosk_id,
+                             force_kiosk_id=args.force_kiosk_id, progress=_progress)
+    for note in result.notes:
+        _progress(f"import: {note}")
+    print(result.line())
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from kiosk.events import format_event
+
+    cfg = _load(args.config)
+    store = _existing_store(cfg)
+    if store is None:
+        print(f"no store at {cfg.db_path}: no events")
+        return 0
+    try:
+        events = store.last_events(args.last) if args.last else store.events_after(0, 10**9)
+    finally:
+        store.close()
+    for e in events:
+        print(json.dumps(e, ensure_ascii=False) if args.json else format_event(e))
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hailong-kiosk", description="hailong rating kiosk")
     parser.add_argument("--version", action="version", version=__version__)
@@ -89,6 +179,18 @@ def build_parser() -> argparse.ArgumentParser:
     add("verify", cmd_verify, "re-check the store's seq and hash chain")
     add("status", cmd_status, "show store and sync state").add_argument(
         "--json", action="store_true", help="print JSON")
+    p = add("export", cmd_export, "write every response and event to one file (before re-imaging)")
+    p.add_argument("--to", required=True, metavar="PATH",
+                   help="file to write, or a directory (e.g. the USB stick) to write it in")
+    p.add_argument("--allow-broken", action="store_true",
+                   help="export even if the chain is broken (flagged; for investigation, not import)")
+    p = add("import", cmd_import, "restore an export onto a fresh (re-imaged) kiosk")
+    p.add_argument("file", metavar="FILE", help="the file written by `hailong-kiosk export`")
+    p.add_argument("--force-kiosk-id", action="store_true",
+                   help="import although the file comes from a kiosk with another [kiosk] id")
+    p = add("events", cmd_events, "show the kiosk's event log")
+    p.add_argument("--last", type=_positive, metavar="N", help="only the newest N events")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
     return parser
 
 
@@ -96,11 +198,31 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("peewee").setLevel(logging.INFO)  # not every query in the journal
+    import peewee
+
+    from kiosk.store import StoreError
+    from kiosk.transfer import TransferError
+
     try:
         return args.func(args)
     except ConfigError as e:
         print(f"hailong-kiosk: config error: {e}", file=sys.stderr)
         return EXIT_CONFIG
+    except (Refused, StoreError, TransferError) as e:
+        print(f"hailong-kiosk {args.command}: {e}", file=sys.stderr)
+        return EXIT_REFUSED
+    except peewee.DatabaseError as e:  # e.g. "database disk image is malformed" on a dying card
+        if args.command == "run":
+            raise  # the running app's own failures keep their traceback for the journal
+        print(f"hailong-kiosk {args.command}: the store cannot be read: {e}", file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as e:  # a full or pulled-out USB stick, a read-only card
+        if args.command == "run":
+            raise
+        where = f" {e.filename}" if e.filename else ""
+        print(f"hailong-kiosk {args.command}: cannot read or write{where}: {e.strerror or e}",
+              file=sys.stderr)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
 

@@ -4,12 +4,17 @@ Each response is written in one IMMEDIATE transaction with `synchronous=FULL`, s
 `append` returns the rating is on disk and survives a killed process or a power cut. Rows are
 never updated or deleted (SQLite triggers refuse it). The stored `body` is the canonical JSON
 that the hash was taken over, so `verify` re-checks exactly what will be sent.
+
+Beside the responses, an append-only `event` log (start, stop, dropped presses, exports...;
+kinds in `kiosk.events`) with the same three time readings. Events are not part of the wire
+chain: they travel in exports (`kiosk.transfer`) and are shown by `hailong-kiosk events`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,7 +25,13 @@ from typing import Any
 from peewee import CharField, IntegerField, Model, SqliteDatabase, TextField
 
 from kiosk import clock
+from kiosk.events import KINDS
 from kiosk.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
+
+try:  # the kiosk runs on Linux; the lock is a no-op where fcntl does not exist
+    import fcntl
+except ImportError:  # pragma: no cover - Windows dev machines
+    fcntl = None  # type: ignore[assignment]
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -35,7 +46,15 @@ _APPEND_ONLY_TRIGGERS = (
     "BEGIN SELECT RAISE(ABORT, 'responses are append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS response_no_delete BEFORE DELETE ON response "
     "BEGIN SELECT RAISE(ABORT, 'responses are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS event_no_update BEFORE UPDATE ON event "
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS event_no_delete BEFORE DELETE ON event "
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
 )
+
+
+class StoreError(Exception):
+    """A store operation refused for a reason a technician can act on; str() is one line."""
 
 
 class Meta(Model):
@@ -51,9 +70,22 @@ class Response(Model):
     body = TextField()  # canonical JSON of the whole response, hash included
 
 
-MODELS = (Meta, Response)
+class Event(Model):
+    seq = IntegerField(primary_key=True)
+    uuid = CharField(unique=True)
+    kind = CharField()
+    recorded_at = CharField()
+    boot_id = CharField()
+    uptime_ms = IntegerField()
+    detail = TextField()  # JSON object
+
+
+MODELS = (Meta, Response, Event)
 _HEAD_SQL = "SELECT seq, hash FROM response ORDER BY seq DESC LIMIT 1"
 _INSERT_SQL = "INSERT INTO response (seq, uuid, recorded_at, hash, body) VALUES (?, ?, ?, ?, ?)"
+_EVENT_COLUMNS = "seq, uuid, kind, recorded_at, boot_id, uptime_ms, detail"
+_INSERT_EVENT_SQL = (f"INSERT INTO event ({_EVENT_COLUMNS}) "
+                     "VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM event), ?, ?, ?, ?, ?, ?)")
 
 
 @dataclass(frozen=True)
@@ -73,8 +105,10 @@ class Store:
         self.kiosk_id = kiosk_id
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = SqliteDatabase(str(self.path), pragmas=PRAGMAS)
-        self.db.bind(MODELS)
-        with self._connected():
+        # The models describe the schema only. Every query goes through self.db: Model.bind
+        # is global, and with two stores in one process (import, the server's tests) a model
+        # query would read whichever store was opened last.
+        with self._connected(), self.db.bind_ctx(MODELS):
             self.db.create_tables(MODELS)
             for sql in _APPEND_ONLY_TRIGGERS:
                 self.db.execute_sql(sql)
@@ -96,11 +130,11 @@ class Store:
 
     # --- meta -------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
-        row = Meta.get_or_none(Meta.key == key)
-        return row.value if row else None
+        row = self.db.execute_sql("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def _set_meta(self, key: str, value: str) -> None:
-        Meta.insert(key=key, value=value).on_conflict_replace().execute()
+        self.db.execute_sql("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def meta(self, key: str) -> str | None:
         with self._connected():
@@ -138,18 +172,17 @@ class Store:
     def head(self) -> tuple[int, str]:
         """(last seq, its hash); (0, 64 zeros) for an empty store."""
         with self._connected():
-            row = Response.select(Response.seq, Response.hash).order_by(
-                Response.seq.desc()).first()
-        return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+            row = self.db.execute_sql(_HEAD_SQL).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
     def count(self) -> int:
         with self._connected():
-            return Response.select().count()
+            return int(self.db.execute_sql("SELECT COUNT(*) FROM response").fetchone()[0])
 
     def responses_after(self, after: int, limit: int) -> list[dict[str, Any]]:
         with self._connected():
-            rows = (Response.select(Response.body).where(Response.seq > after)
-                    .order_by(Response.seq).limit(limit).tuples())
+            rows = self.db.execute_sql(
+                "SELECT body FROM response WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
             return [json.loads(body) for (body,) in rows]
 
     def verify(self) -> VerifyResult:
@@ -175,6 +208,130 @@ class Store:
                     return VerifyResult(False, count, bad, str(e))
                 count += 1
         return VerifyResult(True, count)
+
+    def hash_at(self, seq: int) -> str | None:
+        """The stored hash of `seq` (the genesis hash for 0), None if there is no such seq."""
+        if seq == 0:
+            return GENESIS_HASH
+        with self._connected():
+            row = self.db.execute_sql("SELECT hash FROM response WHERE seq = ?", (seq,)).fetchone()
+        return row[0] if row else None
+
+    def response_bodies(self) -> Iterator[tuple[int, str]]:
+        """(seq, stored canonical body) in seq order, streamed: exports never hold the whole
+        store in memory. Wrap in `snapshot()` for a consistent view."""
+        with self._connected():
+            yield from self.db.execute_sql("SELECT seq, body FROM response ORDER BY seq")
+
+    # --- events -----------------------------------------------------------------------
+    def log_event(self, kind: str, **detail: Any) -> dict[str, Any]:
+        """Append one event and commit it; return it as stored. `detail` must be JSON-able
+        (anything else is written as its str())."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown event kind {kind!r} (known: {', '.join(KINDS)})")
+        event = {"uuid": str(uuid.uuid4()), "kind": kind, "recorded_at": clock.wall_clock_iso(),
+                 "boot_id": clock.boot_id(), "uptime_ms": clock.uptime_ms(),
+                 "detail": json.loads(json.dumps(detail, default=str))}
+        with self._connected(), self.db.atomic("IMMEDIATE"):
+            event["seq"] = self._insert_event(event)
+        return event
+
+    def _insert_event(self, e: dict[str, Any]) -> int:
+        detail = json.dumps(e["detail"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        cursor = self.db.execute_sql(_INSERT_EVENT_SQL, (e["uuid"], e["kind"], e["recorded_at"],
+                                                         e["boot_id"], e["uptime_ms"], detail))
+        return int(cursor.lastrowid)
+
+    def events_after(self, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+        """Events with seq > `after`, oldest first, at most `limit`."""
+        with self._connected():
+            rows = self.db.execute_sql(
+                f"SELECT {_EVENT_COLUMNS} FROM event WHERE seq > ? ORDER BY seq LIMIT ?",
+                (after, limit)).fetchall()
+        return [_event_dict(row) for row in rows]
+
+    def last_events(self, n: int) -> list[dict[str, Any]]:
+        """The newest `n` events, oldest first."""
+        with self._connected():
+            rows = self.db.execute_sql(
+                f"SELECT {_EVENT_COLUMNS} FROM event ORDER BY seq DESC LIMIT ?", (n,)).fetchall()
+        return [_event_dict(row) for row in reversed(rows)]
+
+    def iter_events(self) -> Iterator[dict[str, Any]]:
+        """Every event in seq order, streamed (see `response_bodies`)."""
+        with self._connected():
+            for row in self.db.execute_sql(f"SELECT {_EVENT_COLUMNS} FROM event ORDER BY seq"):
+                yield _event_dict(row)
+
+    def event_count(self) -> int:
+        with self._connected():
+            return int(self.db.execute_sql("SELECT COUNT(*) FROM event").fetchone()[0])
+
+    def event_uuids(self) -> set[str]:
+        with self._connected():
+            return {u for (u,) in self.db.execute_sql("SELECT uuid FROM event")}
+
+    # --- transactions and restoring an export -----------------------------------------
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read inside sees the same state of the store, while the
+        kiosk keeps recording (WAL readers do not block the writer)."""
+        with self._connected(), self.db.atomic():
+            yield
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One IMMEDIATE write transaction for a multi-step change (an import): all of it is
+        committed, or none of it."""
+        try:
+            with self._connected(), self.db.atomic("IMMEDIATE"):
+                yield
+        except BaseException:
+            self.store_id = self.meta("store_id")  # type: ignore[assignment]  # undo adopt_identity
+            raise
+
+    def adopt_identity(self, store_id: str, created_at: str | None = None) -> None:
+        """Become the store `store_id` (restoring an export onto a re-imaged card), so that
+        the server sees the same store continue instead of a new epoch. Only while this
+        store holds no response: a response already sealed under another store_id would
+        break the chain."""
+        try:
+            if str(uuid.UUID(store_id)) != store_id:
+                raise ValueError
+        except ValueError:
+            raise StoreError(f"store_id {store_id!r} is not a lowercase UUID") from None
+        with self._connected(), self.db.atomic("IMMEDIATE"):
+            if self.db.execute_sql(_HEAD_SQL).fetchone() is not None:
+                raise StoreError(f"store {self.store_id} already holds responses: it cannot "
+                                 f"become store {store_id}")
+            if store_id != self.store_id:
+                self._set_meta("replaced_store_id", self.store_id)  # the id this card made itself
+            self._set_meta("store_id", store_id)
+            if created_at:
+                self._set_meta("created_at", created_at)
+        self.store_id = store_id
+
+    def restore_response(self, r: dict[str, Any]) -> None:
+        """Insert one sealed response exactly as it was sealed elsewhere (import). It must be
+        this store's and continue its chain; call inside `transaction()`."""
+        head = self.db.execute_sql(_HEAD_SQL).fetchone()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        if r.get("store_id") != self.store_id:
+            raise StoreError(f"seq {r.get('seq')}: store_id {r.get('store_id')!r} is not this "
+                             f"store's ({self.store_id})")
+        verify_chain([r], seq - 1, prev)  # raises ProtocolError naming the seq
+        self.db.execute_sql(_INSERT_SQL, (seq, r["uuid"], r["recorded_at"], r["hash"],
+                                          canonical_json(r).decode("utf-8")))
+
+    def restore_event(self, e: dict[str, Any]) -> bool:
+        """Append an event recorded elsewhere, keeping its uuid and times; False when this
+        store already has it. Its seq here is the next free one."""
+        with self._connected():
+            found = self.db.execute_sql("SELECT 1 FROM event WHERE uuid = ?", (e["uuid"],)).fetchone()
+            if found:
+                return False
+            self._insert_event(e)
+        return True
 
     # --- sync state and roster --------------------------------------------------------
     def acked_seq(self) -> int:
@@ -202,3 +359,48 @@ class Store:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+
+
+def _event_dict(row: tuple) -> dict[str, Any]:
+    seq, uid, kind, recorded_at, boot, uptime, detail = row
+    return {"seq": seq, "uuid": uid, "kind": kind, "recorded_at": recorded_at, "boot_id": boot,
+            "uptime_ms": uptime, "detail": json.loads(detail)}
+
+
+class StoreBusy(StoreError):
+    """Another process (the running kiosk, or another import) holds the data directory."""
+
+
+@contextlib.contextmanager
+def exclusive(data_dir: Path | str) -> Iterator[None]:
+    """Hold the data directory's lock for the life of the block: `hailong-kiosk run` holds it
+    while the kiosk runs, so an import (which may change the store's identity) can never
+    happen under a running kiosk. The kernel drops the lock when the process dies."""
+    path = Path(data_dir) / "kiosk.lock"
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        raise StoreError(f"cannot write {path} (permission denied): run as the kiosk's user, "
+                         "e.g. sudo -u hailong ...") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreBusy(f"{data_dir} is in use by a running kiosk (or another import): "
+                            "stop it first (sudo systemctl stop hailong-kiosk)") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def is_busy(data_dir: Path | str) -> bool:
+    """True while a kiosk (or an import) holds the data directory's lock."""
+    try:
+        with exclusive(data_dir):
+            return False
+    except StoreBusy:
+        return True
