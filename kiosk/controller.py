@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.flow import Clock, Outcome, Phase, RatingFlow, Submission
+from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE
 from kiosk.store import Store
 
@@ -93,7 +93,16 @@ class KioskController:
         self._count_procedure_uses()
         log.info("roster version %s applied (%s mode, questionnaire %s v%s)", stored["version"],
                  self.mode, questionnaire["id"], questionnaire["version"])
+        self.log_event("roster_applied", version=stored["version"], questionnaire=questionnaire["id"],
+                       questionnaire_version=questionnaire["version"])
         return True
+
+    def log_event(self, kind: str, **detail: Any) -> None:
+        """Write to the kiosk's event log (the minutes); a failure there never blocks a rating."""
+        try:
+            self.store.log_event(kind, **detail)
+        except Exception:
+            log.exception("could not log the %s event", kind)
 
     def officers_on_duty(self) -> list[dict[str, Any]]:
         if not self.roster:
@@ -142,7 +151,11 @@ class KioskController:
 
     # --- events from the inputs ---------------------------------------------------------
     def press(self, score: int, channel: str) -> Outcome:
-        return self._notify(self.flow.press(score, channel))
+        outcome = self.flow.press(score, channel)
+        if outcome is Outcome.IGNORED_COOLDOWN:
+            # Never dropped without a trace: the minutes show how many and when.
+            self.log_event("cooldown_drop", channel=channel, cooldown_s=self.flow.cooldown_s)
+        return self._notify(outcome)
 
     def choose_officer(self, code: str) -> Outcome:
         return self._notify(self.flow.choose_officer(code))
@@ -182,6 +195,9 @@ class KioskController:
         })
         if submission.procedure:
             self._procedure_uses[(submission.officer, submission.procedure)] += 1
+        if BURST_FLAG in submission.flags:
+            self.log_event("burst", seq=stored["seq"], channel=submission.channel,
+                           cooldown_s=self.flow.cooldown_s)
         return stored
 
     def _count_procedure_uses(self) -> None:

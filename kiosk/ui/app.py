@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from kiosk import clock
+from kiosk import __version__, clock
 from kiosk.api import ApiServer, create_api
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
@@ -114,5 +114,7 @@ def run_app(cfg: KioskConfig) -> int:
             log.info("GPIO rating buttons on pins %s", list(cfg.gpio.rating_pins))
     api.start()
     log.info("kiosk %s running: store %s, %d responses", cfg.kiosk_id, store.store_id, store.count())
+    controller.log_event("start", version=__version__, pid=os.getpid(), responses=store.count())
+    app.on_stopping = lambda: controller.log_event("stop", exit_code=app.exit_code)
     app.run()
     return app.exit_code

@@ -41,8 +41,10 @@ class _WhiteView(ModalView):
 
 class PinPad(_WhiteView):
     def __init__(self, lock: admin.PinLock, language: str, on_ok: Callable[[], None],
-                 tap_ok: Callable[[], bool], font_size: float) -> None:
+                 tap_ok: Callable[[], bool], font_size: float,
+                 on_failure: Callable[[str], None] = lambda _result: None) -> None:
         super().__init__(size_hint=(0.7, 0.9))
+        self._on_failure = on_failure  # never given the PIN typed
         self._lock, self._language, self._on_ok, self._tap_ok = lock, language, on_ok, tap_ok
         self.entered = ""
         box = BoxLayout(orientation="vertical", padding=12, spacing=8)
@@ -83,7 +85,9 @@ class PinPad(_WhiteView):
         if result == "ok":
             self.dismiss()
             self._on_ok()
-        elif result == "wrong":
+            return
+        self._on_failure(result)
+        if result == "wrong":
             self.message.text = text("admin_pin_wrong", self._language)
         else:
             minutes = max(1, math.ceil(self._lock.locked_for() / 60))

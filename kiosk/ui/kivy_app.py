@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk import admin
+from kiosk import admin, clock
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
@@ -47,7 +48,8 @@ TOUCH_DUPLICATE_S = 0.25  # one touch seen by two providers arrives twice within
 FAILURE_SHOWN_S = 8.0
 MIN_TEXT_PX = 24  # no text below this: read by elderly citizens at arm's length
 EXIT_RESTART = 75
-MIN_TOUCH_PX = 80  # 15 mm on a 7" 800x480 panel (5.2 px/mm)
+MIN_TOUCH_PX = 80
+CLOCK_JUMP_S = 60.0  # 15 mm on a 7" 800x480 panel (5.2 px/mm)
 NUMPAD_KEYS = {257 + i: i + 1 for i in range(5)}  # Kivy keycodes numpad1..numpad5 (256 = numpad0)
 
 
@@ -340,6 +342,10 @@ class KioskApp(App):
                  contact: Any = None) -> None:
         super().__init__()
         self.contact = contact
+        self.on_stopping: Any = lambda: None
+        self._bounces_logged = 0
+        self._next_bounce_log = 0.0
+        self._clock_ref = (time.time(), time.monotonic())
         self.admin_lock = admin.PinLock(cfg.admin_pin) if cfg.admin_pin else None
         self.admin_state = "closed"  # "pin" while the PIN pad shows, "open" on the admin screen
         self._pin_pad: kivy_admin.PinPad | None = None
@@ -381,6 +387,7 @@ class KioskApp(App):
         if not self.services:  # Kivy may call on_stop twice (stop(), then the loop's exit)
             return
         log.info("kiosk stopping")
+        self.on_stopping()  # the "stop" event, while the store is still open
         services, self.services = self.services, []
         for service in reversed(services):
             try:
@@ -448,7 +455,9 @@ class KioskApp(App):
         self.admin_state = "pin"
         font = getattr(self._screen, "body_font", MIN_TEXT_PX)
         self._pin_pad = kivy_admin.PinPad(self.admin_lock, self.language, self._open_admin,
-                                          lambda: self._touch_guard.accept("tap"), font)
+                                          lambda: self._touch_guard.accept("tap"), font,
+                                          on_failure=lambda result: self.controller.log_event(
+                                              "admin_login_failed", result=result))
         self._pin_pad.bind(on_dismiss=lambda *_: self._pin_pad_closed())
         self._pin_pad.message.bind(text=lambda *_: self._trigger_dump())
         self._pin_pad.open()
@@ -506,9 +515,25 @@ class KioskApp(App):
     # --- screen -------------------------------------------------------------------------------
     def _tick(self, _dt: float) -> None:
         self.controller.tick()
+        self._watch_clock_and_bounces()
         if self._failure_until and Clock.get_boottime() >= self._failure_until:
             self._failure_until = 0.0
             self.refresh()
+
+    def _watch_clock_and_bounces(self) -> None:
+        """Events for the minutes: the wall clock jumping (NTP arriving, a technician setting
+        it) and duplicate touches dropped, at most once a minute, never per bounce."""
+        wall, mono = time.time(), time.monotonic()
+        jump = (wall - self._clock_ref[0]) - (mono - self._clock_ref[1])
+        self._clock_ref = (wall, mono)
+        if abs(jump) > CLOCK_JUMP_S:
+            log.info("wall clock jumped by %.0f s", jump)
+            self.controller.log_event("clock_jump", delta_s=round(jump, 1), synced=clock.clock_synced())
+        dropped = self._touch_guard.dropped
+        if dropped > self._bounces_logged and mono >= self._next_bounce_log:
+            self.controller.log_event("bounce_drop", count=dropped - self._bounces_logged,
+                                      window_s=TOUCH_DUPLICATE_S)
+            self._bounces_logged, self._next_bounce_log = dropped, mono + 60
 
     def refresh(self) -> None:
         if self._screen is None:

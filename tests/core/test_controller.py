@@ -126,3 +126,19 @@ def test_burst_flag_reaches_the_store(store, fake_clock):
     c.press(5, "button")
     c.press(5, "button")
     assert [r["flags"] for r in store.responses_after(0, 10)] == [[], ["burst"]]
+
+
+def test_events_for_the_minutes(store, fake_clock):
+    store.save_roster(roster())
+    c = KioskController(store, cooldown_s=2, thanks_s=3, inactivity_s=60, clock=fake_clock)
+    c.press(5, "button")
+    c.press(5, "button")  # inside the cooldown: dropped, but never without a trace
+    kinds = [e["kind"] for e in store.events_after(0)]
+    assert kinds == ["roster_applied", "cooldown_drop"]
+    flagging = KioskController(store, cooldown_s=2, thanks_s=3, inactivity_s=60, clock=fake_clock,
+                               burst_action="flag")
+    fake_clock.advance(10)
+    flagging.press(4, "button")
+    flagging.press(4, "button")
+    last = store.events_after(0)[-1]
+    assert last["kind"] == "burst" and last["detail"]["seq"] == store.head()[0]

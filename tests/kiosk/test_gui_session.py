@@ -6,6 +6,8 @@ to test-output/gui/ to be looked at."""
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 import time
 
 import pytest
@@ -183,3 +185,9 @@ def test_admin_screen_behind_pin_with_button_test_and_lockout(tmp_path, xvfb):
         assert [r["answers"]["q1"] for r in k.wait_for_count(2)] == [5, 4]
     finally:
         assert k.terminate() == 0, k.log_text()
+    events = subprocess.run([sys.executable, "-m", "kiosk", "events", "--config", str(k.config)],
+                            capture_output=True, text=True, timeout=30)
+    assert events.returncode == 0, events.stderr
+    assert events.stdout.count("admin_login_failed") == 6  # five wrong, then one while locked
+    assert "start" in events.stdout and "stop" in events.stdout
+    assert PIN not in events.stdout
