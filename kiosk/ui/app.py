@@ -19,6 +19,7 @@ from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.inputs import open_rating_buttons
 from kiosk.store import Store
+from kiosk.ui.drm import choose_drm_card
 
 log = logging.getLogger(__name__)
 EXIT_CANNOT_LISTEN = 3
@@ -32,6 +33,9 @@ def prepare_kivy_environment(cfg: KioskConfig) -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # our argv is ours, not Kivy's
     os.environ.setdefault("KIVY_NO_FILELOG", "1")  # journald keeps the log; no SD card churn
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # one log stream (ours), not two copies
+    card = choose_drm_card()
+    if card is not None:
+        log.info("screen on DRM card %d (SDL_KMSDRM_DEVICE_INDEX)", card)
 
 
 def configure_kivy(cfg: KioskConfig) -> None:
