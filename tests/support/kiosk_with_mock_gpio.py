@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 os.environ["GPIOZERO_PIN_FACTORY"] = "mock"
+HOLD_S = float(os.environ.get("HAILONG_TEST_PRESS_HOLD_S", "0.05"))  # how long a press lasts
 
 
 def press_from_file(path: Path) -> None:
@@ -25,7 +26,7 @@ def press_from_file(path: Path) -> None:
                 break
             mock_pin = Device.pin_factory.pin(int(pin))
             mock_pin.drive_low()
-            time.sleep(0.05)
+            time.sleep(HOLD_S)
             mock_pin.drive_high()
             done += 1
         time.sleep(0.05)
