@@ -19,6 +19,9 @@ class GpioConfig:
     rating_pins: tuple[int, ...]  # buttons for scores 1..5
     pull_up: bool = True
     debounce_s: float = 0.2  # the app's own guard; gpiozero's mock pins ignore bounce_time
+    led_pins: tuple[int, ...] = ()  # confirmation LEDs: all light on every press
+    buzzer_pin: int | None = None
+    status_led_pin: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,22 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
             raise g.fail("rating_pins", f"must be five BCM pin numbers 0-27, got {pins!r}")
         if len(set(pins)) != 5:
             raise g.fail("rating_pins", f"the five pins must differ, got {pins!r}")
+        leds = g.data.get("led_pins", [])
+        if not (isinstance(leds, list) and all(isinstance(p, int) and not isinstance(p, bool)
+                                               and 0 <= p <= 27 for p in leds)):
+            raise g.fail("led_pins", f"must be a list of BCM pin numbers 0-27, got {leds!r}")
+        buzzer = g.integer("buzzer_pin", None, lo=0, hi=27) if "buzzer_pin" in g.data else None
+        status = g.integer("status_led_pin", None, lo=0, hi=27) if "status_led_pin" in g.data else None
+        used = [*pins, *leds, *(p for p in (buzzer, status) if p is not None)]
+        if len(set(used)) != len(used):
+            raise g.fail("led_pins", f"a pin is used twice among buttons, LEDs and buzzer: {used}")
         gpio = GpioConfig(
             rating_pins=tuple(pins),
             pull_up=g.boolean("pull_up", True),
             debounce_s=g.number("debounce_s", 0.2, lo=0, hi=5),
+            led_pins=tuple(leds),
+            buzzer_pin=buzzer,
+            status_led_pin=status,
         )
 
     admin_pin = None

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 
 from kiosk import __version__, clock
 from kiosk.api import ApiServer, create_api
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
+from kiosk.feedback import open_feedback
 from kiosk.inputs import open_rating_buttons
 from kiosk.store import Store
 from kiosk.ui.drm import choose_drm_card
@@ -73,13 +75,23 @@ class _Closing:
 
 
 class ServerContact:
-    """When the server last talked to this kiosk's API (wall clock, for the admin screen)."""
+    """When the server last talked to this kiosk's API (wall clock for the admin screen,
+    monotonic for the status LED)."""
 
-    def __init__(self) -> None:
+    def __init__(self, now=time.monotonic) -> None:
         self.last = ""
+        self._now = now
+        self._started = now()
+        self._last_mono: float | None = None
 
     def seen(self) -> None:
         self.last = clock.wall_clock_iso()
+        self._last_mono = self._now()
+
+    def seen_within(self, seconds: float) -> bool:
+        """True when the server was here in the last `seconds` (or the kiosk started since)."""
+        reference = self._last_mono if self._last_mono is not None else self._started
+        return self._now() - reference < seconds
 
 
 def run_app(cfg: KioskConfig) -> int:
@@ -111,6 +123,9 @@ def run_app(cfg: KioskConfig) -> int:
     if cfg.gpio is None:
         log.info("no [gpio] in %s: touch and keys 1-5 only", cfg.path)
     else:
+        app.feedback = open_feedback(cfg.gpio.led_pins, cfg.gpio.buzzer_pin, cfg.gpio.status_led_pin)
+        if app.feedback is not None:
+            services.append(app.feedback)
         buttons = open_rating_buttons(cfg.gpio.rating_pins, main_thread_dispatch(app.on_button_score),
                                       pull_up=cfg.gpio.pull_up, debounce_s=cfg.gpio.debounce_s)
         if buttons is not None:

@@ -48,8 +48,9 @@ TOUCH_DUPLICATE_S = 0.25  # one touch seen by two providers arrives twice within
 FAILURE_SHOWN_S = 8.0
 MIN_TEXT_PX = 24  # no text below this: read by elderly citizens at arm's length
 EXIT_RESTART = 75
-MIN_TOUCH_PX = 80
-CLOCK_JUMP_S = 60.0  # 15 mm on a 7" 800x480 panel (5.2 px/mm)
+MIN_TOUCH_PX = 80  # 15 mm on a 7" 800x480 panel (5.2 px/mm)
+CLOCK_JUMP_S = 60.0
+SERVER_SILENT_S = 24 * 3600  # the status LED blinks when the server has not pulled for a day
 NUMPAD_KEYS = {257 + i: i + 1 for i in range(5)}  # Kivy keycodes numpad1..numpad5 (256 = numpad0)
 
 
@@ -343,6 +344,8 @@ class KioskApp(App):
         super().__init__()
         self.contact = contact
         self.on_stopping: Any = lambda: None
+        self.feedback: Any = None  # GPIO LEDs/buzzer when configured
+        self._next_status = 0.0
         self._bounces_logged = 0
         self._next_bounce_log = 0.0
         self._clock_ref = (time.time(), time.monotonic())
@@ -506,6 +509,8 @@ class KioskApp(App):
             log.info("press %s on %s ignored: the admin PIN pad is open", score, channel)
             return
         outcome = self.controller.press(score, channel)
+        if self.feedback is not None and outcome in (Outcome.RECORDED, Outcome.ANSWERED):
+            self.feedback.confirm()  # all LEDs, one beep: the same for every score
         if outcome is Outcome.FAILED:
             self._failure_until = Clock.get_boottime() + FAILURE_SHOWN_S
             self.refresh()
@@ -516,6 +521,12 @@ class KioskApp(App):
     def _tick(self, _dt: float) -> None:
         self.controller.tick()
         self._watch_clock_and_bounces()
+        now = time.monotonic()
+        if self.feedback is not None and now >= self._next_status:
+            self._next_status = now + 10
+            self.feedback.show_status(storing=not self._failure_until,
+                                      server_seen_recently=self.contact is None
+                                      or self.contact.seen_within(SERVER_SILENT_S))
         if self._failure_until and Clock.get_boottime() >= self._failure_until:
             self._failure_until = 0.0
             self.refresh()

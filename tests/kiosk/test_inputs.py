@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from gpiozero import Device
@@ -118,3 +119,45 @@ def test_importing_kiosk_and_server_does_not_import_kivy_or_gpiozero():
               "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_led_and_the_buzzer_confirm_any_press(factory):
+    from kiosk.feedback import Feedback
+
+    fb = Feedback((20, 21), buzzer_pin=16, status_pin=12, pin_factory=factory)
+    try:
+        states = []
+        for _ in range(2):
+            fb.confirm()
+            time.sleep(0.05)  # gpiozero blinks in a background thread
+            states.append(tuple(factory.pin(p).state for p in (20, 21, 16)))
+        assert states == [(1, 1, 1), (1, 1, 1)]  # the same for every press, whatever the score
+        fb.show_status(storing=True, server_seen_recently=True)
+        assert factory.pin(12).state == 1
+        fb.show_status(storing=False, server_seen_recently=True)
+        assert factory.pin(12).state == 0
+    finally:
+        fb.close()
+
+
+def test_led_pins_must_not_reuse_a_button_pin(tmp_path):
+    from kiosk import config
+    from kiosk.configfile import ConfigError
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\nid = "q"\ndata_dir = "{tmp_path}"\n[api]\ntoken = "{"t" * 20}"\n'
+                    f"[gpio]\nrating_pins = {list(PINS)}\nled_pins = [20, {PINS[0]}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="used twice"):
+        config.load(path)
+
+
+def test_server_contact_grace_and_silence():
+    from kiosk.ui.app import ServerContact
+
+    clock = FakeClock()
+    contact = ServerContact(now=clock)
+    assert contact.seen_within(86400)  # just started: not yet a day without the server
+    clock.advance(86400)
+    assert not contact.seen_within(86400)
+    contact.seen()
+    assert contact.seen_within(86400) and contact.last
