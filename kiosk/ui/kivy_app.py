@@ -32,7 +32,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk import admin, clock
+from kiosk import admin, clock, sdnotify
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
@@ -380,16 +380,27 @@ class KioskApp(App):
             self._dump_trigger = Clock.create_trigger(self._dump_geometry, 0.3)
             for face in self._screen.faces.values():
                 face.bind(pos=lambda *_: self._dump_trigger(), size=lambda *_: self._dump_trigger())
+        # systemd: READY=1 once the first frame is on screen; then a watchdog ping from Kivy's
+        # own clock, so a frozen main loop stops the pings and systemd restarts the kiosk.
+        Window.bind(on_flip=self._first_frame)
+        interval = sdnotify.watchdog_interval_s()
+        if interval:
+            Clock.schedule_interval(lambda _dt: sdnotify.watchdog(), interval)
         if threading.current_thread() is threading.main_thread():
             # systemd stops the kiosk with SIGTERM: leave through App.stop so the API closes.
             signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
         self.refresh()
         return self._screen
 
+    def _first_frame(self, *_args: Any) -> None:
+        Window.unbind(on_flip=self._first_frame)
+        sdnotify.ready(f"kiosk {self.cfg.kiosk_id}: {self.controller.store.count()} responses stored")
+
     def on_stop(self) -> None:
         if not self.services:  # Kivy may call on_stop twice (stop(), then the loop's exit)
             return
         log.info("kiosk stopping")
+        sdnotify.stopping()
         self.on_stopping()  # the "stop" event, while the store is still open
         services, self.services = self.services, []
         for service in reversed(services):

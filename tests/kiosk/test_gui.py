@@ -4,6 +4,7 @@ under test-output/gui/ for a person to look at."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
@@ -104,3 +105,25 @@ def test_gpio_buttons_in_the_running_app(tmp_path, xvfb):
         assert "GPIO rating buttons on pins" in k.log_text()
     finally:
         assert k.terminate() == 0
+
+
+def test_systemd_ready_watchdog_and_stopping(tmp_path, xvfb):
+    """Under systemd (Type=notify, WatchdogSec=): READY=1 after the first frame, watchdog pings
+    from the running main loop, STOPPING=1 on SIGTERM — on a real datagram socket."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    path = str(tmp_path / "notify.sock")
+    listener.bind(path)
+    listener.settimeout(30)
+    k = KioskProcess(tmp_path, xvfb, env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "2000000"})
+    try:
+        k.start()
+        messages: list[str] = []
+        while sum("WATCHDOG=1" in m for m in messages) < 2:
+            messages.append(listener.recv(4096).decode())
+        assert any(m.startswith("READY=1") for m in messages), messages
+        assert k.terminate() == 0
+        while not any("STOPPING=1" in m for m in messages):
+            messages.append(listener.recv(4096).decode())
+    finally:
+        k.kill()
+        listener.close()
