@@ -40,6 +40,8 @@ class KioskConfig:
     window_size: tuple[int, int]
     gpio: GpioConfig | None = None
     keypad: bool = True
+    sound_confirm: bool = False  # a short tone on every press (the same for every score)
+    sound_speak: bool = False  # spoken prompts (espeak-ng), off by default
     admin_pin: str | None = None  # no PIN in the config: no admin screen (never a default PIN)
     burst_action: str = "ignore"  # presses inside the cooldown: "ignore" (counted) or "flag"
     rotation: int = 0  # degrees; SDL on KMS/DRM ignores cmdline.txt's rotate=, so Kivy rotates
@@ -59,6 +61,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
     api = Section(path, "api", data.get("api"))
     flow = Section(path, "flow", data.get("flow"), required=False)
     display = Section(path, "display", data.get("display"), required=False)
+    sound = Section(path, "sound", data.get("sound"), required=False)
 
     kiosk_id = kiosk.string("id")
     if not _KIOSK_ID.match(kiosk_id):
@@ -124,6 +127,8 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         inactivity_s=flow.number("inactivity_s", 60, lo=5, hi=3600),
         burst_action=flow.choice("burst", ("ignore", "flag"), "ignore"),
         admin_pin=admin_pin,
+        sound_confirm=sound.boolean("confirm", False),
+        sound_speak=sound.boolean("speak", False),
         language=kiosk.choice("language", ("vi", "en"), "vi"),
         fullscreen=display.boolean("fullscreen", True),
         window_size=(size[0], size[1]),
@@ -132,7 +137,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         rotation=_rotation(display),
         best_first=display.choice("order", ("best_first", "worst_first"), "best_first") == "best_first",
         extra={k: v for k, v in data.items()
-               if k not in {"kiosk", "api", "flow", "gpio", "display", "admin"}},
+               if k not in {"kiosk", "api", "flow", "gpio", "display", "admin", "sound"}},
     )
 
 

@@ -20,6 +20,7 @@ from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.feedback import open_feedback
 from kiosk.inputs import open_rating_buttons
+from kiosk.sound import Sound
 from kiosk.store import Store
 from kiosk.ui.drm import choose_drm_card
 
@@ -120,6 +121,9 @@ def run_app(cfg: KioskConfig) -> int:
 
     services: list = [store, _Closing("api", api.stop)]
     app = KioskApp(cfg, controller, services, contact)
+    if cfg.sound_confirm or cfg.sound_speak:
+        app.sound = Sound(cfg.data_dir, confirm=cfg.sound_confirm, speak=cfg.sound_speak)
+        services.append(app.sound)
     if cfg.gpio is None:
         log.info("no [gpio] in %s: touch and keys 1-5 only", cfg.path)
     else:

@@ -345,6 +345,8 @@ class KioskApp(App):
         self.contact = contact
         self.on_stopping: Any = lambda: None
         self.feedback: Any = None  # GPIO LEDs/buzzer when configured
+        self.sound: Any = None  # confirmation tone and spoken prompts when configured
+        self._spoken = ""
         self._next_status = 0.0
         self._bounces_logged = 0
         self._next_bounce_log = 0.0
@@ -520,8 +522,12 @@ class KioskApp(App):
             log.info("press %s on %s ignored: the admin PIN pad is open", score, channel)
             return
         outcome = self.controller.press(score, channel)
-        if self.feedback is not None and outcome in (Outcome.RECORDED, Outcome.ANSWERED):
-            self.feedback.confirm()  # all LEDs, one beep: the same for every score
+        if outcome in (Outcome.RECORDED, Outcome.ANSWERED):
+            # All LEDs, one beep, one tone: the same for every score.
+            if self.feedback is not None:
+                self.feedback.confirm()
+            if self.sound is not None:
+                self.sound.confirm()
         if outcome is Outcome.FAILED:
             self._failure_until = Clock.get_boottime() + FAILURE_SHOWN_S
             self.refresh()
@@ -565,7 +571,14 @@ class KioskApp(App):
             self.language = self.cfg.language  # the next citizen starts in the default language
         self._last_phase = phase
         failure = text("store_failed", self.language) if self._failure_until else ""
-        self._screen.show(screen_model.build(self.controller, self.language, failure), self.language)
+        model = screen_model.build(self.controller, self.language, failure)
+        self._screen.show(model, self.language)
+        if self.sound is not None:
+            # Speak each new step once (never the idle screen over and over).
+            spoken = "" if phase is Phase.IDLE else model.title
+            if spoken and spoken != self._spoken:
+                self.sound.say(spoken)
+            self._spoken = spoken
         if self._dump_trigger is not None:
             self._dump_trigger()
 
