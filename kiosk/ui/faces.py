@@ -25,10 +25,33 @@ FACE_STYLES: dict[int, FaceStyle] = {
     1: FaceStyle(fill=(0.84, 0.15, 0.15), mouth_curve=-0.32, brows=0.22),  # red
 }
 
-# Ink for everything drawn on the faces and for text on the white background: near-black, so
-# text contrast on white is about 17:1 (WCAG asks 7:1 for AAA).
+# Ink for everything drawn on the faces and for text on the white background: near-black.
 INK = (0.10, 0.10, 0.10)
 BACKGROUND = (1.0, 1.0, 1.0)
+TILE = (0.95, 0.95, 0.95)  # behind each face's number and label
+BUTTON = (0.25, 0.25, 0.25)  # white text on it
+BUTTON_CHOSEN = (0.05, 0.30, 0.60)  # a chosen chip, "Xong": white text on it
+ERROR = (0.70, 0.0, 0.0)  # the "could not record" line on white
+# Text/background pairs on the screens; tests/core/test_contrast.py checks each is >= 7:1
+# (WCAG 2 AAA) with the WCAG relative-luminance formula.
+TEXT_PAIRS = {
+    "text on white": (INK, BACKGROUND),
+    "face label on its tile": (INK, TILE),
+    "button text": ((1.0, 1.0, 1.0), BUTTON),
+    "chosen / Xong button text": ((1.0, 1.0, 1.0), BUTTON_CHOSEN),
+    "error line on white": (ERROR, BACKGROUND),
+}
+
+
+def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (components 0..1)."""
+
+    def luminance(c: tuple[float, float, float]) -> float:
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def mouth_points(cx: float, cy: float, r: float, curve: float, steps: int = 16) -> list[float]:

@@ -19,7 +19,7 @@ from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
 from kiosk import admin
-from kiosk.ui.faces import INK
+from kiosk.ui.faces import BUTTON, BUTTON_CHOSEN, INK
 from kiosk.ui.strings import text
 
 LONG_PRESS_S = 3.0
@@ -29,7 +29,7 @@ IDLE_CLOSE_S = 120.0  # an admin screen left open closes by itself: the counter 
 
 def _button(label: str, on_release: Callable[[], None], font_size: float) -> Button:
     button = Button(text=label, bold=True, color=(1, 1, 1, 1), background_normal="", background_down="",
-                    background_color=(0.25, 0.25, 0.25, 1), font_size=font_size)
+                    background_color=(*BUTTON, 1), font_size=font_size)
     button.bind(on_release=lambda *_: on_release())
     return button
 
@@ -114,7 +114,7 @@ class AdminPanel(_WhiteView):
         self.info = Label(color=(*INK, 1), font_size=small, halign="left", valign="top")
         self.info.bind(size=lambda w, s: setattr(w, "text_size", s))
         box.add_widget(self.info)
-        self.button_test = Label(color=(0.05, 0.30, 0.60, 1), font_size=font_size, size_hint_y=0.14,
+        self.button_test = Label(color=(*BUTTON_CHOSEN, 1), font_size=font_size, size_hint_y=0.14,
                                  text=text("admin_button_test", language, last="–"))
         box.add_widget(self.button_test)
         row = BoxLayout(size_hint_y=0.18, spacing=12)

@@ -38,7 +38,7 @@ from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
 from kiosk.flow import Outcome, Phase
 from kiosk.ui import kivy_admin, screen_model
-from kiosk.ui.faces import BACKGROUND, FACE_STYLES, INK, mouth_points
+from kiosk.ui.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, FACE_STYLES, INK, TILE, mouth_points
 from kiosk.ui.strings import score_label, text
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class FaceButton(Widget):
         cx, cy = x + w / 2, y + caption_h + (h - caption_h) / 2
         self.canvas.before.clear()
         with self.canvas.before:
-            Color(0.95, 0.95, 0.95, 1)
+            Color(*TILE, 1)
             RoundedRectangle(pos=(x + pad / 2, y + pad / 2), size=(w - pad, h - pad), radius=[w * 0.08])
             Color(*INK, 1)
             Line(rounded_rectangle=(x + pad / 2, y + pad / 2, w - pad, h - pad, w * 0.08), width=1.5)
@@ -131,7 +131,7 @@ class FaceButton(Widget):
 
 
 def _button(label: str, background: tuple[float, float, float], on_release) -> Button:
-    # White on these dark fills is at least 7:1 (checked: kiosk/ui/faces.py CONTRAST notes).
+    # White on these dark fills is at least 7:1 (tests/core/test_contrast.py).
     button = Button(text=label, bold=True, color=(1, 1, 1, 1), background_normal="",
                     background_down="", background_color=(*background, 1), halign="center",
                     valign="middle")
@@ -215,8 +215,8 @@ class KioskScreen(FloatLayout):
 
         self.footer = BoxLayout(orientation="horizontal", size_hint_y=None, padding=(16, 4), spacing=16)
         self.hint = Label(color=ink)
-        self.skip_button = _button(text("skip", lang), (0.25, 0.25, 0.25), app.on_skip)
-        self.done_button = _button(text("done", lang), (0.05, 0.30, 0.60), app.on_done)
+        self.skip_button = _button(text("skip", lang), BUTTON, app.on_skip)
+        self.done_button = _button(text("done", lang), BUTTON_CHOSEN, app.on_done)
         for button in (self.skip_button, self.done_button):
             button.size_hint_x = 0.25
 
@@ -224,7 +224,7 @@ class KioskScreen(FloatLayout):
         self.column.add_widget(self.middle)
         self.column.add_widget(self.footer)
         self.add_widget(self.column)
-        self.language_button = _button(text("other_language", lang), (0.25, 0.25, 0.25),
+        self.language_button = _button(text("other_language", lang), BUTTON,
                                        app.on_toggle_language)
         self.language_button.size_hint = (None, None)
         self.add_widget(self.language_button)
@@ -300,7 +300,7 @@ class KioskScreen(FloatLayout):
 
         self.footer.clear_widgets()
         self.hint.text = model.hint
-        self.hint.color = (0.70, 0.0, 0.0, 1) if self.app.failure_shown else (*INK, 1)
+        self.hint.color = (*ERROR, 1) if self.app.failure_shown else (*INK, 1)
         if model.footer in (screen_model.QUESTION_CONTROLS, screen_model.REASON_CONTROLS):
             self.footer.add_widget(self.skip_button)
             self.footer.add_widget(self.hint)
@@ -323,7 +323,7 @@ class KioskScreen(FloatLayout):
         on_choose = {screen_model.REASONS: self.app.on_reason, screen_model.PROCEDURES: self.app.on_procedure,
                      screen_model.OFFICERS: self.app.on_officer}[model.middle]
         for choice in model.choices:
-            colour = (0.05, 0.30, 0.60) if choice.selected else (0.25, 0.25, 0.25)
+            colour = BUTTON_CHOSEN if choice.selected else BUTTON
             # Roster text is escaped: a name with [b] or & must show as typed. The tick comes
             # from DejaVu Sans (bundled with Kivy); Roboto has no such glyph.
             label = escape_markup(choice.label)
