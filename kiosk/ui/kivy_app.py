@@ -76,16 +76,23 @@ class FaceButton(Widget):
         x, y = self.pos
         w, h = self.size
         style = FACE_STYLES[self.score]
-        pad = w * 0.06
-        caption_h = h * 0.46
-        r = max(4.0, min((w - 2 * pad) * 0.42, (h - caption_h - 2 * pad) * 0.5))
-        cx, cy = x + w / 2, y + caption_h + (h - caption_h) / 2
+        # A wide tile (portrait screens stack the faces): face on the left, words on the right.
+        wide = w > h * 1.6
+        pad = min(w, h) * 0.06
+        if wide:
+            r = max(4.0, (h - 2 * pad) * 0.45)
+            cx, cy = x + pad + r + pad, y + h / 2
+        else:
+            caption_h = h * 0.46
+            r = max(4.0, min((w - 2 * pad) * 0.42, (h - caption_h - 2 * pad) * 0.5))
+            cx, cy = x + w / 2, y + caption_h + (h - caption_h) / 2
+        radius = min(w, h) * 0.08
         self.canvas.before.clear()
         with self.canvas.before:
             Color(*TILE, 1)
-            RoundedRectangle(pos=(x + pad / 2, y + pad / 2), size=(w - pad, h - pad), radius=[w * 0.08])
+            RoundedRectangle(pos=(x + pad / 2, y + pad / 2), size=(w - pad, h - pad), radius=[radius])
             Color(*INK, 1)
-            Line(rounded_rectangle=(x + pad / 2, y + pad / 2, w - pad, h - pad, w * 0.08), width=1.5)
+            Line(rounded_rectangle=(x + pad / 2, y + pad / 2, w - pad, h - pad, radius), width=1.5)
             Color(*style.fill, 1)
             Ellipse(pos=(cx - r, cy - r), size=(2 * r, 2 * r))
             Color(*INK, 1)
@@ -102,15 +109,27 @@ class FaceButton(Widget):
                     Line(points=[outer_x, base, inner_x, base + style.brows * r], width=max(2.0, r * 0.05),
                          cap="round")
         # At least 24 px, the floor for text an elderly citizen reads at arm's length.
-        font = max(MIN_TEXT_PX, min(h * 0.08, w * 0.13))
-        number_h = font * 1.7
-        self.number.font_size = font * 1.3
-        self.number.pos = (x + pad, y + caption_h - number_h)
-        self.number.size = (w - 2 * pad, number_h)
+        if wide:
+            font = max(MIN_TEXT_PX, min(h * 0.22, w * 0.06))
+            left = cx + r + pad
+            number_w = font * 1.6
+            self.number.font_size = font * 1.3
+            self.number.pos, self.number.size = (left, y + pad), (number_w, h - 2 * pad)
+            self.caption.font_size = font
+            self.caption.pos = (left + number_w, y + pad)
+            self.caption.size = (x + w - pad - left - number_w, h - 2 * pad)
+            self.caption.halign = "left"
+        else:
+            font = max(MIN_TEXT_PX, min(h * 0.08, w * 0.13))
+            number_h = font * 1.7
+            self.number.font_size = font * 1.3
+            self.number.pos = (x + pad, y + caption_h - number_h)
+            self.number.size = (w - 2 * pad, number_h)
+            self.caption.font_size = font
+            self.caption.pos = (x + pad, y + pad)
+            self.caption.size = (w - 2 * pad, caption_h - number_h - pad)
+            self.caption.halign = "center"
         self.number.text_size = (self.number.width, None)
-        self.caption.font_size = font
-        self.caption.pos = (x + pad, y + pad)
-        self.caption.size = (w - 2 * pad, caption_h - number_h - pad)
         # Width fixed, height free: texture_size then tells whether the words fit (tests check).
         self.caption.text_size = (self.caption.width, None)
 
@@ -252,13 +271,15 @@ class KioskScreen(FloatLayout):
     def _layout(self, *_args: Any) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
         h = max(self.height, 1)
-        body = max(MIN_TEXT_PX, h * 0.045)
+        # Sized by the short side, so a portrait panel does not get giant words in a narrow column.
+        short = min(h, self.width * 0.6)
+        body = max(MIN_TEXT_PX, short * 0.045)
         self.body_font = body
         self.unit.font_size = body
         self.officer.font_size = body * 1.1
-        self.question.font_size = max(MIN_TEXT_PX * 1.15, h * 0.065)
+        self.question.font_size = max(MIN_TEXT_PX * 1.15, short * 0.065)
         self.hint.font_size = body
-        for label in (self.unit, self.officer, self.question, self.hint):
+        for label in (self.officer, self.question, self.hint):
             label.text_size = (self.width - 48, None)
             label.halign = "center"
         for button in (self.skip_button, self.done_button, *self.choice_buttons.values()):
@@ -269,6 +290,16 @@ class KioskScreen(FloatLayout):
         self.language_button.pos = (self.right - self.language_button.width - 8,
                                     self.top - self.language_button.height - 8)
         self.footer.height = max(MIN_TOUCH_PX + 8, h * 0.12)
+        # Portrait panels stack the five faces; landscape ones line them up.
+        self.faces_row.orientation = "vertical" if self.height > self.width else "horizontal"
+        # The unit's name must not run under the language button in the corner: centred between
+        # equal margins when there is room, else left-aligned beside the button (portrait).
+        if self.height > self.width:
+            self.unit.halign = "left"
+            self.unit.text_size = (max(50, self.width - self.language_button.width - 40), None)
+        else:
+            self.unit.halign = "center"
+            self.unit.text_size = (max(50, self.width - 2 * self.language_button.width - 24), None)
         self._place_qr()
 
     def _place_qr(self) -> None:
@@ -287,8 +318,9 @@ class KioskScreen(FloatLayout):
         self.language_button.disabled = model.phase is not Phase.IDLE
         self.qr.show(model.qr_url)
         # A QR code a phone can read from arm's length needs room: the header grows for it.
-        self.header.size_hint_y = 0.34 if model.qr_url else 0.30
-        self.middle.size_hint_y = 0.56 if model.qr_url else 0.60
+        portrait = self.height > self.width
+        self.header.size_hint_y = (0.34 if model.qr_url else 0.30) + (0.10 if portrait else 0)
+        self.middle.size_hint_y = (0.56 if model.qr_url else 0.60) - (0.10 if portrait else 0)
         Clock.schedule_once(lambda _dt: self._place_qr(), 0)
 
         self.middle.clear_widgets()
@@ -595,6 +627,9 @@ class KioskApp(App):
         clipped = [f"face {score}: {label.text!r}" for score, face in self._screen.faces.items()
                    for label in (face.number, face.caption)
                    if label.texture_size[1] > label.height + 1]
+        clipped += [f"header: {label.text!r}" for label in (self._screen.unit, self._screen.officer,
+                                                            self._screen.question)
+                    if label.texture_size[1] > label.height + 1]
         def rect(widget: Widget) -> list[int]:
             x, y = widget.to_window(*widget.pos)
             return [round(x), round(height - y - widget.height), round(widget.width), round(widget.height)]

@@ -68,7 +68,7 @@ def test_held_key_and_numpad(kiosk, xvfb):
     assert [(r["answers"]["q1"], r["channel"]) for r in responses] == [(4, "keypad"), (2, "keypad")]
 
 
-@pytest.mark.parametrize("size", [(800, 480), (1280, 800)])
+@pytest.mark.parametrize("size", [(800, 480), (1280, 800), (480, 800), (600, 1024)])
 def test_faces_are_large_enough(tmp_path, xvfb, size):
     """Touch targets of at least 15 mm on the smallest panel (7", 800x480: about 5.3 px/mm)."""
     k = KioskProcess(tmp_path, xvfb, size=size).start()
@@ -82,8 +82,10 @@ def test_faces_are_large_enough(tmp_path, xvfb, size):
         for score, (_x, _y, w, h) in faces.items():
             assert w >= min_px and h >= min_px, f"face {score} is {w}x{h} px"
         assert geometry["clipped"] == []
-        xs = [faces[str(s)][0] for s in (5, 4, 3, 2, 1)]
-        assert xs == sorted(xs), "faces are not 5..1 from the left"
+        # Landscape: 5..1 from the left; portrait: 5..1 from the top.
+        axis = 0 if size[0] > size[1] else 1
+        along = [faces[str(s)][axis] for s in (5, 4, 3, 2, 1)]
+        assert along == sorted(along), "faces are not in order 5..1"
     finally:
         assert k.terminate() == 0
 
