@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from peewee import DatabaseError
+from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
 from kiosk.configfile import ConfigError
 from sync_server import __version__, config
 from sync_server.db import connection, init_db
+from sync_server.migrations import MigrationError
 
 EXIT_CONFIG = 2
 MIN_PASSWORD = 10
@@ -149,10 +150,12 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
+    from sync_server.migrations import LATEST
+
     cfg = _load(args)
     init_db(cfg)
     where = _masked(cfg.database_url) if cfg.database_url else str(cfg.sqlite_path)
-    print(f"database ready: {where}")
+    print(f"database ready: {where} (schema version {LATEST})")
     return 0
 
 
@@ -184,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed-demo", parents=[common], help="load the demo roster (idempotent)")
     p.set_defaults(func=cmd_seed_demo)
 
-    p = sub.add_parser("init-db", parents=[common], help="create the database tables")
+    p = sub.add_parser("init-db", parents=[common],
+                       help="create the database tables or bring them up to date (also done at start)")
     p.set_defaults(func=cmd_init_db)
     return parser
 
@@ -199,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         print(str(e), file=sys.stderr)
         return EXIT_CONFIG
     except DatabaseError as e:
+        return _fail(f"database error: {' '.join(str(e).split())}")  # one line, as psycopg2 splits it
+    except ImproperlyConfigured as e:  # e.g. the PostgreSQL driver is not installed
+        return _fail(f"database error: {e} (pip install 'hailong[server]')")
+    except MigrationError as e:
         return _fail(f"database error: {e}")
     except KeyboardInterrupt:
         return 130
