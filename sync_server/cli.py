@@ -55,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
     from sync_server.app import create_app
-    from sync_server.puller import PullLoop
+    from sync_server.pullloop import PullLoop
 
     cfg = _load(args)
     app = create_app(cfg)
@@ -79,7 +79,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from sync_server.puller import PullLoop, pull_all
+    from sync_server.puller import pull_all
+    from sync_server.pullloop import PullLoop
 
     cfg = _load(args)
     init_db(cfg)
