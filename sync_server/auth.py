@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from sync_server.app import _
 from sync_server.models import User, utcnow
 from sync_server.ratelimit import FailureLimiter
 
@@ -84,13 +85,14 @@ def login():
         minutes = max(1, round(wait / 60))
         return render_template(
             "login.html", next=next_url, username=username, no_users=no_users,
-            error=f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút."), 429
+            error=_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút.",
+                    minutes=minutes)), 429
     user = User.get_or_none(User.username == username) if username else None
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok:
         _limiter().fail(key)
         return render_template("login.html", next=next_url, username=username, no_users=no_users,
-                               error="Tên đăng nhập hoặc mật khẩu không đúng."), 401
+                               error=_("Tên đăng nhập hoặc mật khẩu không đúng.")), 401
     _limiter().reset(key)
     session.clear()  # a fresh session: nothing from before the login carries over
     session.permanent = True

@@ -5,9 +5,11 @@ in one transaction, with three rules that make a pull never lose or double a res
 
 - the same response again (same uuid, same hash) is stored once;
 - a uuid already stored with *other* content is a conflict: the newcomer is kept aside in
-  `conflict`, the stored one stays, an alert is raised;
+  `conflict` and the stored one stays;
 - a response naming an officer, procedure or questionnaire the server does not know is stored
-  and counted anyway, flagged in `unknown_refs`, with an alert.
+  and counted anyway, flagged in `unknown_refs`.
+
+The puller raises one alert per pull for what the pages kept aside or flagged (`raise_page_alerts`).
 
 Times are repaired against the kiosk's boot anchor (sync_server.clockfix). No Flask here.
 """
@@ -92,11 +94,10 @@ def save_anchor(kiosk_id: str, status: dict[str, Any], server_utc: datetime) -> 
               "kiosk_wall": str(status.get("wall_clock", ""))[:64],
               "clock_synced": status.get("clock_synced") if isinstance(status.get("clock_synced"),
                                                                          bool) else None}
-    with write_transaction():
-        updated = ClockAnchor.update(values).where((ClockAnchor.kiosk_id == kiosk_id)
-                                                   & (ClockAnchor.boot_id == status["boot_id"])).execute()
-        if not updated:
-            ClockAnchor.create(kiosk_id=kiosk_id, boot_id=status["boot_id"], **values)
+    # An upsert: two pulls of the same kiosk at once must not both try to create the row.
+    ClockAnchor.insert(kiosk_id=kiosk_id, boot_id=status["boot_id"], **values).on_conflict(
+        conflict_target=[ClockAnchor.kiosk_id, ClockAnchor.boot_id],
+        update={getattr(ClockAnchor, k): v for k, v in values.items()}).execute()
 
 
 def _row(r: dict[str, Any], epoch_id: int, kiosk_id: str, body: str, times: clockfix.Times,
@@ -163,18 +164,25 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                 Answer.insert_many(answers[i:i + ANSWER_BATCH]).execute()
         if aside:
             Conflict.insert_many(aside).execute()
-            seqs = ", ".join(str(s) for s in result.conflicts[:20])
-            raise_alert(kiosk_id, "conflict",
-                        f"store {epoch.store_id}: response(s) whose uuid the server already holds "
-                        "with other content; kept aside, the stored ones were not changed",
-                        f"seq {seqs}{' …' if len(result.conflicts) > 20 else ''}", now)
-        if result.flagged:
-            names = sorted(result.flagged)
-            refs = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-            raise_alert(kiosk_id, "unknown",
-                        f"responses name codes the server's roster does not know: {refs}; "
-                        "stored and counted, listed under Kiosks", "", now)
         Epoch.update(last_seq=after[0], head_hash=after[1], last_seen=now).where(
             Epoch.id == epoch_id).execute()
         result.stored = [row["seq"] for row in rows]
     return result
+
+
+def raise_page_alerts(kiosk_id: str, store_id: str | None, conflicts: list[int],
+                      flagged: dict[str, int], now: datetime) -> None:
+    """One alert per pull (not per page) for conflicts kept aside and unknown codes."""
+    with write_transaction():
+        if conflicts:
+            seqs = ", ".join(str(s) for s in conflicts[:20]) + (" …" if len(conflicts) > 20 else "")
+            raise_alert(kiosk_id, "conflict",
+                        f"store {store_id}: response(s) whose uuid the server already holds "
+                        "with other content; kept aside, the stored ones were not changed",
+                        f"seq {seqs}", now)
+        if flagged:
+            names = sorted(flagged)
+            refs = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+            raise_alert(kiosk_id, "unknown",
+                        f"responses name codes the server's roster does not know: {refs}; "
+                        "stored and counted, listed under Kiosks", "", now)

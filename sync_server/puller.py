@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +67,8 @@ class PullResult:
     repaired: int = 0
     clock_skew_s: float | None = None
     message: str = ""
+    conflict_seqs: list[int] = field(default_factory=list)
+    unknown_refs: dict[str, int] = field(default_factory=dict)  # code -> responses naming it
 
     def note(self, text: str) -> None:
         self.message = f"{self.message}; {text}" if self.message else text
@@ -304,7 +306,10 @@ class _Pull:
                 r.received += len(page_result.stored)
             r.duplicates += page_result.duplicates
             r.conflicts += len(page_result.conflicts)
+            r.conflict_seqs += page_result.conflicts
             r.flagged += page_result.flagged_rows
+            for ref, n in page_result.flagged.items():
+                r.unknown_refs[ref] = r.unknown_refs.get(ref, 0) + n
             r.repaired += page_result.repaired
             target = max(target, last_seq)
 
@@ -373,6 +378,7 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
             r.status = "error"
             r.note(f"server error: {type(e).__name__}: {e}")
         try:
+            ingest.raise_page_alerts(entry.id, r.store_id, r.conflict_seqs, r.unknown_refs, now())
             _finish(p, started, now)
         except Exception:  # the database itself is down: the minutes cannot be written
             log.exception("writing the minutes of %s failed", entry.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ def make_chain(store_id: str, n: int, *, kiosk_id: str = "quay-1", start: int = 
                prev: str = GENESIS_HASH, uuid_prefix: str | None = None,
                each: Callable[[int], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Responses seq start..start+n-1 linked onto `prev`; `each(seq)` overrides fields."""
-    prefix = uuid_prefix or store_id.encode().hex()[:8].ljust(8, "0")
+    prefix = uuid_prefix or hashlib.sha256(store_id.encode()).hexdigest()[:8]  # one per store
     out = []
     for seq in range(start, start + n):
         r = {"store_id": store_id, "seq": seq, "uuid": f"{prefix}-0000-4000-8000-{seq:012d}",
