@@ -169,6 +169,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         return {"unit_name": unit_name(config), "current_user": g.get("user"),
                 "lang": g.get("lang", i18n.DEFAULT), "_": _}
 
+    from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
     from sync_server.monitor import bp as monitor_bp
     from sync_server.staff import bp as staff_bp
@@ -176,4 +177,5 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(monitor_bp)
+    app.register_blueprint(admin_bp)
     return app

@@ -20,8 +20,8 @@ from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
 from kiosk.configfile import ConfigError
-from sync_server import __version__, config
-from sync_server.db import connection, init_db
+from sync_server import __version__, audit, config
+from sync_server.db import connection, init_db, write_transaction
 from sync_server.migrations import MigrationError
 
 EXIT_CONFIG = 2
@@ -126,14 +126,16 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         return _fail(f"Lỗi: mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự "
                      f"(password shorter than {MIN_PASSWORD} characters)")
     init_db(cfg)
-    with connection():
+    with connection(), write_transaction():
         hashed = generate_password_hash(password)
         user = User.get_or_none(User.username == username)
         if user is None:
             User.create(username=username, password_hash=hashed, role="admin")
+            audit.record(audit.CLI, "user.create", username, {"role": "admin"})
             print(f"Đã tạo tài khoản quản trị '{username}' (admin created)")
         else:
-            User.update(password_hash=hashed, role="admin").where(User.id == user.id).execute()
+            User.update(password_hash=hashed, role="admin", active=True).where(User.id == user.id).execute()
+            audit.record(audit.CLI, "user.password", username, {"role": "admin", "active": True})
             print(f"Đã đặt lại mật khẩu và quyền quản trị cho '{username}' (password reset)")
     return 0
 
@@ -145,6 +147,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     init_db(cfg)
     with connection():
         version = demo_data.seed(cfg)
+        audit.record(audit.CLI, "roster.seed_demo", demo_data.UNIT_NAME, {"roster_version": version})
     print(f"Đã nạp danh mục mẫu '{demo_data.UNIT_NAME}': {len(demo_data.OFFICERS)} cán bộ, "
           f"{len(demo_data.PROCEDURES)} thủ tục; roster v{version} (demo roster loaded)")
     return 0

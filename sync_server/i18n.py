@@ -122,6 +122,47 @@ EN: dict[str, str] = {
     "Dữ liệu không hợp lệ": "Invalid data",
     "Trùng mã phiếu": "Duplicate uuid",
     "Thẻ nhớ mới": "New card",
+    # users, audit
+    "Vai trò": "Role",
+    "Quản trị": "Administrator",
+    "Cán bộ phụ trách": "Staff",
+    "Chỉ xem": "Viewer",
+    "Đăng nhập lần cuối": "Last login",
+    "Trạng thái": "Status",
+    "Đặt lại mật khẩu": "Reset password",
+    "Mật khẩu mới": "New password",
+    "Đặt lại": "Reset",
+    "Lưu": "Save",
+    "Đang hoạt động": "Active",
+    "Đã khóa": "Switched off",
+    "Khóa": "Switch off",
+    "Mở khóa": "Switch on",
+    "Tạo tài khoản": "Create account",
+    "ít nhất": "at least",
+    "Quản trị: mọi việc, kể cả tài khoản. Cán bộ phụ trách: xem báo cáo, xử lý cảnh báo, xem nhật ký. "
+    "Chỉ xem: chỉ xem báo cáo.":
+        "Administrator: everything, accounts included. Staff: reports, handling alerts, the audit "
+        "log. Viewer: reading reports only.",
+    "Tên đăng nhập chỉ gồm chữ không dấu, số, '.', '_', '-', '@' (tối đa 64).":
+        "A username has only unaccented letters, digits, '.', '_', '-', '@' (at most 64).",
+    "Vai trò không hợp lệ.": "Not a valid role.",
+    "Mật khẩu phải có ít nhất {n} ký tự.": "The password needs at least {n} characters.",
+    "Tên đăng nhập '{name}' đã có.": "The username '{name}' is taken.",
+    "Đã tạo tài khoản '{name}'.": "Account '{name}' created.",
+    "Phải còn ít nhất một quản trị đang hoạt động.": "At least one active administrator must remain.",
+    "Đã đổi vai trò của '{name}'.": "Role of '{name}' changed.",
+    "Đã đặt lại mật khẩu cho '{name}'.": "Password of '{name}' reset.",
+    "Đã cập nhật tài khoản '{name}'.": "Account '{name}' updated.",
+    "Nhật ký thay đổi": "Audit log",
+    "Mọi thay đổi do người dùng thực hiện (trên trang hoặc bằng dòng lệnh). Nhật ký chỉ được ghi thêm, "
+    "không sửa hay xóa được.":
+        "Every change made by a person (on a page or on the command line). The log can only "
+        "grow: it cannot be edited or deleted.",
+    "Người thực hiện": "Who",
+    "Việc": "Action",
+    "Đối tượng": "Target",
+    "Địa chỉ": "Address",
+    "Chưa có gì.": "Nothing yet.",
     # minutes
     "Biên bản thu nhận phiếu": "Minutes of collection",
     "Mọi lần lấy dữ liệu từ ki-ốt đều có biên bản.": "Every pull from a kiosk has its minutes.",

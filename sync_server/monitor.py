@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from sync_server.app import _, get_config
-from sync_server.auth import login_required
+from sync_server.auth import audit_here, login_required, role_required
 from sync_server.db import write_transaction
 from sync_server.health import kiosk_health, live_alerts
 from sync_server.models import Alert, Conflict, PullLog, Response, utcnow
@@ -55,11 +55,12 @@ def kiosk(kiosk_id: str):
 def alerts():
     open_ = Alert.select().where(~Alert.resolved).order_by(Alert.id.desc())
     done = Alert.select().where(Alert.resolved).order_by(Alert.id.desc()).limit(200)
-    return render_template("alerts.html", open_alerts=open_, resolved=done, kinds=ALERT_KINDS)
+    return render_template("alerts.html", open_alerts=open_, resolved=done, kinds=ALERT_KINDS,
+                           can_resolve=g.user.may("staff"))
 
 
 @bp.post("/alerts/<int:alert_id>/resolve")
-@login_required
+@role_required("staff")
 def resolve_alert(alert_id: int):
     with write_transaction():
         alert = Alert.get_or_none(Alert.id == alert_id)
@@ -68,7 +69,10 @@ def resolve_alert(alert_id: int):
         if alert.resolved:
             flash(_("Cảnh báo này đã được xử lý trước đó."), "info")
         else:
-            Alert.update(resolved=True).where(Alert.id == alert_id).execute()
+            Alert.update(resolved=True, resolved_by=g.user.username, resolved_at=utcnow()).where(
+                Alert.id == alert_id).execute()
+            audit_here("alert.resolve", f"{alert.kiosk_id}#{alert.id}",
+                       {"kind": alert.kind, "message": alert.message[:200]})
             flash(_("Cảnh báo đã được đánh dấu là đã xử lý."), "ok")
     return redirect(url_for("monitor.alerts"))
 
