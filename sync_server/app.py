@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from sync_server import config as server_config
+from sync_server import i18n
 from sync_server.config import ServerConfig
 from sync_server.db import database, init_db
 
@@ -53,6 +54,36 @@ def _pct(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + " %"
 
 
+def _(text: str, **values: object) -> str:
+    """The text in the user's language (Vietnamese unless they chose English)."""
+    return i18n.translate(text, g.get("lang", i18n.DEFAULT), **values)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "—"
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".", ",")
+        n /= 1024
+    return ""
+
+
+def _seconds(value: float | None) -> str:
+    """A clock skew such as "+6 phút 5 giây" / "−3 ngày"; "—" when unknown."""
+    if value is None:
+        return "—"
+    sign = "+" if value >= 0 else "−"
+    s = abs(round(value))
+    if s < 120:
+        return f"{sign}{s} s"
+    if s < 7200:
+        return f"{sign}{s // 60} min"
+    if s < 172800:
+        return f"{sign}{s // 3600} h"
+    return f"{sign}{s // 86400} d"
+
+
 def create_app(config_or_path: ServerConfig | str | Path | None = None,
                test_config: dict[str, Any] | None = None) -> Flask:
     if isinstance(config_or_path, ServerConfig):
@@ -82,6 +113,13 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     def _connect() -> None:
         database.connect(reuse_if_open=True)
 
+    @app.before_request
+    def _language() -> None:
+        chosen = request.args.get("lang")
+        if chosen in i18n.LANGS:
+            session["lang"] = chosen
+        g.lang = session.get("lang", i18n.DEFAULT)
+
     @app.teardown_request
     def _close(_exc: BaseException | None) -> None:
         if not database.is_closed():
@@ -90,14 +128,19 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     @app.errorhandler(CSRFError)
     def _csrf_error(e: CSRFError):
         return render_template(
-            "error.html", title="Biểu mẫu đã hết hạn",
-            message="Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+            "error.html", title=_("Biểu mẫu đã hết hạn"),
+            message=_("Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại."),
             detail=e.description), 400
+
+    @app.errorhandler(403)
+    def _forbidden(_e):
+        return render_template("error.html", title=_("Không có quyền"),
+                               message=_("Tài khoản của bạn không có quyền xem hoặc làm việc này.")), 403
 
     @app.errorhandler(404)
     def _not_found(_e):
-        return render_template("error.html", title="Không tìm thấy trang",
-                               message="Không tìm thấy trang này."), 404
+        return render_template("error.html", title=_("Không tìm thấy trang"),
+                               message=_("Không tìm thấy trang này.")), 404
 
     tz = config.tz
 
@@ -106,10 +149,14 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         return _pct(value)
 
     @app.template_filter("localtime")
-    def localtime_filter(value: datetime | None) -> str:
+    def localtime_filter(value: datetime | None, seconds: bool = False) -> str:
         if value is None:
-            return "chưa có"
-        return value.replace(tzinfo=UTC).astimezone(tz).strftime("%H:%M %d/%m/%Y")
+            return _("chưa có")
+        fmt = "%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y"
+        return value.replace(tzinfo=UTC).astimezone(tz).strftime(fmt)
+
+    app.add_template_filter(_size, "size")
+    app.add_template_filter(_seconds, "seconds")
 
     @app.template_filter("vndate")
     def vndate_filter(value) -> str:
@@ -117,15 +164,18 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        from flask import g
-
         from sync_server.roster import unit_name
 
-        return {"unit_name": unit_name(config), "current_user": g.get("user")}
+        return {"unit_name": unit_name(config), "current_user": g.get("user"),
+                "lang": g.get("lang", i18n.DEFAULT), "_": _}
 
+    from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
+    from sync_server.monitor import bp as monitor_bp
     from sync_server.staff import bp as staff_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(monitor_bp)
+    app.register_blueprint(admin_bp)
     return app

@@ -1,5 +1,9 @@
-"""Login and logout for office staff. No default passwords: the first admin comes only from
-`hailong-server create-admin`."""
+"""Login, logout and roles for office staff. No default passwords: the first admin comes only
+from `hailong-server create-admin`.
+
+Roles: admin > staff > viewer (`User.may`). Every page needs at least `viewer`; a view declares
+more with `@role_required("staff")` or `("admin")`. Not logged in: redirect to the login page;
+logged in without the role: 403."""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from sync_server import audit
+from sync_server.app import _
+from sync_server.db import write_transaction
 from sync_server.models import User, utcnow
 from sync_server.ratelimit import FailureLimiter
 
@@ -27,7 +34,7 @@ def _limiter() -> FailureLimiter:
         "hailong.login_limiter", FailureLimiter(MAX_FAILURES, WINDOW_S))
 
 
-def _session_mark(user: User) -> str:
+def session_mark(user: User) -> str:
     """Ties the session to the password: changing it logs out every other session."""
     return user.password_hash[-16:]
 
@@ -39,20 +46,40 @@ def load_user() -> None:
     if uid is None:
         return
     user = User.get_or_none(User.id == uid)
-    if user is None or not hmac.compare_digest(session.get("mark", ""), _session_mark(user)):
+    if (user is None or not user.active
+            or not hmac.compare_digest(session.get("mark", ""), session_mark(user))):
         session.clear()
         return
     g.user = user
 
 
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if g.get("user") is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
+def role_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    assert role in User.ROLES, role
 
-    return wrapped
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = g.get("user")
+            if user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if not user.may(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_role = role  # type: ignore[attr-defined]  # read by the URL-map tests
+        return wrapped
+
+    return decorate
+
+
+login_required = role_required("viewer")
+
+
+def audit_here(action: str, target: str = "", detail: dict[str, Any] | None = None) -> None:
+    """Record a change made by the logged-in user of this request."""
+    user = g.get("user")
+    audit.record(user.username if user else "?", action, target, detail,
+                 role=user.role if user else None, ip=request.remote_addr)
 
 
 def safe_next(target: str | None) -> str:
@@ -84,19 +111,22 @@ def login():
         minutes = max(1, round(wait / 60))
         return render_template(
             "login.html", next=next_url, username=username, no_users=no_users,
-            error=f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút."), 429
+            error=_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút.",
+                    minutes=minutes)), 429
     user = User.get_or_none(User.username == username) if username else None
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not ok:
+    if user is None or not ok or not user.active:  # a switched-off account reads as a wrong password
         _limiter().fail(key)
         return render_template("login.html", next=next_url, username=username, no_users=no_users,
-                               error="Tên đăng nhập hoặc mật khẩu không đúng."), 401
+                               error=_("Tên đăng nhập hoặc mật khẩu không đúng.")), 401
     _limiter().reset(key)
     session.clear()  # a fresh session: nothing from before the login carries over
     session.permanent = True
     session["uid"] = user.id
-    session["mark"] = _session_mark(user)
-    User.update(last_login=utcnow()).where(User.id == user.id).execute()
+    session["mark"] = session_mark(user)
+    with write_transaction():
+        User.update(last_login=utcnow()).where(User.id == user.id).execute()
+        audit.record(user.username, "login", user.username, role=user.role, ip=request.remote_addr)
     return redirect(safe_next(next_url))
 
 
@@ -104,3 +134,4 @@ def login():
 def logout():
     session.clear()
     return redirect(url_for("auth.login"))
+

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from peewee import DatabaseError
+from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
 from kiosk.configfile import ConfigError
-from sync_server import __version__, config
-from sync_server.db import connection, init_db
+from sync_server import __version__, audit, config
+from sync_server.db import connection, init_db, write_transaction
+from sync_server.migrations import MigrationError
 
 EXIT_CONFIG = 2
 MIN_PASSWORD = 10
@@ -54,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
     from sync_server.app import create_app
-    from sync_server.puller import PullLoop
+    from sync_server.pullloop import PullLoop
 
     cfg = _load(args)
     app = create_app(cfg)
@@ -78,7 +79,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from sync_server.puller import PullLoop, pull_all
+    from sync_server.puller import pull_all
+    from sync_server.pullloop import PullLoop
 
     cfg = _load(args)
     init_db(cfg)
@@ -124,14 +126,16 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         return _fail(f"Lỗi: mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự "
                      f"(password shorter than {MIN_PASSWORD} characters)")
     init_db(cfg)
-    with connection():
+    with connection(), write_transaction():
         hashed = generate_password_hash(password)
         user = User.get_or_none(User.username == username)
         if user is None:
             User.create(username=username, password_hash=hashed, role="admin")
+            audit.record(audit.CLI, "user.create", username, {"role": "admin"})
             print(f"Đã tạo tài khoản quản trị '{username}' (admin created)")
         else:
-            User.update(password_hash=hashed, role="admin").where(User.id == user.id).execute()
+            User.update(password_hash=hashed, role="admin", active=True).where(User.id == user.id).execute()
+            audit.record(audit.CLI, "user.password", username, {"role": "admin", "active": True})
             print(f"Đã đặt lại mật khẩu và quyền quản trị cho '{username}' (password reset)")
     return 0
 
@@ -143,16 +147,19 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     init_db(cfg)
     with connection():
         version = demo_data.seed(cfg)
+        audit.record(audit.CLI, "roster.seed_demo", demo_data.UNIT_NAME, {"roster_version": version})
     print(f"Đã nạp danh mục mẫu '{demo_data.UNIT_NAME}': {len(demo_data.OFFICERS)} cán bộ, "
           f"{len(demo_data.PROCEDURES)} thủ tục; roster v{version} (demo roster loaded)")
     return 0
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
+    from sync_server.migrations import LATEST
+
     cfg = _load(args)
     init_db(cfg)
     where = _masked(cfg.database_url) if cfg.database_url else str(cfg.sqlite_path)
-    print(f"database ready: {where}")
+    print(f"database ready: {where} (schema version {LATEST})")
     return 0
 
 
@@ -184,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed-demo", parents=[common], help="load the demo roster (idempotent)")
     p.set_defaults(func=cmd_seed_demo)
 
-    p = sub.add_parser("init-db", parents=[common], help="create the database tables")
+    p = sub.add_parser("init-db", parents=[common],
+                       help="create the database tables or bring them up to date (also done at start)")
     p.set_defaults(func=cmd_init_db)
     return parser
 
@@ -199,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         print(str(e), file=sys.stderr)
         return EXIT_CONFIG
     except DatabaseError as e:
+        return _fail(f"database error: {' '.join(str(e).split())}")  # one line, as psycopg2 splits it
+    except ImproperlyConfigured as e:  # e.g. the PostgreSQL driver is not installed
+        return _fail(f"database error: {e} (pip install 'hailong[server]')")
+    except MigrationError as e:
         return _fail(f"database error: {e}")
     except KeyboardInterrupt:
         return 130

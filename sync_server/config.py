@@ -6,7 +6,9 @@ it into exit status 2. The readers are shared with the kiosk (`kiosk.configfile`
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +19,9 @@ from kiosk.configfile import ConfigError, Section, load_toml
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
 DEFAULT_UNIT_NAME = "UBND xã"
 MIN_TOKEN_LENGTH = 16
+DATABASE_URL_ENV = "DATABASE_URL"
+# playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -39,6 +44,11 @@ class ServerConfig:
     satisfaction_target: float  # a fraction, 0.9 = 90 %
     unit_name: str
     kiosks: tuple[KioskEntry, ...]
+    connect_timeout_s: float = 3.0  # a dead kiosk costs seconds, never minutes
+    read_timeout_s: float = 15.0
+    max_backoff_s: float = 600.0  # a kiosk that keeps failing is tried at least this often
+    silent_alert_s: float = 3600.0  # no contact for longer than this: an alert on the dashboard
+    clock_alert_s: float = 300.0  # a kiosk clock off by more than this: an alert
 
     @property
     def tz(self) -> ZoneInfo:
@@ -71,7 +81,36 @@ def _kiosk(path: Path, index: int, data: object, seen: set[str]) -> KioskEntry:
     return KioskEntry(id=kiosk_id, url=url, token=token)
 
 
-def load(path: Path | str = DEFAULT_PATH) -> ServerConfig:
+def check_database_url(url: str) -> str | None:
+    """What is wrong with a database URL, or None. Never echoes the URL (it holds a password)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "must be empty (SQLite) or a URL such as postgresql://user:pass@host/db"
+    if scheme not in DATABASE_SCHEMES:
+        return f"unsupported scheme {scheme!r}: use postgresql://user:pass@host:5432/db or sqlite:///path"
+    if not urlsplit(url).path.strip("/"):
+        return "names no database: write postgresql://user:pass@host:5432/DBNAME"
+    return None
+
+
+def _database_url(path: Path, server: Section, environ: Mapping[str, str]) -> str:
+    """DATABASE_URL in the environment wins over the file, so a password need not be written
+    into server.toml."""
+    from_env = environ.get(DATABASE_URL_ENV, "").strip()
+    if from_env:
+        problem = check_database_url(from_env)
+        if problem:
+            raise ConfigError(path, f"{DATABASE_URL_ENV} (environment)", problem)
+        return from_env
+    url = server.string("database_url", "", nonempty=False).strip()
+    if url:
+        problem = check_database_url(url)
+        if problem:
+            raise server.fail("database_url", problem)
+    return url
+
+
+def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = None) -> ServerConfig:
     """Read and validate the server config; raise ConfigError naming file, key and problem."""
     path = Path(path)
     data = load_toml(path)
@@ -84,10 +123,7 @@ def load(path: Path | str = DEFAULT_PATH) -> ServerConfig:
     except (ZoneInfoNotFoundError, ValueError):
         raise server.fail("timezone", f"unknown time zone {timezone!r} (e.g. \"Asia/Ho_Chi_Minh\"; "
                                       "on Windows install the 'tzdata' package)") from None
-    database_url = server.string("database_url", "", nonempty=False).strip()
-    if database_url and "://" not in database_url:
-        raise server.fail("database_url", "must be empty (SQLite) or a URL such as "
-                                          "postgresql://user:pass@host/db")
+    database_url = _database_url(path, server, os.environ if environ is None else environ)
 
     raw_kiosks = data.get("kiosks", [])
     if not isinstance(raw_kiosks, list):
@@ -106,6 +142,11 @@ def load(path: Path | str = DEFAULT_PATH) -> ServerConfig:
         satisfaction_target=server.number("satisfaction_target", 0.9, lo=0, hi=1),
         unit_name=unit.string("name", DEFAULT_UNIT_NAME),
         kiosks=kiosks,
+        connect_timeout_s=server.number("connect_timeout_s", 3, lo=0.1, hi=120),
+        read_timeout_s=server.number("read_timeout_s", 15, lo=0.1, hi=600),
+        max_backoff_s=server.number("max_backoff_s", 600, lo=1, hi=86400),
+        silent_alert_s=server.number("silent_alert_minutes", 60, lo=1, hi=7 * 24 * 60) * 60,
+        clock_alert_s=server.number("clock_alert_s", 300, lo=1, hi=86400),
     )
 
 

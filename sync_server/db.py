@@ -1,7 +1,9 @@
-"""Which database the server uses: SQLite under data_dir by default, any peewee URL otherwise.
+"""Which database the server uses: SQLite under data_dir by default, a peewee URL otherwise
+(`database_url` in server.toml or `DATABASE_URL` in the environment, e.g. postgresql://…).
 
 The models bind to one `DatabaseProxy`, so the same code runs on SQLite (one office PC) and on
-PostgreSQL (a district or a province) chosen at start-up from the config.
+PostgreSQL (a district or a province) chosen at start-up from the config. The schema is brought
+up to date by the numbered migrations in `sync_server.migrations` on every start.
 """
 
 from __future__ import annotations
@@ -29,20 +31,20 @@ def open_database(config: ServerConfig) -> Database:
     if not config.database_url:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         return SqliteDatabase(str(config.sqlite_path), pragmas=SQLITE_PRAGMAS)
+    # Percent-escapes in the user and password are decoded, as in any URL ("p%40ss" = "p@ss").
     if config.database_url.startswith("sqlite"):
-        return connect_url(config.database_url, pragmas=SQLITE_PRAGMAS)
-    return connect_url(config.database_url)
+        return connect_url(config.database_url, unquote_password=True, pragmas=SQLITE_PRAGMAS)
+    return connect_url(config.database_url, unquote_password=True, unquote_user=True)
 
 
 def init_db(config: ServerConfig, create: bool = True) -> Database:
-    """Point the models at the configured database and create missing tables."""
-    from sync_server.models import ALL_MODELS
+    """Point the models at the configured database and bring its schema up to date."""
+    from sync_server.migrations import migrate
 
     db = open_database(config)
     database.initialize(db)
     if create:
-        with database.connection_context():
-            database.create_tables(ALL_MODELS, safe=True)
+        migrate(db)
     return db
 
 

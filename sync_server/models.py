@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 from peewee import (
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -43,6 +45,7 @@ class Kiosk(BaseModel):
     last_pull_status = CharField(null=True, max_length=16)
     last_error = TextField(null=True)
     last_status = TextField(null=True)  # its last /status JSON, as received
+    clock_skew_s = FloatField(null=True)  # its wall clock minus the server's, at the last status
 
 
 class Epoch(BaseModel):
@@ -80,6 +83,13 @@ class Response(BaseModel):
     body = TextField()  # the canonical JSON as received, hash included
     hash = CharField(max_length=64)
     received_at = DateTimeField(default=utcnow)
+    # Clock repair (sync_server.clockfix): recorded_at/recorded_utc keep what the kiosk's clock
+    # said; corrected_utc is set when that clock was wrong, and local_date follows it.
+    corrected_utc = DateTimeField(null=True)
+    time_source = CharField(max_length=16, null=True)  # kiosk | repaired | unanchored
+    # Codes the server's roster does not know, e.g. "officer:nv-x questionnaire:tt01@3"; stored
+    # and counted anyway, listed for staff (never dropped).
+    unknown_refs = TextField(null=True)
 
     class Meta:
         indexes = (
@@ -87,6 +97,46 @@ class Response(BaseModel):
             (("local_date", "officer"), False),
             (("kiosk_id", "local_date"), False),
         )
+
+
+    @property
+    def time_utc(self) -> datetime:
+        """The best known time of the response: the repaired one if the kiosk clock was wrong."""
+        return self.corrected_utc or self.recorded_utc
+
+
+class Conflict(BaseModel):
+    """A response whose uuid the server already holds with other content: kept aside here as
+    received, never stored over the first one (DESIGN.md §3: uuid is unique)."""
+
+    id = AutoField()
+    kiosk_id = CharField(max_length=64, index=True)
+    store_id = CharField(max_length=64)
+    seq = IntegerField()
+    uuid = CharField(max_length=64, index=True)
+    hash = CharField(max_length=64)
+    body = TextField()
+    existing_id = IntegerField(null=True)  # the Response already stored under that uuid
+    received_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("store_id", "seq"), True),)
+
+
+class ClockAnchor(BaseModel):
+    """Where one boot of a kiosk sits on the server's clock: at `server_utc` its uptime was
+    `uptime_ms`. Updated at every pull while that boot lasts."""
+
+    id = AutoField()
+    kiosk_id = CharField(max_length=64)
+    boot_id = CharField(max_length=64)
+    uptime_ms = BigIntegerField()  # 30 days of uptime is past 2**31 ms
+    server_utc = DateTimeField()
+    kiosk_wall = CharField(max_length=64)
+    clock_synced = BooleanField(null=True)
+
+    class Meta:
+        indexes = ((("kiosk_id", "boot_id"), True),)
 
 
 class Answer(BaseModel):
@@ -112,7 +162,7 @@ class PullLog(BaseModel):
 
     id = AutoField()
     kiosk_id = CharField(max_length=64, index=True)
-    started_at = DateTimeField()
+    started_at = DateTimeField(index=True)
     finished_at = DateTimeField()
     status = CharField(max_length=16)  # ok | unreachable | error | refused
     store_id = CharField(max_length=64, null=True)
@@ -123,10 +173,16 @@ class PullLog(BaseModel):
     head_hash = CharField(max_length=64, null=True)
     roster_pushed = IntegerField(null=True)  # the roster version pushed in this pull
     message = TextField(default="")
+    kiosk_last_seq = IntegerField(null=True)  # what the kiosk said it holds
+    conflicts = IntegerField(default=0)  # kept aside (Conflict)
+    flagged = IntegerField(default=0)  # stored with codes the server does not know
+    repaired = IntegerField(default=0)  # stored with a repaired time
 
 
 class Alert(BaseModel):
-    KINDS = ("gap", "chain", "conflict", "garbage")
+    """Something staff must look at. The same open alert raised again is counted, not repeated."""
+
+    KINDS = ("gap", "chain", "conflict", "garbage", "unknown", "new_store")
 
     id = AutoField()
     kiosk_id = CharField(max_length=64, index=True)
@@ -135,12 +191,20 @@ class Alert(BaseModel):
     detail = TextField(default="")  # evidence, e.g. the refused response as received
     created_at = DateTimeField(default=utcnow, index=True)
     resolved = BooleanField(default=False)
+    count = IntegerField(default=1)
+    last_seen = DateTimeField(null=True)
+    resolved_by = CharField(max_length=64, null=True)
+    resolved_at = DateTimeField(null=True)
 
 
 # --- people ---------------------------------------------------------------------------------
 
 class User(BaseModel):
+    """An office account. admin: everything, users included; staff: reports and handling alerts;
+    viewer: reading only."""
+
     ROLES = ("admin", "staff", "viewer")
+    RANK = {"viewer": 0, "staff": 1, "admin": 2}
 
     id = AutoField()
     username = CharField(max_length=64, unique=True)
@@ -148,6 +212,25 @@ class User(BaseModel):
     role = CharField(max_length=16, default="staff")
     created_at = DateTimeField(default=utcnow)
     last_login = DateTimeField(null=True)
+    active = BooleanField(default=True)  # switched off, never deleted: the audit log names it
+
+    def may(self, role: str) -> bool:
+        """At least `role` (admin > staff > viewer)."""
+        return self.active and self.RANK.get(self.role, -1) >= self.RANK[role]
+
+
+class AuditLog(BaseModel):
+    """Every change made by a person (pages or CLI): who, when, what. Append-only: the database
+    refuses UPDATE and DELETE (migration 3), and no page edits it."""
+
+    id = AutoField()
+    at = DateTimeField(default=utcnow, index=True)
+    actor = CharField(max_length=64)  # a username, or "cli" for the command line
+    role = CharField(max_length=16, null=True)
+    action = CharField(max_length=32)  # e.g. user.create, alert.resolve
+    target = CharField(max_length=128, default="")
+    detail = TextField(default="")  # JSON
+    ip = CharField(max_length=64, null=True)
 
 
 # --- the roster pushed to kiosks --------------------------------------------------------------
@@ -208,5 +291,5 @@ class Setting(BaseModel):
     value = TextField()
 
 
-ALL_MODELS = (Kiosk, Epoch, Response, Answer, PullLog, Alert, User, Unit, Field, Officer,
-              Procedure, Questionnaire, KioskSetting, Setting)
+ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
+              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting)

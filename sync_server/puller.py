@@ -1,9 +1,10 @@
 """Collecting the ballots: pull every kiosk over the LAN (DESIGN.md §4, docs/protocol.md).
 
-Per kiosk: status → push the roster if the kiosk's differs → pages after the epoch's cursor →
-validate and chain-verify each page onto the stored head → store the page and advance the
-cursor in one transaction → ack. Anything that does not chain is refused whole and raised as
-an alert; nothing of it is stored. Every pull writes its minutes (PullLog). No Flask here.
+Per kiosk: status (and a clock anchor) → push the roster if the kiosk's differs → pages after the
+epoch's cursor → validate and chain-verify each page onto the stored head → store the page and
+advance the cursor in one transaction (sync_server.ingest) → ack. Anything that does not chain
+is refused whole and raised as an alert; nothing of it is stored. Every pull writes its minutes
+(PullLog). No Flask here; the background loop is in sync_server.pullloop.
 """
 
 from __future__ import annotations
@@ -11,49 +12,31 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import requests
 
-from kiosk.protocol import (
-    GENESIS_HASH,
-    ProtocolError,
-    canonical_json,
-    validate_response,
-    verify_chain,
-)
-from sync_server import roster
+from kiosk.protocol import GENESIS_HASH, ProtocolError, canonical_json, validate_response, verify_chain
+from sync_server import clockfix, ingest, roster
+from sync_server.alerts import raise_alert
 from sync_server.config import KioskEntry, ServerConfig
 from sync_server.db import connection, write_transaction
-from sync_server.models import Alert, Answer, Epoch, Kiosk, PullLog, Response, utcnow
+from sync_server.kiosk_client import BadReply, KioskClient, NotJson, Unreachable
+from sync_server.models import Epoch, Kiosk, PullLog, utcnow
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_S = (3.0, 15.0)  # connect, read: a dead kiosk costs seconds, never minutes
 PAGE_LIMIT = 500
 MAX_PAGES_PER_PULL = 2000  # a kiosk that keeps growing cannot hold a pull forever
-MAX_WORKERS = 4
+MAX_CODE = 64  # the width of the code columns (DESIGN.md §3: codes have at most 64 characters)
+_INT32 = 2**31 - 1
 _HEX = set("0123456789abcdef")
 
 Clock = Callable[[], datetime]
-
-
-class Unreachable(Exception):
-    """No answer at all: connection refused, timeout, unknown host."""
-
-
-class BadReply(Exception):
-    """The kiosk answered, but not with what the protocol says."""
-
-
-class NotJson(BadReply):
-    """The body is not JSON at all (an HTML page, a proxy, garbage)."""
 
 
 class Refused(Exception):
@@ -68,7 +51,7 @@ class Refused(Exception):
 class PullResult:
     kiosk_id: str
     status: str = "error"  # ok | unreachable | error | refused
-    received: int = 0
+    received: int = 0  # stored now
     first_seq: int | None = None
     last_seq: int | None = None
     store_id: str | None = None
@@ -77,7 +60,15 @@ class PullResult:
     chain_verified: bool = False
     roster_pushed: int | None = None
     new_epoch: bool = False
+    kiosk_last_seq: int | None = None
+    duplicates: int = 0
+    conflicts: int = 0
+    flagged: int = 0
+    repaired: int = 0
+    clock_skew_s: float | None = None
     message: str = ""
+    conflict_seqs: list[int] = field(default_factory=list)
+    unknown_refs: dict[str, int] = field(default_factory=dict)  # code -> responses naming it
 
     def note(self, text: str) -> None:
         self.message = f"{self.message}; {text}" if self.message else text
@@ -95,55 +86,6 @@ class PullResult:
         return f"{self.kiosk_id}: {self.status} ({self.message})"
 
 
-# --- HTTP ----------------------------------------------------------------------------------
-
-def _reason(error: Exception) -> str:
-    text = str(error)
-    for needle, reason in (("Connection refused", "connection refused"),
-                           ("Name or service not known", "host name not found"),
-                           ("NameResolutionError", "host name not found"),
-                           ("getaddrinfo failed", "host name not found"),
-                           ("No route to host", "no route to host"),
-                           ("Network is unreachable", "network unreachable"),
-                           ("Connection reset", "connection reset")):
-        if needle in text:
-            return reason
-    return "cannot connect"
-
-
-class KioskClient:
-    def __init__(self, entry: KioskEntry, session: requests.Session | None = None) -> None:
-        self.entry = entry
-        self.base = f"{entry.url}/api/v1"
-        self.session = session or requests.Session()
-        self.headers = {"Authorization": f"Bearer {entry.token}"}
-
-    def request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            r = self.session.request(method, self.base + path, headers=self.headers,
-                                     timeout=TIMEOUT_S, allow_redirects=False, **kwargs)
-        except requests.Timeout:
-            raise Unreachable("timed out") from None
-        except requests.ConnectionError as e:
-            raise Unreachable(_reason(e)) from None
-        except requests.RequestException as e:
-            raise BadReply(f"{method} {path}: {type(e).__name__}") from None
-        try:
-            body = r.json()
-        except ValueError:
-            kind = r.headers.get("Content-Type", "no content type")
-            raise NotJson(f"{method} {path}: HTTP {r.status_code}, not JSON ({kind}): "
-                          f"{r.text[:60]!r}") from None
-        if r.status_code == 401:
-            raise BadReply("the kiosk refused the token (401): check token in [[kiosks]]")
-        if r.status_code >= 400:
-            problem = body.get("error") if isinstance(body, dict) else None
-            raise BadReply(f"{method} {path}: HTTP {r.status_code}: {str(problem)[:200]}")
-        if not isinstance(body, dict):
-            raise NotJson(f"{method} {path}: reply is JSON but not an object")
-        return body
-
-
 # --- checks --------------------------------------------------------------------------------
 
 def _int(value: Any) -> bool:
@@ -156,9 +98,9 @@ def _hex64(value: Any) -> bool:
 
 def _check_status(s: dict[str, Any], entry: KioskEntry) -> None:
     problems = []
-    if not (isinstance(s.get("store_id"), str) and 0 < len(s["store_id"]) <= 64):
+    if not (isinstance(s.get("store_id"), str) and 0 < len(s["store_id"]) <= MAX_CODE):
         problems.append("store_id")
-    if not (_int(s.get("last_seq")) and s["last_seq"] >= 0):
+    if not (_int(s.get("last_seq")) and 0 <= s["last_seq"] <= _INT32):
         problems.append("last_seq")
     if not _hex64(s.get("head_hash")):
         problems.append("head_hash")
@@ -171,6 +113,29 @@ def _check_status(s: dict[str, Any], entry: KioskEntry) -> None:
     if s["kiosk_id"] != entry.id:
         raise BadReply(f"the kiosk at {entry.url} says it is {s['kiosk_id'][:64]!r}, "
                        f"not {entry.id!r}: check url in [[kiosks]]")
+
+
+def _has_clock(s: dict[str, Any]) -> bool:
+    return (isinstance(s.get("boot_id"), str) and 0 < len(s["boot_id"]) <= MAX_CODE
+            and _int(s.get("uptime_ms")) and 0 <= s["uptime_ms"] < 2**62)
+
+
+def _check_fits(r: dict[str, Any], body: str) -> None:
+    """What the protocol validator leaves open but the database cannot hold (PostgreSQL refuses
+    NUL characters and too long codes; SQLite would silently take them)."""
+    where = f"response seq {r['seq']}"
+    for key in ("store_id", "uuid", "kiosk_id", "officer", "procedure", "questionnaire",
+                "recorded_at", "boot_id"):
+        if r[key] is not None and len(r[key]) > MAX_CODE:
+            raise Refused("garbage", f"{where}.{key}: longer than {MAX_CODE} characters", body[:4000])
+    for q in r["answers"]:
+        if not 0 < len(q) <= MAX_CODE:
+            raise Refused("garbage", f"{where}.answers: question code must have 1-{MAX_CODE} characters",
+                          body[:4000])
+    if r["seq"] > _INT32 or abs(r["questionnaire_version"]) > _INT32:
+        raise Refused("garbage", f"{where}: seq or questionnaire_version out of range", body[:4000])
+    if "\x00" in body:
+        raise Refused("garbage", f"{where}: contains a NUL character", body[:4000])
 
 
 def _check_page(page: dict[str, Any], store_id: str, after: int) -> tuple[list[dict[str, Any]], int]:
@@ -187,6 +152,7 @@ def _check_page(page: dict[str, Any], store_id: str, after: int) -> tuple[list[d
             validate_response(r, where=f"page after seq {after}, item {i}")
         except ProtocolError as e:
             raise Refused("garbage", str(e), json.dumps(r, ensure_ascii=False)[:4000]) from None
+        _check_fits(r, canonical_json(r).decode("utf-8"))
         if r["store_id"] != store_id:
             raise Refused("chain", f"response seq {r['seq']}: store_id {r['store_id'][:64]!r} "
                                    f"is not the store {store_id}", canonical_json(r).decode())
@@ -197,93 +163,75 @@ def _check_page(page: dict[str, Any], store_id: str, after: int) -> tuple[list[d
     return responses, last_seq
 
 
-# --- storing -------------------------------------------------------------------------------
+# --- epochs --------------------------------------------------------------------------------
 
-def _times(recorded_at: str, tz: ZoneInfo, fallback: datetime) -> tuple[datetime, date]:
-    """(UTC, local date) of a kiosk timestamp; a naive one is read in the unit's time zone and
-    an unreadable one falls back to the time it was received."""
+def _new_store_message(kiosk_id: str, store_id: str) -> str:
+    """What staff must know when a kiosk shows up with another store: was the old card emptied?"""
+    old = (Epoch.select().where((Epoch.kiosk_id == kiosk_id) & (Epoch.store_id != store_id))
+           .order_by(Epoch.last_seen.desc()).first())
+    text = f"new store {store_id} (card re-imaged or replaced?): a new epoch starts"
+    if old is None:
+        return text
+    text += f"; the old store {old.store_id} is kept (seq 1-{old.last_seq} held)"
+    row = Kiosk.get_or_none(Kiosk.id == kiosk_id)
     try:
-        dt = datetime.fromisoformat(recorded_at)
+        last = json.loads(row.last_status) if row and row.last_status else {}
     except ValueError:
-        utc = fallback
-    else:
-        if dt.tzinfo is None:
-            dt = dt.replace(tzinfo=tz)
-        utc = dt.astimezone(UTC).replace(tzinfo=None)
-    return utc, utc.replace(tzinfo=UTC).astimezone(tz).date()
-
-
-def _store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
-                before: tuple[int, str], after: tuple[int, str], tz: ZoneInfo,
-                now: datetime) -> tuple[list[int], list[str]]:
-    """Insert one verified page and move the cursor, in one transaction. Returns the seqs
-    stored and the conflicts raised."""
-    stored: list[int] = []
-    conflicts: list[str] = []
-    with write_transaction():
-        epoch = Epoch.get_by_id(epoch_id)
-        if (epoch.last_seq, epoch.head_hash) != before:
-            raise BadReply("another pull of this kiosk moved the cursor meanwhile; try again")
-        store_id = epoch.store_id
-        uuids = [r["uuid"] for r in responses]
-        known = {row.uuid: row.hash for row in
-                 Response.select(Response.uuid, Response.hash).where(Response.uuid.in_(uuids))}
-        taken = {row.seq for row in Response.select(Response.seq).where(
-            (Response.store_id == store_id) & Response.seq.between(before[0] + 1, after[0]))}
-        answers: list[dict[str, Any]] = []
-        for r in responses:
-            body = canonical_json(r).decode("utf-8")
-            if r["uuid"] in known or r["seq"] in taken:
-                if known.get(r["uuid"]) == r["hash"]:
-                    continue  # the same response again: stored once
-                text = (f"response seq {r['seq']} of store {store_id}: uuid {r['uuid']} or seq "
-                        "already stored with different content; kept the stored one")
-                Alert.create(kiosk_id=kiosk_id, kind="conflict", message=text, detail=body,
-                             created_at=now)
-                conflicts.append(text)
-                continue
-            utc, local_date = _times(r["recorded_at"], tz, now)
-            row = Response.create(
-                epoch=epoch_id, kiosk_id=kiosk_id, store_id=store_id, seq=r["seq"], uuid=r["uuid"],
-                officer=r["officer"], procedure=r["procedure"], questionnaire=r["questionnaire"],
-                questionnaire_version=r["questionnaire_version"], channel=r["channel"],
-                partial=r["partial"], recorded_at=r["recorded_at"], recorded_utc=utc,
-                local_date=local_date, body=body, hash=r["hash"], received_at=now)
-            answers.extend({"response": row.id, "question": q, "score": score,
-                            "officer": r["officer"], "local_date": local_date}
-                           for q, score in r["answers"].items())
-            stored.append(r["seq"])
-        for i in range(0, len(answers), 200):  # stay under SQLite's variable limit
-            Answer.insert_many(answers[i:i + 200]).execute()
-        Epoch.update(last_seq=after[0], head_hash=after[1], last_seen=now).where(
-            Epoch.id == epoch_id).execute()
-    return stored, conflicts
+        last = {}
+    reported = last.get("last_seq") if last.get("store_id") == old.store_id else None
+    if _int(reported) and reported > old.last_seq:
+        missing = last["last_seq"] - old.last_seq
+        text += (f"; the old card last reported seq {last['last_seq']}: {missing} response(s) "
+                 f"were never pulled — recover them from the old card (hailong-kiosk export)")
+    return text
 
 
 def _epoch(kiosk_id: str, store_id: str, now: datetime) -> tuple[Epoch, bool]:
+    this = (Epoch.kiosk_id == kiosk_id) & (Epoch.store_id == store_id)
     with write_transaction():
-        epoch = Epoch.get_or_none((Epoch.kiosk_id == kiosk_id) & (Epoch.store_id == store_id))
+        epoch = Epoch.get_or_none(this)
         if epoch is not None:
             return epoch, False
+        message = _new_store_message(kiosk_id, store_id)
         had_one = Epoch.select().where(Epoch.kiosk_id == kiosk_id).exists()
-        epoch = Epoch.create(kiosk_id=kiosk_id, store_id=store_id, first_seen=now, last_seen=now)
-        return epoch, had_one
+        # Two first pulls at once (serve's loop and a cron `pull --once`): one creates it.
+        made = Epoch.insert(kiosk_id=kiosk_id, store_id=store_id, first_seen=now,
+                            last_seen=now).on_conflict_ignore().execute()
+        if made and had_one:
+            raise_alert(kiosk_id, "new_store", message, "", now)
+        return Epoch.get(this), bool(made) and had_one
 
 
 # --- one kiosk -----------------------------------------------------------------------------
 
 class _Pull:
     def __init__(self, entry: KioskEntry, config: ServerConfig, now: Clock, page_limit: int,
-                 session: requests.Session | None) -> None:
+                 session: requests.Session | None, cancel: threading.Event | None) -> None:
         self.entry, self.config, self.now, self.page_limit = entry, config, now, page_limit
-        self.client = KioskClient(entry, session)
+        self.cancel = cancel
+        self.client = KioskClient(entry, session, connect_timeout_s=config.connect_timeout_s,
+                                  read_timeout_s=config.read_timeout_s)
         self.result = PullResult(entry.id)
         self.status: dict[str, Any] | None = None
 
-    def run(self) -> None:
+    def read_status(self) -> dict[str, Any]:
+        before = self.now()
         status = self.client.request("GET", "/status")
+        after = self.now()
         _check_status(status, self.entry)
         self.status = status
+        self.result.kiosk_last_seq = status["last_seq"]
+        if _has_clock(status):
+            midpoint = before + (after - before) / 2  # the kiosk read its clocks about then
+            ingest.save_anchor(self.entry.id, status, midpoint)
+            self.result.clock_skew_s = clockfix.skew_seconds(str(status.get("wall_clock", "")),
+                                                             midpoint, self.config.tz)
+        else:
+            self.result.note("status has no boot_id/uptime_ms: kiosk times cannot be checked")
+        return status
+
+    def run(self) -> None:
+        status = self.read_status()
         epoch, self.result.new_epoch = _epoch(self.entry.id, status["store_id"], self.now())
         r = self.result
         r.store_id, r.cursor, r.head_hash = epoch.store_id, epoch.last_seq, epoch.head_hash
@@ -296,10 +244,15 @@ class _Pull:
                                    f"{epoch.last_seq} (head {epoch.head_hash[:12]}…): "
                                    "restored from an old copy or rewritten?")
         self.push_roster()
+        reachable = True
         try:
             self.pull_pages(epoch)
+        except Unreachable:
+            reachable = False  # an ack now would only wait for the same timeout again
+            raise
         finally:
-            self.ack(status)
+            if reachable:
+                self.ack(status)
         r.chain_verified = True
 
     def push_roster(self) -> None:
@@ -323,10 +276,13 @@ class _Pull:
 
     def pull_pages(self, epoch: Epoch) -> None:
         assert self.status is not None
-        r, tz = self.result, self.config.tz
+        r, known = self.result, ingest.Roster.load()
         after, head, target = epoch.last_seq, epoch.head_hash, self.status["last_seq"]
         for _ in range(MAX_PAGES_PER_PULL):
             if after >= target:
+                return
+            if self.cancel is not None and self.cancel.is_set():
+                r.note(f"stopped at seq {after} (server shutting down); the next pull goes on")
                 return
             try:
                 page = self.client.request("GET", "/responses",
@@ -340,16 +296,21 @@ class _Pull:
                 new_head = verify_chain(responses, after, head)
             except ProtocolError as e:
                 raise Refused("chain", str(e)) from None
-            stored, conflicts = _store_page(epoch.id, self.entry.id, responses, (after, head),
-                                            new_head, tz, self.now())
+            page_result = ingest.store_page(epoch.id, self.entry.id, responses, (after, head), new_head,
+                                            tz=self.config.tz, now=self.now(), roster=known)
             after, head = new_head
             r.cursor, r.head_hash = after, head
-            if stored:
-                r.first_seq = r.first_seq or stored[0]
-                r.last_seq = stored[-1]
-                r.received += len(stored)
-            for text in conflicts:
-                r.note(text)
+            if page_result.stored:
+                r.first_seq = r.first_seq or page_result.stored[0]
+                r.last_seq = page_result.stored[-1]
+                r.received += len(page_result.stored)
+            r.duplicates += page_result.duplicates
+            r.conflicts += len(page_result.conflicts)
+            r.conflict_seqs += page_result.conflicts
+            r.flagged += page_result.flagged_rows
+            for ref, n in page_result.flagged.items():
+                r.unknown_refs[ref] = r.unknown_refs.get(ref, 0) + n
+            r.repaired += page_result.repaired
             target = max(target, last_seq)
 
     def ack(self, status: dict[str, Any]) -> None:
@@ -365,24 +326,35 @@ class _Pull:
 
 def _finish(p: _Pull, started: datetime, now: Clock) -> None:
     r, entry = p.result, p.entry
+    if r.conflicts:
+        r.note(f"{r.conflicts} response(s) kept aside as conflicts (alert raised)")
+    if r.flagged:
+        r.note(f"{r.flagged} response(s) name codes the roster does not know (stored, flagged)")
+    if r.repaired:
+        r.note(f"{r.repaired} response time(s) repaired: the kiosk clock was wrong")
     finished = now()
-    PullLog.create(kiosk_id=entry.id, started_at=started, finished_at=finished, status=r.status,
-                   store_id=r.store_id, received=r.received, first_seq=r.first_seq,
-                   last_seq=r.last_seq, chain_verified=r.chain_verified, head_hash=r.head_hash,
-                   roster_pushed=r.roster_pushed, message=r.message)
-    update: dict[Any, Any] = {Kiosk.url: entry.url, Kiosk.last_pull_at: started,
-                              Kiosk.last_pull_status: r.status,
-                              Kiosk.last_error: None if r.status == "ok" else r.message}
-    if p.status is not None:
-        update[Kiosk.last_contact] = finished
-        update[Kiosk.last_status] = json.dumps(p.status, ensure_ascii=False)
-    Kiosk.update(update).where(Kiosk.id == entry.id).execute()
+    with write_transaction():
+        PullLog.create(kiosk_id=entry.id, started_at=started, finished_at=finished, status=r.status,
+                       store_id=r.store_id, received=r.received, first_seq=r.first_seq,
+                       last_seq=r.last_seq, chain_verified=r.chain_verified, head_hash=r.head_hash,
+                       roster_pushed=r.roster_pushed, message=r.message,
+                       kiosk_last_seq=r.kiosk_last_seq, conflicts=r.conflicts, flagged=r.flagged,
+                       repaired=r.repaired)
+        update: dict[Any, Any] = {Kiosk.url: entry.url, Kiosk.last_pull_at: started,
+                                  Kiosk.last_pull_status: r.status,
+                                  Kiosk.last_error: None if r.status == "ok" else r.message}
+        if p.status is not None:
+            update[Kiosk.last_contact] = finished
+            update[Kiosk.last_status] = json.dumps(p.status, ensure_ascii=False)
+            update[Kiosk.clock_skew_s] = r.clock_skew_s
+        Kiosk.update(update).where(Kiosk.id == entry.id).execute()
 
 
 def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
-               page_limit: int = PAGE_LIMIT, session: requests.Session | None = None) -> PullResult:
+               page_limit: int = PAGE_LIMIT, session: requests.Session | None = None,
+               cancel: threading.Event | None = None) -> PullResult:
     """Pull one kiosk once; never raises for anything the kiosk or the network does."""
-    p = _Pull(entry, config, now, page_limit, session)
+    p = _Pull(entry, config, now, page_limit, session, cancel)
     r = p.result
     started = now()
     with connection():
@@ -391,20 +363,25 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
             p.run()
             r.status = "ok"
         except Unreachable as e:
-            r.status, r.message = "unreachable", str(e)
+            r.status = "unreachable"
+            r.note(str(e))
         except Refused as e:
             r.status = "refused"
             r.note(f"{e.message} — nothing of this page stored, alert raised")
-            Alert.create(kiosk_id=entry.id, kind=e.kind, message=e.message, detail=e.detail,
-                         created_at=now())
-        except BadReply as e:
+            with write_transaction():
+                raise_alert(entry.id, e.kind, e.message, e.detail, now())
+        except (BadReply, ingest.CursorMoved) as e:
             r.status = "error"
             r.note(str(e))
         except Exception as e:  # a server-side bug or database trouble: report, keep going
             log.exception("pulling %s failed", entry.id)
             r.status = "error"
             r.note(f"server error: {type(e).__name__}: {e}")
-        _finish(p, started, now)
+        try:
+            ingest.raise_page_alerts(entry.id, r.store_id, r.conflict_seqs, r.unknown_refs, now())
+            _finish(p, started, now)
+        except Exception:  # the database itself is down: the minutes cannot be written
+            log.exception("writing the minutes of %s failed", entry.id)
     log.info("pull %s", r.line())
     return r
 
@@ -415,49 +392,9 @@ def pull_all(config: ServerConfig, *, kiosks: list[KioskEntry] | None = None, no
     entries = list(config.kiosks if kiosks is None else kiosks)
     if not entries:
         return []
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(entries)),
-                            thread_name_prefix="pull") as pool:
+    with ThreadPoolExecutor(max_workers=min(32, len(entries)), thread_name_prefix="pull") as pool:
         futures = [pool.submit(pull_kiosk, e, config, now=now, page_limit=page_limit) for e in entries]
         return [f.result() for f in futures]
 
 
-class PullLoop:
-    """`serve`'s background puller: every pull_interval_s, with a growing pause (up to
-    MAX_BACKOFF_S) for a kiosk that keeps failing, so a dead kiosk costs little."""
-
-    MAX_BACKOFF_S = 600.0
-
-    def __init__(self, config: ServerConfig) -> None:
-        self.config = config
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="pull-loop", daemon=True)
-        self._failures: dict[str, int] = {}
-        self._next_due: dict[str, float] = {}
-
-    def start(self) -> PullLoop:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _due(self, now: float) -> list[KioskEntry]:
-        return [k for k in self.config.kiosks if self._next_due.get(k.id, 0.0) <= now]
-
-    def _run(self) -> None:
-        interval = self.config.pull_interval_s
-        while not self._stop.is_set():
-            try:
-                due = self._due(time.monotonic())
-                for result in pull_all(self.config, kiosks=due):
-                    n = 0 if result.status == "ok" else self._failures.get(result.kiosk_id, 0) + 1
-                    self._failures[result.kiosk_id] = n
-                    pause = min(interval * 2 ** max(n - 1, 0), max(self.MAX_BACKOFF_S, interval))
-                    self._next_due[result.kiosk_id] = time.monotonic() + pause - 0.5
-            except Exception:
-                log.exception("pull loop")
-            self._stop.wait(interval)
-
-
-__all__ = ["PullResult", "PullLoop", "pull_kiosk", "pull_all", "GENESIS_HASH"]
+__all__ = ["PullResult", "pull_kiosk", "pull_all", "GENESIS_HASH", "Refused"]

@@ -1,4 +1,4 @@
-"""Pages for office staff; everything here needs a login."""
+"""The overview page for office staff: satisfaction per officer and what needs attention."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from flask import Blueprint, render_template
 from sync_server.aggregate import kiosk_lines, local_today, officer_summary
 from sync_server.app import get_config
 from sync_server.auth import login_required
-from sync_server.models import Alert
+from sync_server.health import kiosk_health, live_alerts
+from sync_server.models import Alert, utcnow
 
 bp = Blueprint("staff", __name__)
 
-PULL_STATUS_VI = {
+# Pull status -> the words shown (Vietnamese; English through sync_server.i18n).
+PULL_STATUS = {
     "ok": "bình thường",
     "unreachable": "không kết nối được",
     "error": "lỗi",
@@ -30,6 +32,7 @@ def dashboard():
         summary=summary,
         target_pct=config.satisfaction_target * 100,
         kiosks=kiosk_lines([k.id for k in config.kiosks]),
-        pull_status_vi=PULL_STATUS_VI,
+        pull_status=PULL_STATUS,
+        live_alerts=live_alerts(config, kiosk_health(config), utcnow()),
         open_alerts=Alert.select().where(~Alert.resolved).count(),
     )

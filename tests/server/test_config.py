@@ -110,3 +110,38 @@ def test_cli_missing_file_exit_2(tmp_path):
                            "--config", str(tmp_path / "nope.toml")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "file not found" in proc.stderr
+
+
+def test_database_url_from_the_environment_wins(tmp_path):
+    path = write(tmp_path, SERVER + 'database_url = "postgresql://a:b@file/db"\n')
+    cfg = config.load(path, environ={"DATABASE_URL": "postgresql://u:p@env:5432/hailong"})
+    assert cfg.database_url == "postgresql://u:p@env:5432/hailong"
+    assert config.load(path, environ={}).database_url == "postgresql://a:b@file/db"
+    assert config.load(path, environ={"DATABASE_URL": "  "}).database_url == "postgresql://a:b@file/db"
+
+
+@pytest.mark.parametrize("url,problem", [
+    ("mysql://u:p@h/db", "unsupported scheme 'mysql'"),
+    ("postgresql://u:p@h", "names no database"),
+    ("postgresql://u:p@h/", "names no database"),
+    ("hailong.db", "must be empty (SQLite) or a URL"),
+])
+def test_bad_database_url_is_named_and_not_echoed(tmp_path, url, problem):
+    path = write(tmp_path, SERVER + f'database_url = "{url}"\n')
+    with pytest.raises(ConfigError) as e:
+        config.load(path, environ={})
+    assert e.value.key == "server.database_url" and problem in str(e.value)
+    with pytest.raises(ConfigError) as e:
+        config.load(write(tmp_path, SERVER), environ={"DATABASE_URL": url})
+    assert e.value.key == "DATABASE_URL (environment)" and problem in str(e.value)
+    assert "u:p" not in str(e.value)
+
+
+def test_pull_timeouts_and_alert_thresholds(tmp_path):
+    cfg = config.load(write(tmp_path, SERVER))
+    assert (cfg.connect_timeout_s, cfg.read_timeout_s, cfg.max_backoff_s) == (3, 15, 600)
+    assert (cfg.silent_alert_s, cfg.clock_alert_s) == (3600, 300)
+    cfg = config.load(write(tmp_path, SERVER + "read_timeout_s = 2.5\nsilent_alert_minutes = 10\n"))
+    assert (cfg.read_timeout_s, cfg.silent_alert_s) == (2.5, 600)
+    with pytest.raises(ConfigError, match="server.connect_timeout_s"):
+        config.load(write(tmp_path, SERVER + "connect_timeout_s = 0\n"))

@@ -10,9 +10,9 @@ import pytest
 
 from kiosk.protocol import canonical_json, seal, validate_roster
 from sync_server import demo_data, roster
-from sync_server.models import Alert, Answer, Epoch, Kiosk, Officer, PullLog, Response
+from sync_server.models import Alert, Answer, Conflict, Epoch, Kiosk, Officer, PullLog, Response
 from sync_server.puller import pull_all, pull_kiosk
-from tests.server.conftest import TOKEN, free_port, rating
+from tests.server.conftest import TOKEN, free_port, know_officers, rating
 from tests.server.fake_kiosk import FakeKiosk
 
 
@@ -25,6 +25,7 @@ def test_pulls_every_page_acks_and_a_second_pull_changes_nothing(make_kiosk, mak
     for i in range(12):
         k.store.append(rating(i % 5 + 1))
     cfg = make_config([k.entry()])
+    know_officers("nv-lan")
 
     r = pull_kiosk(cfg.kiosks[0], cfg, page_limit=5)
     assert (r.status, r.received, r.first_seq, r.last_seq) == ("ok", 12, 1, 12), r.message
@@ -210,6 +211,7 @@ def test_a_kiosk_whose_store_went_backwards_is_refused(fake, make_config):
     chain = _sealed_chain("store-a", 3)
     f = fake("quay-1", "store-a", chain)
     cfg = make_config([("quay-1", f.url, TOKEN)])
+    know_officers("nv-lan")
     assert pull_kiosk(cfg.kiosks[0], cfg).received == 3
     f.responses = chain[:2]  # restored from an old copy
     r = pull_kiosk(cfg.kiosks[0], cfg)
@@ -222,13 +224,21 @@ def test_same_uuid_with_other_content_is_a_conflict_not_an_overwrite(fake, make_
     b_chain = _sealed_chain("store-b", 2, kiosk_id="quay-2")  # same uuids, other store
     b = fake("quay-2", "store-b", b_chain)
     cfg = make_config([("quay-1", a.url, TOKEN), ("quay-2", b.url, TOKEN)])
+    know_officers("nv-lan")
     assert pull_kiosk(cfg.kiosks[0], cfg).received == 2
-    before = [(r.uuid, r.hash) for r in Response.select().order_by(Response.id)]
+    before = [(r.uuid, r.hash, r.body) for r in Response.select().order_by(Response.id)]
     r = pull_kiosk(cfg.kiosks[1], cfg)
-    assert r.status == "ok" and r.received == 0
-    assert [a.kind for a in Alert.select()] == ["conflict", "conflict"]
-    assert json.loads(Alert.select().first().detail)["store_id"] == "store-b"  # evidence kept
-    assert [(r.uuid, r.hash) for r in Response.select().order_by(Response.id)] == before
+    assert (r.status, r.received, r.conflicts, r.cursor) == ("ok", 0, 2, 2)
+    assert "2 response(s) kept aside as conflicts" in r.line()
+    alert = Alert.get()
+    assert (alert.kind, alert.kiosk_id, alert.detail) == ("conflict", "quay-2", "seq 1, 2")
+    aside = list(Conflict.select().order_by(Conflict.seq))  # the evidence, as received
+    assert [json.loads(c.body) for c in aside] == b_chain
+    assert [c.existing_id for c in aside] == [x.id for x in Response.select().order_by(Response.seq)]
+    assert [(r.uuid, r.hash, r.body) for r in Response.select().order_by(Response.id)] == before
+    assert PullLog.select().order_by(PullLog.id.desc()).first().conflicts == 2
+    assert b.acks == [{"store_id": "store-b", "seq": 2}]  # the kiosk may forget them: they are kept
+    assert pull_kiosk(cfg.kiosks[1], cfg).conflicts == 0 and Conflict.select().count() == 2
 
 
 def test_unreachable_kiosk_does_not_block_a_good_one(make_kiosk, make_config):

@@ -48,13 +48,14 @@ def wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 30) -> None
     raise AssertionError("serve did not come up")
 
 
-def test_serve_login_dashboard_and_sigint(tmp_path, make_kiosk):
+def test_serve_login_dashboard_and_sigint(tmp_path, make_kiosk, backend):
     kiosk = make_kiosk("quay-1")
     for score in (5, 4, 2):
         kiosk.store.append(rating(score, officer="nv-lan"))
     port = free_port()
     config = tmp_path / "server.toml"
-    config.write_text(server_toml(tmp_path / "data", [kiosk.entry()], port=port), encoding="utf-8")
+    config.write_text(server_toml(tmp_path / "data", [kiosk.entry()], port=port, database_url=backend),
+                      encoding="utf-8")
     cfg = ["--config", str(config)]
 
     assert hailong("seed-demo", *cfg).returncode == 0
@@ -120,10 +121,10 @@ def test_serve_login_dashboard_and_sigint(tmp_path, make_kiosk):
     assert "stopped" in out and "Traceback" not in err
 
 
-def test_sigterm_stops_serve_cleanly(tmp_path):
+def test_sigterm_stops_serve_cleanly(tmp_path, backend):
     port = free_port()
     config = tmp_path / "server.toml"
-    config.write_text(server_toml(tmp_path / "data", [], port=port), encoding="utf-8")
+    config.write_text(server_toml(tmp_path / "data", [], port=port, database_url=backend), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -1,0 +1,85 @@
+"""Repairing the times of responses recorded while a kiosk's clock was wrong (DESIGN.md §2).
+
+A Pi has no battery clock: after a power cut without NTP its wall clock can be days or years
+off, so `recorded_at` may be wrong. Every response also carries `boot_id` + `uptime_ms`, which
+do not depend on the wall clock. At each pull the server reads the kiosk's status (its boot_id
+and uptime now) and notes its own clock at that instant: an *anchor*. A response of the same
+boot happened `anchor.uptime_ms - uptime_ms` before the anchor, on the server's clock.
+
+Pure logic: no database, no Flask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# Below this difference the kiosk's own time is kept: its millisecond reading is better than the
+# anchor's (network delay, and uptime drifts from real time by up to ~100 ppm, i.e. a minute or
+# two over a month without a reboot).
+TOLERANCE_S = 120.0
+
+KIOSK, REPAIRED, UNANCHORED = "kiosk", "repaired", "unanchored"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    boot_id: str
+    uptime_ms: int
+    server_utc: datetime  # naive UTC
+
+    def at(self, uptime_ms: int) -> datetime:
+        """The server-clock time at which this boot's uptime read `uptime_ms`."""
+        return self.server_utc - timedelta(milliseconds=self.uptime_ms - uptime_ms)
+
+
+@dataclass(frozen=True)
+class Times:
+    recorded_utc: datetime  # what the kiosk's clock said (or the best time if unreadable)
+    corrected_utc: datetime | None  # set only when the kiosk's clock was wrong
+    source: str  # kiosk | repaired | unanchored
+    local_date: date
+
+    @property
+    def best(self) -> datetime:
+        return self.corrected_utc or self.recorded_utc
+
+
+def parse_recorded(recorded_at: str, tz: ZoneInfo) -> datetime | None:
+    """A kiosk timestamp as naive UTC; a naive one is read in the unit's time zone."""
+    try:
+        dt = datetime.fromisoformat(recorded_at)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    try:
+        return dt.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # year 1 or 9999 with an offset
+        return None
+
+
+def local_date(utc: datetime, tz: ZoneInfo) -> date:
+    return utc.replace(tzinfo=UTC).astimezone(tz).date()
+
+
+def response_times(recorded_at: str, boot_id: str, uptime_ms: int, anchor: Anchor | None,
+                   tz: ZoneInfo, received: datetime) -> Times:
+    """When the response really happened, as far as the server can tell."""
+    claimed = parse_recorded(recorded_at, tz)
+    if anchor is None or anchor.boot_id != boot_id:
+        # A boot the server never saw live: nothing to check the kiosk's clock against. An
+        # unreadable time falls back to the time it was received (an upper bound).
+        best = claimed or received
+        return Times(best, None, UNANCHORED, local_date(best, tz))
+    implied = anchor.at(uptime_ms)
+    if claimed is not None and abs((claimed - implied).total_seconds()) <= TOLERANCE_S:
+        return Times(claimed, None, KIOSK, local_date(claimed, tz))
+    return Times(claimed or implied, implied, REPAIRED, local_date(implied, tz))
+
+
+def skew_seconds(kiosk_wall: str, server_utc: datetime, tz: ZoneInfo) -> float | None:
+    """The kiosk's wall clock minus the server's at the same instant (positive: kiosk ahead)."""
+    claimed = parse_recorded(kiosk_wall, tz)
+    return None if claimed is None else (claimed - server_utc).total_seconds()

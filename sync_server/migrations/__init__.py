@@ -1,0 +1,96 @@
+"""Numbered schema migrations, run at every start (`init_db`) before anything else touches the
+database.
+
+A `schema_version` table holds one row per applied migration. Each migration runs in its own
+transaction under a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE), so two
+processes starting at once (`serve` and a cron `pull --once`) apply it once. Migration 1 is the
+schema as it was before migrations existed, written with CREATE ... IF NOT EXISTS, so a database
+made by that older code is adopted as it is. Migrations define their own frozen tables and never
+import `sync_server.models`: the models describe the newest schema only.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+
+# The modules, in order; the number in the name is the version it brings the schema to.
+_MODULES = ("m0001_initial", "m0002_pull_integrity", "m0003_audit")
+_LOCK_KEY = 0x6861696C6F6E67  # "hailong": the advisory lock that serialises migrations on PostgreSQL
+
+_CREATE_VERSION_TABLE = (
+    'CREATE TABLE IF NOT EXISTS "schema_version" ('
+    '"version" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(100) NOT NULL, '
+    '"applied_at" VARCHAR(32) NOT NULL)'
+)
+
+
+class MigrationError(Exception):
+    """The database cannot be brought to this software's schema; str() says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    up: Callable[[Database], None]
+
+
+def migrations() -> list[Migration]:
+    found = []
+    for module_name in _MODULES:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        found.append(Migration(int(module_name[1:5]), module_name[6:], module.up))
+    assert [m.version for m in found] == list(range(1, len(found) + 1)), "numbered 1, 2, 3 …"
+    return found
+
+
+LATEST = len(_MODULES)
+
+
+def _lock(db: Database) -> None:
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+
+
+def _transaction(db: Database):
+    # IMMEDIATE takes SQLite's write lock before the version is read, so the read and the DDL
+    # cannot interleave with another process doing the same.
+    return db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
+
+
+def current_version(db: Database) -> int:
+    db.execute_sql(_CREATE_VERSION_TABLE)
+    row = db.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every pending migration; return the versions applied now (empty when up to date)."""
+    applied: list[int] = []
+    with db.connection_context():
+        with _transaction(db):
+            _lock(db)
+            found = current_version(db)
+        if found > LATEST:
+            raise MigrationError(
+                f"the database has schema version {found}, newer than this hailong-server "
+                f"(knows up to {LATEST}): install the newer hailong-server that wrote it")
+        for m in migrations():
+            with _transaction(db):
+                _lock(db)
+                if current_version(db) >= m.version:
+                    continue  # another process applied it meanwhile
+                m.up(db)
+                db.execute_sql(
+                    'INSERT INTO "schema_version" ("version", "name", "applied_at") VALUES (%s, %s, %s)'
+                    .replace("%s", db.param), (m.version, m.name, datetime.now(UTC).isoformat()))
+            applied.append(m.version)
+    return applied
+
+
+__all__ = ["LATEST", "Migration", "MigrationError", "current_version", "migrate", "migrations"]
