@@ -37,17 +37,25 @@ def _run_and_kill(db: Path, rng: random.Random) -> list[tuple[int, str]]:
     )
     assert proc.stdout is not None
     acknowledged: list[tuple[int, str]] = []
-    assert proc.stdout.readline().strip() == b"ready"
-    deadline = time.monotonic() + rng.uniform(0.0, 0.25)
-    buf = b""
+    # Only raw os.read on the pipe: mixing it with proc.stdout's buffered reads would put bytes
+    # the buffer had already taken after later ones, and splice lines into false seqs.
     fd = proc.stdout.fileno()
+    buf = b""
+    while b"\n" not in buf:
+        chunk = os.read(fd, 65536)
+        assert chunk, "the writer exited before it was ready"
+        buf += chunk
+    ready, _, buf = buf.partition(b"\n")
+    assert ready.strip() == b"ready"
+    deadline = time.monotonic() + rng.uniform(0.0, 0.25)
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.01)
         if ready:
             buf += os.read(fd, 65536)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    buf += proc.stdout.read()
+    while chunk := os.read(fd, 65536):
+        buf += chunk
     for line in buf.decode().splitlines():
         parts = line.split()
         if len(parts) == 2:  # a torn last line was never an acknowledgement

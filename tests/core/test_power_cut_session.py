@@ -51,15 +51,24 @@ def _run_and_kill(db: Path, rng: random.Random, seed: int) -> dict[int, str]:
     proc = subprocess.Popen([sys.executable, "-c", SESSIONS, str(db), str(seed)], cwd=REPO,
                             stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == b"ready", "the session runner did not start"
+    # Only raw os.read on the pipe: mixing it with proc.stdout's buffered reads would put bytes
+    # the buffer had already taken after later ones, and splice lines into false seqs.
+    fd = proc.stdout.fileno()
+    buf = b""
+    while b"\n" not in buf:
+        chunk = os.read(fd, 65536)
+        assert chunk, "the writer exited before it was ready"
+        buf += chunk
+    ready, _, buf = buf.partition(b"\n")
+    assert ready.strip() == b"ready"
     deadline = time.monotonic() + rng.uniform(0.0, 0.15)
-    buf, fd = b"", proc.stdout.fileno()
     while time.monotonic() < deadline:
         if select.select([fd], [], [], 0.005)[0]:
             buf += os.read(fd, 65536)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    buf += proc.stdout.read()
+    while chunk := os.read(fd, 65536):
+        buf += chunk
     acknowledged = {}
     for line in buf.decode().splitlines():
         parts = line.split()
