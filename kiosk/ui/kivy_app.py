@@ -216,9 +216,12 @@ class KioskScreen(FloatLayout):
         ink = (*INK, 1)
         self.column = BoxLayout(orientation="vertical")
         self.header = BoxLayout(orientation="vertical", size_hint_y=0.30, padding=(16, 4))
-        self.unit = Label(color=ink, size_hint_y=0.25)
-        self.officer = Label(color=ink, size_hint_y=0.3)
-        self.question = Label(color=ink, bold=True, halign="center", valign="middle", size_hint_y=0.45)
+        # One line each; a name too long for the screen ends in "…" rather than spilling over.
+        self.unit = Label(color=ink, size_hint_y=0.25, max_lines=1, shorten=True, shorten_from="right")
+        self.officer = Label(color=ink, size_hint_y=0.25, max_lines=1, shorten=True, shorten_from="right")
+        self.question = Label(color=ink, bold=True, halign="center", valign="middle", size_hint_y=0.5)
+        self._fit_question = Clock.create_trigger(lambda _dt: self._shrink_to_fit(self.question), 0)
+        self.question.bind(size=lambda *_: self._fit_question(), text=lambda *_: self._fit_question())
         for label in (self.unit, self.officer, self.question):
             self.header.add_widget(label)
 
@@ -250,6 +253,7 @@ class KioskScreen(FloatLayout):
         self.qr = QrCode(size_hint=(None, None))
         self.add_widget(self.qr)
         self._model: screen_model.ScreenModel | None = None
+        self.question_font = MIN_TEXT_PX * 1.15
 
     def on_touch_down(self, touch) -> bool:
         corner = kivy_admin.CORNER_PX
@@ -277,11 +281,13 @@ class KioskScreen(FloatLayout):
         self.body_font = body
         self.unit.font_size = body
         self.officer.font_size = body * 1.1
-        self.question.font_size = max(MIN_TEXT_PX * 1.15, short * 0.065)
+        self.question_font = max(MIN_TEXT_PX * 1.15, short * 0.065)
+        self.question.font_size = self.question_font
         self.hint.font_size = body
-        for label in (self.officer, self.question, self.hint):
+        for label in (self.question, self.hint):
             label.text_size = (self.width - 48, None)
             label.halign = "center"
+        self.officer.halign = "center"
         for button in (self.skip_button, self.done_button, *self.choice_buttons.values()):
             button.font_size = body
         # 15 mm on a 7" 800x480 panel is about 80 px: the smallest touch target here.
@@ -300,6 +306,7 @@ class KioskScreen(FloatLayout):
         else:
             self.unit.halign = "center"
             self.unit.text_size = (max(50, self.width - 2 * self.language_button.width - 24), None)
+        self.officer.text_size = self.unit.text_size  # the officer line sits beside the button too
         self._place_qr()
 
     def _place_qr(self) -> None:
@@ -307,8 +314,19 @@ class KioskScreen(FloatLayout):
         self.qr.size = (side, side)
         self.qr.pos = (self.right - side - 8, self.top - side - 4)
 
+    def _shrink_to_fit(self, label: Label) -> None:
+        """A long question (two lines on a small panel) gets a smaller font, down to 24 px,
+        rather than running out of its box."""
+        label.font_size = self.question_font
+        label.texture_update()
+        while label.texture_size[1] > label.height and label.font_size > MIN_TEXT_PX:
+            label.font_size = max(MIN_TEXT_PX, label.font_size - 2)
+            label.texture_update()
+
     def show(self, model: screen_model.ScreenModel, language: str) -> None:
         self.unit.text, self.officer.text, self.question.text = model.unit, model.subtitle, model.title
+        # No officer line (shared mode, reasons): its room goes to the question.
+        self.officer.size_hint_y = 0.25 if model.subtitle else 0.01
         for face in self.faces.values():
             face.set_language(language)
         self.skip_button.text, self.done_button.text = text("skip", language), text("done", language)

@@ -23,14 +23,14 @@ QR_URL = "http://192.168.1.10:5000/r/quay-1"
 
 
 def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-lan",),
-                questionnaire="tieu-chi-5", ask_procedure=True) -> None:
+                questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan") -> None:
     roster = {
         "version": version,
         "unit": {"name": "UBND phường Vạn Phúc"},
         "fields": [{"code": "tu-phap", "name": "Tư pháp – Hộ tịch"},
                    {"code": "dia-chinh", "name": "Địa chính – Xây dựng"}],
         "officers": [
-            {"code": "nv-lan", "name": "Nguyễn Thị Lan", "title": "Công chức Tư pháp – Hộ tịch",
+            {"code": "nv-lan", "name": lan_name, "title": "Công chức Tư pháp – Hộ tịch",
              "fields": ["tu-phap"]},
             {"code": "nv-hung", "name": "Trần Văn Hùng", "title": "Công chức Địa chính",
              "fields": ["dia-chinh"]},
@@ -191,3 +191,20 @@ def test_admin_screen_behind_pin_with_button_test_and_lockout(tmp_path, xvfb):
     assert events.stdout.count("admin_login_failed") == 6  # five wrong, then one while locked
     assert "start" in events.stdout and "stop" in events.stdout
     assert PIN not in events.stdout
+
+
+def test_long_names_markup_and_the_longest_question_still_fit(tmp_path, xvfb):
+    """Bad input from the roster: a very long Vietnamese name with markup in it, on the
+    smallest panel, with the eight-question form's longest question: nothing spills over."""
+    k = KioskProcess(tmp_path, xvfb, size=(800, 480)).start()
+    try:
+        name = "Tôn Nữ Hoàng Thị Phương Thảo [b]Nguyễn[/b] <script>x</script> " * 4
+        push_roster(k, 1, questionnaire="phieu-8", lan_name=name.strip())
+        g = wait_screen(k, "idle", "Cơ sở vật chất")
+        assert g["clipped"] == [], g["clipped"]
+        xvfb.screenshot(SHOTS / "long-name-800x480.png")
+        tap(k, xvfb, "faces", "4")
+        g = wait_screen(k, "asking", "Câu 2/8")
+        assert g["clipped"] == []
+    finally:
+        assert k.terminate() == 0, k.log_text()
