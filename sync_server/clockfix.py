@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 # Below this difference the kiosk's own time is kept: its millisecond reading is better than the
@@ -34,8 +35,7 @@ class Anchor:
         return self.server_utc - timedelta(milliseconds=self.uptime_ms - uptime_ms)
 
 
-@dataclass(frozen=True)
-class Times:
+class Times(NamedTuple):  # a named tuple: made once per response, 100,000 on a catch-up
     recorded_utc: datetime  # what the kiosk's clock said (or the best time if unreadable)
     corrected_utc: datetime | None  # set only when the kiosk's clock was wrong
     source: str  # kiosk | repaired | unanchored
@@ -55,7 +55,7 @@ def parse_recorded(recorded_at: str, tz: ZoneInfo) -> datetime | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=tz)
     try:
-        return dt.astimezone(UTC).replace(tzinfo=None)
+        return dt.replace(tzinfo=None) - dt.utcoffset()  # = astimezone(UTC), several times faster
     except OverflowError:  # year 1 or 9999 with an offset
         return None
 

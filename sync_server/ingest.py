@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE, canonical_json
 from sync_server import clockfix
 from sync_server.alerts import raise_alert
-from sync_server.db import is_sqlite, write_transaction
+from sync_server.db import bulk_insert, database, is_sqlite, write_transaction
 from sync_server.models import (
     Answer,
     ClockAnchor,
@@ -36,9 +36,6 @@ from sync_server.models import (
     Questionnaire,
     Response,
 )
-
-RESPONSE_BATCH = 100  # rows per INSERT: ~20 columns each, well under SQLite's variable limit
-ANSWER_BATCH = 500
 
 
 class CursorMoved(Exception):
@@ -100,21 +97,37 @@ def save_anchor(kiosk_id: str, status: dict[str, Any], server_utc: datetime) -> 
         update={getattr(ClockAnchor, k): v for k, v in values.items()}).execute()
 
 
+def _stored_uuids(uuids: list[str]) -> dict[str, tuple[int | None, str]]:
+    """uuid -> (id, hash) of those already stored. Plain SQL: peewee builds an IN of thousands
+    of parameters slowly."""
+    db = database.obj
+    marks = ", ".join([db.param] * len(uuids))
+    cursor = db.execute_sql(f'SELECT "uuid", "id", "hash" FROM "response" WHERE "uuid" IN ({marks})', uuids)
+    return {uuid: (row_id, hash_) for uuid, row_id, hash_ in cursor.fetchall()}
+
+
+RESPONSE_COLUMNS = ("epoch", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
+                    "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at",
+                    "recorded_utc", "corrected_utc", "time_source", "local_date", "body", "hash",
+                    "received_at", "unknown_refs")
+ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
+CONFLICT_COLUMNS = ("kiosk_id", "store_id", "seq", "uuid", "hash", "body", "existing_id", "received_at")
+
+
 def _row(r: dict[str, Any], epoch_id: int, kiosk_id: str, body: str, times: clockfix.Times,
-         unknown: str | None, now: datetime) -> dict[str, Any]:
-    return {"epoch": epoch_id, "kiosk_id": kiosk_id, "store_id": r["store_id"], "seq": r["seq"],
-            "uuid": r["uuid"], "officer": r["officer"], "procedure": r["procedure"],
-            "questionnaire": r["questionnaire"], "questionnaire_version": r["questionnaire_version"],
-            "channel": r["channel"], "partial": r["partial"], "recorded_at": r["recorded_at"],
-            "recorded_utc": times.recorded_utc, "corrected_utc": times.corrected_utc,
-            "time_source": times.source, "local_date": times.local_date, "body": body,
-            "hash": r["hash"], "received_at": now, "unknown_refs": unknown}
+         unknown: str | None, now: datetime) -> tuple[Any, ...]:
+    """A response row in RESPONSE_COLUMNS order."""
+    return (epoch_id, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
+            r["questionnaire"], r["questionnaire_version"], r["channel"], r["partial"],
+            r["recorded_at"], times.recorded_utc, times.corrected_utc, times.source,
+            times.local_date, body, r["hash"], now, unknown)
 
 
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
-               roster: Roster) -> PageResult:
-    """Insert one verified page and move the cursor from `before` to `after`, all or nothing."""
+               roster: Roster, bodies: list[str] | None = None) -> PageResult:
+    """Insert one verified page and move the cursor from `before` to `after`, all or nothing.
+    `bodies` are the responses' canonical JSON if the caller has made them already."""
     result = PageResult()
     with write_transaction():
         query = Epoch.select().where(Epoch.id == epoch_id)
@@ -123,21 +136,20 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         epoch = (query if is_sqlite() else query.for_update()).get()
         if (epoch.last_seq, epoch.head_hash) != before:
             raise CursorMoved("another pull of this kiosk moved the cursor meanwhile; try again")
-        known = {row.uuid: (row.id, row.hash) for row in Response.select(
-            Response.id, Response.uuid, Response.hash).where(
-            Response.uuid.in_([r["uuid"] for r in responses]))}
+        known = _stored_uuids([r["uuid"] for r in responses])
         anchors = anchors_for(kiosk_id, (r["boot_id"] for r in responses))
-        rows, aside, answers_of = [], [], {}
-        for r in responses:
-            body = canonical_json(r).decode("utf-8")
+        rows: list[tuple[Any, ...]] = []
+        aside: list[tuple[Any, ...]] = []
+        answers_of: dict[int, tuple[dict[str, Any], Any]] = {}
+        for i, r in enumerate(responses):
+            body = bodies[i] if bodies is not None else canonical_json(r).decode("utf-8")
             if r["uuid"] in known:
                 existing_id, existing_hash = known[r["uuid"]]
                 if existing_hash == r["hash"]:
                     result.duplicates += 1  # the same response again: stored once
                     continue
-                aside.append({"kiosk_id": kiosk_id, "store_id": r["store_id"], "seq": r["seq"],
-                              "uuid": r["uuid"], "hash": r["hash"], "body": body,
-                              "existing_id": existing_id, "received_at": now})
+                aside.append((kiosk_id, r["store_id"], r["seq"], r["uuid"], r["hash"], body, existing_id,
+                              now))
                 result.conflicts.append(r["seq"])
                 continue
             known[r["uuid"]] = (None, r["hash"])  # a uuid twice in one page: the second conflicts
@@ -150,23 +162,20 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             result.repaired += times.source == clockfix.REPAIRED
             rows.append(_row(r, epoch_id, kiosk_id, body, times, unknown, now))
             answers_of[r["seq"]] = (r, times.local_date)
-        for i in range(0, len(rows), RESPONSE_BATCH):
-            Response.insert_many(rows[i:i + RESPONSE_BATCH]).execute()
+        bulk_insert(Response, RESPONSE_COLUMNS, rows)
         if rows:
             # The ids just made, by the unique (store_id, seq): one indexed query on any database.
-            ids = dict(Response.select(Response.seq, Response.id).where(
-                (Response.store_id == epoch.store_id)
-                & Response.seq.between(rows[0]["seq"], rows[-1]["seq"])).tuples())
-            answers = [{"response": ids[seq], "question": q, "score": score,
-                        "officer": r["officer"], "local_date": day}
-                       for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()]
-            for i in range(0, len(answers), ANSWER_BATCH):
-                Answer.insert_many(answers[i:i + ANSWER_BATCH]).execute()
-        if aside:
-            Conflict.insert_many(aside).execute()
+            q = database.obj.param
+            ids = dict(database.execute_sql(
+                f'SELECT "seq", "id" FROM "response" WHERE "store_id" = {q} AND "seq" BETWEEN {q} AND {q}',
+                (epoch.store_id, rows[0][3], rows[-1][3])).fetchall())
+            bulk_insert(Answer, ANSWER_COLUMNS,
+                        [(ids[seq], q, score, r["officer"], day)
+                         for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])
+        bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
         Epoch.update(last_seq=after[0], head_hash=after[1], last_seen=now).where(
             Epoch.id == epoch_id).execute()
-        result.stored = [row["seq"] for row in rows]
+        result.stored = list(answers_of)
     return result
 
 

@@ -239,7 +239,8 @@ def test_wrong_kiosk_clock_is_repaired_and_the_original_kept(fleet, make_config)
     f.status_extra = {"boot_id": "boot-a", "uptime_ms": 7200_000, "clock_synced": False,
                       "wall_clock": iso_vn(wrong_boot + timedelta(seconds=7200))}
     now_a = real_boot_a + timedelta(seconds=7200)
-    assert pull_kiosk(cfg.kiosks[0], cfg, now=lambda: now_a).repaired == 2
+    first = pull_kiosk(cfg.kiosks[0], cfg, now=lambda: now_a)
+    assert (first.status, first.repaired) == ("ok", 2), first.message
     # Then during boot B, 4 h after it started.
     f.responses = chain
     f.status_extra = {"boot_id": "boot-b", "uptime_ms": 4 * 3600_000, "clock_synced": False,

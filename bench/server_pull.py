@@ -1,0 +1,183 @@
+"""How long does a catch-up pull of a large backlog take, against storing the same rows directly?
+
+Ours: one real kiosk (kiosk.store + kiosk.api on waitress, 127.0.0.1) holding N responses that
+were never pulled; `pull_kiosk` fetches every page over HTTP, validates it, verifies the hash
+chain, repairs times, stores responses + answers and moves the cursor, page by page.
+Baseline, in the same run on the same database engine: the same response and answer rows,
+made ready beforehand, bulk-inserted straight into an empty server database in one transaction
+through the driver's fast path (sqlite3 executemany / psycopg2 execute_values): no HTTP, no
+JSON, no checks, nothing but the database's own work. The ratio is the figure; the target is
+within 3x.
+
+    .venv/bin/python bench/server_pull.py [--responses 100000] [--database-url postgresql://…]
+
+With --database-url (PostgreSQL) both sides use that database; its `public` schema is emptied
+first, so give it a scratch database (e.g. the one tests/server/postgres.sh makes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import subprocess  # noqa: E402
+
+from kiosk.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
+from kiosk.store import Store  # noqa: E402
+from sync_server import clockfix  # noqa: E402
+from sync_server import config as server_config  # noqa: E402
+from sync_server.db import bulk_insert, database, init_db, write_transaction  # noqa: E402
+from sync_server.ingest import ANSWER_COLUMNS, RESPONSE_COLUMNS  # noqa: E402
+from sync_server.models import Answer, Epoch, Officer, Response, utcnow  # noqa: E402
+from sync_server.puller import pull_kiosk  # noqa: E402
+
+TOKEN = "b" * 32
+OFFICERS = ("nv-lan", "nv-hung", "nv-minh", "nv-hoa")
+
+
+KIOSK_PROCESS = """
+import sys, time
+from kiosk.api import ApiServer, create_api
+from kiosk.store import Store
+store = Store(sys.argv[1], "bench-1")
+api = ApiServer(create_api(store, kiosk_id="bench-1", token=sys.argv[2]), "127.0.0.1", 0).start()
+print(api.port, flush=True)
+sys.stdin.read()  # until the bench closes our stdin
+api.stop()
+"""
+
+
+def start_kiosk(db_path: Path) -> tuple[subprocess.Popen, int]:
+    """The kiosk API in a process of its own, as on the Pi: its JSON work is not the server's."""
+    proc = subprocess.Popen([sys.executable, "-c", KIOSK_PROCESS, str(db_path), TOKEN],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    return proc, int(proc.stdout.readline())
+
+
+def make_backlog(store: Store, n: int) -> list[dict]:
+    """N sealed responses written into the kiosk's store in one transaction (setup, not timed:
+    the kiosk writes them one press at a time over weeks)."""
+    start = datetime.now(UTC) - timedelta(days=30)
+    chain, prev = [], GENESIS_HASH
+    for seq in range(1, n + 1):
+        at = start + timedelta(seconds=seq * 25)
+        r = {"store_id": store.store_id, "seq": seq, "uuid": str(uuid.uuid4()), "kiosk_id": store.kiosk_id,
+             "officer": OFFICERS[seq % 4], "procedure": None, "questionnaire": "overall",
+             "questionnaire_version": 1, "answers": {"q1": seq % 5 + 1}, "reasons": [],
+             "channel": "button", "partial": False, "flags": [],
+             "recorded_at": at.astimezone().isoformat(timespec="milliseconds"),
+             "boot_id": "bench-boot", "uptime_ms": seq * 25_000}
+        chain.append(seal(r, prev))
+        prev = chain[-1]["hash"]
+    with store.db.connection_context(), store.db.atomic("IMMEDIATE"):
+        store.db.cursor().executemany(
+            "INSERT INTO response (seq, uuid, recorded_at, hash, body) VALUES (?, ?, ?, ?, ?)",
+            [(r["seq"], r["uuid"], r["recorded_at"], r["hash"], canonical_json(r).decode()) for r in chain])
+    return chain
+
+
+def reset(cfg: server_config.ServerConfig) -> None:
+    """An empty server database with its schema (and the officers, so nothing is flagged)."""
+    if cfg.database_url:
+        db = init_db(cfg, create=False)
+        with db.connection_context():
+            db.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            db.execute_sql("CREATE SCHEMA public")
+    elif cfg.sqlite_path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(cfg.sqlite_path) + suffix).unlink(missing_ok=True)
+    init_db(cfg)
+    with database.connection_context():
+        for code in OFFICERS:
+            Officer.create(code=code, name=code)
+
+
+def bench_pull(cfg: server_config.ServerConfig, n: int) -> float:
+    reset(cfg)
+    t0 = time.perf_counter()
+    result = pull_kiosk(cfg.kiosks[0], cfg)
+    elapsed = time.perf_counter() - t0
+    assert (result.status, result.received) == ("ok", n), result.line()
+    with database.connection_context():
+        assert Response.select().count() == n and Answer.select().count() == n
+    return elapsed
+
+
+def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
+    """The same rows, straight in: what storing them costs with nothing else around it. The rows
+    (bodies as JSON, times parsed) are made before the clock starts."""
+    reset(cfg)
+    tz, now = cfg.tz, utcnow()
+    with database.connection_context():
+        epoch = Epoch.create(kiosk_id="bench-1", store_id=chain[0]["store_id"], first_seen=now, last_seen=now)
+        rows, days = [], []
+        for r in chain:
+            utc = clockfix.parse_recorded(r["recorded_at"], tz)
+            days.append(clockfix.local_date(utc, tz))
+            rows.append((epoch.id, "bench-1", r["store_id"], r["seq"], r["uuid"], r["officer"], None,
+                         "overall", 1, r["channel"], False, r["recorded_at"], utc, None, "kiosk",
+                         days[-1], canonical_json(r).decode(), r["hash"], now, None))
+        t0 = time.perf_counter()
+        with write_transaction():
+            bulk_insert(Response, RESPONSE_COLUMNS, rows)
+            ids = dict(Response.select(Response.seq, Response.id).tuples())
+            bulk_insert(Answer, ANSWER_COLUMNS, [(ids[r["seq"]], "q1", r["answers"]["q1"], r["officer"], day)
+                                                 for r, day in zip(chain, days, strict=True)])
+        elapsed = time.perf_counter() - t0
+        assert Response.select().count() == len(chain) and Answer.select().count() == len(chain)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--database-url", default="", help="default: SQLite in a temporary directory")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each side, interleaved")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=Path(__file__).parent) as tmp:
+        directory = Path(tmp)
+        store = Store(directory / "kiosk.db", "bench-1")
+        t0 = time.perf_counter()
+        chain = make_backlog(store, args.responses)
+        setup_s = time.perf_counter() - t0
+        print(f"setup: {args.responses} sealed responses in the kiosk store ({setup_s:.1f} s)")
+        store.close()
+        kiosk, port = start_kiosk(directory / "kiosk.db")
+        try:
+            path = directory / "server.toml"
+            path.write_text(f'[server]\ndata_dir = "{directory / "server"}"\n'
+                            f'database_url = "{args.database_url}"\n'
+                            f'[[kiosks]]\nid = "bench-1"\nurl = "http://127.0.0.1:{port}"\n'
+                            f'token = "{TOKEN}"\n', encoding="utf-8")
+            cfg = server_config.load(path, environ={})
+            # Interleaved: disk and CPU noise hit both sides alike.
+            pulls, bulks = [], []
+            for _ in range(args.runs):
+                pulls.append(bench_pull(cfg, args.responses))
+                bulks.append(bench_bulk(cfg, chain))
+        finally:
+            kiosk.stdin.close()
+            kiosk.wait(timeout=30)
+            database.close()
+    engine = "PostgreSQL" if args.database_url else "SQLite"
+    pull, bulk = min(pulls), min(bulks)
+    print(f"engine: {engine}; best of {len(pulls)} runs each (median ratio "
+          f"{statistics.median(pulls) / statistics.median(bulks):.2f}x)")
+    print(f"catch-up pull over HTTP : {pull:7.2f} s  {args.responses / pull:9.0f} responses/s")
+    print(f"bulk insert, same rows  : {bulk:7.2f} s  {args.responses / bulk:9.0f} responses/s")
+    print(f"ratio pull/bulk: {pull / bulk:.2f}x  (runs: pull {', '.join(f'{x:.2f}' for x in pulls)} s; "
+          f"bulk {', '.join(f'{x:.2f}' for x in bulks)} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
