@@ -167,6 +167,11 @@ resolve_source() {
     SOURCE=$(cd "$(dirname "$SOURCE")" && pwd)/$(basename "$SOURCE")
     if [ -d "$SOURCE/wheels" ]; then
         SOURCE_KIND=bundle
+        if [ -f "$SOURCE/SHA256SUMS" ]; then
+            # A USB copy can be damaged or incomplete: check before installing anything from it.
+            (cd "$SOURCE" && sha256sum --quiet --strict -c SHA256SUMS) \
+                || die "the bundle in $SOURCE is damaged or incomplete (SHA256SUMS): copy it again"
+        fi
     elif [ -f "$SOURCE/pyproject.toml" ]; then
         SOURCE_KIND=tree
     elif [ -f "$SOURCE" ] && [[ $SOURCE == *.whl ]]; then

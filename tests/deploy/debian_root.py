@@ -51,6 +51,10 @@ for top in sys.argv[1:]:
 """
 
 
+SRC_EXCLUDES = ["./.git", "./.venv", "./var", "./test-output", "./build", "*.egg-info", "__pycache__",
+                ".pytest_cache", ".ruff_cache"]
+
+
 def base_tarball() -> Path:
     out = subprocess.run(["bash", str(BASE_SCRIPT)], capture_output=True, text=True, timeout=1200)
     if out.returncode != 0:
@@ -118,6 +122,16 @@ class DebianRoot:
 
     def popen(self, *cmd: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
         return subprocess.Popen([*self.env(env), *cmd], **kwargs)
+
+    def copy_source(self, inside: str = "/root/src") -> Path:
+        """This working tree (without venvs, caches and build output) at `inside`."""
+        dest = self.file(inside)
+        dest.mkdir(parents=True)
+        excludes = [f"--exclude={e}" for e in SRC_EXCLUDES]
+        pack = subprocess.Popen(["tar", "-C", str(ROOT), *excludes, "-cf", "-", "."], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-C", str(dest), "-xf", "-"], stdin=pack.stdout, check=True)
+        assert pack.wait() == 0
+        return dest
 
     def snapshot(self) -> list[str]:
         out = self.run("python3", "-c", SNAPSHOT, *SNAPSHOT_PATHS, check=True)

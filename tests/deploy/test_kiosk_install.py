@@ -33,11 +33,9 @@ pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
 INSTALL_ARGS = ["bash", "/root/src/deploy/kiosk/install.sh", "--kiosk-id", "quay-test",
                 "--hostname", "hailong-quay-test", "--ntp", "office-pc.lan"]
-SRC_EXCLUDES = ["./.git", "./.venv", "./var", "./test-output", "./build", "*.egg-info", "__pycache__",
-                ".pytest_cache", ".ruff_cache"]
 
 
-def _preconditions() -> None:
+def preconditions() -> None:
     if os.environ.get("HAILONG_TEST_DEPLOY") != "1":
         pytest.skip("installer test in a debootstrap root is opt-in: HAILONG_TEST_DEPLOY=1 (root, "
                     "~5 min the first time, needs deb.debian.org and pypi.org)")
@@ -54,16 +52,11 @@ def _preconditions() -> None:
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    _preconditions()
+    preconditions()
     tarball = base_tarball()
     debian = DebianRoot(tmp_path_factory.mktemp("kiosk-install") / "root").create(tarball)
     try:
-        src = debian.file("/root/src")
-        src.mkdir(parents=True)
-        excludes = [f"--exclude={e}" for e in SRC_EXCLUDES]
-        pack = subprocess.Popen(["tar", "-C", str(ROOT), *excludes, "-cf", "-", "."], stdout=subprocess.PIPE)
-        subprocess.run(["tar", "-C", str(src), "-xf", "-"], stdin=pack.stdout, check=True)
-        assert pack.wait() == 0
+        debian.copy_source()
         yield debian
     finally:
         debian.destroy()
