@@ -21,14 +21,16 @@ BASE_SCRIPT = ROOT / "tests/deploy/bookworm_root.sh"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # Files (and trees) whose state an installer re-run must not change.
 SNAPSHOT_PATHS = ["/etc/hailong", "/opt/hailong", "/etc/systemd/system", "/etc/systemd/timesyncd.conf.d",
-                  "/etc/systemd/journald.conf.d", "/etc/hostname", "/etc/hosts", "/etc/localtime",
-                  "/etc/timezone", "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow",
-                  "/var/lib/dpkg/status", "/var/lib/hailong"]
-SNAPSHOT = r"""
+                  "/etc/systemd/journald.conf.d", "/etc/chrony", "/etc/hostname", "/etc/hosts",
+                  "/etc/localtime", "/etc/timezone", "/etc/passwd", "/etc/group", "/etc/shadow",
+                  "/etc/gshadow", "/var/lib/dpkg/status", "/var/lib/hailong", "/var/lib/hailong-server"]
+# The applications write in their data folders by design: only the folder's owner and mode count.
+DATA_DIRS = ("/var/lib/hailong", "/var/lib/hailong-server")
+SNAPSHOT = f"DATA_DIRS = {DATA_DIRS!r}\n" + r"""
 import hashlib, os, stat, sys
 def line(p):
     st = os.lstat(p)
-    if p == "/var/lib/hailong":  # the kiosk writes here by design: only owner and mode count
+    if p in DATA_DIRS:
         return f"{p} {oct(st.st_mode)} {st.st_uid}:{st.st_gid}"
     if stat.S_ISLNK(st.st_mode):
         what = "link " + os.readlink(p)
@@ -42,7 +44,7 @@ for top in sys.argv[1:]:
     if not os.path.lexists(top):
         print(top, "absent"); continue
     print(line(top))
-    if top == "/var/lib/hailong" or not os.path.isdir(top) or os.path.islink(top):
+    if top in DATA_DIRS or not os.path.isdir(top) or os.path.islink(top):
         continue
     for d, dirs, files in os.walk(top):
         dirs.sort()
