@@ -20,8 +20,9 @@ readonly USER_NAME=hailong
 readonly UNIT=hailong-kiosk.service
 readonly UNIT_DIR=/etc/systemd/system
 readonly STAMP=$PREFIX/.installed-from
-# Groups of the kiosk user: display (video), GPU (render), touch/keypad (input), buttons (gpio).
-readonly GROUPS_NEEDED=(video render input gpio)
+# Groups of the kiosk user: display (video), GPU (render), touch/keypad (input), buttons (gpio),
+# sound (audio).
+readonly GROUPS_NEEDED=(video render input gpio audio)
 # What the Kivy wheel's bundled SDL2 loads on a console without a desktop (KMS/DRM + GBM +
 # EGL/GLES from Mesa; libgl1 because Kivy's GL modules link libGL.so.1 even when drawing through
 # SDL2: without it the window fails to open), mtdev for the touch panel, and the venv itself.
@@ -29,6 +30,8 @@ readonly PACKAGES=(python3 python3-venv ca-certificates tzdata systemd-timesyncd
     libgl1 libgl1-mesa-dri libegl1 libgles2 libgbm1 libdrm2 libmtdev1)
 # Only in Raspberry Pi OS's archive: lgpio for gpiozero (seen by the venv via system site-packages).
 readonly PI_PACKAGES=(python3-lgpio)
+# Only when kiosk.toml turns [sound] on: the tone player and the Vietnamese voice.
+readonly SOUND_PACKAGES=(alsa-utils espeak-ng)
 
 # Test hooks (tests/deploy): a different root for the Pi files, a forced answer to "is this a Pi?".
 SYSROOT=${HAILONG_SYSROOT:-}
@@ -205,10 +208,21 @@ missing_packages() {
     done
 }
 
+# sound_enabled CONFIG: whether the config's [sound] table turns the tone or the voice on.
+sound_enabled() {
+    [ -f "$1" ] && awk '
+        /^[[:space:]]*\[/ { in_sound = ($0 ~ /^[[:space:]]*\[sound\][[:space:]]*(#.*)?$/) }
+        in_sound && /^[[:space:]]*(confirm|speak)[[:space:]]*=[[:space:]]*true/ { found = 1 }
+        END { exit !found }' "$1"
+}
+
 install_packages() {
     local wanted=("${PACKAGES[@]}") missing
     if is_raspberry_pi; then
         wanted+=("${PI_PACKAGES[@]}")
+    fi
+    if sound_enabled "$CONFIG"; then
+        wanted+=("${SOUND_PACKAGES[@]}")
     fi
     mapfile -t missing < <(missing_packages "${wanted[@]}")
     if [ ${#missing[@]} -eq 0 ]; then

@@ -88,7 +88,7 @@ def test_first_run_makes_a_kiosk(root, first_run):
     config = root.file("/etc/hailong/kiosk.toml")
     assert oct(config.stat().st_mode & 0o777) == "0o640" and config.stat().st_uid == 0
     groups = root.run("id", "-nG", "hailong", check=True).stdout.split()
-    assert {"hailong", "video", "render", "input", "gpio"} <= set(groups)
+    assert {"hailong", "video", "render", "input", "gpio", "audio"} <= set(groups)
     assert root.file("/etc/systemd/system/hailong-kiosk.service").read_bytes() == \
         (ROOT / "systemd/hailong-kiosk.service").read_bytes()
     assert root.file("/etc/systemd/system/multi-user.target.wants/hailong-kiosk.service").is_symlink()

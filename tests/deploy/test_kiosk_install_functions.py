@@ -204,3 +204,18 @@ def test_the_template_loads_once_filled_in(tmp_path):
     cfg = config.load(path)
     assert (cfg.kiosk_id, cfg.rotation, cfg.data_dir) == ("quay-1", 90, Path("/var/lib/hailong"))
     assert cfg.gpio is not None and cfg.gpio.rating_pins == (5, 6, 13, 19, 26)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("[sound]\nconfirm = false\nspeak = false\n", 1),
+    ("[sound]\nconfirm = true\nspeak = false\n", 0),
+    ("[sound]\nconfirm = false   # off\nspeak = true\n", 0),
+    ("[flow]\nconfirm = true\n[sound]\nspeak = false\n", 1),  # another table's key does not count
+    ("[sound]\n# confirm = true\n", 1),
+    ("[sound] # comment\n  confirm = true\n", 0),
+])
+def test_sound_packages_only_when_the_config_turns_sound_on(tmp_path, text, expected):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text)
+    assert bash(f'sound_enabled "{path}"').returncode == expected
+    assert bash(f'sound_enabled "{tmp_path / "missing.toml"}"').returncode == 1

@@ -110,7 +110,7 @@ def test_kiosk_is_watched():
 def test_kiosk_sees_its_devices_and_has_a_writable_working_directory():
     unit = kiosk()
     groups = set(unit_value(unit, "Service", "SupplementaryGroups").split())
-    assert {"video", "render", "input", "gpio"} <= groups
+    assert {"video", "render", "input", "gpio", "audio"} <= groups
     assert unit_value(unit, "Service", "PrivateDevices") in (None, "no", "false")
     assert unit_value(unit, "Service", "DevicePolicy") in (None, "auto")
     assert unit_value(unit, "Service", "ProtectClock") in (None, "no", "false")  # implies DeviceAllow
