@@ -1,0 +1,141 @@
+"""deploy/server/install.sh for real in a fresh Debian 12 root (opt-in: HAILONG_TEST_DEPLOY=1).
+
+Proves: packages (chrony as the kiosks' time server), user, venv, config and env file (never
+overwritten), a random session key, the schema created, the three units installed and enabled
+and clean under `systemd-analyze verify` against the installed files; the installed server
+serves HTTP as the hailong user; the backup unit's exact ExecStart makes a good backup; a second
+run changes nothing. Not proved here: the units under a running systemd (PID 1 here is not systemd).
+"""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.deploy.debian_root import DebianRoot, base_tarball
+from tests.deploy.support import SYSTEMD_DIR, parse_unit, unit_value
+from tests.deploy.test_kiosk_install import preconditions
+
+pytestmark = [pytest.mark.deploy, pytest.mark.slow]
+INSTALL = ["bash", "/root/src/deploy/server/install.sh", "--lan", "192.168.1.7/24"]
+UNITS = ["hailong-server.service", "hailong-server-backup.service", "hailong-server-backup.timer"]
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    preconditions()
+    debian = DebianRoot(tmp_path_factory.mktemp("server-install") / "root").create(base_tarball())
+    try:
+        debian.copy_source()
+        yield debian
+    finally:
+        debian.destroy()
+
+
+@pytest.fixture(scope="module")
+def first_run(root):
+    result = root.run(*INSTALL, timeout=1200)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result, root.snapshot()
+
+
+def stat(root, path: str) -> str:
+    return root.run("stat", "-c", "%a %U:%G", path, check=True).stdout.strip()
+
+
+def test_first_run_makes_a_server(root, first_run):
+    assert stat(root, "/etc/hailong/server.toml") == "640 root:hailong"
+    assert stat(root, "/etc/hailong/server.env") == "640 root:hailong"
+    assert stat(root, "/var/lib/hailong-server") == "750 hailong:hailong"
+    assert stat(root, "/var/lib/hailong-server/secret_key") == "600 hailong:hailong"
+    assert len(root.file("/var/lib/hailong-server/secret_key").read_text().strip()) == 64
+    assert stat(root, "/var/lib/hailong-server/server.db").endswith("hailong:hailong")
+    chrony = root.file("/etc/chrony/conf.d/hailong.conf").read_text()
+    assert "allow 192.168.1.0/24" in chrony and "local stratum 10" in chrony
+    for unit in UNITS:
+        assert root.file(f"/etc/systemd/system/{unit}").read_bytes() == (SYSTEMD_DIR / unit).read_bytes()
+    assert root.file("/etc/systemd/system/multi-user.target.wants/hailong-server.service").is_symlink()
+    assert root.file("/etc/systemd/system/timers.target.wants/hailong-server-backup.timer").is_symlink()
+    text = root.file("/etc/hailong/server.toml").read_text()
+    assert 'data_dir = "/var/lib/hailong-server"' in text and "port = 5000" in text
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_installed_units_verify(root, first_run, unit):
+    out = root.run("systemd-analyze", "verify", "--man=no", unit)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_installed_server_serves_as_its_user(root, first_run):
+    port = free_port()
+    proc = root.popen("runuser", "-u", "hailong", "--", "/opt/hailong/venv/bin/hailong-server", "serve",
+                      "--config", "/etc/hailong/server.toml", "--host", "127.0.0.1", "--port", str(port),
+                      "--no-pull", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        code = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                opener = urllib.request.build_opener(NoRedirect)
+                with opener.open(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    code = response.status
+                break
+            except urllib.error.HTTPError as e:
+                code = e.code
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert code in (200, 302), code
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_backup_unit_command_makes_a_good_backup(root, first_run):
+    unit = parse_unit(SYSTEMD_DIR / "hailong-server-backup.service")
+    command = shlex.split(unit_value(unit, "Service", "ExecStart"))
+    result = root.run("runuser", "-u", unit_value(unit, "Service", "User"), "--", *command, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "integrity ok" in result.stdout
+    backups = list(root.file("/var/lib/hailong-server/backups").glob("hailong-*.db"))
+    assert len(backups) == 1
+    assert stat(root, f"/var/lib/hailong-server/backups/{backups[0].name}") == "640 hailong:hailong"
+
+
+def test_second_run_changes_nothing(root, first_run):
+    _, before = first_run
+    result = root.run(*INSTALL, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "done: nothing to change" in result.stdout, result.stdout
+    after = root.snapshot()
+    diff = sorted(set(before) ^ set(after))
+    assert not diff, "the second run changed:\n" + "\n".join(diff[:40])
+
+
+def test_no_secret_reaches_the_install_log(root, first_run):
+    result, _ = first_run
+    key = root.file("/var/lib/hailong-server/secret_key").read_text().strip()
+    assert key not in result.stdout + result.stderr
