@@ -194,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init-db", parents=[common],
                        help="create the database tables or bring them up to date (also done at start)")
     p.set_defaults(func=cmd_init_db)
+
+    from sync_server import backup  # backup, restore, backups: the nightly copy and its restore
+
+    backup.add_subcommands(sub, common)
     return parser
 
 
@@ -201,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.INFO if args.command == "serve" or args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command in ("backup", "restore", "backups"):
+        from sync_server import backup
+
+        return backup.run(args)  # its own one-line errors
     try:
         return args.func(args)
     except ConfigError as e:
