@@ -4,8 +4,8 @@
 # As root: installs what is missing. Otherwise: prints the one apt command to run.
 set -eu
 
-# shellcheck and systemd (systemd-analyze) check the deploy scripts and units; debootstrap
-# builds the throw-away Debian roots the installers are tried in.
+# The deploy tests need shellcheck and systemd-analyze (package systemd) to check the scripts
+# and units, and debootstrap to build the throw-away Debian roots the installers are tried in.
 PKGS="xvfb xdotool x11-utils imagemagick libgl1 libgl1-mesa-dri libegl1 libmtdev1 shellcheck systemd debootstrap"
 
 missing=""

@@ -9,6 +9,10 @@ ROLE=hailong
 DB=hailong_test
 PASSWORD=${HAILONG_TEST_PG_PASSWORD:-hailong-test-only}
 
+# Only the URL goes to stdout (callers capture it); everything the tools print goes to stderr.
+# The server daemon must not inherit fd 3, or the caller's $(...) would wait for it forever.
+exec 3>&1 1>&2
+
 if [ "$(id -u)" -ne 0 ]; then
     echo "postgres.sh: run as root (it installs and starts PostgreSQL)" >&2
     exit 1
@@ -19,11 +23,18 @@ if ! command -v pg_lsclusters >/dev/null 2>&1; then
 fi
 # The package makes a cluster but in containers (policy-rc.d) does not start it.
 if [ -z "$(pg_lsclusters -h)" ]; then
-    version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-    pg_createcluster "$version" main >/dev/null
+    version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
+    pg_createcluster "$version" main >/dev/null 3>&-
 fi
 pg_lsclusters -h | while read -r version name port status _rest; do
-    [ "$status" = online ] || pg_ctlcluster "$version" "$name" start
+    [ "$status" = online ] && continue
+    # A machine image saved with the server running leaves a socket lock behind; remove it
+    # only when the process it names is gone.
+    lock="/var/run/postgresql/.s.PGSQL.$port.lock"
+    if [ -f "$lock" ] && ! kill -0 "$(head -n 1 "$lock")" 2>/dev/null; then
+        rm -f "$lock"
+    fi
+    pg_ctlcluster "$version" "$name" start 3>&-
 done
 port=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
 
@@ -40,4 +51,4 @@ fi
 if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then
     psql_admin -c "CREATE DATABASE $DB OWNER $ROLE ENCODING 'UTF8' TEMPLATE template0"
 fi
-echo "postgresql://$ROLE:$PASSWORD@127.0.0.1:$port/$DB"
+echo "postgresql://$ROLE:$PASSWORD@127.0.0.1:$port/$DB" >&3
