@@ -48,3 +48,15 @@ def xvfb():
     display = Xvfb(1280, 800).start()
     yield display
     display.stop()
+
+
+@pytest.fixture
+def browser_page():
+    """A 360×640 phone-sized page in headless Chromium (JavaScript on); see tests/support/browser."""
+    from tests.support import browser
+
+    problem = browser.missing()
+    if problem:
+        pytest.fail(f"browser tests need {problem}: {browser.CHROMIUM_HINT}")
+    with browser.chromium() as page:
+        yield page

@@ -6,7 +6,8 @@ set -eu
 
 # The deploy tests need shellcheck and systemd-analyze (package systemd) to check the scripts
 # and units, and debootstrap to build the throw-away Debian roots the installers are tried in.
-PKGS="xvfb xdotool x11-utils imagemagick libgl1 libgl1-mesa-dri libegl1 libmtdev1 shellcheck systemd debootstrap"
+# The web tests drive Debian's chromium headless (Playwright, no browser download).
+PKGS="xvfb xdotool x11-utils imagemagick libgl1 libgl1-mesa-dri libegl1 libmtdev1 shellcheck systemd debootstrap chromium"
 
 missing=""
 for pkg in $PKGS; do

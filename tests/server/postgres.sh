@@ -6,7 +6,7 @@
 set -eu
 
 ROLE=hailong
-DB=hailong_test
+DB=${HAILONG_TEST_PG_DB:-hailong_test}
 PASSWORD=${HAILONG_TEST_PG_PASSWORD:-hailong-test-only}
 
 # Only the URL goes to stdout (callers capture it); everything the tools print goes to stderr.
