@@ -31,8 +31,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 lint: venv
 	$(BIN)/ruff check .
 
+# The quick benchmarks; bench/kiosk_idle.py and bench/kiosk_soak.py take longer (run them by hand).
 bench: venv
 	$(BIN)/python bench/kiosk_commit.py
+	$(BIN)/python bench/server_pull.py
 
 clean:
 	rm -rf $(VENV) var test-output .pytest_cache
