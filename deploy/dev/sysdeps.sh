@@ -5,9 +5,10 @@
 set -eu
 
 # The deploy tests need shellcheck and systemd-analyze (package systemd) to check the scripts
-# and units, and debootstrap to build the throw-away Debian roots the installers are tried in.
+# and units, debootstrap to build the throw-away Debian roots the installers are tried in, and
+# systemd-nspawn (systemd-container) to boot them with systemd to run the installed units.
 # The web tests drive Debian's chromium headless (Playwright, no browser download).
-PKGS="xvfb xdotool x11-utils imagemagick libgl1 libgl1-mesa-dri libegl1 libmtdev1 shellcheck systemd debootstrap chromium"
+PKGS="xvfb xdotool x11-utils imagemagick libgl1 libgl1-mesa-dri libegl1 libmtdev1 shellcheck systemd systemd-container debootstrap chromium"
 
 missing=""
 for pkg in $PKGS; do

@@ -96,11 +96,14 @@ class DebianRoot:
         # Private: nothing mounted below it can propagate back to the host's /dev.
         subprocess.run(["mount", "--make-private", str(target)], check=True)
 
-    def destroy(self) -> None:
+    def unmount(self) -> None:
         for target in reversed(self.mounts):
             if subprocess.run(["umount", str(target)], capture_output=True).returncode != 0:
                 subprocess.run(["umount", "-l", str(target)], check=False)
         self.mounts.clear()
+
+    def destroy(self) -> None:
+        self.unmount()
         still = subprocess.run(["findmnt", "-rn", "-o", "TARGET"], capture_output=True, text=True).stdout
         if any(line.startswith(str(self.path) + "/") for line in still.splitlines()):
             raise RuntimeError(f"mounts left under {self.path}: not deleting it")
@@ -138,6 +141,30 @@ class DebianRoot:
     def snapshot(self) -> list[str]:
         out = self.run("python3", "-c", SNAPSHOT, *SNAPSHOT_PATHS, check=True)
         return out.stdout.splitlines()
+
+    def boot(self, check: str, timeout: float = 600) -> tuple[str, str]:
+        """Boot the root with systemd as PID 1 (systemd-nspawn, private network: only loopback),
+        run the Python `check` as a unit once the system is up, power off. Returns (what the
+        check printed, the container's console). The chroot's mounts are dropped first."""
+        self.unmount()
+        self.file("/root/boot-check.py").write_text(check)
+        unit = self.file("/etc/systemd/system/hailong-boot-check.service")
+        unit.write_text("[Unit]\nDescription=hailong test: checks in the booted root\n"
+                        "After=multi-user.target\n[Service]\nType=oneshot\n"
+                        "ExecStart=/usr/bin/python3 /root/boot-check.py\n"
+                        "StandardOutput=file:/root/boot-check.out\nStandardError=inherit\n"
+                        "ExecStopPost=/bin/systemctl --no-block poweroff\n"
+                        "[Install]\nWantedBy=multi-user.target\n")
+        wants = self.file("/etc/systemd/system/multi-user.target.wants")
+        wants.mkdir(parents=True, exist_ok=True)
+        link = wants / "hailong-boot-check.service"
+        if not link.is_symlink():
+            link.symlink_to("/etc/systemd/system/hailong-boot-check.service")
+        console = subprocess.run(["systemd-nspawn", "--quiet", "--directory", str(self.path), "--register=no",
+                                  "--keep-unit", "--private-network", "--boot", "--console=pipe"],
+                                 stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+        out = self.file("/root/boot-check.out")
+        return (out.read_text() if out.exists() else ""), console.stdout + console.stderr
 
     def file(self, inside: str) -> Path:
         return self.path / inside.lstrip("/")

@@ -201,3 +201,84 @@ def test_a_run_after_the_source_changed_upgrades_and_keeps_the_config(root, firs
                          "import kiosk, pathlib; print(pathlib.Path(kiosk.__file__).read_text())", check=True)
     assert "# upgraded by the test" in installed.stdout
     assert root.file("/etc/hailong/kiosk.toml").read_bytes() == config_before
+
+
+KIOSK_BOOT_CHECK = r'''
+import json, re, subprocess, time, urllib.request
+
+UNIT = "hailong-kiosk.service"
+
+def sh(*args):
+    return subprocess.run(args, capture_output=True, text=True)
+
+def show(*props):
+    out = sh("systemctl", "show", UNIT, "-p", ",".join(props)).stdout
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+def wait_for(predicate, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return False
+
+r = {}
+# Type=notify: "active" only once the app said READY=1 (after its first frame).
+r["ready"] = wait_for(lambda: show("ActiveState")["ActiveState"] == "active", 150)
+r["first"] = show("ActiveState", "SubState", "StatusText", "NRestarts", "MainPID", "User")
+token = re.search(r'^token = "([^"]+)"', open("/etc/hailong/kiosk.toml").read(), re.M).group(1)
+req = urllib.request.Request("http://127.0.0.1:8765/api/v1/status",
+                             headers={"Authorization": "Bearer " + token})
+try:
+    r["api_kiosk_id"] = json.load(urllib.request.urlopen(req, timeout=5))["kiosk_id"]
+except OSError as e:
+    r["api_kiosk_id"] = repr(e)
+# Longer than WatchdogSec=30: the app's pings keep it alive.
+time.sleep(40)
+r["after_40s"] = show("ActiveState", "NRestarts", "MainPID")
+# Freeze it (as a hung UI would be): no more pings, systemd must kill and restart it.
+sh("systemctl", "kill", "--signal=SIGSTOP", UNIT)
+r["restarted"] = wait_for(lambda: show("NRestarts")["NRestarts"] != "0"
+                          and show("ActiveState")["ActiveState"] == "active", 180)
+r["after_freeze"] = show("ActiveState", "NRestarts", "MainPID")
+r["stop_rc"] = sh("systemctl", "stop", UNIT).returncode
+r["after_stop"] = show("ActiveState", "Result", "ExecMainStatus")
+r["journal"] = sh("journalctl", "-b", "--no-pager", "-o", "cat", "-u", UNIT).stdout[-6000:]
+print(json.dumps(r))
+'''
+# The container has no tty1 and no screen: SDL draws offscreen (Mesa). Everything else,
+# hardening, user, groups, Type=notify and the watchdog included, is the installed unit.
+NO_SCREEN_DROPIN = """[Service]
+StandardInput=null
+TTYReset=no
+TTYVHangup=no
+Environment=SDL_VIDEODRIVER=offscreen
+"""
+
+
+def test_kiosk_unit_under_a_booted_systemd_notifies_and_is_watched(root, first_run):
+    """Type=notify + WatchdogSec for real: READY=1 makes it active, pings keep it alive, a frozen
+    kiosk is killed and restarted by the watchdog, SIGTERM stops it cleanly."""
+    import json
+
+    require_tool("systemd-nspawn", "systemd-container")
+    dropin = root.file("/etc/systemd/system/hailong-kiosk.service.d/no-screen.conf")
+    dropin.parent.mkdir(parents=True, exist_ok=True)
+    dropin.write_text(NO_SCREEN_DROPIN)
+    out, console = root.boot(KIOSK_BOOT_CHECK, timeout=900)
+    assert out.strip(), "the check did not run:\n" + console[-3000:]
+    r = json.loads(out.strip().splitlines()[-1])
+    journal = r["journal"]
+    artifacts = ROOT / "test-output"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "deploy-kiosk-booted.json").write_text(json.dumps(r, indent=2))  # for review
+    assert r["ready"] and r["first"]["User"] == "hailong", journal
+    assert "responses stored" in r["first"]["StatusText"], r["first"]
+    assert r["api_kiosk_id"] == "quay-test", r["api_kiosk_id"]
+    assert r["after_40s"]["ActiveState"] == "active" and r["after_40s"]["NRestarts"] == "0", journal
+    assert r["after_40s"]["MainPID"] == r["first"]["MainPID"]
+    assert r["restarted"], journal
+    assert r["after_freeze"]["MainPID"] != r["first"]["MainPID"]
+    assert "watchdog timeout" in journal.lower(), journal
+    assert r["stop_rc"] == 0 and r["after_stop"]["Result"] == "success", (r["after_stop"], journal)

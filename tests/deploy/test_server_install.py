@@ -20,7 +20,7 @@ import urllib.request
 import pytest
 
 from tests.deploy.debian_root import DebianRoot, base_tarball
-from tests.deploy.support import SYSTEMD_DIR, parse_unit, unit_value
+from tests.deploy.support import ROOT, SYSTEMD_DIR, parse_unit, require_tool, unit_value
 from tests.deploy.test_kiosk_install import preconditions
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
@@ -139,3 +139,68 @@ def test_no_secret_reaches_the_install_log(root, first_run):
     result, _ = first_run
     key = root.file("/var/lib/hailong-server/secret_key").read_text().strip()
     assert key not in result.stdout + result.stderr
+
+
+SERVER_BOOT_CHECK = r'''
+import http.client, json, pathlib, subprocess, time
+
+def sh(*args):
+    return subprocess.run(args, capture_output=True, text=True)
+
+def show(unit, *props):
+    out = sh("systemctl", "show", unit, "-p", ",".join(props)).stdout
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+def wait(unit, states, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        state = show(unit, "ActiveState")["ActiveState"]
+        if state in states:
+            return state
+        time.sleep(0.5)
+    return show(unit, "ActiveState")["ActiveState"]
+
+result = {"server_state": wait("hailong-server.service", ("active", "failed"), 90)}
+for _ in range(120):
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", 5000, timeout=2)
+        conn.request("GET", "/")
+        result["http_status"] = conn.getresponse().status
+        break
+    except OSError:
+        time.sleep(0.5)
+result["backup_start_rc"] = sh("systemctl", "start", "hailong-server-backup.service").returncode
+result["backup"] = show("hailong-server-backup.service", "Result", "ExecMainStatus")
+BACKUPS = pathlib.Path("/var/lib/hailong-server/backups")
+result["backups"] = sorted(p.name for p in BACKUPS.glob("hailong-*.db"))
+result["timer"] = show("hailong-server-backup.timer", "ActiveState", "NextElapseUSecRealtime")
+result["server_before_stop"] = show("hailong-server.service", "NRestarts", "User")
+result["stop_rc"] = sh("systemctl", "stop", "hailong-server.service").returncode
+result["server_after_stop"] = show("hailong-server.service", "Result", "ExecMainStatus", "ActiveState")
+result["failed"] = sh("systemctl", "--failed", "--plain", "--no-legend").stdout.split("\n")
+result["journal"] = sh("journalctl", "-b", "--no-pager", "-o", "cat", "-u", "hailong-server",
+                       "-u", "hailong-server-backup").stdout[-4000:]
+print(json.dumps(result))
+'''
+
+
+def test_units_run_under_a_booted_systemd(root, first_run):
+    """The real units with all their hardening, under systemd as PID 1 (systemd-nspawn)."""
+    import json
+
+    require_tool("systemd-nspawn", "systemd-container")
+    out, console = root.boot(SERVER_BOOT_CHECK)
+    assert out.strip(), "the check did not run:\n" + console[-3000:]
+    r = json.loads(out.strip().splitlines()[-1])
+    journal = r["journal"]
+    artifacts = ROOT / "test-output"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "deploy-server-booted.json").write_text(json.dumps(r, indent=2))  # for review
+    assert r["server_state"] == "active", journal
+    assert r["http_status"] in (200, 302), journal
+    assert r["backup_start_rc"] == 0 and r["backup"]["Result"] == "success", journal
+    assert len(r["backups"]) >= 1
+    assert r["timer"]["ActiveState"] == "active"  # enabled by the installer, started at boot
+    assert r["server_before_stop"]["NRestarts"] == "0"
+    assert r["stop_rc"] == 0 and r["server_after_stop"]["Result"] == "success", (r, journal)
+    assert [line for line in r["failed"] if line.strip()] == [], r["failed"]
