@@ -57,8 +57,10 @@ SRC_EXCLUDES = ["./.git", "./.venv", "./var", "./test-output", "./build", "*.egg
                 ".pytest_cache", ".ruff_cache"]
 
 
-def base_tarball() -> Path:
-    out = subprocess.run(["bash", str(BASE_SCRIPT)], capture_output=True, text=True, timeout=1200)
+def base_tarball(arch: str = "amd64") -> Path:
+    """The cached Bookworm base for `arch` (arm64 runs under qemu-user-static: see bookworm_root.sh)."""
+    env = {**os.environ, "HAILONG_TEST_ARCH": arch}
+    out = subprocess.run(["bash", str(BASE_SCRIPT)], capture_output=True, text=True, timeout=2400, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"bookworm_root.sh failed:\n{out.stderr[-3000:]}")
     return Path(out.stdout.strip().splitlines()[-1])
