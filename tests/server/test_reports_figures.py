@@ -19,7 +19,7 @@ from kiosk.protocol import GENESIS_HASH
 from sync_server import exclusion, ingest, reports, rollup
 from sync_server.db import write_transaction
 from sync_server.figures import Counts
-from sync_server.models import Epoch, Field, Officer, Procedure, Response
+from sync_server.models import Epoch, Field, Officer, Procedure, Response, RollupDay
 from tests.server.chains import iso_vn, make_chain
 
 OFFICERS = ["nv-lan", "nv-hung", "nv-minh", None]
@@ -169,3 +169,25 @@ def test_exclusion_needs_a_reason_and_is_audited(year):
     with pytest.raises(exclusion.ExclusionError, match="đã bị loại"):
         exclusion.set_excluded(rid, True, "again", "tester")
     assert Response.select().count() == 10_000  # never deleted
+
+
+def test_rebuild_rollups_command(year, tmp_path):
+    """`hailong-server rebuild-rollups` repairs rollups that were damaged by hand."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sync_server.db import database
+
+    cfg, kept = year
+    with write_transaction():
+        RollupDay.update(n5=RollupDay.n5 + 7).execute()  # damage
+    with pytest.raises(AssertionError):
+        check_against_raw(kept)
+    database.close()
+    done = subprocess.run([sys.executable, "-m", "sync_server", "rebuild-rollups", "--config", str(cfg.path)],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert "rollups rebuilt" in done.stdout
+    check_against_raw(kept)
