@@ -1,4 +1,4 @@
-"""Satisfaction figures for the staff pages, computed in SQL (GROUP BY on indexed columns).
+"""Satisfaction figures for the overview page, read from the reports' rollups.
 
 Satisfaction % = share of answers scoring 4 or 5 (the SIPAS convention, DESIGN.md §4).
 Dates are `local_date`, the day in the unit's time zone. No Flask here.
@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from peewee import Case, fn
+from peewee import fn
 
-from sync_server.models import Answer, Kiosk, Officer, Response
+from sync_server import reports
+from sync_server.models import Kiosk, Officer, Response
 
 UNKNOWN_OFFICER = ""  # key for responses without an officer
 
@@ -58,29 +59,16 @@ class Summary:
     total_month: Figures
 
 
-def _count_if(condition) -> fn:
-    return fn.SUM(Case(None, [(condition, 1)], 0))
+def _figures(cell: reports.Cell) -> Figures:
+    return Figures(cell.responses, cell.counts.total, cell.counts.n[3] + cell.counts.n[4])
 
 
 def officer_summary(today: date) -> Summary:
-    """Per officer: responses, answers and satisfied answers today and this month to date."""
+    """Per officer: responses, answers and satisfied answers today and this month to date, from
+    the rollups (so excluded responses are left out and repaired dates are used)."""
     month_start = today.replace(day=1)
-    in_month = (Response.local_date >= month_start) & (Response.local_date <= today)
-    response_rows = (Response
-                     .select(Response.officer,
-                             _count_if(Response.local_date == today).alias("today"),
-                             fn.COUNT(Response.id).alias("month"))
-                     .where(in_month).group_by(Response.officer).tuples())
-    a_in_month = (Answer.local_date >= month_start) & (Answer.local_date <= today)
-    is_today = Answer.local_date == today
-    good = Answer.score >= 4
-    answer_rows = (Answer
-                   .select(Answer.officer,
-                           _count_if(is_today).alias("a_today"),
-                           _count_if(is_today & good).alias("s_today"),
-                           fn.COUNT(Answer.id).alias("a_month"),
-                           _count_if(good).alias("s_month"))
-                   .where(a_in_month).group_by(Answer.officer).tuples())
+    month_cells = reports.figures(reports.Filters(month_start, today), ("officer",))
+    today_cells = reports.figures(reports.Filters(today, today), ("officer",))
 
     rows: dict[str, OfficerRow] = {
         o.code: OfficerRow(o.code, o.name, o.title)
@@ -93,13 +81,10 @@ def officer_summary(today: date) -> Summary:
             rows[key] = OfficerRow(key, code or "(không rõ cán bộ)")
         return rows[key]
 
-    for code, n_today, n_month in response_rows:
-        r = row(code)
-        r.today.responses, r.month.responses = int(n_today or 0), int(n_month or 0)
-    for code, a_today, s_today, a_month, s_month in answer_rows:
-        r = row(code)
-        r.today.answers, r.today.satisfied = int(a_today or 0), int(s_today or 0)
-        r.month.answers, r.month.satisfied = int(a_month or 0), int(s_month or 0)
+    for (code,), cell in month_cells.items():
+        row(code or None).month = _figures(cell)
+    for (code,), cell in today_cells.items():
+        row(code or None).today = _figures(cell)
 
     total_today, total_month = Figures(), Figures()
     for r in rows.values():

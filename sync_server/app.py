@@ -132,6 +132,12 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
             message=_("Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại."),
             detail=e.description), 400
 
+    @app.errorhandler(400)
+    def _bad_request(e):
+        # The pages say what was wrong (abort(400, description=…)): never a traceback.
+        return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
+                               message=getattr(e, "description", "") or _("Yêu cầu không hợp lệ.")), 400
+
     @app.errorhandler(403)
     def _forbidden(_e):
         return render_template("error.html", title=_("Không có quyền"),
@@ -172,10 +178,12 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
     from sync_server.monitor import bp as monitor_bp
+    from sync_server.report_pages import bp as reports_bp
     from sync_server.staff import bp as staff_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(monitor_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reports_bp)
     return app

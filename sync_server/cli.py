@@ -163,6 +163,18 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
+    from sync_server import rollup
+
+    cfg = _load(args)
+    init_db(cfg)
+    with connection(), write_transaction():
+        rows = rollup.rebuild()
+        audit.record(audit.CLI, "rollup.rebuild", "", {"rows": rows})
+    print(f"rollups rebuilt from the stored responses: {rows} rows")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=str(config.DEFAULT_PATH),
@@ -194,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init-db", parents=[common],
                        help="create the database tables or bring them up to date (also done at start)")
     p.set_defaults(func=cmd_init_db)
+
+    p = sub.add_parser("rebuild-rollups", parents=[common],
+                       help="recompute the report rollups from the stored responses")
+    p.set_defaults(func=cmd_rebuild_rollups)
 
     from sync_server import backup  # backup, restore, backups: the nightly copy and its restore
 

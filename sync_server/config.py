@@ -49,6 +49,9 @@ class ServerConfig:
     max_backoff_s: float = 600.0  # a kiosk that keeps failing is tried at least this often
     silent_alert_s: float = 3600.0  # no contact for longer than this: an alert on the dashboard
     clock_alert_s: float = 300.0  # a kiosk clock off by more than this: an alert
+    satisfaction_definition: str = "survey"  # sync_server.figures.DEFINITIONS; reports may switch
+    report_place: str = ""  # the place name in an official report's date line ("Đại Lãnh, ngày …")
+    report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -147,6 +150,10 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         max_backoff_s=server.number("max_backoff_s", 600, lo=1, hi=86400),
         silent_alert_s=server.number("silent_alert_minutes", 60, lo=1, hi=7 * 24 * 60) * 60,
         clock_alert_s=server.number("clock_alert_s", 300, lo=1, hi=86400),
+        satisfaction_definition=server.choice("satisfaction_definition",
+                                              ("survey", "not_dissatisfied", "three_level"), "survey"),
+        report_place=unit.string("place", "", nonempty=False),
+        report_superior=unit.string("superior", "", nonempty=False),
     )
 
 

@@ -205,6 +205,76 @@ EN: dict[str, str] = {
         "The head hash is the SHA-256 seal of the last response received; each response is "
         "linked to the one before by its hash, so no response can be changed, removed or "
         "inserted without it being detected.",
+    # reports
+    'Báo cáo': 'Reports',
+    'Báo cáo tháng theo cán bộ': 'Monthly report per officer',
+    'Bản in': 'Print view',
+    'Chưa có đánh giá nào trong thời gian này.': 'No ratings in this period.',
+    'Cách nhóm không hợp lệ.': 'Unknown grouping.',
+    'Cách tính': 'Definition',
+    'Cách tính tỷ lệ hài lòng không hợp lệ.': 'Unknown satisfaction definition.',
+    'Câu trả lời': 'Answers',
+    'Danh sách phiếu': 'List of responses',
+    'Dùng lệnh In của trình duyệt (Ctrl+P) để in báo cáo.':
+        "Use the browser's Print command (Ctrl+P) to print the report.",
+    'Khoảng thời gian dài quá 3 năm.': 'The range is longer than 3 years.',
+    'Kênh': 'Channel',
+    'Kỳ': 'Period',
+    'Kỳ báo cáo không hợp lệ.': 'Unknown report period.',
+    'Loại khỏi báo cáo': 'Exclude from reports',
+    'Lượt đánh giá theo giờ và thứ': 'Ratings by hour and weekday',
+    'Mỗi ô: số lượt đánh giá; trong ngoặc: số lượt có câu trả lời mức 1–2. Ô viền đậm: từ 4 lượt '
+    'trở lên và ít nhất một nửa có mức 1–2.':
+        'Each cell: ratings; in brackets: those with an answer of 1–2. Bold border: 4 ratings or '
+        'more, at least half of them with a 1–2.',
+    'Ngày': 'Day',
+    'Ngày không hợp lệ ở ô “{name}”: dùng dạng năm-tháng-ngày, ví dụ 2026-11-23.':
+        'Invalid date in “{name}”: use year-month-day, e.g. 2026-11-23.',
+    'Ngày kết thúc đứng trước ngày bắt đầu.': 'The end date is before the start date.',
+    'Nhóm theo': 'Group by',
+    'Phiếu bị loại (ví dụ cán bộ bấm thử) vẫn được lưu nguyên, chỉ không được tính trong báo '
+    'cáo. Mỗi lần loại hoặc tính lại đều được ghi vào nhật ký.':
+        'An excluded response (a staff test, say) stays stored unchanged; it is only left out of '
+        'the reports. Every exclusion and re-inclusion is written to the audit log.',
+    'Phiếu đánh giá': 'Responses',
+    'Số': 'No.',
+    'Tháng': 'Month',
+    'Tháng không hợp lệ: dùng dạng năm-tháng, ví dụ 2026-11.': 'Invalid month: use year-month, e.g. 2026-11.',
+    'Thủ tục': 'Procedure',
+    'Trong báo cáo': 'In reports',
+    'Tính lại': 'Include again',
+    'Tải về': 'Download',
+    'Từ': 'From',
+    'Xem': 'Show',
+    'Yêu cầu không hợp lệ': 'Bad request',
+    'Yêu cầu không hợp lệ.': 'Bad request.',
+    'dở dang': 'partial',
+    'Đã loại': 'Excluded',
+    'Đã loại phiếu khỏi báo cáo.': 'The response is excluded from reports.',
+    'Đã tính lại phiếu vào báo cáo.': 'The response counts in reports again.',
+    'Đến': 'To',
+    'Định dạng tệp không hợp lệ.': 'Unknown file format.',
+    'Lý do': 'Reason',
+    'Tuần (đến thứ Năm)': 'Week (to Thursday)',
+    'Năm': 'Year',
+    'Tự chọn': 'Custom',
+    'Lĩnh vực': 'Field',
+    'Quầy (ki-ốt)': 'Counter (kiosk)',
+    'Kênh đánh giá': 'Channel',
+    'Câu hỏi': 'Question',
+    'Cán bộ (xếp hạng)': 'Officer (rank)',
+    'Điểm trung bình': 'Mean score',
+    'Tỷ lệ hài lòng': 'Satisfaction',
+    'Rất hài lòng': 'Very satisfied',
+    'Không hài lòng': 'Dissatisfied',
+    'Mức 1': 'Score 1',
+    'Mức 2': 'Score 2',
+    'Mức 3': 'Score 3',
+    'Mức 4': 'Score 4',
+    'Mức 5': 'Score 5',
+    'Tỷ lệ hài lòng (mức 4–5)': 'Satisfied share (scores 4–5)',
+    'Tỷ lệ không không hài lòng (QĐ 766)': 'Not-dissatisfied share (Decision 766)',
+    'Ba mức (RHL / HL / KHL)': 'Three levels (very satisfied / satisfied / dissatisfied)',
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE, canonical_json
-from sync_server import clockfix
+from sync_server import clockfix, rollup
 from sync_server.alerts import raise_alert
 from sync_server.db import bulk_insert, database, is_sqlite, write_transaction
 from sync_server.models import (
@@ -173,6 +173,9 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                         [(ids[seq], q, score, r["officer"], day)
                          for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])
         bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
+        # The reports' rollups move with the rows, in this same transaction.
+        rollup.apply(rollup.add_stored(rows, {seq: list(r["answers"].items())
+                                              for seq, (r, _day) in answers_of.items()}, RESPONSE_COLUMNS))
         Epoch.update(last_seq=after[0], head_hash=after[1], last_seen=now).where(
             Epoch.id == epoch_id).execute()
         result.stored = list(answers_of)

@@ -90,6 +90,11 @@ class Response(BaseModel):
     # Codes the server's roster does not know, e.g. "officer:nv-x questionnaire:tt01@3"; stored
     # and counted anyway, listed for staff (never dropped).
     unknown_refs = TextField(null=True)
+    # Left out of every figure (e.g. a staff test), never deleted: who, when and why.
+    excluded = BooleanField(default=False)
+    excluded_reason = TextField(null=True)
+    excluded_by = CharField(max_length=64, null=True)
+    excluded_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -291,5 +296,34 @@ class Setting(BaseModel):
     value = TextField()
 
 
+# --- reports ---------------------------------------------------------------------------------
+
+
+class RollupDay(BaseModel):
+    """Score counts per local day × officer × procedure × kiosk × channel × questionnaire ×
+    question (sync_server.rollup). On the question '' row: `responses` and `partial` instead.
+    Text keys use '' for "none" so that the unique key holds on every database."""
+
+    id = AutoField()
+    local_date = DateField()
+    officer = CharField(max_length=64)
+    procedure = CharField(max_length=64)
+    kiosk_id = CharField(max_length=64)
+    channel = CharField(max_length=16)
+    questionnaire = CharField(max_length=64)
+    question = CharField(max_length=64)
+    responses = IntegerField(default=0)
+    partial = IntegerField(default=0)
+    n1 = IntegerField(default=0)
+    n2 = IntegerField(default=0)
+    n3 = IntegerField(default=0)
+    n4 = IntegerField(default=0)
+    n5 = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire",
+                     "question"), True),)
+
+
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
-              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting)
+              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay)

@@ -14,7 +14,7 @@ from peewee import DatabaseError
 
 from sync_server.app import create_app
 from sync_server.db import database
-from sync_server.models import Alert, AuditLog, Officer, PullLog, User
+from sync_server.models import Alert, AuditLog, Officer, PullLog, Response, User
 from sync_server.puller import pull_kiosk
 from tests.server.chains import make_chain
 from tests.server.conftest import TOKEN, know_officers
@@ -38,7 +38,7 @@ def site(make_config):
     app = create_app(cfg)
     users = {role: add_user(role, role) for role in ("admin", "staff", "viewer")}
     args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": PullLog.select().first().id,
-            "user_id": users["viewer"].id}
+            "user_id": users["viewer"].id, "response_id": Response.select().first().id}
     yield app, users, args
     fake.stop()
 
@@ -61,7 +61,9 @@ def routes(app, args) -> list[tuple[str, str, str]]:
 def state() -> tuple:
     """Everything a POST could change."""
     users = [(u.username, u.role, u.active, u.password_hash) for u in User.select().order_by(User.id)]
-    return users, [a.resolved for a in Alert.select().order_by(Alert.id)], AuditLog.select().count()
+    excluded = [r.excluded for r in Response.select(Response.excluded).order_by(Response.id)]
+    return (users, [a.resolved for a in Alert.select().order_by(Alert.id)], AuditLog.select().count(),
+            excluded)
 
 
 def client_as(app, role: str | None):
@@ -129,7 +131,7 @@ def test_a_role_reaches_its_pages_and_nothing_above(site, role):
             r = client.post(url, data={"csrf_token": token, "role": "admin", "active": "0",
                                        "password": "y" * 20, "username": "mallory"})
             assert r.status_code == 403, (role, url)
-    assert state()[0] == before[0]
+    assert state()[0] == before[0] and state()[3] == before[3]
     html = page(client, "/")
     assert ("/admin/users" in html) is False and ("/audit" in html) is (role == "staff")
 

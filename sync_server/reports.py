@@ -1,0 +1,142 @@
+"""Report figures read from the daily rollups (sync_server.rollup): any date range, grouped by
+any of officer, procedure, field, kiosk (counter), channel, question, day or month, with
+optional filters. Excluded responses are not in the rollups; dates are `local_date`, which
+follows a repaired kiosk clock. No Flask here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import fn
+
+from sync_server.figures import Counts
+from sync_server.models import Procedure, RollupDay
+
+# Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
+DIMENSIONS = ("officer", "procedure", "field", "kiosk", "channel", "questionnaire", "question", "day",
+              "month")
+_COLUMN = {"officer": RollupDay.officer, "procedure": RollupDay.procedure, "kiosk": RollupDay.kiosk_id,
+           "channel": RollupDay.channel, "questionnaire": RollupDay.questionnaire,
+           "question": RollupDay.question, "day": RollupDay.local_date}
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date  # inclusive
+    officer: str | None = None
+    procedure: str | None = None
+    kiosk: str | None = None
+    channel: str | None = None
+    questionnaire: str | None = None
+    question: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("the range ends before it starts")
+
+
+@dataclass
+class Cell:
+    """The figures of one group: answers by score, responses (whole visits) and partial ones."""
+
+    counts: Counts = field(default_factory=Counts)
+    responses: int = 0
+    partial: int = 0
+
+
+def _where(f: Filters, *, question_rows: bool):
+    cond = (RollupDay.local_date >= f.start) & (RollupDay.local_date <= f.end)
+    cond &= (RollupDay.question != "") if question_rows else (RollupDay.question == "")
+    for name, value in (("officer", f.officer), ("procedure", f.procedure), ("kiosk", f.kiosk),
+                        ("channel", f.channel), ("questionnaire", f.questionnaire)):
+        if value is not None:
+            cond &= _COLUMN[name] == value
+    if f.question is not None and question_rows:
+        cond &= RollupDay.question == f.question
+    return cond
+
+
+def _fields_of_procedures() -> dict[str, str]:
+    return {code: fld or "" for code, fld in Procedure.select(Procedure.code, Procedure.field).tuples()}
+
+
+def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]:
+    """{group key: Cell} for the range and filters, grouped by the dimensions in `by` (in that
+    order; () gives one total under the key ())."""
+    for name in by:
+        if name not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {name!r}: one of {', '.join(DIMENSIONS)}")
+    # Read at the finest grain `by` needs, then fold (field and month are derived in Python).
+    base = [n for n in by if n in _COLUMN]
+    if "field" in by and "procedure" not in base:
+        base.append("procedure")
+    if "month" in by and "day" not in base:
+        base.append("day")
+    columns = [_COLUMN[n] for n in base]
+    sums = [fn.SUM(getattr(RollupDay, c)) for c in ("responses", "partial", "n1", "n2", "n3", "n4", "n5")]
+    out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
+    fields = _fields_of_procedures() if "field" in by else {}
+    has_question_dim = "question" in by
+    for question_rows in (False, True):
+        if has_question_dim and not question_rows:
+            continue  # a response is not "per question": only answers are
+        query = (RollupDay.select(*columns, *sums).where(_where(f, question_rows=question_rows)))
+        if columns:
+            query = query.group_by(*columns)
+        for row in query.tuples():
+            values = dict(zip(base, row[:len(base)], strict=True))
+            responses, partial, *n = row[len(base):]
+            key = []
+            for name in by:
+                if name == "field":
+                    key.append(fields.get(values["procedure"], ""))
+                elif name == "month":
+                    day = values["day"]
+                    day = day if isinstance(day, date) else date.fromisoformat(str(day))
+                    key.append(day.replace(day=1))
+                elif name == "day":
+                    day = values["day"]
+                    key.append(day if isinstance(day, date) else date.fromisoformat(str(day)))
+                else:
+                    key.append(values[name])
+            cell = out[tuple(key)]
+            if question_rows:
+                cell.counts = cell.counts + Counts.of(*n)
+            else:
+                cell.responses += int(responses or 0)
+                cell.partial += int(partial or 0)
+    return dict(out)
+
+
+def total(f: Filters) -> Cell:
+    return figures(f).get((), Cell())
+
+
+# --- date ranges ------------------------------------------------------------------------------
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday to Sunday around `day`."""
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=6)
+
+
+def report_week(day: date, close_weekday: int = 3) -> tuple[date, date]:
+    """The weekly report's window that ends on the last `close_weekday` (Thursday = 3) on or
+    before `day` — seed 000's cycle: figures to Thursday, report on Friday."""
+    end = day - timedelta(days=(day.weekday() - close_weekday) % 7)
+    return end - timedelta(days=6), end
+
+
+def month_of(day: date) -> tuple[date, date]:
+    start = day.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+def year_of(day: date) -> tuple[date, date]:
+    return date(day.year, 1, 1), date(day.year, 12, 31)

@@ -1,0 +1,231 @@
+"""The report pages: roles, figures on screen and in CSV / XLSX / DOCX read back, exclusion
+through the form, clear errors for bad parameters, escaping; and the page in headless Chromium
+against a real `hailong-server serve` process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+import requests
+from docx import Document
+from openpyxl import load_workbook
+
+from sync_server import reports
+from sync_server.app import create_app
+from sync_server.db import database, write_transaction
+from sync_server.models import AuditLog, Officer, Procedure, Response
+from tests.server.conftest import free_port, server_toml
+from tests.server.test_reports_figures import generated, store
+from tests.server.web import add_user, csrf_token, login, page
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EVIL = '<script>alert("x")</script> Lê'
+FORMULA = '=HYPERLINK("http://evil.example/","bấm")'
+YEAR = "period=year&date=2026-06-01"
+
+
+def seed(cfg, n: int = 600) -> None:
+    with write_transaction():
+        Officer.create(code="nv-lan", name="Nguyễn Thị Lan")
+        Officer.create(code="nv-hung", name=EVIL)
+        Officer.create(code="nv-minh", name=FORMULA)
+        Procedure.create(code="1.001193", name="Đăng ký khai sinh", field="tu-phap")
+    store(generated(n, "quay-1", "touch", random.Random(7)), "quay-1", cfg)
+
+
+@pytest.fixture
+def scene(make_config):
+    cfg = make_config()
+    seed(cfg)
+    app = create_app(cfg)
+    add_user("admin", "admin")
+    add_user("staff", "staff")
+    add_user("viewer", "viewer")
+    return cfg, app
+
+
+def client_as(app, username):
+    client = app.test_client()
+    login(client, username)
+    return client
+
+
+def year_total() -> reports.Cell:
+    return reports.total(reports.Filters(date(2026, 1, 1), date(2026, 12, 31)))
+
+
+def test_viewer_cannot_see_reports_and_anonymous_goes_to_login(scene):
+    _cfg, app = scene
+    assert app.test_client().get("/reports").status_code == 302
+    viewer = client_as(app, "viewer")
+    for url in ("/reports", "/reports/officers", "/responses"):
+        assert viewer.get(url).status_code == 403, url
+
+
+def test_report_page_shows_the_figures_escaped_with_charts(scene):
+    _cfg, app = scene
+    html = page(client_as(app, "staff"), f"/reports?{YEAR}&by=officer")
+    total = year_total()
+    totals = html.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert f'<td class="num">{total.responses}</td><td class="num">{total.counts.total}</td>' in totals
+    assert "Nguyễn Thị Lan" in html and "<svg" in html and html.count("<svg") >= 2
+    assert EVIL not in html and "&lt;script&gt;alert(" in html  # names escaped, in the table and the chart
+    assert "mức 4 và 5" in html  # the definition is said under the table
+    not_dissatisfied = page(client_as(app, "staff"), f"/reports?{YEAR}&def=not_dissatisfied")
+    assert "QĐ 766" in not_dissatisfied
+
+
+@pytest.mark.parametrize("query,words", [
+    ("period=fortnight", "Kỳ báo cáo không hợp lệ"),
+    ("period=custom&start=2026-13-01", "Ngày không hợp lệ ở ô “start”"),
+    ("period=custom&start=2026-05-01&end=2026-04-01", "Ngày kết thúc đứng trước ngày bắt đầu"),
+    ("by=shoe-size", "Cách nhóm không hợp lệ"),
+    ("def=happiness", "Cách tính tỷ lệ hài lòng không hợp lệ"),
+    ("fmt=exe", "Định dạng tệp không hợp lệ"),
+])
+def test_bad_parameters_get_a_clear_vietnamese_error(scene, query, words):
+    _cfg, app = scene
+    r = client_as(app, "staff").get(f"/reports?{query}")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 400 and words in text and "Traceback" not in text
+
+
+def test_csv_has_a_bom_and_vietnamese_intact(scene):
+    _cfg, app = scene
+    r = client_as(app, "staff").get(f"/reports?{YEAR}&by=officer&fmt=csv")
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith(".csv")
+    data = r.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    names = [row[0] for row in csv.reader(io.StringIO(text)) if row]
+    assert "Nguyễn Thị Lan" in names and EVIL in names  # CSV is data: kept as typed
+    assert "'" + FORMULA in names and FORMULA not in names  # never a live formula
+    total_line = [line for line in text.splitlines() if line.startswith("Tổng cộng,")][0]
+    assert total_line.split(",")[1:3] == [str(year_total().responses), str(year_total().counts.total)]
+
+
+def test_xlsx_reads_back(scene):
+    _cfg, app = scene
+    r = client_as(app, "staff").get(f"/reports?{YEAR}&by=officer&fmt=xlsx")
+    ws = load_workbook(io.BytesIO(r.get_data())).active
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[1] == "Lượt đánh giá")
+    names = [row[0] for row in rows[header + 1:]]
+    assert "Nguyễn Thị Lan" in names and names[-1] == "Tổng cộng"
+    assert "'" + FORMULA in names  # a string cell, not a formula
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    total = rows[-1]
+    assert total[1] == year_total().responses and total[2] == year_total().counts.total
+    assert total[8:13] == list(year_total().counts.n)
+
+
+def test_monthly_officer_report_docx_has_the_official_layout_and_ranking(scene):
+    _cfg, app = scene
+    staff = client_as(app, "staff")
+    html = page(staff, "/reports/officers?month=2026-06")
+    f = reports.Filters(date(2026, 6, 1), date(2026, 6, 30))
+    cells = reports.figures(f, ("officer",))
+    ranked = sorted((c.counts.pct("survey"), -c.counts.total, k[0]) for k, c in cells.items() if k[0])
+    best_code = sorted(((-p, t, code) for p, t, code in ranked))[0][2]
+    names = {"nv-lan": "Nguyễn Thị Lan", "nv-hung": "&lt;script&gt;", "nv-minh": "=HYPERLINK"}
+    best_name = names[best_code]
+    first_row = html.split("<tbody>")[1].split("</tr>")[0]
+    assert "1. " in first_row and best_name in first_row
+    r = staff.get("/reports/officers?month=2026-06&fmt=docx")
+    assert r.status_code == 200
+    doc = Document(io.BytesIO(r.get_data()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells_text = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells_text and "Độc lập - Tự do - Hạnh phúc" in cells_text
+    assert "Số:" in cells_text and "ngày" in cells_text and "tháng" in cells_text
+    assert "BÁO CÁO" in text and "tháng 06/2026" in text
+    assert "Nơi nhận:" in cells_text and "(Ký, ghi rõ họ tên)" in cells_text
+    grid = doc.tables[1]
+    assert grid.rows[0].cells[1].text == "Lượt đánh giá"
+    assert grid.rows[-1].cells[0].text == "Tổng cộng"
+    assert int(grid.rows[-1].cells[1].text) == reports.total(f).responses
+
+
+def test_exclusion_through_the_form_is_audited_and_changes_the_figures(scene):
+    _cfg, app = scene
+    staff = client_as(app, "staff")
+    target = Response.select().order_by(Response.id).first()
+    day = target.local_date.isoformat()
+    before = year_total()
+    html = page(staff, f"/responses?period=custom&start={day}&end={day}")
+    assert f'id="response-{target.id}"' in html
+    url = f"/responses/{target.id}/exclusion"
+    assert staff.post(url, data={"action": "exclude", "reason": "bấm thử"}).status_code == 400  # no CSRF
+    assert not Response.get_by_id(target.id).excluded
+    token = csrf_token(html)
+    no_reason = staff.post(url, data={"action": "exclude", "reason": " ", "csrf_token": token},
+                           follow_redirects=True)
+    assert "Cần ghi lý do" in no_reason.get_data(as_text=True)
+    done = staff.post(url, data={"action": "exclude", "reason": "cán bộ bấm thử", "csrf_token": token,
+                                 "back": f"/responses?period=custom&start={day}&end={day}"})
+    assert done.status_code == 302
+    assert Response.get_by_id(target.id).excluded
+    after = year_total()
+    assert after.responses == before.responses - 1
+    assert after.counts.total == before.counts.total - len(target.answers)
+    entry = AuditLog.select().order_by(AuditLog.id.desc()).first()
+    assert (entry.action, entry.actor) == ("response.exclude", "staff") and "cán bộ bấm thử" in entry.detail
+    assert Response.select().count() == 600
+
+
+@pytest.mark.e2e
+def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browser_page):
+    from tests.support.browser import screenshot
+
+    port = free_port()
+    config = tmp_path / "server.toml"
+    config.write_text(server_toml(tmp_path / "data", [], port=port, database_url=backend), encoding="utf-8")
+    from sync_server import config as server_config
+    from sync_server.db import init_db
+
+    cfg = server_config.load(config)
+    init_db(cfg)
+    seed(cfg, 400)
+    database.close()
+    password = "mật khẩu dài cho báo cáo"
+    made = subprocess.run([sys.executable, "-m", "sync_server", "create-admin", "--config", str(config),
+                           "--username", "admin", "--password-stdin"], input=password + "\n", text=True,
+                          capture_output=True, cwd=REPO, timeout=60)
+    assert made.returncode == 0, made.stderr
+    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        from tests.server.test_serve_e2e import wait_until_up
+
+        wait_until_up(proc, base + "/login")
+        p = browser_page
+        p.set_viewport_size({"width": 1280, "height": 900})
+        p.goto(base + "/login")
+        p.fill("input[name=username]", "admin")
+        p.fill("input[name=password]", password)
+        p.click("button[type=submit]")
+        p.wait_for_url(base + "/")
+        p.goto(f"{base}/reports?{YEAR}&by=officer")
+        assert p.locator("#report-table tbody tr").count() == 4  # three officers and "(không rõ cán bộ)"
+        assert p.locator("#chart-groups svg").count() == 1 and p.locator("#chart-trend svg").count() == 1
+        box = p.locator("#chart-groups svg").bounding_box()
+        assert box and box["width"] > 400 and box["height"] > 150
+        assert p.locator("#heatmap tbody tr").count() == 7
+        assert p.evaluate("window.__xss === undefined")
+        screenshot(p, "reports-year-by-officer")
+        p.emulate_media(media="print")
+        assert p.locator("form.filters").is_hidden()
+        screenshot(p, "reports-year-by-officer-print")
+        r = requests.get(f"{base}/reports?{YEAR}", timeout=5, allow_redirects=False)
+        assert r.status_code == 302  # without the browser's session: to the login
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
