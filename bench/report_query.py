@@ -30,7 +30,7 @@ from sync_server import reports, rollup  # noqa: E402
 from sync_server.db import database, init_db, write_transaction  # noqa: E402
 from sync_server.figures import Counts  # noqa: E402
 
-GENERATOR = 2
+GENERATOR = 3
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = ("c1", "c2", "c3", "c4", "c5")
 RANGES = {"day": (date(2026, 6, 17), date(2026, 6, 17)), "month": (date(2026, 6, 1), date(2026, 6, 30)),

@@ -325,5 +325,15 @@ class RollupDay(BaseModel):
                      "question"), True),)
 
 
+class RollupMonth(RollupDay):
+    """The same counts per calendar month (`local_date` = the month's first day): a year's report
+    reads twelve months of these instead of 365 days of RollupDay."""
+
+    class Meta:
+        table_name = "rollup_month"
+        indexes = ((("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire",
+                     "question"), True),)
+
+
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
-              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay)
+              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth)

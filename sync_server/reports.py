@@ -1,4 +1,5 @@
-"""Report figures read from the daily rollups (sync_server.rollup): any date range, grouped by
+"""Report figures read from the rollups (sync_server.rollup: whole months from the monthly ones,
+the other days from the daily ones): any date range, grouped by
 any of officer, procedure, field, kiosk (counter), channel, question, day or month, with
 optional filters. Excluded responses are not in the rollups; dates are `local_date`, which
 follows a repaired kiosk clock. No Flask here.
@@ -14,14 +15,13 @@ from typing import Any
 from peewee import fn
 
 from sync_server.figures import Counts
-from sync_server.models import Procedure, RollupDay
+from sync_server.models import Procedure, RollupDay, RollupMonth
 
 # Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
 DIMENSIONS = ("officer", "procedure", "field", "kiosk", "channel", "questionnaire", "question", "day",
               "month")
-_COLUMN = {"officer": RollupDay.officer, "procedure": RollupDay.procedure, "kiosk": RollupDay.kiosk_id,
-           "channel": RollupDay.channel, "questionnaire": RollupDay.questionnaire,
-           "question": RollupDay.question, "day": RollupDay.local_date}
+_COLUMN = {"officer": "officer", "procedure": "procedure", "kiosk": "kiosk_id", "channel": "channel",
+           "questionnaire": "questionnaire", "question": "question", "day": "local_date"}
 
 
 @dataclass(frozen=True)
@@ -49,16 +49,32 @@ class Cell:
     partial: int = 0
 
 
-def _where(f: Filters, *, question_rows: bool):
-    cond = (RollupDay.local_date >= f.start) & (RollupDay.local_date <= f.end)
-    cond &= (RollupDay.question != "") if question_rows else (RollupDay.question == "")
+def _where(model, start: date, end: date, f: Filters, *, question_rows: bool):
+    cond = (model.local_date >= start) & (model.local_date <= end)
+    cond &= (model.question != "") if question_rows else (model.question == "")
     for name, value in (("officer", f.officer), ("procedure", f.procedure), ("kiosk", f.kiosk),
                         ("channel", f.channel), ("questionnaire", f.questionnaire)):
         if value is not None:
-            cond &= _COLUMN[name] == value
+            cond &= getattr(model, _COLUMN[name]) == value
     if f.question is not None and question_rows:
-        cond &= RollupDay.question == f.question
+        cond &= model.question == f.question
     return cond
+
+
+def segments(start: date, end: date, need_days: bool) -> list[tuple[type, date, date]]:
+    """The rollup table and date span to read for each part of [start, end]: whole calendar
+    months from RollupMonth, the days before and after them from RollupDay."""
+    first = start if start.day == 1 else month_of(start)[1] + timedelta(days=1)
+    last = end if end == month_of(end)[1] else end.replace(day=1) - timedelta(days=1)
+    if need_days or first > last:
+        return [(RollupDay, start, end)]
+    out: list[tuple[type, date, date]] = []
+    if start < first:
+        out.append((RollupDay, start, first - timedelta(days=1)))
+    out.append((RollupMonth, first, last))
+    if last < end:
+        out.append((RollupDay, last + timedelta(days=1), end))
+    return out
 
 
 def _fields_of_procedures() -> dict[str, str]:
@@ -77,40 +93,44 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
         base.append("procedure")
     if "month" in by and "day" not in base:
         base.append("day")
-    columns = [_COLUMN[n] for n in base]
-    sums = [fn.SUM(getattr(RollupDay, c)) for c in ("responses", "partial", "n1", "n2", "n3", "n4", "n5")]
     out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
     fields = _fields_of_procedures() if "field" in by else {}
     has_question_dim = "question" in by
-    for question_rows in (False, True):
-        if has_question_dim and not question_rows:
-            continue  # a response is not "per question": only answers are
-        query = (RollupDay.select(*columns, *sums).where(_where(f, question_rows=question_rows)))
-        if columns:
-            query = query.group_by(*columns)
-        for row in query.tuples():
-            values = dict(zip(base, row[:len(base)], strict=True))
-            responses, partial, *n = row[len(base):]
-            key = []
-            for name in by:
-                if name == "field":
-                    key.append(fields.get(values["procedure"], ""))
-                elif name == "month":
-                    day = values["day"]
-                    day = day if isinstance(day, date) else date.fromisoformat(str(day))
-                    key.append(day.replace(day=1))
-                elif name == "day":
-                    day = values["day"]
-                    key.append(day if isinstance(day, date) else date.fromisoformat(str(day)))
-                else:
-                    key.append(values[name])
-            cell = out[tuple(key)]
-            if question_rows:
-                cell.counts = cell.counts + Counts.of(*n)
-            else:
-                cell.responses += int(responses or 0)
-                cell.partial += int(partial or 0)
+    for model, start, end in segments(f.start, f.end, need_days="day" in by):
+        columns = [getattr(model, _COLUMN[n]) for n in base]
+        sums = [fn.SUM(getattr(model, c)) for c in ("responses", "partial", "n1", "n2", "n3", "n4", "n5")]
+        for question_rows in (False, True):
+            if has_question_dim and not question_rows:
+                continue  # a response is not "per question": only answers are
+            query = model.select(*columns, *sums).where(_where(model, start, end, f,
+                                                               question_rows=question_rows))
+            if columns:
+                query = query.group_by(*columns)
+            for row in query.tuples():
+                _fold(out, by, base, row, fields, question_rows)
     return dict(out)
+
+
+def _fold(out: dict[tuple[Any, ...], Cell], by: tuple[str, ...], base: list[str], row: tuple,
+          fields: dict[str, str], question_rows: bool) -> None:
+    values = dict(zip(base, row[:len(base)], strict=True))
+    responses, partial, *n = row[len(base):]
+    key = []
+    for name in by:
+        if name == "field":
+            key.append(fields.get(values["procedure"], ""))
+        elif name in ("day", "month"):
+            day = values["day"]
+            day = day if isinstance(day, date) else date.fromisoformat(str(day))
+            key.append(day.replace(day=1) if name == "month" else day)
+        else:
+            key.append(values[name])
+    cell = out[tuple(key)]
+    if question_rows:
+        cell.counts = cell.counts + Counts.of(*n)
+    else:
+        cell.responses += int(responses or 0)
+        cell.partial += int(partial or 0)
 
 
 def total(f: Filters) -> Cell:

@@ -1,4 +1,4 @@
-"""The daily rollups reports read (model RollupDay): kept equal to the raw rows.
+"""The rollups reports read (RollupDay per day, RollupMonth per month): kept equal to the raw rows.
 
 Every change to what the figures count goes through here in the same transaction: a page of
 responses stored (`add_responses`), a response excluded or included again (`exclude`), and
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sync_server.db import database
-from sync_server.models import Answer, Response, RollupDay
+from sync_server.db import database, is_sqlite
+from sync_server.models import Answer, Response, RollupDay, RollupMonth
 
 KEY = ("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
@@ -43,19 +43,29 @@ class Deltas:
 
 
 def apply(deltas: Deltas) -> None:
-    """Add the deltas to the rollup table (inside the caller's transaction)."""
+    """Add the deltas to the daily and the monthly rollups (inside the caller's transaction)."""
     if not deltas.by_key:
         return
+    monthly: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+    for key, counts in deltas.by_key.items():
+        month = monthly[(key[0].replace(day=1), *key[1:])]
+        for i, n in enumerate(counts):
+            month[i] += n
+    for table, by_key in (("rollup_day", deltas.by_key), ("rollup_month", monthly)):
+        _upsert(table, by_key)
+
+
+def _upsert(table: str, by_key: dict[Key, list[int]]) -> None:
     db = database.obj
     q = db.param
     cols = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
     marks = ", ".join([q] * (len(KEY) + len(COUNTS)))
-    adds = ", ".join(f'"{c}" = "rollup_day"."{c}" + excluded."{c}"' for c in COUNTS)
+    adds = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
     conflict = ", ".join(f'"{c}"' for c in KEY)
-    sql = (f'INSERT INTO "rollup_day" ({cols}) VALUES ({marks}) '
+    sql = (f'INSERT INTO "{table}" ({cols}) VALUES ({marks}) '
            f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}")
     # Dates as ISO text: what peewee stores on SQLite, and what PostgreSQL casts to a date.
-    rows = [(key[0].isoformat(), *key[1:], *counts) for key, counts in deltas.by_key.items() if any(counts)]
+    rows = [(key[0].isoformat(), *key[1:], *counts) for key, counts in by_key.items() if any(counts)]
     db.cursor().executemany(sql, rows)
 
 
@@ -82,20 +92,14 @@ def deltas_of(response: Response, sign: int) -> Deltas:
 
 def rebuild() -> int:
     """Recompute every rollup from the raw rows (inside the caller's write transaction).
-    Returns the number of rollup rows."""
+    Returns the number of daily rollup rows."""
+    from sync_server.migrations.m0004_reports import fill_sql  # the same sums the migration made
+
     RollupDay.delete().execute()
-    db = database.obj
-    cols = ", ".join(f'"{c}"' for c in KEY)
-    db.execute_sql(
-        f'INSERT INTO "rollup_day" ({cols}, "responses", "partial", "n1", "n2", "n3", "n4", "n5") '
-        'SELECT r."local_date", COALESCE(r."officer", \'\'), COALESCE(r."procedure", \'\'), r."kiosk_id", '
-        'r."channel", r."questionnaire", \'\', COUNT(*), SUM(CASE WHEN r."partial" THEN 1 ELSE 0 END), '
-        '0, 0, 0, 0, 0 FROM "response" r WHERE NOT r."excluded" GROUP BY 1, 2, 3, 4, 5, 6')
-    db.execute_sql(
-        f'INSERT INTO "rollup_day" ({cols}, "responses", "partial", "n1", "n2", "n3", "n4", "n5") '
-        'SELECT r."local_date", COALESCE(r."officer", \'\'), COALESCE(r."procedure", \'\'), r."kiosk_id", '
-        'r."channel", r."questionnaire", a."question", 0, 0, '
-        + ", ".join(f'SUM(CASE WHEN a."score" = {s} THEN 1 ELSE 0 END)' for s in range(1, 6))
-        + ' FROM "answer" a JOIN "response" r ON r."id" = a."response_id" WHERE NOT r."excluded" '
-        'GROUP BY 1, 2, 3, 4, 5, 6, 7')
+    RollupMonth.delete().execute()
+    month = ('date(r."local_date", \'start of month\')' if is_sqlite()
+             else "date_trunc('month', r.\"local_date\")::date")
+    for table, day in (("rollup_day", 'r."local_date"'), ("rollup_month", month)):
+        for sql in fill_sql(table, day):
+            database.execute_sql(sql)
     return RollupDay.select().count()

@@ -19,6 +19,7 @@ from peewee import (
     DateTimeField,
     IntegerField,
     Model,
+    PostgresqlDatabase,
     TextField,
 )
 
@@ -48,6 +49,11 @@ class RollupDay(_Base):
     n5 = IntegerField()
 
 
+class RollupMonth(RollupDay):
+    class Meta:
+        table_name = "rollup_month"
+
+
 KEY = ("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
 
 
@@ -56,20 +62,29 @@ def up(db) -> None:
     add_column(db, "response", "excluded_reason", TextField(null=True))
     add_column(db, "response", "excluded_by", CharField(max_length=64, null=True))
     add_column(db, "response", "excluded_at", DateTimeField(null=True))
-    create(db, (RollupDay,))
+    create(db, (RollupDay, RollupMonth))
     add_index(db, "rollup_day", KEY, unique=True)
-    cols = ", ".join(f'"{c}"' for c in KEY)
+    add_index(db, "rollup_month", KEY, unique=True)
+    month = ("date_trunc('month', r.\"local_date\")::date" if isinstance(db, PostgresqlDatabase)
+             else "date(r.\"local_date\", 'start of month')")
     # The responses already stored (an upgraded server): the same sums rebuild-rollups makes.
-    db.execute_sql(
-        f'INSERT INTO "rollup_day" ({cols}, "responses", "partial", "n1", "n2", "n3", "n4", "n5") '
-        'SELECT r."local_date", COALESCE(r."officer", \'\'), COALESCE(r."procedure", \'\'), r."kiosk_id", '
-        'r."channel", r."questionnaire", \'\', COUNT(*), '
-        'SUM(CASE WHEN r."partial" THEN 1 ELSE 0 END), 0, 0, 0, 0, 0 '
-        'FROM "response" r WHERE NOT r."excluded" GROUP BY 1, 2, 3, 4, 5, 6')
-    db.execute_sql(
-        f'INSERT INTO "rollup_day" ({cols}, "responses", "partial", "n1", "n2", "n3", "n4", "n5") '
-        'SELECT r."local_date", COALESCE(r."officer", \'\'), COALESCE(r."procedure", \'\'), r."kiosk_id", '
-        'r."channel", r."questionnaire", a."question", 0, 0, '
+    for table, day in (("rollup_day", 'r."local_date"'), ("rollup_month", month)):
+        for sql in fill_sql(table, day):
+            db.execute_sql(sql)
+
+
+def fill_sql(table: str, day: str) -> list[str]:
+    """INSERT … SELECT statements that fill `table` from the raw rows (not excluded); `day` is
+    the SQL for the row's date column (the day itself, or its month's first day)."""
+    cols = ", ".join(f'"{c}"' for c in KEY)
+    head = f'INSERT INTO "{table}" ({cols}, "responses", "partial", "n1", "n2", "n3", "n4", "n5") '
+    keys = (f"{day}, COALESCE(r.\"officer\", ''), COALESCE(r.\"procedure\", ''), r.\"kiosk_id\", "
+            'r."channel", r."questionnaire"')
+    return [
+        head + f"SELECT {keys}, '', COUNT(*), SUM(CASE WHEN r.\"partial\" THEN 1 ELSE 0 END), "
+        '0, 0, 0, 0, 0 FROM "response" r WHERE NOT r."excluded" GROUP BY 1, 2, 3, 4, 5, 6',
+        head + f'SELECT {keys}, a."question", 0, 0, '
         + ", ".join(f'SUM(CASE WHEN a."score" = {s} THEN 1 ELSE 0 END)' for s in range(1, 6))
         + ' FROM "answer" a JOIN "response" r ON r."id" = a."response_id" WHERE NOT r."excluded" '
-        'GROUP BY 1, 2, 3, 4, 5, 6, 7')
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7",
+    ]

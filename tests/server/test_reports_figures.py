@@ -114,8 +114,10 @@ def as_plain(cells: dict) -> dict:
 
 
 def check_against_raw(kept: list[dict]) -> None:
+    # A year and a month (monthly rollups), a day (daily), and a span with days on both sides
+    # of whole months (both kinds, added up).
     for start, end in [(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 3, 1), date(2026, 3, 31)),
-                       (date(2026, 7, 14), date(2026, 7, 14))]:
+                       (date(2026, 7, 14), date(2026, 7, 14)), (date(2026, 2, 10), date(2026, 5, 20))]:
         f = reports.Filters(start, end)
         assert as_plain(reports.figures(f)) == expected(kept, start, end, lambda r: ())
         assert as_plain(reports.figures(f, ("officer",))) == expected(kept, start, end,
@@ -191,3 +193,17 @@ def test_rebuild_rollups_command(year, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "rollups rebuilt" in done.stdout
     check_against_raw(kept)
+
+
+def test_segments_split_whole_months_from_the_days_around_them():
+    from sync_server.models import RollupMonth
+
+    assert reports.segments(date(2026, 2, 10), date(2026, 5, 20), need_days=False) == [
+        (RollupDay, date(2026, 2, 10), date(2026, 2, 28)), (RollupMonth, date(2026, 3, 1), date(2026, 4, 30)),
+        (RollupDay, date(2026, 5, 1), date(2026, 5, 20))]
+    assert reports.segments(date(2026, 1, 1), date(2026, 12, 31), need_days=False) == [
+        (RollupMonth, date(2026, 1, 1), date(2026, 12, 31))]
+    assert reports.segments(date(2026, 1, 1), date(2026, 12, 31), need_days=True) == [
+        (RollupDay, date(2026, 1, 1), date(2026, 12, 31))]
+    assert reports.segments(date(2026, 3, 5), date(2026, 3, 25), need_days=False) == [
+        (RollupDay, date(2026, 3, 5), date(2026, 3, 25))]
