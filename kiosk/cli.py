@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import __version__, config
+from kiosk import __version__, config, pairing
 from kiosk.configfile import ConfigError
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "head_hash": head_hash,
         "roster_version": roster["version"] if roster else 0,
         "api": f"http://{cfg.api_host}:{cfg.api_port}",
+        "pairing_code": pairing.encode(pairing.Pairing(
+            cfg.kiosk_id, pairing.local_url(cfg.api_port, cfg.api_host), cfg.api_token)),
     }
     if args.json:
         print(json.dumps(status, indent=2))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config
+from kiosk import config, pairing
 from kiosk.configfile import ConfigError
 from kiosk.store import Store
 from tests.conftest import rating
@@ -127,3 +127,7 @@ def test_status_json(tmp_path):
     s = json.loads(p.stdout)
     assert s["last_seq"] == 2 and s["acked_seq"] == 1 and s["unacked"] == 1
     assert s["store_id"] == store.store_id
+    # The pairing code carries what the server's "add a kiosk" form needs, and reads back whole.
+    paired = pairing.decode(s["pairing_code"])
+    assert (paired.kiosk_id, paired.token) == (cfg.kiosk_id, cfg.api_token)
+    assert paired.url.endswith(f":{cfg.api_port}")
