@@ -107,6 +107,15 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     if test_config:
         app.config.update(test_config)
     app.extensions["hailong"] = config
+
+    @app.before_request
+    def _upload_limit() -> None:
+        # Before CSRFProtect reads the form: a view marked `upload_limit` (a photo upload) may
+        # take more than the 1 MB every other form is held to.
+        limit = getattr(app.view_functions.get(request.endpoint or ""), "upload_limit", None)
+        if limit:
+            request.max_content_length = limit
+
     csrf.init_app(app)
 
     @app.before_request
@@ -137,6 +146,11 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         # The pages say what was wrong (abort(400, description=…)): never a traceback.
         return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
                                message=getattr(e, "description", "") or _("Yêu cầu không hợp lệ.")), 400
+
+    @app.errorhandler(413)
+    def _too_large(_e):
+        return render_template("error.html", title=_("Tệp quá lớn"),
+                               message=_("Tệp gửi lên lớn quá giới hạn của trang này.")), 413
 
     @app.errorhandler(403)
     def _forbidden(_e):
@@ -178,7 +192,9 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
     from sync_server.monitor import bp as monitor_bp
+    from sync_server.questionnaire_pages import bp as questionnaire_bp
     from sync_server.report_pages import bp as reports_bp
+    from sync_server.roster_pages import bp as roster_bp
     from sync_server.staff import bp as staff_bp
 
     app.register_blueprint(auth_bp)
@@ -186,4 +202,6 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(monitor_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(roster_bp)
+    app.register_blueprint(questionnaire_bp)
     return app

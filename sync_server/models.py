@@ -243,6 +243,7 @@ class AuditLog(BaseModel):
 class Unit(BaseModel):
     id = AutoField()
     name = CharField()
+    address = TextField(default="")  # migration 5: shown on the pages and posters, not sent to kiosks
 
 
 class Field(BaseModel):
@@ -261,6 +262,9 @@ class Officer(BaseModel):
     photo = CharField(null=True)
     active = BooleanField(default=True)
     sort = IntegerField(default=0)
+    # Migration 5: the uploaded photo's file under <data_dir>/photos (sync_server.photos); kept
+    # on the server for the QR page and posters, not sent to kiosks.
+    photo_file = CharField(max_length=128, null=True)
 
 
 class Procedure(BaseModel):
@@ -335,5 +339,36 @@ class RollupMonth(RollupDay):
                      "question"), True),)
 
 
+# --- counters and the fleet added from the web (migration 5) -------------------------------------
+
+
+class Counter(BaseModel):
+    """A counter (quầy) of the one-stop desk: the officers who sit there and, when a kiosk stands
+    at it, that kiosk (whose roster then carries this counter's mode and officers on duty).
+    `code` is what the QR page /r/<code> and the posters use."""
+
+    code = CharField(primary_key=True, max_length=64)
+    name = CharField(max_length=200)
+    kiosk_id = CharField(max_length=64, null=True, unique=True)
+    mode = CharField(max_length=16, default="counter")  # counter | shared (kiosk.protocol.MODES)
+    officers = TextField(default="[]")  # JSON list of officer codes, in seat order
+    sort = IntegerField(default=0)
+
+
+class FleetKiosk(BaseModel):
+    """A kiosk added from the web (server.toml [[kiosks]] keep working beside these). A retired
+    kiosk is no longer pulled; its responses stay. `token` is the kiosk's API secret: never shown
+    back in full, never logged."""
+
+    id = CharField(primary_key=True, max_length=64)  # the kiosk_id
+    name = CharField(max_length=200, default="")
+    url = CharField(max_length=300)
+    token = CharField(max_length=300)
+    retired = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+    retired_at = DateTimeField(null=True)
+
+
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
-              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth)
+              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
+              Counter, FleetKiosk)

@@ -15,7 +15,17 @@ from typing import Any
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE, canonical_json, validate_roster
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
-from sync_server.models import Field, KioskSetting, Officer, Procedure, Questionnaire, Setting, Unit
+from sync_server.models import (
+    Counter,
+    Field,
+    FleetKiosk,
+    KioskSetting,
+    Officer,
+    Procedure,
+    Questionnaire,
+    Setting,
+    Unit,
+)
 
 VERSION_KEY = "roster_version"
 DIGEST_KEY = "roster_digest"
@@ -79,15 +89,19 @@ def _shared(config: ServerConfig) -> dict[str, Any]:
 
 def _kiosk_settings(kiosk_id: str, officer_codes: set[str]) -> dict[str, Any]:
     row = KioskSetting.get_or_none(KioskSetting.kiosk_id == kiosk_id)
-    if row is None:
+    # The counter the kiosk stands at (roster pages) decides its mode and officers on duty;
+    # KioskSetting keeps the cooldown, and the mode/officers of kiosks with no counter.
+    counter = Counter.get_or_none(Counter.kiosk_id == kiosk_id)
+    if row is None and counter is None:
         # Without settings the citizen picks the officer (shared mode).
         return {"mode": "shared", "officers_on_duty": []}
+    source = counter.officers if counter is not None else row.officers_on_duty
     settings: dict[str, Any] = {
-        "mode": row.mode,
+        "mode": counter.mode if counter is not None else row.mode,
         # An officer made inactive drops out of duty rather than making the roster invalid.
-        "officers_on_duty": [c for c in _json_list(row.officers_on_duty) if c in officer_codes],
+        "officers_on_duty": [c for c in _json_list(source) if c in officer_codes],
     }
-    if row.cooldown_s is not None:
+    if row is not None and row.cooldown_s is not None:
         settings["cooldown_s"] = row.cooldown_s
     return settings
 
@@ -111,7 +125,9 @@ def build_roster(kiosk_id: str, config: ServerConfig) -> dict[str, Any] | None:
 
 def _digest(config: ServerConfig) -> str:
     kiosk_ids = sorted({k.id for k in config.kiosks}
-                       | {s.kiosk_id for s in KioskSetting.select(KioskSetting.kiosk_id)})
+                       | {s.kiosk_id for s in KioskSetting.select(KioskSetting.kiosk_id)}
+                       | {c.kiosk_id for c in Counter.select(Counter.kiosk_id) if c.kiosk_id}
+                       | {f.id for f in FleetKiosk.select(FleetKiosk.id)})
     content = {"shared": _shared(config),
                "kiosks": {k: _kiosk_settings(k, set()) | {"raw": _raw_settings(k)} for k in kiosk_ids}}
     return hashlib.sha256(canonical_json(content)).hexdigest()
@@ -119,7 +135,9 @@ def _digest(config: ServerConfig) -> str:
 
 def _raw_settings(kiosk_id: str) -> list[Any]:
     row = KioskSetting.get_or_none(KioskSetting.kiosk_id == kiosk_id)
-    return [row.mode, row.officers_on_duty, row.cooldown_s] if row else []
+    counter = Counter.get_or_none(Counter.kiosk_id == kiosk_id)
+    return ([row.mode, row.officers_on_duty, row.cooldown_s] if row else []) + (
+        [counter.mode, counter.officers] if counter else [])
 
 
 def touch(config: ServerConfig) -> int:

@@ -12,17 +12,30 @@ from pathlib import Path
 import pytest
 from peewee import DatabaseError
 
+from kiosk.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.app import create_app
 from sync_server.db import database
-from sync_server.models import Alert, AuditLog, Officer, PullLog, Response, User
+from sync_server.models import (
+    Alert,
+    AuditLog,
+    Counter,
+    Field,
+    FleetKiosk,
+    Officer,
+    PullLog,
+    Questionnaire,
+    Response,
+    User,
+)
 from sync_server.puller import pull_kiosk
+from sync_server.roster import current_version
 from tests.server.chains import make_chain
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk
 from tests.server.web import PASSWORD, add_user, csrf_token, login, page
 
 REPO = Path(__file__).resolve().parents[2]
-PUBLIC = {"static", "auth.login", "auth.logout"}
+PUBLIC = {"static", "auth.login", "auth.logout", "roster.officer_photo"}  # photos: the QR page
 RANK = {"viewer": 0, "staff": 1, "admin": 2}
 
 
@@ -37,8 +50,14 @@ def site(make_config):
     pull_kiosk(cfg.kiosks[0], cfg)
     app = create_app(cfg)
     users = {role: add_user(role, role) for role in ("admin", "staff", "viewer")}
+    Field.create(code="tu-phap", name="Tư pháp")
+    Counter.create(code="quay-a", name="Quầy A", kiosk_id="quay-1", officers='["nv-lan"]')
+    qn = Questionnaire.create(qid="overall", version=1, document=json.dumps(BUILTIN_QUESTIONNAIRE))
+    FleetKiosk.create(id="quay-2", name="Quầy 2", url="http://127.0.0.1:9", token="t" * 24)
     args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": PullLog.select().first().id,
-            "user_id": users["viewer"].id, "response_id": Response.select().first().id}
+            "user_id": users["viewer"].id, "response_id": Response.select().first().id,
+            "officer_code": "nv-lan", "field_code": "tu-phap", "counter_code": "quay-a", "qn_id": qn.id,
+            "fleet_id": "quay-2"}
     yield app, users, args
     fake.stop()
 
@@ -62,8 +81,13 @@ def state() -> tuple:
     """Everything a POST could change."""
     users = [(u.username, u.role, u.active, u.password_hash) for u in User.select().order_by(User.id)]
     excluded = [r.excluded for r in Response.select(Response.excluded).order_by(Response.id)]
+    roster = ([(o.code, o.name, o.active, o.fields, o.photo_file)
+               for o in Officer.select().order_by(Officer.code)],
+              [(f.code, f.name) for f in Field.select()], [(c.code, c.officers) for c in Counter.select()],
+              [(q.id, q.active) for q in Questionnaire.select()],
+              [(k.id, k.url, k.token, k.retired) for k in FleetKiosk.select()], current_version())
     return (users, [a.resolved for a in Alert.select().order_by(Alert.id)], AuditLog.select().count(),
-            excluded)
+            excluded, roster)
 
 
 def client_as(app, role: str | None):
@@ -131,7 +155,7 @@ def test_a_role_reaches_its_pages_and_nothing_above(site, role):
             r = client.post(url, data={"csrf_token": token, "role": "admin", "active": "0",
                                        "password": "y" * 20, "username": "mallory"})
             assert r.status_code == 403, (role, url)
-    assert state()[0] == before[0] and state()[3] == before[3]
+    assert state()[0] == before[0] and state()[3] == before[3] and state()[4] == before[4]
     html = page(client, "/")
     assert ("/admin/users" in html) is False and ("/audit" in html) is (role == "staff")
 

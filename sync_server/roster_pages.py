@@ -1,0 +1,267 @@
+"""Roster pages: unit, fields (lĩnh vực), procedures, officers (with photo), counters. Everyone
+logged in reads them; admins change them. Every change is audited and bumps the roster version
+(`roster.touch`) in the same transaction, so the kiosks get it at their next pull."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from werkzeug.wrappers import Response as WsgiResponse
+
+from sync_server import photos, roster_edit
+from sync_server.app import _, get_config
+from sync_server.auth import audit_here, login_required, role_required
+from sync_server.counters import officer_codes
+from sync_server.db import write_transaction
+from sync_server.fleet import active_ids
+from sync_server.models import Counter, Field, Officer, Procedure, Unit
+from sync_server.roster import current_version, touch
+from sync_server.roster_edit import InputError
+
+bp = Blueprint("roster", __name__)
+
+
+def input_error(e: InputError) -> str:
+    """The error in the user's language; labels and nested errors inside it are translated too."""
+    values = {k: input_error(v) if isinstance(v, InputError) else _(v) if k in ("label", "what") else v
+              for k, v in e.values.items()}
+    return _(e.template, **values)
+
+
+def changed(action: str, target: str, detail: dict[str, Any] | None = None) -> int:
+    """Inside the change's transaction: audit it and bump the roster version if a kiosk's
+    roster changed. Returns the version."""
+    audit_here(action, target, detail)
+    return touch(get_config())
+
+
+def _saved(endpoint: str, version: int, **args: Any):
+    flash(_("Đã lưu. Phiên bản danh mục gửi ki-ốt: {v}.", v=version))
+    return redirect(url_for(endpoint, **args))
+
+
+def _failed(endpoint: str, e: InputError, **args: Any):
+    flash(input_error(e), "error")
+    return redirect(url_for(endpoint, **args))
+
+
+def _form() -> dict[str, Any]:
+    data: dict[str, Any] = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    for many in ("fields", "officers"):
+        if many in request.form:
+            data[many] = request.form.getlist(many)
+    return data
+
+
+# --- unit, fields, counters ---------------------------------------------------------------------
+
+@bp.get("/roster")
+@login_required
+def overview():
+    unit = Unit.select().order_by(Unit.id).first()
+    counters = list(Counter.select().order_by(Counter.sort, Counter.code))
+    return render_template(
+        "roster.html", unit=unit, fields=Field.select().order_by(Field.sort, Field.code),
+        counters=counters, counter_officers={c.code: officer_codes(c.officers) for c in counters},
+        officers=list(Officer.select().order_by(Officer.sort, Officer.code)),
+        kiosk_ids=active_ids(get_config()), version=current_version(), tab="overview")
+
+
+@bp.post("/roster/unit")
+@role_required("admin")
+def save_unit():
+    try:
+        name = roster_edit.text(request.form.get("name"), "tên đơn vị")
+        address = roster_edit.text(request.form.get("address"), "địa chỉ", roster_edit.MAX_ADDRESS,
+                                   required=False)
+    except InputError as e:
+        return _failed("roster.overview", e)
+    with write_transaction():
+        unit = Unit.select().order_by(Unit.id).first()
+        if unit is None:
+            Unit.create(name=name, address=address)
+        else:
+            Unit.update(name=name, address=address).where(Unit.id == unit.id).execute()
+        version = changed("unit.save", name, {"address": address})
+    return _saved("roster.overview", version)
+
+
+@bp.post("/roster/fields")
+@role_required("admin")
+def save_field():
+    try:
+        values = roster_edit.field_values(_form())
+    except InputError as e:
+        return _failed("roster.overview", e)
+    with write_transaction():
+        new = roster_edit.upsert(Field, values)
+        version = changed("field.create" if new else "field.update", values["code"], values)
+    return _saved("roster.overview", version)
+
+
+@bp.post("/roster/fields/<field_code>/delete")
+@role_required("admin")
+def delete_field(field_code: str):
+    with write_transaction():
+        row = Field.get_or_none(Field.code == field_code)
+        if row is None:
+            abort(404)
+        used = (Procedure.select().where(Procedure.field == field_code).count()
+                + sum(field_code in json.loads(o.fields or "[]") for o in Officer.select(Officer.fields)))
+        if used:
+            flash(_("Lĩnh vực '{code}' đang được {n} thủ tục/cán bộ dùng: chưa xóa được.",
+                    code=field_code, n=used), "error")
+            return redirect(url_for("roster.overview"))
+        Field.delete().where(Field.code == field_code).execute()
+        version = changed("field.delete", field_code, {"name": row.name})
+    return _saved("roster.overview", version)
+
+
+@bp.post("/roster/counters")
+@role_required("admin")
+def save_counter():
+    try:
+        values = roster_edit.counter_values(_form())
+    except InputError as e:
+        return _failed("roster.overview", e)
+    with write_transaction():
+        if roster_edit.counter_kiosk_taken(values["kiosk_id"], values["code"]):
+            flash(_("Ki-ốt '{kiosk}' đã đặt ở quầy khác.", kiosk=values["kiosk_id"]), "error")
+            return redirect(url_for("roster.overview"))
+        new = roster_edit.upsert(Counter, values)
+        version = changed("counter.create" if new else "counter.update", values["code"],
+                          {**values, "officers": json.loads(values["officers"])})
+    return _saved("roster.overview", version)
+
+
+@bp.post("/roster/counters/<counter_code>/delete")
+@role_required("admin")
+def delete_counter(counter_code: str):
+    with write_transaction():
+        row = Counter.get_or_none(Counter.code == counter_code)
+        if row is None:
+            abort(404)
+        Counter.delete().where(Counter.code == counter_code).execute()
+        version = changed("counter.delete", counter_code, {"name": row.name, "kiosk_id": row.kiosk_id})
+    return _saved("roster.overview", version)
+
+
+# --- procedures ---------------------------------------------------------------------------------
+
+@bp.get("/roster/procedures")
+@login_required
+def procedures():
+    fields = list(Field.select().order_by(Field.sort, Field.code))
+    return render_template("procedures.html", fields=fields, field_names={f.code: f.name for f in fields},
+                           procedures=Procedure.select().order_by(Procedure.sort, Procedure.code),
+                           version=current_version(), tab="procedures")
+
+
+@bp.post("/roster/procedures")
+@role_required("admin")
+def save_procedure():
+    data = _form()
+    data.setdefault("active", "0")  # an unticked checkbox sends nothing
+    try:
+        values = roster_edit.procedure_values(data)
+    except InputError as e:
+        return _failed("roster.procedures", e)
+    with write_transaction():
+        new = roster_edit.upsert(Procedure, values)
+        version = changed("procedure.create" if new else "procedure.update", values["code"], values)
+    return _saved("roster.procedures", version)
+
+
+# --- officers -----------------------------------------------------------------------------------
+
+@bp.get("/roster/officers")
+@login_required
+def officers():
+    fields = list(Field.select().order_by(Field.sort, Field.code))
+    rows = list(Officer.select().order_by(Officer.sort, Officer.code))
+    return render_template("officers.html", officers=rows, fields=fields,
+                           field_names={f.code: f.name for f in fields},
+                           officer_fields={o.code: officer_codes(o.fields) for o in rows},
+                           version=current_version(), tab="officers")
+
+
+@bp.get("/roster/officers/<officer_code>")
+@login_required
+def officer(officer_code: str):
+    row = Officer.get_or_none(Officer.code == officer_code)
+    if row is None:
+        abort(404)
+    return render_template("officer.html", o=row, fields=Field.select().order_by(Field.sort, Field.code),
+                           chosen=officer_codes(row.fields), max_mb=photos.MAX_BYTES // (1024 * 1024),
+                           tab="officers")
+
+
+@bp.post("/roster/officers")
+@role_required("admin")
+def save_officer():
+    data = _form()
+    data.setdefault("active", "0")
+    data.setdefault("fields", [])
+    back = request.form.get("back") == "officer"
+    try:
+        values = roster_edit.officer_values(data)
+    except InputError as e:
+        if back and Officer.get_or_none(Officer.code == data.get("code")):
+            return _failed("roster.officer", e, officer_code=data["code"])
+        return _failed("roster.officers", e)
+    with write_transaction():
+        new = roster_edit.upsert(Officer, values)
+        version = changed("officer.create" if new else "officer.update", values["code"],
+                          {**values, "fields": json.loads(values["fields"])})
+    if back:
+        return _saved("roster.officer", version, officer_code=values["code"])
+    return _saved("roster.officers", version)
+
+
+def _photo_upload_limit(view):
+    view.upload_limit = photos.MAX_BYTES + 64 * 1024  # read by app._upload_limit before the form
+    return view
+
+
+@bp.post("/roster/officers/<officer_code>/photo")
+@_photo_upload_limit
+@role_required("admin")
+def upload_photo(officer_code: str):
+    row = Officer.get_or_none(Officer.code == officer_code)
+    if row is None:
+        abort(404)
+    upload = request.files.get("photo")
+    data = upload.read(photos.MAX_BYTES + 1) if upload else b""
+    if not data:
+        flash(_("Chưa chọn tệp ảnh."), "error")
+        return redirect(url_for("roster.officer", officer_code=officer_code))
+    try:
+        jpeg = photos.reencode(data)
+    except photos.PhotoError as e:
+        flash(input_error(e), "error")
+        return redirect(url_for("roster.officer", officer_code=officer_code))
+    config = get_config()
+    name = photos.store(config.data_dir, officer_code, jpeg)
+    with write_transaction():
+        old = Officer.get_by_id(officer_code).photo_file
+        Officer.update(photo_file=name).where(Officer.code == officer_code).execute()
+        # The photo stays on the server: no roster change, so no version bump is due.
+        audit_here("officer.photo", officer_code, {"file": name, "bytes": len(jpeg)})
+    if old and old != name:
+        photos.remove(config.data_dir, old)
+    flash(_("Đã lưu ảnh."))
+    return redirect(url_for("roster.officer", officer_code=officer_code))
+
+
+@bp.get("/photos/<officer_code>.jpg")
+def officer_photo(officer_code: str) -> WsgiResponse:
+    """Public (the citizens' QR page shows who served them): only active officers' photos."""
+    row = Officer.get_or_none((Officer.code == officer_code) & Officer.active)
+    if row is None or not row.photo_file:
+        abort(404)
+    response = send_from_directory(photos.photos_dir(get_config().data_dir), row.photo_file,
+                                   mimetype="image/jpeg", max_age=300)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

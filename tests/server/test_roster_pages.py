@@ -1,0 +1,157 @@
+"""Roster pages: every change is audited and bumps the roster version that kiosks receive;
+viewers read, admins change; names are escaped; questionnaires are versioned; counters."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sync_server.app import create_app
+from sync_server.counters import counter_officers
+from sync_server.models import AuditLog, Counter, Officer, Questionnaire
+from sync_server.roster import build_roster, current_version
+from tests.server.web import add_user, csrf_token, login, page
+
+
+@pytest.fixture
+def site(make_config):
+    cfg = make_config([("quay-1", "http://127.0.0.1:9", "k" * 24)])
+    app = create_app(cfg)
+    for role in ("admin", "viewer"):
+        add_user(role, role)
+    admin = app.test_client()
+    login(admin, "admin")
+    return cfg, app, admin
+
+
+def post(client, url: str, data: dict, referer: str = "/roster"):
+    token = csrf_token(page(client, referer))
+    r = client.post(url, data={"csrf_token": token, **data})
+    assert r.status_code == 302, (url, r.status_code, r.get_data(as_text=True)[:500])
+    return r
+
+
+def flashes(client, url: str) -> str:
+    return page(client, url)
+
+
+def test_each_change_is_audited_and_bumps_the_version(site):
+    cfg, _app, admin = site
+    assert current_version() == 0
+    post(admin, "/roster/fields", {"code": "tu-phap", "name": "Tư pháp – Hộ tịch", "sort": "1"})
+    assert current_version() == 1
+    post(admin, "/roster/procedures", {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "tu-phap",
+                                       "active": "1"})
+    assert current_version() == 2
+    post(admin, "/roster/officers", {"code": "nv-lan", "name": "Nguyễn Thị Lan", "title": "Công chức",
+                                     "fields": ["tu-phap"], "active": "1"})
+    assert current_version() == 3
+    post(admin, "/roster/counters", {"code": "quay-a", "name": "Quầy A", "kiosk_id": "quay-1",
+                                     "mode": "counter", "officers": ["nv-lan"]})
+    assert current_version() == 4
+    post(admin, "/roster/unit", {"name": "UBND xã Đại Lãnh", "address": "Vạn Ninh, Khánh Hòa"})
+    assert current_version() == 5
+
+    roster = build_roster("quay-1", cfg)
+    assert roster["unit"]["name"] == "UBND xã Đại Lãnh"
+    assert roster["kiosk"] == {"mode": "counter", "officers_on_duty": ["nv-lan"]}
+    assert roster["officers"] == [{"code": "nv-lan", "name": "Nguyễn Thị Lan", "title": "Công chức",
+                                   "fields": ["tu-phap"], "photo": None}]
+    assert roster["procedures"] == [{"code": "1.001193", "name": "Đăng ký khai sinh", "field": "tu-phap"}]
+    # The same content again is no change for the kiosks: no new version.
+    post(admin, "/roster/unit", {"name": "UBND xã Đại Lãnh", "address": "Vạn Ninh, Khánh Hòa"})
+    assert current_version() == 5
+    # Switching the officer off takes them off duty at the counter too.
+    post(admin, "/roster/officers", {"code": "nv-lan", "name": "Nguyễn Thị Lan", "fields": ["tu-phap"],
+                                     "active": "0"})
+    assert current_version() == 6 and build_roster("quay-1", cfg)["kiosk"]["officers_on_duty"] == []
+    actions = [(a.actor, a.action, a.target) for a in AuditLog.select().order_by(AuditLog.id)
+               if a.action != "login"]
+    assert actions == [("admin", "field.create", "tu-phap"), ("admin", "procedure.create", "1.001193"),
+                       ("admin", "officer.create", "nv-lan"), ("admin", "counter.create", "quay-a"),
+                       ("admin", "unit.save", "UBND xã Đại Lãnh"), ("admin", "unit.save", "UBND xã Đại Lãnh"),
+                       ("admin", "officer.update", "nv-lan")]
+
+
+def test_errors_name_the_field_and_change_nothing(site):
+    _cfg, _app, admin = site
+    post(admin, "/roster/officers", {"code": "nv-x", "name": "X", "fields": ["dia-chinh"], "active": "1"})
+    assert "lĩnh vực &#39;dia-chinh&#39; không tồn tại" in page(admin, "/roster/officers")
+    post(admin, "/roster/procedures", {"code": "có dấu", "name": "Y"})
+    assert "mã thủ tục &#39;có dấu&#39;: chỉ gồm chữ không dấu" in page(admin, "/roster/procedures")
+    post(admin, "/roster/counters", {"code": "quay-b", "name": "B", "officers": ["nv-khong-co"]})
+    assert "cán bộ &#39;nv-khong-co&#39; không tồn tại" in page(admin, "/roster")
+    assert not Officer.select().exists() and not Counter.select().exists() and current_version() == 0
+
+
+def test_viewer_reads_but_cannot_change(site):
+    _cfg, app, admin = site
+    post(admin, "/roster/fields", {"code": "tu-phap", "name": "Tư pháp"})
+    viewer = app.test_client()
+    login(viewer, "viewer")
+    for url in ("/roster", "/roster/procedures", "/roster/officers", "/roster/questionnaires"):
+        html = page(viewer, url)
+        assert 'action="/roster/fields"' not in html and "Tư pháp" in page(viewer, "/roster")
+    token = csrf_token(page(viewer, "/roster"))
+    for url, data in (("/roster/fields", {"code": "x", "name": "X"}), ("/roster/unit", {"name": "X"}),
+                      ("/roster/officers", {"code": "x", "name": "X"}),
+                      ("/roster/fields/tu-phap/delete", {}),
+                      ("/roster/questionnaires/preset", {"preset": "phieu-8"})):
+        assert viewer.post(url, data={"csrf_token": token, **data}).status_code == 403, url
+    assert current_version() == 1 and not Questionnaire.select().exists()
+
+
+def test_a_script_in_a_name_is_shown_as_text(site):
+    _cfg, _app, admin = site
+    evil = '<script>alert("x")</script> Lan'
+    post(admin, "/roster/officers", {"code": "nv-evil", "name": evil, "title": "<b>t</b>", "active": "1"})
+    html = page(admin, "/roster/officers")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Lan" in html
+    assert "<b>t</b>" not in page(admin, "/roster/officers/nv-evil")
+    assert Officer.get_by_id("nv-evil").name == evil  # stored as typed, escaped when shown
+
+
+def test_questionnaires_are_versioned_and_one_is_active(site):
+    cfg, _app, admin = site
+    post(admin, "/roster/unit", {"name": "UBND xã"})
+    assert current_version() == 1
+    post(admin, "/roster/questionnaires/preset", {"preset": "tieu-chi-5"}, "/roster/questionnaires")
+    first = Questionnaire.get()
+    assert (first.qid, first.version, first.active) == ("tieu-chi-5", 1, False)
+    assert current_version() == 1  # made but not in use: no kiosk's roster changed
+    post(admin, f"/roster/questionnaires/{first.id}/activate", {}, "/roster/questionnaires")
+    assert current_version() == 2 and build_roster("quay-1", cfg)["questionnaire"]["id"] == "tieu-chi-5"
+    html = page(admin, f"/roster/questionnaires/{first.id}")
+    assert "thoi-gian | Thời gian giải quyết thủ tục so với quy định?" in html
+    lines = "q1 | Anh/chị hài lòng không? | Satisfied?\nq2 | Cán bộ có lịch sự? |"
+    post(admin, f"/roster/questionnaires/{first.id}", {"questions": lines, "reasons": "wait | Chờ lâu"},
+         f"/roster/questionnaires/{first.id}")
+    rows = list(Questionnaire.select().order_by(Questionnaire.version))
+    assert [(r.version, r.active) for r in rows] == [(1, False), (2, True)]
+    assert json.loads(rows[0].document)["questions"][0]["code"] == "thoi-gian"  # the old one unchanged
+    sent = build_roster("quay-1", cfg)["questionnaire"]
+    assert current_version() == 3 and sent["version"] == 2
+    assert sent["questions"] == [
+        {"code": "q1", "text": {"vi": "Anh/chị hài lòng không?", "en": "Satisfied?"}},
+        {"code": "q2", "text": {"vi": "Cán bộ có lịch sự?"}}]
+    # A bad line is named, and no version is made.
+    post(admin, f"/roster/questionnaires/{rows[1].id}", {"questions": "q1 | A\nq1 | B"},
+         f"/roster/questionnaires/{rows[1].id}")
+    assert "Câu hỏi, dòng 2: mã &#39;q1&#39; bị trùng" in page(admin, f"/roster/questionnaires/{rows[1].id}")
+    assert Questionnaire.select().count() == 2
+
+
+def test_counter_officers_for_the_qr_page(site):
+    _cfg, _app, admin = site
+    for code, name in (("nv-lan", "Lan"), ("nv-hung", "Hùng"), ("nv-nghi", "Nghỉ")):
+        post(admin, "/roster/officers", {"code": code, "name": name, "active": "1"})
+    post(admin, "/roster/counters", {"code": "quay-a", "name": "Quầy A", "mode": "shared",
+                                     "officers": ["nv-hung", "nv-lan", "nv-nghi"]})
+    post(admin, "/roster/officers", {"code": "nv-nghi", "name": "Nghỉ", "active": "0"})
+    assert [o.code for o in counter_officers("quay-a")] == ["nv-hung", "nv-lan"]
+    assert counter_officers("khong-co") is None
+    post(admin, "/roster/counters", {"code": "quay-b", "name": "B", "kiosk_id": "quay-1"})
+    post(admin, "/roster/counters", {"code": "quay-c", "name": "C", "kiosk_id": "quay-1"})
+    assert "Ki-ốt &#39;quay-1&#39; đã đặt ở quầy khác." in page(admin, "/roster")
+    assert Counter.get_or_none(Counter.code == "quay-c") is None
