@@ -395,6 +395,41 @@ EN: dict[str, str] = {
     "Tệp ảnh bị hỏng hoặc không đọc được.": "The photo file is damaged or cannot be read.",
     "Tệp quá lớn": "File too large",
     "Tệp gửi lên lớn quá giới hạn của trang này.": "The uploaded file is larger than this page accepts.",
+    # import (sync_server.import_pages, roster_import)
+    "Nhập từ tệp": "Import from a file",
+    "Nhập thủ tục hoặc cán bộ từ tệp": "Import procedures or officers from a file",
+    "Chưa nhập gì: sửa các lỗi sau rồi tải tệp lên lại.":
+        "Nothing was imported: fix these errors and upload the file again.",
+    "Xem trước": "Preview",
+    "dòng": "rows",
+    "Dòng": "Row",
+    "mới": "new",
+    "cập nhật": "update",
+    "Xác nhận nhập {n} dòng": "Confirm: import {n} rows",
+    "Hủy": "Cancel",
+    "Danh sách": "List",
+    "Tệp CSV (UTF-8) hoặc XLSX, tối đa 1 MB": "A CSV (UTF-8) or XLSX file, at most 1 MB",
+    "Dòng đầu là tiêu đề. Thủ tục: ma, ten, linh_vuc, dang_dung. Cán bộ: ma, ho_ten, chuc_danh, linh_vuc "
+    "(nhiều mã cách nhau bằng ;), dang_lam_viec. Mã đã có thì được cập nhật. Một dòng lỗi thì không nhập "
+    "dòng nào.":
+        "The first row is the header. Procedures: ma, ten, linh_vuc, dang_dung. Officers: ma, ho_ten, "
+        "chuc_danh, linh_vuc (several codes separated by ;), dang_lam_viec. Existing codes are updated. "
+        "One bad row and no row is imported.",
+    "Loại danh sách không hợp lệ.": "Not a valid list type.",
+    "Chưa chọn tệp.": "No file chosen.",
+    "Tệp đã tải lên không còn: vui lòng tải lên lại.": "The uploaded file is gone: please upload it again.",
+    "Đã nhập {new} dòng mới, cập nhật {updated} dòng. Phiên bản danh mục gửi ki-ốt: {v}.":
+        "Imported {new} new rows, updated {updated}. Roster version sent to kiosks: {v}.",
+    "Tệp không còn hợp lệ: {problem}": "The file is no longer valid: {problem}",
+    "Tệp lớn quá {n} MB.": "The file is larger than {n} MB.",
+    "Tệp CSV phải được lưu với mã UTF-8 (trong Excel: CSV UTF-8).":
+        "The CSV file must be saved as UTF-8 (in Excel: CSV UTF-8).",
+    "Tệp không phải CSV hay XLSX đọc được.": "The file is not a readable CSV or XLSX.",
+    "Thiếu cột '{col}' ở dòng tiêu đề.": "Column '{col}' is missing from the header row.",
+    "Tệp không có dòng nào.": "The file has no rows.",
+    "Tệp có quá {n} dòng.": "The file has more than {n} rows.",
+    "Dòng {line}, cột '{col}': {problem}": "Row {line}, column '{col}': {problem}",
+    "Dòng {line}: mã '{code}' đã có ở dòng {other}.": "Row {line}: code '{code}' is already on row {other}.",
 }
 
 
