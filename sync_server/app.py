@@ -191,6 +191,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
 
     from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
+    from sync_server.fleet_pages import bp as fleet_bp
     from sync_server.import_pages import bp as import_bp
     from sync_server.monitor import bp as monitor_bp
     from sync_server.questionnaire_pages import bp as questionnaire_bp
@@ -206,4 +207,5 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(roster_bp)
     app.register_blueprint(questionnaire_bp)
     app.register_blueprint(import_bp)
+    app.register_blueprint(fleet_bp)
     return app

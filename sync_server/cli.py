@@ -20,7 +20,7 @@ from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
 from kiosk.configfile import ConfigError
-from sync_server import __version__, audit, config
+from sync_server import __version__, audit, config, fleet
 from sync_server.db import connection, init_db, write_transaction
 from sync_server.migrations import MigrationError
 
@@ -62,10 +62,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or cfg.host
     port = cfg.port if args.port is None else args.port
     server = create_server(app, host=host, port=port, threads=8, ident="hailong-server")
-    loop = None if args.no_pull else PullLoop(cfg).start()
+    # server.toml's kiosks and those added on the web (re-read by the loop as they change).
+    loop = None if args.no_pull else PullLoop(cfg, kiosks=lambda: fleet.current(cfg)).start()
     signal.signal(signal.SIGTERM, _interrupt)  # systemd and NSSM stop with SIGTERM
     print(f"hailong-server {__version__}: http://{host}:{server.effective_port}/ "  # type: ignore[union-attr]
-          f"({len(cfg.kiosks)} kiosk(s), pull every {cfg.pull_interval_s:g} s)", flush=True)
+          f"({len(fleet.current(cfg))} kiosk(s), pull every {cfg.pull_interval_s:g} s)", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -84,15 +85,16 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
     cfg = _load(args)
     init_db(cfg)
-    if not cfg.kiosks:
-        print(f"no kiosks in {cfg.path} (add [[kiosks]] tables)")
+    kiosks = fleet.current(cfg)
+    if not kiosks:
+        print(f"no kiosks in {cfg.path} (add [[kiosks]] tables) nor added on the web")
         return 0
     if args.once:
-        for result in pull_all(cfg):
+        for result in pull_all(cfg, kiosks=kiosks):
             print(result.line(), flush=True)
         return 0
     signal.signal(signal.SIGTERM, _interrupt)
-    loop = PullLoop(cfg).start()
+    loop = PullLoop(cfg, kiosks=lambda: fleet.current(cfg)).start()
     try:
         while True:  # sleep in slices: Ctrl-C interrupts this on Windows too
             time.sleep(1)

@@ -5,6 +5,7 @@ refuses to add one). No Flask here: the pull loop and `pull --once` call this to
 from __future__ import annotations
 
 from sync_server.config import KioskEntry, ServerConfig
+from sync_server.db import connection
 from sync_server.models import FleetKiosk
 
 
@@ -19,6 +20,12 @@ def active_entries(config: ServerConfig) -> list[KioskEntry]:
     return list(config.kiosks) + web_entries(config)
 
 
+def current(config: ServerConfig) -> list[KioskEntry]:
+    """`active_entries` on this thread's own connection (the pull loop's thread)."""
+    with connection():
+        return active_entries(config)
+
+
 def active_ids(config: ServerConfig) -> list[str]:
     return [k.id for k in active_entries(config)]
 
@@ -28,4 +35,4 @@ def mask_token(token: str) -> str:
     return "•" * 8 + token[-4:] if len(token) >= 12 else "•" * 8
 
 
-__all__ = ["active_entries", "active_ids", "mask_token", "web_entries"]
+__all__ = ["active_entries", "active_ids", "current", "mask_token", "web_entries"]

@@ -15,6 +15,7 @@ from typing import Any
 from peewee import fn
 
 from sync_server.config import ServerConfig
+from sync_server.fleet import active_entries
 from sync_server.models import Alert, Conflict, Epoch, Kiosk, Response
 
 LOW_DISK_BYTES = 500 * 1024 * 1024
@@ -97,9 +98,10 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def kiosk_health(config: ServerConfig) -> list[KioskHealth]:
-    """Configured kiosks first, in config order, then any other kiosk the server has seen."""
+    """Kiosks being pulled first (server.toml's in order, then those added on the web), then any
+    other kiosk the server has seen (a retired one, say)."""
     rows = {k.id: k for k in Kiosk.select()}
-    configured = {k.id: k for k in config.kiosks}
+    configured = {k.id: k for k in active_entries(config)}  # server.toml's and the web's, not retired
     order = list(configured) + sorted(k for k in rows if k not in configured)
     stored_all = dict(Response.select(Response.kiosk_id, fn.COUNT(Response.id))
                       .group_by(Response.kiosk_id).tuples())

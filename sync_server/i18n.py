@@ -430,6 +430,47 @@ EN: dict[str, str] = {
     "Tệp có quá {n} dòng.": "The file has more than {n} rows.",
     "Dòng {line}, cột '{col}': {problem}": "Row {line}, column '{col}': {problem}",
     "Dòng {line}: mã '{code}' đã có ở dòng {other}.": "Row {line}: code '{code}' is already on row {other}.",
+    # fleet (sync_server.fleet_pages, fleet_edit)
+    "Danh sách ki-ốt": "Kiosk list",
+    "Mã ki-ốt": "Kiosk id",
+    "Khóa truy cập": "Access token",
+    "Khai báo trong server.toml": "Declared in server.toml",
+    "Đã ngừng dùng": "Retired",
+    "Đang lấy dữ liệu": "Being pulled",
+    "Chưa có ki-ốt nào.": "No kiosks yet.",
+    "Thêm ki-ốt": "Add kiosk",
+    "Mã ghép nối (trên màn hình quản trị của ki-ốt hoặc lệnh hailong-kiosk status)":
+        "Pairing code (on the kiosk's admin screen or from hailong-kiosk status)",
+    "Điền": "Fill in",
+    "Địa chỉ (tên máy, tên.local hoặc IP)": "Address (host name, name.local or IP)",
+    "Cổng": "Port",
+    "Khóa truy cập ([api] token của ki-ốt)": "Access token (the kiosk's [api] token)",
+    "để trống: lấy từ mã ghép nối": "empty: taken from the pairing code",
+    "Khóa truy cập mới (để trống: giữ khóa hiện tại)": "New access token (empty: keep the current one)",
+    "Ngừng dùng": "Retire",
+    "Ki-ốt ngừng dùng không được lấy dữ liệu nữa; các phiếu đã nhận vẫn giữ nguyên.":
+        "A retired kiosk is no longer pulled; the responses already received are kept.",
+    "Ngừng dùng ki-ốt này": "Retire this kiosk",
+    "Mã ki-ốt '{id}' đã có.": "Kiosk id '{id}' already exists.",
+    "Đã thêm ki-ốt '{id}': máy chủ sẽ lấy dữ liệu ở lần tới.":
+        "Kiosk '{id}' added: the server pulls it on its next round.",
+    "Đã lưu ki-ốt '{id}'.": "Kiosk '{id}' saved.",
+    "Ki-ốt '{id}' đã ngừng dùng: không lấy dữ liệu nữa, các phiếu đã nhận vẫn giữ.":
+        "Kiosk '{id}' retired: no longer pulled, its responses are kept.",
+    "tên": "name",
+    "Địa chỉ phải là tên máy, tên.local hoặc địa chỉ IP.":
+        "The address must be a host name, name.local or an IP address.",
+    "Cổng phải là số từ 1 đến 65535.": "The port must be a number from 1 to 65535.",
+    "Khóa truy cập phải dài {lo}–{hi} ký tự, không có khoảng trắng (lấy ở [api] token của ki-ốt).":
+        "The access token must be {lo}–{hi} characters without spaces (the kiosk's [api] token).",
+    "Mã quá dài, không phải mã ghép nối.": "Too long to be a pairing code.",
+    "Mã ghép nối bắt đầu bằng 'hl1-'.": "A pairing code starts with 'hl1-'.",
+    "Không phải mã ghép nối: hãy sao chép lại toàn bộ mã.": "Not a pairing code: copy it again, whole.",
+    "Mã bị thiếu hoặc gõ sai: hãy sao chép lại toàn bộ mã.":
+        "The code is incomplete or mistyped: copy it again, whole.",
+    "Mã không chứa đủ mã ki-ốt, địa chỉ và khóa truy cập.":
+        "The code does not hold a kiosk id, an address and a token.",
+    "Mã ghép nối không hợp lệ.": "Not a valid pairing code.",
 }
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sync_server.app import _, get_config
 from sync_server.auth import audit_here, login_required, role_required
 from sync_server.db import write_transaction
+from sync_server.fleet import active_ids
 from sync_server.health import kiosk_health, live_alerts
 from sync_server.models import Alert, Conflict, PullLog, Response, utcnow
 from sync_server.roster import current_version
@@ -91,7 +92,7 @@ def minutes():
         query = query.where(PullLog.kiosk_id == kiosk_id)
     rows = list(query.offset((page - 1) * PAGE).limit(PAGE + 1))
     return render_template("minutes.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE,
-                           kiosk_id=kiosk_id, kiosk_ids=[k.id for k in config.kiosks],
+                           kiosk_id=kiosk_id, kiosk_ids=active_ids(config),
                            pull_status=PULL_STATUS)
 
 

@@ -4,6 +4,10 @@ Each kiosk has its own schedule: it is pulled every pull_interval_s, and after n
 row it waits interval·2ⁿ (at most max_backoff_s) before the next try. Pulls run in a thread
 pool and the loop never waits for one: a dead or slow kiosk (up to its timeouts) holds only its
 own thread, never the others' turns. No Flask here.
+
+The kiosks come from `kiosks()` (serve passes `fleet.current`: server.toml's plus those added on
+the web, minus retired ones), read again every REFRESH_S, so a kiosk added or retired on the web
+is picked up without a restart.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sync_server.puller import PullResult, pull_kiosk
 log = logging.getLogger(__name__)
 TICK_S = 0.2
 MAX_THREADS = 32
+REFRESH_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,10 @@ class Backoff:
 
 class PullLoop:
     def __init__(self, config: ServerConfig, *, clock: Callable[[], float] = time.monotonic,
-                 pull: Callable[..., PullResult] = pull_kiosk) -> None:
+                 pull: Callable[..., PullResult] = pull_kiosk,
+                 kiosks: Callable[[], list[KioskEntry]] | None = None) -> None:
         self.config = config
+        self._kiosks = kiosks or (lambda: list(config.kiosks))
         self.backoff = Backoff(config.pull_interval_s, config.max_backoff_s)
         self.clock, self._pull = clock, pull
         self.failures: dict[str, int] = {}
@@ -70,24 +77,31 @@ class PullLoop:
             log.info("%s: %d failure(s) in a row, next try in %.0f s", entry.id, n,
                      self.backoff.delay(n))
 
+    def _refresh(self, kiosks: list[KioskEntry]) -> list[KioskEntry]:
+        try:
+            return self._kiosks()
+        except Exception:  # the database is down: keep pulling the kiosks known so far
+            log.exception("reading the kiosk list")
+            return kiosks
+
     def _run(self) -> None:
-        kiosks = list(self.config.kiosks)
-        if not kiosks:
-            self._stop.wait()
-            return
-        running: dict[str, Future] = {}
-        with ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(kiosks)),
-                                thread_name_prefix="pull") as pool:
+        kiosks: list[KioskEntry] = []
+        refreshed = float("-inf")
+        running: dict[str, tuple[KioskEntry, Future]] = {}
+        # Threads are started as needed, up to MAX_THREADS.
+        with ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix="pull") as pool:
             while not self._stop.is_set():
                 try:
-                    for entry in kiosks:
-                        future = running.get(entry.id)
-                        if future is not None and future.done():
-                            del running[entry.id]
+                    if time.monotonic() - refreshed >= REFRESH_S:
+                        kiosks, refreshed = self._refresh(kiosks), time.monotonic()
+                    for kid, (entry, future) in list(running.items()):
+                        if future.done():  # a kiosk retired meanwhile still gets its pull finished
+                            del running[kid]
                             self._finished(entry, future)
+                    for entry in kiosks:
                         if entry.id not in running and self.next_due.get(entry.id, 0.0) <= self.clock():
-                            running[entry.id] = pool.submit(self._pull, entry, self.config,
-                                                            cancel=self._stop)
+                            running[entry.id] = (entry, pool.submit(self._pull, entry, self.config,
+                                                                    cancel=self._stop))
                 except Exception:
                     log.exception("pull loop")
                 self._stop.wait(TICK_S)

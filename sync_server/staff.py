@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from sync_server.aggregate import kiosk_lines, local_today, officer_summary
 from sync_server.app import get_config
 from sync_server.auth import login_required
+from sync_server.fleet import active_ids
 from sync_server.health import kiosk_health, live_alerts
 from sync_server.models import Alert, utcnow
 
@@ -31,7 +32,7 @@ def dashboard():
         "dashboard.html",
         summary=summary,
         target_pct=config.satisfaction_target * 100,
-        kiosks=kiosk_lines([k.id for k in config.kiosks]),
+        kiosks=kiosk_lines(active_ids(config)),
         pull_status=PULL_STATUS,
         live_alerts=live_alerts(config, kiosk_health(config), utcnow()),
         open_alerts=Alert.select().where(~Alert.resolved).count(),
