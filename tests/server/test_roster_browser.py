@@ -27,8 +27,9 @@ def test_roster_pages_in_chromium(tmp_path, backend, browser_page):
                            "--username", "admin", "--password-stdin"], input=password + "\n", text=True,
                           capture_output=True, cwd=REPO, timeout=60)
     assert made.returncode == 0, made.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config), "--no-pull"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config),
+                             "--no-pull"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(proc, base + "/login")
