@@ -6,18 +6,13 @@ made before counters existed, a kiosk id with per-kiosk settings) → its office
 
 from __future__ import annotations
 
-import json
-
 from sync_server.models import Counter, KioskSetting, Officer
+from sync_server.roster import _json_list
 
 
 def officer_codes(raw: str | None) -> list[str]:
     """The JSON list of officer codes stored on a counter, tolerant of a damaged value."""
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [c for c in value if isinstance(c, str)] if isinstance(value, list) else []
+    return _json_list(raw)
 
 
 def counter_officers(code: str) -> list[Officer] | None:
