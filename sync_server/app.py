@@ -179,6 +179,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     from sync_server.auth import bp as auth_bp
     from sync_server.monitor import bp as monitor_bp
     from sync_server.report_pages import bp as reports_bp
+    from sync_server.service_pages import bp as service_bp
     from sync_server.staff import bp as staff_bp
 
     app.register_blueprint(auth_bp)
@@ -186,4 +187,5 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(monitor_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(service_bp)
     return app

@@ -275,6 +275,29 @@ EN: dict[str, str] = {
     'Tỷ lệ hài lòng (mức 4–5)': 'Satisfied share (scores 4–5)',
     'Tỷ lệ không không hài lòng (QĐ 766)': 'Not-dissatisfied share (Decision 766)',
     'Ba mức (RHL / HL / KHL)': 'Three levels (very satisfied / satisfied / dissatisfied)',
+    # service alerts
+    'Cảnh báo chất lượng phục vụ': 'Service alerts',
+    'Quy tắc': 'Rule',
+    'Không có cảnh báo nào cần xem.': 'No alert needs attention.',
+    'Tất cả cảnh báo chất lượng phục vụ': 'All service alerts',
+    'Lượt': 'Responses',
+    'Câu trả lời mức 1–2': 'Answers scored 1–2',
+    'Ghi nhận': 'Acknowledge',
+    'Đã làm gì?': 'What was done?',
+    'Nhận xét': 'Comment',
+    'chưa ghi nhận': 'not acknowledged',
+    'Chưa ghi nhận': 'Not acknowledged',
+    'Đã ghi nhận': 'Acknowledged',
+    'Chưa có.': 'None yet.',
+    'Đã ghi nhận cảnh báo.': 'Alert acknowledged.',
+    'Hãy ghi nhận xét: đã làm gì, hoặc vì sao không cần làm gì.':
+        'Write a comment: what was done, or why nothing needs doing.',
+    'Cảnh báo này đã được ghi nhận.': 'This alert was already acknowledged.',
+    'Không có cảnh báo này.': 'There is no such alert.',
+    ('Mỗi đợt điểm thấp liên tiếp của một cán bộ hoặc một quầy là một cảnh báo; cán bộ phụ trách ghi '
+     'nhận kèm nhận xét (được ghi vào nhật ký).'):
+        ('Each run of low scores for one officer or one counter is one alert; the person in charge '
+         'acknowledges it with a comment (written to the audit log).'),
 }
 
 
