@@ -172,3 +172,26 @@ def test_staff_acknowledge_from_the_dashboard_and_viewers_cannot(make_config, ki
     listed = page(staff, "/service-alerts")
     assert "Đã trao đổi với &lt;b&gt;cán bộ&lt;/b&gt;" in listed  # escaped
     assert page(staff, "/").count('data-subject="') == 1  # only the counter's is still open
+
+
+def test_scan_alerts_catches_up_responses_stored_without_a_scan(make_config):
+    """A stop between a pull's commit and its scan: `scan-alerts` (and `serve` at start) finds them."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sync_server.db import database
+    from tests.server.test_reports_figures import store
+
+    cfg = make_config()
+    know_officers("nv-lan")
+    store(low_run("store-a", 5, 0), "quay-1", cfg)  # stored the way a pull stores, no scan
+    assert ServiceAlert.select().count() == 0
+    database.close()
+    done = subprocess.run([sys.executable, "-m", "sync_server", "scan-alerts", "--config", str(cfg.path),
+                           "--days", "400"], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert "service alerts: 2 new" in done.stdout
+    assert {(a.subject_kind, a.subject) for a in ServiceAlert.select()} == {("officer", "nv-lan"),
+                                                                          ("kiosk", "quay-1")}
