@@ -181,6 +181,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     from sync_server.report_pages import bp as reports_bp
     from sync_server.service_pages import bp as service_bp
     from sync_server.staff import bp as staff_bp
+    from sync_server.survey_pages import bp as survey_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
@@ -188,4 +189,5 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(service_bp)
+    app.register_blueprint(survey_bp)
     return app

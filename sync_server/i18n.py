@@ -298,6 +298,63 @@ EN: dict[str, str] = {
      'nhận kèm nhận xét (được ghi vào nhật ký).'):
         ('Each run of low scores for one officer or one counter is one alert; the person in charge '
          'acknowledges it with a comment (written to the audit log).'),
+    # quotas, yearly report
+    'Báo cáo năm':
+        'Yearly report',
+    'Báo cáo năm (Phụ lục 2)':
+        'Yearly report (Appendix 2)',
+    'Chưa đặt chỉ tiêu nào.':
+        'No quota set yet.',
+    'Chỉ tiêu số phiếu':
+        'Form quotas',
+    'Chỉ tiêu số phiếu theo lĩnh vực':
+        'Form quotas per field',
+    ('Các dòng có ô nhập do cán bộ ghi; các dòng khác được tính từ dữ liệu (không tính '
+     'phiếu đã loại). Bấm “Lưu” để giữ phần đã ghi.'):
+        ('Rows with a text box are written by staff; the others are computed from the data '
+     '(excluded responses left out). Press “Save” to keep what you wrote.'),
+    'Còn thiếu':
+        'Missing',
+    ('Số phiếu = số lượt đánh giá (mỗi lượt một phiếu) của các thủ tục thuộc lĩnh vực, '
+     'trong khoảng ngày của chỉ tiêu; phiếu đã loại không được tính.'):
+        ("Forms = responses (one per visit) for the field's procedures between the quota's "
+     'dates; excluded responses are not counted.'),
+    'Thêm':
+        'Add',
+    'Thêm chỉ tiêu':
+        'Add a quota',
+    'Tiến độ':
+        'Progress',
+    'Tình trạng':
+        'State',
+    'Tất cả lĩnh vực':
+        'All fields',
+    'Từ ngày':
+        'From',
+    'Đến ngày':
+        'To',
+    'Xóa':
+        'Delete',
+    'chậm so với tiến độ đều':
+        'behind an even pace',
+    'Đã có':
+        'Collected',
+    'Đã đủ':
+        'Reached',
+    'Đang lấy phiếu':
+        'Collecting',
+    'Hết hạn, chưa đủ':
+        'Ended, not reached',
+    'Chưa bắt đầu':
+        'Not started',
+    'Đã thêm chỉ tiêu.':
+        'Quota added.',
+    'Đã xóa chỉ tiêu.':
+        'Quota deleted.',
+    'Đã lưu báo cáo năm.':
+        'Yearly report saved.',
+    'Năm không hợp lệ: ví dụ 2026.':
+        'Invalid year: e.g. 2026.',
 }
 
 
