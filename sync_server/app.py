@@ -177,6 +177,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
 
     from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
+    from sync_server.board import bp as board_bp
     from sync_server.monitor import bp as monitor_bp
     from sync_server.report_pages import bp as reports_bp
     from sync_server.service_pages import bp as service_bp
@@ -190,4 +191,5 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(reports_bp)
     app.register_blueprint(service_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(board_bp)
     return app

@@ -355,6 +355,19 @@ EN: dict[str, str] = {
         'Yearly report saved.',
     'Năm không hợp lệ: ví dụ 2026.':
         'Invalid year: e.g. 2026.',
+    # public board
+    'Kết quả đánh giá mức độ hài lòng': 'Satisfaction results',
+    'Bộ phận Một cửa': 'One-stop counter',
+    'Kết quả đánh giá mức độ hài lòng tháng': 'Satisfaction results for',
+    'lượt đánh giá': 'responses',
+    'hài lòng': 'satisfied',
+    'Tháng này chưa có lượt đánh giá nào.': 'No responses yet this month.',
+    'Theo cán bộ': 'By officer',
+    'Khác': 'Other',
+    'Lĩnh vực theo thủ tục người dân chọn; “Khác”: không chọn thủ tục.':
+        'Field from the procedure the citizen chose; “Other”: no procedure chosen.',
+    'Ý kiến của người dân được giữ kín; trang tự cập nhật 5 phút một lần.':
+        "Citizens' answers are confidential; this page updates itself every 5 minutes.",
 }
 
 

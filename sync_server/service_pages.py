@@ -37,12 +37,12 @@ def index():
                            rule=get_config().service_alert_rule.describe())
 
 
-@bp.post("/service-alerts/<int:alert_id>/ack")
+@bp.post("/service-alerts/<int:service_alert_id>/ack")
 @role_required("staff")
-def acknowledge(alert_id: int):
+def acknowledge(service_alert_id: int):
     user = g.user
     try:
-        service_alerts.acknowledge(alert_id, request.form.get("comment", ""), user.username, utcnow(),
+        service_alerts.acknowledge(service_alert_id, request.form.get("comment", ""), user.username, utcnow(),
                                    role=user.role, ip=request.remote_addr)
     except service_alerts.AckError as e:
         flash(_(str(e)), "error")

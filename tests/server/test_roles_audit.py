@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from peewee import DatabaseError
 
 from sync_server.app import create_app
 from sync_server.db import database
-from sync_server.models import Alert, AuditLog, Officer, PullLog, Response, User
+from sync_server.models import Alert, AuditLog, Officer, PullLog, Quota, Response, ServiceAlert, Setting, User
 from sync_server.puller import pull_kiosk
 from tests.server.chains import make_chain
 from tests.server.conftest import TOKEN, know_officers
@@ -22,7 +23,7 @@ from tests.server.fake_kiosk import FakeKiosk
 from tests.server.web import PASSWORD, add_user, csrf_token, login, page
 
 REPO = Path(__file__).resolve().parents[2]
-PUBLIC = {"static", "auth.login", "auth.logout"}
+PUBLIC = {"static", "auth.login", "auth.logout", "board.board"}
 RANK = {"viewer": 0, "staff": 1, "admin": 2}
 
 
@@ -37,8 +38,13 @@ def site(make_config):
     pull_kiosk(cfg.kiosks[0], cfg)
     app = create_app(cfg)
     users = {role: add_user(role, role) for role in ("admin", "staff", "viewer")}
+    quota = Quota.create(field_code="", target=30, start=date(2026, 4, 1), end=date(2026, 10, 31))
+    service = ServiceAlert.create(subject_kind="officer", subject="nv-lan",
+                                  started_utc=datetime(2026, 11, 23), ended_utc=datetime(2026, 11, 23, 0, 10),
+                                  responses=4, answers=4, low=4)
     args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": PullLog.select().first().id,
-            "user_id": users["viewer"].id, "response_id": Response.select().first().id}
+            "user_id": users["viewer"].id, "response_id": Response.select().first().id,
+            "quota_id": quota.id, "service_alert_id": service.id}
     yield app, users, args
     fake.stop()
 
@@ -63,7 +69,8 @@ def state() -> tuple:
     users = [(u.username, u.role, u.active, u.password_hash) for u in User.select().order_by(User.id)]
     excluded = [r.excluded for r in Response.select(Response.excluded).order_by(Response.id)]
     return (users, [a.resolved for a in Alert.select().order_by(Alert.id)], AuditLog.select().count(),
-            excluded)
+            excluded, [q.id for q in Quota.select()], [a.comment for a in ServiceAlert.select()],
+            [(s.key, s.value) for s in Setting.select().order_by(Setting.key)])
 
 
 def client_as(app, role: str | None):

@@ -144,3 +144,40 @@ def test_a_viewer_cannot_see_survey_pages(scene):
     viewer = as_user(app, "viewer")
     assert viewer.get("/reports/year").status_code == 403
     assert viewer.get("/reports/quotas").status_code == 403
+
+
+def test_public_board_shows_this_month_per_field_and_officers_only_when_turned_on(make_config):
+    from datetime import datetime, timedelta
+
+    from sync_server.aggregate import local_today
+    from sync_server.models import Officer
+    from tests.server.chains import iso_vn, make_chain
+
+    cfg = make_config()
+    with write_transaction():
+        Field.create(code="tu-phap", name="Tư pháp – Hộ tịch")
+        Procedure.create(code="1.001193", name="Khai sinh", field="tu-phap")
+        Officer.create(code="nv-lan", name="Nguyễn Thị <b>Lan</b>")
+    today = local_today(cfg.tz)
+    now = datetime.combine(today, datetime.min.time()) + timedelta(hours=2)  # 09:00 local, UTC naive
+    scores = [5, 4, 2, 5]
+    chain = make_chain("store-b", 4, each=lambda seq: {
+        "answers": {"q1": scores[seq - 1]}, "procedure": "1.001193" if seq < 4 else None,
+        "recorded_at": iso_vn(now)})
+    store(chain, "quay-1", cfg)
+    app = create_app(cfg)
+    anonymous = app.test_client()
+    r = anonymous.get("/board")
+    assert r.status_code == 200  # public: no login
+    html = r.get_data(as_text=True)
+    assert "Tư pháp – Hộ tịch" in html and "66,7 %" in html  # 2 of 3 in the field scored 4–5
+    assert "<strong>4</strong> lượt đánh giá" in html and "75,0 %" in html  # the whole month
+    assert "Khác" in html  # the response without a procedure
+    assert "Lan" not in html and 'id="board-officers"' not in html  # off by default
+    assert 'http-equiv="refresh"' in html
+
+    import dataclasses
+
+    cfg_on = dataclasses.replace(cfg, board_show_officers=True)
+    html = create_app(cfg_on).test_client().get("/board").get_data(as_text=True)
+    assert 'id="board-officers"' in html and "Nguyễn Thị &lt;b&gt;Lan&lt;/b&gt;" in html
