@@ -164,6 +164,13 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.add_template_filter(_size, "size")
     app.add_template_filter(_seconds, "seconds")
 
+    @app.template_filter("pullmsg")
+    def pullmsg_filter(value: str | None) -> str:
+        """A pull's message in the page's language (the database keeps the English)."""
+        from sync_server.pull_messages import vietnamese
+
+        return (value or "") if g.get("lang") == "en" else vietnamese(value)
+
     @app.template_filter("vndate")
     def vndate_filter(value) -> str:
         return value.strftime("%d/%m/%Y")
