@@ -335,6 +335,20 @@ class RollupMonth(RollupDay):
                      "question"), True),)
 
 
+class RollupHour(BaseModel):
+    """Per local day and hour of the day: responses, and those with an answer of 1 or 2 — the
+    hour × weekday map of the reports (sync_server.rollup keeps it with the others)."""
+
+    local_date = DateField()
+    hour = SmallIntegerField()
+    responses = IntegerField(default=0)
+    low = IntegerField(default=0)
+
+    class Meta:
+        table_name = "rollup_hour"
+        indexes = ((("local_date", "hour"), True),)
+
+
 # --- service alerts and quotas ------------------------------------------------------------
 
 
@@ -374,4 +388,4 @@ class Quota(BaseModel):
 
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
-              ServiceAlert, Quota)
+              RollupHour, ServiceAlert, Quota)
