@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from sync_server.db import database, is_sqlite
-from sync_server.migrations.m0005_service import local_hour
+from sync_server.migrations.m0006_service import local_hour
 from sync_server.models import Answer, Response, RollupDay, RollupMonth
 
 KEY = ("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
@@ -118,7 +118,7 @@ def rebuild() -> int:
     """Recompute every rollup from the raw rows (inside the caller's write transaction).
     Returns the number of daily rollup rows."""
     from sync_server.migrations.m0004_reports import fill_sql  # the same sums the migration made
-    from sync_server.migrations.m0005_service import fill_hours
+    from sync_server.migrations.m0006_service import fill_hours
 
     RollupDay.delete().execute()
     RollupMonth.delete().execute()
