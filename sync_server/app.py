@@ -178,6 +178,13 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.add_template_filter(_size, "size")
     app.add_template_filter(_seconds, "seconds")
 
+    @app.template_filter("pullmsg")
+    def pullmsg_filter(value: str | None) -> str:
+        """A pull's message in the page's language (the database keeps the English)."""
+        from sync_server.pull_messages import vietnamese
+
+        return (value or "") if g.get("lang") == "en" else vietnamese(value)
+
     @app.template_filter("vndate")
     def vndate_filter(value) -> str:
         return value.strftime("%d/%m/%Y")
@@ -191,13 +198,16 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
 
     from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
+    from sync_server.board import bp as board_bp
     from sync_server.fleet_pages import bp as fleet_bp
     from sync_server.import_pages import bp as import_bp
     from sync_server.monitor import bp as monitor_bp
     from sync_server.questionnaire_pages import bp as questionnaire_bp
     from sync_server.report_pages import bp as reports_bp
     from sync_server.roster_pages import bp as roster_bp
+    from sync_server.service_pages import bp as service_bp
     from sync_server.staff import bp as staff_bp
+    from sync_server.survey_pages import bp as survey_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
@@ -208,4 +218,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(questionnaire_bp)
     app.register_blueprint(import_bp)
     app.register_blueprint(fleet_bp)
+    app.register_blueprint(service_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(board_bp)
     return app

@@ -62,6 +62,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or cfg.host
     port = cfg.port if args.port is None else args.port
     server = create_server(app, host=host, port=port, threads=8, ident="hailong-server")
+    # A scan cut short by a stop (after a pull's commit, before its scan) is caught up here.
+    _scan_alerts(cfg, days=2)
     # server.toml's kiosks and those added on the web (re-read by the loop as they change).
     loop = None if args.no_pull else PullLoop(cfg, kiosks=lambda: fleet.current(cfg)).start()
     signal.signal(signal.SIGTERM, _interrupt)  # systemd and NSSM stop with SIGTERM
@@ -177,6 +179,25 @@ def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scan_alerts(cfg, days: float) -> int:
+    from datetime import timedelta
+
+    from sync_server import service_alerts
+    from sync_server.models import utcnow
+
+    now = utcnow()
+    with connection(), write_transaction():
+        return service_alerts.scan_since(now - timedelta(days=days), cfg.service_alert_rule, now)
+
+
+def cmd_scan_alerts(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    init_db(cfg)
+    print(f"service alerts: {_scan_alerts(cfg, args.days)} new, from the responses received in the "
+          f"last {args.days:g} day(s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=str(config.DEFAULT_PATH),
@@ -208,6 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init-db", parents=[common],
                        help="create the database tables or bring them up to date (also done at start)")
     p.set_defaults(func=cmd_init_db)
+
+    p = sub.add_parser("scan-alerts", parents=[common],
+                       help="look again for runs of low scores (service alerts) in recent responses")
+    p.add_argument("--days", type=float, default=2, help="how far back, by time received (default 2)")
+    p.set_defaults(func=cmd_scan_alerts)
 
     p = sub.add_parser("rebuild-rollups", parents=[common],
                        help="recompute the report rollups from the stored responses")

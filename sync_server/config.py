@@ -10,11 +10,13 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.configfile import ConfigError, Section, load_toml
+from sync_server.service_rule import Rule
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
 DEFAULT_UNIT_NAME = "UBND xã"
@@ -52,6 +54,8 @@ class ServerConfig:
     satisfaction_definition: str = "survey"  # sync_server.figures.DEFINITIONS; reports may switch
     report_place: str = ""  # the place name in an official report's date line ("Đại Lãnh, ngày …")
     report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
+    service_alert_rule: Rule = Rule()  # [alerts]: a run of low scores for an officer or counter
+    board_show_officers: bool = False  # [board]: the public results board names officers
 
     @property
     def tz(self) -> ZoneInfo:
@@ -119,6 +123,8 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
     data = load_toml(path)
     server = Section(path, "server", data.get("server"))
     unit = Section(path, "unit", data.get("unit"), required=False)
+    alerts = Section(path, "alerts", data.get("alerts"), required=False)
+    board = Section(path, "board", data.get("board"), required=False)
 
     timezone = server.string("timezone", "Asia/Ho_Chi_Minh")
     try:
@@ -154,6 +160,11 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
                                               ("survey", "not_dissatisfied", "three_level"), "survey"),
         report_place=unit.string("place", "", nonempty=False),
         report_superior=unit.string("superior", "", nonempty=False),
+        service_alert_rule=Rule(
+            low_share=alerts.number("low_share_pct", 50, lo=1, hi=100) / 100,
+            window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
+            min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),
+        board_show_officers=board.boolean("show_officers", False),
     )
 
 

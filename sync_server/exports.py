@@ -29,6 +29,7 @@ class Table:
     headers: list[str]
     rows: list[list[object]]
     below_target_rows: set[int] = field(default_factory=set)  # row indexes shown marked
+    after: list[tuple[str, str]] = field(default_factory=list)  # closing sections: (heading, text)
 
 
 def _inert(value: object) -> object:
@@ -49,6 +50,10 @@ def to_csv(table: Table) -> bytes:
     writer.writerow(table.headers)
     for row in table.rows:
         writer.writerow(["" if v is None else _inert(v) for v in row])
+    for heading, text in table.after:
+        writer.writerow([])
+        writer.writerow([heading])
+        writer.writerow([_inert(text)])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
@@ -78,6 +83,11 @@ def to_xlsx(table: Table) -> bytes:
         width = max(len(str(table.headers[col - 1])), *(len(t) for t in texts), 8)
         ws.column_dimensions[get_column_letter(col)].width = min(width + 2, 50)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    for heading, text in table.after:
+        ws.append([])
+        ws.append([heading])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        ws.append([_inert(text)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -151,6 +161,10 @@ def to_docx(table: Table, head: Letterhead) -> bytes:
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=False):
             _cell_text(cell, "" if value is None else str(value), bold=i in table.below_target_rows, size=12)
+    for heading, text in table.after:
+        _para(doc, heading, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.LEFT, space_after=3)
+        for line in (text or "").splitlines() or [""]:
+            _para(doc, line, size=13, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=3)
 
     _para(doc, "")
     sign = doc.add_table(rows=1, cols=2)

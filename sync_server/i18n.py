@@ -471,6 +471,97 @@ EN: dict[str, str] = {
     "Mã không chứa đủ mã ki-ốt, địa chỉ và khóa truy cập.":
         "The code does not hold a kiosk id, an address and a token.",
     "Mã ghép nối không hợp lệ.": "Not a valid pairing code.",
+    # service alerts
+    'Cảnh báo chất lượng phục vụ': 'Service alerts',
+    'Quy tắc': 'Rule',
+    'Không có cảnh báo nào cần xem.': 'No alert needs attention.',
+    'Tất cả cảnh báo chất lượng phục vụ': 'All service alerts',
+    'Lượt': 'Responses',
+    'Câu trả lời mức 1–2': 'Answers scored 1–2',
+    'Ghi nhận': 'Acknowledge',
+    'Đã làm gì?': 'What was done?',
+    'Nhận xét': 'Comment',
+    'chưa ghi nhận': 'not acknowledged',
+    'Chưa ghi nhận': 'Not acknowledged',
+    'Đã ghi nhận': 'Acknowledged',
+    'Chưa có.': 'None yet.',
+    'Đã ghi nhận cảnh báo.': 'Alert acknowledged.',
+    'Hãy ghi nhận xét: đã làm gì, hoặc vì sao không cần làm gì.':
+        'Write a comment: what was done, or why nothing needs doing.',
+    'Cảnh báo này đã được ghi nhận.': 'This alert was already acknowledged.',
+    'Không có cảnh báo này.': 'There is no such alert.',
+    ('Mỗi đợt điểm thấp liên tiếp của một cán bộ hoặc một quầy là một cảnh báo; cán bộ phụ trách ghi '
+     'nhận kèm nhận xét (được ghi vào nhật ký).'):
+        ('Each run of low scores for one officer or one counter is one alert; the person in charge '
+         'acknowledges it with a comment (written to the audit log).'),
+    # quotas, yearly report
+    'Báo cáo năm':
+        'Yearly report',
+    'Báo cáo năm (Phụ lục 2)':
+        'Yearly report (Appendix 2)',
+    'Chưa đặt chỉ tiêu nào.':
+        'No quota set yet.',
+    'Chỉ tiêu số phiếu':
+        'Form quotas',
+    'Chỉ tiêu số phiếu theo lĩnh vực':
+        'Form quotas per field',
+    ('Các dòng có ô nhập do cán bộ ghi; các dòng khác được tính từ dữ liệu (không tính '
+     'phiếu đã loại). Bấm “Lưu” để giữ phần đã ghi.'):
+        ('Rows with a text box are written by staff; the others are computed from the data '
+     '(excluded responses left out). Press “Save” to keep what you wrote.'),
+    'Còn thiếu':
+        'Missing',
+    ('Số phiếu = số lượt đánh giá (mỗi lượt một phiếu) của các thủ tục thuộc lĩnh vực, '
+     'trong khoảng ngày của chỉ tiêu; phiếu đã loại không được tính.'):
+        ("Forms = responses (one per visit) for the field's procedures between the quota's "
+     'dates; excluded responses are not counted.'),
+    'Thêm':
+        'Add',
+    'Thêm chỉ tiêu':
+        'Add a quota',
+    'Tiến độ':
+        'Progress',
+    'Tình trạng':
+        'State',
+    'Tất cả lĩnh vực':
+        'All fields',
+    'Từ ngày':
+        'From',
+    'Đến ngày':
+        'To',
+    'chậm so với tiến độ đều':
+        'behind an even pace',
+    'Đã có':
+        'Collected',
+    'Đã đủ':
+        'Reached',
+    'Đang lấy phiếu':
+        'Collecting',
+    'Hết hạn, chưa đủ':
+        'Ended, not reached',
+    'Chưa bắt đầu':
+        'Not started',
+    'Đã thêm chỉ tiêu.':
+        'Quota added.',
+    'Đã xóa chỉ tiêu.':
+        'Quota deleted.',
+    'Đã lưu báo cáo năm.':
+        'Yearly report saved.',
+    'Năm không hợp lệ: ví dụ 2026.':
+        'Invalid year: e.g. 2026.',
+    # public board
+    'Kết quả đánh giá mức độ hài lòng': 'Satisfaction results',
+    'Bộ phận Một cửa': 'One-stop counter',
+    'Kết quả đánh giá mức độ hài lòng tháng': 'Satisfaction results for',
+    'lượt đánh giá': 'responses',
+    'hài lòng': 'satisfied',
+    'Tháng này chưa có lượt đánh giá nào.': 'No responses yet this month.',
+    'Theo cán bộ': 'By officer',
+    'Khác': 'Other',
+    'Lĩnh vực theo thủ tục người dân chọn; “Khác”: không chọn thủ tục.':
+        'Field from the procedure the citizen chose; “Other”: no procedure chosen.',
+    'Ý kiến của người dân được giữ kín; trang tự cập nhật 5 phút một lần.':
+        "Citizens' answers are confidential; this page updates itself every 5 minutes.",
 }
 
 

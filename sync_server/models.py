@@ -368,7 +368,57 @@ class FleetKiosk(BaseModel):
     created_at = DateTimeField(default=utcnow)
     retired_at = DateTimeField(null=True)
 
+class RollupHour(BaseModel):
+    """Per local day and hour of the day: responses, and those with an answer of 1 or 2 — the
+    hour × weekday map of the reports (sync_server.rollup keeps it with the others)."""
+
+    local_date = DateField()
+    hour = SmallIntegerField()
+    responses = IntegerField(default=0)
+    low = IntegerField(default=0)
+
+    class Meta:
+        table_name = "rollup_hour"
+        indexes = ((("local_date", "hour"), True),)
+
+
+# --- service alerts and quotas ------------------------------------------------------------
+
+
+class ServiceAlert(BaseModel):
+    """A run of low scores for one officer or counter (sync_server.service_alerts), until staff
+    acknowledge it with a comment."""
+
+    id = AutoField()
+    subject_kind = CharField(max_length=16)  # officer | kiosk
+    subject = CharField(max_length=64)
+    started_utc = DateTimeField()
+    ended_utc = DateTimeField()
+    responses = IntegerField()
+    answers = IntegerField()
+    low = IntegerField()  # answers of 1 or 2
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(null=True)
+    acknowledged_by = CharField(max_length=64, null=True)
+    acknowledged_at = DateTimeField(null=True)
+    comment = TextField(null=True)
+
+    class Meta:
+        indexes = ((("subject_kind", "subject", "started_utc"), False),)
+
+
+class Quota(BaseModel):
+    """A sampling target (seed 002: 30 forms per field between 01/04 and 31/10): so many
+    responses for a field (or every field, '') between two local dates."""
+
+    id = AutoField()
+    field_code = CharField(max_length=64)  # '' = all fields together
+    target = IntegerField()
+    start = DateField()
+    end = DateField()
+    label = CharField(max_length=200, default="")
+
 
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
-              Counter, FleetKiosk)
+              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota)

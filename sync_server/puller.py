@@ -22,7 +22,7 @@ from typing import Any
 import requests
 
 from kiosk.protocol import GENESIS_HASH, ProtocolError, canonical_json, validate_response, verify_chain
-from sync_server import clockfix, ingest, roster
+from sync_server import clockfix, ingest, roster, service_alerts
 from sync_server.alerts import raise_alert
 from sync_server.config import KioskEntry, ServerConfig
 from sync_server.db import connection, write_transaction
@@ -421,6 +421,13 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
             _finish(p, started, now)
         except Exception:  # the database itself is down: the minutes cannot be written
             log.exception("writing the minutes of %s failed", entry.id)
+        if r.received and r.store_id and r.first_seq is not None and r.last_seq is not None:
+            try:  # after the minutes: a failure here must not cost them
+                with write_transaction():
+                    service_alerts.scan_page(r.store_id, r.first_seq, r.last_seq,
+                                             config.service_alert_rule, now())
+            except Exception:
+                log.exception("scanning %s for service alerts failed", entry.id)
     log.info("pull %s", r.line())
     return r
 

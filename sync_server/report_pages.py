@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
@@ -142,19 +142,9 @@ def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell
 
 def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
     """[weekday][hour] -> (responses, with a score of 1–2), hours 7..17, local time."""
-    tz = get_config().tz
     hours = list(range(7, 18))
-    grid = [[(0, 0) for _ in hours] for _ in WEEKDAYS]
-    rows = (Rating.select(Rating.recorded_utc, Rating.corrected_utc, Rating.body)
-            .where((Rating.local_date >= period.start) & (Rating.local_date <= period.end) & ~Rating.excluded)
-            .tuples())
-    for recorded, corrected, body in rows:
-        when = (corrected or recorded).replace(tzinfo=UTC).astimezone(tz)
-        if when.hour not in hours:
-            continue
-        low = any(s <= 2 for s in json.loads(body).get("answers", {}).values())
-        n, k = grid[when.weekday()][when.hour - hours[0]]
-        grid[when.weekday()][when.hour - hours[0]] = (n + 1, k + low)
+    cells = reports.hour_grid(period.start, period.end)
+    grid = [[cells.get((day, hour), (0, 0)) for hour in hours] for day in range(len(WEEKDAYS))]
     return grid, hours
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from peewee import fn
 
 from sync_server.figures import Counts
-from sync_server.models import Procedure, RollupDay, RollupMonth
+from sync_server.models import Procedure, RollupDay, RollupHour, RollupMonth
 
 # Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
 DIMENSIONS = ("officer", "procedure", "field", "kiosk", "channel", "questionnaire", "question", "day",
@@ -131,6 +131,20 @@ def _fold(out: dict[tuple[Any, ...], Cell], by: tuple[str, ...], base: list[str]
     else:
         cell.responses += int(responses or 0)
         cell.partial += int(partial or 0)
+
+
+def hour_grid(start: date, end: date) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(weekday 0=Monday, hour): (responses, responses with an answer of 1–2)} over the range,
+    from RollupHour (at most 24 rows a day)."""
+    grid: dict[tuple[int, int], tuple[int, int]] = {}
+    query = (RollupHour.select(RollupHour.local_date, RollupHour.hour, RollupHour.responses, RollupHour.low)
+             .where((RollupHour.local_date >= start) & (RollupHour.local_date <= end)).tuples())
+    for day, hour, n, low in query:
+        day = day if isinstance(day, date) else date.fromisoformat(str(day))
+        key = (day.weekday(), int(hour))
+        before = grid.get(key, (0, 0))
+        grid[key] = (before[0] + n, before[1] + low)
+    return grid
 
 
 def total(f: Filters) -> Cell:

@@ -1,4 +1,5 @@
-"""The rollups reports read (RollupDay per day, RollupMonth per month): kept equal to the raw rows.
+"""The rollups reports read (RollupDay per day, RollupMonth per month, RollupHour per day and hour
+for the hour × weekday map): kept equal to the raw rows.
 
 Every change to what the figures count goes through here in the same transaction: a page of
 responses stored (`add_responses`), a response excluded or included again (`exclude`), and
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from sync_server.db import database, is_sqlite
+from sync_server.migrations.m0006_service import local_hour
 from sync_server.models import Answer, Response, RollupDay, RollupMonth
 
 KEY = ("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
@@ -23,20 +25,27 @@ Key = tuple[date, str, str, str, str, str, str]
 
 
 class Deltas:
-    """Counts to add (or, with sign -1, to take away) per rollup key."""
+    """Counts to add (or, with sign -1, to take away) per rollup key, and per (day, hour)."""
 
     def __init__(self) -> None:
         self.by_key: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+        self.by_hour: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])  # responses, low
 
     def response(self, day: date, officer: str | None, procedure: str | None, kiosk_id: str,
                  channel: str, questionnaire: str, partial: bool, answers: Iterable[tuple[str, int]],
-                 sign: int = 1) -> None:
+                 sign: int = 1, hour: int | None = None) -> None:
         base = (day, officer or "", procedure or "", kiosk_id, channel, questionnaire)
         whole = self.by_key[(*base, "")]
         whole[0] += sign
         whole[1] += sign * bool(partial)
+        low = False
         for question, score in answers:
             self.by_key[(*base, question)][1 + score] += sign
+            low = low or score <= 2
+        if hour is not None:
+            cell = self.by_hour[(day, hour)]
+            cell[0] += sign
+            cell[1] += sign * low
 
     def __len__(self) -> int:
         return len(self.by_key)
@@ -53,6 +62,19 @@ def apply(deltas: Deltas) -> None:
             month[i] += n
     for table, by_key in (("rollup_day", deltas.by_key), ("rollup_month", monthly)):
         _upsert(table, by_key)
+    _upsert_hours(deltas.by_hour)
+
+
+def _upsert_hours(by_hour: dict[tuple[date, int], list[int]]) -> None:
+    rows = [(day.isoformat(), hour, n, low) for (day, hour), (n, low) in by_hour.items() if n or low]
+    if not rows:
+        return
+    db = database.obj
+    marks = ", ".join([db.param] * 4)
+    db.cursor().executemany(
+        f'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") VALUES ({marks}) '
+        'ON CONFLICT ("local_date", "hour") DO UPDATE SET "responses" = "rollup_hour"."responses" + '
+        'excluded."responses", "low" = "rollup_hour"."low" + excluded."low"', rows)
 
 
 def _upsert(table: str, by_key: dict[Key, list[int]]) -> None:
@@ -75,9 +97,10 @@ def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[st
     at = {name: i for i, name in enumerate(columns)}
     deltas = Deltas()
     for row in rows:
+        hour = local_hour(row[at["recorded_at"]], row[at["corrected_utc"]] or row[at["recorded_utc"]])
         deltas.response(row[at["local_date"]], row[at["officer"]], row[at["procedure"]], row[at["kiosk_id"]],
                         row[at["channel"]], row[at["questionnaire"]], row[at["partial"]],
-                        answers.get(row[at["seq"]], ()))
+                        answers.get(row[at["seq"]], ()), hour=hour)
     return deltas
 
 
@@ -86,7 +109,8 @@ def deltas_of(response: Response, sign: int) -> Deltas:
     answers = [(a.question, a.score) for a in Answer.select(Answer.question, Answer.score)
                .where(Answer.response == response.id)]
     deltas.response(response.local_date, response.officer, response.procedure, response.kiosk_id,
-                    response.channel, response.questionnaire, response.partial, answers, sign)
+                    response.channel, response.questionnaire, response.partial, answers, sign,
+                    hour=local_hour(response.recorded_at, response.time_utc))
     return deltas
 
 
@@ -94,6 +118,7 @@ def rebuild() -> int:
     """Recompute every rollup from the raw rows (inside the caller's write transaction).
     Returns the number of daily rollup rows."""
     from sync_server.migrations.m0004_reports import fill_sql  # the same sums the migration made
+    from sync_server.migrations.m0006_service import fill_hours
 
     RollupDay.delete().execute()
     RollupMonth.delete().execute()
@@ -102,4 +127,5 @@ def rebuild() -> int:
     for table, day in (("rollup_day", 'r."local_date"'), ("rollup_month", month)):
         for sql in fill_sql(table, day):
             database.execute_sql(sql)
+    fill_hours(database.obj)
     return RollupDay.select().count()

@@ -10,6 +10,7 @@ from sync_server.auth import login_required
 from sync_server.fleet import active_ids
 from sync_server.health import kiosk_health, live_alerts
 from sync_server.models import Alert, utcnow
+from sync_server.service_pages import dashboard_alerts
 
 bp = Blueprint("staff", __name__)
 
@@ -36,4 +37,5 @@ def dashboard():
         pull_status=PULL_STATUS,
         live_alerts=live_alerts(config, kiosk_health(config), utcnow()),
         open_alerts=Alert.select().where(~Alert.resolved).count(),
+        **dashboard_alerts(),
     )

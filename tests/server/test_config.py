@@ -77,6 +77,10 @@ SERVER = '[server]\ndata_dir = "/tmp/x"\n'
     (SERVER + GOOD_KIOSK + '[[kiosks]]\nid = "q2"\nurl = "http://a:1"\ntoken = "short"\n',
      "kiosks[1].token"),
     (SERVER + GOOD_KIOSK + GOOD_KIOSK, "kiosks[1].id"),
+    (SERVER + "[alerts]\nlow_share_pct = 0.5\n", "alerts.low_share_pct"),
+    (SERVER + "[alerts]\nmin_responses = 0\n", "alerts.min_responses"),
+    (SERVER + '[alerts]\nwindow_minutes = "15"\n', "alerts.window_minutes"),
+    (SERVER + '[board]\nshow_officers = "yes"\n', "board.show_officers"),
     ("[server\n", ""),
 ])
 def test_bad_values_name_the_key(tmp_path, text, key):
@@ -145,3 +149,17 @@ def test_pull_timeouts_and_alert_thresholds(tmp_path):
     assert (cfg.read_timeout_s, cfg.silent_alert_s) == (2.5, 600)
     with pytest.raises(ConfigError, match="server.connect_timeout_s"):
         config.load(write(tmp_path, SERVER + "connect_timeout_s = 0\n"))
+
+
+def test_service_alert_rule_and_board(tmp_path):
+    from datetime import timedelta
+
+    cfg = config.load(write(tmp_path, SERVER))
+    rule = cfg.service_alert_rule
+    assert (rule.low_share, rule.window, rule.min_responses) == (0.5, timedelta(minutes=15), 4)
+    assert cfg.board_show_officers is False
+    cfg = config.load(write(tmp_path, SERVER + "[alerts]\nlow_share_pct = 75\nwindow_minutes = 30\n"
+                                               "min_responses = 6\n[board]\nshow_officers = true\n"))
+    rule = cfg.service_alert_rule
+    assert (rule.low_share, rule.window, rule.min_responses) == (0.75, timedelta(minutes=30), 6)
+    assert cfg.board_show_officers is True

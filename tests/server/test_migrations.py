@@ -119,6 +119,12 @@ def _pg_params(url: str) -> dict:
     return parse(url, unquote_password=True, unquote_user=True)
 
 
+def hourly() -> tuple[int, int]:
+    from sync_server.models import RollupHour
+
+    return (sum(h.responses for h in RollupHour.select()), sum(h.low for h in RollupHour.select()))
+
+
 def test_a_database_from_before_migrations_is_adopted_and_pulls_continue(tmp_path, backend):
     full = chain("store-a", 5)
     fake = FakeKiosk("quay-1", "store-a", full)
@@ -134,8 +140,11 @@ def test_a_database_from_before_migrations_is_adopted_and_pulls_continue(tmp_pat
             assert versions() == [(m.version, m.name) for m in migrations()]
             assert Response.select().count() == 3 and Answer.select().count() == 3
             assert Epoch.get().last_seq == 3
+            # The migrations filled the hourly rollup from the rows already there (scores 4 and 5).
+            assert hourly() == (3, 0)
             r = pull_kiosk(cfg.kiosks[0], cfg)
             assert (r.status, r.received, r.first_seq, r.last_seq) == ("ok", 2, 4, 5), r.message
+            assert hourly() == (5, 0)  # and the pull keeps it
             assert [x.seq for x in Response.select().order_by(Response.seq)] == [1, 2, 3, 4, 5]
             assert Response.get(Response.seq == 2).body == canonical_json(full[1]).decode()
     finally:

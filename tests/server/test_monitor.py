@@ -89,7 +89,7 @@ def test_health_page_per_kiosk(scene):
     assert "3 chưa nhận" in html  # quay-2 reports 4, the server holds 1
     assert cell("quay-3", "counts") == "/0/0/0/0" and cell("quay-3", "chain") == "None"
     row3 = re.search(r'<tr id="health-quay-3">(.*?)</tr>', html, re.S).group(1)
-    assert "connection refused" in row3 and "chưa có" in row3
+    assert "ki-ốt từ chối kết nối" in row3 and "chưa có" in row3
 
 
 def test_silent_for_longer_than_configured_is_an_alert(fleet, make_config):
@@ -156,7 +156,7 @@ def test_alerts_page_and_resolving_needs_csrf(scene):
     _cfg, client = scene
     html = page(client, "/alerts")
     (gap,) = Alert.select().where(Alert.kind == "gap")
-    assert f'id="alert-{gap.id}"' in html and "seq 2: expected next, got 3" in html
+    assert f'id="alert-{gap.id}"' in html and "số thứ tự 2 được chờ tiếp theo, nhận được 3" in html
     assert client.post(f"/alerts/{gap.id}/resolve").status_code == 400
     assert not Alert.get_by_id(gap.id).resolved
     r = client.post(f"/alerts/{gap.id}/resolve", data={"csrf_token": csrf_token(html)})

@@ -224,6 +224,28 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
         p.emulate_media(media="print")
         assert p.locator("form.filters").is_hidden()
         screenshot(p, "reports-year-by-officer-print")
+        p.emulate_media(media="screen")
+
+        # The yearly report (Appendix 2): a row written by staff is saved and shown back.
+        p.goto(f"{base}/reports/year?year=2026")
+        assert p.locator("#yearly tbody tr").count() == 10
+        assert p.locator('#yearly tr[data-source="data"]').count() == 4
+        p.fill("textarea[name=unit]", "Có: Kế hoạch số 129/KH-UBND ngày 01/10/2026")
+        p.click("#yearly-form button[type=submit]")
+        p.wait_for_url(f"{base}/reports/year?year=2026")
+        assert p.locator("textarea[name=unit]").input_value() == "Có: Kế hoạch số 129/KH-UBND ngày 01/10/2026"
+        screenshot(p, "reports-yearly")
+        # A quota set through the form shows its progress.
+        p.goto(f"{base}/reports/quotas")
+        p.select_option("#quota-form select[name=field]", "")
+        p.fill("#quota-form input[name=target]", "30")
+        p.click("#quota-form button[type=submit]")
+        p.wait_for_url(f"{base}/reports/quotas")
+        assert p.locator("#quotas tbody tr[data-state]").count() == 1
+        screenshot(p, "reports-quotas")
+        p.goto(base + "/")
+        assert p.locator("#service-alerts").count() == 1
+        screenshot(p, "dashboard")
         r = requests.get(f"{base}/reports?{YEAR}", timeout=5, allow_redirects=False)
         assert r.status_code == 302  # without the browser's session: to the login
     finally:

@@ -128,6 +128,14 @@ def check_against_raw(kept: list[dict]) -> None:
         assert as_plain(reports.figures(f, ("month", "kiosk"))) == by_month
         by_day = expected(kept, start, end, lambda r: (local_day(r), r["procedure"] or ""))
         assert as_plain(reports.figures(f, ("day", "procedure"))) == by_day
+        # The hour × weekday map: the kiosk wrote local (+07:00) time, so the hour is in the text.
+        grid: dict = defaultdict(lambda: [0, 0])
+        for r in kept:
+            if start <= local_day(r) <= end:
+                cell = grid[(local_day(r).weekday(), int(r["recorded_at"][11:13]))]
+                cell[0] += 1
+                cell[1] += any(s <= 2 for s in r["answers"].values())
+        assert reports.hour_grid(start, end) == {k: tuple(v) for k, v in grid.items()}
 
 
 def test_rollup_figures_equal_the_raw_responses_and_a_rebuild(year):

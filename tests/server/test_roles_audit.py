@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,10 @@ from sync_server.models import (
     Officer,
     PullLog,
     Questionnaire,
+    Quota,
     Response,
+    ServiceAlert,
+    Setting,
     User,
 )
 from sync_server.puller import pull_kiosk
@@ -35,7 +39,7 @@ from tests.server.fake_kiosk import FakeKiosk
 from tests.server.web import PASSWORD, add_user, csrf_token, login, page
 
 REPO = Path(__file__).resolve().parents[2]
-PUBLIC = {"static", "auth.login", "auth.logout", "roster.officer_photo"}  # photos: the QR page
+PUBLIC = {"static", "auth.login", "auth.logout", "roster.officer_photo", "board.board"}  # photos: the QR page
 RANK = {"viewer": 0, "staff": 1, "admin": 2}
 
 
@@ -54,10 +58,14 @@ def site(make_config):
     Counter.create(code="quay-a", name="Quầy A", kiosk_id="quay-1", officers='["nv-lan"]')
     qn = Questionnaire.create(qid="overall", version=1, document=json.dumps(BUILTIN_QUESTIONNAIRE))
     FleetKiosk.create(id="quay-2", name="Quầy 2", url="http://127.0.0.1:9", token="t" * 24)
+    quota = Quota.create(field_code="", target=30, start=date(2026, 4, 1), end=date(2026, 10, 31))
+    service = ServiceAlert.create(subject_kind="officer", subject="nv-lan",
+                                  started_utc=datetime(2026, 11, 23), ended_utc=datetime(2026, 11, 23, 0, 10),
+                                  responses=4, answers=4, low=4)
     args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": PullLog.select().first().id,
             "user_id": users["viewer"].id, "response_id": Response.select().first().id,
             "officer_code": "nv-lan", "field_code": "tu-phap", "counter_code": "quay-a", "qn_id": qn.id,
-            "fleet_id": "quay-2"}
+            "fleet_id": "quay-2", "quota_id": quota.id, "service_alert_id": service.id}
     yield app, users, args
     fake.stop()
 
@@ -87,7 +95,8 @@ def state() -> tuple:
               [(q.id, q.active) for q in Questionnaire.select()],
               [(k.id, k.url, k.token, k.retired) for k in FleetKiosk.select()], current_version())
     return (users, [a.resolved for a in Alert.select().order_by(Alert.id)], AuditLog.select().count(),
-            excluded, roster)
+            excluded, roster, [q.id for q in Quota.select()], [a.comment for a in ServiceAlert.select()],
+            [(s.key, s.value) for s in Setting.select().order_by(Setting.key)])
 
 
 def client_as(app, role: str | None):
