@@ -178,6 +178,8 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp
     from sync_server.monitor import bp as monitor_bp
+    from sync_server.qr import bp as qr_bp
+    from sync_server.qr_staff import bp as qr_staff_bp
     from sync_server.report_pages import bp as reports_bp
     from sync_server.staff import bp as staff_bp
 
@@ -186,4 +188,6 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(monitor_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(qr_bp)
+    app.register_blueprint(qr_staff_bp)
     return app
