@@ -17,7 +17,7 @@ def _rgb(c: tuple[float, float, float]) -> str:
 def face_svg(score: int) -> str:
     """A 100×100 face. The kiosk draws with y up (Kivy); SVG's y goes down, so y is flipped."""
     style = FACE_STYLES[score]
-    cx = cy = r = 50.0
+    cx = cy = 50.0
     r = 46.0
     ink = _rgb(INK)
 
@@ -26,20 +26,22 @@ def face_svg(score: int) -> str:
 
     pts = mouth_points(cx, cy, r, style.mouth_curve)
     mouth = " ".join(f"{pts[i]:.1f},{flip(pts[i + 1]):.1f}" for i in range(0, len(pts), 2))
-    eye_y, eye_dx = flip(cy + 0.18 * r), 0.33 * r
+    # The kiosk's own proportions (kiosk.ui.kivy_app.FaceButton), y flipped.
+    eye_y, eye_dx, eye_r = flip(cy + 0.22 * r), 0.35 * r, 0.11 * r
     parts = [
         f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{_rgb(style.fill)}" stroke="{ink}" stroke-width="3"/>',
-        f'<circle cx="{cx - eye_dx:.1f}" cy="{eye_y:.1f}" r="5.5" fill="{ink}"/>',
-        f'<circle cx="{cx + eye_dx:.1f}" cy="{eye_y:.1f}" r="5.5" fill="{ink}"/>',
+        f'<circle cx="{cx - eye_dx:.1f}" cy="{eye_y:.1f}" r="{eye_r:.1f}" fill="{ink}"/>',
+        f'<circle cx="{cx + eye_dx:.1f}" cy="{eye_y:.1f}" r="{eye_r:.1f}" fill="{ink}"/>',
         f'<polyline points="{mouth}" fill="none" stroke="{ink}" stroke-width="5" stroke-linecap="round"/>',
     ]
     if style.brows:
-        # Slanted down towards the nose: worried.
-        by, drop = flip(cy + 0.36 * r), style.brows * r
+        # Inner ends raised, as on the kiosk: worried, not angry.
+        base = cy + 0.45 * r
         for side in (-1, 1):
-            outer, inner = cx + side * 0.50 * r, cx + side * 0.16 * r
-            parts.append(f'<line x1="{outer:.1f}" y1="{by - drop / 2:.1f}" x2="{inner:.1f}" '
-                         f'y2="{by + drop / 2:.1f}" stroke="{ink}" stroke-width="4" stroke-linecap="round"/>')
+            outer, inner = cx + side * 0.55 * r, cx + side * 0.18 * r
+            parts.append(f'<line x1="{outer:.1f}" y1="{flip(base):.1f}" x2="{inner:.1f}" '
+                         f'y2="{flip(base + style.brows * r):.1f}" stroke="{ink}" stroke-width="4" '
+                         'stroke-linecap="round"/>')
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">'
             + "".join(parts) + "</svg>")
 
