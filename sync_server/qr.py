@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -37,6 +38,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.exceptions import HTTPException
 
 from kiosk.protocol import SCORE_LABELS
+from kiosk.qrticket import Ticket
 from sync_server import qr_store, qr_tickets
 from sync_server.app import _, csrf, get_config
 from sync_server.models import Officer, utcnow
@@ -115,6 +117,17 @@ def _device_cookie(resp: Response) -> None:
                         samesite="Lax")
 
 
+def _ticket(text: str, now: datetime) -> tuple[Ticket | None, datetime | None]:
+    """The checked ticket and its issuing time, (None, None) without one; raises
+    qr_tickets.Refused for a bad one, or for none in one-time mode."""
+    config = get_config()
+    if text:
+        return qr_tickets.check(text, config, current_app.secret_key, now)
+    if config.qr.one_time:
+        raise qr_tickets.Refused("ticket_missing")
+    return None, None
+
+
 @bp.before_request
 def _small_bodies():
     if (request.content_length or 0) > MAX_BODY:
@@ -124,18 +137,14 @@ def _small_bodies():
 
 @bp.get("/r/<code>")
 def form(code: str):
-    config = get_config()
-    target = resolve(code[:64], config)
+    target = resolve(code[:64], get_config())
     if target is None:
         return _refuse("unknown_code")
     ticket = request.args.get("t", "")
-    if ticket:
-        try:
-            qr_tickets.check(ticket, config, current_app.secret_key, utcnow())
-        except qr_tickets.Refused as e:
-            return _refuse(e.reason, target)
-    elif config.qr.one_time:
-        return _refuse("ticket_missing", target)
+    try:
+        _ticket(ticket, utcnow())
+    except qr_tickets.Refused as e:
+        return _refuse(e.reason, target)
     chosen = request.args.get("o")
     if target.preselected is None and target.officer(chosen) is None and chosen != NO_OFFICER:
         html = render_template("qr_officers.html", target=target, ticket=ticket,
@@ -165,15 +174,11 @@ def submit(code: str):
     except BadInput as e:
         return _refuse("bad_input", target, detail=str(e))
     ticket_text = request.form.get("t", "")
-    ticket = issued = None
     now = utcnow()
-    if ticket_text:
-        try:
-            ticket, issued = qr_tickets.check(ticket_text, config, current_app.secret_key, now)
-        except qr_tickets.Refused as e:
-            return _refuse(e.reason, target)
-    elif config.qr.one_time:
-        return _refuse("ticket_missing", target)
+    try:
+        ticket, issued = _ticket(ticket_text, now)
+    except qr_tickets.Refused as e:
+        return _refuse(e.reason, target)
 
     try:
         validate_csrf(request.form.get("csrf_token"))
