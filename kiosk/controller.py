@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from kiosk import qrticket
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE
 from kiosk.store import Store
@@ -48,6 +49,10 @@ class KioskController:
             burst_action=burst_action,
         )
         self.listeners: list[Callable[[], None]] = []
+        # Set by the app to the kiosk's API token: the thanks screen's QR code then carries a
+        # single-use ticket signed with it (kiosk.qrticket), made once per response.
+        self.qr_ticket_key: str | None = None
+        self.thanks_qr_url: str | None = None
         self._roster_saves_seen = -1  # forces the first look at the stored roster
         self._procedure_uses: Counter[tuple[str | None, str]] = Counter()
         self.apply_roster_if_idle()
@@ -193,12 +198,20 @@ class KioskController:
             "partial": submission.partial,
             "flags": list(submission.flags),
         })
+        self.thanks_qr_url = self._qr_url()
         if submission.procedure:
             self._procedure_uses[(submission.officer, submission.procedure)] += 1
         if BURST_FLAG in submission.flags:
             self.log_event("burst", seq=stored["seq"], channel=submission.channel,
                            cooldown_s=self.flow.cooldown_s)
         return stored
+
+    def _qr_url(self) -> str | None:
+        """The thanks screen's QR address: the roster's qr_url, with a fresh ticket when signing."""
+        url = self.settings.get("qr_url") or None
+        if url and self.qr_ticket_key:
+            return qrticket.ticket_url(url, self.store.kiosk_id, self.qr_ticket_key, time.time())
+        return url
 
     def _count_procedure_uses(self) -> None:
         """How often each (officer, procedure) was recorded here: the most used come first."""

@@ -202,6 +202,8 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     from sync_server.fleet_pages import bp as fleet_bp
     from sync_server.import_pages import bp as import_bp
     from sync_server.monitor import bp as monitor_bp
+    from sync_server.qr import bp as qr_bp
+    from sync_server.qr_staff import bp as qr_staff_bp
     from sync_server.questionnaire_pages import bp as questionnaire_bp
     from sync_server.report_pages import bp as reports_bp
     from sync_server.roster_pages import bp as roster_bp
@@ -221,4 +223,6 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
     app.register_blueprint(service_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(board_bp)
+    app.register_blueprint(qr_bp)
+    app.register_blueprint(qr_staff_bp)
     return app

@@ -24,6 +24,7 @@ MIN_TOKEN_LENGTH = 16
 DATABASE_URL_ENV = "DATABASE_URL"
 # playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
+QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -32,6 +33,50 @@ class KioskEntry:
     id: str
     url: str  # without a trailing slash
     token: str
+
+
+@dataclass(frozen=True)
+class QrConfig:
+    """[qr] in server.toml: the citizens' QR page (sync_server.qr)."""
+
+    ask_name: bool = False  # an optional name field, only when the unit turns it on (seed 003)
+    wifi_name: str = ""  # printed on the posters
+    public_url: str = ""  # how phones reach the server, e.g. http://192.168.1.10:5000; "" = as asked
+    one_time: bool = False  # every response needs a single-use ticket (kiosk thanks screen, printed)
+    per_device: int = 1  # responses per device cookie per officer (or counter) within the window
+    per_ip: int = 3  # the same per IP address: a phone that drops its cookie is still limited
+    window_minutes: float = 10.0
+    kiosk_ticket_hours: float = 2.0  # how long a ticket from a kiosk's thanks screen stays valid
+    printed_ticket_days: float = 30.0  # how long a ticket printed by staff stays valid
+    kiosk_qr: bool = False  # put the QR page's address in each kiosk's roster (its thanks screen)
+
+
+def _qr(path: Path, data: object) -> QrConfig:
+    qr = Section(path, "qr", data, required=False)
+    public_url = qr.string("public_url", "", nonempty=False).strip().rstrip("/")
+    if public_url:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise qr.fail("public_url", f"must be http://host:port (what phones on the office Wi-Fi "
+                                        f"reach), got {public_url!r}")
+    wifi = qr.string("wifi_name", "", nonempty=False).strip()
+    if len(wifi) > 64:
+        raise qr.fail("wifi_name", "at most 64 characters")
+    config = QrConfig(
+        ask_name=qr.boolean("ask_name", False),
+        wifi_name=wifi,
+        public_url=public_url,
+        one_time=qr.boolean("one_time", False),
+        per_device=qr.integer("per_device", 1, lo=1, hi=1000),
+        per_ip=qr.integer("per_ip", 3, lo=1, hi=10000),
+        window_minutes=qr.number("window_minutes", 10, lo=0, hi=7 * 24 * 60),
+        kiosk_ticket_hours=qr.number("kiosk_ticket_hours", 2, lo=0.05, hi=24 * 31),
+        printed_ticket_days=qr.number("printed_ticket_days", 30, lo=0.01, hi=366),
+        kiosk_qr=qr.boolean("kiosk_qr", False),
+    )
+    if config.kiosk_qr and not public_url:
+        raise qr.fail("kiosk_qr", "needs public_url: the kiosk must know the address phones reach")
+    return config
 
 
 @dataclass(frozen=True)
@@ -56,6 +101,7 @@ class ServerConfig:
     report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
     service_alert_rule: Rule = Rule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
+    qr: QrConfig = QrConfig()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -74,6 +120,8 @@ def _kiosk(path: Path, index: int, data: object, seen: set[str]) -> KioskEntry:
     kiosk_id = table.string("id")
     if not _CODE.match(kiosk_id):
         raise table.fail("id", "use letters, digits, '.', '_' or '-' (at most 64), e.g. \"quay-1\"")
+    if kiosk_id == QR_KIOSK_ID:
+        raise table.fail("id", f"{QR_KIOSK_ID!r} is reserved for the server's QR page; choose another id")
     if kiosk_id in seen:
         raise table.fail("id", f"{kiosk_id!r} is used by another [[kiosks]] entry")
     seen.add(kiosk_id)
@@ -165,7 +213,8 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
             min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),
         board_show_officers=board.boolean("show_officers", False),
+        qr=_qr(path, data.get("qr")),
     )
 
 
-__all__ = ["ConfigError", "KioskEntry", "ServerConfig", "load", "DEFAULT_PATH"]
+__all__ = ["ConfigError", "KioskEntry", "QrConfig", "ServerConfig", "load", "DEFAULT_PATH"]

@@ -564,6 +564,11 @@ EN: dict[str, str] = {
         "Citizens' answers are confidential; this page updates itself every 5 minutes.",
 }
 
+# The citizens' QR page and its staff pages keep their strings in their own module.
+from sync_server.qr_strings import EN as _QR_EN  # noqa: E402
+
+EN.update(_QR_EN)
+
 
 def translate(text: str, lang: str, **values: object) -> str:
     out = EN.get(text, text) if lang == "en" else text

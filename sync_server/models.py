@@ -417,8 +417,31 @@ class Quota(BaseModel):
     start = DateField()
     end = DateField()
     label = CharField(max_length=200, default="")
+# --- the citizens' QR page (sync_server.qr) ----------------------------------------------------
+
+
+class QrTicket(BaseModel):
+    """A single-use ticket already used (kiosk.qrticket): the nonce is the key, so it counts once."""
+
+    nonce = CharField(primary_key=True, max_length=64)
+    issuer = CharField(max_length=64)  # the kiosk id that signed it, or "_srv" (printed by staff)
+    issued_utc = DateTimeField()
+    used_at = DateTimeField(default=utcnow)
+    response_uuid = CharField(max_length=64)
+
+
+class QrRefusal(BaseModel):
+    """QR submissions refused, counted per local day and reason (shown on the health page)."""
+
+    id = AutoField()
+    local_date = DateField()
+    reason = CharField(max_length=32)
+    count = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("local_date", "reason"), True),)
 
 
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
-              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota)
+              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal)

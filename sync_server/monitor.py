@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from sync_server import qr_store
 from sync_server.app import _, get_config
 from sync_server.auth import audit_here, login_required, role_required
 from sync_server.db import write_transaction
@@ -33,7 +34,8 @@ def kiosks():
     health = kiosk_health(config)
     return render_template("kiosks.html", health=health, server_roster=current_version(),
                            live_alerts=live_alerts(config, health, utcnow()), pull_status=PULL_STATUS,
-                           clock_alert_s=config.clock_alert_s)
+                           clock_alert_s=config.clock_alert_s,
+                           qr_health=qr_store.health(config.tz, utcnow()))
 
 
 @bp.get("/kiosks/<kiosk_id>")

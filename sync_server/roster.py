@@ -109,7 +109,10 @@ def _kiosk_settings(kiosk_id: str, officer_codes: set[str]) -> dict[str, Any]:
 def _build(kiosk_id: str, config: ServerConfig, version: int) -> dict[str, Any]:
     shared = _shared(config)
     officer_codes = {o["code"] for o in shared["officers"]}
-    return {"version": version, **shared, "kiosk": _kiosk_settings(kiosk_id, officer_codes)}
+    settings = _kiosk_settings(kiosk_id, officer_codes)
+    if config.qr.kiosk_qr:  # the thanks screen shows the QR page of this counter (sync_server.qr)
+        settings["qr_url"] = f"{config.qr.public_url}/r/{kiosk_id}"
+    return {"version": version, **shared, "kiosk": settings}
 
 
 def build_roster(kiosk_id: str, config: ServerConfig) -> dict[str, Any] | None:
@@ -125,10 +128,10 @@ def build_roster(kiosk_id: str, config: ServerConfig) -> dict[str, Any] | None:
 
 def _digest(config: ServerConfig) -> str:
     kiosk_ids = sorted({k.id for k in config.kiosks}
-                       | {s.kiosk_id for s in KioskSetting.select(KioskSetting.kiosk_id)}
-                       | {c.kiosk_id for c in Counter.select(Counter.kiosk_id) if c.kiosk_id}
-                       | {f.id for f in FleetKiosk.select(FleetKiosk.id)})
-    content = {"shared": _shared(config),
+                        | {s.kiosk_id for s in KioskSetting.select(KioskSetting.kiosk_id)}
+                        | {c.kiosk_id for c in Counter.select(Counter.kiosk_id) if c.kiosk_id}
+                        | {f.id for f in FleetKiosk.select(FleetKiosk.id)})
+    content = {"shared": _shared(config), "qr": config.qr.public_url if config.qr.kiosk_qr else "",
                "kiosks": {k: _kiosk_settings(k, set()) | {"raw": _raw_settings(k)} for k in kiosk_ids}}
     return hashlib.sha256(canonical_json(content)).hexdigest()
 

@@ -17,11 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sync_server import audit
+from sync_server.config import QR_KIOSK_ID
 from sync_server.db import database, write_transaction
 from sync_server.models import Response, ServiceAlert
 from sync_server.service_rule import Rule
 
 SUBJECTS = ("officer", "kiosk")
+# Not a counter: every QR response is stored under the server's virtual kiosk "qr"
+# (sync_server.qr_store), whatever counter its code named; its runs count for the officer only.
+NOT_COUNTERS = {QR_KIOSK_ID}
 MAX_COMMENT = 1000
 
 
@@ -145,7 +149,7 @@ def scan(new: Iterable[tuple[str | None, str, datetime]], rule: Rule, now: datet
     spans: Spans = {}
     for officer, kiosk_id, at in new:
         for key in (("officer", officer), ("kiosk", kiosk_id)):
-            if key[1]:
+            if key[1] and not (key[0] == "kiosk" and key[1] in NOT_COUNTERS):
                 lo, hi = spans.get(key, (at, at))  # type: ignore[arg-type]
                 spans[key] = (min(lo, at), max(hi, at))  # type: ignore[index]
     if not spans:

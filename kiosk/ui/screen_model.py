@@ -46,7 +46,7 @@ def build(c: KioskController, language: str, failure: str = "") -> ScreenModel:
         # The same words for every score: an officer watching learns nothing.
         return ScreenModel(phase, unit, text("thanks_body", language), text("thanks_title", language),
                            FACES, (), HINT, failure or text("hint", language),
-                           c.settings.get("qr_url") or None)
+                           c.thanks_qr_url or c.settings.get("qr_url") or None)
     officer = c.officer(c.flow.session_officer)
     on_duty = [officer] if officer else c.officers_on_duty()
     if len(on_duty) == 1:

@@ -1,0 +1,80 @@
+"""Single-use tickets for the QR page (kiosk.qrticket) and the kiosk's thanks screen using them."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from kiosk import qrticket
+from kiosk.flow import Phase
+from kiosk.ui import screen_model
+from tests.core.test_controller import make, roster
+
+KEY = "k" * 24
+
+
+def test_a_ticket_names_its_issuer_and_time_and_is_signed_by_the_key():
+    text = qrticket.make("quay-1", KEY, 1_700_000_000.9, nonce=bytes(range(16)))
+    assert text.startswith("1~quay-1~AAECAwQFBgcICQoLDA0ODw~1700000000~")
+    ticket = qrticket.parse(text)
+    assert (ticket.issuer, ticket.issued, str(ticket)) == ("quay-1", 1_700_000_000, text)
+    assert qrticket.signed_by(ticket, KEY)
+    assert not qrticket.signed_by(ticket, "another-kiosk-token!!")
+
+
+@pytest.mark.parametrize("change", [
+    lambda parts: parts.__setitem__(1, "quay-2"),  # another issuer
+    lambda parts: parts.__setitem__(3, str(int(parts[3]) + 3600)),  # a later time
+    lambda parts: parts.__setitem__(2, "B" + parts[2][1:]),  # another nonce
+])
+def test_changing_any_signed_part_breaks_the_signature(change):
+    parts = qrticket.make("quay-1", KEY, 1_700_000_000).split("~")
+    change(parts)
+    assert not qrticket.signed_by(qrticket.parse("~".join(parts)), KEY)
+
+
+@pytest.mark.parametrize("text", ["", "1~quay-1~abc", "2~quay-1~AAAAAAAAAAAAAAAAAAAAAA~1~AAAA",
+                                  "1~bad id~AAAAAAAAAAAAAAAAAAAAAA~1~AAAA", "1~quay-1~short~1~AAAA",
+                                  "1~quay-1~AAAAAAAAAAAAAAAAAAAAAA~-5~AAAA", "x" * 500])
+def test_malformed_tickets_are_refused(text):
+    with pytest.raises(qrticket.TicketError):
+        qrticket.parse(text)
+
+
+def test_two_tickets_differ_and_the_url_keeps_its_query():
+    a = qrticket.ticket_url("http://10.0.0.2:5000/r/quay-1?lang=en", "quay-1", KEY, 1_700_000_000)
+    b = qrticket.ticket_url("http://10.0.0.2:5000/r/quay-1?lang=en", "quay-1", KEY, 1_700_000_000)
+    assert a != b
+    query = parse_qs(urlsplit(a).query)
+    assert query["lang"] == ["en"] and qrticket.signed_by(qrticket.parse(query["t"][0]), KEY)
+
+
+def test_the_thanks_screen_shows_a_fresh_signed_ticket_per_response(store, fake_clock):
+    r = roster()
+    r["kiosk"]["qr_url"] = "http://10.0.0.2:5000/r/quay-1"
+    store.save_roster(r)
+    c = make(store, fake_clock)
+    c.qr_ticket_key = KEY
+    urls = []
+    for _ in range(2):
+        c.press(5, "touch")
+        model = screen_model.build(c, "vi")
+        assert model.phase is Phase.THANKS
+        urls.append(model.qr_url)
+        fake_clock.advance(5)
+        c.tick()
+    assert urls[0] != urls[1]
+    for url in urls:
+        assert url.startswith("http://10.0.0.2:5000/r/quay-1?t=1~quay-1~")
+        ticket = qrticket.parse(parse_qs(urlsplit(url).query)["t"][0])
+        assert qrticket.signed_by(ticket, KEY)
+
+
+def test_without_a_key_the_thanks_screen_shows_the_plain_address(store, fake_clock):
+    r = roster()
+    r["kiosk"]["qr_url"] = "http://10.0.0.2:5000/r/quay-1"
+    store.save_roster(r)
+    c = make(store, fake_clock)
+    c.press(4, "touch")
+    assert screen_model.build(c, "vi").qr_url == "http://10.0.0.2:5000/r/quay-1"
