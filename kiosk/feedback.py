@@ -57,6 +57,26 @@ class Feedback:
         else:
             self.status.off()
 
+    def outputs(self) -> list[tuple[str, int]]:
+        """(kind, BCM pin) of every output, in the order the admin screen's test lights them:
+        "led" (confirmation), "buzzer", "status"."""
+        return [(kind, device.pin.number) for kind, device in self._outputs()]
+
+    def _outputs(self) -> list[tuple[str, Any]]:
+        return [*(("led", led) for led in self.leds), *(("buzzer", d) for d in [self.buzzer] if d),
+                *(("status", d) for d in [self.status] if d)]
+
+    def light_only(self, index: int | None) -> None:
+        """The admin screen's test: output `index` on, every other off; None ends the test (the
+        status LED shows its state again at the next status tick)."""
+        for i, (_kind, device) in enumerate(self._outputs()):
+            if i == index:
+                device.on()
+            else:
+                device.off()
+        if index is None:
+            self._status_shown = None
+
     def close(self) -> None:
         for device in [*self.leds, self.buzzer, self.status]:
             if device is not None:
