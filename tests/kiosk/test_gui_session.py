@@ -161,9 +161,9 @@ def test_admin_screen_behind_pin_with_button_test_and_lockout(tmp_path, xvfb):
         enter_pin(k, xvfb, PIN)
         g = wait_for(lambda: (g := k.settled_geometry())["admin"] == "open" and g, 10, "the admin screen")
         info = "\n".join(g["texts"])
-        assert "Kiosk: quay-1" in info and "Stored / acked by the server: 1 / 0" in info
+        assert "Máy: quay-1" in info and "Đã lưu / máy chủ đã nhận: 1 / 0" in info
         xvfb.run("xdotool", "key", "3")  # a button test, never a rating
-        wait_for(lambda: any("3 (keypad)" in t for t in k.settled_geometry()["texts"]), 5, "the test press")
+        wait_for(lambda: any("3 (bàn phím)" in t for t in k.settled_geometry()["texts"]), 5, "the test press")
         xvfb.screenshot(SHOTS / "admin-2-panel.png")
         assert k.status()["last_seq"] == 1
         tap(k, xvfb, "buttons", "admin_close")
