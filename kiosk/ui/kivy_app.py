@@ -732,7 +732,7 @@ class KioskApp(App):
                    for label in (face.number, face.caption)
                    if label.texture_size[1] > label.height + 1]
         clipped += [f"header: {label.text!r}" for label in (self._screen.unit, self._screen.officer,
-                                                            self._screen.question)
+                                                            self._screen.question, self._screen.hint)
                     if label.texture_size[1] > label.height + 1]
         def rect(widget: Widget) -> list[int]:
             x, y = widget.to_window(*widget.pos)

@@ -61,3 +61,31 @@ def test_controller_counts_the_officer_on_duty_and_honours_show_stats(store, fak
     assert c.desk_stats() == DeskStats(1, 0)  # the officer now on duty, not the desk's history
     c.set_duty(["nv-lan", "nv-hung"])
     assert c.desk_stats() == DeskStats(5, 3)  # several on duty: the whole desk
+
+
+def test_idle_screen_shows_the_figures_only_when_asked_and_never_mid_session(store, fake_clock):
+    from kiosk.flow import Phase
+    from kiosk.ui import screen_model
+
+    store.save_roster(roster(1, questionnaire="tieu-chi-5"))
+    c = make(store, fake_clock)
+    assert screen_model.build(c, "vi").hint == "Chạm vào một khuôn mặt, hoặc bấm phím 1–5"  # off by default
+    r = roster(2, questionnaire="tieu-chi-5")
+    r["kiosk"]["show_stats"] = True
+    store.save_roster(r)
+    c.tick()
+    empty = screen_model.build(c, "vi").hint
+    assert empty.startswith("Tháng ") and "chưa có lượt đánh giá" in empty
+    for score in (5, 2, 4):
+        c.press(score, "touch")
+        assert c.flow.phase is Phase.ASKING
+        assert "hài lòng" not in screen_model.build(c, "vi").hint  # never mid-session
+        c.done()
+        fake_clock.advance(10)
+        c.tick()
+    idle = screen_model.build(c, "vi")
+    assert idle.phase is Phase.IDLE
+    month = screen_model.datetime.now().month
+    assert idle.hint == (f"Tháng {month}: 3 lượt đánh giá, 67% hài lòng\n"
+                         "% hài lòng = số đánh giá 4–5 / tổng số")
+    assert "67% satisfied" in screen_model.build(c, "en").hint

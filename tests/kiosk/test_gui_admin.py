@@ -165,3 +165,22 @@ def test_dims_outside_service_hours_and_the_first_touch_only_wakes(tmp_path, xvf
         assert [x["answers"]["q1"] for x in k.wait_for_count(2)] == [4, 5]
     finally:
         assert k.terminate() == 0, k.log_text()
+
+
+def test_idle_screen_month_figures(tmp_path, xvfb):
+    """show_stats in the roster: this month's count and share under the faces, with the
+    definition in small print; it fits the smallest panel."""
+    k = KioskProcess(tmp_path, xvfb, size=SIZE).start()
+    try:
+        push_roster(k, 1, questionnaire="overall", ask_procedure=False)
+        for score in (5, 4, 2):
+            xvfb.key(str(score))
+            time.sleep(0.3)
+        k.wait_for_count(3)
+        push_roster(k, 2, questionnaire="overall", ask_procedure=False, show_stats=True)
+        g = wait_screen(k, "idle", "67% hài lòng", timeout=20)
+        assert any("% hài lòng = số đánh giá 4–5 / tổng số" in t for t in g["texts"])
+        assert g["clipped"] == [], g["clipped"]
+        xvfb.screenshot(SHOTS / "idle-stats-800x480.png")
+    finally:
+        assert k.terminate() == 0, k.log_text()

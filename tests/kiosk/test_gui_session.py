@@ -23,7 +23,8 @@ QR_URL = "http://192.168.1.10:5000/r/quay-1"
 
 
 def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-lan",),
-                questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan") -> None:
+                questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan",
+                show_stats=False) -> None:
     roster = {
         "version": version,
         "unit": {"name": "UBND phường Vạn Phúc"},
@@ -44,7 +45,7 @@ def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-l
         ],
         "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
         "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
-                  "qr_url": QR_URL},
+                  "qr_url": QR_URL, "show_stats": show_stats},
     }
     r = requests.put(k.url + "/api/v1/roster", json=roster, timeout=5,
                      headers={"Authorization": f"Bearer {TOKEN}"})
