@@ -435,6 +435,9 @@ class KioskApp(App):
         self._screen: KioskScreen | None = None
         self._last_phase = Phase.IDLE
         self._dump_trigger = None
+        # bench/kiosk_latency.py: "press commit drawn" monotonic times, one line per rating
+        self._bench_log = os.environ.get("HAILONG_BENCH_LOG")
+        self._bench_times: tuple[float, float] | None = None
 
     @property
     def failure_shown(self) -> bool:
@@ -468,6 +471,9 @@ class KioskApp(App):
 
     def _first_frame(self, *_args: Any) -> None:
         Window.unbind(on_flip=self._first_frame)
+        if self._bench_log:
+            with open(self._bench_log, "a") as f:
+                f.write(f"first_frame {time.monotonic():.6f}\n")
         sdnotify.ready(f"kiosk {self.cfg.kiosk_id}: {self.controller.store.count()} responses stored")
 
     def on_stop(self) -> None:
@@ -503,8 +509,20 @@ class KioskApp(App):
         if key in self._keys_down:  # auto-repeat of a key held down: one press is one rating
             return True
         self._keys_down.add(key)
+        arrived = time.monotonic()
         self.press(score, "keypad")
+        if self._bench_log and self.controller.flow.phase is Phase.THANKS:
+            self._bench_times = (arrived, time.monotonic())
+            Window.bind(on_flip=self._bench_drawn)  # the next frame is the thanks screen
         return True
+
+    def _bench_drawn(self, *_args: Any) -> None:
+        Window.unbind(on_flip=self._bench_drawn)
+        if self._bench_times and self._bench_log:
+            arrived, committed = self._bench_times
+            with open(self._bench_log, "a") as f:
+                f.write(f"{arrived:.6f} {committed:.6f} {time.monotonic():.6f}\n")
+        self._bench_times = None
 
     def _on_key_up(self, _window, key: int, *_args) -> bool:
         self._keys_down.discard(key)
