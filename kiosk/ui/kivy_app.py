@@ -57,6 +57,10 @@ DIM_PERCENT = 5  # backlight outside service hours: dark, yet visibly on
 BRIGHTNESS_KEY = "brightness_percent"  # store meta: the level set on the admin screen
 
 
+def now_minute() -> int:
+    return int(time.time() // 60)
+
+
 class DimOverlay(Widget):
     """Darkens the whole window outside service hours when the panel has no backlight control
     (transparent when the backlight itself is turned down). Touches are taken by the app's
@@ -438,6 +442,7 @@ class KioskApp(App):
         # bench/kiosk_latency.py: "press commit drawn" monotonic times, one line per rating
         self._bench_log = os.environ.get("HAILONG_BENCH_LOG")
         self._bench_times: tuple[float, float] | None = None
+        self._stats_minute = now_minute()
 
     @property
     def failure_shown(self) -> bool:
@@ -689,6 +694,9 @@ class KioskApp(App):
     def _tick(self, _dt: float) -> None:
         self.controller.tick()
         busy = self.controller.flow.in_session or self.admin_state != "closed"
+        if self.controller.show_stats and not busy and now_minute() != self._stats_minute:
+            self._stats_minute = now_minute()  # a new month shows at midnight, not at the next press
+            self.refresh()
         if self.power.update(in_session=busy):
             self._apply_power()
         self._watch_clock_and_bounces()
