@@ -33,6 +33,9 @@ class Feedback:
             self.close()
             raise
         self._status_shown: str | None = None
+        # The BCM numbers as configured (gpiozero's pin.number is deprecated).
+        self._pins = [*led_pins, *([buzzer_pin] if buzzer_pin is not None else []),
+                      *([status_pin] if status_pin is not None else [])]
 
     def confirm(self) -> None:
         """A press was taken: every LED and one beep, identical for every score."""
@@ -60,7 +63,7 @@ class Feedback:
     def outputs(self) -> list[tuple[str, int]]:
         """(kind, BCM pin) of every output, in the order the admin screen's test lights them:
         "led" (confirmation), "buzzer", "status"."""
-        return [(kind, device.pin.number) for kind, device in self._outputs()]
+        return [(kind, pin) for (kind, _device), pin in zip(self._outputs(), self._pins, strict=True)]
 
     def _outputs(self) -> list[tuple[str, Any]]:
         return [*(("led", led) for led in self.leds), *(("buzzer", d) for d in [self.buzzer] if d),
