@@ -9,13 +9,11 @@ import pytest
 from kiosk import config, service_hours
 from kiosk.configfile import ConfigError
 from tests.conftest import FakeClock
+from tests.core.test_admin import write as admin_config
 
 
 def write(tmp_path, display: str):
-    path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\nid = "quay-1"\ndata_dir = "{tmp_path}"\n[api]\ntoken = "{"t" * 20}"\n'
-                    f"[display]\n{display}\n", encoding="utf-8")
-    return path
+    return admin_config(tmp_path, f"[display]\n{display}\n")
 
 
 def test_seed_000_windows_parse_and_the_default_is_always_on(tmp_path):
