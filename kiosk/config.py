@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk import service_hours as hours_mod
 from kiosk.configfile import ConfigError, Section, load_toml
 from kiosk.protocol import DEFAULT_PORT
 
@@ -46,6 +47,8 @@ class KioskConfig:
     burst_action: str = "ignore"  # presses inside the cooldown: "ignore" (counted) or "flag"
     rotation: int = 0  # degrees; SDL on KMS/DRM ignores cmdline.txt's rotate=, so Kivy rotates
     best_first: bool = True  # faces 5..1 from the left (as the regulation's form lists them)
+    service_hours: tuple[tuple[int, int], ...] = ()  # minutes [start, end); empty: never dims
+    dim_after_s: float = hours_mod.DEFAULT_DIM_AFTER_S  # idle time before dimming outside them
     extra: dict = field(default_factory=dict)
 
     @property
@@ -75,6 +78,11 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
             and all(isinstance(v, int) and not isinstance(v, bool) and 200 <= v <= 8000
                     for v in size)):
         raise display.fail("window_size", f"must be [width, height] in pixels, got {size!r}")
+
+    try:
+        hours = hours_mod.parse(display.data.get("service_hours", []))
+    except ValueError as e:
+        raise display.fail("service_hours", str(e)) from None
 
     gpio = None
     if "gpio" in data:
@@ -135,6 +143,8 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         gpio=gpio,
         keypad=kiosk.boolean("keypad", True),
         rotation=_rotation(display),
+        service_hours=hours,
+        dim_after_s=display.number("dim_after_s", hours_mod.DEFAULT_DIM_AFTER_S, lo=5, hi=3600),
         best_first=display.choice("order", ("best_first", "worst_first"), "best_first") == "best_first",
         extra={k: v for k, v in data.items()
                if k not in {"kiosk", "api", "flow", "gpio", "display", "admin", "sound"}},

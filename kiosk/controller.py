@@ -2,10 +2,17 @@
 
 Pure (no Kivy, gpiozero or Flask). The roster pushed by the server is applied only at an idle
 moment, never in the middle of a citizen's session.
+
+The officer on duty: the roster's `kiosk.officers_on_duty` is the default. A technician may
+choose another on the admin screen; that choice is kept in the store (it survives a restart),
+written to the event log, and stays until a roster arrives whose officers_on_duty differs from
+the one the choice was made against (the office changed the duty: the newer word wins). A
+roster that only changes other things (a new procedure, a photo) leaves the local choice alone.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -14,13 +21,16 @@ from typing import Any
 
 from kiosk import qrticket
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
+from kiosk.presets import PRESETS
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.stats import DeskStats, MonthStats
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
 QR_THANKS_S = 10.0
 MAX_PROCEDURE_CHOICES = 7  # plus "Khác" (other): what fits as large buttons on a 7" screen
+LOCAL_DUTY_KEY = "local_officers_on_duty"  # store meta: {"officers": [...], "roster_duty": [...]}
 
 
 class KioskController:
@@ -55,6 +65,8 @@ class KioskController:
         self.thanks_qr_url: str | None = None
         self._roster_saves_seen = -1  # forces the first look at the stored roster
         self._procedure_uses: Counter[tuple[str | None, str]] = Counter()
+        self.month_stats = MonthStats(store, self._first_question_code)
+        self._local: dict[str, list[str]] | None = None  # the admin screen's duty choice
         self.apply_roster_if_idle()
 
     # --- roster -----------------------------------------------------------------------
@@ -91,11 +103,11 @@ class KioskController:
         # during the thanks screen still start the next session, so nobody waits for it.
         self.flow.thanks_s = max(self._base_thanks_s, QR_THANKS_S) if settings.get("qr_url") else \
             self._base_thanks_s
-        on_duty = self.officers_on_duty()
-        # A response names an officer only when it is certain who served: never a guess.
-        self.flow.default_officer = (on_duty[0]["code"] if self.mode == "counter" and len(on_duty) == 1
-                                     else None)
+        self._reconcile_local_duty()
+        self._apply_duty()
         self._count_procedure_uses()
+        if self.show_stats:
+            self.month_stats.reload()  # the first question may have changed with the questionnaire
         log.info("roster version %s applied (%s mode, questionnaire %s v%s)", stored["version"],
                  self.mode, questionnaire["id"], questionnaire["version"])
         self.log_event("roster_applied", version=stored["version"], questionnaire=questionnaire["id"],
@@ -109,12 +121,70 @@ class KioskController:
         except Exception:
             log.exception("could not log the %s event", kind)
 
+    # --- officer on duty ------------------------------------------------------------------
+    def _roster_duty(self) -> list[str]:
+        return list(self.settings.get("officers_on_duty", []))
+
+    def local_duty(self) -> list[str] | None:
+        """The officers chosen on the admin screen, or None when the roster's list applies."""
+        return list(self._local["officers"]) if self._local else None
+
+    def _reconcile_local_duty(self) -> None:
+        raw = self.store.meta(LOCAL_DUTY_KEY)
+        self._local = json.loads(raw) if raw else None
+        if self._local and self._local["roster_duty"] != self._roster_duty():
+            self.store.set_meta(LOCAL_DUTY_KEY, "")
+            self._local = None
+            log.info("the roster changed officers_on_duty: the admin screen's choice is dropped")
+            self.log_event("duty_reset", officers=self._roster_duty(), version=self.roster_version)
+
+    def _apply_duty(self) -> None:
+        on_duty = self.officers_on_duty()
+        # A response names an officer only when it is certain who served: never a guess.
+        self.flow.default_officer = (on_duty[0]["code"] if self.mode == "counter" and len(on_duty) == 1
+                                     else None)
+
+    def set_duty(self, codes: list[str] | None) -> bool:
+        """The admin screen's choice (None: back to the roster's list). Only between sessions,
+        only officers of the roster; kept in the store and written to the event log."""
+        if self.flow.in_session or not self.roster:
+            return False
+        known = {o["code"] for o in self.roster.get("officers", [])}
+        if codes is not None and not all(c in known for c in codes):
+            return False
+        self._local = None if codes is None else {"officers": list(codes), "roster_duty": self._roster_duty()}
+        self.store.set_meta(LOCAL_DUTY_KEY, json.dumps(self._local) if self._local else "")
+        self.log_event("duty_set", officers=list(codes) if codes is not None else self._roster_duty(),
+                       source="admin" if codes is not None else "roster")
+        self._apply_duty()
+        self._changed()
+        return True
+
     def officers_on_duty(self) -> list[dict[str, Any]]:
         if not self.roster:
             return []
         by_code = {o["code"]: o for o in self.roster.get("officers", [])}
-        codes = self.settings.get("officers_on_duty", [])
+        local = self.local_duty()
+        codes = local if local is not None else self._roster_duty()
         return [by_code[c] for c in codes if c in by_code]
+
+    # --- this month's figures for the idle screen --------------------------------------------
+    @property
+    def show_stats(self) -> bool:
+        return bool(self.settings.get("show_stats", False))
+
+    def _first_question_code(self, questionnaire_id: str | None) -> str | None:
+        if questionnaire_id == self.questionnaire["id"]:
+            return self.questionnaire["questions"][0]["code"]
+        known = PRESETS.get(questionnaire_id or "") or (
+            BUILTIN_QUESTIONNAIRE if questionnaire_id == BUILTIN_QUESTIONNAIRE["id"] else None)
+        return known["questions"][0]["code"] if known else None
+
+    def desk_stats(self) -> DeskStats:
+        """This month at this kiosk: the one officer on duty's responses, or with none or
+        several on duty (responses then name nobody) every response of the desk."""
+        on_duty = self.officers_on_duty()
+        return self.month_stats.for_desk([on_duty[0]["code"]] if len(on_duty) == 1 else None)
 
     def officers_to_choose(self) -> list[dict[str, Any]]:
         """Shared mode: the officers a citizen picks from (those on duty, else all active)."""
@@ -201,6 +271,7 @@ class KioskController:
         self.thanks_qr_url = self._qr_url()
         if submission.procedure:
             self._procedure_uses[(submission.officer, submission.procedure)] += 1
+        self.month_stats.record(stored)
         if BURST_FLAG in submission.flags:
             self.log_event("burst", seq=stored["seq"], channel=submission.channel,
                            cooldown_s=self.flow.cooldown_s)

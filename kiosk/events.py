@@ -22,6 +22,8 @@ KINDS = (
     "bounce_drop",         # a GPIO press ignored as contact bounce (detail: pin, count)
     "burst",               # presses faster than a person (detail: count, window_s)
     "admin_login_failed",  # wrong PIN on the admin screen (detail: attempts)
+    "duty_set",            # officer on duty chosen on the admin screen (detail: officers, source)
+    "duty_reset",          # a roster changed officers_on_duty: the local choice dropped (detail: officers)
     "export",              # hailong-kiosk export (detail: to, last_seq)
     "import",              # hailong-kiosk import (detail: file, responses_added, ...)
 )

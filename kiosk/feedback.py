@@ -33,6 +33,9 @@ class Feedback:
             self.close()
             raise
         self._status_shown: str | None = None
+        # The BCM numbers as configured (gpiozero's pin.number is deprecated).
+        self._pins = [*led_pins, *([buzzer_pin] if buzzer_pin is not None else []),
+                      *([status_pin] if status_pin is not None else [])]
 
     def confirm(self) -> None:
         """A press was taken: every LED and one beep, identical for every score."""
@@ -56,6 +59,26 @@ class Feedback:
             self.status.blink(on_time=1, off_time=1, background=True)
         else:
             self.status.off()
+
+    def outputs(self) -> list[tuple[str, int]]:
+        """(kind, BCM pin) of every output, in the order the admin screen's test lights them:
+        "led" (confirmation), "buzzer", "status"."""
+        return [(kind, pin) for (kind, _device), pin in zip(self._outputs(), self._pins, strict=True)]
+
+    def _outputs(self) -> list[tuple[str, Any]]:
+        return [*(("led", led) for led in self.leds), *(("buzzer", d) for d in [self.buzzer] if d),
+                *(("status", d) for d in [self.status] if d)]
+
+    def light_only(self, index: int | None) -> None:
+        """The admin screen's test: output `index` on, every other off; None ends the test (the
+        status LED shows its state again at the next status tick)."""
+        for i, (_kind, device) in enumerate(self._outputs()):
+            if i == index:
+                device.on()
+            else:
+                device.off()
+        if index is None:
+            self._status_shown = None
 
     def close(self) -> None:
         for device in [*self.leds, self.buzzer, self.status]:

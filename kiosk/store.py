@@ -112,6 +112,8 @@ class Store:
             self.db.create_tables(MODELS)
             for sql in _APPEND_ONLY_TRIGGERS:
                 self.db.execute_sql(sql)
+            # The idle screen's month figures read one month of rows, not the whole store.
+            self.db.execute_sql("CREATE INDEX IF NOT EXISTS response_recorded_at ON response (recorded_at)")
             with self.db.atomic("IMMEDIATE"):
                 if self._meta("store_id") is None:
                     self._set_meta("store_id", str(uuid.uuid4()))
@@ -139,6 +141,18 @@ class Store:
     def meta(self, key: str) -> str | None:
         with self._connected():
             return self._meta(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._connected(), self.db.atomic("IMMEDIATE"):
+            self._set_meta(key, value)
+
+    def month_rows(self, since: str) -> list[tuple[str | None, str | None, str | None]]:
+        """(officer, questionnaire, answers JSON) of the responses recorded at or after `since`
+        (a local ISO time prefix such as "2025-06-01"), through the recorded_at index."""
+        sql = ("SELECT json_extract(body, '$.officer'), json_extract(body, '$.questionnaire'), "
+               "json_extract(body, '$.answers') FROM response WHERE recorded_at >= ?")
+        with self._connected():
+            return list(self.db.execute_sql(sql, (since,)).fetchall())
 
     # --- responses --------------------------------------------------------------------
     def append(self, fields: dict[str, Any]) -> dict[str, Any]:

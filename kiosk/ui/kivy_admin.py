@@ -17,13 +17,17 @@ from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
 
 from kiosk import admin
-from kiosk.ui.faces import BUTTON, BUTTON_CHOSEN, INK
+from kiosk.ui.faces import BUTTON, BUTTON_CHOSEN, INK, TILE
 from kiosk.ui.strings import text
 
 LONG_PRESS_S = 3.0
 CORNER_PX = 100
+MIN_TOUCH_PX = 80  # 15 mm on a 7" 800x480 panel
 IDLE_CLOSE_S = 120.0  # an admin screen left open closes by itself: the counter needs the kiosk
 
 
@@ -99,57 +103,263 @@ class PinPad(_WhiteView):
 
 
 class AdminPanel(_WhiteView):
-    def __init__(self, facts: Callable[[], admin.KioskFacts], language: str,
-                 on_restart: Callable[[], None], on_close: Callable[[], None], font_size: float) -> None:
-        super().__init__(size_hint=(0.96, 0.96))
-        self._facts, self._language, self._on_close = facts, language, on_close
-        box = BoxLayout(orientation="vertical", padding=12, spacing=6)
+    """Four pages behind tabs (status, officer on duty, button/LED/brightness test, pairing
+    code), restart and close below. `app` is the KioskApp (duck-typed: facts(), controller,
+    feedback, backlight, cfg, restart(), admin_closed())."""
+
+    TABS = ("info", "duty", "test", "pairing")
+
+    def __init__(self, app: Any, language: str, font_size: float) -> None:
+        super().__init__(size_hint=(0.97, 0.97))
+        self._app, self._language = app, language
+        self._font = font_size
+        self.small = max(18.0, font_size * 0.8)  # technician text: denser than the citizens' screens
+        self.tab = "info"
+        self.lit: set[int] = set()
+        self._unlight: dict[int, Any] = {}
+        self._led_event: Any = None
+        self._led_step = -1
+        box = BoxLayout(orientation="vertical", padding=8, spacing=6)
         with box.canvas.before:
             Color(1, 1, 1, 1)
             self._bg = Rectangle()
         box.bind(pos=lambda w, p: setattr(self._bg, "pos", p), size=lambda w, s: setattr(self._bg, "size", s))
-        small = max(18.0, font_size * 0.8)  # technician text: denser than the citizens' screens
-        box.add_widget(Label(text=text("admin_title", language), bold=True, color=(*INK, 1),
-                             font_size=font_size, size_hint_y=0.12))
-        self.info = Label(color=(*INK, 1), font_size=small, halign="left", valign="top")
-        self.info.bind(size=lambda w, s: setattr(w, "text_size", s))
-        box.add_widget(self.info)
-        self.button_test = Label(color=(*BUTTON_CHOSEN, 1), font_size=font_size, size_hint_y=0.14,
-                                 text=text("admin_button_test", language, last="–"))
-        box.add_widget(self.button_test)
-        row = BoxLayout(size_hint_y=0.18, spacing=12)
-        self.restart_button = _button(text("admin_restart", language), on_restart, font_size)
-        self.close_button = _button(text("admin_close", language), self.close, font_size)
+        tabs = BoxLayout(size_hint_y=0.15, spacing=6)
+        self.tab_buttons = {name: _button(text(f"admin_tab_{name}", language),
+                                          lambda n=name: self._tap(self.show_tab, n), self.small)
+                            for name in self.TABS}
+        for button in self.tab_buttons.values():
+            tabs.add_widget(button)
+        box.add_widget(tabs)
+        self.content = BoxLayout(orientation="vertical", spacing=6)
+        box.add_widget(self.content)
+        row = BoxLayout(size_hint_y=0.15, spacing=12)
+        self.restart_button = _button(text("admin_restart", language), lambda: self._tap(app.restart),
+                                      self.small)
+        self.close_button = _button(text("admin_close", language), lambda: self._tap(self.close), self.small)
         row.add_widget(self.restart_button)
         row.add_widget(self.close_button)
         box.add_widget(row)
         self.add_widget(box)
+
+        self.info = self._label(halign="left", valign="top")
+        self.info.bind(size=lambda w, s: setattr(w, "text_size", s))
+        self._build_duty_page()
+        self._build_test_page()
+        self._build_pairing_page()
         self._refresh_event = Clock.schedule_interval(lambda _dt: self.refresh(), 2)
         self._idle_event = Clock.schedule_once(lambda _dt: self.close(), IDLE_CLOSE_S)
-        self.refresh()
+        self.show_tab("info")
 
-    def refresh(self) -> None:
-        f = self._facts()
-        lines = [
-            f"Kiosk: {f.kiosk_id}    hailong {f.version}",
-            f"IP: {', '.join(f.addresses) or '?'}    API port: {f.api_port}",
-            f"Roster: v{f.roster_version}",
-            f"Stored / acked by the server: {f.stored} / {f.acked}"
-            + ("    (safe to re-image)" if f.safe_to_reimage else ""),
-            f"Last contact with the server: {f.last_server_contact or 'never'}",
-            f"Clock: {f.wall_clock}" + ("" if f.clock_synced else "    (not synchronised)"),
-            f"Free disk: {f.free_disk_mb} MB"
-            + (f"    CPU: {f.cpu_temp_c:.1f} °C" if f.cpu_temp_c is not None else ""),
-        ]
-        self.info.text = "\n".join(lines)
+    def _label(self, **kwargs: Any) -> Label:
+        return Label(color=(*INK, 1), font_size=self.small, **kwargs)
 
-    def show_press(self, score: int, channel: str) -> None:
-        self.button_test.text = text("admin_button_test", self._language, last=f"{score} ({channel})")
+    def _tap(self, action: Callable[..., None], *args: Any) -> None:
+        if self._app.tap_ok():
+            self._keep_open()
+            action(*args)
+
+    def _keep_open(self) -> None:
         self._idle_event.cancel()
         self._idle_event = Clock.schedule_once(lambda _dt: self.close(), IDLE_CLOSE_S)
 
+    # --- pages -------------------------------------------------------------------------------
+    def show_tab(self, name: str) -> None:
+        self.tab = name
+        for tab, button in self.tab_buttons.items():
+            button.background_color = (*(BUTTON_CHOSEN if tab == name else BUTTON), 1)
+        self.content.clear_widgets()
+        self.content.add_widget({"info": self.info, "duty": self.duty_page, "test": self.test_page,
+                                 "pairing": self.pairing_page}[name])
+        self.refresh()
+
+    def _build_duty_page(self) -> None:
+        self.duty_page = BoxLayout(orientation="vertical", spacing=6)
+        self.duty_hint = self._label(size_hint_y=0.2, halign="left", valign="middle")
+        self.duty_hint.bind(size=lambda w, s: setattr(w, "text_size", s))
+        self.duty_grid = GridLayout(cols=2, spacing=6, size_hint_y=None, row_default_height=MIN_TOUCH_PX,
+                                    row_force_default=True)
+        self.duty_grid.bind(minimum_height=self.duty_grid.setter("height"))
+        scroll = ScrollView(do_scroll_x=False)
+        scroll.add_widget(self.duty_grid)
+        self.duty_page.add_widget(self.duty_hint)
+        self.duty_page.add_widget(scroll)
+        self.duty_buttons: dict[str, Button] = {}
+        self._duty_shown: tuple = ()
+
+    def _refresh_duty(self) -> None:
+        controller = self._app.controller
+        officers = [o for o in (controller.roster or {}).get("officers", []) if o.get("active", True)]
+        local = controller.local_duty()
+        on_duty = [o["code"] for o in controller.officers_on_duty()]
+        state = (tuple(o["code"] for o in officers), tuple(on_duty), local is None)
+        self.duty_hint.text = text("admin_duty_hint" if officers else "admin_duty_no_roster", self._language)
+        if state == self._duty_shown:
+            return
+        self._duty_shown = state
+        self.duty_grid.clear_widgets()
+        self.duty_buttons = {}
+        if not officers:
+            return
+        entries = [("roster", text("admin_duty_roster", self._language), local is None)]
+        entries += [(o["code"], o["name"], local is not None and o["code"] in on_duty) for o in officers]
+        for code, label, chosen in entries:
+            shown = escape_markup(label)
+            if chosen:
+                shown = f"[font=DejaVuSans]\u2714[/font] {shown}"
+            button = _button(shown, lambda c=code: self._tap(self._choose_duty, c), self.small)
+            button.markup = True
+            button.shorten, button.shorten_from = True, "right"
+            button.bind(size=lambda b, size: setattr(b, "text_size", (size[0] - 12, None)))
+            button.background_color = (*(BUTTON_CHOSEN if chosen else BUTTON), 1)
+            self.duty_buttons[code] = button
+            self.duty_grid.add_widget(button)
+
+    def _choose_duty(self, code: str) -> None:
+        self._app.controller.set_duty(None if code == "roster" else [code])
+        self.refresh()
+
+    def _build_test_page(self) -> None:
+        self.test_page = BoxLayout(orientation="vertical", spacing=6)
+        tiles = BoxLayout(spacing=6, size_hint_y=0.38)
+        pins = self._app.cfg.gpio.rating_pins if self._app.cfg.gpio else None
+        order = (5, 4, 3, 2, 1) if self._app.cfg.best_first else (1, 2, 3, 4, 5)
+        self.tiles: dict[int, Label] = {}
+        for score in order:
+            caption = text("admin_button", self._language, score=score)
+            if pins:
+                caption += f"\nGPIO {pins[score - 1]}"
+            tile = Label(text=caption, font_size=self.small, halign="center", bold=True)
+            with tile.canvas.before:
+                tile._fill = Color(*TILE, 1)
+                tile._rect = Rectangle()
+            tile.bind(pos=lambda w, p: setattr(w._rect, "pos", p),
+                      size=lambda w, s: setattr(w._rect, "size", s))
+            self.tiles[score] = tile
+            tiles.add_widget(tile)
+        self._paint_tiles()
+        self.test_page.add_widget(tiles)
+        self.button_test = self._label(size_hint_y=0.18,
+                                       text=text("admin_button_test", self._language, last="–"))
+        self.test_page.add_widget(self.button_test)
+        row = BoxLayout(spacing=8, size_hint_y=0.22)
+        self.led_button = _button(text("admin_led_test", self._language), lambda: self._tap(self.test_leds),
+                                  self.small)
+        self.led_status = self._label()
+        has_leds = self._app.feedback is not None and self._app.feedback.outputs()
+        if has_leds:
+            row.add_widget(self.led_button)
+        else:
+            self.led_status.text = text("admin_led_none", self._language)
+        row.add_widget(self.led_status)
+        self.test_page.add_widget(row)
+        self.brightness_row = BoxLayout(spacing=8, size_hint_y=0.22)
+        self.dimmer_button = _button("−", lambda: self._tap(self._brightness, -10), self._font)
+        self.brighter_button = _button("+", lambda: self._tap(self._brightness, +10), self._font)
+        self.brightness_label = self._label()
+        for widget in (self.dimmer_button, self.brightness_label, self.brighter_button):
+            self.brightness_row.add_widget(widget)
+        if self._app.backlight is not None:  # hidden when the panel has no backlight control
+            self.test_page.add_widget(self.brightness_row)
+
+    def _paint_tiles(self) -> None:
+        for score, tile in self.tiles.items():
+            lit = score in self.lit
+            tile._fill.rgba = (*(BUTTON_CHOSEN if lit else TILE), 1)
+            tile.color = (1, 1, 1, 1) if lit else (*INK, 1)
+
+    def _build_pairing_page(self) -> None:
+        self.pairing_page = BoxLayout(orientation="vertical", spacing=6)
+        hint = self._label(text=text("admin_pairing_hint", self._language), size_hint_y=0.2,
+                           halign="left", valign="middle")
+        hint.bind(size=lambda w, s: setattr(w, "text_size", s))
+        self.pairing_code = Label(text=self._app.pairing_code(), font_name="RobotoMono-Regular",
+                                  color=(*INK, 1), font_size=self._font, halign="left", valign="middle")
+        self.pairing_page.add_widget(hint)
+        self.pairing_page.add_widget(self.pairing_code)
+
+    # --- live parts --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.tab == "info":
+            self.info.text = "\n".join(admin.fact_lines(self._app.facts(), self._language))
+        elif self.tab == "duty":
+            self._refresh_duty()
+        elif self.tab == "test" and self._app.backlight is not None:
+            self.brightness_label.text = text("admin_brightness", self._language,
+                                              percent=self._app.brightness_percent())
+        self._app.trigger_dump()
+
+    def _brightness(self, delta: int) -> None:
+        self._app.set_brightness(self._app.brightness_percent() + delta)
+        self.refresh()
+
+    def show_press(self, score: int, channel: str) -> None:
+        """A test press: its tile lights for a second (never a rating)."""
+        channel = text(f"channel_{channel}", self._language)
+        self.button_test.text = text("admin_button_test", self._language, last=f"{score} ({channel})")
+        self.lit.add(score)
+        if score in self._unlight:
+            self._unlight[score].cancel()
+        self._unlight[score] = Clock.schedule_once(lambda _dt: self._unlight_tile(score), 1.5)
+        self._paint_tiles()
+        self._keep_open()
+
+    def _unlight_tile(self, score: int) -> None:
+        self.lit.discard(score)
+        self._paint_tiles()
+        self._app.trigger_dump()
+
+    def test_leds(self) -> None:
+        """Each output in turn, 0.7 s each, named on screen (which LED is which)."""
+        if self._led_event is not None:
+            return
+        self._led_step = -1
+        self._led_event = Clock.schedule_interval(lambda _dt: self._next_led(), 0.7)
+        self._next_led()
+
+    def _next_led(self) -> None:
+        feedback = self._app.feedback
+        outputs = feedback.outputs()
+        self._led_step += 1
+        if self._led_step >= len(outputs):
+            self._stop_leds()
+            self.led_status.text = text("admin_led_done", self._language)
+        else:
+            kind, pin = outputs[self._led_step]
+            feedback.light_only(self._led_step)
+            self.led_status.text = text("admin_led_on", self._language,
+                                        what=text(f"admin_out_{kind}", self._language, pin=pin))
+        self._app.trigger_dump()
+
+    def _stop_leds(self) -> None:
+        if self._led_event is not None:
+            self._led_event.cancel()
+            self._led_event = None
+            self._app.feedback.light_only(None)
+
+    def visible_buttons(self) -> dict[str, Widget]:
+        """For the geometry dump: what a test may tap on the page shown."""
+        shown: dict[str, Widget] = {"admin_close": self.close_button, "admin_restart": self.restart_button}
+        shown.update({f"tab_{name}": b for name, b in self.tab_buttons.items()})
+        if self.tab == "duty":
+            shown.update({f"duty_{code}": b for code, b in self.duty_buttons.items()})
+        if self.tab == "test":
+            if self.led_button.parent:
+                shown["led_test"] = self.led_button
+            if self.brightness_row.parent:
+                shown.update(bright_down=self.dimmer_button, bright_up=self.brighter_button)
+        return shown
+
+    def texts(self) -> list[str]:
+        return [self.info.text, self.duty_hint.text, self.button_test.text, self.led_status.text,
+                self.brightness_label.text, self.pairing_code.text,
+                *(b.text for b in self.duty_buttons.values())]
+
     def close(self) -> None:
+        self._stop_leds()
         self._refresh_event.cancel()
         self._idle_event.cancel()
+        for event in self._unlight.values():
+            event.cancel()
         self.dismiss()
-        self._on_close()
+        self._app.admin_closed()

@@ -32,11 +32,12 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk import admin, clock, sdnotify
+from kiosk import admin, backlight, clock, pairing, sdnotify
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
 from kiosk.flow import Outcome, Phase
+from kiosk.service_hours import ScreenPower
 from kiosk.ui import kivy_admin, screen_model
 from kiosk.ui.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, FACE_STYLES, INK, TILE, mouth_points
 from kiosk.ui.strings import score_label, text
@@ -52,6 +53,25 @@ MIN_TOUCH_PX = 80  # 15 mm on a 7" 800x480 panel (5.2 px/mm)
 CLOCK_JUMP_S = 60.0
 SERVER_SILENT_S = 24 * 3600  # the status LED blinks when the server has not pulled for a day
 NUMPAD_KEYS = {257 + i: i + 1 for i in range(5)}  # Kivy keycodes numpad1..numpad5 (256 = numpad0)
+DIM_PERCENT = 5  # backlight outside service hours: dark, yet visibly on
+BRIGHTNESS_KEY = "brightness_percent"  # store meta: the level set on the admin screen
+
+
+def now_minute() -> int:
+    return int(time.time() // 60)
+
+
+class DimOverlay(Widget):
+    """Darkens the whole window outside service hours when the panel has no backlight control
+    (transparent when the backlight itself is turned down). Touches are taken by the app's
+    window-level handler, so the first one only wakes the screen."""
+
+    def __init__(self, alpha: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with self.canvas:
+            Color(0, 0, 0, alpha)
+            self._rect = Rectangle(pos=(0, 0), size=Window.size)
+        Window.bind(size=lambda _w, size: setattr(self._rect, "size", size))
 
 
 class FaceButton(Widget):
@@ -404,6 +424,9 @@ class KioskApp(App):
         self.admin_lock = admin.PinLock(cfg.admin_pin) if cfg.admin_pin else None
         self.admin_state = "closed"  # "pin" while the PIN pad shows, "open" on the admin screen
         self._pin_pad: kivy_admin.PinPad | None = None
+        self.backlight = backlight.find()
+        self.power = ScreenPower(cfg.service_hours, cfg.dim_after_s)
+        self._overlay: DimOverlay | None = None
         self._admin_panel: kivy_admin.AdminPanel | None = None
         self.cfg = cfg
         self.language = cfg.language
@@ -416,6 +439,10 @@ class KioskApp(App):
         self._screen: KioskScreen | None = None
         self._last_phase = Phase.IDLE
         self._dump_trigger = None
+        # bench/kiosk_latency.py: "press commit drawn" monotonic times, one line per rating
+        self._bench_log = os.environ.get("HAILONG_BENCH_LOG")
+        self._bench_times: tuple[float, float] | None = None
+        self._stats_minute = now_minute()
 
     @property
     def failure_shown(self) -> bool:
@@ -424,7 +451,10 @@ class KioskApp(App):
     # --- lifecycle ------------------------------------------------------------------------
     def build(self) -> KioskScreen:
         Window.clearcolor = (*BACKGROUND, 1)
+        Window.allow_screensaver = False  # never blank during service hours; dimming is ours
         self._screen = KioskScreen(self)
+        Window.bind(on_touch_down=self._wake_on_touch)
+        self._restore_brightness()
         self.controller.listeners.append(self.refresh)
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
         Clock.schedule_interval(self._tick, TICK_S)
@@ -446,6 +476,9 @@ class KioskApp(App):
 
     def _first_frame(self, *_args: Any) -> None:
         Window.unbind(on_flip=self._first_frame)
+        if self._bench_log:
+            with open(self._bench_log, "a") as f:
+                f.write(f"first_frame {time.monotonic():.6f}\n")
         sdnotify.ready(f"kiosk {self.cfg.kiosk_id}: {self.controller.store.count()} responses stored")
 
     def on_stop(self) -> None:
@@ -481,8 +514,20 @@ class KioskApp(App):
         if key in self._keys_down:  # auto-repeat of a key held down: one press is one rating
             return True
         self._keys_down.add(key)
+        arrived = time.monotonic()
         self.press(score, "keypad")
+        if self._bench_log and self.controller.flow.phase is Phase.THANKS:
+            self._bench_times = (arrived, time.monotonic())
+            Window.bind(on_flip=self._bench_drawn)  # the next frame is the thanks screen
         return True
+
+    def _bench_drawn(self, *_args: Any) -> None:
+        Window.unbind(on_flip=self._bench_drawn)
+        if self._bench_times and self._bench_log:
+            arrived, committed = self._bench_times
+            with open(self._bench_log, "a") as f:
+                f.write(f"{arrived:.6f} {committed:.6f} {time.monotonic():.6f}\n")
+        self._bench_times = None
 
     def _on_key_up(self, _window, key: int, *_args) -> bool:
         self._keys_down.discard(key)
@@ -538,32 +583,93 @@ class KioskApp(App):
         log.info("admin screen opened")
         self.admin_state = "open"
         font = getattr(self._screen, "body_font", MIN_TEXT_PX)
-        self._admin_panel = kivy_admin.AdminPanel(self._facts, self.language, self._restart,
-                                                  self._admin_closed, font)
+        self._admin_panel = kivy_admin.AdminPanel(self, self.language, font)
         self._admin_panel.open()
         self._trigger_dump()
 
-    def _admin_closed(self) -> None:
+    # The admin panel's hooks (kivy_admin.AdminPanel calls these).
+    def admin_closed(self) -> None:
         log.info("admin screen closed")
         self.admin_state = "closed"
         self._admin_panel = None
+        self.power.activity()
+        self.refresh()  # the officer on duty may have changed
         self._trigger_dump()
 
-    def _facts(self) -> admin.KioskFacts:
+    def tap_ok(self) -> bool:
+        return self._touch_guard.accept("tap")
+
+    def facts(self) -> admin.KioskFacts:
         return admin.gather(self.controller.store, kiosk_id=self.cfg.kiosk_id, api_port=self.cfg.api_port,
                             roster_version=self.controller.roster_version,
-                            last_server_contact=self.contact.last if self.contact else "")
+                            last_server_contact=self.contact.last if self.contact else "",
+                            officers_on_duty=tuple(o["name"] for o in self.controller.officers_on_duty()),
+                            duty_chosen_here=self.controller.local_duty() is not None)
 
-    def _restart(self) -> None:
-        log.info("restart asked for on the admin screen")
+    def pairing_code(self) -> str:
+        """As `hailong-kiosk status` prints it, wrapped to fit the panel."""
+        code = pairing.encode(pairing.Pairing(self.cfg.kiosk_id, pairing.local_url(self.cfg.api_port,
+                                                                                    self.cfg.api_host),
+                                              self.cfg.api_token))
+        return admin.wrap_code(code, per_line=32 if Window.width >= 1000 else 24)
+
+    def restart(self) -> None:
+        log.info("restart asked for on the admin screen (exit %d)", EXIT_RESTART)
         self.exit_code = EXIT_RESTART  # non-zero: systemd's Restart=on-failure starts it again
         self.stop()
+
+    def trigger_dump(self) -> None:
+        self._trigger_dump()
 
     def _trigger_dump(self) -> None:
         if self._dump_trigger is not None:
             self._dump_trigger()
 
+    # --- brightness and service hours ----------------------------------------------------------
+    def brightness_percent(self) -> int:
+        stored = self.controller.store.meta(BRIGHTNESS_KEY)
+        return int(stored) if stored else 100
+
+    def set_brightness(self, percent: int) -> None:
+        if self.backlight is None:
+            return
+        percent = self.backlight.set_percent(percent)
+        self.controller.store.set_meta(BRIGHTNESS_KEY, str(percent))
+        log.info("brightness set to %d%% on the admin screen", percent)
+
+    def _restore_brightness(self) -> None:
+        if self.backlight is not None:
+            self.backlight.set_percent(self.brightness_percent())
+
+    def _apply_power(self) -> None:
+        dimmed = self.power.dimmed
+        log.info("screen %s", "dimmed (outside service hours)" if dimmed else "awake")
+        if self.backlight is not None:
+            self.backlight.set_percent(DIM_PERCENT if dimmed else self.brightness_percent(), floor=1)
+        if dimmed and self._overlay is None:
+            self._overlay = DimOverlay(0.0 if self.backlight is not None else 0.85)
+            Window.add_widget(self._overlay)
+        elif not dimmed and self._overlay is not None:
+            Window.remove_widget(self._overlay)
+            self._overlay = None
+        self._trigger_dump()
+
+    def _wake(self) -> bool:
+        """Any press keeps the screen awake; True when it was dimmed (and is now woken)."""
+        was_dimmed = self.power.dimmed
+        self.power.activity()
+        if was_dimmed:
+            self._apply_power()
+        return was_dimmed
+
+    def _wake_on_touch(self, _window, _touch) -> bool:
+        # Bound handlers run before the widgets see the touch: True swallows it. The first touch
+        # on a dimmed screen only wakes it (the citizen could not see what they touched).
+        return self._wake()
+
     def press(self, score: int, channel: str) -> None:
+        if channel != "touch":
+            self._wake()  # keys and GPIO buttons are labelled on the hardware: they wake and count
         if self.admin_state == "open" and self._admin_panel is not None:
             self._admin_panel.show_press(score, channel)  # a test press: never a rating
             self._trigger_dump()
@@ -587,6 +693,12 @@ class KioskApp(App):
     # --- screen -------------------------------------------------------------------------------
     def _tick(self, _dt: float) -> None:
         self.controller.tick()
+        busy = self.controller.flow.in_session or self.admin_state != "closed"
+        if self.controller.show_stats and not busy and now_minute() != self._stats_minute:
+            self._stats_minute = now_minute()  # a new month shows at midnight, not at the next press
+            self.refresh()
+        if self.power.update(in_session=busy):
+            self._apply_power()
         self._watch_clock_and_bounces()
         now = time.monotonic()
         if self.feedback is not None and now >= self._next_status:
@@ -646,7 +758,7 @@ class KioskApp(App):
                    for label in (face.number, face.caption)
                    if label.texture_size[1] > label.height + 1]
         clipped += [f"header: {label.text!r}" for label in (self._screen.unit, self._screen.officer,
-                                                            self._screen.question)
+                                                            self._screen.question, self._screen.hint)
                     if label.texture_size[1] > label.height + 1]
         def rect(widget: Widget) -> list[int]:
             x, y = widget.to_window(*widget.pos)
@@ -661,13 +773,13 @@ class KioskApp(App):
                                    if b.parent and "\u2714" in b.text],
                 "buttons": {name: rect(b) for name, b in buttons.items() if b.parent and not b.disabled},
                 "texts": [screen.unit.text, screen.officer.text, screen.question.text, screen.hint.text],
-                "admin": self.admin_state}
+                "admin": self.admin_state, "dimmed": self.power.dimmed}
         if self._pin_pad is not None and self.admin_state == "pin":
             data["pad"] = {key: rect(b) for key, b in self._pin_pad.keys.items()}
             data["texts"].append(self._pin_pad.message.text)
         if self._admin_panel is not None and self.admin_state == "open":
             panel = self._admin_panel
-            data["buttons"].update(admin_close=rect(panel.close_button),
-                                   admin_restart=rect(panel.restart_button))
-            data["texts"] += [panel.info.text, panel.button_test.text]
+            data["buttons"].update({name: rect(b) for name, b in panel.visible_buttons().items()})
+            data["texts"] += panel.texts()
+            data["admin_tab"], data["admin_lit"] = panel.tab, sorted(panel.lit)
         Path(os.environ["HAILONG_UI_GEOMETRY"]).write_text(json.dumps(data))

@@ -7,6 +7,7 @@ choices) is made here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
@@ -39,6 +40,19 @@ class ScreenModel:
     qr_url: str | None  # on the thanks screen only
 
 
+def stats_hint(c: KioskController, language: str, now: datetime | None = None) -> str:
+    """This month's figures for the desk and, in small print, how the share is defined; only
+    on the idle screen (never mid-session) and only with the roster's show_stats."""
+    now = now or datetime.now()
+    stats = c.desk_stats()
+    count = f"{stats.answered:,}".replace(",", ".")  # Vietnamese thousands: 1.234
+    values = {"month": now.month, "month_en": now.strftime("%B"), "count": count}
+    if stats.percent is None:
+        return text("stats_none", language, **values)
+    line = text("stats", language, percent=stats.percent, **values)
+    return f"{line}\n{text('stats_definition', language)}"
+
+
 def build(c: KioskController, language: str, failure: str = "") -> ScreenModel:
     phase = c.flow.phase
     unit = c.unit_name() or text("default_unit", language)
@@ -66,10 +80,11 @@ def build(c: KioskController, language: str, failure: str = "") -> ScreenModel:
         choices += (Choice(OTHER, text("procedure_other", language)),)
         return ScreenModel(phase, unit, subtitle, text("procedure_title", language), PROCEDURES,
                            choices, SKIP_ONLY, failure, None)
+    idle_hint = stats_hint(c, language) if phase is Phase.IDLE and c.show_stats else ""
     if phase is Phase.IDLE and c.mode == "shared" and c.officers_to_choose():
         choices = tuple(Choice(o["code"], _officer_label(o)) for o in c.officers_to_choose())
         return ScreenModel(phase, unit, "", text("choose_officer", language), OFFICERS, choices, HINT,
-                           failure or text("choose_officer_hint", language), None)
+                           failure or idle_hint or text("choose_officer_hint", language), None)
 
     index = c.flow.question_index
     total = len(c.flow.questions)
@@ -78,7 +93,7 @@ def build(c: KioskController, language: str, failure: str = "") -> ScreenModel:
         return ScreenModel(phase, unit, subtitle, c.question_text(index, language), FACES, (),
                            QUESTION_CONTROLS, failure or progress, None)
     return ScreenModel(phase, unit, subtitle, c.question_text(0, language), FACES, (), HINT,
-                       failure or text("hint", language), None)
+                       failure or idle_hint or text("hint", language), None)
 
 
 def _officer_label(officer: dict) -> str:

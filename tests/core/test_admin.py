@@ -74,3 +74,33 @@ def test_cpu_temperature_reads_millidegrees(tmp_path):
     zone.write_text("48312\n")
     assert admin.cpu_temperature(zone) == pytest.approx(48.312)
     assert admin.cpu_temperature(tmp_path / "missing") is None
+
+
+def facts(**kw) -> admin.KioskFacts:
+    base = dict(kiosk_id="quay-1", version="1.0", addresses=["192.168.1.20"], api_port=8765,
+                roster_version=3, stored=10, acked=10, last_server_contact="", wall_clock="2025-06-02T09:00",
+                clock_synced=False, free_disk_mb=900, cpu_temp_c=51.25,
+                officers_on_duty=("Nguyễn Thị Lan",), duty_chosen_here=True)
+    return admin.KioskFacts(**{**base, **kw})
+
+
+def test_fact_lines_are_vietnamese_first_and_english_on_the_switch():
+    vi = "\n".join(admin.fact_lines(facts(), "vi"))
+    for expected in ("Máy: quay-1", "192.168.1.20", "cổng API: 8765", "bản 3",
+                     "Cán bộ trực: Nguyễn Thị Lan (chọn tại máy)", "10 / 10", "có thể cài lại",
+                     "chưa bao giờ", "chưa đồng bộ", "900 MB", "51.2 °C"):
+        assert expected in vi, expected
+    en = "\n".join(admin.fact_lines(facts(roster_version=0, cpu_temp_c=None, officers_on_duty=(),
+                                          duty_chosen_here=False, acked=9), "en"))
+    assert "No roster from the server yet" in en and "Officer on duty: none" in en
+    assert "Stored / acked by the server: 10 / 9" in en and "re-image" not in en and "CPU" not in en
+
+
+def test_wrapped_pairing_code_still_decodes():
+    from kiosk import pairing
+
+    code = pairing.encode(pairing.Pairing("quay-1", "http://kiosk-quay-1.local:8765", "t" * 32))
+    wrapped = admin.wrap_code(code, per_line=24)
+    assert max(len(line) for line in wrapped.splitlines()) <= 24 + 5  # 6 groups + 5 spaces
+    assert len(wrapped.splitlines()) > 2
+    assert pairing.decode(wrapped) == pairing.decode(code)

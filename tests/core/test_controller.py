@@ -142,3 +142,49 @@ def test_events_for_the_minutes(store, fake_clock):
     flagging.press(4, "button")
     last = store.events_after(0)[-1]
     assert last["kind"] == "burst" and last["detail"]["seq"] == store.head()[0]
+
+
+# --- the officer on duty chosen on the admin screen --------------------------------------------
+def events_of(store, kind: str) -> list[dict]:
+    return [e for e in store.events_after(0, 1000) if e["kind"] == kind]
+
+
+def test_local_duty_choice_survives_a_restart_and_is_logged(store, fake_clock):
+    store.save_roster(roster(1))
+    c = make(store, fake_clock)
+    assert [o["code"] for o in c.officers_on_duty()] == ["nv-lan"]
+    assert c.set_duty(["nv-hung"]) and c.local_duty() == ["nv-hung"]
+    c.press(4, "touch")
+    assert store.responses_after(0, 10)[0]["officer"] == "nv-hung"
+    [event] = events_of(store, "duty_set")
+    assert event["detail"] == {"officers": ["nv-hung"], "source": "admin"}
+
+    again = make(store, fake_clock)  # a restart: the choice is still there
+    assert [o["code"] for o in again.officers_on_duty()] == ["nv-hung"]
+    assert again.flow.default_officer == "nv-hung"
+
+
+def test_a_roster_that_keeps_officers_on_duty_keeps_the_local_choice(store, fake_clock):
+    store.save_roster(roster(1))
+    c = make(store, fake_clock)
+    c.set_duty(["nv-hung"])
+    store.save_roster(roster(2, ask_procedure=True))  # a new roster, the same duty list
+    c.tick()
+    assert c.roster_version == 2 and c.local_duty() == ["nv-hung"]
+    store.save_roster(roster(3, on_duty=("nv-lan", "nv-hung")))  # the office changed the duty
+    c.tick()
+    assert c.local_duty() is None
+    assert [o["code"] for o in c.officers_on_duty()] == ["nv-lan", "nv-hung"]
+    assert events_of(store, "duty_reset")[0]["detail"]["officers"] == ["nv-lan", "nv-hung"]
+
+
+def test_duty_cannot_be_set_mid_session_or_to_an_unknown_officer(store, fake_clock):
+    store.save_roster(roster(1, questionnaire="tieu-chi-5"))
+    c = make(store, fake_clock)
+    assert not c.set_duty(["nv-nobody"])
+    c.press(5, "touch")
+    assert c.flow.in_session and not c.set_duty(["nv-hung"])
+    assert c.local_duty() is None
+    c.done()
+    assert c.set_duty(["nv-hung"]) and c.set_duty(None) and c.local_duty() is None
+    assert [e["detail"]["source"] for e in events_of(store, "duty_set")] == ["admin", "roster"]

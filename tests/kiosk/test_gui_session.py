@@ -23,7 +23,8 @@ QR_URL = "http://192.168.1.10:5000/r/quay-1"
 
 
 def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-lan",),
-                questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan") -> None:
+                questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan",
+                show_stats=False) -> None:
     roster = {
         "version": version,
         "unit": {"name": "UBND phường Vạn Phúc"},
@@ -44,7 +45,7 @@ def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-l
         ],
         "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
         "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
-                  "qr_url": QR_URL},
+                  "qr_url": QR_URL, "show_stats": show_stats},
     }
     r = requests.put(k.url + "/api/v1/roster", json=roster, timeout=5,
                      headers={"Authorization": f"Bearer {TOKEN}"})
@@ -161,9 +162,9 @@ def test_admin_screen_behind_pin_with_button_test_and_lockout(tmp_path, xvfb):
         enter_pin(k, xvfb, PIN)
         g = wait_for(lambda: (g := k.settled_geometry())["admin"] == "open" and g, 10, "the admin screen")
         info = "\n".join(g["texts"])
-        assert "Kiosk: quay-1" in info and "Stored / acked by the server: 1 / 0" in info
+        assert "Máy: quay-1" in info and "Đã lưu / máy chủ đã nhận: 1 / 0" in info
         xvfb.run("xdotool", "key", "3")  # a button test, never a rating
-        wait_for(lambda: any("3 (keypad)" in t for t in k.settled_geometry()["texts"]), 5, "the test press")
+        wait_for(lambda: any("3 (bàn phím)" in t for t in k.settled_geometry()["texts"]), 5, "the test press")
         xvfb.screenshot(SHOTS / "admin-2-panel.png")
         assert k.status()["last_seq"] == 1
         tap(k, xvfb, "buttons", "admin_close")

@@ -161,3 +161,22 @@ def test_server_contact_grace_and_silence():
     assert not contact.seen_within(86400)
     contact.seen()
     assert contact.seen_within(86400) and contact.last
+
+
+def test_admin_led_test_lights_one_output_at_a_time(factory):
+    from kiosk.feedback import Feedback
+
+    fb = Feedback((20, 21), buzzer_pin=16, status_pin=12, pin_factory=factory)
+    try:
+        assert fb.outputs() == [("led", 20), ("led", 21), ("buzzer", 16), ("status", 12)]
+        pins = (20, 21, 16, 12)
+        for index in range(4):
+            fb.light_only(index)
+            assert tuple(factory.pin(p).state for p in pins) == tuple(int(i == index) for i in range(4))
+        fb.show_status(storing=True, server_seen_recently=True)
+        fb.light_only(None)
+        assert [factory.pin(p).state for p in pins] == [0, 0, 0, 0]
+        fb.show_status(storing=True, server_seen_recently=True)  # the status LED comes back
+        assert factory.pin(12).state == 1
+    finally:
+        fb.close()
