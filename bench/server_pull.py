@@ -32,7 +32,7 @@ import subprocess  # noqa: E402
 
 from kiosk.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from kiosk.store import Store  # noqa: E402
-from sync_server import clockfix  # noqa: E402
+from sync_server import clockfix, service_alerts  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.db import bulk_insert, database, init_db, write_transaction  # noqa: E402
 from sync_server.ingest import ANSWER_COLUMNS, RESPONSE_COLUMNS  # noqa: E402
@@ -101,15 +101,22 @@ def reset(cfg: server_config.ServerConfig) -> None:
             Officer.create(code=code, name=code)
 
 
-def bench_pull(cfg: server_config.ServerConfig, n: int) -> float:
+def bench_pull(cfg: server_config.ServerConfig, n: int) -> tuple[float, float]:
+    """The pull (collect, verify, store, rollups, cursor) and, timed apart, the service-alert scan
+    that `pull_kiosk` runs after it by default."""
     reset(cfg)
     t0 = time.perf_counter()
-    result = pull_kiosk(cfg.kiosks[0], cfg)
+    result = pull_kiosk(cfg.kiosks[0], cfg, scan_alerts=False)
     elapsed = time.perf_counter() - t0
     assert (result.status, result.received) == ("ok", n), result.line()
     with database.connection_context():
         assert Response.select().count() == n and Answer.select().count() == n
-    return elapsed
+        t0 = time.perf_counter()
+        with write_transaction():
+            service_alerts.scan_page(result.store_id, result.first_seq, result.last_seq,
+                                     cfg.service_alert_rule, utcnow())
+        scanned = time.perf_counter() - t0
+    return elapsed, scanned
 
 
 def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
@@ -160,9 +167,11 @@ def main() -> int:
                             f'token = "{TOKEN}"\n', encoding="utf-8")
             cfg = server_config.load(path, environ={})
             # Interleaved: disk and CPU noise hit both sides alike.
-            pulls, bulks = [], []
+            pulls, scans, bulks = [], [], []
             for _ in range(args.runs):
-                pulls.append(bench_pull(cfg, args.responses))
+                pulled, scanned = bench_pull(cfg, args.responses)
+                pulls.append(pulled)
+                scans.append(scanned)
                 bulks.append(bench_bulk(cfg, chain))
         finally:
             kiosk.stdin.close()
@@ -176,6 +185,8 @@ def main() -> int:
     print(f"bulk insert, same rows  : {bulk:7.2f} s  {args.responses / bulk:9.0f} responses/s")
     print(f"ratio pull/bulk: {pull / bulk:.2f}x  (runs: pull {', '.join(f'{x:.2f}' for x in pulls)} s; "
           f"bulk {', '.join(f'{x:.2f}' for x in bulks)} s)")
+    print(f"then the service-alert scan of the same responses: {min(scans):.2f} s "
+          f"({min(scans) / bulk:.2f}x the bulk insert)")
     return 0
 
 

@@ -149,6 +149,9 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
 
     @app.errorhandler(413)
     def _too_large(_e):
+        if request.blueprint == "qr":  # a citizen's phone: no "file" was sent
+            return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
+                                   message=_("Dữ liệu gửi lên quá lớn.")), 413
         return render_template("error.html", title=_("Tệp quá lớn"),
                                message=_("Tệp gửi lên lớn quá giới hạn của trang này.")), 413
 

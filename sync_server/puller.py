@@ -391,8 +391,9 @@ def _finish(p: _Pull, started: datetime, now: Clock) -> None:
 
 def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
                page_limit: int = PAGE_LIMIT, session: requests.Session | None = None,
-               cancel: threading.Event | None = None) -> PullResult:
-    """Pull one kiosk once; never raises for anything the kiosk or the network does."""
+               cancel: threading.Event | None = None, scan_alerts: bool = True) -> PullResult:
+    """Pull one kiosk once; never raises for anything the kiosk or the network does. Then, unless
+    `scan_alerts` is False (the benchmark times it apart), look for service alerts in what came."""
     p = _Pull(entry, config, now, page_limit, session, cancel)
     r = p.result
     started = now()
@@ -421,7 +422,7 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
             _finish(p, started, now)
         except Exception:  # the database itself is down: the minutes cannot be written
             log.exception("writing the minutes of %s failed", entry.id)
-        if r.received and r.store_id and r.first_seq is not None and r.last_seq is not None:
+        if scan_alerts and r.received and r.store_id and r.first_seq is not None and r.last_seq is not None:
             try:  # after the minutes: a failure here must not cost them
                 with write_transaction():
                     service_alerts.scan_page(r.store_id, r.first_seq, r.last_seq,

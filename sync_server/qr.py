@@ -36,7 +36,6 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import ValidationError, validate_csrf
-from werkzeug.exceptions import HTTPException
 
 from kiosk.protocol import SCORE_LABELS
 from kiosk.qrticket import Ticket
@@ -263,10 +262,3 @@ def photo(code: str):
         resp = send_file(path, mimetype=PHOTO_TYPES[path.suffix.lower()])
     resp.headers["Cache-Control"] = "public, max-age=3600"
     return resp
-
-
-@bp.app_errorhandler(413)
-def _too_large(e: HTTPException):
-    """Past the app's MAX_CONTENT_LENGTH (1 MiB): a page in Vietnamese, never werkzeug's."""
-    return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
-                           message=_("Dữ liệu gửi lên quá lớn.")), 413
