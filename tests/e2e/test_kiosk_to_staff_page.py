@@ -30,6 +30,23 @@ def server(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
                           capture_output=True, cwd=REPO, timeout=120)
 
 
+def office_server(tmp_path: Path, kiosks: dict[str, str], pull_interval_s: float) -> tuple[int, list[str]]:
+    """A server.toml for these kiosks (id → url), the demo roster and an admin: (port, --config args)."""
+    port = free_port()
+    config = tmp_path / "server.toml"
+    config.write_text(
+        f'[server]\ndata_dir = "{tmp_path / "server-data"}"\nhost = "127.0.0.1"\nport = {port}\n'
+        f'pull_interval_s = {pull_interval_s}\n\n[unit]\nname = "UBND xã Đại Lãnh"\n\n'
+        + "".join(f'[[kiosks]]\nid = "{k}"\nurl = "{url}"\ntoken = "{TOKEN}"\n\n'
+                  for k, url in kiosks.items()),
+        encoding="utf-8")
+    cfg = ["--config", str(config)]
+    assert server("seed-demo", *cfg).returncode == 0
+    made = server("create-admin", *cfg, "--username", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    return port, cfg
+
+
 def cell(html: str, row: str, attr: str) -> str:
     found = re.search(rf'<tr id="officer-{row}">(.*?)</tr>', html, re.S)
     assert found, f"no row for {row} on the staff page"
@@ -53,17 +70,7 @@ def test_key_presses_reach_the_staff_page(tmp_path, xvfb, second_kiosk):
     store2.append({"officer": "nv-hung", "questionnaire": "overall", "questionnaire_version": 1,
                    "answers": {"q1": 1}, "channel": "button"})
 
-    port = free_port()
-    config = tmp_path / "server.toml"
-    config.write_text(
-        f'[server]\ndata_dir = "{tmp_path / "server-data"}"\nhost = "127.0.0.1"\nport = {port}\n'
-        f'pull_interval_s = 86400\n\n[unit]\nname = "UBND xã Đại Lãnh"\n\n'
-        f'[[kiosks]]\nid = "quay-1"\nurl = "{kiosk.url}"\ntoken = "{TOKEN}"\n\n'
-        f'[[kiosks]]\nid = "quay-2"\nurl = "{url2}"\ntoken = "{TOKEN}"\n', encoding="utf-8")
-    cfg = ["--config", str(config)]
-    assert server("seed-demo", *cfg).returncode == 0
-    made = server("create-admin", *cfg, "--username", "admin", "--password-stdin", stdin=PASSWORD + "\n")
-    assert made.returncode == 0, made.stderr
+    port, cfg = office_server(tmp_path, {"quay-1": kiosk.url, "quay-2": url2}, pull_interval_s=86400)
 
     kiosk.start()
     serve = None

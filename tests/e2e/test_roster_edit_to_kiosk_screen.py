@@ -11,8 +11,8 @@ import subprocess
 import pytest
 import requests
 
-from tests.e2e.test_kiosk_to_staff_page import BIN, PASSWORD, SHOTS, server
-from tests.support.kiosk_process import TOKEN, KioskProcess, free_port
+from tests.e2e.test_kiosk_to_staff_page import BIN, PASSWORD, SHOTS, office_server
+from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import REPO, differing_pixels, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.gui]
@@ -22,16 +22,7 @@ NEW_NAME = "Phạm Thị Mới Đổi Tên"
 def test_an_officer_renamed_on_the_web_is_shown_by_the_kiosk(tmp_path, xvfb):
     (tmp_path / "kiosk").mkdir()
     kiosk = KioskProcess(tmp_path / "kiosk", xvfb, console_script=True)
-    port = free_port()
-    config = tmp_path / "server.toml"
-    config.write_text(
-        f'[server]\ndata_dir = "{tmp_path / "server-data"}"\nhost = "127.0.0.1"\nport = {port}\n'
-        f'pull_interval_s = 1\n\n[unit]\nname = "UBND xã Đại Lãnh"\n\n'
-        f'[[kiosks]]\nid = "quay-1"\nurl = "{kiosk.url}"\ntoken = "{TOKEN}"\n', encoding="utf-8")
-    cfg = ["--config", str(config)]
-    assert server("seed-demo", *cfg).returncode == 0
-    made = server("create-admin", *cfg, "--username", "admin", "--password-stdin", stdin=PASSWORD + "\n")
-    assert made.returncode == 0, made.stderr
+    port, cfg = office_server(tmp_path, {"quay-1": kiosk.url}, pull_interval_s=1)
 
     kiosk.start()
     serve = subprocess.Popen([str(BIN / "hailong-server"), "serve", *cfg], cwd=REPO,
