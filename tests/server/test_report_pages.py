@@ -246,6 +246,12 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
         p.goto(base + "/")
         assert p.locator("#service-alerts").count() == 1
         screenshot(p, "dashboard")
+        # The public board needs no login: a fresh browser context sees it too.
+        board = p.context.browser.new_page(viewport={"width": 1280, "height": 720})
+        board.goto(base + "/board")
+        assert board.locator("#board-fields").count() == 1 and board.locator("nav").count() == 0
+        screenshot(board, "board")
+        board.close()
         r = requests.get(f"{base}/reports?{YEAR}", timeout=5, allow_redirects=False)
         assert r.status_code == 302  # without the browser's session: to the login
     finally:
