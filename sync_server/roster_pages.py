@@ -109,7 +109,7 @@ def delete_field(field_code: str):
         if row is None:
             abort(404)
         used = (Procedure.select().where(Procedure.field == field_code).count()
-                + sum(field_code in json.loads(o.fields or "[]") for o in Officer.select(Officer.fields)))
+                + sum(field_code in officer_codes(o.fields) for o in Officer.select(Officer.fields)))
         if used:
             flash(_("Lĩnh vực '{code}' đang được {n} thủ tục/cán bộ dùng: chưa xóa được.",
                     code=field_code, n=used), "error")
