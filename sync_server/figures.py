@@ -103,5 +103,10 @@ def fmt_pct(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") + " %"
 
 
+def fmt_count(n: int) -> str:
+    """Vietnamese style: a dot between thousands ("1.234")."""
+    return f"{n:,}".replace(",", ".")
+
+
 def fmt_mean(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}".replace(".", ",")

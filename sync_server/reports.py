@@ -120,8 +120,7 @@ def _fold(out: dict[tuple[Any, ...], Cell], by: tuple[str, ...], base: list[str]
         if name == "field":
             key.append(fields.get(values["procedure"], ""))
         elif name in ("day", "month"):
-            day = values["day"]
-            day = day if isinstance(day, date) else date.fromisoformat(str(day))
+            day = as_date(values["day"])
             key.append(day.replace(day=1) if name == "month" else day)
         else:
             key.append(values[name])
@@ -133,6 +132,11 @@ def _fold(out: dict[tuple[Any, ...], Cell], by: tuple[str, ...], base: list[str]
         cell.partial += int(partial or 0)
 
 
+def as_date(value: Any) -> Any:
+    """A date column as a date: SQLite hands raw or aggregated ones back as ISO text. None stays."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def hour_grid(start: date, end: date) -> dict[tuple[int, int], tuple[int, int]]:
     """{(weekday 0=Monday, hour): (responses, responses with an answer of 1–2)} over the range,
     from RollupHour (at most 24 rows a day)."""
@@ -140,8 +144,7 @@ def hour_grid(start: date, end: date) -> dict[tuple[int, int], tuple[int, int]]:
     query = (RollupHour.select(RollupHour.local_date, RollupHour.hour, RollupHour.responses, RollupHour.low)
              .where((RollupHour.local_date >= start) & (RollupHour.local_date <= end)).tuples())
     for day, hour, n, low in query:
-        day = day if isinstance(day, date) else date.fromisoformat(str(day))
-        key = (day.weekday(), int(hour))
+        key = (as_date(day).weekday(), int(hour))
         before = grid.get(key, (0, 0))
         grid[key] = (before[0] + n, before[1] + low)
     return grid

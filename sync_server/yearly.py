@@ -88,10 +88,6 @@ def save_text(year: int, form: dict[str, str], actor: str, role: str | None = No
         audit.record(actor, "yearly_report.edit", f"yearly-report:{year}", changed, role=role, ip=ip)
 
 
-def _fmt_count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _channels(start: date, end: date) -> str:
     cells = reports.figures(reports.Filters(start, end), ("channel",))
     kiosk = sum(c.responses for (ch,), c in cells.items() if ch != "qr")
@@ -99,10 +95,10 @@ def _channels(start: date, end: date) -> str:
     parts = []
     if kiosk:
         parts.append(f"Lấy phiếu trực tiếp tại Bộ phận Một cửa bằng ki-ốt điện tử ({', '.join(kinds)}): "
-                     f"{_fmt_count(kiosk)} phiếu")
+                     f"{figures.fmt_count(kiosk)} phiếu")
     qr = cells.get(("qr",), reports.Cell()).responses
     if qr:
-        parts.append(f"qua mã QR trên điện thoại của người dân: {_fmt_count(qr)} phiếu")
+        parts.append(f"qua mã QR trên điện thoại của người dân: {figures.fmt_count(qr)} phiếu")
     return "; ".join(parts) or "Chưa có phiếu nào trong năm"
 
 
@@ -115,11 +111,11 @@ def _most(start: date, end: date) -> str:
     known_fields = [(c.responses, k[0]) for k, c in by_field.items() if k[0]]
     if known_fields:
         n, code = max(known_fields)
-        parts.append(f"Lĩnh vực: {fields.get(code, code)} ({_fmt_count(n)} phiếu)")
+        parts.append(f"Lĩnh vực: {fields.get(code, code)} ({figures.fmt_count(n)} phiếu)")
     known_procedures = [(c.responses, k[0]) for k, c in by_procedure.items() if k[0]]
     if known_procedures:
         n, code = max(known_procedures)
-        parts.append(f"Thủ tục: {procedures.get(code, code)} — mã {code} ({_fmt_count(n)} phiếu)")
+        parts.append(f"Thủ tục: {procedures.get(code, code)} — mã {code} ({figures.fmt_count(n)} phiếu)")
     return "; ".join(parts) or "Chưa xác định (phiếu chưa ghi thủ tục)"
 
 
@@ -130,16 +126,14 @@ def build(year: int, definition: str) -> Yearly:
     first, last = (Rating.select(fn.MIN(Rating.local_date), fn.MAX(Rating.local_date))
                    .where((Rating.local_date >= start) & (Rating.local_date <= end) & ~Rating.excluded)
                    .tuples().get())
-    def as_date(d):
-        return (d if isinstance(d, date) or d is None else date.fromisoformat(str(d)))
-    first, last = as_date(first), as_date(last)
+    first, last = reports.as_date(first), reports.as_date(last)
     pct = total.counts.pct(definition)
     computed = {
         2: (f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}" if first and last
             else "Chưa có phiếu nào trong năm"),
         3: _channels(start, end),
         6: _most(start, end),
-        7: (f"{_fmt_count(total.responses)} phiếu; tỷ lệ hài lòng {figures.fmt_pct(pct)} "
+        7: (f"{figures.fmt_count(total.responses)} phiếu; tỷ lệ hài lòng {figures.fmt_pct(pct)} "
             f"({figures.NAMES[definition].lower()})"),
     }
     rows = [(n, content, computed[n] if key is None else text.get(key, ""), key) for n, content, key in ROWS]
