@@ -79,7 +79,7 @@ def _period() -> Period:
     return Period(kind, start, end)
 
 
-def _definition() -> str:
+def definition_arg() -> str:
     chosen = request.args.get("def") or get_config().satisfaction_definition
     if chosen not in figures.DEFINITIONS:
         abort(400, description=_("Cách tính tỷ lệ hài lòng không hợp lệ."))
@@ -158,7 +158,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _letterhead(day: date) -> exports.Letterhead:
+def letterhead(day: date) -> exports.Letterhead:
     config = get_config()
     unit = unit_name(config)
     place = config.report_place or unit.split(" xã ")[-1].split(" phường ")[-1]
@@ -166,13 +166,13 @@ def _letterhead(day: date) -> exports.Letterhead:
                               number="      /BC-UBND", day=day)
 
 
-def _send(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
+def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
     if fmt == "csv":
         return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
         return _file(exports.to_xlsx(table), f"{stem}.xlsx", XLSX)
     if fmt == "docx" and official:
-        return _file(exports.to_docx(table, _letterhead(day)), f"{stem}.docx", DOCX)
+        return _file(exports.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
     if fmt not in ("html", "print"):
         abort(400, description=_("Định dạng tệp không hợp lệ."))
     return None
@@ -181,7 +181,7 @@ def _send(table: exports.Table, fmt: str, stem: str, official: bool, day: date) 
 @bp.get("/reports")
 @role_required("staff")
 def overview():
-    period, definition = _period(), _definition()
+    period, definition = _period(), definition_arg()
     by = request.args.get("by", "officer")
     if by not in BY:
         abort(400, description=_("Cách nhóm không hợp lệ."))
@@ -200,7 +200,7 @@ def overview():
     title = f"Kết quả đánh giá mức độ hài lòng theo {BY_NAMES[by].lower()}"
     table = _table(title, BY_NAMES[by], labelled, total, notes, definition, target)
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    sent = _send(table, fmt, stem, official=True, day=local_today(get_config().tz))
+    sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
     if sent is not None:
         return sent
     by_time = "day" if (period.end - period.start).days <= 62 else "month"
@@ -234,7 +234,7 @@ def officers_month():
     except ValueError:
         abort(400, description=_("Tháng không hợp lệ: dùng dạng năm-tháng, ví dụ 2026-11."))
     start, end = reports.month_of(first)
-    definition, fmt = _definition(), request.args.get("fmt", "html")
+    definition, fmt = definition_arg(), request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
     f = reports.Filters(start, end)
     cells = reports.figures(f, ("officer",))
@@ -247,7 +247,7 @@ def officers_month():
              f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu."]
     title = f"Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng {start:%m/%Y}"
     table = _table(title, "Cán bộ (xếp hạng)", labelled, reports.total(f), notes, definition, target)
-    sent = _send(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
+    sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
     if sent is not None:
         return sent
     return render_template("report_table.html", title=title, table=table, month=f"{start:%Y-%m}",

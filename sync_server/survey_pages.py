@@ -11,7 +11,7 @@ from sync_server.aggregate import local_today
 from sync_server.app import _, get_config
 from sync_server.auth import role_required
 from sync_server.models import Field
-from sync_server.report_pages import _definition, _letterhead, _send
+from sync_server.report_pages import definition_arg, letterhead, send_report
 
 bp = Blueprint("survey", __name__)
 
@@ -60,7 +60,7 @@ def _year() -> int:
 @bp.get("/reports/year")
 @role_required("staff")
 def year_report():
-    year, definition = _year(), _definition()
+    year, definition = _year(), definition_arg()
     fmt = request.args.get("fmt", "html")
     report = yearly.build(year, definition)
     title = ("Kết quả khảo sát, lấy ý kiến người dân, tổ chức đã giao dịch, nhận kết quả giải quyết "
@@ -69,12 +69,13 @@ def year_report():
         title, ["1. Kết quả triển khai"], ["STT", "Nội dung", "Kết quả thực hiện"],
         [[n, content, result] for n, content, result, _key in report.rows],
         after=[(heading, text) for _key, heading, text in report.sections])
-    sent = _send(table, fmt, f"hailong-bao-cao-nam-{year}", official=True, day=local_today(get_config().tz))
+    today = local_today(get_config().tz)
+    sent = send_report(table, fmt, f"hailong-bao-cao-nam-{year}", official=True, day=today)
     if sent is not None:
         return sent
     return render_template("yearly.html", report=report, title=title, hints=yearly.HINTS, year=year,
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
-                           letterhead=_letterhead(local_today(get_config().tz)), args=request.args)
+                           letterhead=letterhead(today), args=request.args)
 
 
 @bp.post("/reports/year")
