@@ -8,7 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sync_server import service_alerts
 from sync_server.app import _, get_config
 from sync_server.auth import role_required
-from sync_server.models import Kiosk, Officer, ServiceAlert, utcnow
+from sync_server.models import Counter, Kiosk, Officer, ServiceAlert, utcnow
 
 bp = Blueprint("service", __name__)
 PAGE = 100
@@ -17,6 +17,9 @@ PAGE = 100
 def subject_names() -> dict[tuple[str, str], str]:
     names = {("officer", o.code): o.name for o in Officer.select(Officer.code, Officer.name)}
     names.update({("kiosk", k.id): k.id for k in Kiosk.select(Kiosk.id)})
+    # A kiosk standing at a counter goes by the counter's name, as staff know it.
+    names.update({("kiosk", c.kiosk_id): f"{c.name} ({c.kiosk_id})"
+                  for c in Counter.select(Counter.name, Counter.kiosk_id) if c.kiosk_id})
     return names
 
 

@@ -8,10 +8,12 @@ the copy is deleted: a `rm -rf` never goes through a mount.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.deploy.support import ROOT
@@ -170,3 +172,22 @@ class DebianRoot:
 
     def file(self, inside: str) -> Path:
         return self.path / inside.lstrip("/")
+
+
+@contextlib.contextmanager
+def throwaway_root(folder: Path, arch: str = "amd64") -> Iterator[DebianRoot]:
+    """A fresh Debian root from the cached base tarball with this checkout copied into it,
+    destroyed (mounts and all) afterwards: the fixture of every installer test."""
+    debian = DebianRoot(folder / "root").create(base_tarball(arch))
+    try:
+        debian.copy_source()
+        yield debian
+    finally:
+        debian.destroy()
+
+
+def install_once(root: DebianRoot, args: tuple[str, ...] | list[str], timeout: float) -> tuple:
+    """Run the installer; it must succeed. (its result, the root's snapshot right after)."""
+    result = root.run(*args, timeout=timeout)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result, root.snapshot()

@@ -26,7 +26,7 @@ import urllib.request
 
 import pytest
 
-from tests.deploy.debian_root import DebianRoot, base_tarball
+from tests.deploy.debian_root import install_once, throwaway_root
 from tests.deploy.support import ROOT, require_tool
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
@@ -53,20 +53,13 @@ def preconditions() -> None:
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     preconditions()
-    tarball = base_tarball()
-    debian = DebianRoot(tmp_path_factory.mktemp("kiosk-install") / "root").create(tarball)
-    try:
-        debian.copy_source()
+    with throwaway_root(tmp_path_factory.mktemp("kiosk-install")) as debian:
         yield debian
-    finally:
-        debian.destroy()
 
 
 @pytest.fixture(scope="module")
 def first_run(root):
-    result = root.run(*INSTALL_ARGS, timeout=1200)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return result, root.snapshot()
+    return install_once(root, INSTALL_ARGS, timeout=1200)
 
 
 def secrets_of(root) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.debian_root import DebianRoot, base_tarball
+from tests.deploy.debian_root import install_once, throwaway_root
 from tests.deploy.support import require_tool
 from tests.deploy.test_kiosk_install import INSTALL_ARGS
 
@@ -36,19 +36,13 @@ def root(tmp_path_factory):
     if not shutil.which("qemu-aarch64-static") or not BINFMT.exists():
         pytest.fail("no qemu-aarch64 binfmt handler: apt-get install qemu-user-static binfmt-support "
                     "(and mount binfmt_misc on /proc/sys/fs/binfmt_misc)")
-    debian = DebianRoot(tmp_path_factory.mktemp("kiosk-arm64") / "root").create(base_tarball("arm64"))
-    try:
-        debian.copy_source()
+    with throwaway_root(tmp_path_factory.mktemp("kiosk-arm64"), arch="arm64") as debian:
         yield debian
-    finally:
-        debian.destroy()
 
 
 @pytest.fixture(scope="module")
 def first_run(root):
-    result = root.run(*INSTALL_ARGS, timeout=3600)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return result, root.snapshot()
+    return install_once(root, INSTALL_ARGS, timeout=3600)
 
 
 def test_the_root_really_is_arm64(root):

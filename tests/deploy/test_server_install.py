@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from tests.deploy.debian_root import DebianRoot, base_tarball
+from tests.deploy.debian_root import install_once, throwaway_root
 from tests.deploy.support import ROOT, SYSTEMD_DIR, parse_unit, require_tool, unit_value
 from tests.deploy.test_kiosk_install import preconditions
 
@@ -31,19 +31,13 @@ UNITS = ["hailong-server.service", "hailong-server-backup.service", "hailong-ser
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     preconditions()
-    debian = DebianRoot(tmp_path_factory.mktemp("server-install") / "root").create(base_tarball())
-    try:
-        debian.copy_source()
+    with throwaway_root(tmp_path_factory.mktemp("server-install")) as debian:
         yield debian
-    finally:
-        debian.destroy()
 
 
 @pytest.fixture(scope="module")
 def first_run(root):
-    result = root.run(*INSTALL, timeout=1200)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return result, root.snapshot()
+    return install_once(root, INSTALL, timeout=1200)
 
 
 def stat(root, path: str) -> str:

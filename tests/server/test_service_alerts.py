@@ -169,6 +169,11 @@ def test_staff_acknowledge_from_the_dashboard_and_viewers_cannot(make_config, ki
     assert (done.acknowledged_by, done.comment) == ("staff", "Đã trao đổi với <b>cán bộ</b>")
     entry = AuditLog.get(AuditLog.action == "service_alert.acknowledge")
     assert entry.actor == "staff" and "cán bộ" in entry.detail
+    from sync_server.models import Counter
+
+    with write_transaction():
+        Counter.create(code="quay-a", name="Quầy Tư pháp", kiosk_id="quay-1", officers='["nv-lan"]')
+    assert "Quầy Tư pháp (quay-1)" in page(staff, "/")  # the counter's alert, by the counter's name
     listed = page(staff, "/service-alerts")
     assert "Đã trao đổi với &lt;b&gt;cán bộ&lt;/b&gt;" in listed  # escaped
     assert page(staff, "/").count('data-subject="') == 1  # only the counter's is still open
