@@ -20,10 +20,12 @@ from sync_server.config import ServerConfig
 database = DatabaseProxy()
 
 SQLITE_PRAGMAS = {
+    # First: the pragmas are applied in this order, and switching a new file to WAL needs a lock
+    # that another process starting at the same moment may hold.
+    "busy_timeout": 10000,  # the puller threads and the web threads write concurrently
     "journal_mode": "wal",
     "synchronous": "normal",  # WAL + NORMAL is durable against a crash of the process
     "foreign_keys": 1,
-    "busy_timeout": 10000,  # the puller threads and the web threads write concurrently
     "cache_size": -32 * 1024,
     "wal_autocheckpoint": 16384,  # 64 MB of WAL between checkpoints: a catch-up commits each page
 }
