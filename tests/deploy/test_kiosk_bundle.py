@@ -55,7 +55,7 @@ def test_the_bundle_has_debs_wheels_and_checksums(bundle):
     wheels = sorted(p.name for p in (bundle / "wheels").glob("*.whl"))
     assert any(n.startswith("hailong-") for n in wheels) and any(n.startswith("Kivy-") for n in wheels)
     listed = (bundle / "SHA256SUMS").read_text()
-    assert all(name in listed for name in debs + wheels + ["install.sh", "hailong-kiosk.service"])
+    assert all(name in listed for name in debs + wheels + ["install.sh", "lib.sh", "hailong-kiosk.service"])
 
 
 def offline_root(tmp_path_factory, bundle, name: str) -> DebianRoot:
@@ -120,3 +120,4 @@ def test_bundle_wheels_for_the_pi(tmp_path):
         with zipfile.ZipFile(wheel) as z:
             assert z.testzip() is None
     assert (ROOT / "deploy/kiosk/install.sh").read_bytes() == (tmp_path / "b/install.sh").read_bytes()
+    assert (ROOT / "deploy/lib.sh").read_bytes() == (tmp_path / "b/lib.sh").read_bytes()
