@@ -32,8 +32,9 @@ DO_DEBS=yes
 # Debian Bookworm has glibc 2.36: any manylinux wheel up to 2_36 runs there.
 GLIBC_TAGS=(2_17 2_24 2_28 2_31 2_34 2_35 2_36)
 
+# The comment at the top of this file.
 usage() {
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
 }
 
 parse_args() {
