@@ -18,8 +18,7 @@ import zipfile
 import pytest
 
 from tests.deploy.debian_root import DebianRoot, base_tarball
-from tests.deploy.support import DEPLOY_DIR, ROOT, require_tool
-from tests.deploy.test_kiosk_install import preconditions
+from tests.deploy.support import DEPLOY_DIR, ROOT, preconditions, require_tool
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 BUNDLE = DEPLOY_DIR / "kiosk/bundle.sh"

@@ -44,10 +44,12 @@ def test_shellcheck_catches_a_problem(tmp_path):
     assert result.returncode != 0 and "SC2086" in result.stdout
 
 
-@pytest.mark.parametrize("script", ["deploy/kiosk/install.sh", "deploy/server/install.sh", "deploy/kiosk/bundle.sh"])
+@pytest.mark.parametrize("script", ["deploy/kiosk/install.sh", "deploy/server/install.sh",
+                                    "deploy/kiosk/bundle.sh"])
 def test_the_sourced_lib_is_followed(script):
     """Control for test_shellcheck_clean: without -x the source line is not followed (SC1091), so
     the clean run with -x from the root (where a path it cannot find is SC1091 too) read lib.sh."""
     require_tool("shellcheck", "shellcheck")
-    without = subprocess.run(["shellcheck", "--severity=style", script], capture_output=True, text=True, cwd=ROOT)
+    without = subprocess.run(["shellcheck", "--severity=style", script], capture_output=True, text=True,
+                             cwd=ROOT)
     assert without.returncode != 0 and "SC1091" in without.stdout and "lib.sh" in without.stdout
