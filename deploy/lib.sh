@@ -182,9 +182,11 @@ ensure_packages() {
     fi
     export DEBIAN_FRONTEND=noninteractive
     if [ "$SOURCE_KIND" = bundle ] && compgen -G "$SOURCE/debs/*.deb" >/dev/null; then
-        # Offline: the bundle's .debs (apt resolves the order among them).
+        # Offline: the bundle's .debs (apt resolves the order among them), checked against
+        # SHA256SUMS already. apt reads them as root: its unprivileged _apt user cannot reach a
+        # bundle in a folder only root may enter (/root, a 0700 home), and apt then fails.
         changed "packages: installing ${missing[*]} from $SOURCE/debs"
-        apt-get install -y -q --no-install-recommends "$SOURCE"/debs/*.deb
+        apt-get install -y -q --no-install-recommends -o APT::Sandbox::User=root "$SOURCE"/debs/*.deb
     else
         changed "packages: installing ${missing[*]}"
         apt-get update -q

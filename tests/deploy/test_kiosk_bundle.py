@@ -58,7 +58,11 @@ def test_the_bundle_has_debs_wheels_and_checksums(bundle):
 
 
 def offline_root(tmp_path_factory, bundle, name: str) -> DebianRoot:
-    root = DebianRoot(tmp_path_factory.mktemp(name) / "root").create(base_tarball())
+    """A fresh root with the bundle in root's home (0700, as on a fresh card) and none of the
+    caches the other tests share: what it installs can only come from the bundle."""
+    root = DebianRoot(tmp_path_factory.mktemp(name) / "root").create(base_tarball(), caches=False)
+    assert oct(root.file("/root").stat().st_mode & 0o777) == "0o700"
+    assert not list(root.file("/var/cache/apt/archives").glob("*.deb"))
     shutil.copytree(bundle, root.file("/root/bundle"))
     return root
 
