@@ -6,7 +6,7 @@
 # Makes a folder to copy to a USB stick; on the kiosk: sudo DIR/install.sh (no internet needed).
 #   wheels/   hailong and every Python dependency as wheels for the kiosk (aarch64, CPython 3.11)
 #   debs/     the Debian packages a fresh card is missing (see below)
-#   install.sh, kiosk.toml.in, kiosk.env.in, hailong-kiosk.service, SHA256SUMS
+#   install.sh, lib.sh, kiosk.toml.in, kiosk.env.in, hailong-kiosk.service, SHA256SUMS
 #
 # Wheels: made on any PC with internet (pip download for another platform, binary wheels only).
 # .debs: apt can only work out what a *fresh* card is missing on that card itself, and only for
@@ -18,6 +18,10 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LOG_TAG=hailong-bundle
+# The installers' helpers (log, die, copy_source_tree); the bundle carries a copy for install.sh.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$SCRIPT_DIR/../lib.sh"
 REPO=$(cd "$SCRIPT_DIR/../.." && pwd)
 OUT=""
 WORK=""
@@ -28,14 +32,9 @@ DO_DEBS=yes
 # Debian Bookworm has glibc 2.36: any manylinux wheel up to 2_36 runs there.
 GLIBC_TAGS=(2_17 2_24 2_28 2_31 2_34 2_35 2_36)
 
-log() { printf 'hailong-bundle: %s\n' "$*"; }
-die() {
-    printf 'hailong-bundle: ERROR: %s\n' "$*" >&2
-    exit 1
-}
-
+# The comment at the top of this file.
 usage() {
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
 }
 
 parse_args() {
@@ -61,6 +60,7 @@ parse_args() {
 
 copy_installer() {
     install -m 0755 "$SCRIPT_DIR/install.sh" "$OUT/install.sh"
+    install -m 0644 "$SCRIPT_DIR/../lib.sh" "$OUT/lib.sh"
     install -m 0644 "$SCRIPT_DIR/kiosk.toml.in" "$SCRIPT_DIR/kiosk.env.in" "$OUT/"
     install -m 0644 "$REPO/systemd/hailong-kiosk.service" "$OUT/"
 }
@@ -75,8 +75,7 @@ make_wheels() {
     rm -f "$OUT"/wheels/hailong-*.whl
     # hailong itself: pure Python, built from a copy of this tree (pip writes build/ into it).
     mkdir "$tmp/src"
-    tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./var --exclude=./build \
-        --exclude='*.egg-info' --exclude=./test-output -cf - . | tar -C "$tmp/src" -xf -
+    copy_source_tree "$REPO" "$tmp/src"
     "${pip[@]}" wheel --quiet --no-deps --wheel-dir "$OUT/wheels" "$tmp/src"
     local platforms=() tag
     for tag in "${GLIBC_TAGS[@]}"; do platforms+=(--platform "manylinux_${tag}_${PIP_ARCH}"); done
@@ -94,7 +93,7 @@ make_debs() {
     here=$(dpkg --print-architecture)
     if [ "$here" != "$ARCH" ]; then
         cat >&2 <<EOF
-hailong-bundle: not downloading .debs: this machine is $here, the kiosk is $ARCH.
+$LOG_TAG: not downloading .debs: this machine is $here, the kiosk is $ARCH.
   apt can only resolve what a fresh kiosk card is missing on such a card. Run, once, on a
   freshly flashed Pi with internet (same image as the kiosks):
     sudo deploy/kiosk/bundle.sh --debs-only --out <this bundle folder>

@@ -10,16 +10,16 @@
 # Run with --help for the options. Technician's guide: docs/technician.md.
 set -euo pipefail
 
-readonly PREFIX=/opt/hailong
-readonly VENV=$PREFIX/venv
-readonly ETC=/etc/hailong
+# The helpers both installers share (lib.sh): next to this script (the offline bundle, a copied
+# installer), else deploy/lib.sh in the source tree.
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$SCRIPT_DIR/$([ -f "$SCRIPT_DIR/lib.sh" ] || echo ../)lib.sh"
+
+readonly UNIT=hailong-kiosk.service
 readonly CONFIG=$ETC/kiosk.toml
 readonly ENV_FILE=$ETC/kiosk.env
 readonly DATA=/var/lib/hailong
-readonly USER_NAME=hailong
-readonly UNIT=hailong-kiosk.service
-readonly UNIT_DIR=/etc/systemd/system
-readonly STAMP=$PREFIX/.installed-from
 # Groups of the kiosk user: display (video), GPU (render), touch/keypad (input), buttons (gpio),
 # sound (audio).
 readonly GROUPS_NEEDED=(video render input gpio audio)
@@ -33,32 +33,15 @@ readonly PI_PACKAGES=(python3-lgpio)
 # Only when kiosk.toml turns [sound] on: the tone player and the Vietnamese voice.
 readonly SOUND_PACKAGES=(alsa-utils espeak-ng)
 
-# Test hooks (tests/deploy): a different root for the Pi files, a forced answer to "is this a Pi?".
+# Test hooks (tests/deploy): a different root for the Pi files, a forced answer to "is this a Pi?"
+# (and HAILONG_OS_RELEASE, in lib.sh).
 SYSROOT=${HAILONG_SYSROOT:-}
-OS_RELEASE=${HAILONG_OS_RELEASE:-/etc/os-release}
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SOURCE=""
 KIOSK_ID=""
 HOSTNAME_NEW=""
 NTP_SERVER=""
 ROTATION=0
 TIMEZONE=Asia/Ho_Chi_Minh
-FORCE=no
-START=yes
-REINSTALL=no
-CHANGED=no
-
-log() { printf 'hailong-install: %s\n' "$*"; }
-warn() { printf 'hailong-install: WARNING: %s\n' "$*" >&2; }
-die() {
-    printf 'hailong-install: ERROR: %s\n' "$*" >&2
-    exit 1
-}
-changed() {
-    CHANGED=yes
-    log "$*"
-}
 
 usage() {
     cat <<'EOF'
@@ -87,12 +70,7 @@ parse_args() {
             --hostname) HOSTNAME_NEW=${2:?--hostname needs a value}; shift 2 ;;
             --ntp) NTP_SERVER=${2:?--ntp needs a value}; shift 2 ;;
             --timezone) TIMEZONE=${2:?--timezone needs a value}; shift 2 ;;
-            --no-start) START=no; shift ;;
-            --reinstall) REINSTALL=yes; shift ;;
-            --force) FORCE=yes; shift ;;
-            -h | --help) usage; exit 0 ;;
-            -*) usage >&2; die "unknown option: $1" ;;
-            *) [ -z "$SOURCE" ] || die "only one SOURCE, got '$SOURCE' and '$1'"; SOURCE=$1; shift ;;
+            *) common_option "$1"; shift ;;
         esac
     done
     case $ROTATION in 0 | 90 | 180 | 270) ;; *) die "--rotation must be 0, 90, 180 or 270, got '$ROTATION'" ;; esac
@@ -102,10 +80,6 @@ parse_args() {
     if [ -n "$HOSTNAME_NEW" ] && ! [[ $HOSTNAME_NEW =~ ^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$ ]]; then
         die "--hostname: letters, digits and '-' only (no dots, at most 63), e.g. hailong-quay-1"
     fi
-}
-
-require_root() {
-    [ "$(id -u)" -eq 0 ] || die "run as root: sudo $0"
 }
 
 # --- where are we -------------------------------------------------------------------------------
@@ -120,11 +94,6 @@ is_raspberry_pi() {
     [ -r "$model" ] && tr -d '\0' <"$model" | grep -q '^Raspberry Pi'
 }
 
-os_field() {
-    # One field of os-release, unquoted (the file is shell syntax, but we do not source it).
-    sed -n "s/^$1=//p" "$OS_RELEASE" | head -n 1 | tr -d '"'"'"
-}
-
 check_os() {
     [ -r "$OS_RELEASE" ] || die "cannot read $OS_RELEASE: is this Raspberry Pi OS / Debian?"
     local codename id
@@ -133,80 +102,28 @@ check_os() {
     case $codename in
         bookworm) ;;
         trixie)
-            [ "$FORCE" = yes ] || die "this is ${id:-?} Trixie (Debian 13). hailong is installed and \
+            unsupported "this is ${id:-?} Trixie (Debian 13). hailong is installed and \
 tested on Raspberry Pi OS Lite 64-bit Bookworm: flash 'Raspberry Pi OS (Legacy, 64-bit) Lite' \
-(Bookworm) with Raspberry Pi Imager, or re-run with --force to try Trixie anyway (untested)."
-            warn "Trixie is not tested (--force)" ;;
+(Bookworm) with Raspberry Pi Imager, or re-run with --force to try Trixie anyway (untested)." \
+                "Trixie is not tested" ;;
         *)
-            [ "$FORCE" = yes ] || die "unsupported OS '${id:-?} ${codename:-?}': use Raspberry Pi OS \
-Lite 64-bit Bookworm (or --force to try anyway)"
-            warn "unsupported OS '${id:-?} ${codename:-?}' (--force)" ;;
+            unsupported "unsupported OS '${id:-?} ${codename:-?}': use Raspberry Pi OS \
+Lite 64-bit Bookworm (or --force to try anyway)" "unsupported OS '${id:-?} ${codename:-?}'" ;;
     esac
     local arch
     arch=$(dpkg --print-architecture)
     if is_raspberry_pi; then
-        [ "$arch" = arm64 ] || [ "$FORCE" = yes ] || die "this is the $arch (32-bit) OS: flash the \
-64-bit Raspberry Pi OS Lite (Kivy's wheels are for 64-bit)."
+        [ "$arch" = arm64 ] || unsupported "this is the $arch (32-bit) OS: flash the \
+64-bit Raspberry Pi OS Lite (Kivy's wheels are for 64-bit)." "the $arch (32-bit) OS is not supported"
     else
         case $arch in
             arm64 | amd64) log "not a Raspberry Pi ($arch): the Pi-only steps are skipped" ;;
-            *) [ "$FORCE" = yes ] || die "unsupported architecture $arch (arm64 or amd64)" ;;
+            *) unsupported "unsupported architecture $arch (arm64 or amd64)" ;;
         esac
     fi
 }
 
-# Where hailong comes from: sets SOURCE_KIND (tree|wheel|bundle) and SOURCE (absolute).
-resolve_source() {
-    if [ -z "$SOURCE" ]; then
-        if [ -f "$SCRIPT_DIR/../../pyproject.toml" ]; then
-            SOURCE=$SCRIPT_DIR/../..
-        elif [ -d "$SCRIPT_DIR/wheels" ]; then
-            SOURCE=$SCRIPT_DIR
-        else
-            die "no SOURCE given and none next to this script: pass a source tree, wheel or bundle"
-        fi
-    fi
-    [ -e "$SOURCE" ] || die "SOURCE not found: $SOURCE"
-    SOURCE=$(cd "$(dirname "$SOURCE")" && pwd)/$(basename "$SOURCE")
-    if [ -d "$SOURCE/wheels" ]; then
-        SOURCE_KIND=bundle
-        if [ -f "$SOURCE/SHA256SUMS" ]; then
-            # A USB copy can be damaged or incomplete: check before installing anything from it.
-            (cd "$SOURCE" && sha256sum --quiet --strict -c SHA256SUMS) \
-                || die "the bundle in $SOURCE is damaged or incomplete (SHA256SUMS): copy it again"
-        fi
-    elif [ -f "$SOURCE/pyproject.toml" ]; then
-        SOURCE_KIND=tree
-    elif [ -f "$SOURCE" ] && [[ $SOURCE == *.whl ]]; then
-        SOURCE_KIND=wheel
-    else
-        die "SOURCE must be a hailong source tree, a .whl or a bundle folder: $SOURCE"
-    fi
-    SOURCE=$(realpath "$SOURCE")
-    log "source: $SOURCE ($SOURCE_KIND)"
-}
-
-# A file that ships with the installer: next to it (bundle) or in the source tree.
-shipped_file() {
-    local name=$1 candidate
-    for candidate in "$SCRIPT_DIR/$name" "$SCRIPT_DIR/../../systemd/$name" "$SCRIPT_DIR/../../deploy/kiosk/$name"; do
-        if [ -f "$candidate" ]; then
-            printf '%s\n' "$candidate"
-            return 0
-        fi
-    done
-    die "missing $name next to $0 (incomplete copy of the installer?)"
-}
-
-# --- packages, user, folders ---------------------------------------------------------------------
-
-missing_packages() {
-    local pkg status
-    for pkg in "$@"; do
-        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-        [ "$status" = "install ok installed" ] || printf '%s\n' "$pkg"
-    done
-}
+# --- packages ------------------------------------------------------------------------------------
 
 # sound_enabled CONFIG: whether the config's [sound] table turns the tone or the voice on.
 sound_enabled() {
@@ -217,134 +134,17 @@ sound_enabled() {
 }
 
 install_packages() {
-    local wanted=("${PACKAGES[@]}") missing
+    local wanted=("${PACKAGES[@]}")
     if is_raspberry_pi; then
         wanted+=("${PI_PACKAGES[@]}")
     fi
     if sound_enabled "$CONFIG"; then
         wanted+=("${SOUND_PACKAGES[@]}")
     fi
-    mapfile -t missing < <(missing_packages "${wanted[@]}")
-    if [ ${#missing[@]} -eq 0 ]; then
-        log "packages: all ${#wanted[@]} present"
-        return 0
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    if [ "$SOURCE_KIND" = bundle ] && compgen -G "$SOURCE/debs/*.deb" >/dev/null; then
-        # Offline: the bundle's .debs (apt resolves the order among them).
-        changed "packages: installing ${missing[*]} from $SOURCE/debs"
-        apt-get install -y -q --no-install-recommends "$SOURCE"/debs/*.deb
-    else
-        changed "packages: installing ${missing[*]}"
-        apt-get update -q
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
-    fi
-    mapfile -t missing < <(missing_packages "${wanted[@]}")
-    [ ${#missing[@]} -eq 0 ] || die "packages still missing after apt-get: ${missing[*]}"
-}
-
-ensure_user() {
-    local group
-    for group in "${GROUPS_NEEDED[@]}"; do
-        # gpio exists on Raspberry Pi OS (udev gives it /dev/gpiochip*); elsewhere make it.
-        getent group "$group" >/dev/null || { groupadd --system "$group"; changed "group $group created"; }
-    done
-    if ! getent passwd "$USER_NAME" >/dev/null; then
-        useradd --system --user-group --home-dir "$DATA" --no-create-home \
-            --shell /usr/sbin/nologin --comment "hailong kiosk" "$USER_NAME"
-        changed "user $USER_NAME created"
-    fi
-    local have missing=()
-    have=" $(id -nG "$USER_NAME") "
-    for group in "${GROUPS_NEEDED[@]}"; do
-        [[ $have == *" $group "* ]] || missing+=("$group")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        usermod -a -G "$(IFS=,; echo "${missing[*]}")" "$USER_NAME"
-        changed "user $USER_NAME added to ${missing[*]}"
-    fi
-}
-
-# ensure_dir PATH MODE OWNER:GROUP
-ensure_dir() {
-    local path=$1 mode=$2 owner=$3
-    if [ ! -d "$path" ]; then
-        install -d -m "$mode" -o "${owner%%:*}" -g "${owner##*:}" "$path"
-        changed "created $path"
-        return 0
-    fi
-    if [ "$(stat -c '%a %U:%G' "$path")" != "${mode#0} $owner" ]; then
-        chmod "$mode" "$path"
-        chown "$owner" "$path"
-        changed "fixed owner/mode of $path"
-    fi
-}
-
-# install_file SRC DEST MODE: copy only when the content or mode differs (re-runs change nothing).
-install_file() {
-    local src=$1 dest=$2 mode=$3
-    if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c '%a' "$dest")" = "${mode#0}" ]; then
-        return 1
-    fi
-    install -D -m "$mode" -o root -g root "$src" "$dest"
-    changed "installed $dest"
+    ensure_packages "${wanted[@]}"
 }
 
 # --- the application ------------------------------------------------------------------------------
-
-# A fingerprint of what would be installed: same fingerprint = nothing to reinstall.
-source_fingerprint() {
-    {
-        "$VENV/bin/python" -c 'import sys; print(sys.version)'
-        echo "kind=$SOURCE_KIND extras=kiosk"
-        case $SOURCE_KIND in
-            tree)
-                (cd "$SOURCE" && find pyproject.toml kiosk sync_server -type f \
-                    ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) ;;
-            wheel) sha256sum "$SOURCE" ;;
-            bundle) (cd "$SOURCE/wheels" && find . -name '*.whl' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) ;;
-        esac
-    } | sha256sum | cut -d' ' -f1
-}
-
-install_venv() {
-    ensure_dir "$PREFIX" 0755 root:root
-    local py_now="" py_sys
-    py_sys=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-    if [ -x "$VENV/bin/python" ]; then
-        py_now=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)
-    fi
-    if [ "$py_now" != "$py_sys" ]; then
-        # Missing, broken, or made by another Python (an OS upgrade): start a fresh one.
-        rm -rf "$VENV"
-        # System site-packages: lgpio comes from apt (python3-lgpio), not from PyPI.
-        python3 -m venv --system-site-packages "$VENV"
-        changed "venv created at $VENV (Python $py_sys)"
-    fi
-    local fingerprint
-    fingerprint=$(source_fingerprint)
-    if [ "$REINSTALL" = no ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] \
-        && "$VENV/bin/hailong-kiosk" --version >/dev/null 2>&1; then
-        log "hailong: up to date ($("$VENV/bin/hailong-kiosk" --version))"
-        return 0
-    fi
-    local pip=("$VENV/bin/python" -m pip install --no-input --disable-pip-version-check --quiet)
-    case $SOURCE_KIND in
-        tree)
-            # Build from a copy: pip would otherwise write build/ and *.egg-info into the tree.
-            local build
-            build=$(mktemp -d)
-            tar -C "$SOURCE" --exclude=./.git --exclude=./.venv --exclude=./var --exclude=./build \
-                --exclude='*.egg-info' --exclude=./test-output -cf - . | tar -C "$build" -xf -
-            "${pip[@]}" "${build}[kiosk]"
-            rm -rf "$build" ;;
-        wheel) "${pip[@]}" "${SOURCE}[kiosk]" ;;
-        bundle) "${pip[@]}" --no-index --find-links "$SOURCE/wheels" "hailong[kiosk]" ;;
-    esac
-    "$VENV/bin/hailong-kiosk" --version >/dev/null || die "hailong-kiosk does not run after pip install"
-    printf '%s\n' "$fingerprint" >"$STAMP"
-    changed "hailong installed: $("$VENV/bin/hailong-kiosk" --version)"
-}
 
 random_token() { python3 -c 'import secrets; print(secrets.token_urlsafe(32))'; }
 
@@ -394,15 +194,8 @@ EOF
 }
 
 install_unit() {
-    local unit_changed=no
-    install_file "$(shipped_file "$UNIT")" "$UNIT_DIR/$UNIT" 0644 && unit_changed=yes
-    if [ "$unit_changed" = yes ] && systemd_running; then
-        systemctl daemon-reload
-    fi
-    if ! systemctl is-enabled --quiet "$UNIT" 2>/dev/null; then
-        systemctl enable --quiet "$UNIT"
-        changed "enabled $UNIT"
-    fi
+    install_units "$UNIT"
+    enable_units "$UNIT"
     # The kiosk owns tty1. Conflicts= in the unit stops a running getty, but at boot both would
     # be queued in one transaction and systemd would drop one of them: do not start the getty.
     if systemctl is-enabled --quiet getty@tty1.service 2>/dev/null; then
@@ -410,8 +203,6 @@ install_unit() {
         changed "disabled getty@tty1 (a login is still on tty2: Ctrl+Alt+F2, and over SSH)"
     fi
 }
-
-systemd_running() { [ -d /run/systemd/system ]; }
 
 # --- system settings -----------------------------------------------------------------------------
 
@@ -473,19 +264,6 @@ check_kms_overlay() {
     fi
 }
 
-# write_if_differs DEST MODE: stdin becomes DEST when it differs.
-write_if_differs() {
-    local dest=$1 mode=$2 tmp
-    tmp=$(mktemp)
-    cat >"$tmp"
-    if install_file "$tmp" "$dest" "$mode"; then
-        rm -f "$tmp"
-        return 0
-    fi
-    rm -f "$tmp"
-    return 1
-}
-
 set_ntp() {
     [ -n "$NTP_SERVER" ] || return 0
     if write_if_differs /etc/systemd/timesyncd.conf.d/hailong.conf 0644 <<EOF
@@ -495,7 +273,7 @@ set_ntp() {
 NTP=$NTP_SERVER
 EOF
     then
-        if systemd_running; then systemctl restart systemd-timesyncd || warn "could not restart systemd-timesyncd"; fi
+        restart_if_running systemd-timesyncd
     fi
     if systemd_running; then systemctl enable --quiet systemd-timesyncd 2>/dev/null || true; fi
 }
@@ -508,27 +286,8 @@ SystemMaxUse=50M
 EOF
 }
 
-start_kiosk() {
-    if ! systemd_running; then
-        log "systemd is not running here (image build or chroot): the kiosk starts at the next boot"
-        return 0
-    fi
-    if [ "$START" = no ]; then
-        log "--no-start: not starting the kiosk now"
-        return 0
-    fi
-    if [ "$CHANGED" = yes ] || ! systemctl is-active --quiet "$UNIT"; then
-        systemctl restart "$UNIT"
-        log "kiosk (re)started: journalctl -u hailong-kiosk -f"
-    fi
-}
-
 summary() {
-    if [ "$CHANGED" = no ]; then
-        log "done: nothing to change"
-    else
-        log "done"
-    fi
+    log_done
     cat <<EOF
 Next:
   - pair with the server: copy [api] token from $CONFIG (sudo grep token $CONFIG) into the
@@ -541,11 +300,13 @@ main() {
     parse_args "$@"
     require_root
     check_os
-    resolve_source
+    resolve_source tree wheel bundle
     install_packages
-    ensure_user
+    # gpio exists on Raspberry Pi OS (udev gives it /dev/gpiochip*); elsewhere it is made.
+    ensure_user "$DATA" "hailong kiosk" "${GROUPS_NEEDED[@]}"
     ensure_dir "$DATA" 0750 "$USER_NAME:$USER_NAME"
-    install_venv
+    # System site-packages: lgpio comes from apt (python3-lgpio), not from PyPI.
+    install_venv kiosk hailong-kiosk --system-site-packages
     install_config
     install_unit
     set_hostname
@@ -556,7 +317,7 @@ main() {
         set_consoleblank
         check_kms_overlay
     fi
-    start_kiosk
+    start_service "$UNIT" kiosk || true
     summary
 }
 

@@ -9,44 +9,25 @@
 # only if something changed. Windows office PC: deploy/server/install.ps1. Guide: docs/server-install.md.
 set -euo pipefail
 
-readonly PREFIX=/opt/hailong
-readonly VENV=$PREFIX/venv
-readonly ETC=/etc/hailong
+# The helpers both installers share (lib.sh): next to this script (a copied installer),
+# else deploy/lib.sh in the source tree.
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$SCRIPT_DIR/$([ -f "$SCRIPT_DIR/lib.sh" ] || echo ../)lib.sh"
+
+readonly UNITS=(hailong-server.service hailong-server-backup.service hailong-server-backup.timer)
 readonly CONFIG=$ETC/server.toml
 readonly ENV_FILE=$ETC/server.env
 readonly DATA=/var/lib/hailong-server
-readonly USER_NAME=hailong
-readonly UNIT_DIR=/etc/systemd/system
-readonly UNITS=(hailong-server.service hailong-server-backup.service hailong-server-backup.timer)
-readonly STAMP=$PREFIX/.installed-from
 readonly PACKAGES=(python3 python3-venv ca-certificates tzdata)
 # chrony: this PC becomes the kiosks' time server (a Pi 4 has no battery clock).
 readonly NTP_PACKAGES=(chrony)
 # pg_dump/pg_restore for the nightly backup when the database is PostgreSQL.
 readonly PG_PACKAGES=(postgresql-client)
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-OS_RELEASE=${HAILONG_OS_RELEASE:-/etc/os-release}
-SOURCE=""
-SOURCE_KIND=""
 LAN=""
 PORT=5000
 NTP=yes
-START=yes
-REINSTALL=no
-FORCE=no
-CHANGED=no
-
-log() { printf 'hailong-install: %s\n' "$*"; }
-warn() { printf 'hailong-install: WARNING: %s\n' "$*" >&2; }
-die() {
-    printf 'hailong-install: ERROR: %s\n' "$*" >&2
-    exit 1
-}
-changed() {
-    CHANGED=yes
-    log "$*"
-}
 
 usage() {
     cat <<'EOF'
@@ -71,21 +52,12 @@ parse_args() {
             --lan) LAN=${2:?--lan needs a CIDR}; shift 2 ;;
             --no-ntp) NTP=no; shift ;;
             --port) PORT=${2:?--port needs a number}; shift 2 ;;
-            --no-start) START=no; shift ;;
-            --reinstall) REINSTALL=yes; shift ;;
-            --force) FORCE=yes; shift ;;
-            -h | --help) usage; exit 0 ;;
-            -*) usage >&2; die "unknown option: $1" ;;
-            *) [ -z "$SOURCE" ] || die "only one SOURCE, got '$SOURCE' and '$1'"; SOURCE=$1; shift ;;
+            *) common_option "$1"; shift ;;
         esac
     done
     if ! [[ $PORT =~ ^[0-9]+$ ]] || [ "$PORT" -lt 1 ] || [ "$PORT" -gt 65535 ]; then
         die "--port must be 1-65535"
     fi
-}
-
-require_root() {
-    [ "$(id -u)" -eq 0 ] || die "run as root: sudo $0"
 }
 
 check_os() {
@@ -94,37 +66,9 @@ check_os() {
     local version
     version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo none)
     if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-        [ "$FORCE" = yes ] || die "python3 is $version; hailong needs 3.11 or newer (Debian 12, Ubuntu 24.04)"
+        unsupported "python3 is $version; hailong needs 3.11 or newer (Debian 12, Ubuntu 24.04)"
     fi
-    log "system: $(sed -n 's/^PRETTY_NAME=//p' "$OS_RELEASE" | tr -d '"'), Python $version"
-}
-
-resolve_source() {
-    if [ -z "$SOURCE" ]; then
-        [ -f "$SCRIPT_DIR/../../pyproject.toml" ] || die "no SOURCE given and this script is not in a source tree"
-        SOURCE=$SCRIPT_DIR/../..
-    fi
-    [ -e "$SOURCE" ] || die "SOURCE not found: $SOURCE"
-    SOURCE=$(realpath "$SOURCE")
-    if [ -f "$SOURCE/pyproject.toml" ]; then
-        SOURCE_KIND=tree
-    elif [[ $SOURCE == *.whl ]]; then
-        SOURCE_KIND=wheel
-    else
-        die "SOURCE must be a hailong source tree or a .whl: $SOURCE"
-    fi
-    log "source: $SOURCE ($SOURCE_KIND)"
-}
-
-shipped_file() {
-    local name=$1 candidate
-    for candidate in "$SCRIPT_DIR/$name" "$SCRIPT_DIR/../../systemd/$name"; do
-        if [ -f "$candidate" ]; then
-            printf '%s\n' "$candidate"
-            return 0
-        fi
-    done
-    die "missing $name next to $0 (incomplete copy of the installer?)"
+    log "system: $(os_field PRETTY_NAME), Python $version"
 }
 
 # The office LAN in CIDR form (normalised: 192.168.1.7/24 -> 192.168.1.0/24).
@@ -159,116 +103,11 @@ uses_postgres_in() {
 
 uses_postgres() { uses_postgres_in "$CONFIG" "$ENV_FILE"; }
 
-missing_packages() {
-    local pkg status
-    for pkg in "$@"; do
-        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-        [ "$status" = "install ok installed" ] || printf '%s\n' "$pkg"
-    done
-}
-
 install_packages() {
-    local wanted=("${PACKAGES[@]}") missing
+    local wanted=("${PACKAGES[@]}")
     if [ "$NTP" = yes ]; then wanted+=("${NTP_PACKAGES[@]}"); fi
     if uses_postgres; then wanted+=("${PG_PACKAGES[@]}"); fi
-    mapfile -t missing < <(missing_packages "${wanted[@]}")
-    if [ ${#missing[@]} -eq 0 ]; then
-        log "packages: all ${#wanted[@]} present"
-        return 0
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    changed "packages: installing ${missing[*]}"
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
-
-ensure_user() {
-    if ! getent passwd "$USER_NAME" >/dev/null; then
-        useradd --system --user-group --home-dir "$DATA" --no-create-home \
-            --shell /usr/sbin/nologin --comment "hailong server" "$USER_NAME"
-        changed "user $USER_NAME created"
-    fi
-}
-
-ensure_dir() {
-    local path=$1 mode=$2 owner=$3
-    if [ ! -d "$path" ]; then
-        install -d -m "$mode" -o "${owner%%:*}" -g "${owner##*:}" "$path"
-        changed "created $path"
-        return 0
-    fi
-    if [ "$(stat -c '%a %U:%G' "$path")" != "${mode#0} $owner" ]; then
-        chmod "$mode" "$path"
-        chown "$owner" "$path"
-        changed "fixed owner/mode of $path"
-    fi
-}
-
-install_file() {
-    local src=$1 dest=$2 mode=$3
-    if [ -f "$dest" ] && cmp -s "$src" "$dest" && [ "$(stat -c '%a' "$dest")" = "${mode#0}" ]; then
-        return 1
-    fi
-    install -D -m "$mode" -o root -g root "$src" "$dest"
-    changed "installed $dest"
-}
-
-write_if_differs() {
-    local dest=$1 mode=$2 tmp rc=1
-    tmp=$(mktemp)
-    cat >"$tmp"
-    if install_file "$tmp" "$dest" "$mode"; then rc=0; fi
-    rm -f "$tmp"
-    return "$rc"
-}
-
-source_fingerprint() {
-    {
-        "$VENV/bin/python" -c 'import sys; print(sys.version)'
-        echo "kind=$SOURCE_KIND extras=server"
-        case $SOURCE_KIND in
-            tree)
-                (cd "$SOURCE" && find pyproject.toml kiosk sync_server -type f \
-                    ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) ;;
-            wheel) sha256sum "$SOURCE" ;;
-        esac
-    } | sha256sum | cut -d' ' -f1
-}
-
-install_venv() {
-    ensure_dir "$PREFIX" 0755 root:root
-    local py_now="" py_sys
-    py_sys=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-    if [ -x "$VENV/bin/python" ]; then
-        py_now=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)
-    fi
-    if [ "$py_now" != "$py_sys" ]; then
-        rm -rf "$VENV"
-        python3 -m venv "$VENV"
-        changed "venv created at $VENV (Python $py_sys)"
-    fi
-    local fingerprint
-    fingerprint=$(source_fingerprint)
-    if [ "$REINSTALL" = no ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$fingerprint" ] \
-        && "$VENV/bin/hailong-server" --version >/dev/null 2>&1; then
-        log "hailong: up to date ($("$VENV/bin/hailong-server" --version))"
-        return 0
-    fi
-    local pip=("$VENV/bin/python" -m pip install --no-input --disable-pip-version-check --quiet)
-    local extras=server
-    case $SOURCE_KIND in
-        tree)
-            local build
-            build=$(mktemp -d)
-            tar -C "$SOURCE" --exclude=./.git --exclude=./.venv --exclude=./var --exclude=./build \
-                --exclude='*.egg-info' --exclude=./test-output -cf - . | tar -C "$build" -xf -
-            "${pip[@]}" "${build}[$extras]"
-            rm -rf "$build" ;;
-        wheel) "${pip[@]}" "${SOURCE}[$extras]" ;;
-    esac
-    "$VENV/bin/hailong-server" --version >/dev/null || die "hailong-server does not run after pip install"
-    printf '%s\n' "$fingerprint" >"$STAMP"
-    changed "hailong installed: $("$VENV/bin/hailong-server" --version)"
+    ensure_packages "${wanted[@]}"
 }
 
 install_config() {
@@ -307,22 +146,6 @@ init_database() {
     log "database: schema up to date"
 }
 
-systemd_running() { [ -d /run/systemd/system ]; }
-
-install_units() {
-    local unit units_changed=no
-    for unit in "${UNITS[@]}"; do
-        if install_file "$(shipped_file "$unit")" "$UNIT_DIR/$unit" 0644; then units_changed=yes; fi
-    done
-    if [ "$units_changed" = yes ] && systemd_running; then systemctl daemon-reload; fi
-    for unit in hailong-server.service hailong-server-backup.timer; do
-        if ! systemctl is-enabled --quiet "$unit" 2>/dev/null; then
-            systemctl enable --quiet "$unit"
-            changed "enabled $unit"
-        fi
-    done
-}
-
 setup_ntp() {
     [ "$NTP" = yes ] || return 0
     if write_if_differs /etc/chrony/conf.d/hailong.conf 0644 <<EOF
@@ -332,7 +155,7 @@ allow $LAN
 local stratum 10
 EOF
     then
-        if systemd_running; then systemctl restart chrony || warn "could not restart chrony"; fi
+        restart_if_running chrony
     fi
     if ! grep -qsE '^[[:space:]]*confdir[[:space:]]+/etc/chrony/conf.d' /etc/chrony/chrony.conf; then
         warn "/etc/chrony/chrony.conf has no 'confdir /etc/chrony/conf.d': add the two lines of /etc/chrony/conf.d/hailong.conf to it"
@@ -348,20 +171,13 @@ open_firewall() {
 }
 
 start_server() {
-    if ! systemd_running; then
-        log "systemd is not running here (chroot/container): the server starts at the next boot"
-        return 0
+    if start_service hailong-server.service server; then
+        systemctl start hailong-server-backup.timer
     fi
-    [ "$START" = yes ] || { log "--no-start: not starting the server now"; return 0; }
-    if [ "$CHANGED" = yes ] || ! systemctl is-active --quiet hailong-server.service; then
-        systemctl restart hailong-server.service
-        log "server (re)started: journalctl -u hailong-server -f"
-    fi
-    systemctl start hailong-server-backup.timer
 }
 
 summary() {
-    if [ "$CHANGED" = no ]; then log "done: nothing to change"; else log "done"; fi
+    log_done
     cat <<EOF
 Next:
   - the first staff login (asks for a password; no default password exists):
@@ -376,15 +192,17 @@ main() {
     parse_args "$@"
     require_root
     check_os
-    resolve_source
+    resolve_source tree wheel
     resolve_lan
     install_packages
-    ensure_user
+    ensure_user "$DATA" "hailong server"
     ensure_dir "$DATA" 0750 "$USER_NAME:$USER_NAME"
-    install_venv
+    install_venv server hailong-server
     install_config
     init_database
-    install_units
+    install_units "${UNITS[@]}"
+    # The backup service is started by its timer.
+    enable_units hailong-server.service hailong-server-backup.timer
     setup_ntp
     open_firewall
     start_server

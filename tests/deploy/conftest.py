@@ -1,4 +1,7 @@
-"""Markers of the deploy tests (registered here: pyproject.toml belongs to the lead)."""
+"""Markers of the deploy tests (registered here: pyproject.toml belongs to the lead), and the
+fixture the installer tests share (support.py)."""
+
+from tests.deploy.support import first_run  # noqa: F401 (a fixture: pytest finds it here)
 
 
 def pytest_configure(config):

@@ -74,7 +74,8 @@ class DebianRoot:
         self.mounts: list[Path] = []
 
     # --- life cycle ----------------------------------------------------------------------------
-    def create(self, tarball: Path) -> DebianRoot:
+    def create(self, tarball: Path, caches: bool = True) -> DebianRoot:
+        """Unpack `tarball` and mount /proc, /sys, /dev and (`caches`) the shared apt and pip caches."""
         self.path.mkdir(parents=True)
         subprocess.run(["tar", "-C", str(self.path), "--numeric-owner", "-xf", str(tarball)], check=True)
         shutil.copy("/etc/resolv.conf", self.path / "etc/resolv.conf")
@@ -83,6 +84,8 @@ class DebianRoot:
         self._mount(["--bind", "/dev"], "dev")
         self._mount(["-t", "devpts", "-o", "newinstance,ptmxmode=0666", "devpts"], "dev/pts")
         for cache, inside in (("apt-archives", "var/cache/apt/archives"), ("pip", "root/.cache/pip")):
+            if not caches:
+                break
             (CACHE / cache / "partial").mkdir(parents=True, exist_ok=True)
             self._mount(["--bind", str(CACHE / cache)], inside)
         # This machine may reach PyPI through a TLS proxy with its own CA: give pip the host's

@@ -18,15 +18,9 @@ import pytest
 from sync_server import backup as bk
 from sync_server import config as server_config
 from sync_server.db import init_db
-from tests.deploy.support import ROOT
+from tests.deploy.support import ROOT, free_port
 
 NIGHT = dt.datetime(2026, 11, 22, 2, 30, 0)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(tmp_path: Path, database_url: str = "") -> Path:

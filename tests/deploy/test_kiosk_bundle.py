@@ -18,8 +18,7 @@ import zipfile
 import pytest
 
 from tests.deploy.debian_root import DebianRoot, base_tarball
-from tests.deploy.support import DEPLOY_DIR, ROOT, require_tool
-from tests.deploy.test_kiosk_install import preconditions
+from tests.deploy.support import DEPLOY_DIR, ROOT, preconditions, require_tool
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 BUNDLE = DEPLOY_DIR / "kiosk/bundle.sh"
@@ -55,11 +54,15 @@ def test_the_bundle_has_debs_wheels_and_checksums(bundle):
     wheels = sorted(p.name for p in (bundle / "wheels").glob("*.whl"))
     assert any(n.startswith("hailong-") for n in wheels) and any(n.startswith("Kivy-") for n in wheels)
     listed = (bundle / "SHA256SUMS").read_text()
-    assert all(name in listed for name in debs + wheels + ["install.sh", "hailong-kiosk.service"])
+    assert all(name in listed for name in debs + wheels + ["install.sh", "lib.sh", "hailong-kiosk.service"])
 
 
 def offline_root(tmp_path_factory, bundle, name: str) -> DebianRoot:
-    root = DebianRoot(tmp_path_factory.mktemp(name) / "root").create(base_tarball())
+    """A fresh root with the bundle in root's home (0700, as on a fresh card) and none of the
+    caches the other tests share: what it installs can only come from the bundle."""
+    root = DebianRoot(tmp_path_factory.mktemp(name) / "root").create(base_tarball(), caches=False)
+    assert oct(root.file("/root").stat().st_mode & 0o777) == "0o700"
+    assert not list(root.file("/var/cache/apt/archives").glob("*.deb"))
     shutil.copytree(bundle, root.file("/root/bundle"))
     return root
 
@@ -120,3 +123,4 @@ def test_bundle_wheels_for_the_pi(tmp_path):
         with zipfile.ZipFile(wheel) as z:
             assert z.testzip() is None
     assert (ROOT / "deploy/kiosk/install.sh").read_bytes() == (tmp_path / "b/install.sh").read_bytes()
+    assert (ROOT / "deploy/lib.sh").read_bytes() == (tmp_path / "b/lib.sh").read_bytes()

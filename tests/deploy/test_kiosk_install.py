@@ -18,16 +18,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from tests.deploy.debian_root import install_once, throwaway_root
-from tests.deploy.support import ROOT, require_tool
+from tests.deploy.support import ROOT, booted_check, free_port, fresh_root, rerun_changes_nothing, stop
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
@@ -35,31 +32,9 @@ INSTALL_ARGS = ["bash", "/root/src/deploy/kiosk/install.sh", "--kiosk-id", "quay
                 "--hostname", "hailong-quay-test", "--ntp", "office-pc.lan"]
 
 
-def preconditions() -> None:
-    if os.environ.get("HAILONG_TEST_DEPLOY") != "1":
-        pytest.skip("installer test in a debootstrap root is opt-in: HAILONG_TEST_DEPLOY=1 (root, "
-                    "~5 min the first time, needs deb.debian.org and pypi.org)")
-    if os.geteuid() != 0:
-        pytest.fail("HAILONG_TEST_DEPLOY=1 needs root (debootstrap, mount, chroot)")
-    require_tool("debootstrap", "debootstrap")
-    require_tool("chroot", "coreutils")
-    mirror = os.environ.get("HAILONG_TEST_MIRROR", "http://deb.debian.org/debian")
-    try:
-        urllib.request.urlopen(f"{mirror}/dists/bookworm/Release", timeout=15).close()
-    except OSError as e:
-        pytest.fail(f"Debian mirror {mirror} unreachable ({e}): set HAILONG_TEST_MIRROR")
-
-
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    preconditions()
-    with throwaway_root(tmp_path_factory.mktemp("kiosk-install")) as debian:
-        yield debian
-
-
-@pytest.fixture(scope="module")
-def first_run(root):
-    return install_once(root, INSTALL_ARGS, timeout=1200)
+    yield from fresh_root(tmp_path_factory, "kiosk-install")
 
 
 def secrets_of(root) -> tuple[str, str]:
@@ -128,12 +103,6 @@ def test_the_apt_packages_are_enough_for_a_kivy_window(root, first_run):
     assert "WINDOW WindowSDL" in out.stdout, out.stdout[-2000:] + out.stderr[-3000:]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_installed_kiosk_runs_as_its_user_and_answers_with_the_generated_token(root, first_run):
     token, _pin = secrets_of(root)
     port = free_port()  # the installed config's 8765 may be taken on this machine
@@ -160,13 +129,7 @@ def test_the_installed_kiosk_runs_as_its_user_and_answers_with_the_generated_tok
         assert status["kiosk_id"] == "quay-test"
         assert status["wall_clock"].endswith("+07:00")  # the installer set Asia/Ho_Chi_Minh
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)  # runuser passes it on to the kiosk
-        try:
-            output, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
+        output = stop(proc)
     assert root.file("/var/lib/hailong/kiosk.db").exists()
     owner = root.run("stat", "-c", "%U", "/var/lib/hailong/kiosk.db", check=True).stdout.strip()
     assert owner == "hailong", output[-2000:]
@@ -174,12 +137,7 @@ def test_the_installed_kiosk_runs_as_its_user_and_answers_with_the_generated_tok
 
 def test_second_run_changes_nothing(root, first_run):
     _, before = first_run
-    result = root.run(*INSTALL_ARGS, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "done: nothing to change" in result.stdout, result.stdout
-    after = root.snapshot()
-    diff = sorted(set(before) ^ set(after))
-    assert not diff, "the second run changed:\n" + "\n".join(diff[:40])
+    after = rerun_changes_nothing(root, INSTALL_ARGS, before)
     assert len(after) > 1000  # the listing really covers the venv
 
 
@@ -253,19 +211,11 @@ Environment=SDL_VIDEODRIVER=offscreen
 def test_kiosk_unit_under_a_booted_systemd_notifies_and_is_watched(root, first_run):
     """Type=notify + WatchdogSec for real: READY=1 makes it active, pings keep it alive, a frozen
     kiosk is killed and restarted by the watchdog, SIGTERM stops it cleanly."""
-    import json
-
-    require_tool("systemd-nspawn", "systemd-container")
     dropin = root.file("/etc/systemd/system/hailong-kiosk.service.d/no-screen.conf")
     dropin.parent.mkdir(parents=True, exist_ok=True)
     dropin.write_text(NO_SCREEN_DROPIN)
-    out, console = root.boot(KIOSK_BOOT_CHECK, timeout=900)
-    assert out.strip(), "the check did not run:\n" + console[-3000:]
-    r = json.loads(out.strip().splitlines()[-1])
+    r = booted_check(root, KIOSK_BOOT_CHECK, "kiosk", timeout=900)
     journal = r["journal"]
-    artifacts = ROOT / "test-output"
-    artifacts.mkdir(exist_ok=True)
-    (artifacts / "deploy-kiosk-booted.json").write_text(json.dumps(r, indent=2))  # for review
     assert r["ready"] and r["first"]["User"] == "hailong", journal
     assert "responses stored" in r["first"]["StatusText"], r["first"]
     assert r["api_kiosk_id"] == "quay-test", r["api_kiosk_id"]

@@ -11,38 +11,29 @@ absent, so the installer's (tested) Pi check skips them here.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.deploy.debian_root import install_once, throwaway_root
-from tests.deploy.support import require_tool
+from tests.deploy.debian_root import throwaway_root
+from tests.deploy.support import require_deploy_opt_in, rerun_changes_nothing
 from tests.deploy.test_kiosk_install import INSTALL_ARGS
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
+INSTALL_TIMEOUT = 3600  # emulated
 BINFMT = Path("/proc/sys/fs/binfmt_misc/qemu-aarch64")
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    if os.environ.get("HAILONG_TEST_DEPLOY_ARM64") != "1":
-        pytest.skip("arm64 installer test under qemu is opt-in: HAILONG_TEST_DEPLOY_ARM64=1 (root, "
-                    "qemu-user-static, a Debian mirror and PyPI; 15–25 min)")
-    if os.geteuid() != 0:
-        pytest.fail("HAILONG_TEST_DEPLOY_ARM64=1 needs root (debootstrap, mount, chroot)")
-    require_tool("debootstrap", "debootstrap")
+    require_deploy_opt_in("HAILONG_TEST_DEPLOY_ARM64", "arm64 under qemu: root, qemu-user-static, a Debian "
+                          "mirror and PyPI; 15–25 min")
     if not shutil.which("qemu-aarch64-static") or not BINFMT.exists():
         pytest.fail("no qemu-aarch64 binfmt handler: apt-get install qemu-user-static binfmt-support "
                     "(and mount binfmt_misc on /proc/sys/fs/binfmt_misc)")
     with throwaway_root(tmp_path_factory.mktemp("kiosk-arm64"), arch="arm64") as debian:
         yield debian
-
-
-@pytest.fixture(scope="module")
-def first_run(root):
-    return install_once(root, INSTALL_ARGS, timeout=3600)
 
 
 def test_the_root_really_is_arm64(root):
@@ -75,7 +66,4 @@ def test_the_aarch64_wheels_import(root, first_run):
 
 def test_second_run_on_arm64_changes_nothing(root, first_run):
     _, before = first_run
-    again = root.run(*INSTALL_ARGS, timeout=3600)
-    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert "done: nothing to change" in again.stdout, again.stdout[-3000:]
-    assert root.snapshot() == before
+    rerun_changes_nothing(root, INSTALL_ARGS, before, timeout=INSTALL_TIMEOUT)

@@ -7,14 +7,13 @@ is how the Pi-only steps are tested without a Pi.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.deploy.support import DEPLOY_DIR
+from tests.deploy.support import DEPLOY_DIR, sourced
 
 INSTALL = DEPLOY_DIR / "kiosk/install.sh"
 CMDLINE = ("console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes "
@@ -23,17 +22,14 @@ CMDLINE = ("console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfs
 
 def bash(script: str, env: dict[str, str] | None = None, fake_arch: str | None = None,
          tmp: Path | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("HAILONG_")}
+    bin_dir = None
     if fake_arch:
         assert tmp is not None
         bin_dir = tmp / "fakebin"
         bin_dir.mkdir(exist_ok=True)
         (bin_dir / "dpkg").write_text(f"#!/bin/sh\necho {fake_arch}\n")
         (bin_dir / "dpkg").chmod(0o755)
-        full_env["PATH"] = f"{bin_dir}:{full_env['PATH']}"
-    full_env.update(env or {})
-    return subprocess.run(["bash", "-c", f'set -euo pipefail; source "{INSTALL}"; {script}'],
-                          capture_output=True, text=True, env=full_env, timeout=60)
+    return sourced(INSTALL, script, env=env, path_first=bin_dir)
 
 
 # --- is_raspberry_pi ---------------------------------------------------------------------------

@@ -10,8 +10,6 @@ run changes nothing. Not proved here: the units under a running systemd (PID 1 h
 from __future__ import annotations
 
 import shlex
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,25 +17,25 @@ import urllib.request
 
 import pytest
 
-from tests.deploy.debian_root import install_once, throwaway_root
-from tests.deploy.support import ROOT, SYSTEMD_DIR, parse_unit, require_tool, unit_value
-from tests.deploy.test_kiosk_install import preconditions
+from tests.deploy.support import (
+    SYSTEMD_DIR,
+    booted_check,
+    free_port,
+    fresh_root,
+    parse_unit,
+    rerun_changes_nothing,
+    stop,
+    unit_value,
+)
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
-INSTALL = ["bash", "/root/src/deploy/server/install.sh", "--lan", "192.168.1.7/24"]
+INSTALL_ARGS = ["bash", "/root/src/deploy/server/install.sh", "--lan", "192.168.1.7/24"]
 UNITS = ["hailong-server.service", "hailong-server-backup.service", "hailong-server-backup.timer"]
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    preconditions()
-    with throwaway_root(tmp_path_factory.mktemp("server-install")) as debian:
-        yield debian
-
-
-@pytest.fixture(scope="module")
-def first_run(root):
-    return install_once(root, INSTALL, timeout=1200)
+    yield from fresh_root(tmp_path_factory, "server-install")
 
 
 def stat(root, path: str) -> str:
@@ -67,12 +65,6 @@ def test_installed_units_verify(root, first_run, unit):
     assert out.returncode == 0 and out.stderr == "", out.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_installed_server_serves_as_its_user(root, first_run):
     port = free_port()
     proc = root.popen("runuser", "-u", "hailong", "--", "/opt/hailong/venv/bin/hailong-server", "serve",
@@ -94,13 +86,7 @@ def test_the_installed_server_serves_as_its_user(root, first_run):
                 time.sleep(0.5)
         assert code in (200, 302), code
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        try:
-            proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+        stop(proc)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -121,12 +107,7 @@ def test_the_backup_unit_command_makes_a_good_backup(root, first_run):
 
 def test_second_run_changes_nothing(root, first_run):
     _, before = first_run
-    result = root.run(*INSTALL, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "done: nothing to change" in result.stdout, result.stdout
-    after = root.snapshot()
-    diff = sorted(set(before) ^ set(after))
-    assert not diff, "the second run changed:\n" + "\n".join(diff[:40])
+    rerun_changes_nothing(root, INSTALL_ARGS, before)
 
 
 def test_no_secret_reaches_the_install_log(root, first_run):
@@ -180,16 +161,8 @@ print(json.dumps(result))
 
 def test_units_run_under_a_booted_systemd(root, first_run):
     """The real units with all their hardening, under systemd as PID 1 (systemd-nspawn)."""
-    import json
-
-    require_tool("systemd-nspawn", "systemd-container")
-    out, console = root.boot(SERVER_BOOT_CHECK)
-    assert out.strip(), "the check did not run:\n" + console[-3000:]
-    r = json.loads(out.strip().splitlines()[-1])
+    r = booted_check(root, SERVER_BOOT_CHECK, "server")
     journal = r["journal"]
-    artifacts = ROOT / "test-output"
-    artifacts.mkdir(exist_ok=True)
-    (artifacts / "deploy-server-booted.json").write_text(json.dumps(r, indent=2))  # for review
     assert r["server_state"] == "active", journal
     assert r["http_status"] in (200, 302), journal
     assert r["backup_start_rc"] == 0 and r["backup"]["Result"] == "success", journal

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
+from tests.deploy.support import DEPLOY_DIR, ROOT, sourced
 
-from tests.deploy.support import ROOT
+INSTALL = DEPLOY_DIR / "server/install.sh"
 
 
 def test_server_template_loads(tmp_path, monkeypatch):
@@ -20,11 +20,10 @@ def test_server_template_loads(tmp_path, monkeypatch):
 
 
 def test_server_lan_is_normalised():
-    script = 'source deploy/server/install.sh; NTP=yes; LAN=192.168.1.77/24; resolve_lan; echo "$LAN"'
-    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT)
+    script = 'NTP=yes; LAN=192.168.1.77/24; resolve_lan; echo "$LAN"'
+    out = sourced(INSTALL, script)
     assert out.stdout.strip() == "192.168.1.0/24"
-    bad = subprocess.run(["bash", "-c", script.replace("192.168.1.77/24", "192.168.1/99")],
-                         capture_output=True, text=True, cwd=ROOT)
+    bad = sourced(INSTALL, script.replace("192.168.1.77/24", "192.168.1/99"))
     assert bad.returncode == 1 and "CIDR" in bad.stderr
 
 
@@ -32,8 +31,7 @@ def test_server_sees_postgres_in_config_or_env(tmp_path):
     cfg, env = tmp_path / "server.toml", tmp_path / "server.env"
 
     def uses() -> bool:
-        script = f'source deploy/server/install.sh; uses_postgres_in "{cfg}" "{env}"'
-        return subprocess.run(["bash", "-c", script], cwd=ROOT).returncode == 0
+        return sourced(INSTALL, f'uses_postgres_in "{cfg}" "{env}"').returncode == 0
 
     cfg.write_text('[server]\ndatabase_url = ""\n')
     env.write_text("#DATABASE_URL=postgresql://x\n")
