@@ -55,9 +55,12 @@ def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket
     questionnaire_version, answers, reasons, flags and optionally name); return it as stored.
     Raises TicketUsed when `ticket` was used before, and stores nothing then."""
     with write_transaction():
+        epoch = _epoch()
+        # Only after the epoch lock: a phone racing another with the same ticket waits there, then
+        # sees the ticket the first one committed (checked before the lock, both saw it unused and
+        # the second failed on the ticket's primary key).
         if ticket is not None and ticket_used(ticket.nonce):
             raise TicketUsed(ticket.nonce)
-        epoch = _epoch()
         before = (epoch.last_seq, epoch.head_hash)
         boot, uptime = clock.boot_id(), clock.uptime_ms()
         # The server's clock is the one the reports trust: anchor this boot so the stored time is
