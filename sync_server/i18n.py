@@ -40,6 +40,8 @@ EN: dict[str, str] = {
     "Tài khoản của bạn không có quyền xem hoặc làm việc này.":
         "Your account is not allowed to see or do this.",
     "Về trang tổng quan": "Back to the overview",
+    "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL) ở ô “{name}”.":
+        "What was sent holds a character that is not allowed (NUL) in “{name}”.",
     # dashboard
     "Mức độ hài lòng theo cán bộ": "Satisfaction per officer",
     "Hôm nay": "Today",
