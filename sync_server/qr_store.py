@@ -71,7 +71,8 @@ def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket
             "store_id": epoch.store_id, "seq": before[0] + 1, "uuid": str(uuid.uuid4()),
             "kiosk_id": QR_KIOSK_ID, "officer": None, "procedure": None, "reasons": [],
             "channel": "qr", "partial": False, "flags": [],
-            # Local time with its offset, as a kiosk writes it (the reports' hour of day reads it).
+            # Local time with its offset, as a kiosk writes it (the reports take day and hour from
+            # the UTC instant in the server's zone, whatever the offset).
             "recorded_at": now.replace(tzinfo=UTC).astimezone(tz).isoformat(timespec="milliseconds"),
             "boot_id": boot, "uptime_ms": uptime,
             **fields,

@@ -141,9 +141,11 @@ def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell
 
 
 def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
-    """[weekday][hour] -> (responses, with a score of 1–2), hours 7..17, local time."""
-    hours = list(range(7, 18))
+    """[weekday][hour] -> (responses, with a score of 1–2) in the unit's time zone: the office
+    hours 7h–17h, widened to every hour that has a rating, so the cells add up to the table."""
     cells = reports.hour_grid(period.start, period.end)
+    seen = [hour for (_day, hour), (n, _low) in cells.items() if n]
+    hours = list(range(min([7, *seen]), max([17, *seen]) + 1))
     grid = [[cells.get((day, hour), (0, 0)) for hour in hours] for day in range(len(WEEKDAYS))]
     return grid, hours
 
