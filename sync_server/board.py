@@ -43,5 +43,6 @@ def board():
     total = reports.total(f)
     return render_template("board.html", fields=fields, officers=officers, total=total.responses,
                            pct=total.counts.pct(definition), rule=figures.RULES[definition],
+                           field_rule=reports.FIELD_RULE,
                            start=start, today=today, target=config.satisfaction_target * 100,
                            refresh=REFRESH_S)

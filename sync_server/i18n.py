@@ -513,10 +513,14 @@ EN: dict[str, str] = {
      '(excluded responses left out). Press “Save” to keep what you wrote.'),
     'Còn thiếu':
         'Missing',
-    ('Số phiếu = số lượt đánh giá (mỗi lượt một phiếu) của các thủ tục thuộc lĩnh vực, '
+    ('Số phiếu = số lượt đánh giá (mỗi lượt một phiếu) của lĩnh vực, '
      'trong khoảng ngày của chỉ tiêu; phiếu đã loại không được tính.'):
-        ("Forms = responses (one per visit) for the field's procedures between the quota's "
+        ("Forms = responses (one per visit) of the field between the quota's "
      'dates; excluded responses are not counted.'),
+    ('Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ '
+     'phụ trách một lĩnh vực.'):
+        'A rating without a procedure counts in the field of the officer who served, when that '
+        'officer has exactly one field.',
     'Thêm':
         'Add',
     'Thêm chỉ tiêu':
@@ -560,8 +564,8 @@ EN: dict[str, str] = {
     'Tháng này chưa có lượt đánh giá nào.': 'No responses yet this month.',
     'Theo cán bộ': 'By officer',
     'Khác': 'Other',
-    'Lĩnh vực theo thủ tục người dân chọn; “Khác”: không chọn thủ tục.':
-        'Field from the procedure the citizen chose; “Other”: no procedure chosen.',
+    'Lĩnh vực theo thủ tục người dân chọn.': 'Field from the procedure the citizen chose.',
+    '“Khác”: không rõ lĩnh vực.': '“Other”: field unknown.',
     'Ý kiến của người dân được giữ kín; trang tự cập nhật 5 phút một lần.':
         "Citizens' answers are confidential; this page updates itself every 5 minutes.",
 }

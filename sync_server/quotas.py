@@ -1,5 +1,6 @@
 """Sampling quotas (seed 002: 30 forms for each of three fields between 01/04 and 31/10): the
-targets staff set, and the progress of each from the report rollups. No Flask here."""
+targets staff set, and the progress of each from the report rollups, a form's field by the
+reports' field rule (`reports.FIELD_RULE`). No Flask here."""
 
 from __future__ import annotations
 

@@ -199,6 +199,8 @@ def overview():
              figures.RULES[definition],
              f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu. Không tính các phiếu "
              "đã loại khỏi báo cáo; câu hỏi bỏ qua không được tính."]
+    if by == "field":
+        notes.append(reports.FIELD_RULE)
     title = f"Kết quả đánh giá mức độ hài lòng theo {BY_NAMES[by].lower()}"
     table = _table(title, BY_NAMES[by], labelled, total, notes, definition, target)
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"

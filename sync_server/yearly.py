@@ -116,7 +116,9 @@ def _most(start: date, end: date) -> str:
     if known_procedures:
         n, code = max(known_procedures)
         parts.append(f"Thủ tục: {procedures.get(code, code)} — mã {code} ({figures.fmt_count(n)} phiếu)")
-    return "; ".join(parts) or "Chưa xác định (phiếu chưa ghi thủ tục)"
+    if not parts:
+        return "Chưa xác định (phiếu chưa ghi thủ tục)"
+    return "; ".join(parts) + ". " + reports.FIELD_RULE
 
 
 def build(year: int, definition: str) -> Yearly:
