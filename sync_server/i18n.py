@@ -565,6 +565,9 @@ EN: dict[str, str] = {
     'Theo cán bộ': 'By officer',
     'Khác': 'Other',
     'Lĩnh vực theo thủ tục người dân chọn.': 'Field from the procedure the citizen chose.',
+    # partial responses, counted apart (reports.PARTIAL, reports.PARTIAL_HEADER)
+    '(trong đó {k} chưa trả lời hết)': '({k} of them not fully answered)',
+    'Trong đó chưa trả lời hết': 'Of which not fully answered',
     '“Khác”: không rõ lĩnh vực.': '“Other”: field unknown.',
     'Ý kiến của người dân được giữ kín; trang tự cập nhật 5 phút một lần.':
         "Citizens' answers are confidential; this page updates itself every 5 minutes.",

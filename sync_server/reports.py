@@ -15,7 +15,7 @@ from typing import Any
 from peewee import fn
 
 from sync_server.counters import officer_codes
-from sync_server.figures import Counts
+from sync_server.figures import Counts, fmt_count
 from sync_server.models import Field, Officer, Procedure, RollupDay, RollupHour, RollupMonth
 
 # Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
@@ -76,6 +76,18 @@ def segments(start: date, end: date, need_days: bool) -> list[tuple[type, date, 
     if last < end:
         out.append((RollupDay, last + timedelta(days=1), end))
     return out
+
+
+# Partial responses (a session that timed out, K10) are counted apart wherever a total of responses
+# is shown, always in these words (the pages translate PARTIAL; English in sync_server.i18n).
+PARTIAL = "(trong đó {k} chưa trả lời hết)"
+PARTIAL_HEADER = "Trong đó chưa trả lời hết"
+
+
+def forms(n: int, partial: int, noun: str = "phiếu") -> str:
+    """"492 phiếu (trong đó 12 chưa trả lời hết)"; "492 phiếu" when none was partial."""
+    text = f"{fmt_count(n)} {noun}"
+    return f"{text} {PARTIAL.format(k=fmt_count(partial))}" if partial else text
 
 
 # The field rule, said under every table by field (docs/reports.md, "The field of a rating").

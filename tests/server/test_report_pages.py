@@ -74,7 +74,8 @@ def test_report_page_shows_the_figures_escaped_with_charts(scene):
     html = page(client_as(app, "staff"), f"/reports?{YEAR}&by=officer")
     total = year_total()
     totals = html.split("<tfoot>")[1].split("</tfoot>")[0]
-    assert f'<td class="num">{total.responses}</td><td class="num">{total.counts.total}</td>' in totals
+    assert (f'<td class="num">{total.responses}</td><td class="num">{total.partial}</td>'
+            f'<td class="num">{total.counts.total}</td>') in totals
     assert "Nguyễn Thị Lan" in html and "<svg" in html and html.count("<svg") >= 2
     assert EVIL not in html and "&lt;script&gt;alert(" in html  # names escaped, in the table and the chart
     assert "mức 4 và 5" in html  # the definition is said under the table
@@ -108,7 +109,8 @@ def test_csv_has_a_bom_and_vietnamese_intact(scene):
     assert "Nguyễn Thị Lan" in names and EVIL in names  # CSV is data: kept as typed
     assert "'" + FORMULA in names and FORMULA not in names  # never a live formula
     total_line = [line for line in text.splitlines() if line.startswith("Tổng cộng,")][0]
-    assert total_line.split(",")[1:3] == [str(year_total().responses), str(year_total().counts.total)]
+    total = year_total()
+    assert total_line.split(",")[1:4] == [str(total.responses), str(total.partial), str(total.counts.total)]
 
 
 def test_xlsx_reads_back(scene):
@@ -122,8 +124,8 @@ def test_xlsx_reads_back(scene):
     assert "'" + FORMULA in names  # a string cell, not a formula
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     total = rows[-1]
-    assert total[1] == year_total().responses and total[2] == year_total().counts.total
-    assert total[8:13] == list(year_total().counts.n)
+    assert total[1:4] == [year_total().responses, year_total().partial, year_total().counts.total]
+    assert total[9:14] == list(year_total().counts.n)
 
 
 def test_monthly_officer_report_docx_has_the_official_layout_and_ranking(scene):
