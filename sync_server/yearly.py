@@ -113,11 +113,11 @@ def _most(start: date, end: date) -> str:
     known_fields = [(c.responses, k[0], c.partial) for k, c in by_field.items() if k[0]]
     if known_fields:
         n, code, partial = max(known_fields)
-        parts.append(f"Lĩnh vực {fields.get(code, code)}: {reports.forms(n, partial)}")
+        parts.append(f"Lĩnh vực: {fields.get(code, code)} — {reports.forms(n, partial)}")
     known_procedures = [(c.responses, k[0], c.partial) for k, c in by_procedure.items() if k[0]]
     if known_procedures:
         n, code, partial = max(known_procedures)
-        parts.append(f"thủ tục {procedures.get(code, code)} (mã {code}): {reports.forms(n, partial)}")
+        parts.append(f"Thủ tục: {procedures.get(code, code)} (mã {code}) — {reports.forms(n, partial)}")
     if not parts:
         return "Chưa xác định (phiếu chưa ghi thủ tục)"
     return "; ".join(parts) + ". " + reports.FIELD_RULE

@@ -188,4 +188,4 @@ def test_the_public_board_and_the_yearly_row_6_follow(month):
     html = page(client, f"/reports/year?year={today.year}")
     row6 = html.split('id="row-6"')[1].split("</tr>")[0]
     top = max(FIELDS, key=lambda c: want[(c,)][1])
-    assert f"Lĩnh vực {FIELDS[top]}: {want[(top,)][1]} phiếu" in row6 and RULE in row6
+    assert f"Lĩnh vực: {FIELDS[top]} — {want[(top,)][1]} phiếu" in row6 and RULE in row6
