@@ -22,6 +22,7 @@ from sync_server.app import create_app
 from sync_server.db import database, write_transaction
 from sync_server.models import AuditLog, Officer, Procedure, Response
 from tests.server.conftest import free_port, server_toml
+from tests.server.serving import browser_login
 from tests.server.test_reports_figures import generated, store
 from tests.server.web import add_user, csrf_token, login, page
 
@@ -209,12 +210,7 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
 
         wait_until_up(proc, base + "/login")
         p = browser_page
-        p.set_viewport_size({"width": 1280, "height": 900})
-        p.goto(base + "/login")
-        p.fill("input[name=username]", "admin")
-        p.fill("input[name=password]", password)
-        p.click("button[type=submit]")
-        p.wait_for_url(base + "/")
+        browser_login(p, base, "admin", password)
         p.goto(f"{base}/reports?{YEAR}&by=officer")
         assert p.locator("#report-table tbody tr").count() == 4  # three officers and "(không rõ cán bộ)"
         assert p.locator("#chart-groups svg").count() == 1 and p.locator("#chart-trend svg").count() == 1

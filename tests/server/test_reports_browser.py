@@ -6,17 +6,13 @@ Screenshots go to test-output/web/issue11-*.png for a person to look at."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from sync_server.db import database, write_transaction
 from sync_server.models import Quota, Response
 from tests.server.conftest import free_port, server_toml
+from tests.server.serving import browser_login, serving
 from tests.server.test_field_rule import RULE, month  # noqa: F401 - `month` is a fixture
-from tests.server.test_serve_e2e import REPO, wait_until_up
 from tests.server.web import PASSWORD, add_user
 from tests.support.browser import screenshot
 
@@ -36,27 +32,14 @@ def served(month, tmp_path, backend):  # noqa: F811
     path = tmp_path / "serve.toml"
     path.write_text(server_toml(tmp_path / "server-data", [], port=port, database_url=backend),
                     encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(path)], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(proc, base + "/login")
+    with serving(path, port) as base:
         yield base, today, hours, "pg" if backend else "sqlite"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_the_changed_report_pages_in_chromium(served, browser_page):
     base, today, hours, db = served
     p = browser_page
-    p.set_viewport_size({"width": 1280, "height": 900})
-    p.goto(base + "/login")
-    p.fill("input[name=username]", "admin")
-    p.fill("input[name=password]", PASSWORD)
-    p.click("button[type=submit]")
-    p.wait_for_url(base + "/")
+    browser_login(p, base, "admin", PASSWORD)
 
     p.goto(f"{base}/reports?period=month&date={today}&by=field")
     assert p.locator("#report-table thead th").nth(2).inner_text() == "Trong đó chưa trả lời hết"
