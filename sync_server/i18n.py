@@ -250,7 +250,7 @@ EN: dict[str, str] = {
     'Xem': 'Show',
     'Yêu cầu không hợp lệ': 'Bad request',
     'Yêu cầu không hợp lệ.': 'Bad request.',
-    'dở dang': 'partial',
+    'chưa trả lời hết': 'not fully answered',
     'Đã loại': 'Excluded',
     'Đã loại phiếu khỏi báo cáo.': 'The response is excluded from reports.',
     'Đã tính lại phiếu vào báo cáo.': 'The response counts in reports again.',
