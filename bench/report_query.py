@@ -30,7 +30,7 @@ from sync_server import reports, rollup  # noqa: E402
 from sync_server.db import database, init_db, write_transaction  # noqa: E402
 from sync_server.figures import Counts  # noqa: E402
 
-GENERATOR = 3
+GENERATOR = 4  # 4: response.local_hour (migration 8)
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = ("c1", "c2", "c3", "c4", "c5")
 RANGES = {"day": (date(2026, 6, 17), date(2026, 6, 17)), "month": (date(2026, 6, 1), date(2026, 6, 30)),
@@ -59,7 +59,8 @@ def generate(path: Path, n: int) -> None:
     responses, answers = [], []
     for rid in range(1, n + 1):
         when = start + timedelta(seconds=rng.randrange(0, 365 * 86400))
-        day = (when + timedelta(hours=7)).date().isoformat()
+        local = when + timedelta(hours=7)  # Asia/Ho_Chi_Minh, the config's default zone
+        day = local.date().isoformat()
         partial = rng.random() < 0.04
         excluded = rng.random() < 0.005
         # As at a one-stop: an officer sits at a counter and handles the procedures of one field.
@@ -70,15 +71,16 @@ def generate(path: Path, n: int) -> None:
         channel = rng.choices(("touch", "button", "qr"), (80, 10, 10))[0]
         responses.append((rid, epochs[kiosk], kiosk, f"s-{kiosk}", seqs[kiosk], f"u-{rid}", officer,
                           procedure, "tieu-chi-5", 1, channel, partial,
-                          when.isoformat(), when.isoformat(sep=" "), day, "{}", "h", "2026-12-31", excluded))
+                          when.isoformat(), when.isoformat(sep=" "), day, local.hour, "{}", "h", "2026-12-31",
+                          excluded))
         asked = QUESTIONS[: rng.randint(1, 4)] if partial else QUESTIONS
         for q in asked:
             answers.append((rid, q, rng.choices((1, 2, 3, 4, 5), (1, 1, 2, 4, 6))[0], officer, day))
     con.executemany(
         'INSERT INTO "response" ("id", "epoch_id", "kiosk_id", "store_id", "seq", "uuid", "officer", '
         '"procedure", "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at", '
-        '"recorded_utc", "local_date", "body", "hash", "received_at", "excluded") '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", responses)
+        '"recorded_utc", "local_date", "local_hour", "body", "hash", "received_at", "excluded") '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", responses)
     con.executemany('INSERT INTO "answer" ("response_id", "question", "score", "officer", "local_date") '
                     "VALUES (?, ?, ?, ?, ?)", answers)
     con.commit()
@@ -128,11 +130,11 @@ def best_of(fn, runs: int = 5) -> float:
 
 def naive_hours(con: sqlite3.Connection, start: date, end: date) -> dict:
     """The hour × weekday map in one GROUP BY over the responses, a response counted low when one
-    of its answers is 1 or 2. (The generated recorded_at carries no offset: its hour is taken as
-    written, as the rollup does.)"""
+    of its answers is 1 or 2; the hour is the UTC time's in Vietnam (+07:00, no summer time), as
+    the day is."""
     rows = con.execute(
         """SELECT (CAST(strftime('%w', r."local_date") AS INTEGER) + 6) % 7,
-                  CAST(substr(r."recorded_at", 12, 2) AS INTEGER), COUNT(*),
+                  (CAST(substr(r."recorded_utc", 12, 2) AS INTEGER) + 7) % 24, COUNT(*),
                   SUM(EXISTS(SELECT 1 FROM "answer" a WHERE a."response_id" = r."id" AND a."score" <= 2))
            FROM "response" r WHERE r."local_date" BETWEEN ? AND ? AND NOT r."excluded" GROUP BY 1, 2""",
         (start.isoformat(), end.isoformat())).fetchall()

@@ -128,11 +128,11 @@ def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
         epoch = Epoch.create(kiosk_id="bench-1", store_id=chain[0]["store_id"], first_seen=now, last_seen=now)
         rows, days = [], []
         for r in chain:
-            utc = clockfix.parse_recorded(r["recorded_at"], tz)
-            days.append(clockfix.local_date(utc, tz))
+            t = clockfix.response_times(r["recorded_at"], r["boot_id"], r["uptime_ms"], None, tz, now)
+            days.append(t.local_date)
             rows.append((epoch.id, "bench-1", r["store_id"], r["seq"], r["uuid"], r["officer"], None,
-                         "overall", 1, r["channel"], False, r["recorded_at"], utc, None, "kiosk",
-                         days[-1], canonical_json(r).decode(), r["hash"], now, None))
+                         "overall", 1, r["channel"], False, r["recorded_at"], t.recorded_utc, None, "kiosk",
+                         t.local_date, t.local_hour, canonical_json(r).decode(), r["hash"], now, None))
         t0 = time.perf_counter()
         with write_transaction():
             bulk_insert(Response, RESPONSE_COLUMNS, rows)

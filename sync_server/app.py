@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, abort, g, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from sync_server import config as server_config
@@ -84,6 +85,53 @@ def _seconds(value: float | None) -> str:
     return f"{sign}{s // 86400} d"
 
 
+NUL = "\x00"
+
+
+def _field_with_nul(items: Iterable[tuple[str, Any]]) -> str | None:
+    """The name of the first field whose name or text value holds a NUL character."""
+    for name, value in items:
+        if NUL in name or (isinstance(value, str) and NUL in value):
+            return name
+    return None
+
+
+def _json_nul(value: Any, name: str = "JSON") -> str | None:
+    """The key under which a JSON body holds a NUL character (in a key or a string), or None."""
+    if isinstance(value, str):
+        return name if NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = name if NUL in key else _json_nul(item, key)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for item in value:
+            found = _json_nul(item, name)
+            if found is not None:
+                return found
+    return None
+
+
+def refuse_nul() -> None:
+    """PostgreSQL cannot hold a NUL character in text (psycopg2 refuses the query), and no honest
+    form or link carries one: refuse it at the edge, as an unknown page (404) when it is in the
+    path, as a bad field (400) in the query, the form or a JSON body — before any view reads it."""
+    if NUL in request.path:
+        abort(404)
+    name = _field_with_nul(request.args.items(multi=True))
+    within_limit = (request.content_length or 0) <= (request.max_content_length or float("inf"))
+    if name is None and within_limit and request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.is_json:
+            name = _json_nul(request.get_json(silent=True))
+        else:
+            name = (_field_with_nul(request.form.items(multi=True))
+                    or _field_with_nul((k, f.filename or "") for k, f in request.files.items(multi=True)))
+    if name is not None:
+        abort(400, description=_("Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL) ở ô “{name}”.",
+                                 name=name.replace(NUL, "␀")[:64]))
+
+
 def create_app(config_or_path: ServerConfig | str | Path | None = None,
                test_config: dict[str, Any] | None = None) -> Flask:
     if isinstance(config_or_path, ServerConfig):
@@ -116,18 +164,23 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         if limit:
             request.max_content_length = limit
 
-    csrf.init_app(app)
-
-    @app.before_request
-    def _connect() -> None:
-        database.connect(reuse_if_open=True)
-
     @app.before_request
     def _language() -> None:
         chosen = request.args.get("lang")
         if chosen in i18n.LANGS:
             session["lang"] = chosen
         g.lang = session.get("lang", i18n.DEFAULT)
+
+    @app.before_request
+    def _no_nul() -> None:
+        # Before CSRF and before any view: the refusal is the same on every page and database.
+        refuse_nul()
+
+    csrf.init_app(app)
+
+    @app.before_request
+    def _connect() -> None:
+        database.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(_exc: BaseException | None) -> None:

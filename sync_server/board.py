@@ -42,6 +42,8 @@ def board():
                     if r["code"] in names]  # active officers only; never "unknown"
     total = reports.total(f)
     return render_template("board.html", fields=fields, officers=officers, total=total.responses,
+                           partial=total.partial,
                            pct=total.counts.pct(definition), rule=figures.RULES[definition],
+                           field_rule=reports.FIELD_RULE,
                            start=start, today=today, target=config.satisfaction_target * 100,
                            refresh=REFRESH_S)

@@ -39,7 +39,8 @@ class Times(NamedTuple):  # a named tuple: made once per response, 100,000 on a 
     recorded_utc: datetime  # what the kiosk's clock said (or the best time if unreadable)
     corrected_utc: datetime | None  # set only when the kiosk's clock was wrong
     source: str  # kiosk | repaired | unanchored
-    local_date: date
+    local_date: date  # the day and the hour of the best time in the unit's time zone ([server]
+    local_hour: int   # timezone): never the offset the kiosk wrote, which may be UTC
 
     @property
     def best(self) -> datetime:
@@ -64,6 +65,11 @@ def local_date(utc: datetime, tz: ZoneInfo) -> date:
     return utc.replace(tzinfo=UTC).astimezone(tz).date()
 
 
+def _times(recorded_utc: datetime, corrected_utc: datetime | None, source: str, tz: ZoneInfo) -> Times:
+    local = (corrected_utc or recorded_utc).replace(tzinfo=UTC).astimezone(tz)
+    return Times(recorded_utc, corrected_utc, source, local.date(), local.hour)
+
+
 def response_times(recorded_at: str, boot_id: str, uptime_ms: int, anchor: Anchor | None,
                    tz: ZoneInfo, received: datetime) -> Times:
     """When the response really happened, as far as the server can tell."""
@@ -71,12 +77,11 @@ def response_times(recorded_at: str, boot_id: str, uptime_ms: int, anchor: Ancho
     if anchor is None or anchor.boot_id != boot_id:
         # A boot the server never saw live: nothing to check the kiosk's clock against. An
         # unreadable time falls back to the time it was received (an upper bound).
-        best = claimed or received
-        return Times(best, None, UNANCHORED, local_date(best, tz))
+        return _times(claimed or received, None, UNANCHORED, tz)
     implied = anchor.at(uptime_ms)
     if claimed is not None and abs((claimed - implied).total_seconds()) <= TOLERANCE_S:
-        return Times(claimed, None, KIOSK, local_date(claimed, tz))
-    return Times(claimed or implied, implied, REPAIRED, local_date(implied, tz))
+        return _times(claimed, None, KIOSK, tz)
+    return _times(claimed or implied, implied, REPAIRED, tz)
 
 
 def skew_seconds(kiosk_wall: str, server_utc: datetime, tz: ZoneInfo) -> float | None:

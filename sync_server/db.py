@@ -48,7 +48,7 @@ def init_db(config: ServerConfig, create: bool = True) -> Database:
     db = open_database(config)
     database.initialize(db)
     if create:
-        migrate(db)
+        migrate(db, config.tz)
     return db
 
 

@@ -40,6 +40,8 @@ EN: dict[str, str] = {
     "Tài khoản của bạn không có quyền xem hoặc làm việc này.":
         "Your account is not allowed to see or do this.",
     "Về trang tổng quan": "Back to the overview",
+    "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL) ở ô “{name}”.":
+        "What was sent holds a character that is not allowed (NUL) in “{name}”.",
     # dashboard
     "Mức độ hài lòng theo cán bộ": "Satisfaction per officer",
     "Hôm nay": "Today",
@@ -248,7 +250,7 @@ EN: dict[str, str] = {
     'Xem': 'Show',
     'Yêu cầu không hợp lệ': 'Bad request',
     'Yêu cầu không hợp lệ.': 'Bad request.',
-    'dở dang': 'partial',
+    'chưa trả lời hết': 'not fully answered',
     'Đã loại': 'Excluded',
     'Đã loại phiếu khỏi báo cáo.': 'The response is excluded from reports.',
     'Đã tính lại phiếu vào báo cáo.': 'The response counts in reports again.',
@@ -511,10 +513,14 @@ EN: dict[str, str] = {
      '(excluded responses left out). Press “Save” to keep what you wrote.'),
     'Còn thiếu':
         'Missing',
-    ('Số phiếu = số lượt đánh giá (mỗi lượt một phiếu) của các thủ tục thuộc lĩnh vực, '
+    ('Số phiếu = số lượt đánh giá (mỗi lượt một phiếu) của lĩnh vực, '
      'trong khoảng ngày của chỉ tiêu; phiếu đã loại không được tính.'):
-        ("Forms = responses (one per visit) for the field's procedures between the quota's "
+        ("Forms = responses (one per visit) of the field between the quota's "
      'dates; excluded responses are not counted.'),
+    ('Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ '
+     'phụ trách một lĩnh vực.'):
+        'A rating without a procedure counts in the field of the officer who served, when that '
+        'officer has exactly one field.',
     'Thêm':
         'Add',
     'Thêm chỉ tiêu':
@@ -558,8 +564,11 @@ EN: dict[str, str] = {
     'Tháng này chưa có lượt đánh giá nào.': 'No responses yet this month.',
     'Theo cán bộ': 'By officer',
     'Khác': 'Other',
-    'Lĩnh vực theo thủ tục người dân chọn; “Khác”: không chọn thủ tục.':
-        'Field from the procedure the citizen chose; “Other”: no procedure chosen.',
+    'Lĩnh vực theo thủ tục người dân chọn.': 'Field from the procedure the citizen chose.',
+    # partial responses, counted apart (reports.PARTIAL, reports.PARTIAL_HEADER)
+    '(trong đó {k} chưa trả lời hết)': '({k} of them not fully answered)',
+    'Trong đó chưa trả lời hết': 'Of which not fully answered',
+    '“Khác”: không rõ lĩnh vực.': '“Other”: field unknown.',
     'Ý kiến của người dân được giữ kín; trang tự cập nhật 5 phút một lần.':
         "Citizens' answers are confidential; this page updates itself every 5 minutes.",
 }

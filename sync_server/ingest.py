@@ -108,8 +108,8 @@ def _stored_uuids(uuids: list[str]) -> dict[str, tuple[int | None, str]]:
 
 RESPONSE_COLUMNS = ("epoch", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
                     "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at",
-                    "recorded_utc", "corrected_utc", "time_source", "local_date", "body", "hash",
-                    "received_at", "unknown_refs")
+                    "recorded_utc", "corrected_utc", "time_source", "local_date", "local_hour", "body",
+                    "hash", "received_at", "unknown_refs")
 ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
 CONFLICT_COLUMNS = ("kiosk_id", "store_id", "seq", "uuid", "hash", "body", "existing_id", "received_at")
 
@@ -120,7 +120,7 @@ def _row(r: dict[str, Any], epoch_id: int, kiosk_id: str, body: str, times: cloc
     return (epoch_id, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
             r["questionnaire"], r["questionnaire_version"], r["channel"], r["partial"],
             r["recorded_at"], times.recorded_utc, times.corrected_utc, times.source,
-            times.local_date, body, r["hash"], now, unknown)
+            times.local_date, times.local_hour, body, r["hash"], now, unknown)
 
 
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],

@@ -87,6 +87,9 @@ class Response(BaseModel):
     # said; corrected_utc is set when that clock was wrong, and local_date follows it.
     corrected_utc = DateTimeField(null=True)
     time_source = CharField(max_length=16, null=True)  # kiosk | repaired | unanchored
+    # Migration 8: the hour (0–23) of the best known time in the unit's time zone, as local_date
+    # is its day; the hour × weekday map counts by these two.
+    local_hour = SmallIntegerField(default=0)
     # Codes the server's roster does not know, e.g. "officer:nv-x questionnaire:tt01@3"; stored
     # and counted anyway, listed for staff (never dropped).
     unknown_refs = TextField(null=True)

@@ -55,9 +55,12 @@ def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket
     questionnaire_version, answers, reasons, flags and optionally name); return it as stored.
     Raises TicketUsed when `ticket` was used before, and stores nothing then."""
     with write_transaction():
+        epoch = _epoch()
+        # Only after the epoch lock: a phone racing another with the same ticket waits there, then
+        # sees the ticket the first one committed (checked before the lock, both saw it unused and
+        # the second failed on the ticket's primary key).
         if ticket is not None and ticket_used(ticket.nonce):
             raise TicketUsed(ticket.nonce)
-        epoch = _epoch()
         before = (epoch.last_seq, epoch.head_hash)
         boot, uptime = clock.boot_id(), clock.uptime_ms()
         # The server's clock is the one the reports trust: anchor this boot so the stored time is
@@ -68,7 +71,8 @@ def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket
             "store_id": epoch.store_id, "seq": before[0] + 1, "uuid": str(uuid.uuid4()),
             "kiosk_id": QR_KIOSK_ID, "officer": None, "procedure": None, "reasons": [],
             "channel": "qr", "partial": False, "flags": [],
-            # Local time with its offset, as a kiosk writes it (the reports' hour of day reads it).
+            # Local time with its offset, as a kiosk writes it (the reports take day and hour from
+            # the UTC instant in the server's zone, whatever the offset).
             "recorded_at": now.replace(tzinfo=UTC).astimezone(tz).isoformat(timespec="milliseconds"),
             "boot_id": boot, "uptime_ms": uptime,
             **fields,

@@ -1,5 +1,6 @@
 """Sampling quotas (seed 002: 30 forms for each of three fields between 01/04 and 31/10): the
-targets staff set, and the progress of each from the report rollups. No Flask here."""
+targets staff set, and the progress of each from the report rollups, a form's field by the
+reports' field rule (`reports.FIELD_RULE`). No Flask here."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Progress:
     field_name: str
     count: int  # responses (forms) for the field between start and end, exclusions left out
     today: date
+    partial: int = 0  # of `count`, those left unfinished: shown apart (K10), still forms collected
 
     @property
     def pct(self) -> float:
@@ -60,12 +62,9 @@ def progress(today: date) -> list[Progress]:
     out = []
     for q in Quota.select().order_by(Quota.start.desc(), Quota.field_code):
         cells = reports.figures(reports.Filters(q.start, q.end), ("field",))
-        if q.field_code:
-            count = cells.get((q.field_code,), reports.Cell()).responses
-        else:
-            count = sum(c.responses for c in cells.values())
+        mine = [cells.get((q.field_code,), reports.Cell())] if q.field_code else list(cells.values())
         out.append(Progress(q, names.get(q.field_code, q.field_code) if q.field_code else "Tất cả lĩnh vực",
-                            count, today))
+                            sum(c.responses for c in mine), today, sum(c.partial for c in mine)))
     return out
 
 

@@ -121,12 +121,14 @@ def _names(by: str) -> dict[str, str]:
 def _row(label: str, cell: reports.Cell, definition: str) -> list[Any]:
     c = cell.counts
     rhl, hl, khl = c.three_level()
-    return [label, cell.responses, c.total, figures.fmt_mean(c.mean), figures.fmt_pct(c.pct(definition)),
-            rhl, hl, khl, *c.n]
+    return [label, cell.responses, cell.partial, c.total, figures.fmt_mean(c.mean),
+            figures.fmt_pct(c.pct(definition)), rhl, hl, khl, *c.n]
 
 
-HEADERS = ["", "Lượt đánh giá", "Câu trả lời", "Điểm trung bình", "Tỷ lệ hài lòng", "Rất hài lòng",
-           "Hài lòng", "Không hài lòng", "Mức 1", "Mức 2", "Mức 3", "Mức 4", "Mức 5"]
+# The visits, and next to them how many of those were partial (K10: counted apart).
+HEADERS = ["", "Lượt đánh giá", reports.PARTIAL_HEADER, "Câu trả lời", "Điểm trung bình", "Tỷ lệ hài lòng",
+           "Rất hài lòng", "Hài lòng", "Không hài lòng", "Mức 1", "Mức 2", "Mức 3", "Mức 4", "Mức 5"]
+SHARE_COLUMN = HEADERS.index("Tỷ lệ hài lòng")
 
 
 def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell]], total: reports.Cell,
@@ -141,9 +143,11 @@ def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell
 
 
 def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
-    """[weekday][hour] -> (responses, with a score of 1–2), hours 7..17, local time."""
-    hours = list(range(7, 18))
+    """[weekday][hour] -> (responses, with a score of 1–2) in the unit's time zone: the office
+    hours 7h–17h, widened to every hour that has a rating, so the cells add up to the table."""
     cells = reports.hour_grid(period.start, period.end)
+    seen = [hour for (_day, hour), (n, _low) in cells.items() if n]
+    hours = list(range(min([7, *seen]), max([17, *seen]) + 1))
     grid = [[cells.get((day, hour), (0, 0)) for hour in hours] for day in range(len(WEEKDAYS))]
     return grid, hours
 
@@ -197,6 +201,8 @@ def overview():
              figures.RULES[definition],
              f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu. Không tính các phiếu "
              "đã loại khỏi báo cáo; câu hỏi bỏ qua không được tính."]
+    if by == "field":
+        notes.append(reports.FIELD_RULE)
     title = f"Kết quả đánh giá mức độ hài lòng theo {BY_NAMES[by].lower()}"
     table = _table(title, BY_NAMES[by], labelled, total, notes, definition, target)
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
@@ -217,7 +223,8 @@ def overview():
     bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target)
     grid, hours = _heatmap(period)
-    return render_template("reports.html", title=title, table=table, period=period, by=by, by_names=BY_NAMES,
+    return render_template("reports.html", title=title, table=table, share_column=SHARE_COLUMN,
+                           period=period, by=by, by_names=BY_NAMES,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args)
@@ -250,7 +257,8 @@ def officers_month():
     sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
     if sent is not None:
         return sent
-    return render_template("report_table.html", title=title, table=table, month=f"{start:%Y-%m}",
+    return render_template("report_table.html", title=title, table=table, share_column=SHARE_COLUMN,
+                           month=f"{start:%Y-%m}",
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args)
 

@@ -1,8 +1,8 @@
 """Report figures read from the rollups (sync_server.rollup: whole months from the monthly ones,
-the other days from the daily ones): any date range, grouped by
-any of officer, procedure, field, kiosk (counter), channel, question, day or month, with
-optional filters. Excluded responses are not in the rollups; dates are `local_date`, which
-follows a repaired kiosk clock. No Flask here.
+the other days from the daily ones): any date range, grouped by any of officer, procedure,
+field, kiosk (counter), channel, question, day or month, with optional filters. The field of a
+rating follows `FieldRule`. Excluded responses are not in the rollups; dates are `local_date`,
+which follows a repaired kiosk clock. No Flask here.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 from peewee import fn
 
-from sync_server.figures import Counts
-from sync_server.models import Procedure, RollupDay, RollupHour, RollupMonth
+from sync_server.counters import officer_codes
+from sync_server.figures import Counts, fmt_count
+from sync_server.models import Field, Officer, Procedure, RollupDay, RollupHour, RollupMonth
 
 # Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
 DIMENSIONS = ("officer", "procedure", "field", "kiosk", "channel", "questionnaire", "question", "day",
@@ -77,8 +78,46 @@ def segments(start: date, end: date, need_days: bool) -> list[tuple[type, date, 
     return out
 
 
-def _fields_of_procedures() -> dict[str, str]:
-    return {code: fld or "" for code, fld in Procedure.select(Procedure.code, Procedure.field).tuples()}
+# Partial responses (a session that timed out, K10) are counted apart wherever a total of responses
+# is shown, always in these words (the pages translate PARTIAL; English in sync_server.i18n).
+PARTIAL = "(trong đó {k} chưa trả lời hết)"
+PARTIAL_HEADER = "Trong đó chưa trả lời hết"
+
+
+def forms(n: int, partial: int, noun: str = "phiếu") -> str:
+    """"492 phiếu (trong đó 12 chưa trả lời hết)"; "492 phiếu" when none was partial."""
+    text = f"{fmt_count(n)} {noun}"
+    return f"{text} {PARTIAL.format(k=fmt_count(partial))}" if partial else text
+
+
+# The field rule, said under every table by field (docs/reports.md, "The field of a rating").
+FIELD_RULE = ("Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ "
+              "phụ trách một lĩnh vực.")
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """The field a rating counts under: its procedure's field; without a procedure, the field of
+    the officer who served when that officer has exactly one; else '' (unknown)."""
+
+    of_procedure: dict[str, str]
+    of_officer: dict[str, str]  # only officers with exactly one field
+
+    @classmethod
+    def load(cls) -> FieldRule:
+        known = {code for (code,) in Field.select(Field.code).tuples()}
+        officers = {}
+        for code, raw in Officer.select(Officer.code, Officer.fields).tuples():
+            mine = {f for f in officer_codes(raw) if f in known}  # the tolerant reader of JSON lists
+            if len(mine) == 1:
+                officers[code] = mine.pop()
+        procedures = Procedure.select(Procedure.code, Procedure.field).tuples()
+        return cls({code: fld or "" for code, fld in procedures}, officers)
+
+    def field(self, procedure: str, officer: str) -> str:
+        if procedure:
+            return self.of_procedure.get(procedure, "")
+        return self.of_officer.get(officer, "")
 
 
 def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]:
@@ -89,12 +128,12 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
             raise ValueError(f"unknown dimension {name!r}: one of {', '.join(DIMENSIONS)}")
     # Read at the finest grain `by` needs, then fold (field and month are derived in Python).
     base = [n for n in by if n in _COLUMN]
-    if "field" in by and "procedure" not in base:
-        base.append("procedure")
+    if "field" in by:
+        base += [n for n in ("procedure", "officer") if n not in base]
     if "month" in by and "day" not in base:
         base.append("day")
     out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
-    fields = _fields_of_procedures() if "field" in by else {}
+    fields = FieldRule.load() if "field" in by else None
     has_question_dim = "question" in by
     for model, start, end in segments(f.start, f.end, need_days="day" in by):
         columns = [getattr(model, _COLUMN[n]) for n in base]
@@ -112,13 +151,13 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
 
 
 def _fold(out: dict[tuple[Any, ...], Cell], by: tuple[str, ...], base: list[str], row: tuple,
-          fields: dict[str, str], question_rows: bool) -> None:
+          fields: FieldRule | None, question_rows: bool) -> None:
     values = dict(zip(base, row[:len(base)], strict=True))
     responses, partial, *n = row[len(base):]
     key = []
     for name in by:
-        if name == "field":
-            key.append(fields.get(values["procedure"], ""))
+        if name == "field" and fields is not None:
+            key.append(fields.field(values["procedure"], values["officer"]))
         elif name in ("day", "month"):
             day = as_date(values["day"])
             key.append(day.replace(day=1) if name == "month" else day)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from sync_server import exports, figures, quotas, yearly
+from sync_server import exports, figures, quotas, reports, yearly
 from sync_server.aggregate import local_today
 from sync_server.app import _, get_config
 from sync_server.auth import role_required
@@ -21,7 +21,7 @@ bp = Blueprint("survey", __name__)
 def quota_list():
     today = local_today(get_config().tz)
     return render_template("quotas.html", rows=quotas.progress(today), today=today,
-                           fields=list(Field.select().order_by(Field.name)))
+                           fields=list(Field.select().order_by(Field.name)), field_rule=reports.FIELD_RULE)
 
 
 @bp.post("/reports/quotas")

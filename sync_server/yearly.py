@@ -58,6 +58,7 @@ class Yearly:
     rows: list[tuple[int, str, str, str | None]]  # number, content, result, staff key (None: computed)
     sections: list[tuple[str, str, str]]  # key, heading, text
     total: int
+    partial: int  # of `total`, the responses left unfinished (counted apart, K10)
     pct: float | None
     definition: str
 
@@ -90,15 +91,16 @@ def save_text(year: int, form: dict[str, str], actor: str, role: str | None = No
 
 def _channels(start: date, end: date) -> str:
     cells = reports.figures(reports.Filters(start, end), ("channel",))
-    kiosk = sum(c.responses for (ch,), c in cells.items() if ch != "qr")
+    at_desk = [c for (ch,), c in cells.items() if ch != "qr"]
+    kiosk, kiosk_partial = sum(c.responses for c in at_desk), sum(c.partial for c in at_desk)
     kinds = sorted({CHANNELS.get(ch, ch) for (ch,), c in cells.items() if ch != "qr" and c.responses})
     parts = []
     if kiosk:
         parts.append(f"Lấy phiếu trực tiếp tại Bộ phận Một cửa bằng ki-ốt điện tử ({', '.join(kinds)}): "
-                     f"{figures.fmt_count(kiosk)} phiếu")
-    qr = cells.get(("qr",), reports.Cell()).responses
-    if qr:
-        parts.append(f"qua mã QR trên điện thoại của người dân: {figures.fmt_count(qr)} phiếu")
+                     f"{reports.forms(kiosk, kiosk_partial)}")
+    qr = cells.get(("qr",), reports.Cell())
+    if qr.responses:
+        parts.append(f"qua mã QR trên điện thoại của người dân: {reports.forms(qr.responses, qr.partial)}")
     return "; ".join(parts) or "Chưa có phiếu nào trong năm"
 
 
@@ -108,15 +110,17 @@ def _most(start: date, end: date) -> str:
     fields = {f.code: f.name for f in Field.select(Field.code, Field.name)}
     procedures = {p.code: p.name for p in Procedure.select(Procedure.code, Procedure.name)}
     parts = []
-    known_fields = [(c.responses, k[0]) for k, c in by_field.items() if k[0]]
+    known_fields = [(c.responses, k[0], c.partial) for k, c in by_field.items() if k[0]]
     if known_fields:
-        n, code = max(known_fields)
-        parts.append(f"Lĩnh vực: {fields.get(code, code)} ({figures.fmt_count(n)} phiếu)")
-    known_procedures = [(c.responses, k[0]) for k, c in by_procedure.items() if k[0]]
+        n, code, partial = max(known_fields)
+        parts.append(f"Lĩnh vực: {fields.get(code, code)} — {reports.forms(n, partial)}")
+    known_procedures = [(c.responses, k[0], c.partial) for k, c in by_procedure.items() if k[0]]
     if known_procedures:
-        n, code = max(known_procedures)
-        parts.append(f"Thủ tục: {procedures.get(code, code)} — mã {code} ({figures.fmt_count(n)} phiếu)")
-    return "; ".join(parts) or "Chưa xác định (phiếu chưa ghi thủ tục)"
+        n, code, partial = max(known_procedures)
+        parts.append(f"Thủ tục: {procedures.get(code, code)} (mã {code}) — {reports.forms(n, partial)}")
+    if not parts:
+        return "Chưa xác định (phiếu chưa ghi thủ tục)"
+    return "; ".join(parts) + ". " + reports.FIELD_RULE
 
 
 def build(year: int, definition: str) -> Yearly:
@@ -133,9 +137,9 @@ def build(year: int, definition: str) -> Yearly:
             else "Chưa có phiếu nào trong năm"),
         3: _channels(start, end),
         6: _most(start, end),
-        7: (f"{figures.fmt_count(total.responses)} phiếu; tỷ lệ hài lòng {figures.fmt_pct(pct)} "
+        7: (f"{reports.forms(total.responses, total.partial)}; tỷ lệ hài lòng {figures.fmt_pct(pct)} "
             f"({figures.NAMES[definition].lower()})"),
     }
     rows = [(n, content, computed[n] if key is None else text.get(key, ""), key) for n, content, key in ROWS]
     sections = [(key, heading, text.get(key, "")) for key, heading in SECTIONS]
-    return Yearly(year, rows, sections, total.responses, pct, definition)
+    return Yearly(year, rows, sections, total.responses, total.partial, pct, definition)

@@ -6,21 +6,25 @@ transaction under a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE)
 processes starting at once (`serve` and a cron `pull --once`) apply it once. Migration 1 is the
 schema as it was before migrations existed, written with CREATE ... IF NOT EXISTS, so a database
 made by that older code is adopted as it is. Migrations define their own frozen tables and never
-import `sync_server.models`: the models describe the newest schema only.
+import `sync_server.models`: the models describe the newest schema only. The other way round,
+runtime code never imports a migration module: what it needs it has in its own modules.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 # The modules, in order; the number in the name is the version it brings the schema to.
 _MODULES = ("m0001_initial", "m0002_pull_integrity", "m0003_audit", "m0004_reports",
-            "m0005_roster_fleet", "m0006_service", "m0007_qr")
+            "m0005_roster_fleet", "m0006_service", "m0007_qr", "m0008_local_hours")
+DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the default of [server] timezone
 _LOCK_KEY = 0x6861696C6F6E67  # "hailong": the advisory lock that serialises migrations on PostgreSQL
 
 _CREATE_VERSION_TABLE = (
@@ -38,7 +42,13 @@ class MigrationError(Exception):
 class Migration:
     version: int
     name: str
-    up: Callable[[Database], None]
+    up: Callable[..., None]  # up(db), or up(db, tz) for one that needs the unit's time zone
+
+    def apply(self, db: Database, tz: ZoneInfo) -> None:
+        if "tz" in inspect.signature(self.up).parameters:
+            self.up(db, tz)
+        else:
+            self.up(db)
 
 
 def migrations() -> list[Migration]:
@@ -70,8 +80,11 @@ def current_version(db: Database) -> int:
     return int(row[0] or 0)
 
 
-def migrate(db: Database) -> list[int]:
-    """Apply every pending migration; return the versions applied now (empty when up to date)."""
+def migrate(db: Database, tz: ZoneInfo | None = None) -> list[int]:
+    """Apply every pending migration; return the versions applied now (empty when up to date).
+    `tz` is the unit's time zone (`[server] timezone`, whose default it defaults to): a migration
+    that computes local days or hours is handed it."""
+    tz = tz or DEFAULT_ZONE
     applied: list[int] = []
     with db.connection_context():
         with _transaction(db):
@@ -86,7 +99,7 @@ def migrate(db: Database) -> list[int]:
                 _lock(db)
                 if current_version(db) >= m.version:
                     continue  # another process applied it meanwhile
-                m.up(db)
+                m.apply(db, tz)
                 db.execute_sql(
                     'INSERT INTO "schema_version" ("version", "name", "applied_at") VALUES (%s, %s, %s)'
                     .replace("%s", db.param), (m.version, m.name, datetime.now(UTC).isoformat()))

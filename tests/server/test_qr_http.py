@@ -5,9 +5,6 @@ that works once. Screenshots go to test-output/web/qr-*.png for a person to look
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -19,7 +16,7 @@ from sync_server import config as server_config
 from sync_server.db import database, init_db
 from tests.server.conftest import TOKEN, free_port, server_toml
 from tests.server.qr_support import csrf, seed_roster
-from tests.server.test_serve_e2e import REPO, wait_until_up
+from tests.server.serving import serving
 from tests.support import browser
 
 pytestmark = pytest.mark.e2e
@@ -34,16 +31,10 @@ def server(tmp_path, backend):
     init_db(server_config.load(path))
     seed_roster()
     database.close()
-    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(path)], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(proc, base + "/login")
-        yield base, path
+        with serving(path, port) as base:
+            yield base, path
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
         if not database.is_closed():
             database.close()
 

@@ -22,6 +22,7 @@ from sync_server.app import create_app
 from sync_server.db import database, write_transaction
 from sync_server.models import AuditLog, Officer, Procedure, Response
 from tests.server.conftest import free_port, server_toml
+from tests.server.serving import browser_login
 from tests.server.test_reports_figures import generated, store
 from tests.server.web import add_user, csrf_token, login, page
 
@@ -74,7 +75,8 @@ def test_report_page_shows_the_figures_escaped_with_charts(scene):
     html = page(client_as(app, "staff"), f"/reports?{YEAR}&by=officer")
     total = year_total()
     totals = html.split("<tfoot>")[1].split("</tfoot>")[0]
-    assert f'<td class="num">{total.responses}</td><td class="num">{total.counts.total}</td>' in totals
+    assert (f'<td class="num">{total.responses}</td><td class="num">{total.partial}</td>'
+            f'<td class="num">{total.counts.total}</td>') in totals
     assert "Nguyễn Thị Lan" in html and "<svg" in html and html.count("<svg") >= 2
     assert EVIL not in html and "&lt;script&gt;alert(" in html  # names escaped, in the table and the chart
     assert "mức 4 và 5" in html  # the definition is said under the table
@@ -108,7 +110,8 @@ def test_csv_has_a_bom_and_vietnamese_intact(scene):
     assert "Nguyễn Thị Lan" in names and EVIL in names  # CSV is data: kept as typed
     assert "'" + FORMULA in names and FORMULA not in names  # never a live formula
     total_line = [line for line in text.splitlines() if line.startswith("Tổng cộng,")][0]
-    assert total_line.split(",")[1:3] == [str(year_total().responses), str(year_total().counts.total)]
+    total = year_total()
+    assert total_line.split(",")[1:4] == [str(total.responses), str(total.partial), str(total.counts.total)]
 
 
 def test_xlsx_reads_back(scene):
@@ -122,8 +125,8 @@ def test_xlsx_reads_back(scene):
     assert "'" + FORMULA in names  # a string cell, not a formula
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     total = rows[-1]
-    assert total[1] == year_total().responses and total[2] == year_total().counts.total
-    assert total[8:13] == list(year_total().counts.n)
+    assert total[1:4] == [year_total().responses, year_total().partial, year_total().counts.total]
+    assert total[9:14] == list(year_total().counts.n)
 
 
 def test_monthly_officer_report_docx_has_the_official_layout_and_ranking(scene):
@@ -207,12 +210,7 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
 
         wait_until_up(proc, base + "/login")
         p = browser_page
-        p.set_viewport_size({"width": 1280, "height": 900})
-        p.goto(base + "/login")
-        p.fill("input[name=username]", "admin")
-        p.fill("input[name=password]", password)
-        p.click("button[type=submit]")
-        p.wait_for_url(base + "/")
+        browser_login(p, base, "admin", password)
         p.goto(f"{base}/reports?{YEAR}&by=officer")
         assert p.locator("#report-table tbody tr").count() == 4  # three officers and "(không rõ cán bộ)"
         assert p.locator("#chart-groups svg").count() == 1 and p.locator("#chart-trend svg").count() == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,9 +26,11 @@ from tests.server.chains import iso_vn, make_chain
 OFFICERS = ["nv-lan", "nv-hung", "nv-minh", None]
 PROCEDURES = {"1.001193": "tu-phap", "1.004227": "tu-phap", "2.000889": "dia-chinh", None: None}
 YEAR_START = datetime(2026, 1, 1, 1, 0)  # UTC: 08:00 in Vietnam
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # [server] timezone of the test config (the default)
 
 
-def generated(n: int, kiosk_id: str, channel: str, rng: random.Random):
+def generated(n: int, kiosk_id: str, channel: str, rng: random.Random, utc_clock: bool = False):
+    """`utc_clock`: the kiosk writes its times in UTC (+00:00), as a Pi left in UTC does."""
     def each(seq: int) -> dict:
         when = YEAR_START + timedelta(minutes=rng.randrange(0, 364 * 24 * 60))
         if rng.random() < 0.5:
@@ -42,7 +45,8 @@ def generated(n: int, kiosk_id: str, channel: str, rng: random.Random):
                    if rng.random() > 0.15 or q == asked[0]}
         return {"officer": rng.choice(OFFICERS), "procedure": rng.choice(list(PROCEDURES)),
                 "questionnaire": qid, "questionnaire_version": version, "answers": answers,
-                "channel": channel, "partial": partial, "recorded_at": iso_vn(when)}
+                "channel": channel, "partial": partial,
+                "recorded_at": iso_utc(when) if utc_clock else iso_vn(when)}
     return make_chain(f"store-{kiosk_id}", n, kiosk_id=kiosk_id, each=each)
 
 
@@ -59,8 +63,17 @@ def store(chain: list[dict], kiosk_id: str, cfg) -> None:
         head = after
 
 
+def iso_utc(utc: datetime) -> str:
+    return utc.isoformat(timespec="milliseconds") + "+00:00"
+
+
+def local_time(r: dict) -> datetime:
+    """When it happened, in the unit's zone — whatever offset the kiosk wrote."""
+    return datetime.fromisoformat(r["recorded_at"]).astimezone(VIETNAM)
+
+
 def local_day(r: dict) -> date:
-    return date.fromisoformat(r["recorded_at"][:10])  # the kiosk wrote local (+07:00) time
+    return local_time(r).date()
 
 
 @pytest.fixture
@@ -77,7 +90,7 @@ def year(make_config):
                 Officer.create(code=code, name=code)
     rng = random.Random(20261123)
     chains = {"quay-1": generated(4500, "quay-1", "touch", rng),
-              "quay-2": generated(3500, "quay-2", "button", rng),
+              "quay-2": generated(3500, "quay-2", "button", rng, utc_clock=True),
               "qr": generated(2000, "qr", "qr", rng)}
     for kiosk_id, chain in chains.items():
         store(chain, kiosk_id, cfg)
@@ -128,11 +141,11 @@ def check_against_raw(kept: list[dict]) -> None:
         assert as_plain(reports.figures(f, ("month", "kiosk"))) == by_month
         by_day = expected(kept, start, end, lambda r: (local_day(r), r["procedure"] or ""))
         assert as_plain(reports.figures(f, ("day", "procedure"))) == by_day
-        # The hour × weekday map: the kiosk wrote local (+07:00) time, so the hour is in the text.
+        # The hour × weekday map, in the unit's zone: quay-2 writes UTC, the others +07:00.
         grid: dict = defaultdict(lambda: [0, 0])
         for r in kept:
             if start <= local_day(r) <= end:
-                cell = grid[(local_day(r).weekday(), int(r["recorded_at"][11:13]))]
+                cell = grid[(local_day(r).weekday(), local_time(r).hour)]
                 cell[0] += 1
                 cell[1] += any(s <= 2 for s in r["answers"].values())
         assert reports.hour_grid(start, end) == {k: tuple(v) for k, v in grid.items()}

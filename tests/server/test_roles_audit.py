@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from peewee import DatabaseError
+from werkzeug.routing import Rule
 
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.app import create_app
@@ -74,19 +75,23 @@ def site(make_config):
     fake.stop()
 
 
-def routes(app, args) -> list[tuple[str, str, str]]:
-    """(endpoint, method, url) for every rule but the static files."""
-    adapter = app.url_map.bind("localhost")
+def rules(app, args) -> list[tuple[Rule, str]]:
+    """(rule, method) for every rule but the static files."""
     out = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
         missing = rule.arguments - args.keys()
         assert not missing, f"{rule}: give the test a value for {missing}"
-        url = adapter.build(rule.endpoint, {a: args[a] for a in rule.arguments})
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            out.append((rule.endpoint, method, url))
+        out.extend((rule, method) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
     return out
+
+
+def routes(app, args) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every rule but the static files."""
+    adapter = app.url_map.bind("localhost")
+    return [(rule.endpoint, method, adapter.build(rule.endpoint, {a: args[a] for a in rule.arguments}))
+            for rule, method in rules(app, args)]
 
 
 def state() -> tuple:

@@ -105,11 +105,13 @@ def test_yearly_report_fills_the_rows_the_data_knows_and_keeps_what_staff_write(
     html = page(staff, "/reports/year?year=2026")
     in_year = [r for r in responses if local_day(r).year == 2026]
     total = f"{len(in_year):,}".replace(",", ".")
-    assert f"{total} phiếu; tỷ lệ hài lòng" in html  # row 7
+    partial = sum(r["partial"] for r in in_year)
+    assert partial and f"{total} phiếu (trong đó {partial} chưa trả lời hết); tỷ lệ hài lòng" in html  # row 7
     first, last = min(map(local_day, in_year)), max(map(local_day, in_year))
     assert f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}" in html  # row 2
-    qr = sum(1 for r in in_year if r["channel"] == "qr")
-    assert f"qua mã QR trên điện thoại của người dân: {qr} phiếu" in html  # row 3
+    qr = [r for r in in_year if r["channel"] == "qr"]
+    assert (f"qua mã QR trên điện thoại của người dân: {len(qr)} phiếu "
+            f"(trong đó {sum(r['partial'] for r in qr)} chưa trả lời hết)") in html  # row 3
     by_field = {f: sum(1 for r in in_year if PROCEDURES.get(r["procedure"]) == f)
                 for f in ("tu-phap", "dia-chinh")}
     top = max(by_field, key=by_field.get)

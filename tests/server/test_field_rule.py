@@ -1,0 +1,191 @@
+"""The field of a rating (field test R1): its procedure's field; without a procedure, the field
+of the officer who served when that officer has exactly one field; otherwise unknown. Every
+by-field figure — the report table and its files, quotas, the public board, the yearly report's
+row 6 — against an independent computation from the raw response and answer rows, with the rule
+applied here in plain Python to the roster written below, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from kiosk.protocol import GENESIS_HASH
+from sync_server import ingest, quotas, reports
+from sync_server.aggregate import local_today
+from sync_server.app import create_app
+from sync_server.db import write_transaction
+from sync_server.figures import Counts
+from sync_server.models import Answer, Epoch, Field, Officer, Procedure, Quota, Response, utcnow
+from tests.server.chains import make_chain
+from tests.server.web import add_user, login, page
+
+FIELDS = {"tu-phap": "Tư pháp – Hộ tịch", "dia-chinh": "Địa chính – Xây dựng", "van-hoa": "Văn hóa – Xã hội"}
+PROCEDURES = {"p-tp": "tu-phap", "p-dc": "dia-chinh", "p-vh": "van-hoa", "p-none": None}
+OFFICERS = {  # code -> the fields list as stored (JSON text)
+    "nv-one": '["tu-phap"]',                  # one field: ratings without a procedure go there
+    "nv-dc": '["dia-chinh"]',
+    "nv-twice": '["van-hoa", "van-hoa"]',     # the same field twice is still one field
+    "nv-two": '["tu-phap", "dia-chinh"]',     # two fields: unknown without a procedure
+    "nv-none": "[]",
+    "nv-gone": '["tu-phap", "da-xoa"]',       # a field code that no longer exists: one real field
+    "nv-broken": "not json",                  # a damaged list reads as none
+}
+RULE = ("Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ phụ "
+        "trách một lĩnh vực.")
+
+
+def field_of(procedure: str | None, officer: str | None) -> str:
+    """The rule, written out independently of sync_server.reports."""
+    if procedure:
+        return PROCEDURES.get(procedure) or ""
+    raw = OFFICERS.get(officer or "", "[]")
+    try:
+        listed = json.loads(raw)
+    except ValueError:
+        listed = []
+    mine = {f for f in listed if f in FIELDS}
+    return mine.pop() if len(mine) == 1 else ""
+
+
+@pytest.fixture
+def month(make_config):
+    """~400 responses from the first day of this month (local) until now: every officer, with
+    and without a procedure; some partial; a few excluded."""
+    cfg = make_config()
+    with write_transaction():
+        for code, name in FIELDS.items():
+            Field.create(code=code, name=name)
+        for code, fld in PROCEDURES.items():
+            Procedure.create(code=code, name=f"Thủ tục {code}", field=fld)
+        for code, fields in OFFICERS.items():
+            Officer.create(code=code, name=f"Cán bộ {code}", fields=fields)
+    today = local_today(cfg.tz)
+    start = datetime.combine(today.replace(day=1), datetime.min.time()) - timedelta(hours=7)  # 00:00 local
+    span = max(60, int((utcnow() - start).total_seconds() // 60) - 5)
+    rng = random.Random(11)
+
+    def each(seq: int) -> dict:
+        when = start + timedelta(minutes=rng.randrange(span))
+        partial = rng.random() < 0.15
+        return {"officer": rng.choice([*OFFICERS, None]),
+                "procedure": rng.choice([*PROCEDURES, None, None, None]),
+                "answers": {"q1": rng.randint(1, 5), **({} if partial else {"q2": rng.randint(1, 5)})},
+                "partial": partial, "recorded_at": when.isoformat(timespec="milliseconds") + "+00:00"}
+
+    chain = make_chain("store-f", 400, kiosk_id="quay-1", each=each)
+    with write_transaction():
+        epoch = Epoch.create(kiosk_id="quay-1", store_id="store-f")
+    ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (400, chain[-1]["hash"]), tz=cfg.tz,
+                      now=utcnow(), roster=ingest.Roster.load())
+    from sync_server import exclusion
+
+    for rid in rng.sample([r.id for r in Response.select(Response.id)], 7):
+        exclusion.set_excluded(rid, True, "cán bộ bấm thử", "tester")
+    return cfg, today
+
+
+def raw_by_field() -> dict[tuple[str], tuple[Counts, int, int]]:
+    """{(field,): (answer counts, responses, partial)} from the raw rows, excluded left out."""
+    scores: dict[str, list[int]] = defaultdict(list)
+    visits: Counter = Counter()
+    partial: Counter = Counter()
+    kept = {r.id: r for r in Response.select().where(~Response.excluded)}
+    for r in kept.values():
+        key = field_of(r.procedure, r.officer)
+        visits[key] += 1
+        partial[key] += bool(r.partial)
+    for a in Answer.select():
+        if a.response_id in kept:
+            r = kept[a.response_id]
+            scores[field_of(r.procedure, r.officer)].append(a.score)
+    return {(k,): (Counts.from_scores(scores[k]), visits[k], partial[k]) for k in visits}
+
+
+def test_every_case_of_the_rule_is_in_the_data_and_the_figures_match_the_raw_rows(month):
+    _cfg, today = month
+    cases = Counter()
+    for r in Response.select().where(~Response.excluded):
+        if r.procedure:
+            cases["procedure"] += 1
+        elif field_of(None, r.officer):
+            cases["one-field officer"] += 1
+        elif r.officer:
+            cases["officer without one field"] += 1
+        else:
+            cases["neither"] += 1
+    assert min(cases.values()) >= 10 and len(cases) == 4, cases
+    f = reports.Filters(today.replace(day=1), today)
+    got = {k: (c.counts, c.responses, c.partial) for k, c in reports.figures(f, ("field",)).items()}
+    want = raw_by_field()
+    assert got == want
+    # Before the rule, every rating without a procedure was "unknown": now fewer are.
+    without_procedure = Response.select().where(~Response.excluded & Response.procedure.is_null()).count()
+    assert want[("",)][1] < without_procedure
+
+
+def test_the_report_by_field_says_the_rule_on_the_page_and_in_every_file(month):
+    cfg, today = month
+    app = create_app(cfg)
+    add_user("staff", "staff")
+    client = app.test_client()
+    login(client, "staff")
+    url = f"/reports?period=custom&start={today.replace(day=1)}&end={today}&by=field"
+    html = page(client, url)
+    want = raw_by_field()
+    for code, name in FIELDS.items():
+        row = re.search(rf"<tr[^>]*>\s*<td>{re.escape(name)}</td><td class=\"num\">(\d+)</td>", html)
+        assert row and int(row.group(1)) == want[(code,)][1], name
+    assert RULE in html
+    assert RULE not in page(client, url.replace("by=field", "by=officer"))  # only under by-field tables
+    english = page(client, url + "&lang=en")
+    assert "A rating without a procedure counts in the field of the officer who served" in english
+    client.get("/?lang=vi")
+    text = client.get(url + "&fmt=csv").get_data()[3:].decode("utf-8")
+    assert [RULE] in list(csv.reader(io.StringIO(text)))
+    ws = load_workbook(io.BytesIO(client.get(url + "&fmt=xlsx").get_data())).active
+    assert RULE in [row[0] for row in ws.iter_rows(values_only=True)]
+    doc = Document(io.BytesIO(client.get(url + "&fmt=docx").get_data()))
+    assert RULE in [p.text for p in doc.paragraphs]
+
+
+def test_quotas_count_the_same_way_and_say_so(month):
+    cfg, today = month
+    with write_transaction():
+        for code in ("", *FIELDS):
+            Quota.create(field_code=code, target=1000, start=today.replace(day=1), end=today, label="")
+    want = raw_by_field()
+    got = {p.quota.field_code: p.count for p in quotas.progress(today)}
+    assert got == {"": sum(v[1] for v in want.values()), **{c: want[(c,)][1] for c in FIELDS}}
+    app = create_app(cfg)
+    add_user("staff", "staff")
+    client = app.test_client()
+    login(client, "staff")
+    html = page(client, "/reports/quotas")
+    assert RULE in html
+    for p in quotas.progress(today):
+        assert f'id="quota-{p.quota.id}" data-state="{p.state}" data-count="{p.count}"' in html
+
+
+def test_the_public_board_and_the_yearly_row_6_follow(month):
+    cfg, today = month
+    want = raw_by_field()
+    client = create_app(cfg).test_client()
+    board = client.get("/board").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td>', board))
+    assert rows == {**{FIELDS[c]: str(want[(c,)][1]) for c in FIELDS}, "Khác": str(want[("",)][1])}
+    assert RULE in board
+    add_user("staff", "staff")
+    login(client, "staff")
+    html = page(client, f"/reports/year?year={today.year}")
+    row6 = html.split('id="row-6"')[1].split("</tr>")[0]
+    top = max(FIELDS, key=lambda c: want[(c,)][1])
+    assert f"Lĩnh vực: {FIELDS[top]} — {want[(top,)][1]} phiếu" in row6 and RULE in row6
