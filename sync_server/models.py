@@ -264,7 +264,7 @@ class Officer(BaseModel):
     sort = IntegerField(default=0)
     # Migration 5: the uploaded photo's file under <data_dir>/photos (sync_server.photos).
     photo_file = CharField(max_length=128, null=True)
-    # Migration 8: the photo as kiosks receive it (by content hash), and whether an admin allowed
+    # Migration 9: the photo as kiosks receive it (by content hash), and whether an admin allowed
     # it to be shown to the public (kiosk, QR page, posters), who and when.
     photo_sha256 = CharField(max_length=64, null=True)
     photo_bytes = IntegerField(null=True)
@@ -297,7 +297,7 @@ class KioskSetting(BaseModel):
     mode = CharField(max_length=16, default="counter")
     officers_on_duty = TextField(default="[]")  # JSON list of officer codes
     cooldown_s = IntegerField(null=True)
-    ask_procedure = BooleanField(default=False)  # migration 8
+    ask_procedure = BooleanField(default=False)  # migration 9
     show_stats = BooleanField(default=False)
 
 
@@ -361,7 +361,7 @@ class Counter(BaseModel):
     mode = CharField(max_length=16, default="counter")  # counter | shared (kiosk.protocol.MODES)
     officers = TextField(default="[]")  # JSON list of officer codes, in seat order
     sort = IntegerField(default=0)
-    # Migration 8: the kiosk at this counter asks for the procedure / shows the month's figures.
+    # Migration 9: the kiosk at this counter asks for the procedure / shows the month's figures.
     ask_procedure = BooleanField(default=False)
     show_stats = BooleanField(default=False)
 

@@ -272,7 +272,7 @@ def photo_public(officer_code: str):
         if public and not row.photo_file:
             flash(_("Chưa có ảnh để cho phép hiển thị."), "error")
             return redirect(url_for("roster.officer", officer_code=officer_code))
-        if public and not row.photo_sha256:  # uploaded before migration 8: hash it now
+        if public and not row.photo_sha256:  # uploaded before migration 9: hash it now
             data = photos.read(get_config().data_dir, row.photo_file)
             if data is None:
                 flash(_("Không đọc được tệp ảnh; xin tải ảnh lên lại."), "error")

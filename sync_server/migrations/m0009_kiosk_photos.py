@@ -1,4 +1,4 @@
-"""Migration 8: what the roster now tells a kiosk (the procedure question, the month figures) and
+"""Migration 9: what the roster now tells a kiosk (the procedure question, the month figures) and
 officers' photos on the kiosks.
 
 - counter, kiosk_setting: `ask_procedure`, `show_stats` (the kiosk asks which procedure the
