@@ -1,8 +1,9 @@
 """The kiosk's LAN API for the office PC (DESIGN.md §3): Flask, served by waitress in a thread.
 
-Four endpoints, all behind `Authorization: Bearer <token>` (compared in constant time). Every
-error is JSON `{"error": "..."}` naming the problem; the API only reads responses and writes
-the ack cursor and the roster, never a response.
+Endpoints for responses, the roster, the ack and officers' photos, all behind
+`Authorization: Bearer <token>` (compared in constant time). Every error is JSON
+`{"error": "..."}` naming the problem; the API only reads responses and writes the ack cursor,
+the roster and photos, never a response.
 """
 
 from __future__ import annotations
@@ -17,18 +18,21 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kiosk import __version__, clock
+from kiosk.photos import PhotoRefused, PhotoStore
 from kiosk.protocol import (
     DEFAULT_PAGE,
     MAX_PAGE,
     PROTOCOL_VERSION,
     ProtocolError,
     nfc,
+    roster_photos,
     validate_roster,
 )
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1024 * 1024
+MAX_MISSING_LISTED = 50  # photos named in one status answer; the rest follow at the next pull
 
 
 class ApiError(Exception):
@@ -66,10 +70,12 @@ def create_api(
     token: str,
     roster_version: Callable[[], int] = lambda: 0,
     on_contact: Callable[[], None] = lambda: None,
+    photos: PhotoStore | None = None,
 ) -> Flask:
     """`roster_version` reports the roster the screen is showing (the applied one);
     `on_contact` is called for every request that carried the right token (the admin screen
-    shows when the server was last seen)."""
+    shows when the server was last seen). Photos live beside the store unless told otherwise."""
+    photos = photos or PhotoStore(store.path.parent / "photos")
     app = Flask("kiosk.api")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     expected = f"Bearer {token}".encode()
@@ -115,6 +121,8 @@ def create_api(
             roster_version=roster_version(),
             roster_stored_version=stored_roster["version"] if stored_roster else 0,
             free_disk_bytes=store.free_disk_bytes(),
+            # The stored roster's photos this kiosk does not hold yet: the server sends them.
+            photos_missing=photos.missing(roster_photos(stored_roster).values())[:MAX_MISSING_LISTED],
         )
 
     @app.get("/api/v1/responses")
@@ -132,8 +140,27 @@ def create_api(
             validate_roster(roster)
         except ProtocolError as e:
             raise ApiError(400, str(e)) from None
+        previous = store.roster()
         store.save_roster(roster)
+        # Keep the photos of the roster on screen until the new one is applied.
+        photos.prune({*roster_photos(previous).values(), *roster_photos(roster).values()})
         return jsonify(ok=True, version=roster["version"])
+
+    @app.get("/api/v1/photos")
+    def list_photos():
+        return jsonify(photos=sorted(photos.held()))
+
+    @app.put("/api/v1/photos/<sha256>")
+    def put_photo(sha256: str):
+        stored = store.roster()
+        if sha256 not in roster_photos(stored).values():
+            raise ApiError(409, f"photo {sha256[:64]!r} is not named by the stored roster "
+                                f"(version {stored['version'] if stored else 0})")
+        try:
+            new = photos.put(sha256, request.get_data(cache=False))
+        except PhotoRefused as e:
+            raise ApiError(400, str(e)) from None
+        return jsonify(ok=True, sha256=sha256, new=new), 201 if new else 200
 
     @app.post("/api/v1/ack")
     def ack():

@@ -14,6 +14,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 PROTOCOL_VERSION = 1
+# The roster's own format (its "schema" key; absent means 1). 2: officers' photos travel by
+# content hash ({"sha256", "bytes"}) and are sent to the kiosk apart (PUT /api/v1/photos/<sha256>).
+ROSTER_SCHEMA = 2
+MAX_PHOTO_BYTES = 256 * 1024  # the server sends photos re-encoded to at most 400×400 px
 DEFAULT_PORT = 8765
 GENESIS_HASH = "0" * 64
 CHANNELS = ("touch", "button", "keypad", "qr")
@@ -172,6 +176,24 @@ def nfc(value: Any) -> Any:
     return value
 
 
+def _photo(photo: Any, where: str) -> None:
+    _require(isinstance(photo, dict), where, "must be null or an object with sha256 and bytes")
+    _require(isinstance(photo.get("sha256"), str) and bool(_HEX64.match(photo["sha256"])),
+             f"{where}.sha256", "must be 64 lowercase hex digits")
+    size = photo.get("bytes")
+    _require(_is_int(size) and 0 < size <= MAX_PHOTO_BYTES, f"{where}.bytes",
+             f"must be an integer from 1 to {MAX_PHOTO_BYTES}")
+
+
+def roster_photos(roster: Mapping[str, Any] | None) -> dict[str, str]:
+    """{officer code: photo sha256} for the officers whose photo the roster shows (schema 2;
+    a schema-1 roster's `photo` was a server file name, which the kiosk never had)."""
+    if not roster or roster.get("schema", 1) < 2:
+        return {}
+    return {o["code"]: o["photo"]["sha256"] for o in roster.get("officers", [])
+            if isinstance(o.get("photo"), dict)}
+
+
 def validate_roster(roster: Any) -> None:
     """Check a roster pushed by the server; raise ProtocolError naming the bad field."""
     _require(isinstance(roster, dict), "roster", "must be a JSON object")
@@ -184,6 +206,8 @@ def validate_roster(roster: Any) -> None:
     for i, f in enumerate(roster.get("fields", [])):
         field_codes.add(_code(f.get("code") if isinstance(f, dict) else None, f"roster.fields[{i}].code"))
         _text(f.get("name"), f"roster.fields[{i}].name")
+    schema = roster.get("schema", 1)
+    _require(_is_int(schema) and schema >= 1, "roster.schema", "must be an integer >= 1")
     officer_codes = set()
     for i, o in enumerate(roster.get("officers", [])):
         _require(isinstance(o, dict), f"roster.officers[{i}]", "must be an object")
@@ -191,6 +215,8 @@ def validate_roster(roster: Any) -> None:
         _text(o.get("name"), f"roster.officers[{i}].name")
         for field in o.get("fields", []):
             _require(field in field_codes, f"roster.officers[{i}].fields", f"unknown field {field!r}")
+        if schema >= 2 and o.get("photo") is not None:
+            _photo(o["photo"], f"roster.officers[{i}].photo")
     for i, p in enumerate(roster.get("procedures", [])):
         _require(isinstance(p, dict), f"roster.procedures[{i}]", "must be an object")
         _code(p.get("code"), f"roster.procedures[{i}].code")

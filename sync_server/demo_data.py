@@ -17,7 +17,7 @@ from kiosk.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server import roster
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
-from sync_server.models import Field, KioskSetting, Officer, Procedure, Questionnaire, Unit
+from sync_server.models import Counter, Field, KioskSetting, Officer, Procedure, Questionnaire, Unit
 
 UNIT_NAME = "UBND xã Đại Lãnh"
 
@@ -102,10 +102,13 @@ def seed(config: ServerConfig) -> int:
         if Questionnaire.get_or_none(qid=q["id"], version=q["version"]) is None:
             Questionnaire.create(qid=q["id"], version=q["version"], active=True,
                                  document=json.dumps(q, ensure_ascii=False))
-        # One officer on duty per kiosk, in turn; a kiosk that already has settings keeps them.
+        # A counter per kiosk with one officer on duty, in turn, whose kiosk asks for the
+        # procedure (reports by procedure and field need it); a kiosk already set up keeps its own.
         for i, kiosk in enumerate(config.kiosks):
-            if KioskSetting.get_or_none(KioskSetting.kiosk_id == kiosk.id) is None:
+            if (KioskSetting.get_or_none(KioskSetting.kiosk_id == kiosk.id) is None
+                    and Counter.get_or_none(Counter.kiosk_id == kiosk.id) is None
+                    and Counter.get_or_none(Counter.code == kiosk.id) is None):
                 officer = OFFICERS[i % len(OFFICERS)][0]
-                KioskSetting.create(kiosk_id=kiosk.id, mode="counter",
-                                    officers_on_duty=json.dumps([officer]))
+                Counter.create(code=kiosk.id, name=f"Quầy số {i + 1}", kiosk_id=kiosk.id, mode="counter",
+                               officers=json.dumps([officer]), sort=i, ask_procedure=True)
     return roster.touch(config)

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sync_server import fleet_edit
 from sync_server.app import _, get_config
 from sync_server.auth import audit_here, login_required, role_required
+from sync_server.counters import counter_for_kiosk
 from sync_server.db import write_transaction
 from sync_server.fleet import mask_token
 from sync_server.models import FleetKiosk, utcnow
@@ -95,7 +96,8 @@ def edit(fleet_id: str):
     row = _row(fleet_id)
     address, port = fleet_edit.split_url(row.url)
     return render_template("fleet_kiosk.html", row=row, address=address, port=port,
-                           token_mask=mask_token(row.token), errors={}, tab="fleet")
+                           token_mask=mask_token(row.token), errors={}, tab="fleet",
+                           counter=counter_for_kiosk(row.id))
 
 
 @bp.post("/fleet/<fleet_id>")
@@ -121,7 +123,8 @@ def save(fleet_id: str):
     if errors:
         address, port = fleet_edit.split_url(row.url)
         return render_template("fleet_kiosk.html", row=row, address=address, port=port,
-                               token_mask=mask_token(row.token), errors=errors, tab="fleet"), 400
+                               token_mask=mask_token(row.token), errors=errors, tab="fleet",
+                               counter=counter_for_kiosk(row.id)), 400
     with write_transaction():
         FleetKiosk.update(changes).where(FleetKiosk.id == fleet_id).execute()
         detail = {k: v for k, v in changes.items() if k != "token"}

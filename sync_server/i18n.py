@@ -571,6 +571,36 @@ EN: dict[str, str] = {
     '“Khác”: không rõ lĩnh vực.': '“Other”: field unknown.',
     'Ý kiến của người dân được giữ kín; trang tự cập nhật 5 phút một lần.':
         "Citizens' answers are confidential; this page updates itself every 5 minutes.",
+    # Officers' photos on the kiosks, per-counter kiosk settings (issue 11).
+    "Chưa có ảnh để cho phép hiển thị.": "There is no photo to allow yet.",
+    "Không đọc được tệp ảnh; xin tải ảnh lên lại.": "The photo file cannot be read; please upload it again.",
+    "Ảnh được hiển thị công khai (ki-ốt, trang QR, áp phích) — cho phép bởi {who} lúc {when}.":
+        "The photo is shown to the public (kiosk, QR page, posters) — allowed by {who} at {when}.",
+    "Ảnh chưa được phép hiển thị công khai: ki-ốt, trang QR và áp phích chỉ ghi họ tên.":
+        "The photo is not allowed for public display: the kiosk, QR page and posters show the name only.",
+    "Ảnh được thu nhỏ (tối đa 400×400) và bỏ thông tin EXIF. Ảnh là dữ liệu cá nhân: chỉ hiển thị "
+    "khi cán bộ đã đồng ý và quản trị cho phép.":
+        "Photos are shrunk (at most 400×400) and stripped of EXIF data. A photo is personal data: it is "
+        "shown only when the officer has agreed and an admin allows it.",
+    "Thôi hiển thị ảnh công khai": "Stop showing the photo publicly",
+    "Cho phép hiển thị ảnh công khai (cán bộ đã đồng ý)":
+        "Allow the photo to be shown publicly (the officer has agreed)",
+    "Ki-ốt hỏi thủ tục": "Kiosk asks the procedure",
+    "Số liệu tháng trên ki-ốt": "Month figures on the kiosk",
+    "Sửa": "Edit",
+    "Sửa quầy": "Edit counter",
+    "Ki-ốt tại quầy": "The kiosk at this counter",
+    "Hỏi người dân đến làm thủ tục gì (sau khi đánh giá, chỉ trên màn hình cảm ứng)":
+        "Ask which procedure the citizen came for (after the rating, touch screen only)",
+    "Hiện số lượt đánh giá và tỷ lệ hài lòng của tháng trên màn hình chờ":
+        "Show the month's number of ratings and share satisfied on the idle screen",
+    "Đặt tại quầy: {name}.": "Stands at the counter: {name}.",
+    "Chế độ, cán bộ, câu hỏi thủ tục và số liệu tháng của ki-ốt theo quầy này.":
+        "The kiosk's mode, officers, procedure question and month figures follow this counter.",
+    "Ki-ốt chưa đặt tại quầy nào: người dân tự chọn cán bộ. Đặt ki-ốt tại một quầy (Danh mục → Quầy) "
+    "để chọn chế độ, hỏi thủ tục, hiện số liệu tháng.":
+        "This kiosk stands at no counter: citizens choose the officer. Place it at a counter (Roster → "
+        "Counters) to choose its mode, ask the procedure or show the month's figures.",
 }
 
 # The citizens' QR page and its staff pages keep their strings in their own module.

@@ -265,9 +265,15 @@ class Officer(BaseModel):
     photo = CharField(null=True)
     active = BooleanField(default=True)
     sort = IntegerField(default=0)
-    # Migration 5: the uploaded photo's file under <data_dir>/photos (sync_server.photos); kept
-    # on the server for the QR page and posters, not sent to kiosks.
+    # Migration 5: the uploaded photo's file under <data_dir>/photos (sync_server.photos).
     photo_file = CharField(max_length=128, null=True)
+    # Migration 9: the photo as kiosks receive it (by content hash), and whether an admin allowed
+    # it to be shown to the public (kiosk, QR page, posters), who and when.
+    photo_sha256 = CharField(max_length=64, null=True)
+    photo_bytes = IntegerField(null=True)
+    photo_public = BooleanField(default=False)
+    photo_public_by = CharField(max_length=64, null=True)
+    photo_public_at = DateTimeField(null=True)
 
 
 class Procedure(BaseModel):
@@ -294,6 +300,8 @@ class KioskSetting(BaseModel):
     mode = CharField(max_length=16, default="counter")
     officers_on_duty = TextField(default="[]")  # JSON list of officer codes
     cooldown_s = IntegerField(null=True)
+    ask_procedure = BooleanField(default=False)  # migration 9
+    show_stats = BooleanField(default=False)
 
 
 class Setting(BaseModel):
@@ -356,6 +364,9 @@ class Counter(BaseModel):
     mode = CharField(max_length=16, default="counter")  # counter | shared (kiosk.protocol.MODES)
     officers = TextField(default="[]")  # JSON list of officer codes, in seat order
     sort = IntegerField(default=0)
+    # Migration 9: the kiosk at this counter asks for the procedure / shows the month's figures.
+    ask_procedure = BooleanField(default=False)
+    show_stats = BooleanField(default=False)
 
 
 class FleetKiosk(BaseModel):

@@ -1,7 +1,8 @@
 """Officer photos: checked by content (JPEG, PNG or WebP, whatever the file is called),
 re-encoded as a JPEG of at most 400×400 without EXIF (no camera, place or time leaves the
-office), stored under <data_dir>/photos. Kept on the server (QR page, posters): the ★ roster
-protocol does not carry images to the kiosks. No Flask here."""
+office), stored under <data_dir>/photos. Shown to the public (QR page, posters, and the kiosks,
+which receive it by content hash: docs/protocol.md) only once an admin marked it so. No Flask
+here."""
 
 from __future__ import annotations
 
@@ -68,13 +69,31 @@ def store(data_dir: Path, officer_code: str, jpeg: bytes) -> str:
     an older photo is never shown for a new one)."""
     folder = photos_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{officer_code}-{hashlib.sha256(jpeg).hexdigest()[:12]}.jpg"
+    name = f"{officer_code}-{sha256(jpeg)[:12]}.jpg"
     tmp = folder / (name + ".tmp")
     tmp.write_bytes(jpeg)
     tmp.replace(folder / name)
     return name
 
 
+def sha256(jpeg: bytes) -> str:
+    return hashlib.sha256(jpeg).hexdigest()
+
+
+def _safe(name: str | None) -> bool:
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".")
+
+
+def read(data_dir: Path, name: str | None) -> bytes | None:
+    """The stored photo's bytes, or None when the file is gone."""
+    if not _safe(name):
+        return None
+    try:
+        return (photos_dir(data_dir) / name).read_bytes()
+    except OSError:
+        return None
+
+
 def remove(data_dir: Path, name: str | None) -> None:
-    if name and "/" not in name and "\\" not in name:
+    if _safe(name):
         (photos_dir(data_dir) / name).unlink(missing_ok=True)

@@ -21,7 +21,14 @@ from typing import Any
 
 import requests
 
-from kiosk.protocol import GENESIS_HASH, ProtocolError, canonical_json, validate_response, verify_chain
+from kiosk.protocol import (
+    GENESIS_HASH,
+    ProtocolError,
+    canonical_json,
+    roster_photos,
+    validate_response,
+    verify_chain,
+)
 from sync_server import clockfix, ingest, roster, service_alerts
 from sync_server.alerts import raise_alert
 from sync_server.config import KioskEntry, ServerConfig
@@ -33,6 +40,7 @@ log = logging.getLogger(__name__)
 
 PAGE_LIMIT = 1000  # of the kiosk's 5000 at most: fewer round trips on a catch-up, small transactions
 MAX_PAGES_PER_PULL = 2000  # a kiosk that keeps growing cannot hold a pull forever
+MAX_PHOTOS_PER_PULL = 20  # at most 5 MB of photos in one pull; the rest follow at the next
 MAX_CODE = 64  # the width of the code columns (DESIGN.md §3: codes have at most 64 characters)
 _INT32 = 2**31 - 1
 _HEX = set("0123456789abcdef")
@@ -240,6 +248,7 @@ class _Pull:
                                   read_timeout_s=config.read_timeout_s)
         self.result = PullResult(entry.id)
         self.status: dict[str, Any] | None = None
+        self.pushed_photos: set[str] | None = None
 
     def read_status(self) -> dict[str, Any]:
         before = self.now()
@@ -281,6 +290,7 @@ class _Pull:
             if reachable:
                 self.ack(status)
         r.chain_verified = True
+        self.send_photos()
 
     def push_roster(self) -> None:
         assert self.status is not None
@@ -300,6 +310,31 @@ class _Pull:
             self.result.note(f"roster v{version} refused by the kiosk: {e}")
             return
         self.result.roster_pushed = version
+        self.pushed_photos = set(roster_photos(document).values())
+
+    def send_photos(self) -> None:
+        """Officers' photos the kiosk's roster names and the kiosk lacks, each sent once (by
+        content hash); a photo that cannot be sent is tried again at the next pull and never
+        holds up the ratings."""
+        assert self.status is not None
+        try:
+            if self.pushed_photos is not None:  # a new roster: the status predates it
+                held = set(self.client.request("GET", "/photos").get("photos", []))
+                missing = sorted(self.pushed_photos - held)
+            else:  # kiosks older than roster schema 2 say nothing: nothing to send
+                missing = [m for m in self.status.get("photos_missing", []) if isinstance(m, str)]
+            sent = 0
+            for sha in missing[:MAX_PHOTOS_PER_PULL]:
+                data = roster.photo_bytes(sha, self.config.data_dir)
+                if data is None:
+                    self.result.note(f"photo {sha[:12]}… named by the roster is not on the server")
+                    continue
+                self.client.request("PUT", f"/photos/{sha}", data=data)
+                sent += 1
+            if sent:
+                self.result.note(f"{sent} officer photo(s) sent")
+        except (Unreachable, BadReply, NotJson) as e:
+            self.result.note(f"photos not sent: {e}")
 
     def fetch(self, after: int) -> dict[str, Any]:
         try:

@@ -10,9 +10,17 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE, canonical_json, validate_roster
+from kiosk.protocol import (
+    BUILTIN_QUESTIONNAIRE,
+    MAX_PHOTO_BYTES,
+    ROSTER_SCHEMA,
+    canonical_json,
+    validate_roster,
+)
+from sync_server import photos
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
 from sync_server.models import (
@@ -65,13 +73,29 @@ def unit_name(config: ServerConfig) -> str:
     return unit.name if unit else config.unit_name
 
 
+def public_photo(officer: Officer) -> dict[str, Any] | None:
+    """The photo as the roster names it, only when an admin marked it for public display."""
+    if not (officer.photo_public and officer.photo_file and officer.photo_sha256 and officer.photo_bytes):
+        return None
+    if officer.photo_bytes > MAX_PHOTO_BYTES:
+        return None  # cannot happen with photos.reencode's 400 px; never send what a kiosk refuses
+    return {"sha256": officer.photo_sha256, "bytes": officer.photo_bytes}
+
+
+def photo_bytes(sha256: str, data_dir: Path) -> bytes | None:
+    """The bytes of a public photo the roster names by `sha256`, checked against the hash."""
+    officer = Officer.get_or_none((Officer.photo_sha256 == sha256) & Officer.photo_public)
+    data = photos.read(data_dir, officer.photo_file) if officer else None
+    return data if data is not None and photos.sha256(data) == sha256 else None
+
+
 def _shared(config: ServerConfig) -> dict[str, Any]:
     """Everything but the version and the per-kiosk settings."""
     fields = [{"code": f.code, "name": f.name} for f in Field.select().order_by(Field.sort, Field.code)]
     field_codes = {f["code"] for f in fields}
     officers = [
         {"code": o.code, "name": o.name, "title": o.title,
-         "fields": [c for c in _json_list(o.fields) if c in field_codes], "photo": o.photo}
+         "fields": [c for c in _json_list(o.fields) if c in field_codes], "photo": public_photo(o)}
         for o in Officer.select().where(Officer.active).order_by(Officer.sort, Officer.code)
     ]
     procedures = [
@@ -79,6 +103,7 @@ def _shared(config: ServerConfig) -> dict[str, Any]:
         for p in Procedure.select().where(Procedure.active).order_by(Procedure.sort, Procedure.code)
     ]
     return {
+        "schema": ROSTER_SCHEMA,
         "unit": {"name": unit_name(config)},
         "fields": fields,
         "officers": officers,
@@ -95,11 +120,15 @@ def _kiosk_settings(kiosk_id: str, officer_codes: set[str]) -> dict[str, Any]:
     if row is None and counter is None:
         # Without settings the citizen picks the officer (shared mode).
         return {"mode": "shared", "officers_on_duty": []}
-    source = counter.officers if counter is not None else row.officers_on_duty
+    # The counter's own settings win; a kiosk at no counter has its KioskSetting row.
+    source = counter if counter is not None else row
     settings: dict[str, Any] = {
-        "mode": counter.mode if counter is not None else row.mode,
+        "mode": source.mode,
         # An officer made inactive drops out of duty rather than making the roster invalid.
-        "officers_on_duty": [c for c in _json_list(source) if c in officer_codes],
+        "officers_on_duty": [c for c in _json_list(counter.officers if counter is not None
+                                                   else row.officers_on_duty) if c in officer_codes],
+        "ask_procedure": bool(source.ask_procedure),
+        "show_stats": bool(source.show_stats),
     }
     if row is not None and row.cooldown_s is not None:
         settings["cooldown_s"] = row.cooldown_s
@@ -139,8 +168,9 @@ def _digest(config: ServerConfig) -> str:
 def _raw_settings(kiosk_id: str) -> list[Any]:
     row = KioskSetting.get_or_none(KioskSetting.kiosk_id == kiosk_id)
     counter = Counter.get_or_none(Counter.kiosk_id == kiosk_id)
-    return ([row.mode, row.officers_on_duty, row.cooldown_s] if row else []) + (
-        [counter.mode, counter.officers] if counter else [])
+    return ([row.mode, row.officers_on_duty, row.cooldown_s, row.ask_procedure, row.show_stats]
+            if row else []) + (
+        [counter.mode, counter.officers, counter.ask_procedure, counter.show_stats] if counter else [])
 
 
 def touch(config: ServerConfig) -> int:

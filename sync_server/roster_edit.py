@@ -117,7 +117,9 @@ def counter_values(data: dict[str, Any]) -> dict[str, Any]:
             raise InputError("cán bộ '{code}' không tồn tại", {"code": c})
     return {"code": code(data.get("code"), "mã quầy"), "name": text(data.get("name"), "tên quầy"),
             "kiosk_id": kiosk_id, "mode": mode, "officers": json.dumps(officers),
-            "sort": _int(data.get("sort"), "thứ tự")}
+            "sort": _int(data.get("sort"), "thứ tự"),
+            # Checkboxes: an unticked one sends nothing.
+            "ask_procedure": data.get("ask_procedure") == "1", "show_stats": data.get("show_stats") == "1"}
 
 
 def _int(value: object, label: str) -> int:

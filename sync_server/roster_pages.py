@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_from_directory, url_for
 from werkzeug.wrappers import Response as WsgiResponse
 
 from sync_server import photos, roster_edit
@@ -16,7 +16,7 @@ from sync_server.auth import audit_here, login_required, role_required
 from sync_server.counters import officer_codes
 from sync_server.db import write_transaction
 from sync_server.fleet import active_ids
-from sync_server.models import Counter, Field, Officer, Procedure, Unit
+from sync_server.models import Counter, Field, Officer, Procedure, Unit, utcnow
 from sync_server.roster import current_version, touch
 from sync_server.roster_edit import InputError
 
@@ -62,9 +62,11 @@ def _form() -> dict[str, Any]:
 def overview():
     unit = Unit.select().order_by(Unit.id).first()
     counters = list(Counter.select().order_by(Counter.sort, Counter.code))
+    editing = next((c for c in counters if c.code == request.args.get("counter")), None)
     return render_template(
         "roster.html", unit=unit, fields=Field.select().order_by(Field.sort, Field.code),
         counters=counters, counter_officers={c.code: officer_codes(c.officers) for c in counters},
+        editing=editing,
         officers=list(Officer.select().order_by(Officer.sort, Officer.code)),
         kiosk_ids=active_ids(get_config()), version=current_version(), tab="overview")
 
@@ -246,22 +248,68 @@ def upload_photo(officer_code: str):
     name = photos.store(config.data_dir, officer_code, jpeg)
     with write_transaction():
         old = Officer.get_by_id(officer_code).photo_file
-        Officer.update(photo_file=name).where(Officer.code == officer_code).execute()
-        # The photo stays on the server: no roster change, so no version bump is due.
-        audit_here("officer.photo", officer_code, {"file": name, "bytes": len(jpeg)})
+        Officer.update(photo_file=name, photo_sha256=photos.sha256(jpeg), photo_bytes=len(jpeg)).where(
+            Officer.code == officer_code).execute()
+        # A new photo of an officer whose photo is public reaches the kiosks (roster version).
+        changed("officer.photo", officer_code, {"file": name, "bytes": len(jpeg)})
     if old and old != name:
         photos.remove(config.data_dir, old)
     flash(_("Đã lưu ảnh."))
     return redirect(url_for("roster.officer", officer_code=officer_code))
 
 
-@bp.get("/photos/<officer_code>.jpg")
-def officer_photo(officer_code: str) -> WsgiResponse:
-    """Public (the citizens' QR page shows who served them): only active officers' photos."""
-    row = Officer.get_or_none((Officer.code == officer_code) & Officer.active)
+@bp.post("/roster/officers/<officer_code>/photo-public")
+@role_required("admin")
+def photo_public(officer_code: str):
+    """Allow or withdraw showing the officer's photo to the public (kiosk, QR page, posters):
+    a photo is personal data (Law 91/2025), shown only once an admin has said so, and who said
+    so and when is kept on the officer and in the audit log."""
+    public = request.form.get("public") == "1"
+    with write_transaction():
+        row = Officer.get_or_none(Officer.code == officer_code)
+        if row is None:
+            abort(404)
+        if public and not row.photo_file:
+            flash(_("Chưa có ảnh để cho phép hiển thị."), "error")
+            return redirect(url_for("roster.officer", officer_code=officer_code))
+        if public and not row.photo_sha256:  # uploaded before migration 9: hash it now
+            data = photos.read(get_config().data_dir, row.photo_file)
+            if data is None:
+                flash(_("Không đọc được tệp ảnh; xin tải ảnh lên lại."), "error")
+                return redirect(url_for("roster.officer", officer_code=officer_code))
+            Officer.update(photo_sha256=photos.sha256(data), photo_bytes=len(data)).where(
+                Officer.code == officer_code).execute()
+        Officer.update(photo_public=public, photo_public_by=g.user.username if public else None,
+                       photo_public_at=utcnow() if public else None).where(
+            Officer.code == officer_code).execute()
+        version = changed("officer.photo_public" if public else "officer.photo_private", officer_code)
+    return _saved("roster.officer", version, officer_code=officer_code)
+
+
+@bp.get("/roster/officers/<officer_code>/photo.jpg")
+@login_required
+def officer_photo_preview(officer_code: str) -> WsgiResponse:
+    """Staff see the uploaded photo on the officer's page whether or not it is public."""
+    row = Officer.get_or_none(Officer.code == officer_code)
     if row is None or not row.photo_file:
         abort(404)
-    response = send_from_directory(photos.photos_dir(get_config().data_dir), row.photo_file,
-                                   mimetype="image/jpeg", max_age=300)
+    return _send_photo(row.photo_file, private=True)
+
+
+def _send_photo(name: str, *, private: bool) -> WsgiResponse:
+    response = send_from_directory(photos.photos_dir(get_config().data_dir), name,
+                                   mimetype="image/jpeg", max_age=0 if private else 300)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/photos/<officer_code>.jpg")
+def officer_photo(officer_code: str) -> WsgiResponse:
+    """Public (the citizens' QR page shows who served them): only active officers' photos that
+    an admin marked for public display."""
+    row = Officer.get_or_none((Officer.code == officer_code) & Officer.active & Officer.photo_public)
+    if row is None or not row.photo_file:
+        abort(404)
+    return _send_photo(row.photo_file, private=False)

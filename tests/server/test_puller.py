@@ -278,7 +278,8 @@ def test_roster_is_pushed_when_the_kiosk_version_differs(make_kiosk, make_config
     validate_roster(pushed)
     assert pushed == roster.build_roster("quay-1", cfg)
     assert pushed["unit"]["name"] == "UBND xã Đại Lãnh"
-    assert pushed["kiosk"] == {"mode": "counter", "officers_on_duty": ["nv-lan"]}
+    assert pushed["kiosk"] == {"mode": "counter", "officers_on_duty": ["nv-lan"], "ask_procedure": True,
+                               "show_stats": False}
     assert PullLog.select().order_by(PullLog.id.desc()).first().roster_pushed == 1
 
     assert pull_kiosk(cfg.kiosks[0], cfg).roster_pushed is None  # the kiosk has it now

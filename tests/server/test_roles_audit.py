@@ -15,6 +15,7 @@ from peewee import DatabaseError
 from werkzeug.routing import Rule
 
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE
+from sync_server import photos as photo_files
 from sync_server.app import create_app
 from sync_server.db import database
 from sync_server.models import (
@@ -38,6 +39,7 @@ from tests.server.chains import make_chain
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk
 from tests.server.web import PASSWORD, add_user, csrf_token, login, page
+from tests.support.images import image
 
 REPO = Path(__file__).resolve().parents[2]
 # The citizens' QR page needs no login; it checks its own CSRF token (tests/server/test_qr.py:
@@ -53,6 +55,9 @@ def site(make_config):
     fake = FakeKiosk("quay-1", "store-a", make_chain("store-a", 3))
     cfg = make_config([("quay-1", fake.url, TOKEN)])
     know_officers("nv-lan")
+    # A photo behind the staff's preview URL (not public: the public URL must not need it).
+    name = photo_files.store(cfg.data_dir, "nv-lan", image("JPEG", (40, 40)))
+    Officer.update(photo_file=name).where(Officer.code == "nv-lan").execute()
     pull_kiosk(cfg.kiosks[0], cfg)
     fake.responses = fake.responses[:1]  # went backwards: a chain alert
     pull_kiosk(cfg.kiosks[0], cfg)

@@ -12,6 +12,7 @@ from sync_server.counters import counter_officers
 from sync_server.models import AuditLog, Counter, Officer, Questionnaire
 from sync_server.roster import build_roster, current_version
 from tests.server.web import add_user, csrf_token, login, page
+from tests.support.images import image, mark_photo_public, upload_photo
 
 
 @pytest.fixture
@@ -55,7 +56,8 @@ def test_each_change_is_audited_and_bumps_the_version(site):
 
     roster = build_roster("quay-1", cfg)
     assert roster["unit"]["name"] == "UBND xã Đại Lãnh"
-    assert roster["kiosk"] == {"mode": "counter", "officers_on_duty": ["nv-lan"]}
+    assert roster["kiosk"] == {"mode": "counter", "officers_on_duty": ["nv-lan"], "ask_procedure": False,
+                               "show_stats": False}
     assert roster["officers"] == [{"code": "nv-lan", "name": "Nguyễn Thị Lan", "title": "Công chức",
                                    "fields": ["tu-phap"], "photo": None}]
     assert roster["procedures"] == [{"code": "1.001193", "name": "Đăng ký khai sinh", "field": "tu-phap"}]
@@ -157,31 +159,6 @@ def test_counter_officers_for_the_qr_page(site):
     assert Counter.get_or_none(Counter.code == "quay-c") is None
 
 
-def _image(fmt: str, size: tuple[int, int], exif: bool = False) -> bytes:
-    import io
-
-    from PIL import Image
-
-    img = Image.new("RGB", size, (200, 30, 30))
-    out = io.BytesIO()
-    if exif:
-        tags = Image.Exif()
-        tags[0x010F] = "CameraMaker"  # Make
-        tags[0x0132] = "2026:01:02 03:04:05"  # DateTime
-        img.save(out, fmt, exif=tags.tobytes())
-    else:
-        img.save(out, fmt)
-    return out.getvalue()
-
-
-def upload(client, code: str, data: bytes, name: str):
-    import io
-
-    token = csrf_token(page(client, f"/roster/officers/{code}"))
-    return client.post(f"/roster/officers/{code}/photo", content_type="multipart/form-data",
-                       data={"csrf_token": token, "photo": (io.BytesIO(data), name)})
-
-
 def test_photo_upload_checks_content_resizes_and_strips_exif(site):
     import io
 
@@ -191,31 +168,37 @@ def test_photo_upload_checks_content_resizes_and_strips_exif(site):
     post(admin, "/roster/officers", {"code": "nv-lan", "name": "Lan", "active": "1"})
     version = current_version()
     # Not an image, whatever its name; a GIF; an image over the size limit.
-    for data, name in ((b"MZ\x90\x00 not a photo", "anh.jpg"), (_image("GIF", (50, 50)), "anh.png")):
-        r = upload(admin, "nv-lan", data, name)
+    for data, name in ((b"MZ\x90\x00 not a photo", "anh.jpg"), (image("GIF", (50, 50)), "anh.png")):
+        r = upload_photo(admin, "nv-lan", data, name)
         assert r.status_code == 302
         assert "Ảnh phải là JPEG, PNG hoặc WebP." in page(admin, "/roster/officers/nv-lan")
-    big = upload(admin, "nv-lan", b"\xff\xd8" + b"0" * (6 * 1024 * 1024), "big.jpg")
+    big = upload_photo(admin, "nv-lan", b"\xff\xd8" + b"0" * (6 * 1024 * 1024), "big.jpg")
     assert big.status_code == 413 and "Tệp quá lớn" in big.get_data(as_text=True)
     assert Officer.get_by_id("nv-lan").photo_file is None
 
-    original = _image("JPEG", (3000, 2000), exif=True)
+    original = image("JPEG", (3000, 2000), exif=True)
     assert Image.open(io.BytesIO(original)).getexif()  # the test image really has EXIF
-    assert upload(admin, "nv-lan", original, "x.bin").status_code == 302
+    assert upload_photo(admin, "nv-lan", original, "x.bin").status_code == 302
     name = Officer.get_by_id("nv-lan").photo_file
     stored = (cfg.data_dir / "photos" / name).read_bytes()
     img = Image.open(io.BytesIO(stored))
     assert img.format == "JPEG" and max(img.size) == 400 and img.size == (400, 267)
     assert not img.getexif() and b"CameraMaker" not in stored
-    # Served by the server to anyone (the citizens' QR page), as the stored JPEG.
+    # Not shown to the public (QR page, posters, kiosks) until an admin marks it so; staff see it.
     anonymous = app.test_client()
+    assert anonymous.get("/photos/nv-lan.jpg").status_code == 404
+    assert anonymous.get("/roster/officers/nv-lan/photo.jpg").status_code == 302  # to the login
+    assert admin.get("/roster/officers/nv-lan/photo.jpg").data == stored
+    assert current_version() == version  # a photo nobody may see changes no kiosk's roster
+    assert mark_photo_public(admin, "nv-lan").status_code == 302
     r = anonymous.get("/photos/nv-lan.jpg")
     assert r.status_code == 200 and r.mimetype == "image/jpeg" and r.data == stored
+    assert current_version() == version + 1
     # A new photo replaces the old file; WebP and PNG with transparency are taken too.
-    assert upload(admin, "nv-lan", _image("WEBP", (300, 600)), "p.webp").status_code == 302
+    assert upload_photo(admin, "nv-lan", image("WEBP", (300, 600)), "p.webp").status_code == 302
     assert not (cfg.data_dir / "photos" / name).exists()
     assert Image.open(io.BytesIO(anonymous.get("/photos/nv-lan.jpg").data)).size == (200, 400)
-    assert current_version() == version  # photos stay on the server: the kiosks' roster is unchanged
+    assert current_version() == version + 2  # the public photo changed: the kiosks get it
     assert AuditLog.select().where(AuditLog.action == "officer.photo").count() == 2
     # An officer switched off: the photo is no longer public.
     post(admin, "/roster/officers", {"code": "nv-lan", "name": "Lan", "active": "0"})
