@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
-from sync_server import charts, exclusion, exports, figures, reports
+from sync_server import charts, exclusion, exports, figures, reports, topics
 from sync_server.aggregate import local_today
 from sync_server.app import _, get_config
 from sync_server.auth import role_required
@@ -269,7 +269,8 @@ def responses():
     for r in rows:
         r.answers = json.loads(r.body).get("answers", {})
     return render_template("responses.html", title=_("Phiếu đánh giá"), rows=rows, period=period,
-                           page_no=page_no, more=len(rows) == LIST_PAGE, kiosk=kiosk, args=request.args)
+                           page_no=page_no, more=len(rows) == LIST_PAGE, kiosk=kiosk, args=request.args,
+                           addenda=topics.addenda_for([r.uuid for r in rows]))
 
 
 @bp.post("/responses/<int:response_id>/exclusion")
