@@ -255,6 +255,20 @@ def officers_month():
                            args=request.args)
 
 
+@bp.get("/reports/topics")
+@role_required("staff")
+def topics_report():
+    """How often each topic chip was chosen, by score, with the addenda (sync_server.topics)."""
+    period, fmt = _period(), request.args.get("fmt", "html")
+    table = topics.table(topics.count(period.start, period.end), period.label)
+    stem = f"hailong-chu-de-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    sent = send_report(table, fmt, stem, official=False, day=local_today(get_config().tz))
+    if sent is not None:
+        return sent
+    return render_template("report_topics.html", title=table.title, table=table, period=period,
+                           periods=PERIODS, print_view=fmt == "print", args=request.args)
+
+
 @bp.get("/responses")
 @role_required("staff")
 def responses():
