@@ -245,3 +245,16 @@ def test_a_kiosk_added_on_the_fleet_page_signs_tickets_too(scene):
     assert r.status_code == 200 and "muốn nói thêm" in r.get_data(as_text=True)
     FleetKiosk.update(retired=True).where(FleetKiosk.id == "quay-7").execute()
     assert client.get("/r/quay-1", query_string={"t": ticket}).status_code == 403
+
+
+def test_control_characters_never_reach_the_database(scene):
+    """PostgreSQL refuses a NUL in text: the comment is cleaned first (or the request refused
+    before it, by an app-wide guard), never a 500."""
+    _cfg, _kiosk, controller, client = scene
+    _visit, url = rate_at_kiosk(controller, 4)
+    token = csrf(client.get(path_of(url)).get_data(as_text=True))
+    r = client.post("/r/quay-1/them", data={"csrf_token": token, "t": ticket_of(url),
+                                            "comment": "Phòng chờ\x00 nóng\x1b[31m"})
+    assert r.status_code in (303, 400) and "Traceback" not in r.get_data(as_text=True)
+    assert all("\x00" not in a.comment and "\x1b" not in a.comment for a in Addendum.select())
+    assert [a.comment for a in Addendum.select()] in ([], ["Phòng chờ nóng[31m"])
