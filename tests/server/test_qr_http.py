@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -91,6 +92,14 @@ def face(page, question: str, score: int):
     page.click(f"#q-{question} label.s{score}")
 
 
+def expect(target):
+    """Playwright's expect(), which waits for a state (never for a time); imported late, so that a
+    machine without Playwright is told so by need_browser()."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
 def need_browser() -> None:
     if browser.missing():
         pytest.fail(f"browser tests need {browser.missing()}: {browser.CHROMIUM_HINT}")
@@ -115,33 +124,42 @@ def test_a_phone_completes_a_response_with_and_without_javascript(server):
     with browser.chromium() as page:  # JavaScript on: one question per screen
         page.goto(base + "/r/quay-1")
         browser.screenshot(page, "qr-1-officers")
-        page.click("text=Nguyễn Thị Lan")
-        assert page.locator("#q-q1").is_visible() and page.locator("#q-q2").is_hidden()
-        assert page.locator("#qr-last").is_hidden() and page.locator("text=Câu 1/2").is_visible()
-        assert page.locator(".qr-next-button").inner_text() == "Bỏ qua câu này ›"
+        with page.expect_navigation():
+            page.click("text=Nguyễn Thị Lan")
+        # expect(): the script runs as the page loads; these wait for the state, never for a time.
+        expect(page.locator("#q-q1")).to_be_visible()
+        expect(page.locator("#q-q2")).to_be_hidden()
+        expect(page.locator("#qr-last")).to_be_hidden()
+        expect(page.locator("text=Câu 1/2")).to_be_visible()
+        expect(page.locator(".qr-next-button")).to_have_text("Bỏ qua câu này ›")
         face(page, "q1", 2)
-        assert page.locator(".qr-next-button").inner_text() == "Tiếp ›"
+        expect(page.locator(".qr-next-button")).to_have_text("Tiếp ›")
         viewport_shot(page, "qr-2-step-1-js")
         page.click(".qr-next-button")
-        assert page.locator("#q-q2").is_visible() and page.locator("#q-q1").is_hidden()
-        assert page.locator("text=Câu 2/2").is_visible()
+        expect(page.locator("#q-q2")).to_be_visible()
+        expect(page.locator("#q-q1")).to_be_hidden()
+        expect(page.locator("text=Câu 2/2")).to_be_visible()
         page.click(".qr-back-button")  # back: the answer is still there
-        assert page.locator("#q-q1").is_visible() and page.locator('#q-q1 input[value="2"]').is_checked()
+        expect(page.locator("#q-q1")).to_be_visible()
+        expect(page.locator('#q-q1 input[value="2"]')).to_be_checked()
         page.click(".qr-next-button")
+        expect(page.locator("#q-q2")).to_be_visible()
         face(page, "q2", 4)
         page.go_back()  # the phone's own back button goes back one question, not off the page
-        assert page.locator("#q-q1").is_visible() and page.url.endswith("?o=nv-lan#cau-1")
+        expect(page).to_have_url(re.compile(r"\?o=nv-lan#cau-1$"))
+        expect(page.locator("#q-q1")).to_be_visible()
         page.go_forward()
-        assert page.locator("#q-q2").is_visible() and page.locator('#q-q2 input[value="4"]').is_checked()
+        expect(page.locator("#q-q2")).to_be_visible()
+        expect(page.locator('#q-q2 input[value="4"]')).to_be_checked()
         page.click(".qr-next-button")
         # The topics, after every score, the same neutral question.
-        assert page.locator("#qr-reasons").is_visible()
-        assert page.locator("text=Điều gì Ông/Bà quan tâm nhất hôm nay?").is_visible()
+        expect(page.locator("#qr-reasons")).to_be_visible()
+        expect(page.locator("text=Điều gì Ông/Bà quan tâm nhất hôm nay?")).to_be_visible()
         page.click("text=Chờ lâu")
         page.click("summary")
         page.fill("#qr-filter", "ket hon")  # without the marks, as people type on a phone
-        assert page.locator("text=Thủ tục đăng ký kết hôn").is_visible()
-        assert page.locator("text=Thủ tục đăng ký khai sinh").is_hidden()
+        expect(page.locator("text=Thủ tục đăng ký kết hôn")).to_be_visible()
+        expect(page.locator("text=Thủ tục đăng ký khai sinh")).to_be_hidden()
         page.click("text=Thủ tục đăng ký kết hôn")
         browser.screenshot(page, "qr-3-last-step-js")
         page.click("button.qr-send")
@@ -179,44 +197,50 @@ def test_eight_questions_one_per_screen_all_optional(server8):
 
     with browser.chromium() as page:
         page.goto(base + "/r/nv-minh")
+        expect(page.locator("html.qr-stepping")).to_have_count(1)  # the script has set the steps up
         assert page.locator("[required]").count() == 0  # no browser bubble over a title
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height < 1000, height  # one question and its buttons, not seven screens
         viewport_shot(page, "qr-8-1-step-1-js")
         assert in_view(page, ".qr-next-button")
-        for _n in codes:  # skip them all, to the last step, and send
+        for n in range(2, len(codes) + 1):  # skip them all, to the last step, and send
             page.click(".qr-next-button")
-        assert page.locator("#qr-last").is_visible()
+            expect(page.locator(f"text=Câu {n}/8")).to_be_visible()
+        page.click(".qr-next-button")
+        expect(page.locator("#qr-last")).to_be_visible()
         # The officer's field first in the procedures (Q3): Lê Quang Minh is Địa chính.
         page.click("summary")
         legends = page.locator(".qr-group legend").all_inner_texts()
         assert legends[0] == "Địa chính – Xây dựng", legends
         page.click("button.qr-send")
         # Not sent: the message, and question 1 again with its title in view.
-        assert page.locator("#qr-problems").is_visible()
-        assert "Xin chọn ít nhất một khuôn mặt" in page.locator("#qr-problems").inner_text()
-        assert page.locator(f"#q-{codes[0]}").is_visible()
+        expect(page.locator("#qr-problems")).to_contain_text("Xin chọn ít nhất một khuôn mặt")
+        expect(page.locator(f"#q-{codes[0]}")).to_be_visible()
         assert in_view(page, "#qr-problems") and in_view(page, f"#q-{codes[0]} legend")
         viewport_shot(page, "qr-8-2-nothing-answered-js")
         assert "/cam-on" not in page.url
         page.click(".qr-next-button")
+        expect(page.locator("text=Câu 2/8")).to_be_visible()
         page.click(".qr-next-button")
-        assert page.locator("text=Câu 3/8").is_visible()
+        expect(page.locator("text=Câu 3/8")).to_be_visible()
         face(page, codes[2], 4)
-        assert page.locator("#qr-problems").is_hidden()
+        expect(page.locator("#qr-problems")).to_be_hidden()
         for _n in codes[2:]:  # from question 3 to the last step
             page.click(".qr-next-button")
+        expect(page.locator("#qr-last")).to_be_visible()
         page.click("button.qr-send")
         page.wait_for_url("**/cam-on#qr-problems")
+        expect(page.locator("#qr-complaint")).to_be_visible()
+        expect(page.locator('a[href="tel:02583840123"]')).to_be_visible()
         viewport_shot(page, "qr-8-3-thanks-complaint-js")
-        assert page.locator("#qr-complaint").is_visible()
-        assert page.locator('a[href="tel:02583840123"]').is_visible()
 
     with browser.chromium(javascript=False) as page:
         page.goto(base + "/r/nv-lan")
         browser.screenshot(page, "qr-8-4-one-page-nojs")
-        page.click("button.qr-send")  # nothing chosen: the server sends the page back
-        assert page.locator("#qr-problems").is_visible()
+        with page.expect_navigation():
+            page.click("button.qr-send")  # nothing chosen: the server sends the page back
+        page.wait_for_load_state()
+        expect(page.locator("#qr-problems")).to_be_visible()
         assert in_view(page, "#qr-problems") and in_view(page, f"#q-{codes[0]} legend")
         assert page.evaluate("window.scrollY") > 0  # it was scrolled there, past the officer's card
         viewport_shot(page, "qr-8-5-nothing-answered-nojs")
@@ -242,8 +266,11 @@ def test_the_thanks_screen_code_opens_say_more_with_and_without_javascript(serve
             assert page.locator(".qr-face").count() == 0 and page.locator(".qr-officers").count() == 0
             name = "js" if javascript else "nojs"
             browser.screenshot(page, f"qr-6-say-more-{name}")
-            page.click("button.qr-send")  # nothing chosen or written
-            assert page.locator("#qr-problems").is_visible() and in_view(page, "#qr-problems")
+            with page.expect_navigation():
+                page.click("button.qr-send")  # nothing chosen or written: sent back by the server
+            page.wait_for_load_state()
+            expect(page.locator("#qr-problems")).to_be_visible()
+            assert in_view(page, "#qr-problems")
             page.click("text=Hướng dẫn chưa rõ")
             page.fill("textarea[name=comment]", "Nên có bảng hướng dẫn <to hơn>.")
             page.click("button.qr-send")
