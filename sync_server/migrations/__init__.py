@@ -20,7 +20,7 @@ from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 # The modules, in order; the number in the name is the version it brings the schema to.
 _MODULES = ("m0001_initial", "m0002_pull_integrity", "m0003_audit", "m0004_reports",
-            "m0005_roster_fleet", "m0006_service", "m0007_qr", "m0008_addendum")
+            "m0005_roster_fleet", "m0006_service", "m0007_qr", "m0010_addendum")
 _LOCK_KEY = 0x6861696C6F6E67  # "hailong": the advisory lock that serialises migrations on PostgreSQL
 
 _CREATE_VERSION_TABLE = (

@@ -1,4 +1,4 @@
-"""Migration: the addenda of the QR page (sync_server.qr_addendum).
+"""Migration 10: the addenda of the QR page (sync_server.qr_addendum).
 
 `addendum`: what a citizen added on the phone to a visit already rated at a kiosk (a version-2
 QR ticket, docs/protocol.md "QR tickets"): the topic chips chosen and an optional comment. It is
