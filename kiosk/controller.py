@@ -268,7 +268,7 @@ class KioskController:
             "partial": submission.partial,
             "flags": list(submission.flags),
         })
-        self.thanks_qr_url = self._qr_url()
+        self.thanks_qr_url = self._qr_url(stored["uuid"])
         if submission.procedure:
             self._procedure_uses[(submission.officer, submission.procedure)] += 1
         self.month_stats.record(stored)
@@ -277,11 +277,14 @@ class KioskController:
                            cooldown_s=self.flow.cooldown_s)
         return stored
 
-    def _qr_url(self) -> str | None:
-        """The thanks screen's QR address: the roster's qr_url, with a fresh ticket when signing."""
+    def _qr_url(self, response_uuid: str) -> str | None:
+        """The thanks screen's QR address: the roster's qr_url, with a fresh ticket when signing.
+        The ticket names the response just recorded (version 2), so the phone adds to this visit
+        instead of rating it a second time."""
         url = self.settings.get("qr_url") or None
         if url and self.qr_ticket_key:
-            return qrticket.ticket_url(url, self.store.kiosk_id, self.qr_ticket_key, time.time())
+            return qrticket.ticket_url(url, self.store.kiosk_id, self.qr_ticket_key, time.time(),
+                                       response=response_uuid)
         return url
 
     def _count_procedure_uses(self) -> None:

@@ -49,6 +49,23 @@ class QrConfig:
     kiosk_ticket_hours: float = 2.0  # how long a ticket from a kiosk's thanks screen stays valid
     printed_ticket_days: float = 30.0  # how long a ticket printed by staff stays valid
     kiosk_qr: bool = False  # put the QR page's address in each kiosk's roster (its thanks screen)
+    # The unit's complaint channel, shown on the QR page's thanks page (seed 001: feedback
+    # channels are public); "" = not shown.
+    complaint_phone: str = ""
+    complaint_address: str = ""
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{1,23}$")
+
+
+def _complaint(qr: Section) -> tuple[str, str]:
+    phone = " ".join(qr.string("complaint_phone", "", nonempty=False).split())
+    if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 3):
+        raise qr.fail("complaint_phone", f"must be a phone number (digits, spaces, + . - ( )), got {phone!r}")
+    address = qr.string("complaint_address", "", nonempty=False).strip()
+    if "\n" in address or len(address) > 200:
+        raise qr.fail("complaint_address", "one line of at most 200 characters")
+    return phone, address
 
 
 def _qr(path: Path, data: object) -> QrConfig:
@@ -62,6 +79,7 @@ def _qr(path: Path, data: object) -> QrConfig:
     wifi = qr.string("wifi_name", "", nonempty=False).strip()
     if len(wifi) > 64:
         raise qr.fail("wifi_name", "at most 64 characters")
+    complaint = _complaint(qr)
     config = QrConfig(
         ask_name=qr.boolean("ask_name", False),
         wifi_name=wifi,
@@ -73,6 +91,8 @@ def _qr(path: Path, data: object) -> QrConfig:
         kiosk_ticket_hours=qr.number("kiosk_ticket_hours", 2, lo=0.05, hi=24 * 31),
         printed_ticket_days=qr.number("printed_ticket_days", 30, lo=0.01, hi=366),
         kiosk_qr=qr.boolean("kiosk_qr", False),
+        complaint_phone=complaint[0],
+        complaint_address=complaint[1],
     )
     if config.kiosk_qr and not public_url:
         raise qr.fail("kiosk_qr", "needs public_url: the kiosk must know the address phones reach")

@@ -456,6 +456,22 @@ class QrRefusal(BaseModel):
         indexes = ((("local_date", "reason"), True),)
 
 
+class Addendum(BaseModel):
+    """What a citizen added on the phone to a visit already rated at a kiosk (a version-2 QR
+    ticket): topic chips and a comment. Linked by the response's uuid, which may reach the server
+    only at the next pull; never a response: in no rollup and no satisfaction figure."""
+
+    id = AutoField()
+    response_uuid = CharField(max_length=64, unique=True)  # one addendum per visit at most
+    kiosk_id = CharField(max_length=64)  # the kiosk that signed the ticket
+    questionnaire = CharField(max_length=64)  # whose topic chips these are
+    questionnaire_version = IntegerField()
+    topics = TextField(default="[]")  # JSON list of the questionnaire's reason codes
+    comment = TextField(default="")  # NFC, at most sync_server.qr_form.MAX_COMMENT characters
+    created_at = DateTimeField(default=utcnow)
+    local_date = DateField(index=True)
+
+
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
-              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal)
+              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum)

@@ -1,75 +1,58 @@
 """The citizens' QR page, `/r/<code>` (no login): rate the service from a phone on the office
 Wi-Fi when the kiosk is broken or busy (seeds 001, 003). docs/server.md, "QR page".
 
-One page holds every question (big faces, one tap each) and one "Gửi" button: an elderly
-citizen scrolls, sees everything they are asked, and nothing is lost by the browser's back
-button. The reasons step comes after a 1 or 2, as on the kiosk: inline with JavaScript, as a
-short second page without it.
+Every question is optional, as on the kiosk; a response needs one answer. Without JavaScript
+the questions are one page under one "Gửi" button (nothing is lost by the browser's back
+button); with it, one question per screen (static/qr.js). The topic chips ("Điều gì Ông/Bà quan
+tâm nhất hôm nay?") are offered after every score, the same for every score.
+
+A version-2 ticket (the kiosk's thanks screen) names a response already recorded: it opens
+"say more about this visit" (sync_server.qr_addendum), never a second rating.
 
 Against ballot stuffing: per device (cookie) and per IP address, at most `per_device`/`per_ip`
-responses per officer (or counter) within `window_minutes`; and single-use tickets (the kiosk's
-thanks screen, the staff's printed tickets), required when `[qr] one_time = true`. Every refusal
-is counted per reason (sync_server.qr_store.count_refusal) for the health page.
-
-CSRF: checked here rather than by CSRFProtect, because a form left open for hours must still
-submit: a stale token shows the form again with the choices kept and a fresh token.
+responses per officer (or counter) within `window_minutes`, checked when the form is opened (so
+nobody fills it in for nothing) and again at submit; and single-use tickets (the kiosk's thanks
+screen, the staff's printed tickets), required when `[qr] one_time = true`. Every refusal is
+counted per reason (sync_server.qr_store.count_refusal) for the health page.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
-from datetime import datetime
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    g,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
-from flask_wtf.csrf import ValidationError, validate_csrf
+from flask import Response, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from kiosk.protocol import SCORE_LABELS
-from kiosk.qrticket import Ticket
-from sync_server import qr_store, qr_tickets, service_alerts
-from sync_server.app import _, csrf, get_config
+from sync_server import qr_addendum, qr_store, qr_tickets, service_alerts
+from sync_server.app import _, get_config
 from sync_server.db import write_transaction
 from sync_server.models import Officer, utcnow
+from sync_server.qr_common import (
+    DEVICE_COOKIE,
+    bp,
+    checked_ticket,
+    csrf_ok,
+    device_cookie,
+    local,
+    no_store,
+    refuse,
+    topics_view,
+)
 from sync_server.qr_faces import face_svg, initials_svg
 from sync_server.qr_form import NO_OFFICER, BadInput, Choices, read, response_fields
 from sync_server.qr_target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
 from sync_server.ratelimit import FailureLimiter
 from sync_server.roster import questionnaire
 
+__all__ = ["bp"]
+
 log = logging.getLogger(__name__)
 
-bp = Blueprint("qr", __name__)
-csrf.exempt(bp)
-
-MAX_BODY = 16 * 1024  # an honest form is well under 2 KB
-DEVICE_COOKIE = "hl_qr"
 SCORE_ORDER = (5, 4, 3, 2, 1)  # as the kiosk shows them by default (best first, the regulation's form)
+CHOOSE = "chon"  # ?chon=1: the officer grid, also where one officer is preselected
 _limit_lock = threading.Lock()
-
-MESSAGES = {
-    "unknown_code": (404, "Không tìm thấy mã này. Xin quét lại mã QR tại quầy hoặc hỏi cán bộ."),
-    "ticket_forged": (403, "Mã QR này không hợp lệ. Xin quét lại mã tại quầy hoặc hỏi cán bộ."),
-    "ticket_expired": (410, "Mã QR này đã hết hạn. Xin lấy mã mới tại quầy."),
-    "ticket_reused": (409, "Mã QR này đã được dùng để gửi một đánh giá. Mỗi mã chỉ dùng được một lần."),
-    "ticket_missing": (403, "Trang này cần mã QR dùng một lần: xin quét mã trên màn hình máy đánh giá "
-                            "hoặc trên phiếu do cán bộ phát."),
-    "limit": (429, "Ông/Bà vừa gửi đánh giá cho cán bộ này. Xin thử lại sau khoảng {minutes} phút."),
-    "bad_input": (400, "{detail}"),
-    "too_large": (413, "Dữ liệu gửi lên quá lớn."),
-}
 
 
 def _limiters() -> tuple[FailureLimiter, FailureLimiter]:
@@ -81,85 +64,69 @@ def _limiters() -> tuple[FailureLimiter, FailureLimiter]:
     return ext["hailong.qr_limits"]
 
 
-def _refuse(reason: str, target: Target | None = None, **values: Any):
-    """Count the refusal and show the citizen why, in their language; nothing is stored."""
-    config = get_config()
-    qr_store.count_refusal(reason, tz=config.tz, now=utcnow())
-    status, text = MESSAGES[reason]
-    message = _(text, **values) if values else _(text)
-    return render_template("qr_message.html", title=_("Không gửi được đánh giá"), message=message,
-                           target=target, bad=True), status
-
-
-def _questionnaire_view(q: dict[str, Any]) -> dict[str, Any]:
-    lang = g.get("lang", "vi")
-
-    def local(text: dict[str, str]) -> str:
-        return text.get(lang) or text["vi"]
-
-    return {"questions": [{"code": x["code"], "text": local(x["text"])} for x in q["questions"]],
-            "reasons": [{"code": x["code"], "text": local(x["text"])} for x in q.get("reasons", [])]}
-
-
-def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: str, *, step: str = "form",
+def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: str, *,
                  problems: list[str] | None = None, notice: str = "", status: int = 200):
     lang = g.get("lang", "vi")
     labels = {s: SCORE_LABELS[s].get(lang) or SCORE_LABELS[s]["vi"] for s in SCORE_ORDER}
     officer = target.officer(choices.officer) if choices.officer else None
     html = render_template(
-        "qr_form.html", target=target, officer=officer, q=_questionnaire_view(q), choices=choices,
-        ticket=ticket, step=step, problems=problems or [], notice=notice, scores=SCORE_ORDER,
-        labels=labels, groups=procedure_groups(), ask_name=get_config().qr.ask_name,
-        no_officer=NO_OFFICER, title=_("Đánh giá sự hài lòng"))
+        "qr_form.html", target=target, officer=officer,
+        questions=[{"code": x["code"], "text": local(x["text"])} for x in q["questions"]],
+        topics=topics_view(q), choices=choices, ticket=ticket, problems=problems or [], notice=notice,
+        scores=SCORE_ORDER, labels=labels, groups=procedure_groups(officer),
+        ask_name=get_config().qr.ask_name, no_officer=NO_OFFICER, choose=CHOOSE,
+        title=_("Đánh giá sự hài lòng"))
     return html, status
 
 
-def _device_cookie(resp: Response) -> None:
-    if not request.cookies.get(DEVICE_COOKIE):
-        resp.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400, httponly=True,
-                        samesite="Lax")
+def _subject(target: Target, officer: str | None) -> str:
+    """What the per-device limit counts: the officer rated, else the counter."""
+    return officer or f"counter:{target.code}"
 
 
-def _ticket(text: str, now: datetime) -> tuple[Ticket | None, datetime | None]:
-    """The checked ticket and its issuing time, (None, None) without one; raises
-    qr_tickets.Refused for a bad one, or for none in one-time mode."""
-    config = get_config()
-    if text:
-        return qr_tickets.check(text, config, current_app.secret_key, now)
-    if config.qr.one_time:
-        raise qr_tickets.Refused("ticket_missing")
-    return None, None
-
-
-@bp.before_request
-def _small_bodies():
-    if (request.content_length or 0) > MAX_BODY:
-        return _refuse("too_large")
-    return None
+def _chosen_officer(target: Target, chosen: str | None) -> tuple[bool, Officer | None]:
+    """(whether a form can be shown, the officer it rates) for ?o=<chosen>. An officer's own
+    code always rates that officer; at a counter, `-` rates in general, an officer offered
+    there rates them, and without a choice the one officer on duty is preselected."""
+    if target.kind == "officer":
+        return True, target.preselected
+    if chosen == NO_OFFICER:
+        return True, None
+    officer = target.officer(chosen)
+    if officer is not None:
+        return True, officer
+    return target.preselected is not None, target.preselected
 
 
 @bp.get("/r/<code>")
 def form(code: str):
     target = resolve(code[:64], get_config())
     if target is None:
-        return _refuse("unknown_code")
-    ticket = request.args.get("t", "")
+        return refuse("unknown_code")
+    ticket_text = request.args.get("t", "")
     try:
-        _ticket(ticket, utcnow())
+        ticket, _issued = checked_ticket(ticket_text, utcnow())
     except qr_tickets.Refused as e:
-        return _refuse(e.reason, target)
-    chosen = request.args.get("o")
-    if target.preselected is None and target.officer(chosen) is None and chosen != NO_OFFICER:
-        html = render_template("qr_officers.html", target=target, ticket=ticket,
+        return refuse(e.reason, target)
+    q = questionnaire()
+    if ticket is not None and ticket.response is not None:  # the visit was rated at the kiosk
+        resp = current_app.make_response(qr_addendum.page(target, q, ticket_text))
+        return no_store(resp)
+    show_form, officer = _chosen_officer(target, request.args.get("o"))
+    if target.kind == "counter" and (request.args.get(CHOOSE) or not show_form):
+        html = render_template("qr_officers.html", target=target, ticket=ticket_text,
                                no_officer=NO_OFFICER, title=_("Chọn cán bộ"))
         resp = current_app.make_response(html)
     else:
-        officer = target.preselected or target.officer(chosen)
-        choices = Choices(officer=officer.code if officer else None)
-        resp = current_app.make_response(_render_form(target, questionnaire(), choices, ticket))
-    _device_cookie(resp)
-    resp.headers["Cache-Control"] = "no-store"  # a fresh CSRF token every time the page is shown
-    return resp
+        subject = _subject(target, officer.code if officer else None)
+        wait = _limit_wait(subject) if ticket is None else 0.0
+        if wait > 0:  # say so now, before the citizen fills in the form for nothing (Q5)
+            resp = current_app.make_response(refuse("limit", target, minutes=max(1, round(wait / 60))))
+        else:
+            choices = Choices(officer=officer.code if officer else None)
+            resp = current_app.make_response(_render_form(target, q, choices, ticket_text))
+    device_cookie(resp)
+    return no_store(resp)
 
 
 @bp.post("/r/<code>")
@@ -167,45 +134,43 @@ def submit(code: str):
     config = get_config()
     target = resolve(code[:64], config)
     if target is None:
-        return _refuse("unknown_code")
+        return refuse("unknown_code")
     q = questionnaire()
     groups = procedure_groups()
     procedures = {p.code for _name, items in groups for p in items}
     try:
-        choices, problems = read(request.form, q, {o.code for o in target.officers}, procedures,
+        choices, problems = read(request.form, q, {o.code for o in target.choosable}, procedures,
                                  config.qr.ask_name, _)
     except BadInput as e:
-        return _refuse("bad_input", target, detail=str(e))
+        return refuse("bad_input", target, detail=str(e))
     ticket_text = request.form.get("t", "")
     now = utcnow()
     try:
-        ticket, issued = _ticket(ticket_text, now)
+        ticket, issued = checked_ticket(ticket_text, now)
     except qr_tickets.Refused as e:
-        return _refuse(e.reason, target)
+        return refuse(e.reason, target)
+    if ticket is not None and ticket.response is not None:
+        # This visit was rated at the kiosk: its ticket adds to that rating, never makes another.
+        return refuse("bad_input", target, detail=_(
+            "Lần đến này đã được đánh giá tại máy. Mã QR này chỉ dùng để góp ý thêm."))
 
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
-        # Not the citizen's fault (the page stayed open, the phone slept): show it again.
+    if not csrf_ok():
         return _render_form(target, q, choices, ticket_text, notice=_(
             "Trang đã mở khá lâu. Các lựa chọn của Ông/Bà vẫn được giữ: xin kiểm tra lại và bấm "
             "“Gửi đánh giá” một lần nữa."))
     if problems:
         return _render_form(target, q, choices, ticket_text, problems=problems, status=400)
-    if choices.low and q.get("reasons") and not choices.reasons_seen:
-        return _render_form(target, q, choices, ticket_text, step="reasons")
 
-    subject = choices.officer or f"counter:{target.code}"
     if ticket is None:
-        wait = _take_limit(subject)
+        wait = _take_limit(_subject(target, choices.officer))
         if wait > 0:
-            return _refuse("limit", target, minutes=max(1, round(wait / 60)))
+            return refuse("limit", target, minutes=max(1, round(wait / 60)))
     flags = [f"qr:{target.kind}:{target.code}"] + (["qr:ticket"] if ticket else [])
     try:
         stored = qr_store.store(response_fields(choices, q, flags), tz=config.tz, now=now, ticket=ticket,
                                 issued_utc=issued)
     except qr_store.TicketUsed:
-        return _refuse("ticket_reused", target)
+        return refuse("ticket_reused", target)
     try:  # a run of low scores for this officer shows on the dashboard as from the kiosks
         with write_transaction():
             service_alerts.scan([(stored["officer"], stored["kiosk_id"], now)],
@@ -213,19 +178,31 @@ def submit(code: str):
     except Exception:  # the response is stored; the alert is caught up by `scan-alerts` / at start
         log.exception("scanning a QR response for service alerts failed")
     resp = redirect(url_for("qr.thanks", code=target.code), 303)
-    _device_cookie(resp)
+    device_cookie(resp)
     return resp
+
+
+def _limit_keys(subject: str) -> list[tuple[FailureLimiter, tuple[str, str, str]]]:
+    device, ip = _limiters()
+    keys = [(ip, ("ip", request.remote_addr or "?", subject))]
+    cookie = request.cookies.get(DEVICE_COOKIE, "")[:64]
+    if cookie:
+        keys.append((device, ("dev", cookie, subject)))
+    return keys
+
+
+def _limit_wait(subject: str) -> float:
+    """Seconds this device must wait before rating `subject` again; nothing is counted."""
+    if get_config().qr.window_minutes <= 0:
+        return 0.0
+    return max(limiter.retry_after(key) for limiter, key in _limit_keys(subject))
 
 
 def _take_limit(subject: str) -> float:
     """Seconds this device must wait before rating `subject` again; 0 = go (and counted)."""
     if get_config().qr.window_minutes <= 0:
         return 0.0
-    device, ip = _limiters()
-    keys = [(ip, ("ip", request.remote_addr or "?", subject))]
-    cookie = request.cookies.get(DEVICE_COOKIE, "")[:64]
-    if cookie:
-        keys.append((device, ("dev", cookie, subject)))
+    keys = _limit_keys(subject)
     with _limit_lock:  # check both and count both at once: two quick taps cannot both pass
         wait = max(limiter.retry_after(key) for limiter, key in keys)
         if wait <= 0:
@@ -236,9 +213,15 @@ def _take_limit(subject: str) -> float:
 
 @bp.get("/r/<code>/cam-on")
 def thanks(code: str):
+    """The same calm thanks whatever the scores (never a smile after a 1), with the unit's
+    complaint channel when configured (seed 001: feedback channels are public)."""
     target = resolve(code[:64], get_config())
-    return render_template("qr_message.html", title=_("Xin cảm ơn Ông/Bà!"), target=target,
-                           message=_("Ý kiến của Ông/Bà đã được ghi nhận."), bad=False)
+    qr = get_config().qr
+    added = request.args.get("them") == "1"
+    return render_template("qr_thanks.html", title=_("Xin cảm ơn Ông/Bà!"), target=target,
+                           message=_("Ý kiến của Ông/Bà đã được ghi nhận."), phone=qr.complaint_phone,
+                           tel="".join(c for c in qr.complaint_phone if c.isdigit() or c == "+"),
+                           address=qr.complaint_address, back=target is not None and not added)
 
 
 @bp.get("/r/face/<int:score>.svg")

@@ -13,11 +13,14 @@ No Flask here.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from peewee import IntegrityError
 
 from kiosk import clock
 from kiosk.protocol import canonical_json, seal, validate_response
@@ -26,7 +29,7 @@ from sync_server import ingest
 from sync_server.clockfix import local_date
 from sync_server.config import QR_KIOSK_ID
 from sync_server.db import is_sqlite, write_transaction
-from sync_server.models import Epoch, QrRefusal, QrTicket, Response, Setting
+from sync_server.models import Addendum, Epoch, QrRefusal, QrTicket, Response, Setting
 
 STORE_KEY = "qr_store_id"
 
@@ -86,6 +89,28 @@ def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket
             QrTicket.create(nonce=ticket.nonce, issuer=ticket.issuer, issued_utc=issued_utc or now,
                             used_at=now, response_uuid=sealed["uuid"])
     return sealed
+
+
+def add_addendum(ticket: Ticket, *, questionnaire: dict[str, Any], topics: list[str], comment: str,
+                 tz: ZoneInfo, now: datetime, issued_utc: datetime) -> Addendum:
+    """Store what a citizen added to the visit that a version-2 `ticket` follows, and use the
+    ticket, in one transaction: both or neither. Raises TicketUsed when the ticket (or another
+    ticket of the same visit) was used before. Nothing here is a response."""
+    try:
+        with write_transaction():
+            if ticket_used(ticket.nonce):
+                raise TicketUsed(ticket.nonce)
+            # Two phones racing with one ticket: the nonce's primary key lets one through
+            # (PostgreSQL makes the second wait, then refuses it with IntegrityError).
+            QrTicket.create(nonce=ticket.nonce, issuer=ticket.issuer, issued_utc=issued_utc, used_at=now,
+                            response_uuid=ticket.response)
+            return Addendum.create(
+                response_uuid=ticket.response, kiosk_id=ticket.issuer, questionnaire=questionnaire["id"],
+                questionnaire_version=int(questionnaire["version"]),
+                topics=json.dumps(topics, ensure_ascii=False), comment=comment, created_at=now,
+                local_date=local_date(now, tz))
+    except IntegrityError:
+        raise TicketUsed(ticket.nonce) from None
 
 
 def count_refusal(reason: str, *, tz: ZoneInfo, now: datetime) -> None:

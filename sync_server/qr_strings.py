@@ -12,7 +12,14 @@ EN: dict[str, str] = {
     "Chọn cán bộ khác": "Choose another officer",
     "Cán bộ tiếp nhận": "Officer",
     "Câu {n}/{total}": "Question {n} of {total}",
-    "Vì sao Ông/Bà chưa hài lòng?": "What went wrong?",
+    "Điều gì Ông/Bà quan tâm nhất hôm nay?": "What mattered most to you today?",
+    "Câu nào không muốn trả lời, Ông/Bà có thể bỏ qua.":
+        "You may skip any question you do not want to answer.",
+    "‹ Quay lại": "‹ Back",
+    "Tiếp ›": "Next ›",
+    "Bỏ qua câu này ›": "Skip this question ›",
+    "Xin chọn ít nhất một khuôn mặt trước khi gửi.": "Please choose at least one face before sending.",
+    "Cán bộ khác": "Other officers",
     "Có thể chọn nhiều ý, hoặc bỏ qua.": "Choose any, or none.",
     "Ông/Bà đến làm thủ tục gì? (không bắt buộc)": "Which procedure did you come for? (optional)",
     "Gõ để tìm thủ tục": "Type to find a procedure",
@@ -23,7 +30,6 @@ EN: dict[str, str] = {
     "Xin cảm ơn Ông/Bà!": "Thank you!",
     "Ý kiến của Ông/Bà đã được ghi nhận.": "Your rating has been recorded.",
     "Không gửi được đánh giá": "Your rating was not sent",
-    "Xin chọn một khuôn mặt cho câu {n}.": "Please choose a face for question {n}.",
     "Câu {n}: mức đánh giá phải là một số từ 1 đến 5.":
         "Question {n}: the rating must be a number from 1 to 5.",
     "Lý do được gửi nhiều lần.": "A reason was sent more than once.",
@@ -52,6 +58,32 @@ EN: dict[str, str] = {
     "Ông/Bà vừa gửi đánh giá cho cán bộ này. Xin thử lại sau khoảng {minutes} phút.":
         "You have just rated this officer. Please try again in about {minutes} min.",
     "{detail}": "{detail}",
+    "Lần đến này đã được đánh giá tại máy. Mã QR này chỉ dùng để góp ý thêm.":
+        "This visit was already rated at the kiosk. This QR code is only for adding to it.",
+    # the thanks page
+    "Cần phản ánh, kiến nghị?": "A complaint or a suggestion?",
+    "Ông/Bà có thể liên hệ {unit}:": "You can contact {unit}:",
+    "Đường dây nóng": "Hotline",
+    "Địa chỉ": "Address",
+    "‹ Về trang đầu": "‹ Back to the start",
+    # "say more about this visit" (a version-2 ticket from the kiosk's thanks screen)
+    "Góp ý thêm": "Tell us more",
+    "Ông/Bà muốn nói thêm về lần đến hôm nay?": "Would you like to tell us more about today's visit?",
+    "Đánh giá của Ông/Bà tại máy đã được ghi nhận. Ở đây Ông/Bà có thể góp ý thêm, nếu muốn.":
+        "Your rating at the kiosk has been recorded. Here you can add more, if you wish.",
+    "Ý kiến khác (không bắt buộc)": "Anything else? (optional)",
+    "Tối đa {n} ký tự. Xin đừng ghi họ tên hay số điện thoại.":
+        "At most {n} characters. Please do not write your name or phone number.",
+    "Gửi góp ý": "Send",
+    "Lời góp ý dài {count} ký tự, quá {n} ký tự: xin viết ngắn lại.":
+        "Your comment has {count} characters, more than {n}: please shorten it.",
+    "Xin chọn ít nhất một ý hoặc viết vài lời trước khi gửi.":
+        "Please choose at least one topic or write a few words before sending.",
+    "Mã QR này dùng để đánh giá, không dùng để góp ý thêm.":
+        "This QR code is for a rating, not for adding to one.",
+    "Trang đã mở khá lâu. Những gì Ông/Bà đã chọn và viết vẫn được giữ: xin bấm “Gửi góp ý” một lần nữa.":
+        "This page was open for a long time. What you chose and wrote is kept: please press “Send” "
+        "once more.",
     # staff pages
     "Mã QR": "QR code",
     "Trang đánh giá qua mã QR": "The QR rating page",
@@ -89,6 +121,14 @@ EN: dict[str, str] = {
         "Each ticket sends one rating only, within {days} days.",
     "Quét mã để đánh giá sự hài lòng": "Scan to rate our service",
     "Mã dùng một lần": "Single-use code",
+    # the topic report and the addenda on the responses list (staff)
+    "Chủ đề người dân quan tâm": "Topics citizens raised",
+    "Chủ đề người dân quan tâm, theo mức đánh giá": "Topics citizens raised, by score",
+    "Chủ đề": "Topic",
+    "Cộng (đánh giá)": "Sum (ratings)",
+    "Thêm từ điện thoại": "Added on a phone",
+    "Số lượt có chọn chủ đề": "Ratings with a topic",
+    "Bộ câu hỏi đang dùng không có chủ đề nào.": "The questionnaire in use has no topics.",
     # health page
     "Phiếu nhận qua mã QR hôm nay": "Ratings through the QR page today",
     "7 ngày qua": "last 7 days",

@@ -12,6 +12,7 @@ from pathlib import Path
 from sync_server import counters as counter_table
 from sync_server.config import ServerConfig
 from sync_server.models import Counter, Field, FleetKiosk, KioskSetting, Officer, Procedure
+from sync_server.roster import _json_list
 
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 
@@ -21,13 +22,21 @@ class Target:
     code: str
     kind: str  # officer | counter
     officers: tuple[Officer, ...]  # the citizen chooses among these (one: chosen already)
+    # A counter's "other officers": every other active one, listed after the counter's own, for
+    # the colleague who sat in (field test Q4). Empty for an officer's own code.
+    others: tuple[Officer, ...] = ()
 
     @property
     def preselected(self) -> Officer | None:
         return self.officers[0] if len(self.officers) == 1 else None
 
+    @property
+    def choosable(self) -> tuple[Officer, ...]:
+        """Every officer a response from this code may name."""
+        return self.officers + self.others
+
     def officer(self, code: str | None) -> Officer | None:
-        return next((o for o in self.officers if o.code == code), None)
+        return next((o for o in self.choosable if o.code == code), None)
 
 
 def _active_officers() -> list[Officer]:
@@ -50,7 +59,11 @@ def resolve(code: str, config: ServerConfig) -> Target | None:
     if officer is not None:
         return Target(code, "officer", (officer,))
     officers = counter_officers(code, config)
-    return None if officers is None else Target(code, "counter", tuple(officers))
+    if officers is None:
+        return None
+    here = {o.code for o in officers}
+    others = tuple(o for o in _active_officers() if o.code not in here)
+    return Target(code, "counter", tuple(officers), others)
 
 
 def counters(config: ServerConfig) -> list[str]:
@@ -62,9 +75,13 @@ def counters(config: ServerConfig) -> list[str]:
     return sorted(codes | (kiosks - at_counters))  # a kiosk at a counter goes by the counter's code
 
 
-def procedure_groups() -> list[tuple[str, list[Procedure]]]:
-    """Active procedures grouped by field, in the fields' order; those without a field last."""
+def procedure_groups(officer: Officer | None = None) -> list[tuple[str, list[Procedure]]]:
+    """Active procedures grouped by field, in the fields' order with the fields of `officer` (the
+    one being rated) first: what the citizen most likely came for; those without a field last."""
     fields = list(Field.select().order_by(Field.sort, Field.code))
+    if officer is not None:
+        own = _json_list(officer.fields)
+        fields.sort(key=lambda f: own.index(f.code) if f.code in own else len(own))  # stable
     procedures = list(Procedure.select().where(Procedure.active).order_by(Procedure.sort, Procedure.code))
     groups = [(f.name, [p for p in procedures if p.field == f.code]) for f in fields]
     known = {f.code for f in fields}
@@ -74,8 +91,11 @@ def procedure_groups() -> list[tuple[str, list[Procedure]]]:
 
 def photo_path(officer: Officer, data_dir: Path) -> Path | None:
     """The officer's photo under data_dir/photos/: the one uploaded on the roster pages
-    (photo_file), else a file named by Officer.photo. Only a file name counts: never a path out
-    of that folder."""
+    (photo_file), else a file named by Officer.photo — only once an admin marked it for public
+    display (a photo is personal data; initials stand in otherwise). Only a file name counts:
+    never a path out of that folder."""
+    if not officer.photo_public:
+        return None
     for name in (officer.photo_file, officer.photo):
         if not name:
             continue

@@ -1,7 +1,8 @@
 """Checking the single-use tickets of the QR page (format: kiosk.qrticket). No Flask here.
 
-A kiosk signs with its API token, which the server holds in [[kiosks]]; a ticket printed by
-staff is signed with a key derived from the server's secret key. Validity is counted from the
+A kiosk signs with its API token, which the server holds in [[kiosks]] or, for a kiosk added on
+the fleet page, in `fleet_kiosk`; a ticket printed by staff is signed with a key derived from the
+server's secret key. Validity is counted from the
 issuing time: a kiosk's clock may be off, so the skew the server last measured is taken away.
 """
 
@@ -14,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from kiosk import qrticket
 from kiosk.qrticket import Ticket, TicketError
 from sync_server.config import ServerConfig
-from sync_server.models import Kiosk
+from sync_server.models import FleetKiosk, Kiosk
 from sync_server.qr_store import ticket_used
 
 FUTURE_SLACK = timedelta(minutes=5)  # a signer's clock a little ahead is not a forgery
@@ -33,9 +34,20 @@ def server_key(secret_key: str) -> str:
     return hmac.new(secret_key.encode("utf-8"), b"hailong-qr-ticket-key", hashlib.sha256).hexdigest()
 
 
+def _kiosk_token(kiosk_id: str, config: ServerConfig) -> str | None:
+    """The API token a kiosk signs with: server.toml's entry first, as the puller reads them
+    (sync_server.fleet), else a kiosk added on the fleet page and not retired."""
+    entry = config.kiosk(kiosk_id)
+    if entry is not None:
+        return entry.token
+    row = FleetKiosk.get_or_none((FleetKiosk.id == kiosk_id) & ~FleetKiosk.retired)
+    return row.token if row is not None else None
+
+
 def check(text: str, config: ServerConfig, secret_key: str, now: datetime) -> tuple[Ticket, datetime]:
-    """(ticket, when it was issued on the server's clock) for a good unused ticket; raises Refused
-    with reason ticket_forged, ticket_expired or ticket_reused."""
+    """(ticket, when it was issued on the server's clock) for a good unused ticket of either
+    version (a version-2 ticket names the response it follows: `ticket.response`); raises
+    Refused with reason ticket_forged, ticket_expired or ticket_reused."""
     try:
         ticket = qrticket.parse(text)
     except TicketError:
@@ -44,10 +56,10 @@ def check(text: str, config: ServerConfig, secret_key: str, now: datetime) -> tu
     if ticket.issuer == qrticket.SERVER_ISSUER:
         key, valid = server_key(secret_key), timedelta(days=config.qr.printed_ticket_days)
     else:
-        entry = config.kiosk(ticket.issuer)
-        if entry is None:
+        token = _kiosk_token(ticket.issuer, config)
+        if token is None:
             raise Refused("ticket_forged")
-        key, valid = entry.token, timedelta(hours=config.qr.kiosk_ticket_hours)
+        key, valid = token, timedelta(hours=config.qr.kiosk_ticket_hours)
         kiosk = Kiosk.get_or_none(Kiosk.id == ticket.issuer)
         skew = (kiosk.clock_skew_s or 0.0) if kiosk else 0.0
     if not qrticket.signed_by(ticket, key):

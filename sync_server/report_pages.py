@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
-from sync_server import charts, exclusion, exports, figures, reports
+from sync_server import charts, exclusion, exports, figures, reports, topics
 from sync_server.aggregate import local_today
 from sync_server.app import _, get_config
 from sync_server.auth import role_required
@@ -263,6 +263,20 @@ def officers_month():
                            args=request.args)
 
 
+@bp.get("/reports/topics")
+@role_required("staff")
+def topics_report():
+    """How often each topic chip was chosen, by score, with the addenda (sync_server.topics)."""
+    period, fmt = _period(), request.args.get("fmt", "html")
+    table = topics.table(topics.count(period.start, period.end), period.label)
+    stem = f"hailong-chu-de-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    sent = send_report(table, fmt, stem, official=False, day=local_today(get_config().tz))
+    if sent is not None:
+        return sent
+    return render_template("report_topics.html", title=table.title, table=table, period=period,
+                           periods=PERIODS, print_view=fmt == "print", args=request.args)
+
+
 @bp.get("/responses")
 @role_required("staff")
 def responses():
@@ -277,7 +291,8 @@ def responses():
     for r in rows:
         r.answers = json.loads(r.body).get("answers", {})
     return render_template("responses.html", title=_("Phiếu đánh giá"), rows=rows, period=period,
-                           page_no=page_no, more=len(rows) == LIST_PAGE, kiosk=kiosk, args=request.args)
+                           page_no=page_no, more=len(rows) == LIST_PAGE, kiosk=kiosk, args=request.args,
+                           addenda=topics.addenda_for([r.uuid for r in rows]))
 
 
 @bp.post("/responses/<int:response_id>/exclusion")

@@ -42,6 +42,38 @@ def test_malformed_tickets_are_refused(text):
         qrticket.parse(text)
 
 
+UUID = "0f8e4b1c-3a2d-4c5e-9f60-718293a4b5c6"
+
+
+def test_a_version_2_ticket_names_the_response_it_follows_and_signs_it():
+    text = qrticket.make("quay-1", KEY, 1_700_000_000, nonce=bytes(range(16)), response=UUID)
+    assert text.startswith(f"2~quay-1~AAECAwQFBgcICQoLDA0ODw~1700000000~{UUID}~")
+    ticket = qrticket.parse(text)
+    assert (ticket.version, ticket.response, str(ticket)) == ("2", UUID, text)
+    assert qrticket.signed_by(ticket, KEY)
+    # Another response's uuid put in its place is a forgery: the uuid is signed with the rest.
+    other = text.replace(UUID, "1" + UUID[1:])
+    assert not qrticket.signed_by(qrticket.parse(other), KEY)
+    # Nor does a version-1 signature carry over: dropping the uuid breaks it too.
+    parts = text.split("~")
+    assert not qrticket.signed_by(qrticket.parse("~".join(["1", *parts[1:4], parts[5]])), KEY)
+    assert qrticket.parse(qrticket.make("quay-1", KEY, 1_700_000_000)).response is None
+
+
+@pytest.mark.parametrize("text", [
+    "2~quay-1~AAAAAAAAAAAAAAAAAAAAAA~1~AAAA",  # version 2 without its uuid
+    f"2~quay-1~AAAAAAAAAAAAAAAAAAAAAA~1~{UUID.upper()}~AAAA",  # not the canonical form
+    "2~quay-1~AAAAAAAAAAAAAAAAAAAAAA~1~not-a-uuid~AAAA",
+    f"1~quay-1~AAAAAAAAAAAAAAAAAAAAAA~1~{UUID}~AAAA",  # version 1 does not carry one
+    f"3~quay-1~AAAAAAAAAAAAAAAAAAAAAA~1~{UUID}~AAAA",
+])
+def test_malformed_version_2_tickets_are_refused(text):
+    with pytest.raises(qrticket.TicketError):
+        qrticket.parse(text)
+    with pytest.raises(qrticket.TicketError):
+        qrticket.make("quay-1", KEY, 1, response="not-a-uuid")
+
+
 def test_two_tickets_differ_and_the_url_keeps_its_query():
     a = qrticket.ticket_url("http://10.0.0.2:5000/r/quay-1?lang=en", "quay-1", KEY, 1_700_000_000)
     b = qrticket.ticket_url("http://10.0.0.2:5000/r/quay-1?lang=en", "quay-1", KEY, 1_700_000_000)
@@ -65,10 +97,13 @@ def test_the_thanks_screen_shows_a_fresh_signed_ticket_per_response(store, fake_
         fake_clock.advance(5)
         c.tick()
     assert urls[0] != urls[1]
-    for url in urls:
-        assert url.startswith("http://10.0.0.2:5000/r/quay-1?t=1~quay-1~")
+    stored = [r["uuid"] for r in store.responses_after(0, 10)]
+    for url, response_uuid in zip(urls, stored, strict=True):
+        # Version 2: the ticket follows the response just recorded (K8: no second rating).
+        assert url.startswith("http://10.0.0.2:5000/r/quay-1?t=2~quay-1~")
         ticket = qrticket.parse(parse_qs(urlsplit(url).query)["t"][0])
         assert qrticket.signed_by(ticket, KEY)
+        assert ticket.response == response_uuid
 
 
 def test_without_a_key_the_thanks_screen_shows_the_plain_address(store, fake_clock):

@@ -16,7 +16,18 @@ from kiosk import qrticket
 from kiosk.protocol import GENESIS_HASH, verify_chain
 from sync_server import qr_store
 from sync_server.app import create_app
-from sync_server.models import Answer, AuditLog, Epoch, QrRefusal, QrTicket, Response, RollupDay, utcnow
+from sync_server.models import (
+    Answer,
+    AuditLog,
+    Epoch,
+    KioskSetting,
+    Officer,
+    QrRefusal,
+    QrTicket,
+    Response,
+    RollupDay,
+    utcnow,
+)
 from tests.server.conftest import TOKEN
 from tests.server.qr_support import csrf, seed_roster
 from tests.server.web import add_user, login
@@ -87,27 +98,118 @@ def test_a_response_is_stored_as_channel_qr_on_its_own_chain(client):
     assert total.responses == 1
 
 
-def test_a_counter_shows_its_officers_and_a_general_choice(client):
+def test_a_counter_shows_its_officers_then_the_others_and_a_general_choice(client):
     html = client.get("/r/quay-1").get_data(as_text=True)
-    assert "Nguyễn Thị Lan" in html and "Trần Văn Hùng" in html and "Lê Quang Minh" not in html
-    assert "/r/quay-1?o=nv-lan" in html and "/r/quay-1?o=-" in html
+    here, others = html.index('id="qr-here"'), html.index('id="qr-others"')
+    # The counter's own officers first, then every other active one (the colleague sitting in).
+    assert here < html.index("Nguyễn Thị Lan") < html.index("Trần Văn Hùng") < html.index("Cán bộ khác")
+    assert html.index("Cán bộ khác") < others < html.index("Lê Quang Minh")
+    assert "/r/quay-1?o=nv-lan" in html and "/r/quay-1?o=nv-minh" in html and "/r/quay-1?o=-" in html
     html, token = form_for(client, "/r/quay-1?o=-")
     assert client.post("/r/quay-1", data=good(token, o="-")).status_code == 303
     assert chain()[0]["officer"] is None and chain()[0]["flags"] == ["qr:counter:quay-1"]
-    # A counter with no officers on duty offers every active officer.
-    assert "Lê Quang Minh" in client.get("/r/quay-2").get_data(as_text=True)
+    # A counter with no officers on duty offers every active officer (and no "others").
+    html = client.get("/r/quay-2").get_data(as_text=True)
+    assert "Lê Quang Minh" in html and 'id="qr-others"' not in html
 
 
-def test_a_low_score_asks_for_reasons_before_storing(client):
+def test_a_counter_with_one_officer_offers_another_officer(client):
+    """Q4: the colleague sitting in for the counter's one officer is rated under their own name."""
+    KioskSetting.update(officers_on_duty=json.dumps(["nv-lan"])).where(
+        KioskSetting.kiosk_id == "quay-1").execute()
+    html, _token = form_for(client, "/r/quay-1")
+    assert "Nguyễn Thị Lan" in html and 'name="o" value="nv-lan"' in html  # preselected, as before
+    assert "/r/quay-1?chon=1" in html and "Chọn cán bộ khác" in html
+    grid = client.get("/r/quay-1?chon=1").get_data(as_text=True)
+    assert grid.index('id="qr-here"') < grid.index("Nguyễn Thị Lan") < grid.index('id="qr-others"')
+    assert grid.index('id="qr-others"') < grid.index("Trần Văn Hùng")
+    html, token = form_for(client, "/r/quay-1?o=nv-hung")
+    assert 'name="o" value="nv-hung"' in html
+    assert client.post("/r/quay-1", data=good(token, o="nv-hung")).status_code == 303
+    assert chain()[0]["officer"] == "nv-hung" and chain()[0]["flags"] == ["qr:counter:quay-1"]
+    # "In general" there rates nobody, not the preselected officer.
+    _html, token = form_for(client, "/r/quay-1?o=-")
+    assert client.post("/r/quay-1", data=good(token, o="-")).status_code == 303
+    assert chain()[1]["officer"] is None
+    # An officer's own code still rates that officer only.
     _html, token = form_for(client, "/r/nv-lan")
-    r = client.post("/r/nv-lan", data=good(token, q_q2="1", reasons_seen="0"))
-    html = r.get_data(as_text=True)
-    assert r.status_code == 200 and "Vì sao Ông/Bà chưa hài lòng?" in html and "Chờ lâu" in html
-    assert 'name="q_q2" value="1"' in html and Response.select().count() == 0
-    r = client.post("/r/nv-lan", data={**good(csrf(html), q_q2="1", reasons_seen="1"),
-                                       "reason": ["thai-do", "cho-lau"]})
-    assert r.status_code == 303
+    assert client.post("/r/nv-lan", data=good(token, o="nv-hung")).status_code == 400
+
+
+def test_the_topics_are_asked_the_same_way_after_every_score(client):
+    """The kiosk's rule: the same neutral question and chips after every score, optional."""
+    html, token = form_for(client, "/r/nv-lan")
+    assert "Điều gì Ông/Bà quan tâm nhất hôm nay?" in html and "Chờ lâu" in html
+    assert "chưa hài lòng" not in html
+    r = client.post("/r/nv-lan", data={**good(token, q_q1="5", q_q2="4"), "reason": ["thai-do", "cho-lau"]})
+    assert r.status_code == 303  # no second page: the topics were on the form
     assert chain()[0]["reasons"] == ["cho-lau", "thai-do"]  # the questionnaire's order
+    client.set_cookie("hl_qr", "another-phone")
+    _html, token = form_for(client, "/r/nv-hung")
+    r = client.post("/r/nv-hung", data={**good(token, o="nv-hung", q_q1="1", q_q2="2"), "reason": "cho-lau"})
+    assert r.status_code == 303 and chain()[1]["reasons"] == ["cho-lau"]
+    client.set_cookie("hl_qr", "a-third-phone")
+    _html, token = form_for(client, "/r/nv-minh")
+    assert client.post("/r/nv-minh", data=good(token, o="nv-minh", q_q1="2")).status_code == 303
+    assert chain()[2]["reasons"] == []  # the chips are optional after a low score too
+
+
+def test_questions_are_optional_but_one_answer_is_needed(client):
+    """Q1: a skipped question is no answer (never made up); nothing answered is sent back."""
+    html, token = form_for(client, "/r/nv-lan")
+    assert " required" not in html  # no browser bubble over the question's title
+    r = client.post("/r/nv-lan", data={**good(token), "q_q1": "", "q_q2": "", "reason": "cho-lau"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Xin chọn ít nhất một khuôn mặt trước khi gửi." in page
+    assert 'value="cho-lau" checked' in page and Response.select().count() == 0
+    # The message sits just above the first question, where the form's action lands.
+    assert '#qr-problems"' in page and page.index('id="qr-problems"') < page.index('id="q-q1"')
+    r = client.post("/r/nv-lan", data={"csrf_token": token, "o": "nv-lan", "q_q2": "3"})
+    assert r.status_code == 303
+    assert chain()[0]["answers"] == {"q2": 3} and chain()[0]["partial"] is False
+    assert Answer.select().count() == 1
+
+
+def test_the_thanks_page_is_calm_for_every_score_and_names_the_complaint_channel(make_config):
+    """Q2: no smile after "Rất không hài lòng"; the unit's hotline and address when configured;
+    a link back to the start."""
+    cfg = make_config([("quay-1", "http://127.0.0.1:9", TOKEN)],
+                      extra='[qr]\ncomplaint_phone = "0258 3840 123"\n'
+                            'complaint_address = "Bộ phận Một cửa, UBND xã Đại Lãnh <b>"\n')
+    seed_roster()
+    client = create_app(cfg).test_client()
+    pages = []
+    for n, (officer, score) in enumerate((("nv-lan", "1"), ("nv-hung", "5"))):
+        client.set_cookie("hl_qr", f"phone-{n}")
+        _html, token = form_for(client, f"/r/{officer}")
+        # reasons_seen: what a page served before this version sent with a 1 or 2 (ignored now).
+        r = client.post(f"/r/{officer}",
+                        data=good(token, o=officer, q_q1=score, q_q2=score, reasons_seen="1"))
+        assert r.status_code == 303
+        pages.append(client.get(r.headers["Location"]).get_data(as_text=True))
+    low, high = pages
+    assert low.replace("nv-lan", "X") == high.replace("nv-hung", "X")  # the same page for 1 and 5
+    assert "/r/face/" not in low and "Xin cảm ơn Ông/Bà!" in low
+    assert 'href="tel:02583840123"' in low and "0258 3840 123" in low
+    assert "UBND xã Đại Lãnh &lt;b&gt;" in low  # escaped
+    assert 'href="/r/nv-lan"' in low and "Về trang đầu" in low
+
+
+def test_without_a_complaint_channel_the_thanks_page_names_none(client):
+    _html, token = form_for(client, "/r/nv-lan")
+    r = client.post("/r/nv-lan", data=good(token))
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Xin cảm ơn Ông/Bà!" in page and "qr-complaint" not in page and "Đường dây nóng" not in page
+
+
+def test_the_procedures_of_the_rated_officers_field_come_first(client):
+    """Q3: Lê Quang Minh works in Địa chính: its procedures lead the list."""
+    Officer.update(fields=json.dumps(["dia-chinh"])).where(Officer.code == "nv-minh").execute()
+    dia_chinh, tu_phap = "<legend>Địa chính – Xây dựng</legend>", "<legend>Tư pháp – Hộ tịch</legend>"
+    html, _token = form_for(client, "/r/nv-minh")
+    assert html.index(dia_chinh) < html.index(tu_phap)
+    html, _token = form_for(client, "/r/nv-lan")  # no field set: the fields' own order
+    assert html.index(tu_phap) < html.index(dia_chinh)
 
 
 def test_a_name_is_nfc_normalised_and_limited(client):
@@ -115,6 +217,7 @@ def test_a_name_is_nfc_normalised_and_limited(client):
     decomposed = unicodedata.normalize("NFD", "Trần Thị Ánh")
     assert client.post("/r/nv-lan", data=good(token, name=decomposed + "\u0007")).status_code == 303
     assert chain()[0]["name"] == unicodedata.normalize("NFC", "Trần Thị Ánh")
+    client.set_cookie("hl_qr", "another-phone")
     _html, token = form_for(client, "/r/nv-lan")
     r = client.post("/r/nv-lan", data=good(token, name="x" * 1000))
     assert r.status_code == 400 and "Họ tên dài quá 100 ký tự" in r.get_data(as_text=True)
@@ -124,7 +227,7 @@ BAD = [
     ("score 0", {"q_q1": "0"}, 400, "mức đánh giá phải là một số từ 1 đến 5"),
     ("score 6", {"q_q1": "6"}, 400, "mức đánh giá phải là một số từ 1 đến 5"),
     ("score abc", {"q_q1": "abc"}, 400, "mức đánh giá phải là một số từ 1 đến 5"),
-    ("score missing", {"q_q1": None}, 400, "Xin chọn một khuôn mặt cho câu 1"),
+    ("no score at all", {"q_q1": None, "q_q2": None}, 400, "Xin chọn ít nhất một khuôn mặt"),
     ("repeated score", {"q_q1": ["5", "1"]}, 400, "được gửi nhiều lần"),
     ("repeated officer", {"o": ["nv-lan", "nv-hung"]}, 400, "được gửi nhiều lần"),
     ("unknown officer", {"o": "nv-x"}, 400, "Không có cán bộ mã “nv-x”"),
@@ -170,7 +273,7 @@ def test_a_stale_form_is_shown_again_with_the_choices_kept(client):
     r = client.post("/r/nv-lan", data=good(token, q_q1="4", procedure="1.000894"))
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Trang đã mở khá lâu" in html
-    assert 'name="q_q1" value="4" required checked' in html
+    assert 'name="q_q1" value="4" checked' in html
     assert 'value="1.000894" checked' in html
     assert Response.select().count() == 0
     fresh = csrf(html)
@@ -180,15 +283,36 @@ def test_a_stale_form_is_shown_again_with_the_choices_kept(client):
 
 
 def test_one_device_rates_one_officer_once_per_window(client):
+    _html, second_tab = form_for(client, "/r/nv-lan")  # a second tab, opened before the first sends
     for officer in ("nv-lan", "nv-hung"):
         _html, token = form_for(client, f"/r/{officer}")
         assert client.post(f"/r/{officer}", data=good(token, o=officer)).status_code == 303
-    _html, token = form_for(client, "/r/nv-lan")
-    r = client.post("/r/nv-lan", data=good(token))
+    r = client.post("/r/nv-lan", data=good(second_tab))  # the submit check stays
     assert r.status_code == 429 and "Xin thử lại sau khoảng 10 phút" in r.get_data(as_text=True)
-    # Without its cookie the same phone is still known by its address (per_ip = 3 by default).
     assert len(chain()) == 2
     assert QrRefusal.get(QrRefusal.reason == "limit").count == 1
+
+
+def test_the_limit_is_said_when_the_form_is_opened(client):
+    """Q5: a phone that has just rated this officer learns it before filling the form in."""
+    _html, token = form_for(client, "/r/nv-lan")
+    assert client.post("/r/nv-lan", data=good(token)).status_code == 303
+    r = client.get("/r/nv-lan")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 429 and "Xin thử lại sau khoảng 10 phút" in page and 'name="q_q1"' not in page
+    # At a counter: the officer chosen there counts, others can still be rated.
+    assert client.get("/r/quay-1?o=nv-lan").status_code == 429
+    assert client.get("/r/quay-1?o=nv-hung").status_code == 200
+    assert client.get("/r/quay-1").status_code == 200  # the grid itself is never refused
+    # Without its cookie the same phone is still known by its address (per_ip = 3 by default).
+    client.delete_cookie("hl_qr")
+    for _n in range(2):
+        client.set_cookie("hl_qr", f"new-{_n}")
+        _html, token = form_for(client, "/r/nv-lan")
+        assert client.post("/r/nv-lan", data=good(token)).status_code == 303
+    client.set_cookie("hl_qr", "new-3")
+    assert client.get("/r/nv-lan").status_code == 429
+    assert len(chain()) == 3
 
 
 def kiosk_ticket(issued: float | None = None) -> str:

@@ -25,6 +25,17 @@ def test_defaults_and_a_full_section(tmp_path):
     assert qr == config.QrConfig(True, "UBND-Khach", "http://10.0.0.2:5000", True, 2, 5, 30, 1, 7, True)
 
 
+def test_the_complaint_channel(tmp_path):
+    assert (config.QrConfig().complaint_phone, config.QrConfig().complaint_address) == ("", "")
+    qr = load(tmp_path, '[qr]\ncomplaint_phone = " 0258  3840 123 "\n'
+                        'complaint_address = " Bộ phận Một cửa, UBND xã Đại Lãnh "\n').qr
+    assert qr.complaint_phone == "0258 3840 123"
+    assert qr.complaint_address == "Bộ phận Một cửa, UBND xã Đại Lãnh"
+    assert load(tmp_path, '[qr]\ncomplaint_phone = "+84 (258) 3840-123"\n').qr.complaint_phone == \
+        "+84 (258) 3840-123"
+    assert load(tmp_path, '[qr]\ncomplaint_phone = "1022"\n').qr.complaint_phone == "1022"
+
+
 @pytest.mark.parametrize("qr,key", [
     ("ask_name = 1", "qr.ask_name"),
     ('public_url = "10.0.0.2:5000"', "qr.public_url"),
@@ -34,6 +45,11 @@ def test_defaults_and_a_full_section(tmp_path):
     ("kiosk_ticket_hours = 0", "qr.kiosk_ticket_hours"),
     ('wifi_name = "%s"' % ("w" * 65), "qr.wifi_name"),
     ("kiosk_qr = true", "qr.kiosk_qr"),
+    ('complaint_phone = "call us"', "qr.complaint_phone"),
+    ('complaint_phone = "12"', "qr.complaint_phone"),
+    ("complaint_phone = 1022", "qr.complaint_phone"),
+    ('complaint_address = "%s"' % ("a" * 201), "qr.complaint_address"),
+    ('complaint_address = "line one\\nline two"', "qr.complaint_address"),
 ])
 def test_bad_values_name_the_key(tmp_path, qr, key):
     with pytest.raises(ConfigError) as e:

@@ -44,7 +44,7 @@ from tests.support.images import image
 REPO = Path(__file__).resolve().parents[2]
 # The citizens' QR page needs no login; it checks its own CSRF token (tests/server/test_qr.py:
 # a stale form is shown again, never refused). Officer photos and the results board are public.
-QR_PUBLIC = {"qr.form", "qr.submit", "qr.thanks", "qr.face", "qr.photo"}
+QR_PUBLIC = {"qr.form", "qr.submit", "qr.add", "qr.thanks", "qr.face", "qr.photo"}
 PUBLIC = {"static", "auth.login", "auth.logout", "roster.officer_photo", "board.board"} | QR_PUBLIC
 RANK = {"viewer": 0, "staff": 1, "admin": 2}
 
