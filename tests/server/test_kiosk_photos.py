@@ -52,7 +52,9 @@ def test_a_public_photo_is_sent_to_the_kiosk_once_and_withdrawn_with_its_permiss
     stored = (cfg.data_dir / "photos" / officer.photo_file).read_bytes()
     assert officer.photo_sha256 == hashlib.sha256(stored).hexdigest() and not officer.photo_public
 
-    # Not public: the roster names no photo, the kiosk gets none.
+    # Not public: the QR page draws initials, the roster names no photo, the kiosk gets none.
+    phone = app.test_client()
+    assert phone.get("/r/photo/nv-lan").mimetype == "image/svg+xml"
     r = pull_kiosk(cfg.kiosks[0], cfg)
     assert r.status == "ok", r.message
     assert roster_photos(kiosk.store.roster()) == {} and kiosk_photos(kiosk) == {}
@@ -69,6 +71,7 @@ def test_a_public_photo_is_sent_to_the_kiosk_once_and_withdrawn_with_its_permiss
     assert Officer.get_by_id("nv-lan").photo_public_by == "admin"
     assert "cho phép bởi admin lúc" in page(admin, "/roster/officers/nv-lan")
 
+    assert phone.get("/r/photo/nv-lan").data == stored
     r = pull_kiosk(cfg.kiosks[0], cfg)
     assert r.status == "ok" and "1 officer photo(s) sent" in r.message, r.message
     sha = hashlib.sha256(stored).hexdigest()
