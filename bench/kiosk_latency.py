@@ -6,7 +6,10 @@ the switch to the thanks screen was flipped (Window.on_flip). Baseline for the p
 of that same response, inside the same measurement. Baseline for start-up: a bare five-button
 Kivy window started the same way in the same run (process start → its first on_flip).
 
-    .venv/bin/python bench/kiosk_latency.py [--presses 500] [--starts 5]
+The thanks screen is a screen of its own (kiosk/ui/kivy_thanks.py): `--qr` pushes a roster with
+a QR address, so that each thanks screen also draws a fresh signed code and its caption.
+
+    .venv/bin/python bench/kiosk_latency.py [--presses 500] [--starts 5] [--qr]
 """
 
 from __future__ import annotations
@@ -24,8 +27,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support.kiosk_process import KioskProcess  # noqa: E402
+import requests  # noqa: E402
+
+from tests.support.kiosk_process import TOKEN, KioskProcess  # noqa: E402
 from tests.support.xvfb import Xvfb, wait_for  # noqa: E402
+
+QR_ROSTER = {"version": 1, "unit": {"name": "UBND xã Đại Lãnh"},
+             "questionnaire": {"id": "overall", "version": 1, "questions": [
+                 {"code": "q1", "text": {"vi": "Ông/Bà hài lòng với sự phục vụ hôm nay?"}}]},
+             "kiosk": {"mode": "counter", "qr_url": "http://192.168.1.10:5000/r/quay-1"}}
 
 BARE_KIVY = """
 import os, tempfile, time
@@ -92,15 +102,19 @@ def start_up(xvfb: Xvfb, tmp: Path, starts: int) -> dict[str, list[float]]:
     return out
 
 
-def presses(xvfb: Xvfb, tmp: Path, n: int) -> list[tuple[float, float, float, float]]:
+def presses(xvfb: Xvfb, tmp: Path, n: int, qr: bool) -> list[tuple[float, float, float, float]]:
     """(sent, arrived, committed, drawn) per press."""
     work = tmp / "latency"
     work.mkdir()
     log = work / "bench.log"
-    k = KioskProcess(work, xvfb, env={"HAILONG_BENCH_LOG": str(log)})
-    k.config.write_text(k.config.read_text().replace("thanks_s = 3", "thanks_s = 0.5"))
+    k = KioskProcess(work, xvfb, thanks_s=0.5, flow_toml_lines="thanks_qr_s = 0.5",
+                     env={"HAILONG_BENCH_LOG": str(log)})
     k.start()
     try:
+        if qr:
+            requests.put(k.url + "/api/v1/roster", json=QR_ROSTER, timeout=5,
+                         headers={"Authorization": f"Bearer {TOKEN}"}).raise_for_status()
+            wait_for(lambda: k.status()["roster_version"] == 1, 10, "the roster with a QR address")
         x, y = k.face_centre(3)
         xvfb.run("xdotool", "mousemove", str(x), str(y))  # keys go to the window under the pointer
         rows = []
@@ -117,6 +131,8 @@ def presses(xvfb: Xvfb, tmp: Path, n: int) -> list[tuple[float, float, float, fl
             rows.append((sent, arrived, committed, shown))
             time.sleep(0.8)  # thanks_s = 0.5, then back to idle at the next 0.2 s tick
         assert k.status()["last_seq"] == n, "every press must be one response"
+        g = k.geometry()
+        print(f"last screen: {g['screen']}, QR code drawn: {bool(g['thanks'] and g['thanks']['qr'])}")
         return rows
     finally:
         k.terminate()
@@ -125,26 +141,30 @@ def presses(xvfb: Xvfb, tmp: Path, n: int) -> list[tuple[float, float, float, fl
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--presses", type=int, default=500)
-    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--starts", type=int, default=5, help="0: no start-up measurement")
+    parser.add_argument("--qr", action="store_true", help="thanks screens with a QR code and caption")
     args = parser.parse_args()
     xvfb = Xvfb(1280, 800).start()
     try:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
-            rows = presses(xvfb, tmp, args.presses)
-            starts = start_up(xvfb, tmp, args.starts)
+            rows = presses(xvfb, tmp, args.presses, args.qr)
+            starts = start_up(xvfb, tmp, args.starts) if args.starts else None
     finally:
         xvfb.stop()
     ms = 1000
     commit = [(c - a) * ms for _s, a, c, _d in rows]
     drawn = [(d - a) * ms for _s, a, _c, d in rows]
     end_to_end = [(d - s) * ms for s, _a, _c, d in rows]
-    print(f"{len(rows)} presses under Xvfb (llvmpipe), pid {os.getpid()}:")
+    print(f"{len(rows)} presses under Xvfb (llvmpipe), thanks screen {'with' if args.qr else 'without'} "
+          f"a QR code, pid {os.getpid()}:")
     for name, values in (("key event → committed", commit), ("key event → thanks drawn", drawn),
                          ("xdotool sent → thanks drawn", end_to_end)):
         print(f"  {name:30} p50 {pct(values, 50):7.2f} ms   p99 {pct(values, 99):7.2f} ms")
     print(f"  drawn / commit: p50 ×{pct(drawn, 50) / pct(commit, 50):.2f}   "
           f"p99 ×{pct(drawn, 99) / pct(commit, 99):.2f}")
+    if starts is None:
+        return 0
     bare, kiosk = statistics.median(starts["bare"]), statistics.median(starts["kiosk"])
     print(f"start-up → first frame, median of {args.starts}: bare Kivy window {bare:.2f} s, "
           f"kiosk {kiosk:.2f} s (×{kiosk / bare:.2f})")

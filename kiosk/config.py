@@ -33,7 +33,7 @@ class KioskConfig:
     api_host: str
     api_port: int
     api_token: str
-    cooldown_s: float
+    cooldown_s: float  # between sessions only: from the end of one to the start of the next
     thanks_s: float
     inactivity_s: float
     language: str
@@ -49,6 +49,7 @@ class KioskConfig:
     best_first: bool = True  # faces 5..1 from the left (as the regulation's form lists them)
     service_hours: tuple[tuple[int, int], ...] = ()  # minutes [start, end); empty: never dims
     dim_after_s: float = hours_mod.DEFAULT_DIM_AFTER_S  # idle time before dimming outside them
+    thanks_qr_s: float = 20.0  # the thanks screen with a QR code: time to take a phone out
     extra: dict = field(default_factory=dict)
 
     @property
@@ -133,6 +134,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         cooldown_s=flow.number("cooldown_s", 3, lo=0, hi=3600),
         thanks_s=flow.number("thanks_s", 3, lo=0.5, hi=120),
         inactivity_s=flow.number("inactivity_s", 60, lo=5, hi=3600),
+        thanks_qr_s=flow.number("thanks_qr_s", 20, lo=0.5, hi=300),
         burst_action=flow.choice("burst", ("ignore", "flag"), "ignore"),
         admin_pin=admin_pin,
         sound_confirm=sound.boolean("confirm", False),

@@ -8,6 +8,10 @@ choose another on the admin screen; that choice is kept in the store (it survive
 written to the event log, and stays until a roster arrives whose officers_on_duty differs from
 the one the choice was made against (the office changed the duty: the newer word wins). A
 roster that only changes other things (a new procedure, a photo) leaves the local choice alone.
+
+The procedure step (roster `kiosk.ask_procedure`) first lists the session officer's fields'
+procedures, the kiosk's most used first; "Thủ tục khác…" opens every procedure, grouped by
+field, a page at a time. Which page shows is kept here, so the screen model stays pure.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk import qrticket
@@ -28,9 +33,19 @@ from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
-QR_THANKS_S = 10.0
-MAX_PROCEDURE_CHOICES = 7  # plus "Khác" (other): what fits as large buttons on a 7" screen
+THANKS_QR_S = 20.0  # with a QR code on the thanks screen: time to take a phone out
+PROCEDURES_PER_PAGE = 5  # plus "Khác / không rõ": six large buttons fit a 7" screen
 LOCAL_DUTY_KEY = "local_officers_on_duty"  # store meta: {"officers": [...], "roster_duty": [...]}
+
+
+@dataclass(frozen=True)
+class ProcedurePage:
+    """One page of the full procedure list: procedures of one field (None: without a field)."""
+
+    field: str | None
+    items: tuple[dict[str, Any], ...]
+    number: int  # 1-based, over all pages
+    total: int
 
 
 class KioskController:
@@ -43,12 +58,14 @@ class KioskController:
         inactivity_s: float,
         clock: Clock = time.monotonic,
         burst_action: str = "ignore",
+        thanks_qr_s: float = THANKS_QR_S,
     ) -> None:
         self.store = store
         self.roster: dict[str, Any] | None = None
         self.questionnaire: dict[str, Any] = BUILTIN_QUESTIONNAIRE
         self._base_cooldown_s = cooldown_s
         self._base_thanks_s = thanks_s
+        self._thanks_qr_s = thanks_qr_s
         self.flow = RatingFlow(
             [q["code"] for q in BUILTIN_QUESTIONNAIRE["questions"]],
             self._record,
@@ -67,6 +84,7 @@ class KioskController:
         self._procedure_uses: Counter[tuple[str | None, str]] = Counter()
         self.month_stats = MonthStats(store, self._first_question_code)
         self._local: dict[str, list[str]] | None = None  # the admin screen's duty choice
+        self.procedure_page: int | None = None  # None: the officer's own procedures first
         self.apply_roster_if_idle()
 
     # --- roster -----------------------------------------------------------------------
@@ -99,10 +117,10 @@ class KioskController:
         settings = self.settings
         self.flow.cooldown_s = float(settings.get("cooldown_s", self._base_cooldown_s))
         self.flow.ask_procedure = bool(settings.get("ask_procedure", False))
-        # With a QR code on the thanks screen, a citizen needs time to take a phone out; presses
-        # during the thanks screen still start the next session, so nobody waits for it.
-        self.flow.thanks_s = max(self._base_thanks_s, QR_THANKS_S) if settings.get("qr_url") else \
-            self._base_thanks_s
+        # With a QR code on the thanks screen, a citizen needs time to take a phone out; a key
+        # or button press during the thanks screen still starts the next session at once.
+        self.flow.thanks_s = max(self._base_thanks_s, self._thanks_qr_s) if settings.get("qr_url") \
+            else self._base_thanks_s
         self._reconcile_local_duty()
         self._apply_duty()
         self._count_procedure_uses()
@@ -207,22 +225,70 @@ class KioskController:
     def reason_choices(self, language: str = "vi") -> list[tuple[str, str]]:
         return [(r["code"], _localized(r["text"], language)) for r in self.questionnaire.get("reasons", [])]
 
+    def _active_procedures(self) -> list[dict[str, Any]]:
+        return [p for p in self.roster.get("procedures", []) if p.get("active", True)] if self.roster else []
+
     def procedure_choices(self) -> list[dict[str, Any]]:
-        """The procedures to offer: the officer's fields first, then by how often this kiosk
-        recorded them for that officer; at most MAX_PROCEDURE_CHOICES (the UI adds "Khác")."""
-        if not self.roster:
-            return []
+        """The session officer's fields' procedures, most recorded here for that officer first,
+        then in roster order; at most PROCEDURES_PER_PAGE. Empty when the officer is unknown or
+        has no field: the full list is then shown at once."""
         officer = self.officer(self.flow.session_officer)
         fields = set(officer.get("fields", [])) if officer else set()
-        procedures = [p for p in self.roster.get("procedures", []) if p.get("active", True)]
+        procedures = self._active_procedures()
         position = {p["code"]: i for i, p in enumerate(procedures)}
         uses = self._procedure_uses
 
-        def rank(p: dict[str, Any]) -> tuple[int, int, int]:
-            mine = p.get("field") in fields if fields else True
-            return (0 if mine else 1, -uses[(self.flow.session_officer, p["code"])], position[p["code"]])
+        def rank(p: dict[str, Any]) -> tuple[int, int]:
+            return (-uses[(self.flow.session_officer, p["code"])], position[p["code"]])
 
-        return sorted(procedures, key=rank)[:MAX_PROCEDURE_CHOICES]
+        return sorted((p for p in procedures if p.get("field") in fields), key=rank)[:PROCEDURES_PER_PAGE]
+
+    def more_procedures(self) -> bool:
+        """Whether "Thủ tục khác…" has anything the officer's list does not show."""
+        return len(self._active_procedures()) > len(self.procedure_choices())
+
+    def procedure_pages(self) -> list[ProcedurePage]:
+        """Every active procedure, grouped by field in the roster's order of fields (those without
+        a known field last), PROCEDURES_PER_PAGE to a page; a page never mixes two fields."""
+        if not self.roster:
+            return []
+        names = {f["code"]: f["name"] for f in self.roster.get("fields", [])}
+        groups: dict[str | None, list[dict[str, Any]]] = {code: [] for code in names}
+        groups[None] = []
+        for p in self._active_procedures():
+            groups[p.get("field") if p.get("field") in names else None].append(p)
+        chunks = [(names.get(code) if code else None, items[i:i + PROCEDURES_PER_PAGE])
+                  for code, items in groups.items() for i in range(0, len(items), PROCEDURES_PER_PAGE)]
+        return [ProcedurePage(name, tuple(items), n, len(chunks))
+                for n, (name, items) in enumerate(chunks, start=1)]
+
+    def procedure_view(self) -> ProcedurePage | None:
+        """The page of the full list on screen, or None for the officer's own procedures."""
+        if self.procedure_page is None and self.procedure_choices():
+            return None
+        pages = self.procedure_pages()
+        return pages[min(self.procedure_page or 0, len(pages) - 1)] if pages else None
+
+    def show_procedure_page(self, page: int | None) -> None:
+        """Page `page` (0-based) of the full list, or None for the officer's own procedures;
+        a touch that keeps the session alive."""
+        if self.flow.phase is not Phase.PROCEDURE:
+            return
+        last = len(self.procedure_pages()) - 1
+        self.procedure_page = None if page is None or last < 0 else max(0, min(page, last))
+        self.flow.keep_alive()
+        self._changed()
+
+    def step_procedures(self, action: str) -> None:
+        """"more" (Thủ tục khác…: the full list), "next" page, "back" (the page before, or from
+        the first page the officer's own list)."""
+        view = self.procedure_view()
+        if action == "more":
+            self.show_procedure_page(0)
+        elif action == "next" and view is not None:
+            self.show_procedure_page(view.number)
+        elif action == "back" and view is not None:
+            self.show_procedure_page(view.number - 2 if view.number > 1 else None)
 
     # --- events from the inputs ---------------------------------------------------------
     def press(self, score: int, channel: str) -> Outcome:
@@ -233,7 +299,16 @@ class KioskController:
         return self._notify(outcome)
 
     def choose_officer(self, code: str) -> Outcome:
-        return self._notify(self.flow.choose_officer(code))
+        outcome = self.flow.choose_officer(code)
+        if outcome is Outcome.IGNORED_COOLDOWN:
+            self.log_event("cooldown_drop", channel="touch", cooldown_s=self.flow.cooldown_s)
+        return self._notify(outcome)
+
+    def cancel(self) -> Outcome:
+        return self._notify(self.flow.cancel())
+
+    def keep_alive(self) -> Outcome:
+        return self._notify(self.flow.keep_alive())
 
     def toggle_reason(self, code: str) -> Outcome:
         return self._notify(self.flow.toggle_reason(code))
@@ -299,6 +374,8 @@ class KioskController:
         return outcome
 
     def _changed(self) -> None:
+        if self.flow.phase is not Phase.PROCEDURE:
+            self.procedure_page = None  # the next procedure step starts at the officer's own list
         for listener in self.listeners:
             listener()
 

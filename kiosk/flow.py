@@ -1,15 +1,25 @@
 """One citizen's rating session as a pure state machine (DESIGN.md §2).
 
-    IDLE --press--> ASKING (more questions) --> REASONS (a 1 or 2 was given, reasons exist)
+    IDLE --press--> ASKING (more questions) --> REASONS (follow-up: topic chips, if any)
          --> PROCEDURE (when asked for) --> commit --> THANKS --timer--> IDLE
     IDLE --choose_officer (shared mode)--> ASKING at the first question
-    ASKING / REASONS / PROCEDURE --inactivity--> IDLE (answers so far committed, partial=True)
+    ASKING --cancel (nothing answered yet)--> IDLE, nothing stored ("Chọn lại cán bộ")
+    ASKING / REASONS / PROCEDURE --last 10 s of inactivity--> the time-out warning
+         --keep_alive / any answer--> as before
+         --inactivity--> IDLE (answers so far committed, partial=True)
+    REASONS / PROCEDURE --a key or button press--> commit --> THANKS (the press starts nothing)
     THANKS --press--> the next citizen's session at once
 
-The first question is answered straight from the idle screen: one press already counts. A
-press of a key or button while the reasons or procedure step shows ends that session as it
-stands (those steps are optional) and starts the next one, so a press is never lost. Nothing
-is ever imputed: a skipped question stays empty.
+The first question is answered straight from the idle screen: one press already counts. The
+follow-up and procedure steps need touch, so only a session begun by touch (a face, or an
+officer in shared mode) shows them; a session begun by a key or button asks every question and
+ends with thanks. The follow-up step shows after every score, so it reveals nothing. Nothing is
+ever imputed: a skipped question stays empty.
+
+The cooldown guards the start of a session only (from the end of one session to the first
+press or officer choice of the next); inside a session every answer counts. The thanks screen
+stays up at least as long as the cooldown drops presses, so the faces never show while a tap on
+them would be dropped.
 
 The flow never touches Kivy, gpiozero or Flask: the UI and the inputs call the event methods,
 the flow calls `record` (the store) and then reports the new phase. The clock is injected so
@@ -29,15 +39,15 @@ from kiosk.protocol import CHANNELS, SCORES
 
 log = logging.getLogger(__name__)
 
-LOW_SCORES = (1, 2)  # scores that open the "why?" step
 BURST_FLAG = "burst"
+TIMEOUT_WARNING_S = 10.0  # "Ông/Bà còn tiếp tục không?" shows this long before a time-out
 
 
 class Phase(enum.Enum):
     IDLE = "idle"
     ASKING = "asking"  # a question after the first, or the first after choosing an officer
-    REASONS = "reasons"  # optional "why?" chips after a low score
-    PROCEDURE = "procedure"  # optional: which procedure the citizen came for
+    REASONS = "reasons"  # optional follow-up: topic chips, after every score (touch only)
+    PROCEDURE = "procedure"  # optional: which procedure the citizen came for (touch only)
     THANKS = "thanks"
 
 
@@ -45,6 +55,7 @@ class Outcome(enum.Enum):
     RECORDED = "recorded"  # the session was committed; thanks shows
     ANSWERED = "answered"  # stored in the session; the next step shows
     SKIPPED = "skipped"
+    CONTINUED = "continued"  # the citizen is still there: the inactivity timer starts again
     IGNORED_COOLDOWN = "ignored_cooldown"
     IGNORED = "ignored"  # nothing to do in this phase (e.g. skip on the idle screen)
     FAILED = "failed"  # the store raised: nothing was committed, no thanks shown
@@ -71,6 +82,7 @@ Clock = Callable[[], float]
 class _Session:
     channel: str
     officer: str | None
+    by_touch: bool  # begun on the screen: the touch-only steps may follow the questions
     answers: dict[str, int] = field(default_factory=dict)
     index: int = 0  # the question being shown
     reasons: list[str] = field(default_factory=list)
@@ -105,14 +117,15 @@ class RatingFlow:
         self.thanks_s = thanks_s
         self.inactivity_s = inactivity_s
         self.ask_procedure = ask_procedure
-        # Presses inside the cooldown: dropped (and counted), or kept with a "burst" flag.
+        # A session begun inside the cooldown: dropped (and counted), or kept with a "burst" flag.
         self.burst_action = burst_action
         self.default_officer: str | None = None  # counter mode: the one officer on duty
         self._clock = clock
         self.phase = Phase.IDLE
         self._session: _Session | None = None
-        self._last_accepted: float | None = None
+        self._last_end: float | None = None  # when the last session was committed
         self._last_activity = 0.0
+        self._warning = False
         self._thanks_until = 0.0
         self.last_outcome: Outcome | None = None
         self.last_record: Any = None  # what `record` returned for the last committed session
@@ -133,6 +146,11 @@ class RatingFlow:
         return self._session.index if self.phase is Phase.ASKING and self._session else 0
 
     @property
+    def answered(self) -> int:
+        """How many questions the current session has answered (0 outside a session)."""
+        return len(self._session.answers) if self._session and self.in_session else 0
+
+    @property
     def session_officer(self) -> str | None:
         return self._session.officer if self._session else self.default_officer
 
@@ -143,6 +161,16 @@ class RatingFlow:
     @property
     def in_session(self) -> bool:
         return self.phase in (Phase.ASKING, Phase.REASONS, Phase.PROCEDURE)
+
+    @property
+    def warning_s(self) -> float:
+        return min(TIMEOUT_WARNING_S, self.inactivity_s / 2)
+
+    @property
+    def timeout_warning(self) -> bool:
+        """True while the "are you still there?" warning shows (set by tick, cleared by any
+        activity), so the screen changes only when the flow says it changed."""
+        return self._warning and self.in_session
 
     def set_questions(self, questions: Sequence[str], reasons: Sequence[str] | None = None) -> bool:
         """Swap the questionnaire; only between sessions, so nobody's answers get mixed."""
@@ -158,26 +186,19 @@ class RatingFlow:
         """A face, key or button for `score` was pressed on channel `channel`."""
         if isinstance(score, bool) or score not in SCORES or channel not in CHANNELS:
             raise ValueError(f"bad press: score={score!r} channel={channel!r}")
-        now = self._clock()
-        burst = (self.cooldown_s > 0 and self._last_accepted is not None
-                 and now - self._last_accepted < self.cooldown_s)
-        if burst and self.burst_action == "ignore":
-            self.cooldown_drops += 1
-            return self._done(Outcome.IGNORED_COOLDOWN)
         if self.phase in (Phase.REASONS, Phase.PROCEDURE):
-            # The optional steps were left as they stand; this press is the next citizen's.
+            # A step that needs touch: a key or button cannot choose there. The press ends this
+            # session as it stands, with thanks; it is never the next citizen's first answer.
             assert self._session is not None
-            if self._commit(self._session, partial=False) is Outcome.FAILED:
-                return Outcome.FAILED
+            return self._commit(self._session, partial=False)
         if self.phase is not Phase.ASKING:
             # Idle, or the thanks screen: this press is the next citizen's first answer.
-            self._session = _Session(channel=channel, officer=self.default_officer)
+            refused = self._start(channel, self.default_officer, by_touch=channel == "touch")
+            if refused:
+                return refused
         session = self._session
         assert session is not None
-        if burst and BURST_FLAG not in session.flags:
-            session.flags.append(BURST_FLAG)
-        self._last_accepted = now
-        self._last_activity = now
+        self._activity()
         session.answers[self._questions[session.index]] = score
         return self._advance(session)
 
@@ -186,12 +207,27 @@ class RatingFlow:
         if self.phase is Phase.ASKING and self._session and not self._session.answers:
             self._session.officer = officer  # changed their mind before answering
         elif self.phase in (Phase.IDLE, Phase.THANKS):
-            self._session = _Session(channel=channel, officer=officer)
-            self.phase = Phase.ASKING
+            refused = self._start(channel, officer, by_touch=channel == "touch")
+            if refused:
+                return refused
         else:
             return self._done(Outcome.IGNORED)
-        self._last_activity = self._clock()
+        self._activity()
         return self._done(Outcome.ANSWERED)
+
+    def cancel(self) -> Outcome:
+        """'Chọn lại cán bộ': back to the start while nothing was answered; nothing is stored."""
+        if self.phase is not Phase.ASKING or self._session is None or self._session.answers:
+            return self._done(Outcome.IGNORED)
+        self.phase, self._session, self._warning = Phase.IDLE, None, False
+        return self._done(Outcome.SKIPPED)
+
+    def keep_alive(self) -> Outcome:
+        """'Tiếp tục' on the time-out warning: the citizen is still there."""
+        if not self.in_session:
+            return self._done(Outcome.IGNORED)
+        self._activity()
+        return self._done(Outcome.CONTINUED)
 
     def toggle_reason(self, reason: str) -> Outcome:
         if self.phase is not Phase.REASONS or self._session is None or reason not in self._reasons:
@@ -201,7 +237,7 @@ class RatingFlow:
             chosen.remove(reason)
         else:
             chosen.append(reason)
-        self._last_activity = self._clock()
+        self._activity()
         return self._done(Outcome.ANSWERED)
 
     def choose_procedure(self, procedure: str | None) -> Outcome:
@@ -216,7 +252,7 @@ class RatingFlow:
         session = self._session
         if not self.in_session or session is None:
             return self._done(Outcome.IGNORED)
-        self._last_activity = self._clock()
+        self._activity()
         if self.phase is Phase.ASKING:
             outcome = self._advance(session)
         elif self.phase is Phase.REASONS:
@@ -228,46 +264,75 @@ class RatingFlow:
 
     def done(self) -> Outcome:
         """'Xong': on a question, the citizen is finished (unanswered questions stay empty);
-        on the reasons step, the chosen reasons are confirmed."""
+        on the follow-up step, the chosen topics are confirmed."""
         session = self._session
         if not self.in_session or session is None:
             return self._done(Outcome.IGNORED)
-        self._last_activity = self._clock()
+        self._activity()
         if self.phase is Phase.REASONS:
             return self._after_reasons(session)
         return self._commit(session, partial=False)
 
     def tick(self) -> bool:
-        """Let time pass; returns True when the phase changed."""
+        """Let time pass; returns True when what the screen shows changed."""
         now = self._clock()
         if self.phase is Phase.THANKS and now >= self._thanks_until:
             self.phase = Phase.IDLE
             return True
-        if self.in_session and now - self._last_activity >= self.inactivity_s:
+        if not self.in_session:
+            return False
+        quiet = now - self._last_activity
+        if quiet >= self.inactivity_s:
             session, self._session = self._session, None
             assert session is not None
             self._commit(session, partial=True, then=Phase.IDLE)
             return True
+        warning = quiet >= self.inactivity_s - self.warning_s
+        if warning != self._warning:
+            self._warning = warning
+            return True
         return False
 
     # --- internals --------------------------------------------------------------------
+    def _start(self, channel: str, officer: str | None, *, by_touch: bool) -> Outcome | None:
+        """Begin the next citizen's session; the cooldown's outcome when it refuses to."""
+        burst = (self.cooldown_s > 0 and self._last_end is not None
+                 and self._clock() - self._last_end < self.cooldown_s)
+        if burst and self.burst_action == "ignore":
+            self.cooldown_drops += 1
+            return self._done(Outcome.IGNORED_COOLDOWN)
+        self._session = _Session(channel=channel, officer=officer, by_touch=by_touch,
+                                 flags=[BURST_FLAG] if burst else [])
+        self.phase = Phase.ASKING
+        return None
+
+    def _activity(self) -> None:
+        self._last_activity = self._clock()
+        self._warning = False
+
     def _advance(self, session: _Session) -> Outcome:
         session.index += 1
         if session.index < len(self._questions):
             self.phase = Phase.ASKING
             return self._done(Outcome.ANSWERED)
-        if self._reasons and any(s in LOW_SCORES for s in session.answers.values()):
+        if self._touch_step_follows(session) and self._reasons:
             self.phase = Phase.REASONS
             return self._done(Outcome.ANSWERED)
         return self._after_reasons(session)
 
     def _after_reasons(self, session: _Session) -> Outcome:
-        if self.ask_procedure and session.answers:
+        if self._touch_step_follows(session) and self.ask_procedure:
             self.phase = Phase.PROCEDURE
             return self._done(Outcome.ANSWERED)
         return self._commit(session, partial=False)
 
+    @staticmethod
+    def _touch_step_follows(session: _Session) -> bool:
+        # Only after something was said, and only for a citizen who can touch the screen.
+        return session.by_touch and bool(session.answers)
+
     def _commit(self, session: _Session, *, partial: bool, then: Phase = Phase.THANKS) -> Outcome:
+        self._warning = False
         if not session.answers:
             # Everything skipped (or an officer chosen and then walked away): nothing was said.
             self.phase, self._session = Phase.IDLE, None
@@ -281,9 +346,12 @@ class RatingFlow:
             self.phase, self._session = Phase.IDLE, None
             return self._done(Outcome.FAILED)
         # Only now, with the commit returned, may the thanks screen show.
-        self._session = None
+        now = self._clock()
+        self._session, self._last_end = None, now
         self.phase = then
-        self._thanks_until = self._clock() + self.thanks_s
+        # While presses are dropped the faces stay hidden: thanks lasts at least the cooldown.
+        hold = self.cooldown_s if self.burst_action == "ignore" else 0.0
+        self._thanks_until = now + max(self.thanks_s, hold)
         return self._done(Outcome.RECORDED)
 
     def _done(self, outcome: Outcome) -> Outcome:

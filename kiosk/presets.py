@@ -4,7 +4,11 @@
 - `tieu-chi-5`: the five criteria of the Circular 01/2018/TT-VPCP form used by seed 000.
 - `phieu-8`: the eight questions of the paper form of seed 004 (Appendix 1).
 
-Reason chips ("why?") are offered after a score of 1 or 2; codes are stable, texts may change.
+Topic chips (`reasons`) make the optional follow-up step "Điều gì Ông/Bà quan tâm nhất hôm
+nay?", shown after every score of a session begun by touch: neutral topics, never "what went
+wrong", so the step gives no score away. They are stored in a response's `reasons`; codes are
+stable, texts may change. Version 2 of both forms replaced version 1's complaint chips ("Chờ
+lâu", "Yêu cầu giấy tờ không cần thiết", "Trả kết quả trễ hẹn", asked after a 1 or 2 only).
 """
 
 from __future__ import annotations
@@ -19,22 +23,21 @@ def _q(code: str, vi: str, en: str) -> dict[str, Any]:
     return {"code": code, "text": {"vi": vi, "en": en}}
 
 
-REASONS: list[dict[str, Any]] = [
-    {"code": "wait", "text": {"vi": "Chờ lâu", "en": "Waited too long"}},
+TOPICS: list[dict[str, Any]] = [
+    {"code": "wait", "text": {"vi": "Thời gian chờ", "en": "Waiting time"}},
     {"code": "attitude", "text": {"vi": "Thái độ cán bộ", "en": "Officer's attitude"}},
-    {"code": "guidance", "text": {"vi": "Hướng dẫn chưa rõ", "en": "Unclear guidance"}},
-    {"code": "extra-papers", "text": {"vi": "Yêu cầu giấy tờ không cần thiết",
-                                      "en": "Asked for papers not required"}},
-    {"code": "late", "text": {"vi": "Trả kết quả trễ hẹn", "en": "Result later than promised"}},
+    {"code": "guidance", "text": {"vi": "Hướng dẫn", "en": "Guidance"}},
+    {"code": "paperwork", "text": {"vi": "Giấy tờ, thủ tục", "en": "Paperwork and procedure"}},
+    {"code": "fees", "text": {"vi": "Phí, lệ phí", "en": "Fees and costs"}},
     {"code": "facilities", "text": {"vi": "Cơ sở vật chất", "en": "Facilities"}},
 ]
 
 PRESETS: dict[str, dict[str, Any]] = {
-    # Exactly the built-in default (no reasons step: one press is one response).
+    # Exactly the built-in default (no follow-up step: one press is one response).
     "overall": copy.deepcopy(BUILTIN_QUESTIONNAIRE),
     "tieu-chi-5": {
         "id": "tieu-chi-5",
-        "version": 1,
+        "version": 2,
         "questions": [
             _q("thoi-gian", "Thời gian giải quyết thủ tục so với quy định?",
                "Time to resolve the procedure, against the time the law allows?"),
@@ -47,11 +50,11 @@ PRESETS: dict[str, dict[str, Any]] = {
             _q("thai-do", "Thái độ của cán bộ khi hướng dẫn, tiếp nhận, giải quyết hồ sơ?",
                "The officers' attitude when guiding, receiving and resolving the dossier?"),
         ],
-        "reasons": copy.deepcopy(REASONS),
+        "reasons": copy.deepcopy(TOPICS),
     },
     "phieu-8": {
         "id": "phieu-8",
-        "version": 1,
+        "version": 2,
         "questions": [
             _q("co-so-vat-chat", "Cơ sở vật chất nơi tiếp nhận (ghế ngồi, bàn viết, quạt, nhà vệ sinh)?",
                "Facilities at the desk (seats, desks, fans, toilets)?"),
@@ -68,6 +71,6 @@ PRESETS: dict[str, dict[str, Any]] = {
             _q("gop-y", "Việc góp ý, phản ánh, kiến nghị thuận tiện?",
                "Easy to give feedback or complaints?"),
         ],
-        "reasons": copy.deepcopy(REASONS),
+        "reasons": copy.deepcopy(TOPICS),
     },
 }

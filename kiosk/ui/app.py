@@ -102,7 +102,8 @@ def run_app(cfg: KioskConfig) -> int:
     store = Store(cfg.db_path, cfg.kiosk_id)
     contact = ServerContact()
     controller = KioskController(store, cooldown_s=cfg.cooldown_s, thanks_s=cfg.thanks_s,
-                                 inactivity_s=cfg.inactivity_s, burst_action=cfg.burst_action)
+                                 inactivity_s=cfg.inactivity_s, burst_action=cfg.burst_action,
+                                 thanks_qr_s=cfg.thanks_qr_s)
     controller.qr_ticket_key = cfg.api_token  # the server checks the thanks screen's tickets with it
     try:
         api = ApiServer(create_api(store, kiosk_id=cfg.kiosk_id, token=cfg.api_token,

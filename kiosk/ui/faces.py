@@ -32,6 +32,7 @@ TILE = (0.95, 0.95, 0.95)  # behind each face's number and label
 BUTTON = (0.25, 0.25, 0.25)  # white text on it
 BUTTON_CHOSEN = (0.05, 0.30, 0.60)  # a chosen chip, "Xong": white text on it
 ERROR = (0.70, 0.0, 0.0)  # the "could not record" line on white
+PROGRESS = BUTTON_CHOSEN  # "Câu 2/5" in large print on white
 # Text/background pairs on the screens; tests/core/test_contrast.py checks each is >= 7:1
 # (WCAG 2 AAA) with the WCAG relative-luminance formula.
 TEXT_PAIRS = {
@@ -40,6 +41,7 @@ TEXT_PAIRS = {
     "button text": ((1.0, 1.0, 1.0), BUTTON),
     "chosen / Xong button text": ((1.0, 1.0, 1.0), BUTTON_CHOSEN),
     "error line on white": (ERROR, BACKGROUND),
+    "question number on white": (PROGRESS, BACKGROUND),
 }
 
 

@@ -1,7 +1,7 @@
 """What the screen shows, computed from the controller: pure, so it is tested without Kivy.
 
 The Kivy screen only renders a ScreenModel; every decision (which step, which words, which
-choices) is made here.
+choices, which buttons) is made here.
 """
 
 from __future__ import annotations
@@ -13,11 +13,19 @@ from kiosk.controller import KioskController
 from kiosk.flow import Phase
 from kiosk.ui.strings import text
 
-# What fills the middle of the screen.
-FACES, REASONS, PROCEDURES, OFFICERS = "faces", "reasons", "procedures", "officers"
-# What the footer holds.
-HINT, QUESTION_CONTROLS, REASON_CONTROLS, SKIP_ONLY = "hint", "question", "reasons", "skip"
-OTHER = ""  # the code of the "Khác" (other) procedure choice: stored as no procedure
+# What fills the screen under the header. THANKS is a screen of its own: nothing to touch on it.
+FACES, REASONS, PROCEDURES, OFFICERS, THANKS = "faces", "reasons", "procedures", "officers", "thanks"
+# The footer's buttons, by what they do.
+SKIP, DONE, CHOOSE_AGAIN, MORE, BACK, NEXT = "skip", "done", "choose_again", "more", "back", "next"
+OTHER = ""  # the code of the "Khác / không rõ" procedure choice: stored as no procedure
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the citizen can press besides the screen ([kiosk] keypad, a [gpio] table)."""
+
+    keypad: bool = True
+    buttons: bool = False
 
 
 @dataclass(frozen=True)
@@ -25,19 +33,31 @@ class Choice:
     code: str
     label: str
     selected: bool = False
+    detail: str = ""  # an officer's title, under the name
+
+
+@dataclass(frozen=True)
+class Control:
+    action: str
+    label: str
 
 
 @dataclass(frozen=True)
 class ScreenModel:
     phase: Phase
-    unit: str
-    subtitle: str  # the officer on duty, or the thanks line
-    title: str  # the question, or the step's question, or the thanks
     middle: str
-    choices: tuple[Choice, ...]
-    footer: str
-    hint: str
-    qr_url: str | None  # on the thanks screen only
+    unit: str
+    subtitle: str  # the officer on duty, the thanks line, or the procedure page
+    title: str  # the question, the step's question, or the thanks
+    progress: str = ""  # "Câu 2/5": large, on every question of a form of several
+    choices: tuple[Choice, ...] = ()
+    left: Control | None = None
+    right: Control | None = None
+    hint: str = ""
+    notice: bool = False  # the hint must be seen (the screen just woke up)
+    qr_url: str | None = None  # on the thanks screen only
+    qr_caption: str = ""
+    timeout_warning: bool = False  # "Ông/Bà còn tiếp tục không?" over the step
 
 
 def stats_hint(c: KioskController, language: str, now: datetime | None = None) -> str:
@@ -53,14 +73,28 @@ def stats_hint(c: KioskController, language: str, now: datetime | None = None) -
     return f"{line}\n{text('stats_definition', language)}"
 
 
-def build(c: KioskController, language: str, failure: str = "") -> ScreenModel:
+def input_hint(inputs: Inputs, language: str, *, officers: bool = False) -> str:
+    """"Chạm vào…", then "hoặc bấm nút" / "hoặc bấm phím 1–5" only for inputs this kiosk has
+    (GPIO buttons are named as buttons even beside a keypad: they are what is mounted)."""
+    hint = text("touch_officer" if officers else "touch_face", language)
+    other = "or_buttons" if inputs.buttons else "or_keypad" if inputs.keypad else ""
+    if other:
+        hint += text(other, language) + (text("rate_in_general", language) if officers else "")
+    return hint
+
+
+def build(c: KioskController, language: str, failure: str = "", *, inputs: Inputs = Inputs(),
+          wake_notice: bool = False) -> ScreenModel:
     phase = c.flow.phase
     unit = c.unit_name() or text("default_unit", language)
     if phase is Phase.THANKS:
-        # The same words for every score: an officer watching learns nothing.
-        return ScreenModel(phase, unit, text("thanks_body", language), text("thanks_title", language),
-                           FACES, (), HINT, failure or text("hint", language),
-                           c.thanks_qr_url or c.settings.get("qr_url") or None)
+        # The same words for every score, and nothing to touch: an officer watching learns
+        # nothing, and a second tap by an unsure citizen does nothing at all.
+        qr_url = c.thanks_qr_url or c.settings.get("qr_url") or None
+        return ScreenModel(phase, THANKS, unit, text("thanks_body", language),
+                           text("thanks_title", language), hint=failure, qr_url=qr_url,
+                           qr_caption=text("qr_hint", language) if qr_url else "")
+    warning = c.flow.timeout_warning
     officer = c.officer(c.flow.session_officer)
     on_duty = [officer] if officer else c.officers_on_duty()
     if len(on_duty) == 1:
@@ -73,29 +107,62 @@ def build(c: KioskController, language: str, failure: str = "") -> ScreenModel:
     if phase is Phase.REASONS:
         chosen = set(c.flow.chosen_reasons)
         choices = tuple(Choice(code, label, code in chosen) for code, label in c.reason_choices(language))
-        return ScreenModel(phase, unit, text("reasons_hint", language), text("reasons_title", language),
-                           REASONS, choices, REASON_CONTROLS, failure, None)
+        return ScreenModel(phase, REASONS, unit, text("reasons_hint", language),
+                           text("reasons_title", language), choices=choices, left=_control(SKIP, language),
+                           right=_control(DONE, language), hint=failure, timeout_warning=warning)
     if phase is Phase.PROCEDURE:
-        choices = tuple(Choice(p["code"], p["name"]) for p in c.procedure_choices())
-        choices += (Choice(OTHER, text("procedure_other", language)),)
-        return ScreenModel(phase, unit, subtitle, text("procedure_title", language), PROCEDURES,
-                           choices, SKIP_ONLY, failure, None)
-    idle_hint = stats_hint(c, language) if phase is Phase.IDLE and c.show_stats else ""
+        return _procedure_step(c, language, unit, subtitle, failure, warning)
+    if phase is Phase.IDLE and wake_notice:
+        hint, notice = text("wake_notice", language), True
+    else:
+        idle_stats = stats_hint(c, language) if phase is Phase.IDLE and c.show_stats else ""
+        hint, notice = failure or idle_stats, False
     if phase is Phase.IDLE and c.mode == "shared" and c.officers_to_choose():
-        choices = tuple(Choice(o["code"], _officer_label(o)) for o in c.officers_to_choose())
-        return ScreenModel(phase, unit, "", text("choose_officer", language), OFFICERS, choices, HINT,
-                           failure or idle_hint or text("choose_officer_hint", language), None)
+        choices = tuple(Choice(o["code"], o["name"], detail=o.get("title") or "")
+                        for o in c.officers_to_choose())
+        return ScreenModel(phase, OFFICERS, unit, "", text("choose_officer", language), choices=choices,
+                           hint=hint or input_hint(inputs, language, officers=True), notice=notice)
 
-    index = c.flow.question_index
+    hint = hint or input_hint(inputs, language)
     total = len(c.flow.questions)
+    if phase is Phase.ASKING and total == 1:
+        # Shared mode's one question after the officer: no "Câu 1/1", no "Xong" with nothing
+        # to finish; the way out is back to the officers, and nothing is stored.
+        return ScreenModel(phase, FACES, unit, subtitle, c.question_text(0, language),
+                           left=_control(CHOOSE_AGAIN, language), hint=hint,
+                           timeout_warning=warning)
     if phase is Phase.ASKING:
+        index = c.flow.question_index
         progress = text("question_progress", language, n=index + 1, total=total)
-        return ScreenModel(phase, unit, subtitle, c.question_text(index, language), FACES, (),
-                           QUESTION_CONTROLS, failure or progress, None)
-    return ScreenModel(phase, unit, subtitle, c.question_text(0, language), FACES, (), HINT,
-                       failure or idle_hint or text("hint", language), None)
+        return ScreenModel(phase, FACES, unit, subtitle, c.question_text(index, language), progress=progress,
+                           left=_control(SKIP, language), right=_control(DONE, language), hint=hint,
+                           timeout_warning=warning)
+    return ScreenModel(phase, FACES, unit, subtitle, c.question_text(0, language), hint=hint, notice=notice)
 
 
-def _officer_label(officer: dict) -> str:
-    title = officer.get("title")
-    return f"{officer['name']}\n{title}" if title else officer["name"]
+def _control(action: str, language: str) -> Control:
+    return Control(action, text(action, language))
+
+
+def _procedure_step(c: KioskController, language: str, unit: str, subtitle: str, failure: str,
+                    warning: bool) -> ScreenModel:
+    """The officer's own procedures, "Thủ tục khác…" to every procedure by field a page at a
+    time, and "Khác / không rõ" (no procedure) always last."""
+    view = c.procedure_view()
+    left = right = None
+    if view is None:
+        items = c.procedure_choices()
+        if c.more_procedures():
+            right = Control(MORE, text("procedure_more", language))
+    else:
+        items = list(view.items)
+        field = view.field or text("procedure_no_field", language)
+        subtitle = text("procedure_page", language, field=field, n=view.number, total=view.total)
+        if view.number > 1 or c.procedure_choices():
+            left = Control(BACK, text("procedure_back", language))
+        if view.number < view.total:
+            right = Control(NEXT, text("procedure_next", language))
+    choices = tuple(Choice(p["code"], p["name"]) for p in items)
+    choices += (Choice(OTHER, text("procedure_other", language)),)
+    return ScreenModel(Phase.PROCEDURE, PROCEDURES, unit, subtitle, text("procedure_title", language),
+                       choices=choices, left=left, right=right, hint=failure, timeout_warning=warning)

@@ -59,6 +59,8 @@ def test_no_gpio_table_means_no_gpio(tmp_path):
     ('token = "0123456789abcdef0123"', 'token = "short"', "api.token"),
     ("cooldown_s = 0", "cooldown_s = -1", "flow.cooldown_s"),
     ("thanks_s = 3", "thanks_s = true", "flow.thanks_s"),
+    ("thanks_s = 3", "thanks_s = 3\nthanks_qr_s = \"20\"", "flow.thanks_qr_s"),
+    ("thanks_s = 3", "thanks_s = 3\nthanks_qr_s = 0", "flow.thanks_qr_s"),
     ("[5, 6, 13, 19, 26]", "[5, 6, 13]", "gpio.rating_pins"),
     ("[5, 6, 13, 19, 26]", "[5, 5, 13, 19, 26]", "gpio.rating_pins"),
     ("[5, 6, 13, 19, 26]", "[5, 6, 13, 19, 99]", "gpio.rating_pins"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import copy
 
-from kiosk.controller import MAX_PROCEDURE_CHOICES, KioskController
+from kiosk.controller import PROCEDURES_PER_PAGE, KioskController
 from kiosk.flow import Phase
 from kiosk.presets import PRESETS
 from kiosk.protocol import validate_roster
 
 
 def roster(version: int = 1, *, mode: str = "counter", on_duty=("nv-lan",), questionnaire="overall",
-           ask_procedure: bool = False, procedures=None) -> dict:
+           ask_procedure: bool = False, procedures=None, qr_url: str | None = None) -> dict:
     r = {
         "version": version,
         "unit": {"name": "UBND xã Đại Lãnh"},
@@ -27,7 +27,8 @@ def roster(version: int = 1, *, mode: str = "counter", on_duty=("nv-lan",), ques
             {"code": "1.000894", "name": "Đăng ký kết hôn", "field": "tu-phap"},
         ],
         "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
-        "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure},
+        "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
+                  **({"qr_url": qr_url} if qr_url else {})},
     }
     validate_roster(r)
     return r
@@ -102,7 +103,7 @@ def test_most_used_procedures_come_first_and_the_list_is_capped(store, fake_cloc
         c.press(5, "touch")
         c.choose_procedure("1.000321")
     choices = [p["code"] for p in c.procedure_choices()]
-    assert len(choices) == MAX_PROCEDURE_CHOICES and choices[0] == "1.000321"
+    assert len(choices) == PROCEDURES_PER_PAGE and choices[0] == "1.000321"
     # Counted again from the store after a restart.
     c2 = make(store, fake_clock)
     c2.press(5, "touch")
@@ -188,3 +189,104 @@ def test_duty_cannot_be_set_mid_session_or_to_an_unknown_officer(store, fake_clo
     c.done()
     assert c.set_duty(["nv-hung"]) and c.set_duty(None) and c.local_duty() is None
     assert [e["detail"]["source"] for e in events_of(store, "duty_set")] == ["admin", "roster"]
+
+
+# --- the procedure step: the officer's own first, then every procedure by field ----------------
+FIELD_PROCEDURES = (
+    [{"code": f"1.1{i:05d}", "name": f"Hộ tịch {i}", "field": "tu-phap"} for i in range(7)]
+    + [{"code": f"2.2{i:05d}", "name": f"Đất đai {i}", "field": "dia-chinh"} for i in range(3)]
+    + [{"code": "3.300000", "name": "Không rõ lĩnh vực"}])
+
+
+def at_procedure_step(store, fake_clock, **kw) -> KioskController:
+    store.save_roster(roster(ask_procedure=True, procedures=FIELD_PROCEDURES, **kw))
+    c = make(store, fake_clock)
+    if c.mode == "shared":
+        c.choose_officer("nv-hung")
+    c.press(5, "touch")
+    assert c.flow.phase is Phase.PROCEDURE
+    return c
+
+
+def test_the_officers_own_procedures_come_first_then_all_by_field(store, fake_clock):
+    c = at_procedure_step(store, fake_clock)  # Lan: tư pháp
+    assert [p["code"] for p in c.procedure_choices()] == [f"1.1{i:05d}" for i in range(PROCEDURES_PER_PAGE)]
+    assert c.more_procedures() and c.procedure_view() is None
+    pages = c.procedure_pages()
+    assert [(p.field, len(p.items), p.number, p.total) for p in pages] == [
+        ("Tư pháp – Hộ tịch", 5, 1, 4), ("Tư pháp – Hộ tịch", 2, 2, 4), ("Địa chính – Xây dựng", 3, 3, 4),
+        (None, 1, 4, 4)]
+    c.show_procedure_page(0)  # "Thủ tục khác…"
+    assert c.procedure_view() == pages[0]
+    c.show_procedure_page(9)
+    assert c.procedure_view() == pages[-1]  # never past the last page
+    c.show_procedure_page(None)  # "Trở lại" to her own list
+    assert c.procedure_view() is None
+    c.show_procedure_page(2)
+    c.choose_procedure("2.200001")
+    assert store.responses_after(0, 10)[0]["procedure"] == "2.200001"
+    fake_clock.advance(5)
+    c.tick()
+    c.press(4, "touch")
+    assert c.procedure_view() is None  # the next citizen starts at the officer's own list
+
+
+def test_paging_keeps_the_session_alive(store, fake_clock):
+    c = at_procedure_step(store, fake_clock)
+    fake_clock.advance(55)
+    c.tick()
+    assert c.flow.timeout_warning
+    c.show_procedure_page(1)
+    assert not c.flow.timeout_warning
+    fake_clock.advance(59)
+    c.tick()
+    assert c.flow.phase is Phase.PROCEDURE
+
+
+def test_without_a_known_officer_the_full_list_shows_at_once(store, fake_clock):
+    c = at_procedure_step(store, fake_clock, on_duty=("nv-lan", "nv-hung"))  # nobody named
+    assert c.procedure_choices() == [] and c.procedure_view() == c.procedure_pages()[0]
+
+
+def test_a_shared_mode_officer_gets_his_fields_procedures(store, fake_clock):
+    c = at_procedure_step(store, fake_clock, mode="shared", on_duty=())
+    assert [p["field"] for p in c.procedure_choices()] == ["dia-chinh"] * 3
+
+
+def test_the_thanks_screen_with_a_qr_code_shows_thanks_qr_s(store, fake_clock):
+    store.save_roster(roster(qr_url="http://10.0.0.2:5000/r/quay-1"))
+    c = KioskController(store, cooldown_s=0, thanks_s=3, inactivity_s=60, clock=fake_clock, thanks_qr_s=25)
+    c.press(5, "touch")
+    fake_clock.advance(24.9)
+    c.tick()
+    assert c.flow.phase is Phase.THANKS
+    c.press(4, "keypad")  # the next citizen does not wait for it
+    assert [x["answers"]["q1"] for x in store.responses_after(0, 10)] == [5, 4]
+    fake_clock.advance(25)
+    c.tick()
+    assert c.flow.phase is Phase.IDLE
+    without = make(store, fake_clock)  # default 20 s, and only with a QR code
+    assert without.flow.thanks_s == 20
+    store.save_roster(roster(2))
+    without.tick()
+    assert without.flow.thanks_s == 3
+
+
+def test_choose_again_and_keep_alive_reach_the_flow(store, fake_clock):
+    store.save_roster(roster(mode="shared", on_duty=()))
+    c = make(store, fake_clock)
+    seen = []
+    c.listeners.append(lambda: seen.append(c.flow.phase))
+    c.choose_officer("nv-hung")
+    assert c.keep_alive().value == "continued"
+    c.cancel()
+    assert seen == [Phase.ASKING, Phase.ASKING, Phase.IDLE] and store.count() == 0
+
+
+def test_an_officer_tap_inside_the_cooldown_is_logged(store, fake_clock):
+    store.save_roster(roster(mode="shared", on_duty=()))
+    c = KioskController(store, cooldown_s=5, thanks_s=3, inactivity_s=60, clock=fake_clock)
+    c.press(5, "keypad")
+    fake_clock.advance(4)
+    assert c.choose_officer("nv-hung").value == "ignored_cooldown"
+    assert [e["kind"] for e in store.events_after(0)][-1] == "cooldown_drop"

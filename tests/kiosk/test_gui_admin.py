@@ -149,9 +149,10 @@ def test_dims_outside_service_hours_and_the_first_touch_only_wakes(tmp_path, xvf
             assert (light / "brightness").read_text().strip() == str(round(255 * 0.05))
         else:
             assert mean_brightness(dim) < mean_brightness(awake) * 0.3
-        xvfb.click(*k.face_centre(1))  # wakes only: not a rating
-        wait_for(lambda: not k.settled_geometry()["dimmed"], 5, "the screen to wake")
-        time.sleep(0.5)
+        xvfb.click(*k.face_centre(1))  # wakes only: not a rating, and the screen says so (K11)
+        g = wait_for(lambda: not (g := k.settled_geometry())["dimmed"] and g, 5, "the screen to wake")
+        assert "Xin chạm lại để đánh giá" in g["texts"] and g["notice"] and g["clipped"] == []
+        k.screenshot(SHOTS / f"dim-{tag}-2-woken.png")
         assert k.status()["last_seq"] == 0
         if with_backlight:
             assert (light / "brightness").read_text().strip() == "255"
@@ -172,12 +173,12 @@ def test_idle_screen_month_figures(tmp_path, xvfb):
     definition in small print; it fits the smallest panel."""
     k = KioskProcess(tmp_path, xvfb, size=SIZE).start()
     try:
-        push_roster(k, 1, questionnaire="overall", ask_procedure=False)
+        push_roster(k, 1, questionnaire="overall", ask_procedure=False, qr=False)
         for score in (5, 4, 2):
             xvfb.key(str(score))
             time.sleep(0.3)
         k.wait_for_count(3)
-        push_roster(k, 2, questionnaire="overall", ask_procedure=False, show_stats=True)
+        push_roster(k, 2, questionnaire="overall", ask_procedure=False, show_stats=True, qr=False)
         g = wait_screen(k, "idle", "67% hài lòng", timeout=20)
         assert any("% hài lòng = số đánh giá 4–5 / tổng số" in t for t in g["texts"])
         assert g["clipped"] == [], g["clipped"]

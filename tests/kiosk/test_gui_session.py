@@ -1,7 +1,7 @@
 """Whole sessions on the real app under Xvfb, driven by real X pointer events: a questionnaire
-pushed over the API, several questions, the "why?" step, the procedure, the thanks screen with
-its QR code; shared mode's officer choice; the English switch. Screenshots of every screen go
-to test-output/gui/ to be looked at."""
+pushed over the API, several questions, the follow-up step, the procedure, the thanks screen
+with its QR code; shared mode's officer choice; the English switch. Screenshots of every screen
+go to test-output/gui/ to be looked at."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ QR_URL = "http://192.168.1.10:5000/r/quay-1"
 
 def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-lan",),
                 questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan",
-                show_stats=False) -> None:
+                show_stats=False, qr=True, topics=True, officers=None, procedures=None) -> None:
+    """Push a roster over the kiosk API, as the server does; `topics=False` drops the
+    questionnaire's chips, `officers` / `procedures` replace the three officers / four procedures."""
     roster = {
         "version": version,
         "unit": {"name": "UBND phường Vạn Phúc"},
@@ -45,8 +47,14 @@ def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-l
         ],
         "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
         "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
-                  "qr_url": QR_URL, "show_stats": show_stats},
+                  "show_stats": show_stats, **({"qr_url": QR_URL} if qr else {})},
     }
+    if not topics:
+        roster["questionnaire"]["reasons"] = []
+    if officers is not None:
+        roster["officers"] = officers
+    if procedures is not None:
+        roster["procedures"] = procedures
     r = requests.put(k.url + "/api/v1/roster", json=roster, timeout=5,
                      headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 200, r.text
@@ -66,40 +74,45 @@ def tap(k: KioskProcess, xvfb, group: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("size", [(800, 480), (1280, 800)])
-def test_five_criteria_with_reasons_procedure_and_qr(tmp_path, xvfb, size):
+def test_five_criteria_with_topics_procedure_and_qr(tmp_path, xvfb, size):
     k = KioskProcess(tmp_path, xvfb, size=size).start()
     tag = f"{size[0]}x{size[1]}"
     try:
         push_roster(k, 1)
         wait_screen(k, "idle", "Nguyễn Thị Lan")
-        xvfb.screenshot(SHOTS / f"session-{tag}-1-idle.png")
-        for n, score in enumerate((5, 4, 2, 5, 1), start=1):
+        k.screenshot(SHOTS / f"session-{tag}-1-idle.png")
+        for n, score in enumerate((5, 4, 2, 5, 4), start=1):
             if n > 1:
                 g = wait_screen(k, "asking", f"Câu {n}/5")
                 assert g["clipped"] == [] and set(g["buttons"]) == {"skip", "done"}
+                assert g["progress"] == f"Câu {n}/5" and g["progress_font"] > g["body_font"] * 1.2
                 if n == 2:
-                    xvfb.screenshot(SHOTS / f"session-{tag}-2-question.png")
+                    k.screenshot(SHOTS / f"session-{tag}-2-question.png")
             tap(k, xvfb, "faces", str(score))
-        g = wait_screen(k, "reasons", "Vì sao")
-        assert list(g["choices"])[:3] == ["wait", "attitude", "guidance"]
+        # The follow-up after a 4 as after a 1: the same neutral question and topics.
+        g = wait_screen(k, "reasons", "Điều gì Ông/Bà quan tâm nhất hôm nay?")
+        assert list(g["choices"]) == ["wait", "attitude", "guidance", "paperwork", "fees", "facilities"]
+        assert g["clipped"] == []
         tap(k, xvfb, "choices", "wait")
         wait_for(lambda: _chip_selected(k), 5, "the chip to show as chosen")
         tap(k, xvfb, "choices", "attitude")
         wait_for(lambda: _chip_selected(k, 2), 5, "two chips chosen")
-        xvfb.screenshot(SHOTS / f"session-{tag}-3-reasons.png")
+        k.screenshot(SHOTS / f"session-{tag}-3-follow-up.png")
         tap(k, xvfb, "buttons", "done")
         g = wait_screen(k, "procedure", "thủ tục")
-        # Her field's procedures first, "Khác" (other) last, never a keyboard.
-        assert list(g["choices"]) == ["1.001193", "1.000894", "2.000815", "1.003583", ""]
-        xvfb.screenshot(SHOTS / f"session-{tag}-4-procedure.png")
+        # Her field's procedures first, "Khác / không rõ" last, the others behind "Thủ tục khác…".
+        assert list(g["choices"]) == ["1.001193", "1.000894", "2.000815", ""]
+        assert set(g["buttons"]) == {"more"} and g["clipped"] == []
+        k.screenshot(SHOTS / f"session-{tag}-4-procedure.png")
         tap(k, xvfb, "choices", "1.000894")
         g = wait_screen(k, "thanks")
-        assert g["clipped"] == []
-        xvfb.screenshot(SHOTS / f"session-{tag}-5-thanks-qr.png")
+        assert g["clipped"] == [] and g["screen"] == "thanks" and g["faces"] == {} and g["choices"] == {}
+        assert g["thanks"]["qr"] and "Quét mã để góp ý thêm trên điện thoại" in g["texts"]
+        k.screenshot(SHOTS / f"session-{tag}-5-thanks-qr.png")
         [r] = k.wait_for_count(1)
         assert r["questionnaire"] == "tieu-chi-5" and r["officer"] == "nv-lan"
         codes = [q["code"] for q in PRESETS["tieu-chi-5"]["questions"]]
-        assert r["answers"] == dict(zip(codes, (5, 4, 2, 5, 1), strict=True)) and r["partial"] is False
+        assert r["answers"] == dict(zip(codes, (5, 4, 2, 5, 4), strict=True)) and r["partial"] is False
         assert r["reasons"] == ["wait", "attitude"] and r["procedure"] == "1.000894"
     finally:
         assert k.terminate() == 0, k.log_text()
@@ -125,8 +138,8 @@ def test_shared_mode_officer_grid_and_english(tmp_path, xvfb):
         tap(k, xvfb, "faces", "4")
         [r] = k.wait_for_count(1)
         assert (r["officer"], r["answers"]) == ("nv-hung", {"q1": 4})
-        # Back at idle after thanks (10 s with a QR code): Vietnamese again for the next citizen.
-        wait_screen(k, "idle", "Cán bộ nào", timeout=20)
+        # Back at idle after thanks (20 s with a QR code): Vietnamese again for the next citizen.
+        wait_screen(k, "idle", "Cán bộ nào", timeout=30)
     finally:
         assert k.terminate() == 0, k.log_text()
 

@@ -180,3 +180,32 @@ def test_admin_led_test_lights_one_output_at_a_time(factory):
         assert factory.pin(12).state == 1
     finally:
         fb.close()
+
+
+def test_touch_guard_drops_a_second_copy_of_the_same_touch():
+    from kiosk.ui.touch_guard import TouchGuard
+
+    clock = FakeClock()
+    guard = TouchGuard(0.25, clock=clock)
+    assert guard.accept(("face", 4))
+    clock.advance(0.01)
+    assert not guard.accept(("face", 4))  # the same face, a few ms later: one touch seen twice
+    assert guard.accept(("reason", "wait"))  # another target on the same screen: its own touch
+    clock.advance(0.6)
+    assert guard.accept(("face", 4))  # a citizen's next tap 0.6 s later always counts
+    assert guard.dropped == 1
+
+
+def test_touch_guard_drops_a_copy_landing_on_the_screen_its_first_copy_brought_up():
+    """A tap on "Xong" changes the screen; its second copy, where a procedure button now is,
+    must not choose that procedure."""
+    from kiosk.ui.touch_guard import TouchGuard
+
+    clock = FakeClock()
+    guard = TouchGuard(0.25, clock=clock)
+    assert guard.accept(("control", "done"))
+    guard.screen_changed()
+    clock.advance(0.005)
+    assert not guard.accept(("procedure", "1.001193"))
+    clock.advance(0.3)
+    assert guard.accept(("procedure", "1.001193"))

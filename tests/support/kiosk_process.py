@@ -24,23 +24,28 @@ def free_port() -> int:
 
 
 def kiosk_toml(data_dir: Path, port: int, *, kiosk_id: str = "quay-1", size=(1024, 600),
-               cooldown_s: float = 0, extra: str = "") -> str:
-    return (f'[kiosk]\nid = "{kiosk_id}"\ndata_dir = "{data_dir}"\n\n'
+               cooldown_s: float = 0, thanks_s: float = 3, extra: str = "", kiosk_extra: str = "",
+               flow_extra: str = "") -> str:
+    """The config; `kiosk_extra` and `flow_extra` are lines for [kiosk] and [flow] (e.g.
+    "keypad = false", "inactivity_s = 14"), `extra` goes after [display]."""
+    return (f'[kiosk]\nid = "{kiosk_id}"\ndata_dir = "{data_dir}"\n{kiosk_extra}\n\n'
             f'[api]\nhost = "127.0.0.1"\nport = {port}\ntoken = "{TOKEN}"\n\n'
-            f"[flow]\ncooldown_s = {cooldown_s}\nthanks_s = 3\n\n"
+            f"[flow]\ncooldown_s = {cooldown_s}\nthanks_s = {thanks_s}\n{flow_extra}\n\n"
             f"[display]\nfullscreen = false\nwindow_size = [{size[0]}, {size[1]}]\n{extra}")
 
 
 class KioskProcess:
     def __init__(self, workdir: Path, xvfb: Xvfb, *, size=(1024, 600), cooldown_s: float = 0,
-                 extra_toml: str = "", env: dict[str, str] | None = None,
+                 thanks_s: float = 3, extra_toml: str = "", kiosk_toml_lines: str = "",
+                 flow_toml_lines: str = "", env: dict[str, str] | None = None,
                  argv: list[str] | None = None, console_script: bool = False) -> None:
         self.workdir = workdir
         self.xvfb = xvfb
         self.port = free_port()
         self.config = workdir / "kiosk.toml"
         self.config.write_text(kiosk_toml(workdir / "data", self.port, size=size, cooldown_s=cooldown_s,
-                                          extra=extra_toml), encoding="utf-8")
+                                          thanks_s=thanks_s, extra=extra_toml, kiosk_extra=kiosk_toml_lines,
+                                          flow_extra=flow_toml_lines), encoding="utf-8")
         self.geometry_file = workdir / "geometry.json"
         self.log = workdir / "kiosk.log"
         self._env = env or {}
@@ -120,6 +125,24 @@ class KioskProcess:
         left, top = g["origin"]
         x, y, w, h = g[group][name]
         return left + x + w // 2, top + y + h // 2
+
+    def events(self) -> str:
+        """`hailong-kiosk events`: the kiosk's event log (the minutes), as a technician reads it."""
+        result = subprocess.run([sys.executable, "-m", "kiosk", "events", "--config", str(self.config)],
+                                capture_output=True, text=True, timeout=30, cwd=REPO)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def screenshot(self, path: Path) -> Path:
+        """The kiosk's window alone (the X screen around it cropped off), to look at."""
+        g = self.settled_geometry()
+        (left, top), (width, height) = g["origin"], g["window"]
+        raw = path.with_name(path.stem + "-screen.png")
+        self.xvfb.screenshot(raw)
+        subprocess.run(["convert", str(raw), "-crop", f"{width}x{height}+{left}+{top}", "+repage", str(path)],
+                       check=True, timeout=30)
+        raw.unlink()
+        return path
 
     def terminate(self, timeout: float = 20) -> int:
         assert self.proc is not None

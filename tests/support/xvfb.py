@@ -77,6 +77,15 @@ def mean_brightness(png: Path, crop: tuple[int, int, int, int] | None = None) ->
     return float(out)
 
 
+def max_brightness(png: Path, crop: tuple[int, int, int, int]) -> float:
+    """The brightest pixel 0..1 of a crop (x, y, w, h) of an image, read with ImageMagick."""
+    x, y, w, h = crop
+    out = subprocess.run(["convert", str(png), "-crop", f"{w}x{h}+{x}+{y}", "+repage", "-colorspace", "Gray",
+                          "-format", "%[fx:maxima]", "info:"],
+                         check=True, capture_output=True, text=True, timeout=30).stdout
+    return float(out)
+
+
 def differing_pixels(a: Path, b: Path) -> int:
     result = subprocess.run(["compare", "-metric", "AE", str(a), str(b), "null:"],
                             capture_output=True, text=True, timeout=30)

@@ -1,0 +1,66 @@
+"""Shared mode's officer button: the name in bold, the title under it, on a dark tile.
+
+A widget of its own so that an officer's photo can take its place at the left later (the
+`photo_slot`, empty and zero-wide for now: give it a width, a spacing and an Image). The words
+always fit inside the tile: the font shrinks to MIN_TEXT_PX, and a title still too long then
+ends in "…" (the name is never cut).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.graphics import Color, Rectangle
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
+
+from kiosk.ui.faces import BUTTON
+from kiosk.ui.kivy_widgets import MIN_TEXT_PX, fit_font, overflows
+
+PAD = (12, 4)  # between the words and the tile's edges: sides, top and bottom
+
+
+class OfficerButton(ButtonBehavior, BoxLayout):
+    def __init__(self, name: str, title: str, on_choose, font: float, **kwargs: Any) -> None:
+        super().__init__(orientation="horizontal", padding=PAD, spacing=0, **kwargs)
+        self.officer_name, self.officer_title, self.font = name, title, font
+        self._on_choose = on_choose
+        with self.canvas.before:
+            Color(*BUTTON, 1)  # white on it: tests/core/test_contrast.py "button text"
+            self._bg = Rectangle(pos=self.pos, size=self.size)
+        self.photo_slot = Widget(size_hint_x=None, width=0)
+        # Roster text is escaped: a name with [b] or & shows as typed.
+        self.label = Label(markup=True, color=(1, 1, 1, 1), halign="center", valign="middle")
+        self.add_widget(self.photo_slot)
+        self.add_widget(self.label)
+        self.bind(pos=self._redraw, size=self._redraw)
+        self.label.bind(size=lambda *_: self._fit())
+
+    @property
+    def text(self) -> str:
+        return self.label.text
+
+    def on_release(self) -> None:
+        self._on_choose()
+
+    def _redraw(self, *_args: Any) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+
+    def _markup(self, title: str) -> str:
+        name = f"[b]{escape_markup(self.officer_name)}[/b]"
+        return f"{name}\n{escape_markup(title)}" if title else name
+
+    def _fit(self) -> None:
+        label = self.label
+        label.text_size = (max(1, label.width), None)
+        label.text = self._markup(self.officer_title)
+        fit_font(label, self.font)
+        words = self.officer_title.split()
+        while overflows(label) and words:
+            words.pop()  # a title that cannot fit even at the smallest font loses its end
+            label.text = self._markup(" ".join(words) + " …" if words else "")
+            label.texture_update()
+        label.font_size = max(label.font_size, MIN_TEXT_PX)
