@@ -26,8 +26,9 @@ from typing import Any
 
 from kiosk import qrticket
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
+from kiosk.photos import PhotoStore
 from kiosk.presets import PRESETS
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
 from kiosk.stats import DeskStats, MonthStats
 from kiosk.store import Store
 
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 THANKS_QR_S = 20.0  # with a QR code on the thanks screen: time to take a phone out
 PROCEDURES_PER_PAGE = 5  # plus "Khác / không rõ": six large buttons fit a 7" screen
+PHOTO_CHECK_S = 2.0  # how often the idle officer grid looks for photos that have just arrived
 LOCAL_DUTY_KEY = "local_officers_on_duty"  # store meta: {"officers": [...], "roster_duty": [...]}
 
 
@@ -61,6 +63,9 @@ class KioskController:
         thanks_qr_s: float = THANKS_QR_S,
     ) -> None:
         self.store = store
+        self.photos = PhotoStore(store.path.parent / "photos")  # where the kiosk API keeps them
+        self._clock = clock
+        self._photos_held, self._next_photo_check = 0, 0.0
         self.roster: dict[str, Any] | None = None
         self.questionnaire: dict[str, Any] = BUILTIN_QUESTIONNAIRE
         self._base_cooldown_s = cooldown_s
@@ -114,6 +119,10 @@ class KioskController:
         if not self.flow.set_questions([q["code"] for q in questionnaire["questions"]], reasons):
             return False
         self.roster, self.questionnaire = stored, questionnaire
+        # Photos no roster names any more leave the card (a withdrawn permission included).
+        named = roster_photos(stored).values()
+        self.photos.prune(named)
+        self._photos_held = len(named) - len(self.photos.missing(named))
         settings = self.settings
         self.flow.cooldown_s = float(settings.get("cooldown_s", self._base_cooldown_s))
         self.flow.ask_procedure = bool(settings.get("ask_procedure", False))
@@ -215,6 +224,13 @@ class KioskController:
         if not self.roster or code is None:
             return None
         return next((o for o in self.roster.get("officers", []) if o["code"] == code), None)
+
+    def officer_photo(self, code: str) -> str | None:
+        """The file of the officer's photo when the roster shows one and the server has sent
+        it (until then the button shows the name alone)."""
+        sha = roster_photos(self.roster).get(code)
+        path = self.photos.path(sha) if sha else None
+        return str(path) if path else None
 
     def unit_name(self) -> str:
         return self.roster["unit"]["name"] if self.roster else ""
@@ -326,11 +342,26 @@ class KioskController:
         changed = self.flow.tick()
         if self.flow.phase is Phase.IDLE and self.apply_roster_if_idle():
             changed = True
+        if self.flow.phase is Phase.IDLE and self._photos_arrived():
+            changed = True
         if changed:
             self._changed()
         return changed
 
     # --- internals ----------------------------------------------------------------------
+    def _photos_arrived(self) -> bool:
+        """True when a photo the roster names has reached the card since the last look (the server
+        sends them after the roster): the officer grid then shows it without waiting for a touch.
+        Looked at every PHOTO_CHECK_S, and only while some named photo is still missing."""
+        now = self._clock()
+        if self.mode != "shared" or now < self._next_photo_check:
+            return False
+        self._next_photo_check = now + PHOTO_CHECK_S
+        named = roster_photos(self.roster).values()
+        held = len(named) - len(self.photos.missing(named)) if self._photos_held < len(named) else len(named)
+        arrived, self._photos_held = held > self._photos_held, held
+        return arrived
+
     def _record(self, submission: Submission) -> dict[str, Any]:
         stored = self.store.append({
             "officer": submission.officer,

@@ -52,6 +52,10 @@ def describe(screen: Any, **state: Any) -> dict[str, Any]:
         "faces": faces, "clipped": clipped,
         "choices": {code: rect(b) for code, b in choices.items()},
         "choice_texts": {code: _text(b) for code, b in choices.items()},
+        # Officer buttons that show a photo: where it is drawn, and that its file really loaded.
+        "photos": {code: rect(b.photo_slot) for code, b in choices.items()
+                   if isinstance(b, OfficerButton) and b.photo_slot.width > 0
+                   and getattr(b.photo_slot, "texture", None) is not None},
         "chips_selected": [c for c, b in choices.items() if "\u2714" in _text(b)],
         "buttons": {name: rect(b) for name, b in buttons.items()
                     if on_screen(b) and not b.disabled and b.opacity > 0},

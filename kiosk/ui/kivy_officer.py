@@ -1,9 +1,8 @@
-"""Shared mode's officer button: the name in bold, the title under it, on a dark tile.
+"""Shared mode's officer button: the officer's photo at the left (when the roster shows one
+and the server has sent it), the name in bold and the title under it, on a dark tile.
 
-A widget of its own so that an officer's photo can take its place at the left later (the
-`photo_slot`, empty and zero-wide for now: give it a width, a spacing and an Image). The words
-always fit inside the tile: the font shrinks to MIN_TEXT_PX, and a title still too long then
-ends in "…" (the name is never cut).
+Citizens often know the face, not the name. The words always fit inside the tile: the font
+shrinks to MIN_TEXT_PX, and a title still too long then ends in "…" (the name is never cut).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from typing import Any
 from kivy.graphics import Color, Rectangle
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
@@ -24,14 +24,17 @@ PAD = (12, 4)  # between the words and the tile's edges: sides, top and bottom
 
 
 class OfficerButton(ButtonBehavior, BoxLayout):
-    def __init__(self, name: str, title: str, on_choose, font: float, **kwargs: Any) -> None:
-        super().__init__(orientation="horizontal", padding=PAD, spacing=0, **kwargs)
+    def __init__(self, name: str, title: str, on_choose, font: float, photo: str = "",
+                 **kwargs: Any) -> None:
+        super().__init__(orientation="horizontal", padding=PAD, spacing=PAD[0] if photo else 0, **kwargs)
         self.officer_name, self.officer_title, self.font = name, title, font
         self._on_choose = on_choose
         with self.canvas.before:
             Color(*BUTTON, 1)  # white on it: tests/core/test_contrast.py "button text"
             self._bg = Rectangle(pos=self.pos, size=self.size)
-        self.photo_slot = Widget(size_hint_x=None, width=0)
+        # The photo is square, as tall as the tile allows; without one the words take the width.
+        self.photo_slot: Widget = (Image(source=photo, fit_mode="contain", size_hint_x=None)
+                                   if photo else Widget(size_hint_x=None, width=0))
         # Roster text is escaped: a name with [b] or & shows as typed.
         self.label = Label(markup=True, color=(1, 1, 1, 1), halign="center", valign="middle")
         self.add_widget(self.photo_slot)
@@ -48,6 +51,8 @@ class OfficerButton(ButtonBehavior, BoxLayout):
 
     def _redraw(self, *_args: Any) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
+        if isinstance(self.photo_slot, Image):
+            self.photo_slot.width = max(0.0, min(self.height - 2 * PAD[1], self.width * 0.35))
 
     def _markup(self, title: str) -> str:
         name = f"[b]{escape_markup(self.officer_name)}[/b]"

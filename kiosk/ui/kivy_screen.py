@@ -309,7 +309,8 @@ class KioskScreen(FloatLayout):
         for choice in model.choices:
             if model.middle == screen_model.OFFICERS:
                 widget: Widget = OfficerButton(choice.label, choice.detail,
-                                               lambda code=choice.code: on_choose(code), self.body_font)
+                                               lambda code=choice.code: on_choose(code), self.body_font,
+                                               photo=choice.photo)
             else:
                 widget = self._choice_button(choice, lambda code=choice.code: on_choose(code))
             self.choice_buttons[choice.code] = widget

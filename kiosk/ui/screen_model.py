@@ -34,6 +34,7 @@ class Choice:
     label: str
     selected: bool = False
     detail: str = ""  # an officer's title, under the name
+    photo: str = ""  # an officer's photo file on the card, when the roster shows one
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def build(c: KioskController, language: str, failure: str = "", *, inputs: Input
         idle_stats = stats_hint(c, language) if phase is Phase.IDLE and c.show_stats else ""
         hint, notice = failure or idle_stats, False
     if phase is Phase.IDLE and c.mode == "shared" and c.officers_to_choose():
-        choices = tuple(Choice(o["code"], o["name"], detail=o.get("title") or "")
+        choices = tuple(Choice(o["code"], o["name"], detail=o.get("title") or "",
+                               photo=c.officer_photo(o["code"]) or "")
                         for o in c.officers_to_choose())
         return ScreenModel(phase, OFFICERS, unit, "", text("choose_officer", language), choices=choices,
                            hint=hint or input_hint(inputs, language, officers=True), notice=notice)

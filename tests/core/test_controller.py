@@ -290,3 +290,31 @@ def test_an_officer_tap_inside_the_cooldown_is_logged(store, fake_clock):
     fake_clock.advance(4)
     assert c.choose_officer("nv-hung").value == "ignored_cooldown"
     assert [e["kind"] for e in store.events_after(0)][-1] == "cooldown_drop"
+
+
+def test_a_photo_shows_once_it_arrives_and_leaves_the_card_when_the_roster_drops_it(store, fake_clock):
+    import hashlib
+
+    from kiosk.photos import PhotoStore
+
+    jpeg = b"\xff\xd8\xff\xe0" + b"Lan's photo" * 40
+    sha = hashlib.sha256(jpeg).hexdigest()
+    r = roster(mode="shared", on_duty=())
+    r["schema"] = 2
+    r["officers"][0]["photo"] = {"sha256": sha, "bytes": len(jpeg)}
+    store.save_roster(r)
+    c = make(store, fake_clock)
+    seen = []
+    c.listeners.append(lambda: seen.append(c.officer_photo("nv-lan")))
+    assert c.officer_photo("nv-lan") is None and c.officer_photo("nv-hung") is None
+    PhotoStore(store.path.parent / "photos").put(sha, jpeg)  # what the kiosk API does for the server
+    fake_clock.advance(3)
+    assert c.tick() is True and seen[-1] == str(store.path.parent / "photos" / f"{sha}.jpg")
+    fake_clock.advance(3)
+    assert c.tick() is False  # nothing new: no redraw
+    r = {**r, "version": 2, "officers": [{**r["officers"][0], "photo": None}, r["officers"][1]]}
+    store.save_roster(r)
+    fake_clock.advance(3)
+    c.tick()
+    assert c.officer_photo("nv-lan") is None
+    assert not (store.path.parent / "photos" / f"{sha}.jpg").exists()  # a withdrawn photo leaves the card

@@ -5,13 +5,16 @@ window go to test-output/gui/flow-*.png to be looked at."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import pytest
+import requests
 
 from kiosk.presets import PRESETS
 from tests.kiosk.test_gui_session import push_roster, tap, wait_screen
-from tests.support.kiosk_process import KioskProcess
+from tests.support.images import image
+from tests.support.kiosk_process import TOKEN, KioskProcess
 from tests.support.xvfb import OUTPUT, max_brightness, wait_for
 
 pytestmark = pytest.mark.gui
@@ -278,5 +281,45 @@ def test_the_hint_names_the_inputs_this_kiosk_has(tmp_path, xvfb, keypad, hint):
         tap(k, xvfb, "faces", "3")
         g = wait_screen(k, "asking", "Câu 2/5")
         assert g["texts"][-1] == hint
+    finally:
+        assert k.terminate() == 0, k.log_text()
+
+
+def test_shared_mode_shows_the_photos_the_roster_names_once_the_server_sent_them(tmp_path, xvfb):
+    """K5: a citizen often knows the face, not the name. A photo the roster names (schema 2) shows
+    on its officer's button once the server has sent it; an officer without one keeps the words
+    alone; a roster that withdraws it takes it off the screen and off the card."""
+    k = KioskProcess(tmp_path, xvfb, size=(800, 480)).start()
+    try:
+        photo = image("JPEG", (300, 400))
+        sha = hashlib.sha256(photo).hexdigest()
+        officers = [dict(o) for o in SIX_OFFICERS]
+        officers[0]["photo"] = {"sha256": sha, "bytes": len(photo)}
+        push_roster(k, 1, mode="shared", on_duty=(), questionnaire="overall", ask_procedure=False, qr=False,
+                    officers=officers, schema=2)
+        g = wait_screen(k, "idle", "Cán bộ nào")
+        assert g["photos"] == {}  # named, not sent yet: the name alone
+        assert k.status()["photos_missing"] == [sha]
+        r = requests.put(f"{k.url}/api/v1/photos/{sha}", data=photo, timeout=5,
+                         headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 201, r.text
+        # The idle grid picks the photo up by itself (the server sends it after the roster).
+        g = wait_for(lambda: (lambda d: d if d["photos"] else None)(k.settled_geometry()), 10, "the photo")
+        assert list(g["photos"]) == ["nv-lan"] and g["clipped"] == []
+        x, y, w, h = g["photos"]["nv-lan"]
+        bx, by, bw, bh = g["choices"]["nv-lan"]
+        assert w >= 60 and bx <= x and x + w <= bx + bw and by <= y and y + h <= by + bh
+        k.screenshot(SHOTS / "flow-k5-800x480-photo.png")
+        tap(k, xvfb, "choices", "nv-lan")
+        wait_screen(k, "asking", "Nguyễn Thị Lan")
+        tap(k, xvfb, "faces", "5")
+        [r] = answered(k, 1)
+        assert r["officer"] == "nv-lan"
+        officers[0]["photo"] = None
+        push_roster(k, 2, mode="shared", on_duty=(), questionnaire="overall", ask_procedure=False, qr=False,
+                    officers=officers, schema=2)
+        g = wait_for(lambda: (lambda d: d if d["phase"] == "idle" and not d["photos"] else None)(
+            k.settled_geometry()), 15, "the photo withdrawn")
+        assert not (k.workdir / "data" / "photos" / f"{sha}.jpg").exists()
     finally:
         assert k.terminate() == 0, k.log_text()

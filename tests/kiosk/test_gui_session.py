@@ -24,7 +24,8 @@ QR_URL = "http://192.168.1.10:5000/r/quay-1"
 
 def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-lan",),
                 questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan",
-                show_stats=False, qr=True, topics=True, officers=None, procedures=None) -> None:
+                show_stats=False, qr=True, topics=True, officers=None, procedures=None,
+                schema: int | None = None) -> None:
     """Push a roster over the kiosk API, as the server does; `topics=False` drops the
     questionnaire's chips, `officers` / `procedures` replace the three officers / four procedures."""
     roster = {
@@ -55,6 +56,8 @@ def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-l
         roster["officers"] = officers
     if procedures is not None:
         roster["procedures"] = procedures
+    if schema is not None:
+        roster["schema"] = schema
     r = requests.put(k.url + "/api/v1/roster", json=roster, timeout=5,
                      headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 200, r.text
