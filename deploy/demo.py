@@ -161,8 +161,10 @@ def main() -> int:
         env["DISPLAY"] = display
         where = (f"under Xvfb on {display} (no display here); to see it: "
                  f"DISPLAY={display} import -window root var/kiosk.png")
-    # Stop children on Ctrl-C or SIGTERM ourselves, in order.
+    # Stop children on Ctrl-C or SIGTERM ourselves, in order. SIGINT explicitly too: a demo started
+    # from a background shell inherits SIGINT ignored, and Ctrl-C (or kill -INT) would do nothing.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         server = subprocess.Popen([str(BIN / "hailong-server"), "serve", "--config", str(server_toml)],
                                   start_new_session=True)
