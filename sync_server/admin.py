@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from werkzeug.security import generate_password_hash
 
-from sync_server.app import _
 from sync_server.auth import audit_here, role_required, session_mark
 from sync_server.db import write_transaction
+from sync_server.i18n import N_
 from sync_server.models import AuditLog, User
 
 bp = Blueprint("admin", __name__)
@@ -18,7 +19,7 @@ bp = Blueprint("admin", __name__)
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")  # as `hailong-server create-admin`
 MIN_PASSWORD = 10
 PAGE = 100
-ROLE_NAMES = {"admin": "Quản trị", "staff": "Cán bộ phụ trách", "viewer": "Chỉ xem"}
+ROLE_NAMES = {"admin": N_("Quản trị"), "staff": N_("Cán bộ phụ trách"), "viewer": N_("Chỉ xem")}
 
 
 def _back(message: str, category: str = "ok"):
@@ -55,13 +56,13 @@ def create_user():
     if role not in User.ROLES:
         return _back(_("Vai trò không hợp lệ."), "error")
     if len(password) < MIN_PASSWORD:
-        return _back(_("Mật khẩu phải có ít nhất {n} ký tự.", n=MIN_PASSWORD), "error")
+        return _back(_("Mật khẩu phải có ít nhất %(n)s ký tự.", n=MIN_PASSWORD), "error")
     with write_transaction():
         if User.select().where(User.username == username).exists():
-            return _back(_("Tên đăng nhập '{name}' đã có.", name=username), "error")
+            return _back(_("Tên đăng nhập '%(name)s' đã có.", name=username), "error")
         User.create(username=username, password_hash=generate_password_hash(password), role=role)
         audit_here("user.create", username, {"role": role})
-    return _back(_("Đã tạo tài khoản '{name}'.", name=username))
+    return _back(_("Đã tạo tài khoản '%(name)s'.", name=username))
 
 
 @bp.post("/admin/users/<int:user_id>/role")
@@ -77,7 +78,7 @@ def set_role(user_id: int):
         if role != user.role:
             User.update(role=role).where(User.id == user.id).execute()
             audit_here("user.role", user.username, {"from": user.role, "to": role})
-    return _back(_("Đã đổi vai trò của '{name}'.", name=user.username))
+    return _back(_("Đã đổi vai trò của '%(name)s'.", name=user.username))
 
 
 @bp.post("/admin/users/<int:user_id>/password")
@@ -85,7 +86,7 @@ def set_role(user_id: int):
 def set_password(user_id: int):
     password = request.form.get("password", "")
     if len(password) < MIN_PASSWORD:
-        return _back(_("Mật khẩu phải có ít nhất {n} ký tự.", n=MIN_PASSWORD), "error")
+        return _back(_("Mật khẩu phải có ít nhất %(n)s ký tự.", n=MIN_PASSWORD), "error")
     with write_transaction():
         user = _user(user_id)
         hashed = generate_password_hash(password)
@@ -93,7 +94,7 @@ def set_password(user_id: int):
         audit_here("user.password", user.username)  # never the password itself
     if user.id == g.user.id:  # other sessions of this account end; this one goes on
         session["mark"] = session_mark(User.get_by_id(user.id))
-    return _back(_("Đã đặt lại mật khẩu cho '{name}'.", name=user.username))
+    return _back(_("Đã đặt lại mật khẩu cho '%(name)s'.", name=user.username))
 
 
 @bp.post("/admin/users/<int:user_id>/active")
@@ -107,7 +108,7 @@ def set_active(user_id: int):
         if active != user.active:
             User.update(active=active).where(User.id == user.id).execute()
             audit_here("user.activate" if active else "user.deactivate", user.username)
-    return _back(_("Đã cập nhật tài khoản '{name}'.", name=user.username))
+    return _back(_("Đã cập nhật tài khoản '%(name)s'.", name=user.username))
 
 
 @bp.get("/audit")

@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, g, render_template, request, session
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 
 from sync_server import config as server_config
 from sync_server import i18n
 from sync_server.config import ServerConfig
 from sync_server.db import database, init_db
+from sync_server.extensions import babel, csrf
 
-csrf = CSRFProtect()
 SESSION_HOURS = 8
 
 
@@ -43,21 +44,10 @@ def load_secret_key(data_dir: Path) -> str:
     return key
 
 
-def get_config(app: Flask | None = None) -> ServerConfig:
-    from flask import current_app
-
-    return (app or current_app).extensions["hailong"]
-
-
 def _pct(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.1f}".replace(".", ",") + " %"
-
-
-def _(text: str, **values: object) -> str:
-    """The text in the user's language (Vietnamese unless they chose English)."""
-    return i18n.translate(text, g.get("lang", i18n.DEFAULT), **values)
 
 
 def _size(n: int | None) -> str:
@@ -128,7 +118,7 @@ def refuse_nul() -> None:
             name = (_field_with_nul(request.form.items(multi=True))
                     or _field_with_nul((k, f.filename or "") for k, f in request.files.items(multi=True)))
     if name is not None:
-        abort(400, description=_("Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL) ở ô “{name}”.",
+        abort(400, description=_("Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL) ở ô “%(name)s”.",
                                  name=name.replace(NUL, "␀")[:64]))
 
 
@@ -170,6 +160,9 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         if chosen in i18n.LANGS:
             session["lang"] = chosen
         g.lang = session.get("lang", i18n.DEFAULT)
+
+    babel.init_app(app, default_locale=i18n.DEFAULT, locale_selector=lambda: g.get("lang", i18n.DEFAULT),
+                   default_translation_directories=str(i18n.TRANSLATIONS))
 
     @app.before_request
     def _no_nul() -> None:
@@ -231,6 +224,13 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         fmt = "%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y"
         return value.replace(tzinfo=UTC).astimezone(tz).strftime(fmt)
 
+    @app.template_filter("tr")
+    def tr_filter(value: str | None) -> str:
+        """A message chosen at run time (a status, a label from a table marked with N_), in the
+        page's language; the result is escaped like any value (never `_(value)`: Jinja's gettext
+        would mark it safe)."""
+        return _(value) if value else (value or "")
+
     app.add_template_filter(_size, "size")
     app.add_template_filter(_seconds, "seconds")
 
@@ -250,7 +250,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         from sync_server.roster import unit_name
 
         return {"unit_name": unit_name(config), "current_user": g.get("user"),
-                "lang": g.get("lang", i18n.DEFAULT), "_": _}
+                "lang": g.get("lang", i18n.DEFAULT)}
 
     from sync_server.admin import bp as admin_bp
     from sync_server.auth import bp as auth_bp

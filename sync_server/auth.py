@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from sync_server import audit
-from sync_server.app import _
 from sync_server.db import write_transaction
 from sync_server.models import User, utcnow
 from sync_server.ratelimit import FailureLimiter
@@ -111,7 +111,7 @@ def login():
         minutes = max(1, round(wait / 60))
         return render_template(
             "login.html", next=next_url, username=username, no_users=no_users,
-            error=_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút.",
+            error=_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng %(minutes)s phút.",
                     minutes=minutes)), 429
     user = User.get_or_none(User.username == username) if username else None
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)

@@ -36,13 +36,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.configfile import ConfigError
 from sync_server import config as server_config
+from sync_server.exc import Refused, ServerError
 
 BACKUP_DIR_NAME = "backups"
 DEFAULT_KEEP_DAYS = 30
 NAME = re.compile(r"^hailong-(?P<date>\d{8})-(?P<time>\d{6})(?P<tag>-[a-z0-9-]+)?\.(?P<ext>db|dump)$")
-EXIT_FAILED, EXIT_CONFIG, EXIT_REFUSED = 1, 2, 3
 _PG_SCHEMES = ("postgres", "postgresql", "postgres+pool", "postgresql+pool")
 # libpq environment variables for the keys peewee's URL parser may return.
 _PG_ENV = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD",
@@ -50,12 +49,10 @@ _PG_ENV = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PG
            "sslrootcert": "PGSSLROOTCERT", "application_name": "PGAPPNAME"}
 
 
-class BackupError(Exception):
+class BackupError(ServerError):
     """A backup or restore that did not happen; str() is the one line to show."""
 
-
-class Refused(BackupError):
-    """Not done on purpose: the server is running, or another backup/restore holds the lock."""
+    prefix = "failed: "
 
 
 @dataclass
@@ -160,7 +157,8 @@ def _lock(directory: Path) -> Iterator[None]:
 
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise Refused(f"another backup or restore is running ({directory / '.lock'} is locked)") from None
+            raise Refused("busy", f"another backup or restore is running ({directory / '.lock'} is "
+                                  "locked)") from None
         yield
     finally:
         f.close()  # closing releases the lock on both systems
@@ -345,8 +343,9 @@ def restore(cfg: server_config.ServerConfig, source: Path, force: bool = False,
         if check != "ok":
             raise BackupError(f"{source} is not a sound SQLite database ({check}): not restored")
     if server_answers(cfg) and not force:
-        raise Refused(f"the server seems to be running (something answers on port {cfg.port}): stop it "
-                      "first (Linux: systemctl stop hailong-server hailong-server-backup.timer; Windows: "
+        raise Refused("running", f"the server seems to be running (something answers on port "
+                      f"{cfg.port}): stop it first (Linux: systemctl stop hailong-server "
+                      "hailong-server-backup.timer; Windows: "
                       "Stop-ScheduledTask 'hailong-server'), or pass --force if that is another program")
     directory = backup_dir(cfg)
     safety = None
@@ -421,25 +420,12 @@ def add_subcommands(sub: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sync_server.cli import run_command
+
     parser = argparse.ArgumentParser(prog="hailong-server", description="hailong server backups")
     add_subcommands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return run(args)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run a parsed backup/restore/backups command with this module's error handling."""
-    try:
-        return args.func(args)
-    except ConfigError as e:
-        print(str(e), file=sys.stderr)
-        return EXIT_CONFIG
-    except Refused as e:
-        print(f"refused: {e}", file=sys.stderr)
-        return EXIT_REFUSED
-    except (BackupError, OSError) as e:
-        print(f"failed: {e}", file=sys.stderr)
-        return EXIT_FAILED
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":

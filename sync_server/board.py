@@ -9,7 +9,8 @@ from flask import Blueprint, render_template
 
 from sync_server import figures, reports
 from sync_server.aggregate import local_today
-from sync_server.app import get_config
+from sync_server.extensions import get_config
+from sync_server.i18n import N_
 from sync_server.models import Field, Officer
 
 bp = Blueprint("board", __name__)
@@ -34,7 +35,7 @@ def board():
     f = reports.Filters(start, min(end, today))
     definition = config.satisfaction_definition
     fields = _rows(reports.figures(f, ("field",)), {x.code: x.name for x in Field.select()}, definition,
-                   "Khác")
+                   N_("Khác"))
     officers = []
     if config.board_show_officers:
         names = {o.code: o.name for o in Officer.select().where(Officer.active)}

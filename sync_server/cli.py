@@ -22,7 +22,7 @@ from werkzeug.security import generate_password_hash
 from kiosk.configfile import ConfigError
 from sync_server import __version__, audit, config, fleet
 from sync_server.db import connection, init_db, write_transaction
-from sync_server.migrations import MigrationError
+from sync_server.exc import ServerError
 
 EXIT_CONFIG = 2
 MIN_PASSWORD = 10
@@ -34,9 +34,9 @@ def _load(args: argparse.Namespace) -> config.ServerConfig:
     return config.load(Path(args.config))
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = 1) -> int:
     print(message, file=sys.stderr)
-    return 1
+    return status
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -245,27 +245,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    level = logging.INFO if args.command == "serve" or args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command in ("backup", "restore", "backups"):
-        from sync_server import backup
-
-        return backup.run(args)  # its own one-line errors
+def run_command(func, args: argparse.Namespace) -> int:
+    """Run one command; every error it raises on purpose is one line and an exit status (this is
+    the one place that maps them: 2 for the config, ServerError.exit_status for the rest)."""
     try:
-        return args.func(args)
+        return func(args)
     except ConfigError as e:
         print(str(e), file=sys.stderr)
         return EXIT_CONFIG
+    except ServerError as e:
+        return _fail(e.line(), e.exit_status)
     except DatabaseError as e:
         return _fail(f"database error: {' '.join(str(e).split())}")  # one line, as psycopg2 splits it
     except ImproperlyConfigured as e:  # e.g. the PostgreSQL driver is not installed
         return _fail(f"database error: {e} (pip install 'hailong[server]')")
-    except MigrationError as e:
-        return _fail(f"database error: {e}")
+    except OSError as e:  # a disk full, a folder not writable: said, not a traceback
+        return _fail(f"failed: {e}")
     except KeyboardInterrupt:
         return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = logging.INFO if args.command == "serve" or args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":

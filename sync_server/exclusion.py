@@ -8,30 +8,28 @@ from datetime import datetime
 
 from sync_server import audit, rollup
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
+from sync_server.i18n import N_
 from sync_server.models import Response, utcnow
 
 MAX_REASON = 500
-
-
-class ExclusionError(ValueError):
-    """A refused exclusion; str() is the Vietnamese message for staff."""
 
 
 def set_excluded(response_id: int, excluded: bool, reason: str, actor: str, role: str | None = None,
                  ip: str | None = None, now: datetime | None = None) -> Response:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ExclusionError("Cần ghi lý do (ví dụ: cán bộ bấm thử).")
+        raise InputError("Cần ghi lý do (ví dụ: cán bộ bấm thử).")
     if len(reason) > MAX_REASON:
-        raise ExclusionError(f"Lý do dài quá {MAX_REASON} ký tự.")
+        raise InputError(f"Lý do dài quá {MAX_REASON} ký tự.")
     now = now or utcnow()
     with write_transaction():
         response = Response.get_or_none(Response.id == response_id)
         if response is None:
-            raise ExclusionError(f"Không có phiếu đánh giá số {response_id}.")
+            raise InputError("Không có phiếu đánh giá số %(id)s.", {"id": response_id})
         if bool(response.excluded) == excluded:
-            raise ExclusionError("Phiếu này đã bị loại khỏi báo cáo." if excluded
-                                 else "Phiếu này đang được tính trong báo cáo.")
+            raise InputError(N_("Phiếu này đã bị loại khỏi báo cáo.") if excluded
+                             else N_("Phiếu này đang được tính trong báo cáo."))
         rollup.apply(rollup.deltas_of(response, -1 if excluded else 1))
         Response.update(excluded=excluded, excluded_reason=reason, excluded_by=actor,
                         excluded_at=now).where(Response.id == response_id).execute()

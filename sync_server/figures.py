@@ -19,15 +19,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sync_server.i18n import N_
+
 DEFINITIONS = ("survey", "not_dissatisfied", "three_level")
 DEFAULT_DEFINITION = "survey"
 DEFAULT_TARGET_PCT = 90.0
 
 # Short names for tables and charts, and the one-line rule printed under every figure.
 NAMES = {
-    "survey": "Tỷ lệ hài lòng (mức 4–5)",
-    "not_dissatisfied": "Tỷ lệ không không hài lòng (QĐ 766)",
-    "three_level": "Ba mức (RHL / HL / KHL)",
+    "survey": N_("Tỷ lệ hài lòng (mức 4–5)"),
+    "not_dissatisfied": N_("Tỷ lệ không không hài lòng (QĐ 766)"),
+    "three_level": N_("Ba mức (RHL / HL / KHL)"),
 }
 RULES = {
     "survey": "% hài lòng = số đánh giá mức 4 và 5 / tổng số đánh giá (cách tính của khảo sát SIPAS, "
@@ -37,7 +39,7 @@ RULES = {
     "three_level": "Rất hài lòng = mức 5; Hài lòng = mức 3–4; Không hài lòng = mức 1–2 "
                    "(quy đổi của hệ thống từ thang 5 mức); % = RHL + HL",
 }
-THREE_LEVELS = ("Rất hài lòng", "Hài lòng", "Không hài lòng")
+THREE_LEVELS = (N_("Rất hài lòng"), "Hài lòng", N_("Không hài lòng"))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from kiosk.pairing import Pairing, PairingError, decode
 from sync_server import roster_edit
 from sync_server.config import MIN_TOKEN_LENGTH
-from sync_server.roster_edit import InputError
+from sync_server.exc import InputError
+from sync_server.i18n import N_
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?$")  # a name, name.local or IPv4
@@ -17,13 +18,13 @@ DEFAULT_PORT = 8765
 
 # kiosk.pairing's reasons (English, for the CLI) as the page says them.
 PAIRING_REASONS = {
-    "too long to be a pairing code": "Mã quá dài, không phải mã ghép nối.",
-    "a pairing code starts with 'hl1-'": "Mã ghép nối bắt đầu bằng 'hl1-'.",
-    "not a pairing code: copy it again, whole": "Không phải mã ghép nối: hãy sao chép lại toàn bộ mã.",
+    "too long to be a pairing code": N_("Mã quá dài, không phải mã ghép nối."),
+    "a pairing code starts with 'hl1-'": N_("Mã ghép nối bắt đầu bằng 'hl1-'."),
+    "not a pairing code: copy it again, whole": N_("Không phải mã ghép nối: hãy sao chép lại toàn bộ mã."),
     "the code is incomplete or mistyped: copy it again, whole":
-        "Mã bị thiếu hoặc gõ sai: hãy sao chép lại toàn bộ mã.",
+        N_("Mã bị thiếu hoặc gõ sai: hãy sao chép lại toàn bộ mã."),
     "the code does not hold a kiosk id, an address and a token":
-        "Mã không chứa đủ mã ki-ốt, địa chỉ và khóa truy cập.",
+        N_("Mã không chứa đủ mã ki-ốt, địa chỉ và khóa truy cập."),
 }
 
 
@@ -31,7 +32,7 @@ def read_pairing(code: str) -> Pairing:
     try:
         return decode(code)
     except PairingError as e:
-        raise InputError(PAIRING_REASONS.get(str(e), "Mã ghép nối không hợp lệ.")) from None
+        raise InputError(PAIRING_REASONS.get(str(e), N_("Mã ghép nối không hợp lệ."))) from None
 
 
 def split_url(url: str) -> tuple[str, int]:
@@ -59,10 +60,10 @@ def url_of(address: str, port: str | int) -> str:
 def token(value: str) -> str:
     value = value.strip()
     if len(value) < MIN_TOKEN_LENGTH or len(value) > MAX_TOKEN or any(c.isspace() for c in value):
-        raise InputError("Khóa truy cập phải dài {lo}–{hi} ký tự, không có khoảng trắng (lấy ở [api] token "
-                         "của ki-ốt).", {"lo": MIN_TOKEN_LENGTH, "hi": MAX_TOKEN})
+        raise InputError("Khóa truy cập phải dài %(lo)s–%(hi)s ký tự, không có khoảng trắng "
+                         "(lấy ở [api] token của ki-ốt).", {"lo": MIN_TOKEN_LENGTH, "hi": MAX_TOKEN})
     return value
 
 
 def kiosk_id(value: str) -> str:
-    return roster_edit.code(value, "mã ki-ốt")
+    return roster_edit.code(value, N_("mã ki-ốt"))

@@ -7,15 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from sync_server import fleet_edit
-from sync_server.app import _, get_config
 from sync_server.auth import audit_here, login_required, role_required
 from sync_server.counters import counter_for_kiosk
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
+from sync_server.extensions import get_config
 from sync_server.fleet import mask_token
+from sync_server.i18n import N_
 from sync_server.models import FleetKiosk, utcnow
-from sync_server.roster_edit import InputError
 from sync_server.roster_pages import input_error
 
 bp = Blueprint("fleet", __name__)
@@ -62,7 +64,8 @@ def add():
         except InputError as e:
             errors["pairing_code"] = input_error(e)
     for key, check in (("kiosk_id", lambda: fleet_edit.kiosk_id(form["kiosk_id"])),
-                       ("name", lambda: fleet_edit.roster_edit.text(form["name"] or form["kiosk_id"], "tên")),
+                       ("name", lambda: fleet_edit.roster_edit.text(form["name"] or form["kiosk_id"],
+                                                                    N_("tên"))),
                        ("address", lambda: fleet_edit.url_of(form["address"], form["port"])),
                        ("token", lambda: fleet_edit.token(token))):
         try:
@@ -72,14 +75,14 @@ def add():
     config = get_config()
     if "kiosk_id" in values and (config.kiosk(values["kiosk_id"]) or FleetKiosk.get_or_none(
             FleetKiosk.id == values["kiosk_id"])):
-        errors["kiosk_id"] = _("Mã ki-ốt '{id}' đã có.", id=values["kiosk_id"])
+        errors["kiosk_id"] = _("Mã ki-ốt '%(id)s' đã có.", id=values["kiosk_id"])
     if errors:
         return _page({**form, "token": ""}, errors, 400)
     with write_transaction():
         FleetKiosk.create(id=values["kiosk_id"], name=values["name"], url=values["address"],
                           token=values["token"], created_at=utcnow())
         audit_here("kiosk.add", values["kiosk_id"], {"name": values["name"], "url": values["address"]})
-    flash(_("Đã thêm ki-ốt '{id}': máy chủ sẽ lấy dữ liệu ở lần tới.", id=values["kiosk_id"]))
+    flash(_("Đã thêm ki-ốt '%(id)s': máy chủ sẽ lấy dữ liệu ở lần tới.", id=values["kiosk_id"]))
     return redirect(url_for("fleet.index"))
 
 
@@ -107,7 +110,7 @@ def save(fleet_id: str):
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
     try:
-        changes["name"] = fleet_edit.roster_edit.text(request.form.get("name", ""), "tên")
+        changes["name"] = fleet_edit.roster_edit.text(request.form.get("name", ""), N_("tên"))
     except InputError as e:
         errors["name"] = input_error(e)
     try:
@@ -130,7 +133,7 @@ def save(fleet_id: str):
         detail = {k: v for k, v in changes.items() if k != "token"}
         detail["token_changed"] = "token" in changes and changes["token"] != row.token  # never the token
         audit_here("kiosk.edit", fleet_id, detail)
-    flash(_("Đã lưu ki-ốt '{id}'.", id=fleet_id))
+    flash(_("Đã lưu ki-ốt '%(id)s'.", id=fleet_id))
     return redirect(url_for("fleet.edit", fleet_id=fleet_id))
 
 
@@ -142,5 +145,5 @@ def retire(fleet_id: str):
         if not row.retired:
             FleetKiosk.update(retired=True, retired_at=utcnow()).where(FleetKiosk.id == fleet_id).execute()
             audit_here("kiosk.retire", fleet_id, {"url": row.url})
-    flash(_("Ki-ốt '{id}' đã ngừng dùng: không lấy dữ liệu nữa, các phiếu đã nhận vẫn giữ.", id=fleet_id))
+    flash(_("Ki-ốt '%(id)s' đã ngừng dùng: không lấy dữ liệu nữa, các phiếu đã nhận vẫn giữ.", id=fleet_id))
     return redirect(url_for("fleet.index"))

@@ -11,13 +11,14 @@ import time
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from sync_server import roster_import
-from sync_server.app import _, get_config
 from sync_server.auth import role_required
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
+from sync_server.extensions import get_config
 from sync_server.models import Field
-from sync_server.roster_edit import InputError
 from sync_server.roster_pages import changed, input_error
 
 bp = Blueprint("imports", __name__)
@@ -95,7 +96,7 @@ def confirm():
             # Checked again: the roster may have changed since the preview.
             plan = roster_import.plan(kind, roster_import.read_table(data))
             if plan.errors:
-                raise InputError("Tệp không còn hợp lệ: {problem}", {"problem": plan.errors[0]})
+                raise InputError("Tệp không còn hợp lệ: %(problem)s", {"problem": plan.errors[0]})
             counts = roster_import.apply(plan)
             version = changed(f"import.{kind}", f"{len(plan.rows)} rows",
                               {**counts, "sha256": hashlib.sha256(data).hexdigest()})
@@ -103,6 +104,6 @@ def confirm():
         flash(input_error(e), "error")
         return redirect(url_for("imports.form", kind=kind))
     path.unlink(missing_ok=True)
-    flash(_("Đã nhập {new} dòng mới, cập nhật {updated} dòng. Phiên bản danh mục gửi ki-ốt: {v}.",
+    flash(_("Đã nhập %(new)s dòng mới, cập nhật %(updated)s dòng. Phiên bản danh mục gửi ki-ốt: %(v)s.",
             new=counts["new"], updated=counts["updated"], v=version))
     return redirect(url_for("roster.procedures" if kind == "procedures" else "roster.officers"))

@@ -4,13 +4,15 @@ of every pull with a printable view of one. All need a login."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from sync_server import qr_store
-from sync_server.app import _, get_config
 from sync_server.auth import audit_here, login_required, role_required
 from sync_server.db import write_transaction
+from sync_server.extensions import get_config
 from sync_server.fleet import active_ids
 from sync_server.health import kiosk_health, live_alerts
+from sync_server.i18n import N_
 from sync_server.models import Alert, Conflict, PullLog, Response, utcnow
 from sync_server.roster import current_version
 from sync_server.staff import PULL_STATUS
@@ -20,10 +22,10 @@ PAGE = 50
 ALERT_KINDS = {
     "chain": "Chuỗi niêm phong",
     "gap": "Số thứ tự",
-    "garbage": "Dữ liệu không hợp lệ",
-    "conflict": "Trùng mã phiếu",
+    "garbage": N_("Dữ liệu không hợp lệ"),
+    "conflict": N_("Trùng mã phiếu"),
     "unknown": "Mã chưa biết",
-    "new_store": "Thẻ nhớ mới",
+    "new_store": N_("Thẻ nhớ mới"),
 }
 
 

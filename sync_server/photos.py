@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from sync_server.roster_edit import InputError
+from sync_server.exc import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 400
@@ -21,34 +21,30 @@ MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
-class PhotoError(InputError):
-    """The upload is not a usable photo; the Vietnamese reason for the page."""
-
-
 def photos_dir(data_dir: Path) -> Path:
     return data_dir / "photos"
 
 
 def reencode(data: bytes) -> bytes:
-    """The upload as a small JPEG without metadata, or PhotoError."""
+    """The upload as a small JPEG without metadata, or InputError."""
     if len(data) > MAX_BYTES:
-        raise PhotoError("Ảnh lớn quá {n} MB.", {"n": MAX_BYTES // (1024 * 1024)})
+        raise InputError("Ảnh lớn quá %(n)s MB.", {"n": MAX_BYTES // (1024 * 1024)})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             if img.format not in FORMATS:
-                raise PhotoError("Ảnh phải là JPEG, PNG hoặc WebP.")
+                raise InputError("Ảnh phải là JPEG, PNG hoặc WebP.")
             if img.width * img.height > MAX_PIXELS:
-                raise PhotoError("Ảnh có quá nhiều điểm ảnh.")
+                raise InputError("Ảnh có quá nhiều điểm ảnh.")
             img.load()
             img = ImageOps.exif_transpose(img)  # keep it upright once the EXIF is gone
-    except PhotoError:
+    except InputError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError("Ảnh phải là JPEG, PNG hoặc WebP.") from None
+        raise InputError("Ảnh phải là JPEG, PNG hoặc WebP.") from None
     except (OSError, ValueError, SyntaxError):
-        raise PhotoError("Tệp ảnh bị hỏng hoặc không đọc được.") from None
+        raise InputError("Tệp ảnh bị hỏng hoặc không đọc được.") from None
     if img.mode in ("RGBA", "LA", "P"):
         img = img.convert("RGBA")
         flat = Image.new("RGB", img.size, (255, 255, 255))

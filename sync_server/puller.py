@@ -33,6 +33,7 @@ from sync_server import clockfix, ingest, roster, service_alerts
 from sync_server.alerts import raise_alert
 from sync_server.config import KioskEntry, ServerConfig
 from sync_server.db import connection, write_transaction
+from sync_server.exc import Refused
 from sync_server.kiosk_client import BadReply, KioskClient, NotJson, Unreachable
 from sync_server.models import Epoch, Kiosk, PullLog, utcnow
 
@@ -46,14 +47,6 @@ _INT32 = 2**31 - 1
 _HEX = set("0123456789abcdef")
 
 Clock = Callable[[], datetime]
-
-
-class Refused(Exception):
-    """Data that must not be stored; raised as an alert of `kind`."""
-
-    def __init__(self, kind: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.kind, self.message, self.detail = kind, message, detail
 
 
 @dataclass
@@ -444,7 +437,7 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
             r.status = "refused"
             r.note(f"{e.message} — nothing of this page stored, alert raised")
             with write_transaction():
-                raise_alert(entry.id, e.kind, e.message, e.detail, now())
+                raise_alert(entry.id, e.reason, e.message, e.detail, now())
         except (BadReply, ingest.CursorMoved) as e:
             r.status = "error"
             r.note(str(e))

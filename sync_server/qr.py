@@ -23,11 +23,13 @@ import threading
 from typing import Any
 
 from flask import Response, abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
 from kiosk.protocol import SCORE_LABELS
-from sync_server import qr_addendum, qr_store, qr_tickets, service_alerts
-from sync_server.app import _, get_config
+from sync_server import qr_addendum, qr_store, service_alerts
 from sync_server.db import write_transaction
+from sync_server.exc import Refused
+from sync_server.extensions import get_config
 from sync_server.models import Officer, utcnow
 from sync_server.qr_common import (
     DEVICE_COOKIE,
@@ -41,7 +43,7 @@ from sync_server.qr_common import (
     topics_view,
 )
 from sync_server.qr_faces import face_svg, initials_svg
-from sync_server.qr_form import NO_OFFICER, BadInput, Choices, read, response_fields
+from sync_server.qr_form import NO_OFFICER, Choices, InputError, read, response_fields
 from sync_server.qr_target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
 from sync_server.ratelimit import FailureLimiter
 from sync_server.roster import questionnaire
@@ -106,7 +108,7 @@ def form(code: str):
     ticket_text = request.args.get("t", "")
     try:
         ticket, _issued = checked_ticket(ticket_text, utcnow())
-    except qr_tickets.Refused as e:
+    except Refused as e:
         return refuse(e.reason, target)
     q = questionnaire()
     if ticket is not None and ticket.response is not None:  # the visit was rated at the kiosk
@@ -141,13 +143,13 @@ def submit(code: str):
     try:
         choices, problems = read(request.form, q, {o.code for o in target.choosable}, procedures,
                                  config.qr.ask_name, _)
-    except BadInput as e:
-        return refuse("bad_input", target, detail=str(e))
+    except InputError as e:
+        return refuse("bad_input", target, detail=e.message(_))
     ticket_text = request.form.get("t", "")
     now = utcnow()
     try:
         ticket, issued = checked_ticket(ticket_text, now)
-    except qr_tickets.Refused as e:
+    except Refused as e:
         return refuse(e.reason, target)
     if ticket is not None and ticket.response is not None:
         # This visit was rated at the kiosk: its ticket adds to that rating, never makes another.

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from sync_server import qr_store, qr_tickets
-from sync_server.app import _, get_config
+from sync_server.exc import Refused
+from sync_server.extensions import get_config
 from sync_server.models import utcnow
 from sync_server.qr_common import bp, csrf_ok, refuse, topics_view
-from sync_server.qr_form import MAX_COMMENT, AddendumChoices, BadInput, read_addendum
+from sync_server.qr_form import MAX_COMMENT, AddendumChoices, InputError, read_addendum
 from sync_server.qr_target import Target, resolve
 from sync_server.roster import questionnaire
 
@@ -37,15 +39,15 @@ def add(code: str):
     q = questionnaire()
     try:
         choices, problems = read_addendum(request.form, q, _)
-    except BadInput as e:
-        return refuse("bad_input", target, detail=str(e))
+    except InputError as e:
+        return refuse("bad_input", target, detail=e.message(_))
     ticket_text = request.form.get("t", "")
     if not ticket_text:
         return refuse("ticket_missing", target)
     now = utcnow()
     try:
         ticket, issued = qr_tickets.check(ticket_text, config, current_app.secret_key, now)
-    except qr_tickets.Refused as e:
+    except Refused as e:
         return refuse(e.reason, target)
     if ticket.response is None:  # a rating ticket: its page is the rating form, never this one
         return refuse("bad_input", target, detail=_("Mã QR này dùng để đánh giá, không dùng để góp ý thêm."))

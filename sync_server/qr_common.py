@@ -12,11 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from kiosk.qrticket import Ticket
 from sync_server import qr_store, qr_tickets
-from sync_server.app import _, csrf, get_config
+from sync_server.exc import Refused
+from sync_server.extensions import csrf, get_config
+from sync_server.i18n import N_
 from sync_server.models import utcnow
 from sync_server.qr_target import Target
 
@@ -27,14 +30,14 @@ MAX_BODY = 16 * 1024  # an honest form is well under 2 KB
 DEVICE_COOKIE = "hl_qr"
 
 MESSAGES = {
-    "unknown_code": (404, "Không tìm thấy mã này. Xin quét lại mã QR tại quầy hoặc hỏi cán bộ."),
-    "ticket_forged": (403, "Mã QR này không hợp lệ. Xin quét lại mã tại quầy hoặc hỏi cán bộ."),
-    "ticket_expired": (410, "Mã QR này đã hết hạn. Xin lấy mã mới tại quầy."),
-    "ticket_reused": (409, "Mã QR này đã được dùng để gửi một đánh giá. Mỗi mã chỉ dùng được một lần."),
-    "ticket_missing": (403, "Trang này cần mã QR dùng một lần: xin quét mã trên màn hình máy đánh giá "
-                            "hoặc trên phiếu do cán bộ phát."),
-    "limit": (429, "Ông/Bà vừa gửi đánh giá cho cán bộ này. Xin thử lại sau khoảng {minutes} phút."),
-    "bad_input": (400, "{detail}"),
+    "unknown_code": (404, N_("Không tìm thấy mã này. Xin quét lại mã QR tại quầy hoặc hỏi cán bộ.")),
+    "ticket_forged": (403, N_("Mã QR này không hợp lệ. Xin quét lại mã tại quầy hoặc hỏi cán bộ.")),
+    "ticket_expired": (410, N_("Mã QR này đã hết hạn. Xin lấy mã mới tại quầy.")),
+    "ticket_reused": (409, N_("Mã QR này đã được dùng để gửi một đánh giá. Mỗi mã chỉ dùng được một lần.")),
+    "ticket_missing": (403, N_("Trang này cần mã QR dùng một lần: xin quét mã trên màn hình máy đánh giá "
+                            "hoặc trên phiếu do cán bộ phát.")),
+    "limit": (429, N_("Ông/Bà vừa gửi đánh giá cho cán bộ này. Xin thử lại sau khoảng %(minutes)s phút.")),
+    "bad_input": (400, ""),  # the view says what was wrong (`detail`, already translated)
     "too_large": (413, "Dữ liệu gửi lên quá lớn."),
 }
 
@@ -44,7 +47,7 @@ def refuse(reason: str, target: Target | None = None, **values: Any):
     config = get_config()
     qr_store.count_refusal(reason, tz=config.tz, now=utcnow())
     status, text = MESSAGES[reason]
-    message = _(text, **values) if values else _(text)
+    message = values["detail"] if reason == "bad_input" else _(text, **values)
     return render_template("qr_message.html", title=_("Không gửi được đánh giá"), message=message,
                            target=target), status
 
@@ -72,12 +75,12 @@ def no_store(resp: Response) -> Response:
 
 def checked_ticket(text: str, now: datetime) -> tuple[Ticket | None, datetime | None]:
     """The checked ticket and its issuing time, (None, None) without one; raises
-    qr_tickets.Refused for a bad one, or for none in one-time mode."""
+    Refused for a bad one, or for none in one-time mode."""
     config = get_config()
     if text:
         return qr_tickets.check(text, config, current_app.secret_key, now)
     if config.qr.one_time:
-        raise qr_tickets.Refused("ticket_missing")
+        raise Refused("ticket_missing")
     return None, None
 
 

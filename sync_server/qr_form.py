@@ -18,16 +18,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync_server.exc import InputError
+
 MAX_NAME = 100
 MAX_COMMENT = 500  # a few sentences; the page's textarea stops there too
 NO_OFFICER = "-"  # "I do not know / in general"
 # reasons_seen: sent by pages served before the topics were asked after every score; ignored.
 SINGLE_FIELDS = ("o", "t", "procedure", "name", "reasons_seen", "csrf_token")
 ADDENDUM_FIELDS = ("t", "comment", "csrf_token")
-
-
-class BadInput(ValueError):
-    """A submission no honest form sends (a score of 6, a field twice…): refused, 400."""
 
 
 @dataclass
@@ -68,31 +66,31 @@ def clean_comment(value: str) -> str:
 def _one(form: Any, name: str) -> str | None:
     values = form.getlist(name)
     if len(values) > 1:
-        raise BadInput(f"Trường “{name}” được gửi nhiều lần.")
+        raise InputError("Trường “%(name)s” được gửi nhiều lần.", {"name": name})
     return values[0] if values else None
 
 
 def _topics(form: Any, questionnaire: Mapping[str, Any], _: Callable[..., str]) -> list[str]:
-    """The chosen topic codes in the questionnaire's order; BadInput for unknown or repeated ones."""
+    """The chosen topic codes in the questionnaire's order; InputError for unknown or repeated ones."""
     known = [r["code"] for r in questionnaire.get("reasons", [])]
     chosen = form.getlist("reason")
     if len(chosen) > len(known) or len(set(chosen)) != len(chosen):
-        raise BadInput(_("Lý do được gửi nhiều lần."))
+        raise InputError(_("Lý do được gửi nhiều lần."))
     for code in chosen:
         if code not in known:
-            raise BadInput(_("Không có lý do mã “{code}”.", code=code[:64]))
+            raise InputError(_("Không có lý do mã “%(code)s”.", code=code[:64]))
     return [c for c in known if c in chosen]
 
 
 def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], procedures: set[str],
          ask_name: bool, _: Callable[..., str]) -> tuple[Choices, list[str]]:
-    """(choices, problems a citizen can fix). Raises BadInput for what no honest form sends."""
+    """(choices, problems a citizen can fix). Raises InputError for what no honest form sends."""
     for name in SINGLE_FIELDS:
         _one(form, name)
     choices = Choices()
     officer = _one(form, "o") or NO_OFFICER
     if officer != NO_OFFICER and officer not in officers:
-        raise BadInput(_("Không có cán bộ mã “{code}” ở đây.", code=officer[:64]))
+        raise InputError(_("Không có cán bộ mã “%(code)s” ở đây.", code=officer[:64]))
     choices.officer = None if officer == NO_OFFICER else officer
 
     for n, question in enumerate(questionnaire["questions"], start=1):
@@ -100,7 +98,7 @@ def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], proced
         if raw is None or raw == "":
             continue  # skipped, as on the kiosk: no answer, never a made-up one
         if raw not in ("1", "2", "3", "4", "5"):
-            raise BadInput(_("Câu {n}: mức đánh giá phải là một số từ 1 đến 5.", n=n))
+            raise InputError(_("Câu %(n)s: mức đánh giá phải là một số từ 1 đến 5.", n=n))
         choices.answers[question["code"]] = int(raw)
     problems: list[str] = []
     if not choices.answers:
@@ -110,14 +108,14 @@ def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], proced
 
     procedure = _one(form, "procedure") or ""
     if procedure and procedure not in procedures:
-        raise BadInput(_("Không có thủ tục mã “{code}”.", code=procedure[:64]))
+        raise InputError(_("Không có thủ tục mã “%(code)s”.", code=procedure[:64]))
     choices.procedure = procedure or None
 
     name = _one(form, "name") or ""
     if name and not ask_name:
-        raise BadInput(_("Trang này không nhận họ tên."))
+        raise InputError(_("Trang này không nhận họ tên."))
     if len(name) > MAX_NAME * 4:
-        raise BadInput(_("Họ tên dài quá {n} ký tự.", n=MAX_NAME))
+        raise InputError(_("Họ tên dài quá %(n)s ký tự.", n=MAX_NAME))
     choices.name = clean_text(name, MAX_NAME)
     return choices, problems
 
@@ -132,7 +130,7 @@ def read_addendum(form: Any, questionnaire: Mapping[str, Any],
                               comment=clean_comment(_one(form, "comment") or ""))
     problems: list[str] = []
     if len(choices.comment) > MAX_COMMENT:
-        problems.append(_("Lời góp ý dài {count} ký tự, quá {n} ký tự: xin viết ngắn lại.",
+        problems.append(_("Lời góp ý dài %(count)s ký tự, quá %(n)s ký tự: xin viết ngắn lại.",
                           count=len(choices.comment), n=MAX_COMMENT))
     if not choices.topics and not choices.comment:
         problems.append(_("Xin chọn ít nhất một ý hoặc viết vài lời trước khi gửi."))

@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from sync_server import qr_tickets
-from sync_server.app import _, get_config
 from sync_server.auth import audit_here, role_required
 from sync_server.db import write_transaction
+from sync_server.extensions import get_config
 from sync_server.models import Officer, utcnow
 from sync_server.qr_target import counters, resolve
 
@@ -71,13 +72,13 @@ def tickets():
     code = request.form.get("code", "")
     target = resolve(code, get_config())
     if target is None:
-        abort(400, description=_("Không có cán bộ hay quầy mã “{code}”.", code=code[:64]))
+        abort(400, description=_("Không có cán bộ hay quầy mã “%(code)s”.", code=code[:64]))
     try:
         count = int(request.form.get("count", "1"))
     except ValueError:
         count = 0
     if not 1 <= count <= MAX_TICKETS:
-        abort(400, description=_("Số phiếu phải từ 1 đến {n}.", n=MAX_TICKETS))
+        abort(400, description=_("Số phiếu phải từ 1 đến %(n)s.", n=MAX_TICKETS))
     now = utcnow()
     made = [qr_tickets.printed(current_app.secret_key, now) for _i in range(count)]
     with write_transaction():

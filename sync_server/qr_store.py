@@ -29,6 +29,7 @@ from sync_server import ingest
 from sync_server.clockfix import local_date
 from sync_server.config import QR_KIOSK_ID
 from sync_server.db import is_sqlite, write_transaction
+from sync_server.i18n import N_
 from sync_server.models import Addendum, Epoch, QrRefusal, QrTicket, Response, Setting
 
 STORE_KEY = "qr_store_id"
@@ -132,14 +133,14 @@ def refusals(since: datetime, tz: ZoneInfo) -> dict[str, int]:
 
 
 REFUSAL_LABELS = {
-    "limit": "Gửi lại quá sớm (giới hạn mỗi thiết bị)",
-    "ticket_reused": "Mã dùng một lần đã được dùng",
-    "ticket_forged": "Mã không hợp lệ (giả mạo hoặc sai)",
-    "ticket_expired": "Mã đã hết hạn",
-    "ticket_missing": "Thiếu mã dùng một lần",
-    "bad_input": "Dữ liệu gửi lên sai",
-    "unknown_code": "Mã cán bộ hay quầy không có",
-    "too_large": "Dữ liệu gửi lên quá lớn",
+    "limit": N_("Gửi lại quá sớm (giới hạn mỗi thiết bị)"),
+    "ticket_reused": N_("Mã dùng một lần đã được dùng"),
+    "ticket_forged": N_("Mã không hợp lệ (giả mạo hoặc sai)"),
+    "ticket_expired": N_("Mã đã hết hạn"),
+    "ticket_missing": N_("Thiếu mã dùng một lần"),
+    "bad_input": N_("Dữ liệu gửi lên sai"),
+    "unknown_code": N_("Mã cán bộ hay quầy không có"),
+    "too_large": N_("Dữ liệu gửi lên quá lớn"),
 }
 
 

@@ -15,18 +15,11 @@ from datetime import UTC, datetime, timedelta
 from kiosk import qrticket
 from kiosk.qrticket import Ticket, TicketError
 from sync_server.config import ServerConfig
+from sync_server.exc import Refused
 from sync_server.models import FleetKiosk, Kiosk
 from sync_server.qr_store import ticket_used
 
 FUTURE_SLACK = timedelta(minutes=5)  # a signer's clock a little ahead is not a forgery
-
-
-class Refused(Exception):
-    """A ticket that must not be used; `reason` is counted on the health page."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def server_key(secret_key: str) -> str:

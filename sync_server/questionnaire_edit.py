@@ -11,8 +11,9 @@ from typing import Any
 from kiosk.presets import PRESETS
 from kiosk.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, ProtocolError, validate_roster
 from sync_server import roster_edit
+from sync_server.exc import InputError
+from sync_server.i18n import N_
 from sync_server.models import Questionnaire
-from sync_server.roster_edit import InputError
 
 MAX_LINES_CHARS = 20_000
 
@@ -25,24 +26,24 @@ def to_lines(items: list[dict[str, Any]]) -> str:
 def parse_lines(raw: str, what: str, limit: int) -> list[dict[str, Any]]:
     """`code | vi | en` per line; errors name the line ("Câu hỏi, dòng 3: …")."""
     if len(raw) > MAX_LINES_CHARS:
-        raise InputError("{what}: quá dài", {"what": what})
+        raise InputError("%(what)s: quá dài", {"what": what})
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
     lines = [line for line in raw.splitlines() if line.strip()]
     if len(lines) > limit:
-        raise InputError("{what}: nhiều nhất {n} dòng", {"what": what, "n": limit})
+        raise InputError("%(what)s: nhiều nhất %(n)s dòng", {"what": what, "n": limit})
     for n, line in enumerate(lines, 1):
         parts = [p.strip() for p in line.split("|")]
         try:
-            code = roster_edit.code(parts[0], "mã")
-            vi = roster_edit.text(parts[1] if len(parts) > 1 else "", "tiếng Việt", MAX_TEXT)
-            en = roster_edit.text(parts[2] if len(parts) > 2 else "", "tiếng Anh", MAX_TEXT,
+            code = roster_edit.code(parts[0], N_("mã"))
+            vi = roster_edit.text(parts[1] if len(parts) > 1 else "", N_("tiếng Việt"), MAX_TEXT)
+            en = roster_edit.text(parts[2] if len(parts) > 2 else "", N_("tiếng Anh"), MAX_TEXT,
                                   required=False)
         except InputError as e:
-            raise InputError("{what}, dòng {line}: {problem}",
+            raise InputError("%(what)s, dòng %(line)s: %(problem)s",
                              {"what": what, "line": n, "problem": e}) from None
         if code in seen:
-            raise InputError("{what}, dòng {line}: mã '{code}' bị trùng",
+            raise InputError("%(what)s, dòng %(line)s: mã '%(code)s' bị trùng",
                              {"what": what, "line": n, "code": code})
         seen.add(code)
         items.append({"code": code, "text": {"vi": vi, **({"en": en} if en else {})}})
@@ -55,7 +56,7 @@ def _check(document: dict[str, Any]) -> None:
     try:
         validate_roster(roster)
     except ProtocolError as e:
-        raise InputError("bảng hỏi không hợp lệ: {problem}", {"problem": str(e)}) from None
+        raise InputError("bảng hỏi không hợp lệ: %(problem)s", {"problem": str(e)}) from None
 
 
 def next_version(qid: str) -> int:
@@ -80,9 +81,9 @@ def add_version(qid: str, questions: list[dict[str, Any]], reasons: list[dict[st
 
 def from_preset(name: str, qid: str | None = None) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
     if name not in PRESETS:
-        raise InputError("mẫu '{name}' không có", {"name": name[:40]})
+        raise InputError("mẫu '%(name)s' không có", {"name": name[:40]})
     preset = copy.deepcopy(PRESETS[name])
-    return (roster_edit.code(qid, "mã bảng hỏi") if qid else preset["id"], preset["questions"],
+    return (roster_edit.code(qid, N_("mã bảng hỏi")) if qid else preset["id"], preset["questions"],
             preset.get("reasons", []))
 
 

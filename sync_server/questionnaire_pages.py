@@ -6,20 +6,21 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from kiosk.presets import PRESETS
 from sync_server import questionnaire_edit as qe
-from sync_server.app import _
 from sync_server.auth import login_required, role_required
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
+from sync_server.i18n import N_
 from sync_server.models import Questionnaire
 from sync_server.roster import current_version
-from sync_server.roster_edit import InputError
 from sync_server.roster_pages import changed, input_error
 
 bp = Blueprint("questionnaires", __name__)
-PRESET_NAMES = {"overall": "Một câu hỏi chung", "tieu-chi-5": "Năm tiêu chí (TT 01/2018)",
-                "phieu-8": "Phiếu tám câu hỏi"}
+PRESET_NAMES = {"overall": N_("Một câu hỏi chung"), "tieu-chi-5": N_("Năm tiêu chí (TT 01/2018)"),
+                "phieu-8": N_("Phiếu tám câu hỏi")}
 
 
 def _row(qn_id: int) -> Questionnaire:
@@ -62,7 +63,7 @@ def from_preset():
     except InputError as e:
         flash(input_error(e), "error")
         return redirect(url_for("questionnaires.index"))
-    flash(_("Đã tạo bảng hỏi '{qid}' phiên bản {v} (chưa dùng).", qid=row.qid, v=row.version))
+    flash(_("Đã tạo bảng hỏi '%(qid)s' phiên bản %(v)s (chưa dùng).", qid=row.qid, v=row.version))
     return redirect(url_for("questionnaires.edit", qn_id=row.id))
 
 
@@ -71,7 +72,7 @@ def from_preset():
 def save(qn_id: int):
     base = _row(qn_id)
     try:
-        questions = qe.parse_lines(request.form.get("questions", ""), "Câu hỏi", qe.LIMITS["questions"])
+        questions = qe.parse_lines(request.form.get("questions", ""), N_("Câu hỏi"), qe.LIMITS["questions"])
         reasons = qe.parse_lines(request.form.get("reasons", ""), "Lý do", qe.LIMITS["reasons"])
         with write_transaction():
             # Editing the one in use puts the new version in use: kiosks get it at the next pull.
@@ -81,7 +82,7 @@ def save(qn_id: int):
     except InputError as e:
         flash(input_error(e), "error")
         return redirect(url_for("questionnaires.edit", qn_id=qn_id))
-    flash(_("Đã lưu phiên bản {v} của bảng hỏi '{qid}'. Phiên bản danh mục gửi ki-ốt: {rv}.",
+    flash(_("Đã lưu phiên bản %(v)s của bảng hỏi '%(qid)s'. Phiên bản danh mục gửi ki-ốt: %(rv)s.",
             v=row.version, qid=row.qid, rv=version))
     return redirect(url_for("questionnaires.edit", qn_id=row.id))
 
@@ -93,6 +94,6 @@ def activate(qn_id: int):
         row = _row(qn_id)
         qe.activate(row)
         version = changed("questionnaire.activate", f"{row.qid}@{row.version}")
-    flash(_("Ki-ốt sẽ dùng bảng hỏi '{qid}' phiên bản {v}. Phiên bản danh mục gửi ki-ốt: {rv}.",
+    flash(_("Ki-ốt sẽ dùng bảng hỏi '%(qid)s' phiên bản %(v)s. Phiên bản danh mục gửi ki-ốt: %(rv)s.",
             qid=row.qid, v=row.version, rv=version))
     return redirect(url_for("questionnaires.index"))

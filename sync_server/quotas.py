@@ -9,14 +9,12 @@ from datetime import date
 
 from sync_server import audit, reports
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
+from sync_server.i18n import N_
 from sync_server.models import Field, Quota
 
 MAX_TARGET = 1_000_000
 MAX_LABEL = 200
-
-
-class QuotaError(ValueError):
-    """A quota that cannot be saved; the message names the field of the form, for staff."""
 
 
 @dataclass(frozen=True)
@@ -71,24 +69,25 @@ def progress(today: date) -> list[Progress]:
 def _parse(form: dict[str, str]) -> dict:
     field_code = (form.get("field") or "").strip()
     if field_code and not Field.select().where(Field.code == field_code).exists():
-        raise QuotaError(f"Lĩnh vực '{field_code[:64]}' không tồn tại.")
+        raise InputError("Lĩnh vực '%(code)s' không tồn tại.", {"code": field_code[:64]})
     try:
         target = int((form.get("target") or "").strip())
     except ValueError:
-        raise QuotaError("Ô “Chỉ tiêu”: hãy nhập một số nguyên, ví dụ 30.") from None
+        raise InputError("Ô “Chỉ tiêu”: hãy nhập một số nguyên, ví dụ 30.") from None
     if not 1 <= target <= MAX_TARGET:
-        raise QuotaError(f"Ô “Chỉ tiêu”: từ 1 đến {MAX_TARGET}.")
+        raise InputError("Ô “Chỉ tiêu”: từ 1 đến %(n)s.", {"n": MAX_TARGET})
     days = {}
-    for key, name in (("start", "Từ ngày"), ("end", "Đến ngày")):
+    for key, name in (("start", N_("Từ ngày")), ("end", N_("Đến ngày"))):
         try:
             days[key] = date.fromisoformat((form.get(key) or "").strip())
         except ValueError:
-            raise QuotaError(f"Ô “{name}”: dùng dạng năm-tháng-ngày, ví dụ 2026-04-01.") from None
+            raise InputError("Ô “%(label)s”: dùng dạng năm-tháng-ngày, ví dụ 2026-04-01.",
+                             {"label": name}) from None
     if days["end"] < days["start"]:
-        raise QuotaError("“Đến ngày” đứng trước “Từ ngày”.")
+        raise InputError("“Đến ngày” đứng trước “Từ ngày”.")
     label = " ".join((form.get("label") or "").split())
     if len(label) > MAX_LABEL:
-        raise QuotaError(f"Ô “Ghi chú”: dài quá {MAX_LABEL} ký tự.")
+        raise InputError("Ô “Ghi chú”: dài quá %(n)s ký tự.", {"n": MAX_LABEL})
     return {"field_code": field_code, "target": target, "label": label, **days}
 
 
@@ -105,7 +104,7 @@ def delete(quota_id: int, actor: str, role: str | None = None, ip: str | None = 
     with write_transaction():
         quota = Quota.get_or_none(Quota.id == quota_id)
         if quota is None:
-            raise QuotaError("Không có chỉ tiêu này.")
+            raise InputError("Không có chỉ tiêu này.")
         audit.record(actor, "quota.delete", f"quota:{quota_id}",
                      {"field_code": quota.field_code, "target": quota.target, "start": str(quota.start),
                       "end": str(quota.end)}, role=role, ip=ip)

@@ -11,11 +11,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from sync_server import charts, exclusion, exports, figures, reports, topics
 from sync_server.aggregate import local_today
-from sync_server.app import _, get_config
 from sync_server.auth import role_required
+from sync_server.exc import InputError
+from sync_server.extensions import get_config
+from sync_server.i18n import N_
 from sync_server.models import Field, Kiosk, Officer, Procedure, Questionnaire
 from sync_server.models import Response as Rating
 from sync_server.roster import unit_name
@@ -25,7 +28,7 @@ bp = Blueprint("reports", __name__)
 PERIODS = ("day", "week", "month", "year", "custom")
 BY = ("officer", "procedure", "field", "kiosk", "channel", "question")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
-            "channel": "Kênh đánh giá", "question": "Câu hỏi"}
+            "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi")}
 CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
                  "qr": "Mã QR (điện thoại)"}
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
@@ -53,7 +56,7 @@ def _date_arg(name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        abort(400, description=_("Ngày không hợp lệ ở ô “{name}”: dùng dạng năm-tháng-ngày, "
+        abort(400, description=_("Ngày không hợp lệ ở ô “%(name)s”: dùng dạng năm-tháng-ngày, "
                                  "ví dụ 2026-11-23.", name=name))
 
 
@@ -126,8 +129,9 @@ def _row(label: str, cell: reports.Cell, definition: str) -> list[Any]:
 
 
 # The visits, and next to them how many of those were partial (K10: counted apart).
-HEADERS = ["", "Lượt đánh giá", reports.PARTIAL_HEADER, "Câu trả lời", "Điểm trung bình", "Tỷ lệ hài lòng",
-           "Rất hài lòng", "Hài lòng", "Không hài lòng", "Mức 1", "Mức 2", "Mức 3", "Mức 4", "Mức 5"]
+HEADERS = ["", N_("Lượt đánh giá"), reports.PARTIAL_HEADER, N_("Câu trả lời"), N_("Điểm trung bình"),
+           N_("Tỷ lệ hài lòng"), N_("Rất hài lòng"), N_("Hài lòng"), N_("Không hài lòng"),
+           N_("Mức 1"), N_("Mức 2"), N_("Mức 3"), N_("Mức 4"), N_("Mức 5")]
 SHARE_COLUMN = HEADERS.index("Tỷ lệ hài lòng")
 
 
@@ -253,7 +257,7 @@ def officers_month():
              "lòng, cùng tỷ lệ thì theo số câu trả lời.", figures.RULES[definition],
              f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu."]
     title = f"Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng {start:%m/%Y}"
-    table = _table(title, "Cán bộ (xếp hạng)", labelled, reports.total(f), notes, definition, target)
+    table = _table(title, N_("Cán bộ (xếp hạng)"), labelled, reports.total(f), notes, definition, target)
     sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
     if sent is not None:
         return sent
@@ -303,8 +307,8 @@ def set_exclusion(response_id: int):
     try:
         exclusion.set_excluded(response_id, excluded, request.form.get("reason", ""), user.username,
                                role=user.role, ip=request.remote_addr)
-    except exclusion.ExclusionError as e:
-        flash(str(e), "error")
+    except InputError as e:
+        flash(e.message(_), "error")
     else:
         flash(_("Đã loại phiếu khỏi báo cáo.") if excluded else _("Đã tính lại phiếu vào báo cáo."), "ok")
     back = request.form.get("back", "")

@@ -16,6 +16,7 @@ from peewee import fn
 
 from sync_server.counters import officer_codes
 from sync_server.figures import Counts, fmt_count
+from sync_server.i18n import N_
 from sync_server.models import Field, Officer, Procedure, RollupDay, RollupHour, RollupMonth
 
 # Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
@@ -81,7 +82,7 @@ def segments(start: date, end: date, need_days: bool) -> list[tuple[type, date, 
 # Partial responses (a session that timed out, K10) are counted apart wherever a total of responses
 # is shown, always in these words (the pages translate PARTIAL; English in sync_server.i18n).
 PARTIAL = "(trong đó {k} chưa trả lời hết)"
-PARTIAL_HEADER = "Trong đó chưa trả lời hết"
+PARTIAL_HEADER = N_("Trong đó chưa trả lời hết")
 
 
 def forms(n: int, partial: int, noun: str = "phiếu") -> str:
@@ -91,8 +92,8 @@ def forms(n: int, partial: int, noun: str = "phiếu") -> str:
 
 
 # The field rule, said under every table by field (docs/reports.md, "The field of a rating").
-FIELD_RULE = ("Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ "
-              "phụ trách một lĩnh vực.")
+FIELD_RULE = (N_("Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ "
+              "phụ trách một lĩnh vực."))
 
 
 @dataclass(frozen=True)

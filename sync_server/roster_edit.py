@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.protocol import MAX_TEXT, MODES
+from sync_server.exc import InputError
+from sync_server.i18n import N_
 from sync_server.models import Counter, Field, Officer
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as kiosk.protocol's roster codes
@@ -22,31 +23,22 @@ MAX_ADDRESS = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-@dataclass
-class InputError(ValueError):
-    template: str
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.template.format(**self.values)
-
-
 def text(value: object, label: str, max_len: int = MAX_NAME, required: bool = True) -> str:
     """One line of text: NFC (so a name typed on a phone and one on a PC compare equal), no
     control characters, trimmed, bounded."""
     s = unicodedata.normalize("NFC", str(value if value is not None else "")).strip()
     s = _CONTROL.sub(" ", s)
     if required and not s:
-        raise InputError("{label}: không được để trống", {"label": label})
+        raise InputError("%(label)s: không được để trống", {"label": label})
     if len(s) > max_len:
-        raise InputError("{label}: dài quá {n} ký tự", {"label": label, "n": max_len})
+        raise InputError("%(label)s: dài quá %(n)s ký tự", {"label": label, "n": max_len})
     return s
 
 
-def code(value: object, label: str = "mã") -> str:
+def code(value: object, label: str = N_("mã")) -> str:
     s = str(value if value is not None else "").strip()
     if not CODE.match(s):
-        raise InputError("{label} '{value}': chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 64 ký tự)",
+        raise InputError("%(label)s '%(value)s': chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 64 ký tự)",
                          {"label": label, "value": s[:70]})
     return s
 
@@ -58,7 +50,7 @@ def flag(value: object) -> bool:
         return True
     if s in ("0", "không", "khong", "false", "no", "off", "ngừng"):
         return False
-    raise InputError("'{value}' không phải có/không (1 hoặc 0)", {"value": s[:40]})
+    raise InputError("'%(value)s' không phải có/không (1 hoặc 0)", {"value": s[:40]})
 
 
 def code_list(value: object) -> list[str]:
@@ -76,28 +68,29 @@ def _existing_fields(codes: list[str], known: set[str] | None) -> list[str]:
     known = known if known is not None else {f.code for f in Field.select(Field.code)}
     for c in codes:
         if c not in known:
-            raise InputError("lĩnh vực '{code}' không tồn tại", {"code": c})
+            raise InputError("lĩnh vực '%(code)s' không tồn tại", {"code": c})
     return codes
 
 
 def field_values(data: dict[str, Any]) -> dict[str, Any]:
-    return {"code": code(data.get("code"), "mã lĩnh vực"), "name": text(data.get("name"), "tên lĩnh vực"),
-            "sort": _int(data.get("sort"), "thứ tự")}
+    return {"code": code(data.get("code"), N_("mã lĩnh vực")),
+            "name": text(data.get("name"), N_("tên lĩnh vực")),
+            "sort": _int(data.get("sort"), N_("thứ tự"))}
 
 
 def procedure_values(data: dict[str, Any], known_fields: set[str] | None = None) -> dict[str, Any]:
     field_code = str(data.get("field") or "").strip() or None
     if field_code:
         _existing_fields([field_code], known_fields)
-    return {"code": code(data.get("code"), "mã thủ tục"),
-            "name": text(data.get("name"), "tên thủ tục", MAX_TEXT),
+    return {"code": code(data.get("code"), N_("mã thủ tục")),
+            "name": text(data.get("name"), N_("tên thủ tục"), MAX_TEXT),
             "field": field_code, "active": flag(data.get("active"))}
 
 
 def officer_values(data: dict[str, Any], known_fields: set[str] | None = None) -> dict[str, Any]:
-    return {"code": code(data.get("code"), "mã cán bộ"),
-            "name": text(data.get("name"), "họ tên"),
-            "title": text(data.get("title"), "chức danh", required=False),
+    return {"code": code(data.get("code"), N_("mã cán bộ")),
+            "name": text(data.get("name"), N_("họ tên")),
+            "title": text(data.get("title"), N_("chức danh"), required=False),
             "fields": json.dumps(_existing_fields(code_list(data.get("fields")), known_fields)),
             "active": flag(data.get("active"))}
 
@@ -105,19 +98,19 @@ def officer_values(data: dict[str, Any], known_fields: set[str] | None = None) -
 def counter_values(data: dict[str, Any]) -> dict[str, Any]:
     mode = str(data.get("mode") or "counter")
     if mode not in MODES:
-        raise InputError("chế độ '{value}' không hợp lệ", {"value": mode[:20]})
+        raise InputError("chế độ '%(value)s' không hợp lệ", {"value": mode[:20]})
     kiosk_id = str(data.get("kiosk_id") or "").strip() or None
     if kiosk_id:
-        code(kiosk_id, "mã ki-ốt")
+        code(kiosk_id, N_("mã ki-ốt"))
     officers = code_list(data.get("officers"))
     known = ({o.code for o in Officer.select(Officer.code).where(Officer.code.in_(officers))}
              if officers else set())
     for c in officers:
         if c not in known:
-            raise InputError("cán bộ '{code}' không tồn tại", {"code": c})
-    return {"code": code(data.get("code"), "mã quầy"), "name": text(data.get("name"), "tên quầy"),
+            raise InputError("cán bộ '%(code)s' không tồn tại", {"code": c})
+    return {"code": code(data.get("code"), N_("mã quầy")), "name": text(data.get("name"), N_("tên quầy")),
             "kiosk_id": kiosk_id, "mode": mode, "officers": json.dumps(officers),
-            "sort": _int(data.get("sort"), "thứ tự"),
+            "sort": _int(data.get("sort"), N_("thứ tự")),
             # Checkboxes: an unticked one sends nothing.
             "ask_procedure": data.get("ask_procedure") == "1", "show_stats": data.get("show_stats") == "1"}
 
@@ -125,7 +118,7 @@ def counter_values(data: dict[str, Any]) -> dict[str, Any]:
 def _int(value: object, label: str) -> int:
     s = str(value if value is not None else "").strip() or "0"
     if not re.fullmatch(r"-?\d{1,6}", s):
-        raise InputError("{label}: phải là số nguyên", {"label": label})
+        raise InputError("%(label)s: phải là số nguyên", {"label": label})
     return int(s)
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync_server import roster_edit
+from sync_server.exc import InputError
+from sync_server.i18n import N_
 from sync_server.models import Field, Officer, Procedure
-from sync_server.roster_edit import InputError
 
 MAX_BYTES = 1024 * 1024  # the app's form limit; a commune's lists are a few hundred rows
 MAX_ROWS = 5000
@@ -71,7 +72,7 @@ def read_table(data: bytes) -> list[list[str]]:
     """The rows of the file as text cells. XLSX is recognised by content (a zip with a
     workbook), anything else must be UTF-8 CSV."""
     if len(data) > MAX_BYTES:
-        raise InputError("Tệp lớn quá {n} MB.", {"n": MAX_BYTES // (1024 * 1024)})
+        raise InputError("Tệp lớn quá %(n)s MB.", {"n": MAX_BYTES // (1024 * 1024)})
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     try:
@@ -110,7 +111,7 @@ def _columns(kind: str, header: list[str]) -> dict[str, int]:
                 found[column] = index
     for column in REQUIRED:
         if column not in found:
-            raise InputError("Thiếu cột '{col}' ở dòng tiêu đề.", {"col": COLUMNS[kind][column][0]})
+            raise InputError("Thiếu cột '%(col)s' ở dòng tiêu đề.", {"col": COLUMNS[kind][column][0]})
     return found
 
 
@@ -119,17 +120,17 @@ def _checkers(kind: str, known_fields: set[str]) -> dict[str, Callable[[str], An
         codes = roster_edit.code_list(value)
         for c in codes:
             if c not in known_fields:
-                raise InputError("lĩnh vực '{code}' không tồn tại", {"code": c})
+                raise InputError("lĩnh vực '%(code)s' không tồn tại", {"code": c})
         return codes
 
     def one_field(value: str) -> str | None:
         return (fields(value) or [None])[0] if value.strip() else None
 
-    common = {"code": lambda v: roster_edit.code(v, "mã"), "active": roster_edit.flag}
+    common = {"code": lambda v: roster_edit.code(v, N_("mã")), "active": roster_edit.flag}
     if kind == "procedures":
-        return {**common, "name": lambda v: roster_edit.text(v, "tên thủ tục", 300), "field": one_field}
-    return {**common, "name": lambda v: roster_edit.text(v, "họ tên"),
-            "title": lambda v: roster_edit.text(v, "chức danh", required=False), "fields": fields}
+        return {**common, "name": lambda v: roster_edit.text(v, N_("tên thủ tục"), 300), "field": one_field}
+    return {**common, "name": lambda v: roster_edit.text(v, N_("họ tên")),
+            "title": lambda v: roster_edit.text(v, N_("chức danh"), required=False), "fields": fields}
 
 
 def plan(kind: str, table: list[list[str]]) -> Plan:
@@ -144,7 +145,7 @@ def plan(kind: str, table: list[list[str]]) -> Plan:
     if not data:
         raise InputError("Tệp không có dòng nào.")
     if len(data) > MAX_ROWS:
-        raise InputError("Tệp có quá {n} dòng.", {"n": MAX_ROWS})
+        raise InputError("Tệp có quá %(n)s dòng.", {"n": MAX_ROWS})
     columns = _columns(kind, header)
     checks = _checkers(kind, {f.code for f in Field.select(Field.code)})
     model = Procedure if kind == "procedures" else Officer
@@ -157,11 +158,11 @@ def plan(kind: str, table: list[list[str]]) -> Plan:
             try:
                 values[column] = checks[column](raw)
             except InputError as e:
-                result.errors.append(InputError("Dòng {line}, cột '{col}': {problem}",
+                result.errors.append(InputError("Dòng %(line)s, cột '%(col)s': %(problem)s",
                                                 {"line": line, "col": header[index], "problem": e}))
         if "code" in values:
             if values["code"] in seen:
-                result.errors.append(InputError("Dòng {line}: mã '{code}' đã có ở dòng {other}.",
+                result.errors.append(InputError("Dòng %(line)s: mã '%(code)s' đã có ở dòng %(other)s.",
                                                 {"line": line, "code": values["code"],
                                                  "other": seen[values["code"]]}))
             seen[values["code"]] = line

@@ -8,26 +8,26 @@ import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WsgiResponse
 
 from sync_server import photos, roster_edit
-from sync_server.app import _, get_config
 from sync_server.auth import audit_here, login_required, role_required
 from sync_server.counters import officer_codes
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
+from sync_server.extensions import get_config
 from sync_server.fleet import active_ids
+from sync_server.i18n import N_
 from sync_server.models import Counter, Field, Officer, Procedure, Unit, utcnow
 from sync_server.roster import current_version, touch
-from sync_server.roster_edit import InputError
 
 bp = Blueprint("roster", __name__)
 
 
 def input_error(e: InputError) -> str:
     """The error in the user's language; labels and nested errors inside it are translated too."""
-    values = {k: input_error(v) if isinstance(v, InputError) else _(v) if k in ("label", "what") else v
-              for k, v in e.values.items()}
-    return _(e.template, **values)
+    return e.message(_)
 
 
 def changed(action: str, target: str, detail: dict[str, Any] | None = None) -> int:
@@ -38,7 +38,7 @@ def changed(action: str, target: str, detail: dict[str, Any] | None = None) -> i
 
 
 def _saved(endpoint: str, version: int, **args: Any):
-    flash(_("Đã lưu. Phiên bản danh mục gửi ki-ốt: {v}.", v=version))
+    flash(_("Đã lưu. Phiên bản danh mục gửi ki-ốt: %(v)s.", v=version))
     return redirect(url_for(endpoint, **args))
 
 
@@ -75,8 +75,8 @@ def overview():
 @role_required("admin")
 def save_unit():
     try:
-        name = roster_edit.text(request.form.get("name"), "tên đơn vị")
-        address = roster_edit.text(request.form.get("address"), "địa chỉ", roster_edit.MAX_ADDRESS,
+        name = roster_edit.text(request.form.get("name"), N_("tên đơn vị"))
+        address = roster_edit.text(request.form.get("address"), N_("địa chỉ"), roster_edit.MAX_ADDRESS,
                                    required=False)
     except InputError as e:
         return _failed("roster.overview", e)
@@ -113,7 +113,7 @@ def delete_field(field_code: str):
         used = (Procedure.select().where(Procedure.field == field_code).count()
                 + sum(field_code in officer_codes(o.fields) for o in Officer.select(Officer.fields)))
         if used:
-            flash(_("Lĩnh vực '{code}' đang được {n} thủ tục/cán bộ dùng: chưa xóa được.",
+            flash(_("Lĩnh vực '%(code)s' đang được %(n)s thủ tục/cán bộ dùng: chưa xóa được.",
                     code=field_code, n=used), "error")
             return redirect(url_for("roster.overview"))
         Field.delete().where(Field.code == field_code).execute()
@@ -130,7 +130,7 @@ def save_counter():
         return _failed("roster.overview", e)
     with write_transaction():
         if roster_edit.counter_kiosk_taken(values["kiosk_id"], values["code"]):
-            flash(_("Ki-ốt '{kiosk}' đã đặt ở quầy khác.", kiosk=values["kiosk_id"]), "error")
+            flash(_("Ki-ốt '%(kiosk)s' đã đặt ở quầy khác.", kiosk=values["kiosk_id"]), "error")
             return redirect(url_for("roster.overview"))
         new = roster_edit.upsert(Counter, values)
         version = changed("counter.create" if new else "counter.update", values["code"],
@@ -241,7 +241,7 @@ def upload_photo(officer_code: str):
         return redirect(url_for("roster.officer", officer_code=officer_code))
     try:
         jpeg = photos.reencode(data)
-    except photos.PhotoError as e:
+    except InputError as e:
         flash(input_error(e), "error")
         return redirect(url_for("roster.officer", officer_code=officer_code))
     config = get_config()

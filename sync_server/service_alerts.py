@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sync_server import audit
 from sync_server.config import QR_KIOSK_ID
 from sync_server.db import database, write_transaction
+from sync_server.exc import InputError
 from sync_server.models import Response, ServiceAlert
 from sync_server.service_rule import Rule
 
@@ -194,24 +195,20 @@ def _scan_where(condition, rule: Rule, now: datetime) -> int:
     return scan([(o, k, _as_datetime(c or r)) for o, k, r, c in cursor], rule, now)
 
 
-class AckError(ValueError):
-    """An acknowledgement that cannot be saved; the message is for the staff page."""
-
-
 def acknowledge(alert_id: int, comment: str, actor: str, now: datetime, role: str | None = None,
                 ip: str | None = None) -> ServiceAlert:
     """Mark an alert seen, with what was done about it; audited in the same transaction."""
     comment = " ".join((comment or "").split())
     if not comment:
-        raise AckError("Hãy ghi nhận xét: đã làm gì, hoặc vì sao không cần làm gì.")
+        raise InputError("Hãy ghi nhận xét: đã làm gì, hoặc vì sao không cần làm gì.")
     if len(comment) > MAX_COMMENT:
-        raise AckError(f"Nhận xét dài quá {MAX_COMMENT} ký tự.")
+        raise InputError("Nhận xét dài quá %(n)s ký tự.", {"n": MAX_COMMENT})
     with write_transaction():
         alert = ServiceAlert.get_or_none(ServiceAlert.id == alert_id)
         if alert is None:
-            raise AckError("Không có cảnh báo này.")
+            raise InputError("Không có cảnh báo này.")
         if alert.acknowledged_at is not None:
-            raise AckError("Cảnh báo này đã được ghi nhận.")
+            raise InputError("Cảnh báo này đã được ghi nhận.")
         ServiceAlert.update(acknowledged_by=actor, acknowledged_at=now, comment=comment).where(
             ServiceAlert.id == alert_id).execute()
         audit.record(actor, "service_alert.acknowledge", f"service_alert:{alert_id}",

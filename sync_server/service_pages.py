@@ -4,10 +4,12 @@ sync_server.service_alerts; the dashboard shows the open ones through `dashboard
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from sync_server import service_alerts
-from sync_server.app import _, get_config
 from sync_server.auth import role_required
+from sync_server.exc import InputError
+from sync_server.extensions import get_config
 from sync_server.models import Counter, Kiosk, Officer, ServiceAlert, utcnow
 
 bp = Blueprint("service", __name__)
@@ -47,8 +49,8 @@ def acknowledge(service_alert_id: int):
     try:
         service_alerts.acknowledge(service_alert_id, request.form.get("comment", ""), user.username, utcnow(),
                                    role=user.role, ip=request.remote_addr)
-    except service_alerts.AckError as e:
-        flash(_(str(e)), "error")
+    except InputError as e:
+        flash(e.message(_), "error")
     else:
         flash(_("Đã ghi nhận cảnh báo."), "ok")
     back = request.form.get("back", "")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from sync_server.aggregate import kiosk_lines, local_today, officer_summary
-from sync_server.app import get_config
 from sync_server.auth import login_required
+from sync_server.extensions import get_config
 from sync_server.fleet import active_ids
 from sync_server.health import kiosk_health, live_alerts
+from sync_server.i18n import N_
 from sync_server.models import Alert, utcnow
 from sync_server.service_pages import dashboard_alerts
 
@@ -16,11 +17,11 @@ bp = Blueprint("staff", __name__)
 
 # Pull status -> the words shown (Vietnamese; English through sync_server.i18n).
 PULL_STATUS = {
-    "ok": "bình thường",
-    "unreachable": "không kết nối được",
-    "error": "lỗi",
-    "refused": "dữ liệu bị từ chối (xem cảnh báo)",
-    None: "chưa lấy dữ liệu lần nào",
+    "ok": N_("bình thường"),
+    "unreachable": N_("không kết nối được"),
+    "error": N_("lỗi"),
+    "refused": N_("dữ liệu bị từ chối (xem cảnh báo)"),
+    None: N_("chưa lấy dữ liệu lần nào"),
 }
 
 

@@ -5,11 +5,13 @@ sync_server.quotas and sync_server.yearly; this module reads the request and lay
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from sync_server import exports, figures, quotas, reports, yearly
 from sync_server.aggregate import local_today
-from sync_server.app import _, get_config
 from sync_server.auth import role_required
+from sync_server.exc import InputError
+from sync_server.extensions import get_config
 from sync_server.models import Field
 from sync_server.report_pages import definition_arg, letterhead, send_report
 
@@ -30,8 +32,8 @@ def quota_add():
     user = g.user
     try:
         quotas.add(request.form.to_dict(), user.username, role=user.role, ip=request.remote_addr)
-    except quotas.QuotaError as e:
-        flash(str(e), "error")
+    except InputError as e:
+        flash(e.message(_), "error")
     else:
         flash(_("Đã thêm chỉ tiêu."), "ok")
     return redirect(url_for("survey.quota_list"))
@@ -43,8 +45,8 @@ def quota_delete(quota_id: int):
     user = g.user
     try:
         quotas.delete(quota_id, user.username, role=user.role, ip=request.remote_addr)
-    except quotas.QuotaError as e:
-        flash(str(e), "error")
+    except InputError as e:
+        flash(e.message(_), "error")
     else:
         flash(_("Đã xóa chỉ tiêu."), "ok")
     return redirect(url_for("survey.quota_list"))
@@ -85,8 +87,8 @@ def year_save():
     user = g.user
     try:
         yearly.save_text(year, request.form.to_dict(), user.username, role=user.role, ip=request.remote_addr)
-    except yearly.YearlyError as e:
-        flash(str(e), "error")
+    except InputError as e:
+        flash(e.message(_), "error")
     else:
         flash(_("Đã lưu báo cáo năm."), "ok")
     return redirect(url_for("survey.year_report", year=year))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sync_server.exports import Table
+from sync_server.i18n import N_
 from sync_server.models import Addendum, Questionnaire, Response
 from sync_server.roster import questionnaire
 
@@ -101,7 +102,7 @@ def table(counts: TopicCounts, period_label: str) -> Table:
         n = list(counts.by_score.get(code, [0] * 5))
         added = counts.added.get(code, 0)
         rows.append([known.get(code, GONE_NAME), *n, sum(n), added, sum(n) + added])
-    rows.append(["Số lượt có chọn chủ đề", *counts.responses, sum(counts.responses), counts.addenda,
+    rows.append([N_("Số lượt có chọn chủ đề"), *counts.responses, sum(counts.responses), counts.addenda,
                  sum(counts.responses) + counts.addenda])
     notes = [f"Thời gian: {period_label}.",
              "Mỗi lượt đánh giá được xếp theo điểm thấp nhất trong các câu trả lời của lượt đó (phiếu "
@@ -110,9 +111,9 @@ def table(counts: TopicCounts, period_label: str) -> Table:
              "Thêm từ điện thoại: chủ đề người dân chọn khi quét mã QR trên màn hình cảm ơn của ki-ốt để "
              "góp ý thêm về lượt vừa đánh giá; không phải lượt đánh giá mới, không có điểm riêng.",
              "Không tính các phiếu đã loại khỏi báo cáo."]
-    headers = ["Chủ đề", "Mức 1", "Mức 2", "Mức 3", "Mức 4", "Mức 5", "Cộng (đánh giá)",
-               "Thêm từ điện thoại", "Tổng cộng"]
-    return Table("Chủ đề người dân quan tâm, theo mức đánh giá", notes, headers, rows)
+    headers = [N_("Chủ đề"), N_("Mức 1"), N_("Mức 2"), N_("Mức 3"), N_("Mức 4"), N_("Mức 5"),
+               N_("Cộng (đánh giá)"), N_("Thêm từ điện thoại"), N_("Tổng cộng")]
+    return Table(N_("Chủ đề người dân quan tâm, theo mức đánh giá"), notes, headers, rows)
 
 
 @dataclass(frozen=True)

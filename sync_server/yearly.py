@@ -14,6 +14,7 @@ from peewee import fn
 
 from sync_server import audit, figures, reports
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
 from sync_server.models import Field, Procedure, Setting
 from sync_server.models import Response as Rating
 
@@ -48,10 +49,6 @@ CHANNELS = {"touch": "màn hình cảm ứng", "button": "nút bấm", "keypad":
 MAX_TEXT = 2000
 
 
-class YearlyError(ValueError):
-    """Staff text that cannot be saved; the message names the row."""
-
-
 @dataclass
 class Yearly:
     year: int
@@ -78,7 +75,7 @@ def save_text(year: int, form: dict[str, str], actor: str, role: str | None = No
     for key in EDITABLE:
         text = (form.get(key) or "").strip()
         if len(text) > MAX_TEXT:
-            raise YearlyError(f"Mục “{key}”: dài quá {MAX_TEXT} ký tự.")
+            raise InputError("Mục “%(key)s”: dài quá %(n)s ký tự.", {"key": key, "n": MAX_TEXT})
         values[key] = text
     with write_transaction():
         before = staff_text(year)

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
+from sync_server.exc import ServerError
+
 # The modules, in order; the number in the name is the version it brings the schema to.
 _MODULES = ("m0001_initial", "m0002_pull_integrity", "m0003_audit", "m0004_reports",
             "m0005_roster_fleet", "m0006_service", "m0007_qr", "m0008_local_hours",
@@ -35,8 +37,10 @@ _CREATE_VERSION_TABLE = (
 )
 
 
-class MigrationError(Exception):
+class MigrationError(ServerError):
     """The database cannot be brought to this software's schema; str() says why and what to do."""
+
+    prefix = "database error: "
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import pytest
 from sync_server import backup as bk
 from sync_server import config as server_config
 from sync_server.db import init_db
+from sync_server.exc import Refused
 from tests.deploy.support import ROOT, free_port
 
 NIGHT = dt.datetime(2026, 11, 22, 2, 30, 0)
@@ -308,14 +309,15 @@ def test_cli_backup_list_restore(cfg):
 
 
 def test_cli_exit_codes(cfg, tmp_path):
-    assert run_cli("backup", "--config", str(tmp_path / "missing.toml")).returncode == bk.EXIT_CONFIG
-    assert run_cli("restore", "--config", str(cfg.path), str(tmp_path / "x.db")).returncode == bk.EXIT_FAILED
+    assert run_cli("backup", "--config", str(tmp_path / "missing.toml")).returncode == 2  # the config
+    failed = run_cli("restore", "--config", str(cfg.path), str(tmp_path / "x.db"))
+    assert failed.returncode == bk.BackupError.exit_status == 1 and failed.stderr.startswith("failed: ")
     taken = bk.backup(cfg, now=NIGHT).path
     with socket.socket() as listener:
         listener.bind((cfg.host, cfg.port))
         listener.listen()
         out = run_cli("restore", "--config", str(cfg.path), str(taken))
-    assert out.returncode == bk.EXIT_REFUSED and "refused" in out.stderr
+    assert out.returncode == Refused.exit_status == 3 and out.stderr.startswith("refused: ")
 
 
 def test_subcommands_plug_into_another_parser():

@@ -19,6 +19,7 @@ import pytest
 from kiosk.protocol import GENESIS_HASH
 from sync_server import exclusion, ingest, reports, rollup
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
 from sync_server.figures import Counts
 from sync_server.models import Epoch, Field, Officer, Procedure, Response, RollupDay
 from tests.server.chains import iso_vn, make_chain
@@ -182,14 +183,14 @@ def test_exclusion_needs_a_reason_and_is_audited(year):
     from sync_server.models import AuditLog
 
     rid = Response.select(Response.id).where(~Response.excluded).first().id
-    with pytest.raises(exclusion.ExclusionError, match="lý do"):
+    with pytest.raises(InputError, match="lý do"):
         exclusion.set_excluded(rid, True, "   ", "tester")
     assert not Response.get_by_id(rid).excluded
     exclusion.set_excluded(rid, True, "thử máy", "tester", role="staff", ip="10.0.0.5")
     entry = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert (entry.action, entry.target, entry.actor) == ("response.exclude", f"response:{rid}", "tester")
     assert "thử máy" in entry.detail
-    with pytest.raises(exclusion.ExclusionError, match="đã bị loại"):
+    with pytest.raises(InputError, match="đã bị loại"):
         exclusion.set_excluded(rid, True, "again", "tester")
     assert Response.select().count() == 10_000  # never deleted
 

@@ -11,6 +11,7 @@ import pytest
 
 from sync_server import service_alerts
 from sync_server.db import write_transaction
+from sync_server.exc import InputError
 from sync_server.models import AuditLog, ServiceAlert
 from sync_server.puller import pull_kiosk
 from sync_server.service_alerts import Rated, incidents
@@ -123,7 +124,7 @@ def test_more_of_the_same_run_widens_the_alert_and_after_acknowledging_it_is_new
     assert ServiceAlert.select().count() == 2
 
     service_alerts.acknowledge(officer.id, "Đã nhắc nhở, quầy đông người", "lan", T0)
-    with pytest.raises(service_alerts.AckError, match="đã được ghi nhận"):
+    with pytest.raises(InputError, match="đã được ghi nhận"):
         service_alerts.acknowledge(officer.id, "lần hai", "lan", T0)
     later = low_run("store-a", 2, 16, start_seq=9, prev=more[-1]["hash"], scores=(1, 1))
     k.responses.extend(later)
