@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sync_server.models import Alert
+from sync_server.pull_messages import Message, dumps
 
 
-def raise_alert(kiosk_id: str, kind: str, message: str, detail: str, now: datetime) -> Alert:
-    """Call inside the caller's transaction or connection."""
+def raise_alert(kiosk_id: str, kind: str, said: Message | str | list[Message], detail: str,
+                now: datetime) -> Alert:
+    """Call inside the caller's transaction or connection. The message is stored as a message code
+    with its values (sync_server.pull_messages), shown in the reader's language."""
     assert kind in Alert.KINDS, kind
+    message = dumps(said if isinstance(said, list) else [said])
     open_one = (Alert.select()
                 .where((Alert.kiosk_id == kiosk_id) & (Alert.kind == kind)
                        & (Alert.message == message) & ~Alert.resolved)

@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from sync_server import config as server_config
-from sync_server import i18n
+from sync_server import i18n, pull_messages
 from sync_server.config import ServerConfig
 from sync_server.db import database, init_db
-from sync_server.extensions import babel, csrf
+from sync_server.extensions import babel, csrf, pull_domain
 
 SESSION_HOURS = 8
 
@@ -236,10 +236,8 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
 
     @app.template_filter("pullmsg")
     def pullmsg_filter(value: str | None) -> str:
-        """A pull's message in the page's language (the database keeps the English)."""
-        from sync_server.pull_messages import vietnamese
-
-        return (value or "") if g.get("lang") == "en" else vietnamese(value)
+        """A pull's stored messages in the page's language (the `pull` catalogue)."""
+        return pull_messages.render(value, pull_domain.gettext)
 
     @app.template_filter("vndate")
     def vndate_filter(value) -> str:

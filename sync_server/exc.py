@@ -61,12 +61,13 @@ class Refused(ServerError):
     exit_status = 3
     prefix = "refused: "
 
-    def __init__(self, reason: str, message: str = "", detail: str = "") -> None:
-        super().__init__(message or reason)
+    def __init__(self, reason: str, message: Any = "", detail: str = "") -> None:
+        super().__init__(str(message) or reason)
+        # `message`: a text, or a message code with values (sync_server.pull_messages) for minutes
         self.reason, self.message, self.detail = reason, message or reason, detail
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 __all__ = ["ConfigError", "InputError", "Refused", "ServerError"]

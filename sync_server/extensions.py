@@ -4,13 +4,16 @@ in app.py, so that a blueprint never imports the module that imports it (flaskr'
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import Babel
+from flask_babel import Babel, Domain
 from flask_wtf.csrf import CSRFProtect
 
 from sync_server.config import ServerConfig
+from sync_server.i18n import TRANSLATIONS
 
 csrf = CSRFProtect()
 babel = Babel()
+# What pulls say is written in English (the journal's language) and rendered from this domain.
+pull_domain = Domain(translation_directories=str(TRANSLATIONS), domain="pull")
 
 
 def get_config() -> ServerConfig:

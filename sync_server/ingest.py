@@ -26,6 +26,7 @@ from kiosk.protocol import BUILTIN_QUESTIONNAIRE, canonical_json
 from sync_server import clockfix, rollup
 from sync_server.alerts import raise_alert
 from sync_server.db import bulk_insert, database, is_sqlite, write_transaction
+from sync_server.kiosk_client import KioskError
 from sync_server.models import (
     Answer,
     ClockAnchor,
@@ -36,9 +37,10 @@ from sync_server.models import (
     Questionnaire,
     Response,
 )
+from sync_server.pull_messages import say
 
 
-class CursorMoved(Exception):
+class CursorMoved(KioskError):
     """Another pull of the same kiosk stored this page first."""
 
 
@@ -135,7 +137,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         # sees the moved cursor (SQLite's IMMEDIATE transaction already serialises writers).
         epoch = (query if is_sqlite() else query.for_update()).get()
         if (epoch.last_seq, epoch.head_hash) != before:
-            raise CursorMoved("another pull of this kiosk moved the cursor meanwhile; try again")
+            raise CursorMoved(say("another pull of this kiosk moved the cursor meanwhile; try again"))
         known = _stored_uuids([r["uuid"] for r in responses])
         anchors = anchors_for(kiosk_id, (r["boot_id"] for r in responses))
         rows: list[tuple[Any, ...]] = []
@@ -189,12 +191,12 @@ def raise_page_alerts(kiosk_id: str, store_id: str | None, conflicts: list[int],
         if conflicts:
             seqs = ", ".join(str(s) for s in conflicts[:20]) + (" …" if len(conflicts) > 20 else "")
             raise_alert(kiosk_id, "conflict",
-                        f"store {store_id}: response(s) whose uuid the server already holds "
-                        "with other content; kept aside, the stored ones were not changed",
+                        say("store %(store)s: response(s) whose uuid the server already holds with "
+                            "other content; kept aside, the stored ones were not changed", store=store_id),
                         f"seq {seqs}", now)
         if flagged:
             names = sorted(flagged)
-            refs = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+            refs = ", ".join(names[:10]) + (f" (+{len(names) - 10})" if len(names) > 10 else "")
             raise_alert(kiosk_id, "unknown",
-                        f"responses name codes the server's roster does not know: {refs}; "
-                        "stored and counted, listed under Kiosks", "", now)
+                        say("responses name codes the server's roster does not know: %(codes)s; stored and "
+                            "counted, listed under Kiosks", codes=refs), "", now)

@@ -11,16 +11,26 @@ from typing import Any
 import requests
 
 from sync_server.config import KioskEntry
+from sync_server.exc import ServerError
+from sync_server.pull_messages import Message, say
 
 MAX_REPLY_BYTES = 64 * 1024 * 1024  # a full page of 5000 responses is a few MB
 CHUNK = 256 * 1024
 
 
-class Unreachable(Exception):
+class KioskError(ServerError):
+    """What went wrong talking to a kiosk, as a message for the minutes (`said`); str() is English."""
+
+    def __init__(self, said: Message) -> None:
+        super().__init__(str(said))
+        self.said = said
+
+
+class Unreachable(KioskError):
     """No (complete) answer: connection refused or dropped, timeout, unknown host."""
 
 
-class BadReply(Exception):
+class BadReply(KioskError):
     """The kiosk answered, but not with what the protocol says."""
 
 
@@ -29,22 +39,22 @@ class NotJson(BadReply):
 
 
 _REASONS = (
-    ("Read timed out", "timed out"),  # requests reports a timeout inside the body this way
-    ("Connection refused", "connection refused"),
-    ("Name or service not known", "host name not found"),
-    ("NameResolutionError", "host name not found"),
-    ("getaddrinfo failed", "host name not found"),
-    ("No route to host", "no route to host"),
-    ("Network is unreachable", "network unreachable"),
-    ("Connection reset", "connection reset"),
-    ("RemoteDisconnected", "connection closed without a reply"),
-    ("Connection aborted", "connection closed without a reply"),
+    ("Read timed out", say("timed out")),  # requests reports a timeout inside the body this way
+    ("Connection refused", say("connection refused")),
+    ("Name or service not known", say("host name not found")),
+    ("NameResolutionError", say("host name not found")),
+    ("getaddrinfo failed", say("host name not found")),
+    ("No route to host", say("no route to host")),
+    ("Network is unreachable", say("network unreachable")),
+    ("Connection reset", say("connection reset")),
+    ("RemoteDisconnected", say("connection closed without a reply")),
+    ("Connection aborted", say("connection closed without a reply")),
 )
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: Exception) -> Message:
     text = str(error)
-    return next((reason for needle, reason in _REASONS if needle in text), "cannot connect")
+    return next((reason for needle, reason in _REASONS if needle in text), say("cannot connect"))
 
 
 class KioskClient:
@@ -64,9 +74,9 @@ class KioskClient:
         for chunk in r.iter_content(CHUNK):
             size += len(chunk)
             if size > MAX_REPLY_BYTES:
-                raise BadReply(f"reply larger than {MAX_REPLY_BYTES // (1024 * 1024)} MB")
+                raise BadReply(say("reply larger than %(mb)s MB", mb=MAX_REPLY_BYTES // (1024 * 1024)))
             if time.monotonic() - started > self.deadline_s:
-                raise Unreachable(f"too slow: reply not complete after {self.deadline_s:g} s")
+                raise Unreachable(say("too slow: reply not complete after %(s)s s", s=f"{self.deadline_s:g}"))
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -81,14 +91,15 @@ class KioskClient:
             finally:
                 r.close()
         except requests.Timeout:
-            raise Unreachable("timed out") from None
+            raise Unreachable(say("timed out")) from None
         except (requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError):
-            raise Unreachable("connection dropped in the middle of a reply") from None
+            raise Unreachable(say("connection dropped in the middle of a reply")) from None
         except requests.ConnectionError as e:
             raise Unreachable(_reason(e)) from None
         except requests.RequestException as e:
-            raise BadReply(f"{method} {path}: {type(e).__name__}") from None
+            raise BadReply(say("%(req)s: %(error)s", req=f"{method} {path}",
+                               error=type(e).__name__)) from None
         return self._decode(method, path, r, raw)
 
     @staticmethod
@@ -98,12 +109,14 @@ class KioskClient:
         except (ValueError, UnicodeDecodeError):
             kind = r.headers.get("Content-Type", "no content type")
             text = raw[:60].decode("utf-8", "replace")
-            raise NotJson(f"{method} {path}: HTTP {r.status_code}, not JSON ({kind}): {text!r}") from None
+            raise NotJson(say("%(req)s: HTTP %(code)s, not JSON (%(kind)s): %(text)s", req=f"{method} {path}",
+                              code=r.status_code, kind=kind, text=repr(text))) from None
         if r.status_code == 401:
-            raise BadReply("the kiosk refused the token (401): check token in [[kiosks]]")
+            raise BadReply(say("the kiosk refused the token (401): check token in [[kiosks]]"))
         if r.status_code >= 400:
             problem = body.get("error") if isinstance(body, dict) else None
-            raise BadReply(f"{method} {path}: HTTP {r.status_code}: {str(problem)[:200]}")
+            raise BadReply(say("%(req)s: HTTP %(code)s: %(problem)s", req=f"{method} {path}",
+                               code=r.status_code, problem=str(problem)[:200]))
         if not isinstance(body, dict):
-            raise NotJson(f"{method} {path}: reply is JSON but not an object")
+            raise NotJson(say("%(req)s: reply is JSON but not an object", req=f"{method} {path}"))
         return body

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from sync_server import qr_store
+from sync_server import pull_messages, qr_store
 from sync_server.auth import audit_here, login_required, role_required
 from sync_server.db import write_transaction
 from sync_server.extensions import get_config
@@ -77,7 +77,7 @@ def resolve_alert(alert_id: int):
             Alert.update(resolved=True, resolved_by=g.user.username, resolved_at=utcnow()).where(
                 Alert.id == alert_id).execute()
             audit_here("alert.resolve", f"{alert.kiosk_id}#{alert.id}",
-                       {"kind": alert.kind, "message": alert.message[:200]})
+                       {"kind": alert.kind, "message": pull_messages.render(alert.message, str)[:200]})
             flash(_("Cảnh báo đã được đánh dấu là đã xử lý."), "ok")
     return redirect(url_for("monitor.alerts"))
 

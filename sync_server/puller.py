@@ -36,6 +36,7 @@ from sync_server.db import connection, write_transaction
 from sync_server.exc import Refused
 from sync_server.kiosk_client import BadReply, KioskClient, NotJson, Unreachable
 from sync_server.models import Epoch, Kiosk, PullLog, utcnow
+from sync_server.pull_messages import Message, as_message, dumps, english, say
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,17 @@ class PullResult:
     flagged: int = 0
     repaired: int = 0
     clock_skew_s: float | None = None
-    message: str = ""
+    said: list[Message] = field(default_factory=list)  # the minutes' notes, as message codes
     conflict_seqs: list[int] = field(default_factory=list)
     unknown_refs: dict[str, int] = field(default_factory=dict)  # code -> responses naming it
 
-    def note(self, text: str) -> None:
-        self.message = f"{self.message}; {text}" if self.message else text
+    def note(self, said: Message | str) -> None:
+        self.said.append(as_message(said))
+
+    @property
+    def message(self) -> str:
+        """The notes in English (the journal, `pull --once`)."""
+        return english(self.said)
 
     def line(self) -> str:
         """One line for `hailong-server pull --once`."""
@@ -111,10 +117,11 @@ def _check_status(s: dict[str, Any], entry: KioskEntry) -> None:
     if not isinstance(s.get("kiosk_id"), str):
         problems.append("kiosk_id")
     if problems:
-        raise BadReply(f"status reply is not a kiosk status (bad or missing {', '.join(problems)})")
+        raise BadReply(say("status reply is not a kiosk status (bad or missing %(what)s)",
+                           what=", ".join(problems)))
     if s["kiosk_id"] != entry.id:
-        raise BadReply(f"the kiosk at {entry.url} says it is {s['kiosk_id'][:64]!r}, "
-                       f"not {entry.id!r}: check url in [[kiosks]]")
+        raise BadReply(say("the kiosk at %(url)s says it is %(got)s, not %(want)s: check url in [[kiosks]]",
+                           url=entry.url, got=repr(s["kiosk_id"][:64]), want=repr(entry.id)))
 
 
 def _has_clock(s: dict[str, Any]) -> bool:
@@ -129,15 +136,17 @@ def _check_fits(r: dict[str, Any], body: str) -> None:
     for key in ("store_id", "uuid", "kiosk_id", "officer", "procedure", "questionnaire",
                 "recorded_at", "boot_id"):
         if r[key] is not None and len(r[key]) > MAX_CODE:
-            raise Refused("garbage", f"{where}.{key}: longer than {MAX_CODE} characters", body[:4000])
+            raise Refused("garbage", say("%(where)s: longer than %(n)s characters", where=f"{where}.{key}",
+                                             n=MAX_CODE), body[:4000])
     for q in r["answers"]:
         if not 0 < len(q) <= MAX_CODE:
-            raise Refused("garbage", f"{where}.answers: question code must have 1-{MAX_CODE} characters",
-                          body[:4000])
+            raise Refused("garbage", say("%(where)s: question code must have 1-%(n)s characters",
+                                         where=f"{where}.answers", n=MAX_CODE), body[:4000])
     if r["seq"] > _INT32 or abs(r["questionnaire_version"]) > _INT32:
-        raise Refused("garbage", f"{where}: seq or questionnaire_version out of range", body[:4000])
+        raise Refused("garbage", say("%(where)s: seq or questionnaire_version out of range", where=where),
+                      body[:4000])
     if "\x00" in body:
-        raise Refused("garbage", f"{where}: contains a NUL character", body[:4000])
+        raise Refused("garbage", say("%(where)s: contains a NUL character", where=where), body[:4000])
 
 
 def _check_page(page: dict[str, Any], store_id: str,
@@ -146,12 +155,13 @@ def _check_page(page: dict[str, Any], store_id: str,
     kiosk's last seq; Refused for anything that must not be stored."""
     responses, last_seq = page.get("responses"), page.get("last_seq")
     if not isinstance(responses, list) or not _int(last_seq) or not isinstance(page.get("store_id"), str):
-        raise Refused("garbage", f"page after seq {after}: not a responses page "
-                                 "(needs store_id, responses, last_seq)",
+        raise Refused("garbage", say("page after seq %(seq)s: not a responses page "
+                                     "(needs store_id, responses, last_seq)", seq=after),
                       json.dumps(page, ensure_ascii=False)[:4000])
     if page["store_id"] != store_id:
-        raise Refused("chain", f"page after seq {after}: store_id {page['store_id'][:64]!r} "
-                               f"is not the store {store_id} of this pull")
+        raise Refused("chain", say("page after seq %(seq)s: store_id %(got)s is not the store %(store)s "
+                                   "of this pull", seq=after, got=repr(page["store_id"][:64]),
+                                   store=store_id))
     bodies = []
     for i, r in enumerate(responses):
         try:
@@ -161,13 +171,14 @@ def _check_page(page: dict[str, Any], store_id: str,
         body = canonical_json(r).decode("utf-8")
         _check_fits(r, body)
         if r["store_id"] != store_id:
-            raise Refused("chain", f"response seq {r['seq']}: store_id {r['store_id'][:64]!r} "
-                                   f"is not the store {store_id}", body)
+            raise Refused("chain", say("response seq %(seq)s: store_id %(got)s is not the store %(store)s",
+                                       seq=r["seq"], got=repr(r["store_id"][:64]), store=store_id), body)
         bodies.append(body)
     # Gaps are named apart from broken links: they usually mean a kiosk bug, not tampering.
     for expected, r in enumerate(responses, start=after + 1):
         if r["seq"] != expected:
-            raise Refused("gap", f"seq {expected}: expected next, got {r['seq']} (gap or reorder)")
+            raise Refused("gap", say("seq %(expected)s: expected next, got %(got)s (gap or reorder)",
+                                     expected=expected, got=r["seq"]))
     return responses, bodies, last_seq
 
 
@@ -193,14 +204,15 @@ def verify_page(responses: list[dict[str, Any]], bodies: list[str], after: int,
 
 # --- epochs --------------------------------------------------------------------------------
 
-def _new_store_message(kiosk_id: str, store_id: str) -> str:
+def _new_store_message(kiosk_id: str, store_id: str) -> list[Message]:
     """What staff must know when a kiosk shows up with another store: was the old card emptied?"""
     old = (Epoch.select().where((Epoch.kiosk_id == kiosk_id) & (Epoch.store_id != store_id))
            .order_by(Epoch.last_seen.desc()).first())
-    text = f"new store {store_id} (card re-imaged or replaced?): a new epoch starts"
+    parts = [say("new store %(store)s (card re-imaged or replaced?): a new epoch starts", store=store_id)]
     if old is None:
-        return text
-    text += f"; the old store {old.store_id} is kept (seq 1-{old.last_seq} held)"
+        return parts
+    parts.append(say("the old store %(store)s is kept (seq 1-%(seq)s held)", store=old.store_id,
+                     seq=old.last_seq))
     row = Kiosk.get_or_none(Kiosk.id == kiosk_id)
     try:
         last = json.loads(row.last_status) if row and row.last_status else {}
@@ -209,9 +221,10 @@ def _new_store_message(kiosk_id: str, store_id: str) -> str:
     reported = last.get("last_seq") if last.get("store_id") == old.store_id else None
     if _int(reported) and reported > old.last_seq:
         missing = last["last_seq"] - old.last_seq
-        text += (f"; the old card last reported seq {last['last_seq']}: {missing} response(s) "
-                 f"were never pulled — recover them from the old card (hailong-kiosk export)")
-    return text
+        parts.append(say("the old card last reported seq %(seq)s: %(n)s response(s) were never pulled — "
+                         "recover them from the old card (hailong-kiosk export)", seq=last["last_seq"],
+                         n=missing))
+    return parts
 
 
 def _epoch(kiosk_id: str, store_id: str, now: datetime) -> tuple[Epoch, bool]:
@@ -256,7 +269,7 @@ class _Pull:
             self.result.clock_skew_s = clockfix.skew_seconds(str(status.get("wall_clock", "")),
                                                              midpoint, self.config.tz)
         else:
-            self.result.note("status has no boot_id/uptime_ms: kiosk times cannot be checked")
+            self.result.note(say("status has no boot_id/uptime_ms: kiosk times cannot be checked"))
         return status
 
     def run(self) -> None:
@@ -265,13 +278,15 @@ class _Pull:
         r = self.result
         r.store_id, r.cursor, r.head_hash = epoch.store_id, epoch.last_seq, epoch.head_hash
         if r.new_epoch:
-            r.note(f"new store {epoch.store_id} (card re-imaged?): new epoch, the old one is kept")
+            r.note(say("new store %(store)s (card re-imaged?): new epoch, the old one is kept",
+                       store=epoch.store_id))
         if status["last_seq"] < epoch.last_seq or (
                 status["last_seq"] == epoch.last_seq and status["head_hash"] != epoch.head_hash):
-            raise Refused("chain", f"the kiosk's store {epoch.store_id} ends at seq {status['last_seq']} "
-                                   f"(head {status['head_hash'][:12]}…) but the server holds seq "
-                                   f"{epoch.last_seq} (head {epoch.head_hash[:12]}…): "
-                                   "restored from an old copy or rewritten?")
+            raise Refused("chain", say("the kiosk's store %(store)s ends at seq %(seq)s (head %(head)s…) but "
+                                       "the server holds seq %(held)s (head %(held_head)s…): restored "
+                                       "from an old copy or rewritten?", store=epoch.store_id,
+                                       seq=status["last_seq"], head=status["head_hash"][:12],
+                                       held=epoch.last_seq, held_head=epoch.head_hash[:12]))
         self.push_roster()
         reachable = True
         try:
@@ -295,12 +310,12 @@ class _Pull:
         try:
             document = roster.build_roster(self.entry.id, self.config)
         except ProtocolError as e:
-            self.result.note(f"roster v{version} not pushed: {e}")
+            self.result.note(say("roster v%(v)s not pushed: %(e)s", v=version, e=str(e)))
             return
         try:
             self.client.request("PUT", "/roster", json=document)
         except BadReply as e:
-            self.result.note(f"roster v{version} refused by the kiosk: {e}")
+            self.result.note(say("roster v%(v)s refused by the kiosk: %(e)s", v=version, e=e.said))
             return
         self.result.roster_pushed = version
         self.pushed_photos = set(roster_photos(document).values())
@@ -320,20 +335,21 @@ class _Pull:
             for sha in missing[:MAX_PHOTOS_PER_PULL]:
                 data = roster.photo_bytes(sha, self.config.data_dir)
                 if data is None:
-                    self.result.note(f"photo {sha[:12]}… named by the roster is not on the server")
+                    self.result.note(say("photo %(sha)s… named by the roster is not on the server",
+                                         sha=sha[:12]))
                     continue
                 self.client.request("PUT", f"/photos/{sha}", data=data)
                 sent += 1
             if sent:
-                self.result.note(f"{sent} officer photo(s) sent")
+                self.result.note(say("%(n)s officer photo(s) sent", n=sent))
         except (Unreachable, BadReply, NotJson) as e:
-            self.result.note(f"photos not sent: {e}")
+            self.result.note(say("photos not sent: %(e)s", e=e.said))
 
     def fetch(self, after: int) -> dict[str, Any]:
         try:
             return self.client.request("GET", "/responses", params={"after": after, "limit": self.page_limit})
         except NotJson as e:
-            raise Refused("garbage", str(e)) from None
+            raise Refused("garbage", e.said) from None
 
     def pull_pages(self, epoch: Epoch) -> None:
         """Page by page from the cursor. The next page is fetched while this one is checked and
@@ -349,13 +365,15 @@ class _Pull:
                 if after >= target:
                     return
                 if self.cancel is not None and self.cancel.is_set():
-                    r.note(f"stopped at seq {after} (server shutting down); the next pull goes on")
+                    r.note(say("stopped at seq %(seq)s (server shutting down); the next pull goes on",
+                               seq=after))
                     return
                 page = ahead[1].result() if ahead and ahead[0] == after else self.fetch(after)
                 ahead = None
                 responses, bodies, last_seq = _check_page(page, epoch.store_id, after)
                 if not responses:
-                    raise BadReply(f"the kiosk reports seq {target} but sent nothing after seq {after}")
+                    raise BadReply(say("the kiosk reports seq %(n)s but sent nothing after seq %(a)s",
+                                       n=target, a=after))
                 target = max(target, last_seq)
                 if responses[-1]["seq"] < target:
                     ahead = (responses[-1]["seq"], fetcher.submit(self.fetch, responses[-1]["seq"]))
@@ -388,28 +406,28 @@ class _Pull:
         try:
             self.client.request("POST", "/ack", json={"store_id": self.result.store_id, "seq": cursor})
         except (Unreachable, BadReply) as e:
-            self.result.note(f"ack of seq {cursor} failed: {e}")
+            self.result.note(say("ack of seq %(seq)s failed: %(e)s", seq=cursor, e=e.said))
 
 
 def _finish(p: _Pull, started: datetime, now: Clock) -> None:
     r, entry = p.result, p.entry
     if r.conflicts:
-        r.note(f"{r.conflicts} response(s) kept aside as conflicts (alert raised)")
+        r.note(say("%(n)s response(s) kept aside as conflicts (alert raised)", n=r.conflicts))
     if r.flagged:
-        r.note(f"{r.flagged} response(s) name codes the roster does not know (stored, flagged)")
+        r.note(say("%(n)s response(s) name codes the roster does not know (stored, flagged)", n=r.flagged))
     if r.repaired:
-        r.note(f"{r.repaired} response time(s) repaired: the kiosk clock was wrong")
+        r.note(say("%(n)s response time(s) repaired: the kiosk clock was wrong", n=r.repaired))
     finished = now()
     with write_transaction():
         PullLog.create(kiosk_id=entry.id, started_at=started, finished_at=finished, status=r.status,
                        store_id=r.store_id, received=r.received, first_seq=r.first_seq,
                        last_seq=r.last_seq, chain_verified=r.chain_verified, head_hash=r.head_hash,
-                       roster_pushed=r.roster_pushed, message=r.message,
+                       roster_pushed=r.roster_pushed, message=dumps(r.said),
                        kiosk_last_seq=r.kiosk_last_seq, conflicts=r.conflicts, flagged=r.flagged,
                        repaired=r.repaired)
         update: dict[Any, Any] = {Kiosk.url: entry.url, Kiosk.last_pull_at: started,
                                   Kiosk.last_pull_status: r.status,
-                                  Kiosk.last_error: None if r.status == "ok" else r.message}
+                                  Kiosk.last_error: None if r.status == "ok" else dumps(r.said)}
         if p.status is not None:
             update[Kiosk.last_contact] = finished
             update[Kiosk.last_status] = json.dumps(p.status, ensure_ascii=False)
@@ -432,19 +450,20 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
             r.status = "ok"
         except Unreachable as e:
             r.status = "unreachable"
-            r.note(str(e))
+            r.note(e.said)
         except Refused as e:
             r.status = "refused"
-            r.note(f"{e.message} — nothing of this page stored, alert raised")
+            r.note(say("%(problem)s — nothing of this page stored, alert raised",
+                       problem=as_message(e.message)))
             with write_transaction():
                 raise_alert(entry.id, e.reason, e.message, e.detail, now())
         except (BadReply, ingest.CursorMoved) as e:
             r.status = "error"
-            r.note(str(e))
+            r.note(e.said)
         except Exception as e:  # a server-side bug or database trouble: report, keep going
             log.exception("pulling %s failed", entry.id)
             r.status = "error"
-            r.note(f"server error: {type(e).__name__}: {e}")
+            r.note(say("server error: %(e)s", e=f"{type(e).__name__}: {e}"))
         try:
             ingest.raise_page_alerts(entry.id, r.store_id, r.conflict_seqs, r.unknown_refs, now())
             _finish(p, started, now)

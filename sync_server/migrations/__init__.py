@@ -26,7 +26,7 @@ from sync_server.exc import ServerError
 # The modules, in order; the number in the name is the version it brings the schema to.
 _MODULES = ("m0001_initial", "m0002_pull_integrity", "m0003_audit", "m0004_reports",
             "m0005_roster_fleet", "m0006_service", "m0007_qr", "m0008_local_hours",
-            "m0009_kiosk_photos", "m0010_addendum")
+            "m0009_kiosk_photos", "m0010_addendum", "m0011_pull_messages")
 DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the default of [server] timezone
 _LOCK_KEY = 0x6861696C6F6E67  # "hailong": the advisory lock that serialises migrations on PostgreSQL
 
