@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.security import generate_password_hash
 
+from sync_server import audit
 from sync_server.auth import audit_here, role_required, session_mark
 from sync_server.db import write_transaction
 from sync_server.i18n import N_
@@ -119,4 +120,8 @@ def audit_log():
     except ValueError:
         page = 1
     rows = list(AuditLog.select().order_by(AuditLog.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1))
-    return render_template("audit.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE)
+    return render_template("audit.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE,
+                           role_names=ROLE_NAMES,
+                           audit_action=lambda action: audit.describe_action(action, _),
+                           audit_actor=lambda actor: audit.describe_actor(actor, _),
+                           audit_detail=lambda detail: audit.describe_detail(detail, _))

@@ -224,6 +224,12 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         fmt = "%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y"
         return value.replace(tzinfo=UTC).astimezone(tz).strftime(fmt)
 
+    @app.template_filter("say")
+    def say_filter(message: Any) -> str:
+        """A message made without a request (a msgid with its values, e.g. health.LiveAlert), in
+        the page's language; escaped like any value."""
+        return message.render(_)
+
     @app.template_filter("tr")
     def tr_filter(value: str | None) -> str:
         """A message chosen at run time (a status, a label from a table marked with N_), in the

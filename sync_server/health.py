@@ -8,6 +8,7 @@ Messages come in Vietnamese and English; the page picks one.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from peewee import fn
 
 from sync_server.config import ServerConfig
 from sync_server.fleet import active_entries
+from sync_server.i18n import N_
 from sync_server.models import Alert, Conflict, Epoch, Kiosk, Response
 
 LOW_DISK_BYTES = 500 * 1024 * 1024
@@ -76,13 +78,21 @@ class KioskHealth:
 
 @dataclass(frozen=True)
 class LiveAlert:
+    """What the dashboard says of a kiosk: a msgid with values (a value may be a (msgid, values)
+    pair itself), rendered in the reader's language by `render`."""
+
     kiosk_id: str
     kind: str  # silent | chain | gap | garbage | clock | count | disk | conflict | unknown | new_store
-    vi: str
-    en: str
+    msgid: str
+    values: dict[str, Any] = field(default_factory=dict)
 
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+    def render(self, gettext: Callable[[str], str]) -> str:
+        return _render(self.msgid, self.values, gettext)
+
+
+def _render(msgid: str, values: dict[str, Any], gettext: Callable[[str], str]) -> str:
+    done = {k: _render(*v, gettext) if isinstance(v, tuple) else v for k, v in values.items()}
+    return gettext(msgid) % done if done else gettext(msgid)
 
 
 def _status(raw: str | None) -> dict[str, Any]:
@@ -140,25 +150,23 @@ def kiosk_health(config: ServerConfig) -> list[KioskHealth]:
     return out
 
 
-def _ago(seconds: float) -> tuple[str, str]:
+def _ago(seconds: float) -> tuple[str, dict[str, int]]:
     minutes = round(seconds / 60)
     if minutes < 120:
-        return f"{minutes} phút", f"{minutes} min"
+        return N_("%(n)s phút"), {"n": minutes}
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} giờ", f"{hours} h"
-    return f"{hours // 24} ngày", f"{hours // 24} days"
+        return N_("%(n)s giờ"), {"n": hours}
+    return N_("%(n)s ngày"), {"n": hours // 24}
 
 
 _STORED_KINDS = {
-    "chain": ("chuỗi niêm phong bị hỏng (dữ liệu bị từ chối)", "broken hash chain (data refused)"),
-    "gap": ("thiếu số thứ tự phiếu (dữ liệu bị từ chối)", "gap in the sequence (data refused)"),
-    "garbage": ("ki-ốt gửi dữ liệu không hợp lệ", "the kiosk sent invalid data"),
-    "conflict": ("phiếu trùng mã nhưng khác nội dung (đã để riêng)",
-                 "same uuid with other content (kept aside)"),
-    "unknown": ("phiếu ghi mã cán bộ/thủ tục/bộ câu hỏi chưa có trong danh mục",
-                "responses name codes the roster does not know"),
-    "new_store": ("ki-ốt dùng thẻ nhớ mới (kho dữ liệu mới)", "the kiosk has a new card (new store)"),
+    "chain": N_("chuỗi niêm phong bị hỏng (dữ liệu bị từ chối)"),
+    "gap": N_("thiếu số thứ tự phiếu (dữ liệu bị từ chối)"),
+    "garbage": N_("ki-ốt gửi dữ liệu không hợp lệ"),
+    "conflict": N_("phiếu trùng mã nhưng khác nội dung (đã để riêng)"),
+    "unknown": N_("phiếu ghi mã cán bộ/thủ tục/bộ câu hỏi chưa có trong danh mục"),
+    "new_store": N_("ki-ốt dùng thẻ nhớ mới (kho dữ liệu mới)"),
 }
 
 
@@ -169,35 +177,26 @@ def live_alerts(config: ServerConfig, health: list[KioskHealth], now: datetime) 
         if not h.configured:
             continue
         if h.last_contact is None:
-            out.append(LiveAlert(h.id, "silent", "chưa liên lạc được lần nào",
-                                 "never reached"))
+            out.append(LiveAlert(h.id, "silent", N_("chưa liên lạc được lần nào")))
         elif (now - h.last_contact) > timedelta(seconds=config.silent_alert_s):
-            vi, en = _ago((now - h.last_contact).total_seconds())
-            out.append(LiveAlert(h.id, "silent", f"không liên lạc được đã {vi}",
-                                 f"silent for {en}"))
-        for kind, (vi, en) in _STORED_KINDS.items():
+            out.append(LiveAlert(h.id, "silent", N_("không liên lạc được đã %(ago)s"),
+                                 {"ago": _ago((now - h.last_contact).total_seconds())}))
+        for kind, what in _STORED_KINDS.items():
             n = h.open_alerts.get(kind)
             if n:
-                out.append(LiveAlert(h.id, kind, f"{vi} — {n} cảnh báo chưa xử lý",
-                                     f"{en} — {n} open alert(s)"))
+                out.append(LiveAlert(h.id, kind, N_("%(what)s — %(n)s cảnh báo chưa xử lý"),
+                                     {"what": (what, {}), "n": n}))
         if not h.counts_agree:
-            out.append(LiveAlert(
-                h.id, "count",
-                f"số phiếu không khớp: đã nhận đến số {h.held_seq} nhưng lưu {h.stored} "
-                f"và để riêng {h.kept_aside}",
-                f"counts disagree: held up to seq {h.held_seq} but {h.stored} stored "
-                f"and {h.kept_aside} kept aside"))
+            out.append(LiveAlert(h.id, "count", N_("số phiếu không khớp: đã nhận đến số %(seq)s nhưng lưu "
+                                                   "%(stored)s và để riêng %(aside)s"),
+                                 {"seq": h.held_seq, "stored": h.stored, "aside": h.kept_aside}))
         if h.clock_skew_s is not None and abs(h.clock_skew_s) > config.clock_alert_s:
-            direction_vi = "nhanh" if h.clock_skew_s > 0 else "chậm"
-            direction_en = "ahead" if h.clock_skew_s > 0 else "behind"
-            vi, en = _ago(abs(h.clock_skew_s))
-            out.append(LiveAlert(h.id, "clock",
-                                 f"đồng hồ ki-ốt {direction_vi} {vi} (giờ phiếu được máy chủ sửa lại)",
-                                 f"kiosk clock {en} {direction_en} (response times are repaired)"))
+            msgid = (N_("đồng hồ ki-ốt nhanh %(ago)s (giờ phiếu được máy chủ sửa lại)") if h.clock_skew_s > 0
+                     else N_("đồng hồ ki-ốt chậm %(ago)s (giờ phiếu được máy chủ sửa lại)"))
+            out.append(LiveAlert(h.id, "clock", msgid, {"ago": _ago(abs(h.clock_skew_s))}))
         if h.free_disk_bytes is not None and h.free_disk_bytes < LOW_DISK_BYTES:
-            mb = h.free_disk_bytes // (1024 * 1024)
-            out.append(LiveAlert(h.id, "disk", f"thẻ nhớ ki-ốt sắp đầy (còn {mb} MB)",
-                                 f"kiosk card nearly full ({mb} MB free)"))
+            out.append(LiveAlert(h.id, "disk", N_("thẻ nhớ ki-ốt sắp đầy (còn %(mb)s MB)"),
+                                 {"mb": h.free_disk_bytes // (1024 * 1024)}))
     order = ("chain", "gap", "count", "conflict", "garbage", "silent", "clock", "new_store",
              "unknown", "disk")
     return sorted(out, key=lambda a: order.index(a.kind))
