@@ -97,7 +97,7 @@ def main() -> int:
         proc.terminate()
         proc.wait(timeout=30)
 
-    from sync_server.models import Response
+    from sync_server.db.models import Response
 
     init_db(server_config.load(path), create=False)
     rows = Response.select().where(Response.kiosk_id == "qr").order_by(Response.seq)

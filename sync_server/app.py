@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from sync_server import config as server_config
-from sync_server import i18n, pull_messages
+from sync_server import i18n
+from sync_server.collect import messages as pull_messages
 from sync_server.config import ServerConfig
 from sync_server.db import database, init_db
 from sync_server.extensions import babel, csrf, pull_domain
@@ -251,25 +252,25 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        from sync_server.roster import unit_name
+        from sync_server.roster.build import unit_name
 
         return {"unit_name": unit_name(config), "current_user": g.get("user"),
                 "lang": g.get("lang", i18n.DEFAULT)}
 
-    from sync_server.admin import bp as admin_bp
-    from sync_server.auth import bp as auth_bp
-    from sync_server.board import bp as board_bp
-    from sync_server.fleet_pages import bp as fleet_bp
-    from sync_server.import_pages import bp as import_bp
-    from sync_server.monitor import bp as monitor_bp
-    from sync_server.qr import bp as qr_bp
-    from sync_server.qr_staff import bp as qr_staff_bp
-    from sync_server.questionnaire_pages import bp as questionnaire_bp
-    from sync_server.report_pages import bp as reports_bp
-    from sync_server.roster_pages import bp as roster_bp
-    from sync_server.service_pages import bp as service_bp
-    from sync_server.staff import bp as staff_bp
-    from sync_server.survey_pages import bp as survey_bp
+    from sync_server.accounts.auth import bp as auth_bp
+    from sync_server.accounts.views import bp as admin_bp
+    from sync_server.collect.fleet_views import bp as fleet_bp
+    from sync_server.collect.views import bp as monitor_bp
+    from sync_server.qr.staff_views import bp as qr_staff_bp
+    from sync_server.qr.views import bp as qr_bp
+    from sync_server.reports.board import bp as board_bp
+    from sync_server.reports.dashboard import bp as staff_bp
+    from sync_server.reports.service_views import bp as service_bp
+    from sync_server.reports.survey_views import bp as survey_bp
+    from sync_server.reports.views import bp as reports_bp
+    from sync_server.roster.import_views import bp as import_bp
+    from sync_server.roster.questionnaire_views import bp as questionnaire_bp
+    from sync_server.roster.views import bp as roster_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)

@@ -20,7 +20,9 @@ from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
 from kiosk.configfile import ConfigError
-from sync_server import __version__, audit, config, fleet
+from sync_server import __version__, config
+from sync_server.accounts import audit
+from sync_server.collect import fleet
 from sync_server.db import connection, init_db, write_transaction
 from sync_server.exc import ServerError
 
@@ -55,7 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
     from sync_server.app import create_app
-    from sync_server.pullloop import PullLoop
+    from sync_server.collect.loop import PullLoop
 
     cfg = _load(args)
     app = create_app(cfg)
@@ -82,8 +84,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from sync_server.puller import pull_all
-    from sync_server.pullloop import PullLoop
+    from sync_server.collect.loop import PullLoop
+    from sync_server.collect.puller import pull_all
 
     cfg = _load(args)
     init_db(cfg)
@@ -116,7 +118,7 @@ def _read_password(from_stdin: bool) -> str | None:
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
-    from sync_server.models import User
+    from sync_server.db.models import User
 
     cfg = _load(args)
     username = args.username.strip()
@@ -145,7 +147,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from sync_server import demo_data
+    from sync_server.ops import demo_data
 
     cfg = _load(args)
     init_db(cfg)
@@ -158,7 +160,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    from sync_server.migrations import LATEST
+    from sync_server.db.migrations import LATEST
 
     cfg = _load(args)
     init_db(cfg)
@@ -168,7 +170,7 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
-    from sync_server import rollup
+    from sync_server.reports import rollup
 
     cfg = _load(args)
     init_db(cfg)
@@ -182,8 +184,8 @@ def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
 def _scan_alerts(cfg, days: float) -> int:
     from datetime import timedelta
 
-    from sync_server import service_alerts
-    from sync_server.models import utcnow
+    from sync_server.db.models import utcnow
+    from sync_server.reports import service_alerts
 
     now = utcnow()
     with connection(), write_transaction():
@@ -239,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="recompute the report rollups from the stored responses")
     p.set_defaults(func=cmd_rebuild_rollups)
 
-    from sync_server import backup  # backup, restore, backups: the nightly copy and its restore
+    from sync_server.ops import backup  # backup, restore, backups: the nightly copy and its restore
 
     backup.add_subcommands(sub, common)
     return parser

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.configfile import ConfigError, Section, load_toml
-from sync_server.service_rule import Rule
+from sync_server.reports.service_rule import Rule
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
 DEFAULT_UNIT_NAME = "UBND xã"
@@ -24,7 +24,7 @@ MIN_TOKEN_LENGTH = 16
 DATABASE_URL_ENV = "DATABASE_URL"
 # playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
-QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr)
+QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr.views)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -37,7 +37,7 @@ class KioskEntry:
 
 @dataclass(frozen=True)
 class QrConfig:
-    """[qr] in server.toml: the citizens' QR page (sync_server.qr)."""
+    """[qr] in server.toml: the citizens' QR page (sync_server.qr.views)."""
 
     ask_name: bool = False  # an optional name field, only when the unit turns it on (seed 003)
     wifi_name: str = ""  # printed on the posters
@@ -116,7 +116,7 @@ class ServerConfig:
     max_backoff_s: float = 600.0  # a kiosk that keeps failing is tried at least this often
     silent_alert_s: float = 3600.0  # no contact for longer than this: an alert on the dashboard
     clock_alert_s: float = 300.0  # a kiosk clock off by more than this: an alert
-    satisfaction_definition: str = "survey"  # sync_server.figures.DEFINITIONS; reports may switch
+    satisfaction_definition: str = "survey"  # sync_server.reports.figures.DEFINITIONS; reports may switch
     report_place: str = ""  # the place name in an official report's date line ("Đại Lãnh, ngày …")
     report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
     service_alert_rule: Rule = Rule()  # [alerts]: a run of low scores for an officer or counter

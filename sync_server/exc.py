@@ -63,7 +63,7 @@ class Refused(ServerError):
 
     def __init__(self, reason: str, message: Any = "", detail: str = "") -> None:
         super().__init__(str(message) or reason)
-        # `message`: a text, or a message code with values (sync_server.pull_messages) for minutes
+        # `message`: a text, or a message code with values (sync_server.collect.messages) for minutes
         self.reason, self.message, self.detail = reason, message or reason, detail
 
     def __str__(self) -> str:

@@ -221,9 +221,9 @@ def test_the_server_sees_the_same_store_continue(tmp_path):
     """Through the real puller: after export -> wipe -> import, no new epoch, nothing twice."""
     from kiosk.api import ApiServer, create_api
     from sync_server import config as server_config
+    from sync_server.collect.puller import pull_kiosk
     from sync_server.db import database, init_db
-    from sync_server.models import Alert, Epoch, Response
-    from sync_server.puller import pull_kiosk
+    from sync_server.db.models import Alert, Epoch, Response
 
     def serve(store: Store):
         server = ApiServer(create_api(store, kiosk_id="quay-1", token=TOKEN), "127.0.0.1", 0).start()

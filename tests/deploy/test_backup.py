@@ -1,4 +1,4 @@
-"""sync_server.backup on real databases: round trip, consistency under writes, pruning, refusals."""
+"""sync_server.ops.backup on real databases: round trip, consistency under writes, pruning, refusals."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from sync_server import backup as bk
 from sync_server import config as server_config
 from sync_server.db import init_db
 from sync_server.exc import Refused
+from sync_server.ops import backup as bk
 from tests.deploy.support import ROOT, free_port
 
 NIGHT = dt.datetime(2026, 11, 22, 2, 30, 0)
@@ -292,7 +292,7 @@ def test_restore_into_a_fresh_data_dir(cfg, tmp_path, monkeypatch):
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "sync_server.backup", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "sync_server.ops.backup", *args], capture_output=True,
                           text=True, env=env, timeout=120)
 
 

@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-from sync_server import audit
+from sync_server.accounts import audit
 from sync_server.app import create_app
 from tests.server.web import add_user, csrf_token, login, page
 

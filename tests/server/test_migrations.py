@@ -14,11 +14,11 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 
 from kiosk.protocol import GENESIS_HASH, canonical_json, seal
 from sync_server import config as server_config
+from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database, init_db
-from sync_server.migrations import LATEST, MigrationError, current_version, migrate, migrations
-from sync_server.migrations import m0001_initial as v1
-from sync_server.models import ALL_MODELS, Answer, Epoch, Response
-from sync_server.puller import pull_kiosk
+from sync_server.db.migrations import LATEST, MigrationError, current_version, migrate, migrations
+from sync_server.db.migrations import m0001_initial as v1
+from sync_server.db.models import ALL_MODELS, Answer, Epoch, Response
 from tests.server.conftest import TOKEN, server_toml
 from tests.server.fake_kiosk import FakeKiosk
 
@@ -120,7 +120,7 @@ def _pg_params(url: str) -> dict:
 
 
 def hourly() -> tuple[int, int]:
-    from sync_server.models import RollupHour
+    from sync_server.db.models import RollupHour
 
     return (sum(h.responses for h in RollupHour.select()), sum(h.low for h in RollupHour.select()))
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sync_server.app import create_app
-from sync_server.models import Alert, PullLog, Response, utcnow
-from sync_server.puller import pull_kiosk
+from sync_server.collect.puller import pull_kiosk
+from sync_server.db.models import Alert, PullLog, Response, utcnow
 from tests.server.chains import make_chain
 from tests.server.conftest import TOKEN, free_port, know_officers
 from tests.server.fake_kiosk import FakeKiosk

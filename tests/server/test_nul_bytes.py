@@ -25,7 +25,7 @@ def field_names() -> list[str]:
     """Every query or form field some view reads, found in the sources (plus EXTRA_NAMES)."""
     found = set(EXTRA_NAMES)
     pattern = re.compile(r'request\.(?:args|form|values)\.(?:get|getlist)\(\s*"([^"]+)"')
-    for path in SOURCES.glob("*.py"):
+    for path in SOURCES.rglob("*.py"):
         found.update(pattern.findall(path.read_text(encoding="utf-8")))
     found.discard("csrf_token")
     return sorted(found)

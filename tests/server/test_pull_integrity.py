@@ -13,9 +13,10 @@ import pytest
 from peewee import fn
 
 from kiosk.protocol import canonical_json
-from sync_server import aggregate
-from sync_server.clockfix import KIOSK, REPAIRED, UNANCHORED
-from sync_server.models import (
+from sync_server.collect.clockfix import KIOSK, REPAIRED, UNANCHORED
+from sync_server.collect.messages import render
+from sync_server.collect.puller import pull_all, pull_kiosk
+from sync_server.db.models import (
     Alert,
     Answer,
     ClockAnchor,
@@ -26,8 +27,7 @@ from sync_server.models import (
     Questionnaire,
     Response,
 )
-from sync_server.pull_messages import render
-from sync_server.puller import pull_all, pull_kiosk
+from sync_server.reports import overview as aggregate
 from tests.server.chains import iso_vn, make_chain, utc
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk, Fault

@@ -9,11 +9,11 @@ import re
 
 import pytest
 
+from sync_server.collect.client import _REASONS
+from sync_server.collect.messages import Message, render, say
+from sync_server.collect.puller import pull_kiosk
+from sync_server.db.migrations import m0011_pull_messages as m11
 from sync_server.i18n import TRANSLATIONS
-from sync_server.kiosk_client import _REASONS
-from sync_server.migrations import m0011_pull_messages as m11
-from sync_server.pull_messages import Message, render, say
-from sync_server.puller import pull_kiosk
 from tests.server.conftest import TOKEN, free_port
 from tests.server.web import add_user, login, page
 
@@ -73,7 +73,7 @@ def test_migration_11_turns_old_english_rows_into_messages(old, expected, vietna
 
 def test_the_kiosk_page_shows_a_refused_connection_in_each_language(make_config):
     from sync_server.app import create_app
-    from sync_server.models import Kiosk, PullLog
+    from sync_server.db.models import Kiosk, PullLog
 
     cfg = make_config([("quay-1", f"http://127.0.0.1:{free_port()}", TOKEN)])  # nothing listens
     r = pull_kiosk(cfg.kiosks[0], cfg)
@@ -93,7 +93,7 @@ def test_migration_11_rewrites_the_three_tables(make_config, vietnamese):
     from datetime import datetime
 
     from sync_server.db import database
-    from sync_server.models import Alert, Kiosk, PullLog
+    from sync_server.db.models import Alert, Kiosk, PullLog
 
     make_config()
     when = datetime(2026, 11, 30, 8)

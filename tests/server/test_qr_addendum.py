@@ -19,9 +19,9 @@ import pytest
 from kiosk import qrticket
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
-from sync_server import qr_store, roster
 from sync_server.app import create_app
-from sync_server.models import (
+from sync_server.collect.puller import pull_kiosk
+from sync_server.db.models import (
     Addendum,
     Answer,
     FleetKiosk,
@@ -31,7 +31,8 @@ from sync_server.models import (
     RollupDay,
     utcnow,
 )
-from sync_server.puller import pull_kiosk
+from sync_server.qr import store as qr_store
+from sync_server.roster import build as roster
 from tests.server.conftest import TOKEN
 from tests.server.qr_support import QUESTIONNAIRE, csrf, seed_roster
 from tests.server.web import add_user, login, page

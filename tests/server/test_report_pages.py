@@ -17,10 +17,10 @@ import requests
 from docx import Document
 from openpyxl import load_workbook
 
-from sync_server import reports
 from sync_server.app import create_app
 from sync_server.db import database, write_transaction
-from sync_server.models import AuditLog, Officer, Procedure, Response
+from sync_server.db.models import AuditLog, Officer, Procedure, Response
+from sync_server.reports import queries as reports
 from tests.server.conftest import free_port, server_toml
 from tests.server.serving import browser_login
 from tests.server.test_reports_figures import generated, store

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from sync_server.db import database, write_transaction
-from sync_server.models import Quota, Response
+from sync_server.db.models import Quota, Response
 from tests.server.conftest import free_port, server_toml
 from tests.server.serving import browser_login, serving
 from tests.server.test_field_rule import RULE, month  # noqa: F401 - `month` is a fixture

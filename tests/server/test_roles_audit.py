@@ -15,10 +15,10 @@ from peewee import DatabaseError
 from werkzeug.routing import Rule
 
 from kiosk.protocol import BUILTIN_QUESTIONNAIRE
-from sync_server import photos as photo_files
 from sync_server.app import create_app
+from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database
-from sync_server.models import (
+from sync_server.db.models import (
     Alert,
     AuditLog,
     Counter,
@@ -33,8 +33,8 @@ from sync_server.models import (
     Setting,
     User,
 )
-from sync_server.puller import pull_kiosk
-from sync_server.roster import current_version
+from sync_server.roster import photos as photo_files
+from sync_server.roster.build import current_version
 from tests.server.chains import make_chain
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from sync_server.app import create_app
-from sync_server.counters import counter_officers
-from sync_server.models import AuditLog, Counter, Officer, Questionnaire
-from sync_server.roster import build_roster, current_version
+from sync_server.db.models import AuditLog, Counter, Officer, Questionnaire
+from sync_server.roster.build import build_roster, current_version
+from sync_server.roster.counters import counter_officers
 from tests.server.web import add_user, csrf_token, login, page
 from tests.support.images import image, mark_photo_public, upload_photo
 
@@ -235,7 +235,7 @@ def test_import_the_shipped_samples_preview_then_confirm(site):
     r = send_file(admin, "procedures", (DOCS / "thu-tuc.csv").read_bytes(), "thu-tuc.csv")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Xác nhận nhập 4 dòng" in html and "Đăng ký khai sinh" in html
-    from sync_server.models import Procedure
+    from sync_server.db.models import Procedure
 
     assert not Procedure.select().exists() and current_version() == version  # a preview writes nothing
     assert confirm(admin, html).status_code == 302
@@ -285,7 +285,7 @@ def test_import_xlsx_and_all_or_nothing_at_confirm(site):
 
     from openpyxl import Workbook
 
-    from sync_server.models import Field, Procedure
+    from sync_server.db.models import Field, Procedure
 
     _cfg, _app, admin = site
     _fields(admin)

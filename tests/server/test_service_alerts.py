@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sync_server import service_alerts
+from sync_server.collect.puller import pull_kiosk
 from sync_server.db import write_transaction
+from sync_server.db.models import AuditLog, ServiceAlert
 from sync_server.exc import InputError
-from sync_server.models import AuditLog, ServiceAlert
-from sync_server.puller import pull_kiosk
-from sync_server.service_alerts import Rated, incidents
-from sync_server.service_rule import Rule
+from sync_server.reports import service_alerts
+from sync_server.reports.service_alerts import Rated, incidents
+from sync_server.reports.service_rule import Rule
 from tests.server.chains import iso_vn, make_chain
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk
@@ -170,7 +170,7 @@ def test_staff_acknowledge_from_the_dashboard_and_viewers_cannot(make_config, ki
     assert (done.acknowledged_by, done.comment) == ("staff", "Đã trao đổi với <b>cán bộ</b>")
     entry = AuditLog.get(AuditLog.action == "service_alert.acknowledge")
     assert entry.actor == "staff" and "cán bộ" in entry.detail
-    from sync_server.models import Counter
+    from sync_server.db.models import Counter
 
     with write_transaction():
         Counter.create(code="quay-a", name="Quầy Tư pháp", kiosk_id="quay-1", officers='["nv-lan"]')

@@ -1,0 +1,42 @@
+"""The overview page for office staff: satisfaction per officer and what needs attention."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from sync_server.accounts.auth import login_required
+from sync_server.collect.fleet import active_ids
+from sync_server.collect.health import kiosk_health, live_alerts
+from sync_server.db.models import Alert, utcnow
+from sync_server.extensions import get_config
+from sync_server.i18n import N_
+from sync_server.reports.overview import kiosk_lines, local_today, officer_summary
+from sync_server.reports.service_views import dashboard_alerts
+
+bp = Blueprint("staff", __name__)
+
+# Pull status -> the words shown (Vietnamese; English through sync_server.i18n).
+PULL_STATUS = {
+    "ok": N_("bình thường"),
+    "unreachable": N_("không kết nối được"),
+    "error": N_("lỗi"),
+    "refused": N_("dữ liệu bị từ chối (xem cảnh báo)"),
+    None: N_("chưa lấy dữ liệu lần nào"),
+}
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    config = get_config()
+    summary = officer_summary(local_today(config.tz))
+    return render_template(
+        "dashboard.html",
+        summary=summary,
+        target_pct=config.satisfaction_target * 100,
+        kiosks=kiosk_lines(active_ids(config)),
+        pull_status=PULL_STATUS,
+        live_alerts=live_alerts(config, kiosk_health(config), utcnow()),
+        open_alerts=Alert.select().where(~Alert.resolved).count(),
+        **dashboard_alerts(),
+    )

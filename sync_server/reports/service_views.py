@@ -1,0 +1,57 @@
+"""Service alerts for staff: the list, and acknowledging one with a comment. The detection is in
+sync_server.reports.service_alerts; the dashboard shows the open ones through `dashboard_alerts()`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from sync_server.accounts.auth import role_required
+from sync_server.db.models import Counter, Kiosk, Officer, ServiceAlert, utcnow
+from sync_server.exc import InputError
+from sync_server.extensions import get_config
+from sync_server.reports import service_alerts
+
+bp = Blueprint("service", __name__)
+PAGE = 100
+
+
+def subject_names() -> dict[tuple[str, str], str]:
+    names = {("officer", o.code): o.name for o in Officer.select(Officer.code, Officer.name)}
+    names.update({("kiosk", k.id): k.id for k in Kiosk.select(Kiosk.id)})
+    # A kiosk standing at a counter goes by the counter's name, as staff know it.
+    names.update({("kiosk", c.kiosk_id): f"{c.name} ({c.kiosk_id})"
+                  for c in Counter.select(Counter.name, Counter.kiosk_id) if c.kiosk_id})
+    return names
+
+
+def dashboard_alerts() -> dict:
+    """What the dashboard's include (_service_alerts.html) needs."""
+    return {"service_open": service_alerts.open_alerts(limit=10), "service_names": subject_names(),
+            "service_rule": get_config().service_alert_rule.describe()}
+
+
+@bp.get("/service-alerts")
+@role_required("viewer")
+def index():
+    page_no = max(1, request.args.get("page", 1, type=int) or 1)
+    done = list(ServiceAlert.select().where(ServiceAlert.acknowledged_at.is_null(False))
+                .order_by(ServiceAlert.ended_utc.desc()).paginate(page_no, PAGE))
+    return render_template("service_alerts.html", open_rows=service_alerts.open_alerts(limit=500),
+                           done_rows=done, names=subject_names(), page_no=page_no, more=len(done) == PAGE,
+                           rule=get_config().service_alert_rule.describe())
+
+
+@bp.post("/service-alerts/<int:service_alert_id>/ack")
+@role_required("staff")
+def acknowledge(service_alert_id: int):
+    user = g.user
+    try:
+        service_alerts.acknowledge(service_alert_id, request.form.get("comment", ""), user.username, utcnow(),
+                                   role=user.role, ip=request.remote_addr)
+    except InputError as e:
+        flash(e.message(_), "error")
+    else:
+        flash(_("Đã ghi nhận cảnh báo."), "ok")
+    back = request.form.get("back", "")
+    return redirect(back if back in ("/", "/service-alerts") else url_for("service.index"))
