@@ -25,6 +25,7 @@ from sync_server.accounts import audit
 from sync_server.collect import fleet
 from sync_server.db import connection, init_db, write_transaction
 from sync_server.exc import ServerError
+from sync_server.ops import backup
 
 EXIT_CONFIG = 2
 MIN_PASSWORD = 10
@@ -200,6 +201,36 @@ def cmd_scan_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    result = backup.backup(_load(args), keep_days=args.keep_days,
+                           directory=Path(args.dir) if args.dir else None)
+    print(result.line(), flush=True)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    started = time.monotonic()
+    safety = backup.restore(cfg, Path(args.file), force=args.force)
+    target = "the PostgreSQL database" if backup.is_postgres(cfg) else backup.sqlite_path(cfg)
+    if safety:
+        print(f"restore: the database as it was is kept in {safety}")
+    print(f"restore: {args.file} -> {target} ({time.monotonic() - started:.1f} s); start the server again "
+          "(systemctl start hailong-server hailong-server-backup.timer)", flush=True)
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    directory = Path(args.dir) if args.dir else backup.backup_dir(cfg)
+    backups = backup.list_backups(directory)
+    if not backups:
+        print(f"no backups in {directory}")
+    for path in backups:
+        print(f"{path}  {backup.size_text(path.stat().st_size)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=str(config.DEFAULT_PATH),
@@ -241,9 +272,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="recompute the report rollups from the stored responses")
     p.set_defaults(func=cmd_rebuild_rollups)
 
-    from sync_server.ops import backup  # backup, restore, backups: the nightly copy and its restore
-
-    backup.add_subcommands(sub, common)
+    # backup, restore, backups: the nightly copy and its restore
+    p = sub.add_parser("backup", parents=[common],
+                       help="back up the database into <data_dir>/backups/ and prune old backups")
+    p.add_argument("--keep-days", type=int, default=backup.DEFAULT_KEEP_DAYS,
+                   help="keep the backups of the newest N days having backups "
+                        f"(default {backup.DEFAULT_KEEP_DAYS})")
+    p.add_argument("--dir", help="write into this folder instead of <data_dir>/backups")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common],
+                       help="replace the database with a backup (stop the server first)")
+    p.add_argument("file", help="a hailong-*.db (SQLite) or hailong-*.dump (PostgreSQL) backup")
+    p.add_argument("--force", action="store_true", help="restore even if something answers on the port")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("backups", parents=[common], help="list the backups")
+    p.add_argument("--dir", help="list this folder instead of <data_dir>/backups")
+    p.set_defaults(func=cmd_backups)
     return parser
 
 

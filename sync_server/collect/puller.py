@@ -9,7 +9,6 @@ is refused whole and raised as an alert; nothing of it is stored. Every pull wri
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -24,12 +23,9 @@ import requests
 from kiosk.protocol import (
     GENESIS_HASH,
     ProtocolError,
-    canonical_json,
     roster_photos,
-    validate_response,
-    verify_chain,
 )
-from sync_server.collect import clockfix, ingest
+from sync_server.collect import checks, clockfix, ingest
 from sync_server.collect.alerts import raise_alert
 from sync_server.collect.client import BadReply, KioskClient, NotJson, Unreachable
 from sync_server.collect.messages import Message, as_message, dumps, english, say
@@ -45,9 +41,6 @@ log = logging.getLogger(__name__)
 PAGE_LIMIT = 1000  # of the kiosk's 5000 at most: fewer round trips on a catch-up, small transactions
 MAX_PAGES_PER_PULL = 2000  # a kiosk that keeps growing cannot hold a pull forever
 MAX_PHOTOS_PER_PULL = 20  # at most 5 MB of photos in one pull; the rest follow at the next
-MAX_CODE = 64  # the width of the code columns (DESIGN.md §3: codes have at most 64 characters)
-_INT32 = 2**31 - 1
-_HEX = set("0123456789abcdef")
 
 Clock = Callable[[], datetime]
 
@@ -96,114 +89,6 @@ class PullResult:
         return f"{self.kiosk_id}: {self.status} ({self.message})"
 
 
-# --- checks --------------------------------------------------------------------------------
-
-def _int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _hex64(value: Any) -> bool:
-    return isinstance(value, str) and len(value) == 64 and set(value) <= _HEX
-
-
-def _check_status(s: dict[str, Any], entry: KioskEntry) -> None:
-    problems = []
-    if not (isinstance(s.get("store_id"), str) and 0 < len(s["store_id"]) <= MAX_CODE):
-        problems.append("store_id")
-    if not (_int(s.get("last_seq")) and 0 <= s["last_seq"] <= _INT32):
-        problems.append("last_seq")
-    if not _hex64(s.get("head_hash")):
-        problems.append("head_hash")
-    if not (_int(s.get("roster_version")) and s["roster_version"] >= 0):
-        problems.append("roster_version")
-    if not isinstance(s.get("kiosk_id"), str):
-        problems.append("kiosk_id")
-    if problems:
-        raise BadReply(say("status reply is not a kiosk status (bad or missing %(what)s)",
-                           what=", ".join(problems)))
-    if s["kiosk_id"] != entry.id:
-        raise BadReply(say("the kiosk at %(url)s says it is %(got)s, not %(want)s: check url in [[kiosks]]",
-                           url=entry.url, got=repr(s["kiosk_id"][:64]), want=repr(entry.id)))
-
-
-def _has_clock(s: dict[str, Any]) -> bool:
-    return (isinstance(s.get("boot_id"), str) and 0 < len(s["boot_id"]) <= MAX_CODE
-            and _int(s.get("uptime_ms")) and 0 <= s["uptime_ms"] < 2**62)
-
-
-def _check_fits(r: dict[str, Any], body: str) -> None:
-    """What the protocol validator leaves open but the database cannot hold (PostgreSQL refuses
-    NUL characters and too long codes; SQLite would silently take them)."""
-    where = f"response seq {r['seq']}"
-    for key in ("store_id", "uuid", "kiosk_id", "officer", "procedure", "questionnaire",
-                "recorded_at", "boot_id"):
-        if r[key] is not None and len(r[key]) > MAX_CODE:
-            raise Refused("garbage", say("%(where)s: longer than %(n)s characters", where=f"{where}.{key}",
-                                             n=MAX_CODE), body[:4000])
-    for q in r["answers"]:
-        if not 0 < len(q) <= MAX_CODE:
-            raise Refused("garbage", say("%(where)s: question code must have 1-%(n)s characters",
-                                         where=f"{where}.answers", n=MAX_CODE), body[:4000])
-    if r["seq"] > _INT32 or abs(r["questionnaire_version"]) > _INT32:
-        raise Refused("garbage", say("%(where)s: seq or questionnaire_version out of range", where=where),
-                      body[:4000])
-    if "\x00" in body:
-        raise Refused("garbage", say("%(where)s: contains a NUL character", where=where), body[:4000])
-
-
-def _check_page(page: dict[str, Any], store_id: str,
-                after: int) -> tuple[list[dict[str, Any]], list[str], int]:
-    """The page's responses, their canonical JSON (made once, stored as the body) and the
-    kiosk's last seq; Refused for anything that must not be stored."""
-    responses, last_seq = page.get("responses"), page.get("last_seq")
-    if not isinstance(responses, list) or not _int(last_seq) or not isinstance(page.get("store_id"), str):
-        raise Refused("garbage", say("page after seq %(seq)s: not a responses page "
-                                     "(needs store_id, responses, last_seq)", seq=after),
-                      json.dumps(page, ensure_ascii=False)[:4000])
-    if page["store_id"] != store_id:
-        raise Refused("chain", say("page after seq %(seq)s: store_id %(got)s is not the store %(store)s "
-                                   "of this pull", seq=after, got=repr(page["store_id"][:64]),
-                                   store=store_id))
-    bodies = []
-    for i, r in enumerate(responses):
-        try:
-            validate_response(r, where=f"page after seq {after}, item {i}")
-        except ProtocolError as e:
-            raise Refused("garbage", str(e), json.dumps(r, ensure_ascii=False)[:4000]) from None
-        body = canonical_json(r).decode("utf-8")
-        _check_fits(r, body)
-        if r["store_id"] != store_id:
-            raise Refused("chain", say("response seq %(seq)s: store_id %(got)s is not the store %(store)s",
-                                       seq=r["seq"], got=repr(r["store_id"][:64]), store=store_id), body)
-        bodies.append(body)
-    # Gaps are named apart from broken links: they usually mean a kiosk bug, not tampering.
-    for expected, r in enumerate(responses, start=after + 1):
-        if r["seq"] != expected:
-            raise Refused("gap", say("seq %(expected)s: expected next, got %(got)s (gap or reorder)",
-                                     expected=expected, got=r["seq"]))
-    return responses, bodies, last_seq
-
-
-def verify_page(responses: list[dict[str, Any]], bodies: list[str], after: int,
-                head: str) -> tuple[int, str]:
-    """`kiosk.protocol.verify_chain(responses, after, head)`, without encoding each response a
-    second time. A response's hash is taken over its canonical JSON without the `hash` member;
-    `bodies` are the canonical JSON *with* it, and taking the member `"hash":"<hex>",` out of
-    that text gives exactly the text the hash is over (keys are sorted, output compact, and a
-    quote inside a string is escaped, so the member cannot appear earlier by accident in a
-    response that passed validate_response). Any disagreement at all — a gap, a broken link,
-    a wrong hash, or an odd extra key — is decided by verify_chain itself, which also names the
-    problem; a wrong splice cannot pass instead, since its text would contain its own SHA-256."""
-    expected, prev = after + 1, head
-    for r, body in zip(responses, bodies, strict=True):
-        unsealed = body.replace(f'"hash":"{r["hash"]}",', "", 1)
-        if (r["seq"] != expected or r["prev_hash"] != prev
-                or hashlib.sha256(unsealed.encode("utf-8")).hexdigest() != r["hash"]):
-            return verify_chain(responses, after, head)
-        prev, expected = r["hash"], expected + 1
-    return expected - 1, prev
-
-
 # --- epochs --------------------------------------------------------------------------------
 
 def _new_store_message(kiosk_id: str, store_id: str) -> list[Message]:
@@ -221,7 +106,7 @@ def _new_store_message(kiosk_id: str, store_id: str) -> list[Message]:
     except ValueError:
         last = {}
     reported = last.get("last_seq") if last.get("store_id") == old.store_id else None
-    if _int(reported) and reported > old.last_seq:
+    if checks.is_int(reported) and reported > old.last_seq:
         missing = last["last_seq"] - old.last_seq
         parts.append(say("the old card last reported seq %(seq)s: %(n)s response(s) were never pulled — "
                          "recover them from the old card (hailong-kiosk export)", seq=last["last_seq"],
@@ -262,10 +147,10 @@ class _Pull:
         before = self.now()
         status = self.client.request("GET", "/status")
         after = self.now()
-        _check_status(status, self.entry)
+        checks.check_status(status, self.entry)
         self.status = status
         self.result.kiosk_last_seq = status["last_seq"]
-        if _has_clock(status):
+        if checks.has_clock(status):
             midpoint = before + (after - before) / 2  # the kiosk read its clocks about then
             ingest.save_anchor(self.entry.id, status, midpoint)
             self.result.clock_skew_s = clockfix.skew_seconds(str(status.get("wall_clock", "")),
@@ -306,7 +191,7 @@ class _Pull:
         assert self.status is not None
         version = roster.current_version()
         theirs = self.status.get("roster_stored_version")
-        theirs = theirs if _int(theirs) else self.status["roster_version"]
+        theirs = theirs if checks.is_int(theirs) else self.status["roster_version"]
         if version == 0 or theirs == version:
             return
         try:
@@ -372,7 +257,7 @@ class _Pull:
                     return
                 page = ahead[1].result() if ahead and ahead[0] == after else self.fetch(after)
                 ahead = None
-                responses, bodies, last_seq = _check_page(page, epoch.store_id, after)
+                responses, bodies, last_seq = checks.check_page(page, epoch.store_id, after)
                 if not responses:
                     raise BadReply(say("the kiosk reports seq %(n)s but sent nothing after seq %(a)s",
                                        n=target, a=after))
@@ -380,7 +265,7 @@ class _Pull:
                 if responses[-1]["seq"] < target:
                     ahead = (responses[-1]["seq"], fetcher.submit(self.fetch, responses[-1]["seq"]))
                 try:
-                    new_head = verify_page(responses, bodies, after, head)
+                    new_head = checks.verify_page(responses, bodies, after, head)
                 except ProtocolError as e:
                     raise Refused("chain", str(e)) from None
                 page_result = ingest.store_page(epoch.id, self.entry.id, responses, (after, head), new_head,
@@ -403,7 +288,7 @@ class _Pull:
     def ack(self, status: dict[str, Any]) -> None:
         cursor = self.result.cursor
         acked = status.get("acked_seq")
-        if cursor == 0 or (_int(acked) and acked >= cursor):
+        if cursor == 0 or (checks.is_int(acked) and acked >= cursor):
             return
         try:
             self.client.request("POST", "/ack", json={"store_id": self.result.store_id, "seq": cursor})

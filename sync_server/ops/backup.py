@@ -21,7 +21,6 @@ Pure standard library plus peewee's URL parser; runs on Linux and Windows office
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import os
@@ -30,8 +29,6 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,10 +61,10 @@ class BackupResult:
 
     def line(self) -> str:
         removed = f", {len(self.pruned)} old backup(s) removed" if self.pruned else ""
-        return f"backup: {self.path} ({_size(self.size)}, {self.check}{removed})"
+        return f"backup: {self.path} ({size_text(self.size)}, {self.check}{removed})"
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n} bytes"
 
 
@@ -358,75 +355,3 @@ def restore(cfg: server_config.ServerConfig, source: Path, force: bool = False,
         else:
             _restore_sqlite(cfg, source)
     return safety
-
-
-# --- command line ------------------------------------------------------------------------------
-
-def _load(args: argparse.Namespace) -> server_config.ServerConfig:
-    return server_config.load(Path(args.config))
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    cfg = _load(args)
-    result = backup(cfg, keep_days=args.keep_days, directory=Path(args.dir) if args.dir else None)
-    print(result.line(), flush=True)
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    cfg = _load(args)
-    started = time.monotonic()
-    safety = restore(cfg, Path(args.file), force=args.force)
-    target = "the PostgreSQL database" if is_postgres(cfg) else sqlite_path(cfg)
-    if safety:
-        print(f"restore: the database as it was is kept in {safety}")
-    print(f"restore: {args.file} -> {target} ({time.monotonic() - started:.1f} s); start the server again "
-          "(systemctl start hailong-server hailong-server-backup.timer)", flush=True)
-    return 0
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    cfg = _load(args)
-    directory = Path(args.dir) if args.dir else backup_dir(cfg)
-    backups = list_backups(directory)
-    if not backups:
-        print(f"no backups in {directory}")
-    for path in backups:
-        print(f"{path}  {_size(path.stat().st_size)}")
-    return 0
-
-
-def add_subcommands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None) -> None:
-    """Register `backup`, `restore` and `backups` on a subparsers object (hailong-server's CLI)."""
-    parents = [common] if common is not None else []
-
-    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=parents, help=help_text, description=help_text)
-        if common is None:
-            p.add_argument("--config", default=str(server_config.DEFAULT_PATH),
-                           help=f"server config file (default {server_config.DEFAULT_PATH})")
-        p.set_defaults(func=func)
-        return p
-
-    p = add("backup", cmd_backup, "back up the database into <data_dir>/backups/ and prune old backups")
-    p.add_argument("--keep-days", type=int, default=DEFAULT_KEEP_DAYS,
-                   help=f"keep the backups of the newest N days having backups (default {DEFAULT_KEEP_DAYS})")
-    p.add_argument("--dir", help="write into this folder instead of <data_dir>/backups")
-    p = add("restore", cmd_restore, "replace the database with a backup (stop the server first)")
-    p.add_argument("file", help="a hailong-*.db (SQLite) or hailong-*.dump (PostgreSQL) backup")
-    p.add_argument("--force", action="store_true", help="restore even if something answers on the port")
-    p = add("backups", cmd_list, "list the backups")
-    p.add_argument("--dir", help="list this folder instead of <data_dir>/backups")
-
-
-def main(argv: list[str] | None = None) -> int:
-    from sync_server.cli import run_command
-
-    parser = argparse.ArgumentParser(prog="hailong-server", description="hailong server backups")
-    add_subcommands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return run_command(args.func, args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
