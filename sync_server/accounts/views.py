@@ -15,7 +15,7 @@ from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, User
 from sync_server.i18n import N_
 
-bp = Blueprint("admin", __name__)
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")  # as `hailong-server create-admin`
 MIN_PASSWORD = 10
@@ -39,14 +39,14 @@ def _user(user_id: int) -> User:
     return user
 
 
-@bp.get("/admin/users")
+@bp.get("/users")
 @role_required("admin")
 def users():
     return render_template("users.html", users=User.select().order_by(User.username),
                            roles=User.ROLES, role_names=ROLE_NAMES, min_password=MIN_PASSWORD)
 
 
-@bp.post("/admin/users")
+@bp.post("/users")
 @role_required("admin")
 def create_user():
     username = request.form.get("username", "").strip()
@@ -66,7 +66,7 @@ def create_user():
     return _back(_("Đã tạo tài khoản '%(name)s'.", name=username))
 
 
-@bp.post("/admin/users/<int:user_id>/role")
+@bp.post("/users/<int:user_id>/role")
 @role_required("admin")
 def set_role(user_id: int):
     role = request.form.get("role", "")
@@ -82,7 +82,7 @@ def set_role(user_id: int):
     return _back(_("Đã đổi vai trò của '%(name)s'.", name=user.username))
 
 
-@bp.post("/admin/users/<int:user_id>/password")
+@bp.post("/users/<int:user_id>/password")
 @role_required("admin")
 def set_password(user_id: int):
     password = request.form.get("password", "")
@@ -98,7 +98,7 @@ def set_password(user_id: int):
     return _back(_("Đã đặt lại mật khẩu cho '%(name)s'.", name=user.username))
 
 
-@bp.post("/admin/users/<int:user_id>/active")
+@bp.post("/users/<int:user_id>/active")
 @role_required("admin")
 def set_active(user_id: int):
     active = request.form.get("active") == "1"

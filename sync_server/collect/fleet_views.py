@@ -20,7 +20,7 @@ from sync_server.i18n import N_
 from sync_server.roster.counters import counter_for_kiosk
 from sync_server.roster.views import input_error
 
-bp = Blueprint("fleet", __name__)
+bp = Blueprint("fleet", __name__, url_prefix="/fleet")
 
 
 def _page(form: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200):
@@ -31,7 +31,7 @@ def _page(form: dict[str, Any] | None = None, errors: dict[str, str] | None = No
                            tab="fleet"), status
 
 
-@bp.get("/fleet")
+@bp.get("")
 @login_required
 def index():
     return _page()
@@ -48,7 +48,7 @@ def _fill(form: dict[str, Any]):
                   "name": form.get("name") or p.kiosk_id, "token": ""})
 
 
-@bp.post("/fleet")
+@bp.post("")
 @role_required("admin")
 def add():
     form = {k: request.form.get(k, "")[:2000] for k in
@@ -93,7 +93,7 @@ def _row(fleet_id: str) -> FleetKiosk:
     return row
 
 
-@bp.get("/fleet/<fleet_id>")
+@bp.get("/<fleet_id>")
 @login_required
 def edit(fleet_id: str):
     row = _row(fleet_id)
@@ -103,7 +103,7 @@ def edit(fleet_id: str):
                            counter=counter_for_kiosk(row.id))
 
 
-@bp.post("/fleet/<fleet_id>")
+@bp.post("/<fleet_id>")
 @role_required("admin")
 def save(fleet_id: str):
     row = _row(fleet_id)
@@ -137,7 +137,7 @@ def save(fleet_id: str):
     return redirect(url_for("fleet.edit", fleet_id=fleet_id))
 
 
-@bp.post("/fleet/<fleet_id>/retire")
+@bp.post("/<fleet_id>/retire")
 @role_required("admin")
 def retire(fleet_id: str):
     with write_transaction():

@@ -31,7 +31,7 @@ def page(target: Target, q: dict[str, Any], ticket: str, choices: AddendumChoice
     return html, status
 
 
-@bp.post("/r/<code>/them")
+@bp.post("/<code>/them")
 def add(code: str):
     config = get_config()
     target = resolve(code[:64], config)

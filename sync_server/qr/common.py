@@ -24,7 +24,7 @@ from sync_server.qr import store as qr_store
 from sync_server.qr import tickets as qr_tickets
 from sync_server.qr.target import Target
 
-bp = Blueprint("qr", __name__)
+bp = Blueprint("qr", __name__, url_prefix="/r")
 csrf.exempt(bp)
 
 MAX_BODY = 16 * 1024  # an honest form is well under 2 KB

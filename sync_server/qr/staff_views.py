@@ -19,7 +19,7 @@ from sync_server.extensions import get_config
 from sync_server.qr import tickets as qr_tickets
 from sync_server.qr.target import counters, resolve
 
-bp = Blueprint("qr_staff", __name__)
+bp = Blueprint("qr_staff", __name__, url_prefix="/qr")
 SIZES = ("a4", "a5")
 MAX_TICKETS = 40
 
@@ -42,7 +42,7 @@ def page_url(code: str, ticket: str = "") -> str:
     return base + url_for("qr.form", code=code) + (("?" + urlencode({"t": ticket})) if ticket else "")
 
 
-@bp.get("/qr")
+@bp.get("")
 @role_required("staff")
 def overview():
     officers = list(Officer.select().where(Officer.active).order_by(Officer.sort, Officer.code))
@@ -50,7 +50,7 @@ def overview():
                            sizes=SIZES, max_tickets=MAX_TICKETS, title=_("Trang đánh giá qua mã QR"))
 
 
-@bp.get("/qr/poster/<code>")
+@bp.get("/poster/<code>")
 @role_required("staff")
 def poster(code: str):
     size = request.args.get("size", "a4")
@@ -66,7 +66,7 @@ def poster(code: str):
                            title=_("Áp phích mã QR"))
 
 
-@bp.post("/qr/tickets")
+@bp.post("/tickets")
 @role_required("staff")
 def tickets():
     code = request.form.get("code", "")

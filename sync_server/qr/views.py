@@ -102,7 +102,7 @@ def _chosen_officer(target: Target, chosen: str | None) -> tuple[bool, Officer |
     return target.preselected is not None, target.preselected
 
 
-@bp.get("/r/<code>")
+@bp.get("/<code>")
 def form(code: str):
     target = resolve(code[:64], get_config())
     if target is None:
@@ -133,7 +133,7 @@ def form(code: str):
     return no_store(resp)
 
 
-@bp.post("/r/<code>")
+@bp.post("/<code>")
 def submit(code: str):
     config = get_config()
     target = resolve(code[:64], config)
@@ -215,7 +215,7 @@ def _take_limit(subject: str) -> float:
     return wait
 
 
-@bp.get("/r/<code>/cam-on")
+@bp.get("/<code>/cam-on")
 def thanks(code: str):
     """The same calm thanks whatever the scores (never a smile after a 1), with the unit's
     complaint channel when configured (seed 001: feedback channels are public)."""
@@ -228,7 +228,7 @@ def thanks(code: str):
                            address=qr.complaint_address, back=target is not None and not added)
 
 
-@bp.get("/r/face/<int:score>.svg")
+@bp.get("/face/<int:score>.svg")
 def face(score: int):
     if score not in SCORE_ORDER:
         abort(404)
@@ -237,7 +237,7 @@ def face(score: int):
     return resp
 
 
-@bp.get("/r/photo/<code>")
+@bp.get("/photo/<code>")
 def photo(code: str):
     officer = Officer.get_or_none((Officer.code == code[:64]) & Officer.active)
     if officer is None:

@@ -14,7 +14,7 @@ from sync_server.reports import figures
 from sync_server.reports import queries as reports
 from sync_server.reports.overview import local_today
 
-bp = Blueprint("board", __name__)
+bp = Blueprint("board", __name__, url_prefix="/board")
 REFRESH_S = 300
 
 
@@ -28,7 +28,7 @@ def _rows(cells: dict, names: dict[str, str], definition: str, unknown: str) -> 
     return sorted(rows, key=lambda r: (not r["known"], r["name"]))
 
 
-@bp.get("/board")
+@bp.get("")
 def board():
     config = get_config()
     today = local_today(config.tz)

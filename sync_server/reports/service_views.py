@@ -12,7 +12,7 @@ from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.reports import service_alerts
 
-bp = Blueprint("service", __name__)
+bp = Blueprint("service", __name__, url_prefix="/service-alerts")
 PAGE = 100
 
 
@@ -31,7 +31,7 @@ def dashboard_alerts() -> dict:
             "service_rule": get_config().service_alert_rule.describe()}
 
 
-@bp.get("/service-alerts")
+@bp.get("")
 @role_required("viewer")
 def index():
     page_no = max(1, request.args.get("page", 1, type=int) or 1)
@@ -42,7 +42,7 @@ def index():
                            rule=get_config().service_alert_rule.describe())
 
 
-@bp.post("/service-alerts/<int:service_alert_id>/ack")
+@bp.post("/<int:service_alert_id>/ack")
 @role_required("staff")
 def acknowledge(service_alert_id: int):
     user = g.user

@@ -16,10 +16,10 @@ from sync_server.reports import queries as reports
 from sync_server.reports.overview import local_today
 from sync_server.reports.views import definition_arg, letterhead, send_report
 
-bp = Blueprint("survey", __name__)
+bp = Blueprint("survey", __name__, url_prefix="/reports")
 
 
-@bp.get("/reports/quotas")
+@bp.get("/quotas")
 @role_required("staff")
 def quota_list():
     today = local_today(get_config().tz)
@@ -27,7 +27,7 @@ def quota_list():
                            fields=list(Field.select().order_by(Field.name)), field_rule=reports.FIELD_RULE)
 
 
-@bp.post("/reports/quotas")
+@bp.post("/quotas")
 @role_required("admin")
 def quota_add():
     user = g.user
@@ -40,7 +40,7 @@ def quota_add():
     return redirect(url_for("survey.quota_list"))
 
 
-@bp.post("/reports/quotas/<int:quota_id>/delete")
+@bp.post("/quotas/<int:quota_id>/delete")
 @role_required("admin")
 def quota_delete(quota_id: int):
     user = g.user
@@ -60,7 +60,7 @@ def _year() -> int:
     return int(raw)
 
 
-@bp.get("/reports/year")
+@bp.get("/year")
 @role_required("staff")
 def year_report():
     year, definition = _year(), definition_arg()
@@ -81,7 +81,7 @@ def year_report():
                            letterhead=letterhead(today), args=request.args)
 
 
-@bp.post("/reports/year")
+@bp.post("/year")
 @role_required("staff")
 def year_save():
     year = _year()

@@ -24,7 +24,7 @@ from sync_server.reports import queries as reports
 from sync_server.reports.overview import local_today
 from sync_server.roster.build import unit_name
 
-bp = Blueprint("reports", __name__)
+bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PERIODS = ("day", "week", "month", "year", "custom")
 BY = ("officer", "procedure", "field", "kiosk", "channel", "question")
@@ -187,7 +187,7 @@ def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: 
     return None
 
 
-@bp.get("/reports")
+@bp.get("")
 @role_required("staff")
 def overview():
     period, definition = _period(), definition_arg()
@@ -235,7 +235,7 @@ def overview():
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args)
 
 
-@bp.get("/reports/officers")
+@bp.get("/officers")
 @role_required("staff")
 def officers_month():
     """The monthly report per officer with ranking (seed 003: it feeds the yearly grading)."""
@@ -268,7 +268,7 @@ def officers_month():
                            args=request.args)
 
 
-@bp.get("/reports/topics")
+@bp.get("/topics")
 @role_required("staff")
 def topics_report():
     """How often each topic chip was chosen, by score, with the addenda (sync_server.reports.topics)."""

@@ -21,7 +21,7 @@ from sync_server.extensions import get_config
 from sync_server.roster import importer as roster_import
 from sync_server.roster.views import changed, input_error
 
-bp = Blueprint("imports", __name__)
+bp = Blueprint("imports", __name__, url_prefix="/roster/import")
 KIND_NAMES = {"procedures": "Thủ tục", "officers": "Cán bộ"}
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_S = 24 * 3600  # an upload never confirmed is removed after a day
@@ -53,13 +53,13 @@ def _render(kind: str, plan: roster_import.Plan | None = None, token: str = "",
                            errors=errors or [], field_names=field_names, tab="import"), status
 
 
-@bp.get("/roster/import")
+@bp.get("")
 @role_required("admin")
 def form():
     return _render(request.args.get("kind", "procedures"))
 
 
-@bp.post("/roster/import")
+@bp.post("")
 @role_required("admin")
 def preview():
     kind = request.form.get("kind", "")
@@ -82,7 +82,7 @@ def preview():
     return _render(kind, plan, token)
 
 
-@bp.post("/roster/import/confirm")
+@bp.post("/confirm")
 @role_required("admin")
 def confirm():
     kind, token = request.form.get("kind", ""), request.form.get("token", "")

@@ -18,7 +18,7 @@ from sync_server.roster import questionnaires as qe
 from sync_server.roster.build import current_version
 from sync_server.roster.views import changed, input_error
 
-bp = Blueprint("questionnaires", __name__)
+bp = Blueprint("questionnaires", __name__, url_prefix="/roster/questionnaires")
 PRESET_NAMES = {"overall": N_("Một câu hỏi chung"), "tieu-chi-5": N_("Năm tiêu chí (TT 01/2018)"),
                 "phieu-8": N_("Phiếu tám câu hỏi")}
 
@@ -30,7 +30,7 @@ def _row(qn_id: int) -> Questionnaire:
     return row
 
 
-@bp.get("/roster/questionnaires")
+@bp.get("")
 @login_required
 def index():
     rows = list(Questionnaire.select().order_by(Questionnaire.qid, Questionnaire.version.desc()))
@@ -39,7 +39,7 @@ def index():
                            preset_names=PRESET_NAMES, version=current_version(), tab="questionnaires")
 
 
-@bp.get("/roster/questionnaires/<int:qn_id>")
+@bp.get("/<int:qn_id>")
 @login_required
 def edit(qn_id: int):
     row = _row(qn_id)
@@ -50,7 +50,7 @@ def edit(qn_id: int):
                            tab="questionnaires")
 
 
-@bp.post("/roster/questionnaires/preset")
+@bp.post("/preset")
 @role_required("admin")
 def from_preset():
     try:
@@ -67,7 +67,7 @@ def from_preset():
     return redirect(url_for("questionnaires.edit", qn_id=row.id))
 
 
-@bp.post("/roster/questionnaires/<int:qn_id>")
+@bp.post("/<int:qn_id>")
 @role_required("admin")
 def save(qn_id: int):
     base = _row(qn_id)
@@ -87,7 +87,7 @@ def save(qn_id: int):
     return redirect(url_for("questionnaires.edit", qn_id=row.id))
 
 
-@bp.post("/roster/questionnaires/<int:qn_id>/activate")
+@bp.post("/<int:qn_id>/activate")
 @role_required("admin")
 def activate(qn_id: int):
     with write_transaction():

@@ -23,7 +23,7 @@ from sync_server.roster import photos
 from sync_server.roster.build import current_version, touch
 from sync_server.roster.counters import officer_codes
 
-bp = Blueprint("roster", __name__)
+bp = Blueprint("roster", __name__, url_prefix="/roster")
 
 
 def input_error(e: InputError) -> str:
@@ -58,7 +58,7 @@ def _form() -> dict[str, Any]:
 
 # --- unit, fields, counters ---------------------------------------------------------------------
 
-@bp.get("/roster")
+@bp.get("")
 @login_required
 def overview():
     unit = Unit.select().order_by(Unit.id).first()
@@ -72,7 +72,7 @@ def overview():
         kiosk_ids=active_ids(get_config()), version=current_version(), tab="overview")
 
 
-@bp.post("/roster/unit")
+@bp.post("/unit")
 @role_required("admin")
 def save_unit():
     try:
@@ -91,7 +91,7 @@ def save_unit():
     return _saved("roster.overview", version)
 
 
-@bp.post("/roster/fields")
+@bp.post("/fields")
 @role_required("admin")
 def save_field():
     try:
@@ -104,7 +104,7 @@ def save_field():
     return _saved("roster.overview", version)
 
 
-@bp.post("/roster/fields/<field_code>/delete")
+@bp.post("/fields/<field_code>/delete")
 @role_required("admin")
 def delete_field(field_code: str):
     with write_transaction():
@@ -122,7 +122,7 @@ def delete_field(field_code: str):
     return _saved("roster.overview", version)
 
 
-@bp.post("/roster/counters")
+@bp.post("/counters")
 @role_required("admin")
 def save_counter():
     try:
@@ -139,7 +139,7 @@ def save_counter():
     return _saved("roster.overview", version)
 
 
-@bp.post("/roster/counters/<counter_code>/delete")
+@bp.post("/counters/<counter_code>/delete")
 @role_required("admin")
 def delete_counter(counter_code: str):
     with write_transaction():
@@ -153,7 +153,7 @@ def delete_counter(counter_code: str):
 
 # --- procedures ---------------------------------------------------------------------------------
 
-@bp.get("/roster/procedures")
+@bp.get("/procedures")
 @login_required
 def procedures():
     fields = list(Field.select().order_by(Field.sort, Field.code))
@@ -162,7 +162,7 @@ def procedures():
                            version=current_version(), tab="procedures")
 
 
-@bp.post("/roster/procedures")
+@bp.post("/procedures")
 @role_required("admin")
 def save_procedure():
     data = _form()
@@ -179,7 +179,7 @@ def save_procedure():
 
 # --- officers -----------------------------------------------------------------------------------
 
-@bp.get("/roster/officers")
+@bp.get("/officers")
 @login_required
 def officers():
     fields = list(Field.select().order_by(Field.sort, Field.code))
@@ -190,7 +190,7 @@ def officers():
                            version=current_version(), tab="officers")
 
 
-@bp.get("/roster/officers/<officer_code>")
+@bp.get("/officers/<officer_code>")
 @login_required
 def officer(officer_code: str):
     row = Officer.get_or_none(Officer.code == officer_code)
@@ -201,7 +201,7 @@ def officer(officer_code: str):
                            tab="officers")
 
 
-@bp.post("/roster/officers")
+@bp.post("/officers")
 @role_required("admin")
 def save_officer():
     data = _form()
@@ -228,7 +228,7 @@ def _photo_upload_limit(view):
     return view
 
 
-@bp.post("/roster/officers/<officer_code>/photo")
+@bp.post("/officers/<officer_code>/photo")
 @_photo_upload_limit
 @role_required("admin")
 def upload_photo(officer_code: str):
@@ -259,7 +259,7 @@ def upload_photo(officer_code: str):
     return redirect(url_for("roster.officer", officer_code=officer_code))
 
 
-@bp.post("/roster/officers/<officer_code>/photo-public")
+@bp.post("/officers/<officer_code>/photo-public")
 @role_required("admin")
 def photo_public(officer_code: str):
     """Allow or withdraw showing the officer's photo to the public (kiosk, QR page, posters):
@@ -287,7 +287,7 @@ def photo_public(officer_code: str):
     return _saved("roster.officer", version, officer_code=officer_code)
 
 
-@bp.get("/roster/officers/<officer_code>/photo.jpg")
+@bp.get("/officers/<officer_code>/photo.jpg")
 @login_required
 def officer_photo_preview(officer_code: str) -> WsgiResponse:
     """Staff see the uploaded photo on the officer's page whether or not it is public."""
@@ -304,13 +304,3 @@ def _send_photo(name: str, *, private: bool) -> WsgiResponse:
     if private:
         response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@bp.get("/photos/<officer_code>.jpg")
-def officer_photo(officer_code: str) -> WsgiResponse:
-    """Public (the citizens' QR page shows who served them): only active officers' photos that
-    an admin marked for public display."""
-    row = Officer.get_or_none((Officer.code == officer_code) & Officer.active & Officer.photo_public)
-    if row is None or not row.photo_file:
-        abort(404)
-    return _send_photo(row.photo_file, private=False)

@@ -54,13 +54,13 @@ def test_the_audit_page_reads_in_words_in_both_languages(make_config):
     admin.post("/roster/officers", data={"csrf_token": token, "code": "nv-lan", "name": "Nguyễn Thị Lan",
                                          "fields": ["tu-phap"], "active": "1"})
     audit.record(audit.CLI, "rollup.rebuild", "", {"rows": 12})
-    html = page(admin, "/audit")
+    html = page(admin, "/admin/audit")
     assert "Thêm cán bộ" in html and "Thêm lĩnh vực" in html and "Đăng nhập" in html
     assert "Lĩnh vực: tu-phap" in html and "Tên: Nguyễn Thị Lan" in html and "Đang dùng: Có" in html
     assert "dòng lệnh trên máy chủ" in html and "Số dòng: 12" in html
     shown = re.sub(r"<[^>]+>", " ", html.split("<tbody>")[1])  # what a person reads, not the attributes
     assert not re.search(r"officer\.create|field\.create|rollup\.rebuild|\{&#34;|\{\"", shown)
-    english = page(admin, "/audit?lang=en")
+    english = page(admin, "/admin/audit?lang=en")
     assert "Add officer" in english and "Field: tu-phap" in english
     assert "command line on the server" in english
     assert "Thêm cán bộ" not in english

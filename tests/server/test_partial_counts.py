@@ -95,7 +95,7 @@ def test_the_yearly_report_board_and_quotas_say_how_many_were_partial(month):  #
 
 def test_the_list_of_responses_marks_each_partial_one_in_the_same_words(month):  # noqa: F811
     cfg, today = month
-    html = page(staff(cfg), f"/responses?period=custom&start={today.replace(day=1)}&end={today}")
+    html = page(staff(cfg), f"/reports/responses?period=custom&start={today.replace(day=1)}&end={today}")
     newest = Response.select().order_by(Response.id.desc()).limit(100)
     assert html.count("<em>(chưa trả lời hết)</em>") == sum(bool(r.partial) for r in newest) > 0
 

@@ -121,7 +121,7 @@ def test_the_thanks_screen_qr_adds_to_that_visit_and_never_rates_it_again(scene)
 
     add_user()
     login(client)
-    listing = page(client, "/responses?period=day")
+    listing = page(client, "/reports/responses?period=day")
     row = listing[listing.index(f'data-addendum="{visit["uuid"]}"'):]
     row = row[:row.index("</div>")]
     assert "Thêm từ điện thoại" in row and "Chờ lâu, Thái độ chưa tốt" in row

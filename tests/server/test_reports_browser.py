@@ -68,7 +68,8 @@ def test_the_changed_report_pages_in_chromium(served, browser_page):
     screenshot(board, f"issue11-{db}-board")
     board.close()
 
-    for url, status, name in (("/r/%00", 404, "nul-path"), ("/responses?kiosk=%00", 400, "nul-query")):
+    for url, status, name in (("/r/%00", 404, "nul-path"),
+                              ("/reports/responses?kiosk=%00", 400, "nul-query")):
         r = p.goto(base + url)
         assert r.status == status
         assert "Traceback" not in p.content()
