@@ -101,7 +101,7 @@ def login():
     if request.method == "GET":
         if g.user is not None:
             return redirect(safe_next(next_url))
-        return render_template("login.html", next=next_url, no_users=no_users)
+        return render_template("accounts/login.html", next=next_url, no_users=no_users)
 
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
@@ -110,14 +110,14 @@ def login():
     if wait > 0:
         minutes = max(1, round(wait / 60))
         return render_template(
-            "login.html", next=next_url, username=username, no_users=no_users,
+            "accounts/login.html", next=next_url, username=username, no_users=no_users,
             error=_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng %(minutes)s phút.",
                     minutes=minutes)), 429
     user = User.get_or_none(User.username == username) if username else None
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or not user.active:  # a switched-off account reads as a wrong password
         _limiter().fail(key)
-        return render_template("login.html", next=next_url, username=username, no_users=no_users,
+        return render_template("accounts/login.html", next=next_url, username=username, no_users=no_users,
                                error=_("Tên đăng nhập hoặc mật khẩu không đúng.")), 401
     _limiter().reset(key)
     session.clear()  # a fresh session: nothing from before the login carries over

@@ -42,7 +42,7 @@ def _user(user_id: int) -> User:
 @bp.get("/users")
 @role_required("admin")
 def users():
-    return render_template("users.html", users=User.select().order_by(User.username),
+    return render_template("accounts/users.html", users=User.select().order_by(User.username),
                            roles=User.ROLES, role_names=ROLE_NAMES, min_password=MIN_PASSWORD)
 
 
@@ -120,7 +120,7 @@ def audit_log():
     except ValueError:
         page = 1
     rows = list(AuditLog.select().order_by(AuditLog.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1))
-    return render_template("audit.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE,
+    return render_template("accounts/audit.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE,
                            role_names=ROLE_NAMES,
                            audit_action=lambda action: audit.describe_action(action, _),
                            audit_actor=lambda actor: audit.describe_actor(actor, _),

@@ -26,7 +26,7 @@ bp = Blueprint("fleet", __name__, url_prefix="/fleet")
 def _page(form: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200):
     config = get_config()
     rows = list(FleetKiosk.select().order_by(FleetKiosk.retired, FleetKiosk.created_at))
-    return render_template("fleet.html", configured=config.kiosks, rows=rows, mask=mask_token,
+    return render_template("collect/fleet.html", configured=config.kiosks, rows=rows, mask=mask_token,
                            form=form or {"port": fleet_edit.DEFAULT_PORT}, errors=errors or {},
                            tab="fleet"), status
 
@@ -98,7 +98,7 @@ def _row(fleet_id: str) -> FleetKiosk:
 def edit(fleet_id: str):
     row = _row(fleet_id)
     address, port = fleet_edit.split_url(row.url)
-    return render_template("fleet_kiosk.html", row=row, address=address, port=port,
+    return render_template("collect/fleet_kiosk.html", row=row, address=address, port=port,
                            token_mask=mask_token(row.token), errors={}, tab="fleet",
                            counter=counter_for_kiosk(row.id))
 
@@ -125,7 +125,7 @@ def save(fleet_id: str):
             errors["token"] = input_error(e)
     if errors:
         address, port = fleet_edit.split_url(row.url)
-        return render_template("fleet_kiosk.html", row=row, address=address, port=port,
+        return render_template("collect/fleet_kiosk.html", row=row, address=address, port=port,
                                token_mask=mask_token(row.token), errors=errors, tab="fleet",
                                counter=counter_for_kiosk(row.id)), 400
     with write_transaction():

@@ -35,7 +35,7 @@ ALERT_KINDS = {
 def kiosks():
     config = get_config()
     health = kiosk_health(config)
-    return render_template("kiosks.html", health=health, server_roster=current_version(),
+    return render_template("collect/kiosks.html", health=health, server_roster=current_version(),
                            live_alerts=live_alerts(config, health, utcnow()), pull_status=PULL_STATUS,
                            clock_alert_s=config.clock_alert_s,
                            qr_health=qr_store.health(config.tz, utcnow()))
@@ -52,7 +52,7 @@ def kiosk(kiosk_id: str):
                .order_by(Response.id.desc()).limit(200))
     conflicts = Conflict.select().where(Conflict.kiosk_id == kiosk_id).order_by(Conflict.id.desc()).limit(200)
     logs = PullLog.select().where(PullLog.kiosk_id == kiosk_id).order_by(PullLog.id.desc()).limit(20)
-    return render_template("kiosk.html", h=h, flagged=flagged, conflicts=conflicts, logs=logs,
+    return render_template("collect/kiosk.html", h=h, flagged=flagged, conflicts=conflicts, logs=logs,
                            pull_status=PULL_STATUS, server_roster=current_version())
 
 
@@ -61,7 +61,7 @@ def kiosk(kiosk_id: str):
 def alerts():
     open_ = Alert.select().where(~Alert.resolved).order_by(Alert.id.desc())
     done = Alert.select().where(Alert.resolved).order_by(Alert.id.desc()).limit(200)
-    return render_template("alerts.html", open_alerts=open_, resolved=done, kinds=ALERT_KINDS,
+    return render_template("collect/alerts.html", open_alerts=open_, resolved=done, kinds=ALERT_KINDS,
                            can_resolve=g.user.may("staff"))
 
 
@@ -96,7 +96,7 @@ def minutes():
     if kiosk_id:
         query = query.where(PullLog.kiosk_id == kiosk_id)
     rows = list(query.offset((page - 1) * PAGE).limit(PAGE + 1))
-    return render_template("minutes.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE,
+    return render_template("collect/minutes.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE,
                            kiosk_id=kiosk_id, kiosk_ids=active_ids(config),
                            pull_status=PULL_STATUS)
 
@@ -107,4 +107,4 @@ def minute(log_id: int):
     log = PullLog.get_or_none(PullLog.id == log_id)
     if log is None:
         abort(404)
-    return render_template("minute.html", log=log, pull_status=PULL_STATUS, printed_by=g.user.username)
+    return render_template("collect/minute.html", log=log, pull_status=PULL_STATUS, printed_by=g.user.username)

@@ -25,7 +25,7 @@ from sync_server.roster.build import questionnaire
 
 def page(target: Target, q: dict[str, Any], ticket: str, choices: AddendumChoices | None = None, *,
          problems: list[str] | None = None, notice: str = "", status: int = 200):
-    html = render_template("qr_addendum.html", target=target, topics=topics_view(q), ticket=ticket,
+    html = render_template("qr/addendum.html", target=target, topics=topics_view(q), ticket=ticket,
                            choices=choices or AddendumChoices(), problems=problems or [], notice=notice,
                            max_comment=MAX_COMMENT, title=_("Góp ý thêm"))
     return html, status

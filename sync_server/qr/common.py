@@ -49,7 +49,7 @@ def refuse(reason: str, target: Target | None = None, **values: Any):
     qr_store.count_refusal(reason, tz=config.tz, now=utcnow())
     status, text = MESSAGES[reason]
     message = values["detail"] if reason == "bad_input" else _(text, **values)
-    return render_template("qr_message.html", title=_("Không gửi được đánh giá"), message=message,
+    return render_template("qr/message.html", title=_("Không gửi được đánh giá"), message=message,
                            target=target), status
 
 

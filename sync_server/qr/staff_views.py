@@ -46,7 +46,7 @@ def page_url(code: str, ticket: str = "") -> str:
 @role_required("staff")
 def overview():
     officers = list(Officer.select().where(Officer.active).order_by(Officer.sort, Officer.code))
-    return render_template("qr_staff.html", officers=officers, counters=counters(get_config()),
+    return render_template("qr/staff.html", officers=officers, counters=counters(get_config()),
                            sizes=SIZES, max_tickets=MAX_TICKETS, title=_("Trang đánh giá qua mã QR"))
 
 
@@ -61,7 +61,7 @@ def poster(code: str):
         abort(404)
     url = page_url(target.code)
     officer = target.preselected if target.kind == "officer" else None
-    return render_template("qr_poster.html", target=target, officer=officer, url=url, qr=qr_svg(url),
+    return render_template("qr/poster.html", target=target, officer=officer, url=url, qr=qr_svg(url),
                            size=size, wifi=get_config().qr.wifi_name,
                            title=_("Áp phích mã QR"))
 
@@ -84,5 +84,5 @@ def tickets():
     with write_transaction():
         audit_here("qr.tickets", target.code, {"count": count})
     items = [(t, page_url(target.code, t)) for t in made]
-    return render_template("qr_tickets.html", target=target, items=[(t, u, qr_svg(u)) for t, u in items],
+    return render_template("qr/tickets.html", target=target, items=[(t, u, qr_svg(u)) for t, u in items],
                            days=get_config().qr.printed_ticket_days, title=_("Phiếu đánh giá dùng một lần"))

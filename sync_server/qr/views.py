@@ -74,7 +74,7 @@ def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: st
     labels = {s: SCORE_LABELS[s].get(lang) or SCORE_LABELS[s]["vi"] for s in SCORE_ORDER}
     officer = target.officer(choices.officer) if choices.officer else None
     html = render_template(
-        "qr_form.html", target=target, officer=officer,
+        "qr/form.html", target=target, officer=officer,
         questions=[{"code": x["code"], "text": local(x["text"])} for x in q["questions"]],
         topics=topics_view(q), choices=choices, ticket=ticket, problems=problems or [], notice=notice,
         scores=SCORE_ORDER, labels=labels, groups=procedure_groups(officer),
@@ -118,7 +118,7 @@ def form(code: str):
         return no_store(resp)
     show_form, officer = _chosen_officer(target, request.args.get("o"))
     if target.kind == "counter" and (request.args.get(CHOOSE) or not show_form):
-        html = render_template("qr_officers.html", target=target, ticket=ticket_text,
+        html = render_template("qr/officers.html", target=target, ticket=ticket_text,
                                no_officer=NO_OFFICER, title=_("Chọn cán bộ"))
         resp = current_app.make_response(html)
     else:
@@ -222,7 +222,7 @@ def thanks(code: str):
     target = resolve(code[:64], get_config())
     qr = get_config().qr
     added = request.args.get("them") == "1"
-    return render_template("qr_thanks.html", title=_("Xin cảm ơn Ông/Bà!"), target=target,
+    return render_template("qr/thanks.html", title=_("Xin cảm ơn Ông/Bà!"), target=target,
                            message=_("Ý kiến của Ông/Bà đã được ghi nhận."), phone=qr.complaint_phone,
                            tel="".join(c for c in qr.complaint_phone if c.isdigit() or c == "+"),
                            address=qr.complaint_address, back=target is not None and not added)

@@ -43,7 +43,7 @@ def board():
         officers = [r for r in _rows(reports.figures(f, ("officer",)), names, definition, "")
                     if r["code"] in names]  # active officers only; never "unknown"
     total = reports.total(f)
-    return render_template("board.html", fields=fields, officers=officers, total=total.responses,
+    return render_template("reports/board.html", fields=fields, officers=officers, total=total.responses,
                            partial=total.partial,
                            pct=total.counts.pct(definition), rule=figures.RULES[definition],
                            field_rule=reports.FIELD_RULE,

@@ -31,7 +31,7 @@ def dashboard():
     config = get_config()
     summary = officer_summary(local_today(config.tz))
     return render_template(
-        "dashboard.html",
+        "reports/dashboard.html",
         summary=summary,
         target_pct=config.satisfaction_target * 100,
         kiosks=kiosk_lines(active_ids(config)),

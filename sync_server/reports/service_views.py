@@ -37,7 +37,7 @@ def index():
     page_no = max(1, request.args.get("page", 1, type=int) or 1)
     done = list(ServiceAlert.select().where(ServiceAlert.acknowledged_at.is_null(False))
                 .order_by(ServiceAlert.ended_utc.desc()).paginate(page_no, PAGE))
-    return render_template("service_alerts.html", open_rows=service_alerts.open_alerts(limit=500),
+    return render_template("reports/service_alerts.html", open_rows=service_alerts.open_alerts(limit=500),
                            done_rows=done, names=subject_names(), page_no=page_no, more=len(done) == PAGE,
                            rule=get_config().service_alert_rule.describe())
 

@@ -23,7 +23,7 @@ bp = Blueprint("survey", __name__, url_prefix="/reports")
 @role_required("staff")
 def quota_list():
     today = local_today(get_config().tz)
-    return render_template("quotas.html", rows=quotas.progress(today), today=today,
+    return render_template("reports/quotas.html", rows=quotas.progress(today), today=today,
                            fields=list(Field.select().order_by(Field.name)), field_rule=reports.FIELD_RULE)
 
 
@@ -76,7 +76,7 @@ def year_report():
     sent = send_report(table, fmt, f"hailong-bao-cao-nam-{year}", official=True, day=today)
     if sent is not None:
         return sent
-    return render_template("yearly.html", report=report, title=title, hints=yearly.HINTS, year=year,
+    return render_template("reports/yearly.html", report=report, title=title, hints=yearly.HINTS, year=year,
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            letterhead=letterhead(today), args=request.args)
 

@@ -228,7 +228,7 @@ def overview():
     bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target)
     grid, hours = _heatmap(period)
-    return render_template("reports.html", title=title, table=table, share_column=SHARE_COLUMN,
+    return render_template("reports/reports.html", title=title, table=table, share_column=SHARE_COLUMN,
                            period=period, by=by, by_names=BY_NAMES,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
@@ -262,7 +262,7 @@ def officers_month():
     sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
     if sent is not None:
         return sent
-    return render_template("report_table.html", title=title, table=table, share_column=SHARE_COLUMN,
+    return render_template("reports/table.html", title=title, table=table, share_column=SHARE_COLUMN,
                            month=f"{start:%Y-%m}",
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args)
@@ -278,7 +278,7 @@ def topics_report():
     sent = send_report(table, fmt, stem, official=False, day=local_today(get_config().tz))
     if sent is not None:
         return sent
-    return render_template("report_topics.html", title=table.title, table=table, period=period,
+    return render_template("reports/topics.html", title=table.title, table=table, period=period,
                            periods=PERIODS, print_view=fmt == "print", args=request.args)
 
 
@@ -295,7 +295,7 @@ def responses():
     rows = list(query.paginate(page_no, LIST_PAGE))
     for r in rows:
         r.answers = json.loads(r.body).get("answers", {})
-    return render_template("responses.html", title=_("Phiếu đánh giá"), rows=rows, period=period,
+    return render_template("reports/responses.html", title=_("Phiếu đánh giá"), rows=rows, period=period,
                            page_no=page_no, more=len(rows) == LIST_PAGE, kiosk=kiosk, args=request.args,
                            addenda=topics.addenda_for([r.uuid for r in rows]))
 

@@ -49,7 +49,7 @@ def _sweep(folder: Path) -> None:
 def _render(kind: str, plan: roster_import.Plan | None = None, token: str = "",
             errors: list[str] | None = None, status: int = 200):
     field_names = {f.code: f.name for f in Field.select()}
-    return render_template("roster_import.html", kind=kind, kinds=KIND_NAMES, plan=plan, token=token,
+    return render_template("roster/import.html", kind=kind, kinds=KIND_NAMES, plan=plan, token=token,
                            errors=errors or [], field_names=field_names, tab="import"), status
 
 

@@ -35,7 +35,7 @@ def _row(qn_id: int) -> Questionnaire:
 def index():
     rows = list(Questionnaire.select().order_by(Questionnaire.qid, Questionnaire.version.desc()))
     docs = {r.id: json.loads(r.document) for r in rows}
-    return render_template("questionnaires.html", rows=rows, docs=docs, presets=PRESETS,
+    return render_template("roster/questionnaires.html", rows=rows, docs=docs, presets=PRESETS,
                            preset_names=PRESET_NAMES, version=current_version(), tab="questionnaires")
 
 
@@ -44,7 +44,7 @@ def index():
 def edit(qn_id: int):
     row = _row(qn_id)
     doc = json.loads(row.document)
-    return render_template("questionnaire.html", row=row, doc=doc,
+    return render_template("roster/questionnaire.html", row=row, doc=doc,
                            questions=qe.to_lines(doc.get("questions", [])),
                            reasons=qe.to_lines(doc.get("reasons", [])), limits=qe.LIMITS,
                            tab="questionnaires")

@@ -65,7 +65,7 @@ def overview():
     counters = list(Counter.select().order_by(Counter.sort, Counter.code))
     editing = next((c for c in counters if c.code == request.args.get("counter")), None)
     return render_template(
-        "roster.html", unit=unit, fields=Field.select().order_by(Field.sort, Field.code),
+        "roster/roster.html", unit=unit, fields=Field.select().order_by(Field.sort, Field.code),
         counters=counters, counter_officers={c.code: officer_codes(c.officers) for c in counters},
         editing=editing,
         officers=list(Officer.select().order_by(Officer.sort, Officer.code)),
@@ -157,7 +157,7 @@ def delete_counter(counter_code: str):
 @login_required
 def procedures():
     fields = list(Field.select().order_by(Field.sort, Field.code))
-    return render_template("procedures.html", fields=fields, field_names={f.code: f.name for f in fields},
+    return render_template("roster/procedures.html", fields=fields, field_names={f.code: f.name for f in fields},
                            procedures=Procedure.select().order_by(Procedure.sort, Procedure.code),
                            version=current_version(), tab="procedures")
 
@@ -184,7 +184,7 @@ def save_procedure():
 def officers():
     fields = list(Field.select().order_by(Field.sort, Field.code))
     rows = list(Officer.select().order_by(Officer.sort, Officer.code))
-    return render_template("officers.html", officers=rows, fields=fields,
+    return render_template("roster/officers.html", officers=rows, fields=fields,
                            field_names={f.code: f.name for f in fields},
                            officer_fields={o.code: officer_codes(o.fields) for o in rows},
                            version=current_version(), tab="officers")
@@ -196,7 +196,7 @@ def officer(officer_code: str):
     row = Officer.get_or_none(Officer.code == officer_code)
     if row is None:
         abort(404)
-    return render_template("officer.html", o=row, fields=Field.select().order_by(Field.sort, Field.code),
+    return render_template("roster/officer.html", o=row, fields=Field.select().order_by(Field.sort, Field.code),
                            chosen=officer_codes(row.fields), max_mb=photos.MAX_BYTES // (1024 * 1024),
                            tab="officers")
 
