@@ -4,6 +4,9 @@ and the models agreeing with what the migrations built."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import re
 import sqlite3
 import subprocess
 import sys
@@ -193,3 +196,35 @@ def test_unreachable_postgres_is_one_line_without_the_password(tmp_path):
     assert proc.stderr.startswith("database error: ") and "Connection refused" in proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "s3cret-pw" not in proc.stderr + proc.stdout
+
+
+def test_migrations_are_found_by_name_numbered_without_a_gap_and_say_their_number():
+    from sync_server.db import migrations as package
+
+    names = package.module_names()
+    assert names[0] == "m0001_initial" and len(names) == LATEST
+    for version, name in enumerate(names, start=1):
+        assert name.startswith(f"m{version:04d}_"), (version, name)
+        module = importlib.import_module(f"sync_server.db.migrations.{name}")
+        assert module.__doc__.startswith(f"Migration {version}:"), name
+
+
+def test_a_gap_in_the_numbering_is_refused(tmp_path, monkeypatch):
+    from sync_server.db import migrations as package
+
+    monkeypatch.setattr(package, "module_names", lambda: ["m0001_initial", "m0003_audit"])
+    with pytest.raises(MigrationError, match="without a gap"):
+        migrations()
+
+
+def test_runtime_code_never_imports_a_migration_module():
+    """Migrations are frozen history (they may import the small runner, never be imported by the
+    application): a test or the runner itself are the only ones to load them."""
+    server = REPO / "sync_server"
+    for path in server.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                assert not any(re.search(r"migrations\.m\d{4}_", n) for n in names), (path, node.module)

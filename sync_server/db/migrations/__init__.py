@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 from sync_server.exc import ServerError
 
-# The modules, in order; the number in the name is the version it brings the schema to.
-_MODULES = ("m0001_initial", "m0002_pull_integrity", "m0003_audit", "m0004_reports",
-            "m0005_roster_fleet", "m0006_service", "m0007_qr", "m0008_local_hours",
-            "m0009_kiosk_photos", "m0010_addendum", "m0011_pull_messages")
+# A migration is a module here named mNNNN_name.py (found by name, as peewee's playhouse finds
+# its own); NNNN is the version it brings the schema to. Adding one is adding the file.
+_NAME = re.compile(r"^m(\d{4})_([a-z0-9_]+)\.py$")
+_HERE = Path(__file__).resolve().parent
 DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the default of [server] timezone
 _LOCK_KEY = 0x6861696C6F6E67  # "hailong": the advisory lock that serialises migrations on PostgreSQL
 
@@ -56,16 +58,23 @@ class Migration:
             self.up(db)
 
 
+def module_names() -> list[str]:
+    """The migration modules in this folder, in the order of their numbers."""
+    return sorted(p.stem for p in _HERE.glob("m[0-9][0-9][0-9][0-9]_*.py") if _NAME.match(p.name))
+
+
 def migrations() -> list[Migration]:
     found = []
-    for module_name in _MODULES:
+    for module_name in module_names():
         module = importlib.import_module(f"{__name__}.{module_name}")
         found.append(Migration(int(module_name[1:5]), module_name[6:], module.up))
-    assert [m.version for m in found] == list(range(1, len(found) + 1)), "numbered 1, 2, 3 …"
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise MigrationError(f"the migrations in {_HERE} are not numbered 1, 2, 3 … without a gap: "
+                             f"{[m.version for m in found]}")
     return found
 
 
-LATEST = len(_MODULES)
+LATEST = len(module_names())
 
 
 def _lock(db: Database) -> None:

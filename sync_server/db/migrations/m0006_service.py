@@ -1,4 +1,4 @@
-"""Migration: service alerts (a run of low scores for an officer or counter, acknowledged by
+"""Migration 6: service alerts (a run of low scores for an officer or counter, acknowledged by
 staff with a comment), sampling quotas per field and date window (seed 002), and `rollup_hour`:
 per local day and hour of the day, the responses and those with an answer of 1–2 — the report's
 hour × weekday map reads it instead of every response. Filled here for the responses already

@@ -1,4 +1,4 @@
-"""Migration 6: the citizens' QR page (sync_server.qr.views).
+"""Migration 7: the citizens' QR page (sync_server.qr.views).
 
 - `qr_ticket`: the single-use tickets already used (their nonce is the key, so a ticket is
   accepted once even under concurrent submits);

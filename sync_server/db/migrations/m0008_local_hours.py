@@ -1,4 +1,4 @@
-"""Migration: the hour of every response in the unit's time zone (`[server] timezone`), and the
+"""Migration 8: the hour of every response in the unit's time zone (`[server] timezone`), and the
 hourly rollup rebuilt by it.
 
 Until now the hour × weekday map took the hour from the UTC offset the kiosk wrote in
