@@ -16,16 +16,16 @@ from flask import Flask
 
 from sync_server import config as server_config
 from sync_server import web
-from sync_server.accounts.auth import bp as auth_bp
-from sync_server.accounts.views import bp as admin_bp
+from sync_server.accounts.admin_views import bp as admin_bp
+from sync_server.accounts.login_views import bp as auth_bp
 from sync_server.collect.fleet_views import bp as fleet_bp
 from sync_server.collect.views import bp as monitor_bp
 from sync_server.config import ServerConfig
 from sync_server.db import init_db
 from sync_server.qr.staff_views import bp as qr_staff_bp
 from sync_server.qr.views import bp as qr_bp
-from sync_server.reports.board import bp as board_bp
-from sync_server.reports.dashboard import bp as staff_bp
+from sync_server.reports.board_views import bp as board_bp
+from sync_server.reports.dashboard_views import bp as staff_bp
 from sync_server.reports.service_views import bp as service_bp
 from sync_server.reports.survey_views import bp as survey_bp
 from sync_server.reports.views import bp as reports_bp

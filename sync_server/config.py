@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.configfile import ConfigError, Section, load_toml
-from sync_server.reports.service_rule import Rule
+from sync_server.i18n import N_
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
 DEFAULT_UNIT_NAME = "UBND xã"
@@ -27,6 +27,25 @@ DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgr
 QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr.views)
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """The service-alert rule as configured ([alerts]); the detection is in
+    sync_server.reports.service_alerts."""
+
+    low_share: float = 0.5  # answers of 1–2 among all answers in the window
+    window: timedelta = timedelta(minutes=15)
+    min_responses: int = 4
+
+    def describe(self, gettext: Callable[[str], str] = lambda text: text) -> str:
+        text = gettext(N_("≥ %(share)s %% câu trả lời mức 1–2 trong %(minutes)s phút, "
+                          "với ít nhất %(n)s lượt"))
+        return text % {"share": f"{self.low_share * 100:.0f}", "n": self.min_responses,
+                       "minutes": f"{self.window.total_seconds() / 60:.0f}"}
+
+    def render(self, gettext: Callable[[str], str]) -> str:  # the `say` filter renders with this
+        return self.describe(gettext)
 
 @dataclass(frozen=True)
 class KioskEntry:
@@ -119,7 +138,7 @@ class ServerConfig:
     satisfaction_definition: str = "survey"  # sync_server.reports.figures.DEFINITIONS; reports may switch
     report_place: str = ""  # the place name in an official report's date line ("Đại Lãnh, ngày …")
     report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
-    service_alert_rule: Rule = Rule()  # [alerts]: a run of low scores for an officer or counter
+    service_alert_rule: AlertRule = AlertRule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
     qr: QrConfig = QrConfig()
 
@@ -228,7 +247,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
                                               ("survey", "not_dissatisfied", "three_level"), "survey"),
         report_place=unit.string("place", "", nonempty=False),
         report_superior=unit.string("superior", "", nonempty=False),
-        service_alert_rule=Rule(
+        service_alert_rule=AlertRule(
             low_share=alerts.number("low_share_pct", 50, lo=1, hi=100) / 100,
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
             min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),

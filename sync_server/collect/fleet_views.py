@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from sync_server.accounts.auth import audit_here, login_required, role_required
+from sync_server.accounts.access import audit_here, login_required, role_required
 from sync_server.collect import fleet_edit
 from sync_server.collect.fleet import mask_token
 from sync_server.db import write_transaction
@@ -18,7 +18,6 @@ from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.i18n import N_
 from sync_server.roster.counters import counter_for_kiosk
-from sync_server.roster.views import input_error
 
 bp = Blueprint("fleet", __name__, url_prefix="/fleet")
 
@@ -41,7 +40,7 @@ def _fill(form: dict[str, Any]):
     try:
         p = fleet_edit.read_pairing(form.get("pairing_code", ""))
     except InputError as e:
-        return _page(form, {"pairing_code": input_error(e)}, 400)
+        return _page(form, {"pairing_code": e.message(_)}, 400)
     address, port = fleet_edit.split_url(p.url)
     # The token stays inside the pairing code (sent back hidden): it is never put on the page.
     return _page({**form, "kiosk_id": p.kiosk_id, "address": address, "port": port,
@@ -62,7 +61,7 @@ def add():
         try:
             token = fleet_edit.read_pairing(form["pairing_code"]).token
         except InputError as e:
-            errors["pairing_code"] = input_error(e)
+            errors["pairing_code"] = e.message(_)
     for key, check in (("kiosk_id", lambda: fleet_edit.kiosk_id(form["kiosk_id"])),
                        ("name", lambda: fleet_edit.roster_edit.text(form["name"] or form["kiosk_id"],
                                                                     N_("tên"))),
@@ -71,7 +70,7 @@ def add():
         try:
             values[key] = check()
         except InputError as e:
-            errors.setdefault(key, input_error(e))
+            errors.setdefault(key, e.message(_))
     config = get_config()
     if "kiosk_id" in values and (config.kiosk(values["kiosk_id"]) or FleetKiosk.get_or_none(
             FleetKiosk.id == values["kiosk_id"])):
@@ -112,17 +111,17 @@ def save(fleet_id: str):
     try:
         changes["name"] = fleet_edit.roster_edit.text(request.form.get("name", ""), N_("tên"))
     except InputError as e:
-        errors["name"] = input_error(e)
+        errors["name"] = e.message(_)
     try:
         changes["url"] = fleet_edit.url_of(request.form.get("address", ""), request.form.get("port", ""))
     except InputError as e:
-        errors["address"] = input_error(e)
+        errors["address"] = e.message(_)
     new_token = request.form.get("token", "")
     if new_token.strip():  # empty: keep the stored token
         try:
             changes["token"] = fleet_edit.token(new_token)
         except InputError as e:
-            errors["token"] = input_error(e)
+            errors["token"] = e.message(_)
     if errors:
         address, port = fleet_edit.split_url(row.url)
         return render_template("collect/fleet_kiosk.html", row=row, address=address, port=port,

@@ -21,6 +21,15 @@ from sync_server.db.models import Alert, Conflict, Epoch, Kiosk, Response
 from sync_server.i18n import N_
 
 LOW_DISK_BYTES = 500 * 1024 * 1024
+# What the last pull of a kiosk came to, in words (the dashboard and the fleet pages).
+PULL_STATUS = {
+    "ok": N_("bình thường"),
+    "unreachable": N_("không kết nối được"),
+    "error": N_("lỗi"),
+    "refused": N_("dữ liệu bị từ chối (xem cảnh báo)"),
+    None: N_("chưa lấy dữ liệu lần nào"),
+}
+
 # Open stored alerts of these kinds mean the chain is not intact up to the kiosk's head.
 CHAIN_KINDS = ("chain", "gap", "garbage")
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from sync_server.accounts.auth import audit_here, login_required, role_required
+from sync_server.accounts.access import audit_here, login_required, role_required
 from sync_server.collect import messages as pull_messages
 from sync_server.collect.fleet import active_ids
-from sync_server.collect.health import kiosk_health, live_alerts
+from sync_server.collect.health import PULL_STATUS, kiosk_health, live_alerts
 from sync_server.db import write_transaction
 from sync_server.db.models import Alert, Conflict, PullLog, Response, utcnow
 from sync_server.extensions import get_config
 from sync_server.i18n import N_
 from sync_server.qr import store as qr_store
-from sync_server.reports.dashboard import PULL_STATUS
 from sync_server.roster.build import current_version
 
 bp = Blueprint("monitor", __name__)
@@ -107,4 +106,5 @@ def minute(log_id: int):
     log = PullLog.get_or_none(PullLog.id == log_id)
     if log is None:
         abort(404)
-    return render_template("collect/minute.html", log=log, pull_status=PULL_STATUS, printed_by=g.user.username)
+    return render_template("collect/minute.html",
+                           log=log, pull_status=PULL_STATUS, printed_by=g.user.username)

@@ -17,7 +17,7 @@ from sync_server.exc import Refused
 from sync_server.extensions import get_config
 from sync_server.qr import store as qr_store
 from sync_server.qr import tickets as qr_tickets
-from sync_server.qr.common import bp, csrf_ok, refuse, topics_view
+from sync_server.qr.common import csrf_ok, refuse, topics_view
 from sync_server.qr.form import MAX_COMMENT, AddendumChoices, InputError, read_addendum
 from sync_server.qr.target import Target, resolve
 from sync_server.roster.build import questionnaire
@@ -31,8 +31,8 @@ def page(target: Target, q: dict[str, Any], ticket: str, choices: AddendumChoice
     return html, status
 
 
-@bp.post("/<code>/them")
 def add(code: str):
+    """The POST of the say-more page (routed by sync_server.qr.views)."""
     config = get_config()
     target = resolve(code[:64], config)
     if target is None:

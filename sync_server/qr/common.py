@@ -11,21 +11,18 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from kiosk.qrticket import Ticket
 from sync_server.db.models import utcnow
 from sync_server.exc import Refused
-from sync_server.extensions import csrf, get_config
+from sync_server.extensions import get_config
 from sync_server.i18n import N_
 from sync_server.qr import store as qr_store
 from sync_server.qr import tickets as qr_tickets
 from sync_server.qr.target import Target
-
-bp = Blueprint("qr", __name__, url_prefix="/r")
-csrf.exempt(bp)
 
 MAX_BODY = 16 * 1024  # an honest form is well under 2 KB
 DEVICE_COOKIE = "hl_qr"
@@ -93,10 +90,3 @@ def csrf_ok() -> bool:
     except ValidationError:
         return False
     return True
-
-
-@bp.before_request
-def _small_bodies():
-    if (request.content_length or 0) > MAX_BODY:
-        return refuse("too_large")
-    return None

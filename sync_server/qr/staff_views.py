@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from sync_server.accounts.auth import audit_here, role_required
+from sync_server.accounts.access import audit_here, role_required
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, utcnow
 from sync_server.extensions import get_config

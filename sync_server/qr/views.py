@@ -22,7 +22,18 @@ import logging
 import threading
 from typing import Any
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from kiosk.protocol import SCORE_LABELS
@@ -30,12 +41,12 @@ from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, utcnow
 from sync_server.exc import Refused
-from sync_server.extensions import get_config
+from sync_server.extensions import csrf, get_config
 from sync_server.qr import addendum as qr_addendum
 from sync_server.qr import store as qr_store
 from sync_server.qr.common import (
     DEVICE_COOKIE,
-    bp,
+    MAX_BODY,
     checked_ticket,
     csrf_ok,
     device_cookie,
@@ -50,7 +61,17 @@ from sync_server.qr.target import PHOTO_TYPES, Target, initials, photo_path, pro
 from sync_server.reports import service_alerts
 from sync_server.roster.build import questionnaire
 
+bp = Blueprint("qr", __name__, url_prefix="/r")
+csrf.exempt(bp)  # the views check CSRF themselves: a stale form is shown again, never refused
+
 __all__ = ["bp"]
+
+
+@bp.before_request
+def _small_bodies():
+    if (request.content_length or 0) > MAX_BODY:
+        return refuse("too_large")
+    return None
 
 log = logging.getLogger(__name__)
 
@@ -249,3 +270,9 @@ def photo(code: str):
         resp = send_file(path, mimetype=PHOTO_TYPES[path.suffix.lower()])
     resp.headers["Cache-Control"] = "public, max-age=3600"
     return resp
+
+
+@bp.post("/<code>/them")
+def add(code: str):
+    """Say more about a visit rated at the kiosk (sync_server.qr.addendum)."""
+    return qr_addendum.add(code)

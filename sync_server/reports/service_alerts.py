@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sync_server.accounts import audit
-from sync_server.config import QR_KIOSK_ID
+from sync_server.config import QR_KIOSK_ID, AlertRule
 from sync_server.db import database, write_transaction
-from sync_server.db.models import Response, ServiceAlert
+from sync_server.db.models import Counter, Kiosk, Officer, Response, ServiceAlert
 from sync_server.exc import InputError
-from sync_server.reports.service_rule import Rule
 
 SUBJECTS = ("officer", "kiosk")
 # Not a counter: every QR response is stored under the server's virtual kiosk "qr"
@@ -48,7 +48,7 @@ class Incident:
     low: int
 
 
-def incidents(rows: Sequence[Rated], rule: Rule) -> list[Incident]:
+def incidents(rows: Sequence[Rated], rule: AlertRule) -> list[Incident]:
     """The incidents in `rows` (sorted by time). A window ends at each response and holds those
     less than `rule.window` before it; windows that trip and overlap are merged."""
     spans: list[list[int]] = []  # [first index, last index] of each incident
@@ -144,7 +144,7 @@ def _merge(kind: str, code: str, found: Incident, stored: list[ServiceAlert], no
     return False
 
 
-def scan(new: Iterable[tuple[str | None, str, datetime]], rule: Rule, now: datetime) -> int:
+def scan(new: Iterable[tuple[str | None, str, datetime]], rule: AlertRule, now: datetime) -> int:
     """`new`: (officer, kiosk_id, time) of responses just stored. Returns the alerts created.
     Call inside a write transaction."""
     spans: Spans = {}
@@ -170,22 +170,22 @@ def scan(new: Iterable[tuple[str | None, str, datetime]], rule: Rule, now: datet
     return created
 
 
-def scan_page(store_id: str, first_seq: int, last_seq: int, rule: Rule, now: datetime) -> int:
+def scan_page(store_id: str, first_seq: int, last_seq: int, rule: AlertRule, now: datetime) -> int:
     """Scan the responses of one pulled page range (store_id, seq first..last)."""
     return _scan_where((Response.store_id == store_id) & Response.seq.between(first_seq, last_seq), rule, now)
 
 
-def scan_since(start: datetime, rule: Rule, now: datetime) -> int:
+def scan_since(start: datetime, rule: AlertRule, now: datetime) -> int:
     """Scan everything received since `start` (catch-up at start, `hailong-server scan-alerts`)."""
     return _scan_where(Response.received_at >= start, rule, now)
 
 
-def scan_response(response_id: int, rule: Rule, now: datetime) -> int:
+def scan_response(response_id: int, rule: AlertRule, now: datetime) -> int:
     """Scan one response just stored (the QR page)."""
     return _scan_where(Response.id == response_id, rule, now)
 
 
-def _scan_where(condition, rule: Rule, now: datetime) -> int:
+def _scan_where(condition, rule: AlertRule, now: datetime) -> int:
     # The times as the driver gives them (text on SQLite): converting 100,000 of them through
     # peewee costs more than the scan itself.
     query = (Response.select(Response.officer, Response.kiosk_id, Response.recorded_utc,
@@ -220,3 +220,18 @@ def acknowledge(alert_id: int, comment: str, actor: str, now: datetime, role: st
 def open_alerts(limit: int = 50) -> list[ServiceAlert]:
     return list(ServiceAlert.select().where(ServiceAlert.acknowledged_at.is_null())
                 .order_by(ServiceAlert.ended_utc.desc()).limit(limit))
+
+
+def subject_names() -> dict[tuple[str, str], str]:
+    names = {("officer", o.code): o.name for o in Officer.select(Officer.code, Officer.name)}
+    names.update({("kiosk", k.id): k.id for k in Kiosk.select(Kiosk.id)})
+    # A kiosk standing at a counter goes by the counter's name, as staff know it.
+    names.update({("kiosk", c.kiosk_id): f"{c.name} ({c.kiosk_id})"
+                  for c in Counter.select(Counter.name, Counter.kiosk_id) if c.kiosk_id})
+    return names
+
+
+def dashboard_alerts(rule: AlertRule) -> dict[str, Any]:
+    """What the dashboard's include (reports/_service_alerts.html) needs."""
+    return {"service_open": open_alerts(limit=10), "service_names": subject_names(),
+            "service_rule": rule}

@@ -1,34 +1,19 @@
 """Service alerts for staff: the list, and acknowledging one with a comment. The detection is in
-sync_server.reports.service_alerts; the dashboard shows the open ones through `dashboard_alerts()`."""
+sync_server.reports.service_alerts, which also gives the dashboard its open ones."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from sync_server.accounts.auth import role_required
-from sync_server.db.models import Counter, Kiosk, Officer, ServiceAlert, utcnow
+from sync_server.accounts.access import role_required
+from sync_server.db.models import ServiceAlert, utcnow
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.reports import service_alerts
 
 bp = Blueprint("service", __name__, url_prefix="/service-alerts")
 PAGE = 100
-
-
-def subject_names() -> dict[tuple[str, str], str]:
-    names = {("officer", o.code): o.name for o in Officer.select(Officer.code, Officer.name)}
-    names.update({("kiosk", k.id): k.id for k in Kiosk.select(Kiosk.id)})
-    # A kiosk standing at a counter goes by the counter's name, as staff know it.
-    names.update({("kiosk", c.kiosk_id): f"{c.name} ({c.kiosk_id})"
-                  for c in Counter.select(Counter.name, Counter.kiosk_id) if c.kiosk_id})
-    return names
-
-
-def dashboard_alerts() -> dict:
-    """What the dashboard's include (_service_alerts.html) needs."""
-    return {"service_open": service_alerts.open_alerts(limit=10), "service_names": subject_names(),
-            "service_rule": get_config().service_alert_rule.describe()}
 
 
 @bp.get("")
@@ -38,8 +23,9 @@ def index():
     done = list(ServiceAlert.select().where(ServiceAlert.acknowledged_at.is_null(False))
                 .order_by(ServiceAlert.ended_utc.desc()).paginate(page_no, PAGE))
     return render_template("reports/service_alerts.html", open_rows=service_alerts.open_alerts(limit=500),
-                           done_rows=done, names=subject_names(), page_no=page_no, more=len(done) == PAGE,
-                           rule=get_config().service_alert_rule.describe())
+                           done_rows=done, names=service_alerts.subject_names(), page_no=page_no,
+                           more=len(done) == PAGE,
+                           rule=get_config().service_alert_rule.describe(_))
 
 
 @bp.post("/<int:service_alert_id>/ack")

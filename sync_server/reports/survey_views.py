@@ -7,14 +7,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from sync_server.accounts.auth import role_required
+from sync_server.accounts.access import role_required
 from sync_server.db.models import Field
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.reports import exports, figures, quotas, yearly
 from sync_server.reports import queries as reports
+from sync_server.reports.downloads import definition_arg, letterhead, send_report
 from sync_server.reports.overview import local_today
-from sync_server.reports.views import definition_arg, letterhead, send_report
 
 bp = Blueprint("survey", __name__, url_prefix="/reports")
 

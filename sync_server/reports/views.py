@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from sync_server.accounts.auth import role_required
+from sync_server.accounts.access import role_required
 from sync_server.db.models import Field, Kiosk, Officer, Procedure, Questionnaire
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
@@ -21,8 +21,8 @@ from sync_server.extensions import get_config
 from sync_server.i18n import N_
 from sync_server.reports import charts, exclusion, exports, figures, topics
 from sync_server.reports import queries as reports
+from sync_server.reports.downloads import definition_arg, send_report
 from sync_server.reports.overview import local_today
-from sync_server.roster.build import unit_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -81,13 +81,6 @@ def _period() -> Period:
     if (end - start).days > MAX_RANGE_DAYS:
         abort(400, description=_("Khoảng thời gian dài quá 3 năm."))
     return Period(kind, start, end)
-
-
-def definition_arg() -> str:
-    chosen = request.args.get("def") or get_config().satisfaction_definition
-    if chosen not in figures.DEFINITIONS:
-        abort(400, description=_("Cách tính tỷ lệ hài lòng không hợp lệ."))
-    return chosen
 
 
 def _questions() -> dict[str, str]:
@@ -155,36 +148,6 @@ def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
     hours = list(range(min([7, *seen]), max([17, *seen]) + 1))
     grid = [[cells.get((day, hour), (0, 0)) for hour in hours] for day in range(len(WEEKDAYS))]
     return grid, hours
-
-
-def _file(data: bytes, name: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename={name}"
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def letterhead(day: date) -> exports.Letterhead:
-    config = get_config()
-    unit = unit_name(config)
-    place = config.report_place or unit.split(" xã ")[-1].split(" phường ")[-1]
-    return exports.Letterhead(superior=config.report_superior, unit=unit, place=place,
-                              number="      /BC-UBND", day=day)
-
-
-def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
-    if fmt == "csv":
-        return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
-    if fmt == "xlsx":
-        return _file(exports.to_xlsx(table), f"{stem}.xlsx", XLSX)
-    if fmt == "docx" and official:
-        return _file(exports.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
-    if fmt not in ("html", "print"):
-        abort(400, description=_("Định dạng tệp không hợp lệ."))
-    return None
 
 
 @bp.get("")

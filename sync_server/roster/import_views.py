@@ -13,13 +13,13 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from sync_server.accounts.auth import role_required
+from sync_server.accounts.access import role_required
 from sync_server.db import write_transaction
 from sync_server.db.models import Field
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.roster import importer as roster_import
-from sync_server.roster.views import changed, input_error
+from sync_server.roster.changes import changed
 
 bp = Blueprint("imports", __name__, url_prefix="/roster/import")
 KIND_NAMES = {"procedures": "Thủ tục", "officers": "Cán bộ"}
@@ -72,9 +72,9 @@ def preview():
     try:
         plan = roster_import.plan(kind, roster_import.read_table(data))
     except InputError as e:
-        return _render(kind, errors=[input_error(e)], status=400)
+        return _render(kind, errors=[e.message(_)], status=400)
     if not plan.ok:
-        return _render(kind, plan, errors=[input_error(e) for e in plan.errors], status=400)
+        return _render(kind, plan, errors=[e.message(_) for e in plan.errors], status=400)
     folder = _folder()
     _sweep(folder)
     token = secrets.token_hex(16)
@@ -101,7 +101,7 @@ def confirm():
             version = changed(f"import.{kind}", f"{len(plan.rows)} rows",
                               {**counts, "sha256": hashlib.sha256(data).hexdigest()})
     except InputError as e:
-        flash(input_error(e), "error")
+        flash(e.message(_), "error")
         return redirect(url_for("imports.form", kind=kind))
     path.unlink(missing_ok=True)
     flash(_("Đã nhập %(new)s dòng mới, cập nhật %(updated)s dòng. Phiên bản danh mục gửi ki-ốt: %(v)s.",

@@ -9,14 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from kiosk.presets import PRESETS
-from sync_server.accounts.auth import login_required, role_required
+from sync_server.accounts.access import login_required, role_required
 from sync_server.db import write_transaction
 from sync_server.db.models import Questionnaire
 from sync_server.exc import InputError
 from sync_server.i18n import N_
 from sync_server.roster import questionnaires as qe
 from sync_server.roster.build import current_version
-from sync_server.roster.views import changed, input_error
+from sync_server.roster.changes import changed
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/roster/questionnaires")
 PRESET_NAMES = {"overall": N_("Một câu hỏi chung"), "tieu-chi-5": N_("Năm tiêu chí (TT 01/2018)"),
@@ -61,7 +61,7 @@ def from_preset():
             changed("questionnaire.create", f"{row.qid}@{row.version}",
                     {"preset": request.form.get("preset")})
     except InputError as e:
-        flash(input_error(e), "error")
+        flash(e.message(_), "error")
         return redirect(url_for("questionnaires.index"))
     flash(_("Đã tạo bảng hỏi '%(qid)s' phiên bản %(v)s (chưa dùng).", qid=row.qid, v=row.version))
     return redirect(url_for("questionnaires.edit", qn_id=row.id))
@@ -80,7 +80,7 @@ def save(qn_id: int):
             version = changed("questionnaire.version", f"{row.qid}@{row.version}",
                               {"from": base.version, "questions": len(questions)})
     except InputError as e:
-        flash(input_error(e), "error")
+        flash(e.message(_), "error")
         return redirect(url_for("questionnaires.edit", qn_id=qn_id))
     flash(_("Đã lưu phiên bản %(v)s của bảng hỏi '%(qid)s'. Phiên bản danh mục gửi ki-ốt: %(rv)s.",
             v=row.version, qid=row.qid, rv=version))

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WsgiResponse
 
-from sync_server.accounts.auth import audit_here, login_required, role_required
+from sync_server.accounts.access import login_required, role_required
 from sync_server.collect.fleet import active_ids
 from sync_server.db import write_transaction
 from sync_server.db.models import Counter, Field, Officer, Procedure, Unit, utcnow
@@ -20,22 +20,11 @@ from sync_server.extensions import get_config
 from sync_server.i18n import N_
 from sync_server.roster import edit as roster_edit
 from sync_server.roster import photos
-from sync_server.roster.build import current_version, touch
+from sync_server.roster.build import current_version
+from sync_server.roster.changes import changed
 from sync_server.roster.counters import officer_codes
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
-
-
-def input_error(e: InputError) -> str:
-    """The error in the user's language; labels and nested errors inside it are translated too."""
-    return e.message(_)
-
-
-def changed(action: str, target: str, detail: dict[str, Any] | None = None) -> int:
-    """Inside the change's transaction: audit it and bump the roster version if a kiosk's
-    roster changed. Returns the version."""
-    audit_here(action, target, detail)
-    return touch(get_config())
 
 
 def _saved(endpoint: str, version: int, **args: Any):
@@ -44,7 +33,7 @@ def _saved(endpoint: str, version: int, **args: Any):
 
 
 def _failed(endpoint: str, e: InputError, **args: Any):
-    flash(input_error(e), "error")
+    flash(e.message(_), "error")
     return redirect(url_for(endpoint, **args))
 
 
@@ -157,7 +146,8 @@ def delete_counter(counter_code: str):
 @login_required
 def procedures():
     fields = list(Field.select().order_by(Field.sort, Field.code))
-    return render_template("roster/procedures.html", fields=fields, field_names={f.code: f.name for f in fields},
+    return render_template("roster/procedures.html",
+                           fields=fields, field_names={f.code: f.name for f in fields},
                            procedures=Procedure.select().order_by(Procedure.sort, Procedure.code),
                            version=current_version(), tab="procedures")
 
@@ -196,7 +186,8 @@ def officer(officer_code: str):
     row = Officer.get_or_none(Officer.code == officer_code)
     if row is None:
         abort(404)
-    return render_template("roster/officer.html", o=row, fields=Field.select().order_by(Field.sort, Field.code),
+    return render_template("roster/officer.html",
+                           o=row, fields=Field.select().order_by(Field.sort, Field.code),
                            chosen=officer_codes(row.fields), max_mb=photos.MAX_BYTES // (1024 * 1024),
                            tab="officers")
 
@@ -243,7 +234,7 @@ def upload_photo(officer_code: str):
     try:
         jpeg = photos.reencode(data)
     except InputError as e:
-        flash(input_error(e), "error")
+        flash(e.message(_), "error")
         return redirect(url_for("roster.officer", officer_code=officer_code))
     config = get_config()
     name = photos.store(config.data_dir, officer_code, jpeg)

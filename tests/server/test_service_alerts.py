@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from sync_server.collect.puller import pull_kiosk
+from sync_server.config import AlertRule as Rule
 from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, ServiceAlert
 from sync_server.exc import InputError
 from sync_server.reports import service_alerts
 from sync_server.reports.service_alerts import Rated, incidents
-from sync_server.reports.service_rule import Rule
 from tests.server.chains import iso_vn, make_chain
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk

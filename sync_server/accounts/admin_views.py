@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.security import generate_password_hash
 
 from sync_server.accounts import audit
-from sync_server.accounts.auth import audit_here, role_required, session_mark
+from sync_server.accounts.access import audit_here, role_required, session_mark
 from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, User
 from sync_server.i18n import N_

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from sync_server.accounts.auth import login_required
+from sync_server.accounts.access import login_required
 from sync_server.collect.fleet import active_ids
-from sync_server.collect.health import kiosk_health, live_alerts
+from sync_server.collect.health import PULL_STATUS, kiosk_health, live_alerts
 from sync_server.db.models import Alert, utcnow
 from sync_server.extensions import get_config
-from sync_server.i18n import N_
 from sync_server.reports.overview import kiosk_lines, local_today, officer_summary
-from sync_server.reports.service_views import dashboard_alerts
+from sync_server.reports.service_alerts import dashboard_alerts
 
 bp = Blueprint("staff", __name__)
 
 # Pull status -> the words shown (Vietnamese; English through sync_server.i18n).
-PULL_STATUS = {
-    "ok": N_("bình thường"),
-    "unreachable": N_("không kết nối được"),
-    "error": N_("lỗi"),
-    "refused": N_("dữ liệu bị từ chối (xem cảnh báo)"),
-    None: N_("chưa lấy dữ liệu lần nào"),
-}
-
-
 @bp.get("/")
 @login_required
 def dashboard():
@@ -38,5 +28,5 @@ def dashboard():
         pull_status=PULL_STATUS,
         live_alerts=live_alerts(config, kiosk_health(config), utcnow()),
         open_alerts=Alert.select().where(~Alert.resolved).count(),
-        **dashboard_alerts(),
+        **dashboard_alerts(get_config().service_alert_rule),
     )

@@ -1,5 +1,6 @@
-"""Login, logout and roles for office staff. No default passwords: the first admin comes only
-from `hailong-server create-admin`.
+"""Who is logged in and what they may do: the user of the request, the role decorators every
+page uses, and the audit of a change made on a page. No default passwords: the first admin
+comes only from `hailong-server create-admin`. No routes here (accounts.login_views).
 
 Roles: admin > staff > viewer (`User.may`). Every page needs at least `viewer`; a view declares
 more with `@role_required("staff")` or `("admin")`. Not logged in: redirect to the login page;
@@ -13,16 +14,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from werkzeug.security import check_password_hash, generate_password_hash
+from flask import abort, current_app, g, redirect, request, session, url_for
+from werkzeug.security import generate_password_hash
 
 from sync_server.accounts import audit
 from sync_server.accounts.ratelimit import FailureLimiter
-from sync_server.db import write_transaction
-from sync_server.db.models import User, utcnow
-
-bp = Blueprint("auth", __name__)
+from sync_server.db.models import User
 
 MAX_FAILURES, WINDOW_S = 5, 300
 # Checked when the username does not exist, so that a wrong name costs as long as a wrong password.
@@ -39,7 +36,6 @@ def session_mark(user: User) -> str:
     return user.password_hash[-16:]
 
 
-@bp.before_app_request
 def load_user() -> None:
     g.user = None
     uid = session.get("uid")
@@ -92,46 +88,3 @@ def safe_next(target: str | None) -> str:
             or "\\" in target or any(ord(c) < 32 for c in target)):
         return default
     return target
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    next_url = request.values.get("next", "")
-    no_users = not User.select().exists()
-    if request.method == "GET":
-        if g.user is not None:
-            return redirect(safe_next(next_url))
-        return render_template("accounts/login.html", next=next_url, no_users=no_users)
-
-    username = request.form.get("username", "").strip()
-    password = request.form.get("password", "")
-    key = (request.remote_addr or "?", username.lower())
-    wait = _limiter().retry_after(key)
-    if wait > 0:
-        minutes = max(1, round(wait / 60))
-        return render_template(
-            "accounts/login.html", next=next_url, username=username, no_users=no_users,
-            error=_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng %(minutes)s phút.",
-                    minutes=minutes)), 429
-    user = User.get_or_none(User.username == username) if username else None
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not ok or not user.active:  # a switched-off account reads as a wrong password
-        _limiter().fail(key)
-        return render_template("accounts/login.html", next=next_url, username=username, no_users=no_users,
-                               error=_("Tên đăng nhập hoặc mật khẩu không đúng.")), 401
-    _limiter().reset(key)
-    session.clear()  # a fresh session: nothing from before the login carries over
-    session.permanent = True
-    session["uid"] = user.id
-    session["mark"] = session_mark(user)
-    with write_transaction():
-        User.update(last_login=utcnow()).where(User.id == user.id).execute()
-        audit.record(user.username, "login", user.username, role=user.role, ip=request.remote_addr)
-    return redirect(safe_next(next_url))
-
-
-@bp.post("/logout")
-def logout():
-    session.clear()
-    return redirect(url_for("auth.login"))
-
