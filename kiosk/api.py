@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from kiosk import __version__, clock
 from kiosk.photos import PhotoRefused, PhotoStore
-from kiosk.protocol import (
+from kiosk.shared.protocol import (
     DEFAULT_PAGE,
     MAX_PAGE,
     PROTOCOL_VERSION,

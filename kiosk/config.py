@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk import service_hours as hours_mod
 from kiosk.configfile import ConfigError, Section, load_toml
-from kiosk.protocol import DEFAULT_PORT
+from kiosk.shared.protocol import DEFAULT_PORT
 
 DEFAULT_PATH = Path("/etc/hailong/kiosk.toml")
 _KIOSK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -28,7 +28,7 @@ from kiosk import qrticket
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.photos import PhotoStore
 from kiosk.presets import PRESETS
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
 from kiosk.stats import DeskStats, MonthStats
 from kiosk.store import Store
 

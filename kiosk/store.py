@@ -26,7 +26,7 @@ from peewee import CharField, IntegerField, Model, SqliteDatabase, TextField
 
 from kiosk import clock
 from kiosk.events import KINDS
-from kiosk.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
+from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
 
 try:  # the kiosk runs on Linux; the lock is a no-op where fcntl does not exist
     import fcntl

@@ -33,7 +33,7 @@ import peewee
 
 from kiosk import __version__, clock
 from kiosk.events import EventError, validate_event
-from kiosk.protocol import (
+from kiosk.shared.protocol import (
     GENESIS_HASH,
     PROTOCOL_VERSION,
     ProtocolError,

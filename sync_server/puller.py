@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 
-from kiosk.protocol import (
+from kiosk.shared.protocol import (
     GENESIS_HASH,
     ProtocolError,
     canonical_json,

@@ -24,7 +24,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
-from kiosk.protocol import SCORE_LABELS
+from kiosk.shared.protocol import SCORE_LABELS
 from sync_server import qr_addendum, qr_store, qr_tickets, service_alerts
 from sync_server.app import _, get_config
 from sync_server.db import write_transaction

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from kiosk.presets import PRESETS
-from kiosk.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, ProtocolError, validate_roster
+from kiosk.shared.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, ProtocolError, validate_roster
 from sync_server import roster_edit
 from sync_server.models import Questionnaire
 from sync_server.roster_edit import InputError

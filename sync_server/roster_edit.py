@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.protocol import MAX_TEXT, MODES
+from kiosk.shared.protocol import MAX_TEXT, MODES
 from sync_server.models import Counter, Field, Officer
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as kiosk.protocol's roster codes

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from kiosk.api import MAX_BODY_BYTES, ApiServer, create_api
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from tests.conftest import rating
 
 TOKEN = "t" * 24

@@ -7,7 +7,7 @@ import copy
 from kiosk.controller import PROCEDURES_PER_PAGE, KioskController
 from kiosk.flow import Phase
 from kiosk.presets import PRESETS
-from kiosk.protocol import validate_roster
+from kiosk.shared.protocol import validate_roster
 
 
 def roster(version: int = 1, *, mode: str = "counter", on_duty=("nv-lan",), questionnaire="overall",

@@ -12,7 +12,7 @@ import requests
 
 from kiosk.api import ApiServer, create_api
 from kiosk.photos import PhotoRefused, PhotoStore
-from kiosk.protocol import MAX_PHOTO_BYTES, ProtocolError, roster_photos, validate_roster
+from kiosk.shared.protocol import MAX_PHOTO_BYTES, ProtocolError, roster_photos, validate_roster
 
 TOKEN = "t" * 24
 JPEG = b"\xff\xd8\xff\xe0" + b"a photo of an officer" * 50

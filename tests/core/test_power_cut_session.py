@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.protocol import validate_response
+from kiosk.shared.protocol import validate_response
 from kiosk.store import Store
 
 REPO = Path(__file__).resolve().parents[2]

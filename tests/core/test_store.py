@@ -9,7 +9,7 @@ import sqlite3
 import peewee
 import pytest
 
-from kiosk.protocol import GENESIS_HASH, ProtocolError, validate_response, verify_chain
+from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, validate_response, verify_chain
 from kiosk.store import Store
 from tests.conftest import rating
 

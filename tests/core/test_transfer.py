@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import transfer
-from kiosk.protocol import GENESIS_HASH, seal
+from kiosk.shared.protocol import GENESIS_HASH, seal
 from kiosk.store import Store, StoreError, exclusive
 from kiosk.transfer import TransferError, export_store, import_file
 from tests.conftest import rating

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.protocol import GENESIS_HASH, seal
+from kiosk.shared.protocol import GENESIS_HASH, seal
 from sync_server import demo_data
 from sync_server.aggregate import local_today, officer_summary
 from sync_server.models import Response

@@ -18,7 +18,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kiosk.protocol import GENESIS_HASH
+from kiosk.shared.protocol import GENESIS_HASH
 from sync_server import ingest, quotas, reports
 from sync_server.aggregate import local_today
 from sync_server.app import create_app

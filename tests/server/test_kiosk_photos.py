@@ -10,7 +10,7 @@ import hashlib
 
 import pytest
 
-from kiosk.protocol import roster_photos
+from kiosk.shared.protocol import roster_photos
 from sync_server.app import create_app
 from sync_server.models import AuditLog, Officer
 from sync_server.puller import pull_kiosk

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kiosk.protocol import canonical_json, seal, validate_roster
+from kiosk.shared.protocol import canonical_json, seal, validate_roster
 from sync_server import demo_data, roster
 from sync_server.models import Alert, Answer, Conflict, Epoch, Kiosk, Officer, PullLog, Response
 from sync_server.puller import pull_all, pull_kiosk

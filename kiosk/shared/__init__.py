@@ -1,0 +1,10 @@
+"""What sync_server may import: the one door between the kiosk and the server.
+
+The kiosk owns the protocol it serves, so what both sides share lives here, inside `kiosk/`,
+and the server imports the kiosk through this package and nothing else. Pure standard library:
+the office PC never installs Kivy, gpiozero or peewee's kiosk store to use it, and anyone can
+re-verify a store or an export with these modules alone. Both rules are contracts in
+pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
+
+- `protocol`: the wire format, the hash chain, the roster schema and its codes (`CODE_RE`).
+"""
