@@ -24,10 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk import qrticket
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.photos import PhotoStore
 from kiosk.presets import PRESETS
+from kiosk.shared import qrticket
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
 from kiosk.stats import DeskStats, MonthStats
 from kiosk.store import Store
@@ -82,7 +82,7 @@ class KioskController:
         )
         self.listeners: list[Callable[[], None]] = []
         # Set by the app to the kiosk's API token: the thanks screen's QR code then carries a
-        # single-use ticket signed with it (kiosk.qrticket), made once per response.
+        # single-use ticket signed with it (kiosk.shared.qrticket), made once per response.
         self.qr_ticket_key: str | None = None
         self.thanks_qr_url: str | None = None
         self._roster_saves_seen = -1  # forces the first look at the stored roster

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_wtf.csrf import ValidationError, validate_csrf
 
-from kiosk.qrticket import Ticket
+from kiosk.shared.qrticket import Ticket
 from sync_server import qr_store, qr_tickets
 from sync_server.app import _, csrf, get_config
 from sync_server.models import utcnow

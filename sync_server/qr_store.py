@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 from peewee import IntegrityError
 
 from kiosk import clock
-from kiosk.qrticket import Ticket
 from kiosk.shared.protocol import canonical_json, seal, validate_response
+from kiosk.shared.qrticket import Ticket
 from sync_server import ingest
 from sync_server.clockfix import local_date
 from sync_server.config import QR_KIOSK_ID

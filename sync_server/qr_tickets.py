@@ -12,8 +12,8 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
-from kiosk import qrticket
-from kiosk.qrticket import Ticket, TicketError
+from kiosk.shared import qrticket
+from kiosk.shared.qrticket import Ticket, TicketError
 from sync_server.config import ServerConfig
 from sync_server.models import FleetKiosk, Kiosk
 from sync_server.qr_store import ticket_used

@@ -7,4 +7,5 @@ re-verify a store or an export with these modules alone. Both rules are contract
 pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
 
 - `protocol`: the wire format, the hash chain, the roster schema and its codes (`CODE_RE`).
+- `qrticket`: the single-use tickets of the QR page (the kiosk signs, the server checks).
 """

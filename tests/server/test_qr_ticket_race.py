@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from kiosk import qrticket
+from kiosk.shared import qrticket
 from kiosk.shared.protocol import verify_chain
 from tests.server.conftest import TOKEN
 from tests.server.qr_support import csrf

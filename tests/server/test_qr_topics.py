@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kiosk import qrticket
+from kiosk.shared import qrticket
 from sync_server import exclusion, qr_store
 from sync_server.app import create_app
 from sync_server.models import Addendum, Questionnaire, Response
