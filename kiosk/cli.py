@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import __version__, config, pairing
+from kiosk import __version__, config
 from kiosk.configfile import ConfigError
+from kiosk.shared import pairing
 
 if TYPE_CHECKING:
     from kiosk.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from kiosk.pairing import Pairing, PairingError, decode
+from kiosk.shared.pairing import Pairing, PairingError, decode
 from sync_server import roster_edit
 from sync_server.config import MIN_TOKEN_LENGTH
 from sync_server.roster_edit import InputError

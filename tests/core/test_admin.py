@@ -97,7 +97,7 @@ def test_fact_lines_are_vietnamese_first_and_english_on_the_switch():
 
 
 def test_wrapped_pairing_code_still_decodes():
-    from kiosk import pairing
+    from kiosk.shared import pairing
 
     code = pairing.encode(pairing.Pairing("quay-1", "http://kiosk-quay-1.local:8765", "t" * 32))
     wrapped = admin.wrap_code(code, per_line=24)

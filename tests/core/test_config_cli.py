@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config, pairing
+from kiosk import config
 from kiosk.configfile import ConfigError
+from kiosk.shared import pairing
 from kiosk.store import Store
 from tests.conftest import rating
 
