@@ -26,8 +26,8 @@ from typing import Any
 
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.photos import PhotoStore
-from kiosk.presets import PRESETS
 from kiosk.shared import qrticket
+from kiosk.shared.presets import PRESETS
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
 from kiosk.stats import DeskStats, MonthStats
 from kiosk.store import Store

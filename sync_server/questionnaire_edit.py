@@ -8,7 +8,7 @@ import copy
 import json
 from typing import Any
 
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from kiosk.shared.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, ProtocolError, validate_roster
 from sync_server import roster_edit
 from sync_server.models import Questionnaire

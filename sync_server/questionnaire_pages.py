@@ -7,7 +7,7 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from sync_server import questionnaire_edit as qe
 from sync_server.app import _
 from sync_server.auth import login_required, role_required

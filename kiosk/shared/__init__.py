@@ -9,4 +9,5 @@ pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
 - `protocol`: the wire format, the hash chain, the roster schema and its codes (`CODE_RE`).
 - `qrticket`: the single-use tickets of the QR page (the kiosk signs, the server checks).
 - `pairing`: the pairing code that carries kiosk id, address and token to the fleet page.
+- `presets`: the questionnaires shipped with hailong.
 """

@@ -6,7 +6,7 @@ import copy
 
 from kiosk.controller import PROCEDURES_PER_PAGE, KioskController
 from kiosk.flow import Phase
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from kiosk.shared.protocol import validate_roster
 
 

@@ -22,7 +22,7 @@ SESSIONS = """
 import copy, json, random, sys
 from kiosk.controller import KioskController
 from kiosk.flow import Outcome
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from kiosk.store import Store
 from tests.core.test_controller import roster
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from kiosk.shared.protocol import MAX_QUESTIONS, ProtocolError, nfc, validate_roster
 from tests.core.test_controller import roster
 

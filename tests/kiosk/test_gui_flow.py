@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from tests.kiosk.test_gui_session import push_roster, tap, wait_screen
 from tests.support.images import image
 from tests.support.kiosk_process import TOKEN, KioskProcess

@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from tests.support.kiosk_process import TOKEN, KioskProcess
 from tests.support.xvfb import OUTPUT, wait_for
 

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from kiosk.presets import PRESETS
 from kiosk.shared import qrticket
+from kiosk.shared.presets import PRESETS
 from kiosk.shared.protocol import verify_chain
 from sync_server import config as server_config
 from sync_server.db import database, init_db
