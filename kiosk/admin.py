@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk import __version__, clock
+from kiosk import __version__
+from kiosk.shared import clock
 from kiosk.ui.strings import text
 
 MAX_ATTEMPTS = 5

@@ -17,8 +17,9 @@ from typing import Any
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from kiosk import __version__, clock
+from kiosk import __version__
 from kiosk.photos import PhotoRefused, PhotoStore
+from kiosk.shared import clock
 from kiosk.shared.protocol import (
     DEFAULT_PAGE,
     MAX_PAGE,

@@ -24,8 +24,8 @@ from typing import Any
 
 from peewee import CharField, IntegerField, Model, SqliteDatabase, TextField
 
-from kiosk import clock
 from kiosk.events import KINDS
+from kiosk.shared import clock
 from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
 
 try:  # the kiosk runs on Linux; the lock is a no-op where fcntl does not exist

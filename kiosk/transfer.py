@@ -31,8 +31,9 @@ from typing import Any
 
 import peewee
 
-from kiosk import __version__, clock
+from kiosk import __version__
 from kiosk.events import EventError, validate_event
+from kiosk.shared import clock
 from kiosk.shared.protocol import (
     GENESIS_HASH,
     PROTOCOL_VERSION,

@@ -10,4 +10,5 @@ pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
 - `qrticket`: the single-use tickets of the QR page (the kiosk signs, the server checks).
 - `pairing`: the pairing code that carries kiosk id, address and token to the fleet page.
 - `presets`: the questionnaires shipped with hailong.
+- `clock`: boot id, uptime and wall clock, the three readings each response keeps.
 """

@@ -14,12 +14,13 @@ import sys
 import time
 from collections.abc import Callable
 
-from kiosk import __version__, clock
+from kiosk import __version__
 from kiosk.api import ApiServer, create_api
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.feedback import open_feedback
 from kiosk.inputs import open_rating_buttons
+from kiosk.shared import clock
 from kiosk.sound import Sound
 from kiosk.store import Store
 from kiosk.ui.drm import choose_drm_card

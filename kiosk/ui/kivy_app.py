@@ -21,12 +21,12 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from kiosk import admin, backlight, clock, sdnotify
+from kiosk import admin, backlight, sdnotify
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.flow import Outcome, Phase
 from kiosk.service_hours import ScreenPower
-from kiosk.shared import pairing
+from kiosk.shared import clock, pairing
 from kiosk.ui import kivy_admin, kivy_geometry, screen_model
 from kiosk.ui.faces import BACKGROUND
 from kiosk.ui.kivy_overlays import DimOverlay

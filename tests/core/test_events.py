@@ -11,8 +11,8 @@ from pathlib import Path
 import peewee
 import pytest
 
-from kiosk import clock
 from kiosk.events import KINDS, EventError, validate_event
+from kiosk.shared import clock
 from kiosk.store import Store
 from tests.conftest import rating
 
