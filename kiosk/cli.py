@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__, config
-from kiosk.configfile import ConfigError
 from kiosk.shared import pairing
+from kiosk.shared.configfile import ConfigError
 
 if TYPE_CHECKING:
     from kiosk.store import Store

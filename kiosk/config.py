@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk import service_hours as hours_mod
-from kiosk.configfile import ConfigError, Section, load_toml
+from kiosk.shared.configfile import ConfigError, Section, load_toml
 from kiosk.shared.protocol import DEFAULT_PORT
 
 DEFAULT_PATH = Path("/etc/hailong/kiosk.toml")

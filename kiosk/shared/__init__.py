@@ -11,4 +11,5 @@ pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
 - `pairing`: the pairing code that carries kiosk id, address and token to the fleet page.
 - `presets`: the questionnaires shipped with hailong.
 - `clock`: boot id, uptime and wall clock, the three readings each response keeps.
+- `configfile`: reading a machine's TOML config into one-line errors (exit status 2).
 """

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kiosk import config
-from kiosk.configfile import ConfigError
 from kiosk.shared import pairing
+from kiosk.shared.configfile import ConfigError
 from kiosk.store import Store
 from tests.conftest import rating
 

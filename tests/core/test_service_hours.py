@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from kiosk import config, service_hours
-from kiosk.configfile import ConfigError
+from kiosk.shared.configfile import ConfigError
 from tests.conftest import FakeClock
 from tests.core.test_admin import write as admin_config
 
