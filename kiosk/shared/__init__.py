@@ -12,4 +12,6 @@ pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
 - `presets`: the questionnaires shipped with hailong.
 - `clock`: boot id, uptime and wall clock, the three readings each response keeps.
 - `configfile`: reading a machine's TOML config into one-line errors (exit status 2).
+- `faces`: the five faces' colours and mouth geometry (the kiosk draws them with Kivy, the QR
+  page as SVG), and the contrast rule of every text colour.
 """

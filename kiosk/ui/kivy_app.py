@@ -27,8 +27,8 @@ from kiosk.controller import KioskController
 from kiosk.flow import Outcome, Phase
 from kiosk.service_hours import ScreenPower
 from kiosk.shared import clock, pairing
+from kiosk.shared.faces import BACKGROUND
 from kiosk.ui import kivy_admin, kivy_geometry, screen_model
-from kiosk.ui.faces import BACKGROUND
 from kiosk.ui.kivy_overlays import DimOverlay
 from kiosk.ui.kivy_screen import KioskScreen
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX

@@ -27,8 +27,8 @@ from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from kiosk.flow import Phase
+from kiosk.shared.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, INK, PROGRESS
 from kiosk.ui import kivy_admin, screen_model
-from kiosk.ui.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, INK, PROGRESS
 from kiosk.ui.kivy_officer import OfficerButton
 from kiosk.ui.kivy_overlays import TimeoutOverlay
 from kiosk.ui.kivy_thanks import ThanksView

@@ -14,7 +14,7 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.ui.faces import FACE_STYLES, INK, TILE, mouth_points
+from kiosk.shared.faces import FACE_STYLES, INK, TILE, mouth_points
 from kiosk.ui.strings import score_label
 
 MIN_TEXT_PX = 24  # no text below this: read by elderly citizens at arm's length
