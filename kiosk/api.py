@@ -18,13 +18,13 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kiosk import __version__
-from kiosk.photos import PhotoRefused, PhotoStore
+from kiosk.photos import PhotoStore
 from kiosk.shared import clock
+from kiosk.shared.exc import PhotoRefused, ProtocolError
 from kiosk.shared.protocol import (
     DEFAULT_PAGE,
     MAX_PAGE,
     PROTOCOL_VERSION,
-    ProtocolError,
     nfc,
     roster_photos,
     validate_roster,

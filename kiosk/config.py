@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk import service_hours as hours_mod
-from kiosk.shared.configfile import ConfigError, Section, load_toml
+from kiosk.shared.configfile import Section, load_toml
+from kiosk.shared.exc import ConfigError
 from kiosk.shared.protocol import DEFAULT_PORT
 
 DEFAULT_PATH = Path("/etc/hailong/kiosk.toml")

@@ -26,7 +26,8 @@ from peewee import CharField, IntegerField, Model, SqliteDatabase, TextField
 
 from kiosk.events import KINDS
 from kiosk.shared import clock
-from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
+from kiosk.shared.exc import ProtocolError, StoreBusy, StoreError
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal, verify_chain
 
 try:  # the kiosk runs on Linux; the lock is a no-op where fcntl does not exist
     import fcntl
@@ -51,10 +52,6 @@ _APPEND_ONLY_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS event_no_delete BEFORE DELETE ON event "
     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
 )
-
-
-class StoreError(Exception):
-    """A store operation refused for a reason a technician can act on; str() is one line."""
 
 
 class Meta(Model):
@@ -379,10 +376,6 @@ def _event_dict(row: tuple) -> dict[str, Any]:
     seq, uid, kind, recorded_at, boot, uptime, detail = row
     return {"seq": seq, "uuid": uid, "kind": kind, "recorded_at": recorded_at, "boot_id": boot,
             "uptime_ms": uptime, "detail": json.loads(detail)}
-
-
-class StoreBusy(StoreError):
-    """Another process (the running kiosk, or another import) holds the data directory."""
 
 
 @contextlib.contextmanager

@@ -32,12 +32,12 @@ from typing import Any
 import peewee
 
 from kiosk import __version__
-from kiosk.events import EventError, validate_event
+from kiosk.events import validate_event
 from kiosk.shared import clock
+from kiosk.shared.exc import EventError, ProtocolError, TransferError
 from kiosk.shared.protocol import (
     GENESIS_HASH,
     PROTOCOL_VERSION,
-    ProtocolError,
     canonical_json,
     validate_response,
     validate_roster,
@@ -52,10 +52,6 @@ PROGRESS_EVERY = 10_000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 Progress = Callable[[str], None]
-
-
-class TransferError(Exception):
-    """An export or import refused; str() is the one line to show (exit status 1)."""
 
 
 def _quiet(_: str) -> None:

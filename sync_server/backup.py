@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.shared.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from sync_server import config as server_config
 
 BACKUP_DIR_NAME = "backups"

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
-from kiosk.shared.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from sync_server import __version__, audit, config, fleet
 from sync_server.db import connection, init_db, write_transaction
 from sync_server.migrations import MigrationError

@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.shared.configfile import ConfigError, Section, load_toml
+from kiosk.shared.configfile import Section, load_toml
+from kiosk.shared.exc import ConfigError
 from sync_server.service_rule import Rule
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")

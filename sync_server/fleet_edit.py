@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from kiosk.shared.pairing import Pairing, PairingError, decode
+from kiosk.shared.exc import PairingError
+from kiosk.shared.pairing import Pairing, decode
 from sync_server import roster_edit
 from sync_server.config import MIN_TOKEN_LENGTH
 from sync_server.roster_edit import InputError

@@ -21,14 +21,8 @@ from typing import Any
 
 import requests
 
-from kiosk.shared.protocol import (
-    GENESIS_HASH,
-    ProtocolError,
-    canonical_json,
-    roster_photos,
-    validate_response,
-    verify_chain,
-)
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, roster_photos, validate_response, verify_chain
 from sync_server import clockfix, ingest, roster, service_alerts
 from sync_server.alerts import raise_alert
 from sync_server.config import KioskEntry, ServerConfig

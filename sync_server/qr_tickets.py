@@ -13,7 +13,8 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 from kiosk.shared import qrticket
-from kiosk.shared.qrticket import Ticket, TicketError
+from kiosk.shared.exc import TicketError
+from kiosk.shared.qrticket import Ticket
 from sync_server.config import ServerConfig
 from sync_server.models import FleetKiosk, Kiosk
 from sync_server.qr_store import ticket_used

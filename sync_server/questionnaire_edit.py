@@ -8,8 +8,9 @@ import copy
 import json
 from typing import Any
 
+from kiosk.shared.exc import ProtocolError
 from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, ProtocolError, validate_roster
+from kiosk.shared.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, validate_roster
 from sync_server import roster_edit
 from sync_server.models import Questionnaire
 from sync_server.roster_edit import InputError

@@ -14,4 +14,6 @@ pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
 - `configfile`: reading a machine's TOML config into one-line errors (exit status 2).
 - `faces`: the five faces' colours and mouth geometry (the kiosk draws them with Kivy, the QR
   page as SVG), and the contrast rule of every text colour.
+- `exc`: one base, `HailongError` with its `exit_status`, and every error the kiosk raises on
+  purpose (the server derives its own errors from the base).
 """

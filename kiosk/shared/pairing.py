@@ -18,13 +18,11 @@ import socket
 import zlib
 from dataclasses import dataclass
 
+from kiosk.shared.exc import PairingError
+
 PREFIX = "hl1-"
 _KIOSK_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_CODE_LENGTH = 1024
-
-
-class PairingError(ValueError):
-    """A pairing code that cannot be read; the message says why, for the staff page."""
 
 
 @dataclass(frozen=True)

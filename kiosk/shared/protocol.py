@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kiosk.shared.exc import ProtocolError
+
 PROTOCOL_VERSION = 1
 # The roster's own format (its "schema" key; absent means 1). 2: officers' photos travel by
 # content hash ({"sha256", "bytes"}) and are sent to the kiosk apart (PUT /api/v1/photos/<sha256>).
@@ -42,10 +44,6 @@ RESPONSE_KEYS = (
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class ProtocolError(ValueError):
-    """A message that does not follow the protocol; the text names the offending field."""
 
 
 def canonical_json(obj: Any) -> bytes:

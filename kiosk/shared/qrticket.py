@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from kiosk.shared.exc import TicketError
+
 RATING = "1"  # a ticket for a rating
 FOLLOW_UP = "2"  # a ticket that follows one recorded response (names its uuid)
 VERSIONS = (RATING, FOLLOW_UP)
@@ -38,10 +40,6 @@ MAX_LENGTH = 200
 _ISSUER = re.compile(r"^(_srv|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$")
 _B64 = re.compile(r"^[A-Za-z0-9_-]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-class TicketError(ValueError):
-    """A string that is not a well-formed ticket."""
 
 
 @dataclass(frozen=True)

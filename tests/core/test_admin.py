@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from kiosk import admin, config
-from kiosk.shared.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from tests.conftest import FakeClock, rating
 
 

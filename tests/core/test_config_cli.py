@@ -11,7 +11,7 @@ import pytest
 
 from kiosk import config
 from kiosk.shared import pairing
-from kiosk.shared.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from kiosk.store import Store
 from tests.conftest import rating
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import peewee
 import pytest
 
-from kiosk.events import KINDS, EventError, validate_event
+from kiosk.events import KINDS, validate_event
 from kiosk.shared import clock
+from kiosk.shared.exc import EventError
 from kiosk.store import Store
 from tests.conftest import rating
 

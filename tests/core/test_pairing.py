@@ -2,7 +2,8 @@
 
 import pytest
 
-from kiosk.shared.pairing import Pairing, PairingError, decode, encode, local_url
+from kiosk.shared.exc import PairingError
+from kiosk.shared.pairing import Pairing, decode, encode, local_url
 
 PAIR = Pairing("quay-1", "http://kiosk-quay1.local:8765", "tok-" + "x" * 28)
 

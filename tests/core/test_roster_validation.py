@@ -7,8 +7,9 @@ import unicodedata
 
 import pytest
 
+from kiosk.shared.exc import ProtocolError
 from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import MAX_QUESTIONS, ProtocolError, nfc, validate_roster
+from kiosk.shared.protocol import MAX_QUESTIONS, nfc, validate_roster
 from tests.core.test_controller import roster
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from kiosk import config, service_hours
-from kiosk.shared.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from tests.conftest import FakeClock
 from tests.core.test_admin import write as admin_config
 

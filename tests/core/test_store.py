@@ -9,7 +9,8 @@ import sqlite3
 import peewee
 import pytest
 
-from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, validate_response, verify_chain
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.protocol import GENESIS_HASH, validate_response, verify_chain
 from kiosk.store import Store
 from tests.conftest import rating
 

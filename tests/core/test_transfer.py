@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from kiosk import transfer
+from kiosk.shared.exc import StoreError, TransferError
 from kiosk.shared.protocol import GENESIS_HASH, seal
-from kiosk.store import Store, StoreError, exclusive
-from kiosk.transfer import TransferError, export_store, import_file
+from kiosk.store import Store, exclusive
+from kiosk.transfer import export_store, import_file
 from tests.conftest import rating
 
 REPO = Path(__file__).resolve().parents[2]

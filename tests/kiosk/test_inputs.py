@@ -142,7 +142,7 @@ def test_every_led_and_the_buzzer_confirm_any_press(factory):
 
 def test_led_pins_must_not_reuse_a_button_pin(tmp_path):
     from kiosk import config
-    from kiosk.shared.configfile import ConfigError
+    from kiosk.shared.exc import ConfigError
 
     path = tmp_path / "kiosk.toml"
     path.write_text(f'[kiosk]\nid = "q"\ndata_dir = "{tmp_path}"\n[api]\ntoken = "{"t" * 20}"\n'

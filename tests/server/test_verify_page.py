@@ -7,7 +7,8 @@ import copy
 
 import pytest
 
-from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal, verify_chain
 from sync_server.puller import verify_page
 from tests.server.chains import make_chain
 
