@@ -9,10 +9,9 @@ from pathlib import Path
 from kiosk import service_hours as hours_mod
 from kiosk.shared.configfile import Section, load_toml
 from kiosk.shared.exc import ConfigError
-from kiosk.shared.protocol import DEFAULT_PORT
+from kiosk.shared.protocol import CODE_RE, DEFAULT_PORT
 
 DEFAULT_PATH = Path("/etc/hailong/kiosk.toml")
-_KIOSK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MIN_TOKEN_LENGTH = 16
 
 
@@ -69,7 +68,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
     sound = Section(path, "sound", data.get("sound"), required=False)
 
     kiosk_id = kiosk.string("id")
-    if not _KIOSK_ID.match(kiosk_id):
+    if not CODE_RE.match(kiosk_id):
         raise kiosk.fail("id", "use letters, digits, '.', '_' or '-' (at most 64), e.g. \"quay-1\"")
     token = api.string("token")
     if len(token) < MIN_TOKEN_LENGTH:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.shared.configfile import Section, load_toml
 from kiosk.shared.exc import ConfigError
+from kiosk.shared.protocol import CODE_RE as _CODE
 from sync_server.service_rule import Rule
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
@@ -26,7 +27,6 @@ DATABASE_URL_ENV = "DATABASE_URL"
 # playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
 QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr)
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,14 @@ from typing import Any
 import requests
 
 from kiosk.shared.exc import ProtocolError
-from kiosk.shared.protocol import GENESIS_HASH, canonical_json, roster_photos, validate_response, verify_chain
+from kiosk.shared.protocol import (
+    GENESIS_HASH,
+    MAX_CODE,
+    canonical_json,
+    roster_photos,
+    validate_response,
+    verify_chain,
+)
 from sync_server import clockfix, ingest, roster, service_alerts
 from sync_server.alerts import raise_alert
 from sync_server.config import KioskEntry, ServerConfig
@@ -35,7 +42,6 @@ log = logging.getLogger(__name__)
 PAGE_LIMIT = 1000  # of the kiosk's 5000 at most: fewer round trips on a catch-up, small transactions
 MAX_PAGES_PER_PULL = 2000  # a kiosk that keeps growing cannot hold a pull forever
 MAX_PHOTOS_PER_PULL = 20  # at most 5 MB of photos in one pull; the rest follow at the next
-MAX_CODE = 64  # the width of the code columns (DESIGN.md §3: codes have at most 64 characters)
 _INT32 = 2**31 - 1
 _HEX = set("0123456789abcdef")
 

@@ -13,10 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.shared.protocol import CODE_RE as CODE
 from kiosk.shared.protocol import MAX_TEXT, MODES
 from sync_server.models import Counter, Field, Officer
 
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as kiosk.protocol's roster codes
 MAX_NAME = 200
 MAX_ADDRESS = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

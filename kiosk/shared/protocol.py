@@ -42,8 +42,12 @@ RESPONSE_KEYS = (
     "recorded_at", "boot_id", "uptime_ms", "prev_hash", "hash",
 )
 
+# A code: a kiosk id, a roster's officer, procedure, field or question code, a questionnaire id.
+# The one pattern for them, here and on the server: a letter or digit, then letters, digits,
+# '.', '_' or '-', at most MAX_CODE characters (the width of the server's code columns).
+MAX_CODE = 64
+CODE_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_CODE - 1}}}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -152,8 +156,8 @@ BUILTIN_QUESTIONNAIRE: dict[str, Any] = {
 
 
 def _code(value: Any, where: str) -> str:
-    _require(isinstance(value, str) and bool(_CODE.match(value)), where,
-             "must be a code of letters, digits, '.', '_' or '-' (at most 64)")
+    _require(isinstance(value, str) and bool(CODE_RE.match(value)), where,
+             f"must be a code of letters, digits, '.', '_' or '-' (at most {MAX_CODE})")
     return value
 
 
