@@ -21,8 +21,8 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk import admin
 from kiosk.shared.faces import BUTTON, BUTTON_CHOSEN, INK, TILE
+from kiosk.ui import admin
 from kiosk.ui.strings import text
 
 LONG_PRESS_S = 3.0

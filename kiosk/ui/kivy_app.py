@@ -21,14 +21,14 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from kiosk import admin, backlight, sdnotify
+from kiosk import backlight, sdnotify
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.flow import Outcome, Phase
 from kiosk.service_hours import ScreenPower
 from kiosk.shared import clock, pairing
 from kiosk.shared.faces import BACKGROUND
-from kiosk.ui import kivy_admin, kivy_geometry, screen_model
+from kiosk.ui import admin, kivy_admin, kivy_geometry, screen_model
 from kiosk.ui.kivy_overlays import DimOverlay
 from kiosk.ui.kivy_screen import KioskScreen
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX

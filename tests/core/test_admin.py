@@ -6,8 +6,9 @@ import subprocess
 
 import pytest
 
-from kiosk import admin, config
+from kiosk import config
 from kiosk.shared.exc import ConfigError
+from kiosk.ui import admin
 from tests.conftest import FakeClock, rating
 
 

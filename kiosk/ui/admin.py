@@ -1,4 +1,5 @@
-"""The technician's admin screen, minus Kivy: the PIN lock and the facts the screen shows.
+"""The technician's admin screen, minus Kivy: the PIN lock and the facts the screen shows
+(kiosk.ui.kivy_admin draws them).
 
 Pure and injectable (clock, paths), so the lock-out and the facts are tested without a screen.
 """
