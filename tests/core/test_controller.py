@@ -2,40 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-
 from kiosk.controller import PROCEDURES_PER_PAGE, KioskController
 from kiosk.flow import Phase
-from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import validate_roster
-
-
-def roster(version: int = 1, *, mode: str = "counter", on_duty=("nv-lan",), questionnaire="overall",
-           ask_procedure: bool = False, procedures=None, qr_url: str | None = None) -> dict:
-    r = {
-        "version": version,
-        "unit": {"name": "UBND xã Đại Lãnh"},
-        "fields": [{"code": "tu-phap", "name": "Tư pháp – Hộ tịch"},
-                   {"code": "dia-chinh", "name": "Địa chính – Xây dựng"}],
-        "officers": [
-            {"code": "nv-lan", "name": "Nguyễn Thị Lan", "fields": ["tu-phap"]},
-            {"code": "nv-hung", "name": "Trần Văn Hùng", "fields": ["dia-chinh"]},
-        ],
-        "procedures": procedures if procedures is not None else [
-            {"code": "2.000908", "name": "Cấp giấy chứng nhận quyền sử dụng đất", "field": "dia-chinh"},
-            {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "tu-phap"},
-            {"code": "1.000894", "name": "Đăng ký kết hôn", "field": "tu-phap"},
-        ],
-        "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
-        "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
-                  **({"qr_url": qr_url} if qr_url else {})},
-    }
-    validate_roster(r)
-    return r
-
-
-def make(store, fake_clock, **kw) -> KioskController:
-    return KioskController(store, cooldown_s=0, thanks_s=3, inactivity_s=60, clock=fake_clock, **kw)
+from tests.support.kiosk_core import FIELD_PROCEDURES, make, roster
 
 
 def test_no_roster_still_records_with_the_builtin_question(store, fake_clock):
@@ -189,13 +158,6 @@ def test_duty_cannot_be_set_mid_session_or_to_an_unknown_officer(store, fake_clo
     c.done()
     assert c.set_duty(["nv-hung"]) and c.set_duty(None) and c.local_duty() is None
     assert [e["detail"]["source"] for e in events_of(store, "duty_set")] == ["admin", "roster"]
-
-
-# --- the procedure step: the officer's own first, then every procedure by field ----------------
-FIELD_PROCEDURES = (
-    [{"code": f"1.1{i:05d}", "name": f"Hộ tịch {i}", "field": "tu-phap"} for i in range(7)]
-    + [{"code": f"2.2{i:05d}", "name": f"Đất đai {i}", "field": "dia-chinh"} for i in range(3)]
-    + [{"code": "3.300000", "name": "Không rõ lĩnh vực"}])
 
 
 def at_procedure_step(store, fake_clock, **kw) -> KioskController:

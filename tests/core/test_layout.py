@@ -51,3 +51,13 @@ def test_kiosk_shared_imports_only_the_standard_library():
                 top = name.split(".")[0]
                 assert top in sys.stdlib_module_names or name.startswith("kiosk.shared"), \
                     f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
+
+
+def test_no_kiosk_test_module_imports_another_test_module():
+    # Helpers live in tests/support/; a test module is only ever collected, never imported.
+    for folder in ("core", "kiosk", "e2e"):
+        for path in sorted((ROOT / "tests" / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tests."):
+                    assert node.module.startswith("tests.support."), \
+                        f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}"

@@ -24,7 +24,7 @@ from kiosk.controller import KioskController
 from kiosk.flow import Outcome
 from kiosk.shared.presets import PRESETS
 from kiosk.store import Store
-from tests.core.test_controller import roster
+from tests.support.kiosk_core import roster
 
 store = Store(sys.argv[1], "quay-1")
 r = roster(1, questionnaire="phieu-8", ask_procedure=True)

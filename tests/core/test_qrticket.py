@@ -9,7 +9,7 @@ import pytest
 from kiosk.flow import Phase
 from kiosk.shared import qrticket
 from kiosk.ui import screen_model
-from tests.core.test_controller import make, roster
+from tests.support.kiosk_core import make, roster
 
 KEY = "k" * 24
 

@@ -10,7 +10,7 @@ import pytest
 from kiosk.shared.exc import ProtocolError
 from kiosk.shared.presets import PRESETS
 from kiosk.shared.protocol import MAX_QUESTIONS, nfc, validate_roster
-from tests.core.test_controller import roster
+from tests.support.kiosk_core import roster
 
 
 def test_every_preset_is_a_valid_questionnaire():

@@ -7,7 +7,7 @@ import pytest
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
 from kiosk.ui import screen_model as sm
-from tests.core.test_controller import FIELD_PROCEDURES, make, roster
+from tests.support.kiosk_core import FIELD_PROCEDURES, make, roster
 
 TOUCH, KEYPAD, BUTTONS = sm.Inputs(keypad=False), sm.Inputs(keypad=True), sm.Inputs(keypad=True, buttons=True)
 

@@ -19,7 +19,7 @@ from kiosk.shared.exc import StoreError, TransferError
 from kiosk.shared.protocol import GENESIS_HASH, seal
 from kiosk.store import Store, exclusive
 from kiosk.transfer import export_store, import_file
-from tests.conftest import rating
+from tests.support.kiosk_core import rating
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "0123456789abcdef0123"

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from kiosk.shared import pairing
-from tests.kiosk.test_gui_session import PIN, enter_pin, long_press_corner, push_roster, tap, wait_screen
+from tests.support.gui import PIN, enter_pin, long_press_corner, push_roster, tap, wait_screen
 from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import OUTPUT, mean_brightness, wait_for
 

@@ -15,7 +15,7 @@ from gpiozero.pins.mock import MockFactory
 from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
 from kiosk.inputs import RatingButtons
-from tests.conftest import FakeClock
+from tests.support.kiosk_core import FakeClock
 
 PINS = (5, 6, 13, 19, 26)  # scores 1..5
 
