@@ -28,7 +28,7 @@ def _load(path: str) -> config.KioskConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from kiosk.store import exclusive
+    from kiosk.datalock import exclusive
 
     cfg = _load(args.config)
     # Held while the kiosk runs: `import` refuses to change the store under a running kiosk,
@@ -100,7 +100,7 @@ def _existing_store(cfg: config.KioskConfig) -> Store | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kiosk.store import is_busy
+    from kiosk.datalock import is_busy
     from kiosk.transfer import export_store
 
     cfg = _load(args.config)
@@ -120,7 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kiosk.store import exclusive
+    from kiosk.datalock import exclusive
     from kiosk.transfer import import_file
 
     cfg = _load(args.config)

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from kiosk import transfer
+from kiosk.datalock import exclusive
 from kiosk.shared.exc import StoreError, TransferError
 from kiosk.shared.protocol import GENESIS_HASH, seal
-from kiosk.store import Store, exclusive
+from kiosk.store import Store
 from kiosk.transfer import export_store, import_file
 from tests.support.kiosk_core import rating
 
@@ -348,7 +349,7 @@ def test_export_while_the_kiosk_runs_warns_and_import_is_refused(tmp_path):
 def test_run_holds_the_lock_and_a_second_kiosk_is_refused(tmp_path, monkeypatch, capsys):
     import kiosk.ui.app
     from kiosk import cli
-    from kiosk.store import is_busy
+    from kiosk.datalock import is_busy
 
     seen: list[bool] = []
 
