@@ -101,7 +101,7 @@ def _existing_store(cfg: config.KioskConfig) -> Store | None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.datalock import is_busy
-    from kiosk.transfer import export_store
+    from kiosk.export import export_store
 
     cfg = _load(args.config)
     store = _existing_store(cfg)
@@ -121,7 +121,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from kiosk.datalock import exclusive
-    from kiosk.transfer import import_file
+    from kiosk.restore import import_file
 
     cfg = _load(args.config)
     with exclusive(cfg.data_dir):

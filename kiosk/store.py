@@ -7,7 +7,7 @@ that the hash was taken over, so `verify` re-checks exactly what will be sent.
 
 Beside the responses, an append-only `event` log (start, stop, dropped presses, exports...;
 kinds in `kiosk.events`) with the same three time readings. Events are not part of the wire
-chain: they travel in exports (`kiosk.transfer`) and are shown by `hailong-kiosk events`.
+chain: they travel in exports (`kiosk.export`) and are shown by `hailong-kiosk events`.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ class StoreBusy(StoreError):
 
 
 class TransferError(HailongError):
-    """An export or import refused (kiosk.transfer)."""
+    """An export or import refused (kiosk.export, kiosk.restore)."""
 
 
 class PhotoRefused(HailongError, ValueError):

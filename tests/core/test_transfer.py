@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import transfer
+from kiosk import export, restore
 from kiosk.datalock import exclusive
+from kiosk.export import export_store
+from kiosk.restore import import_file
 from kiosk.shared.exc import StoreError, TransferError
 from kiosk.shared.protocol import GENESIS_HASH, seal
 from kiosk.store import Store
-from kiosk.transfer import export_store, import_file
 from tests.support.kiosk_core import rating
 
 REPO = Path(__file__).resolve().parents[2]
@@ -306,7 +307,7 @@ def test_export_never_leaves_a_file_that_looks_complete(tmp_path, monkeypatch):
     def yanked(fd: int) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(transfer.os, "fsync", yanked)
+    monkeypatch.setattr(export.os, "fsync", yanked)
     with pytest.raises(OSError):
         export_store(store, target)
     assert target.read_bytes() == good  # the previous export, whole
@@ -567,14 +568,14 @@ def test_a_failure_while_writing_rolls_everything_back(tmp_path, monkeypatch):
 def test_a_file_changed_between_check_and_write_is_refused(tmp_path, monkeypatch):
     make_store(tmp_path, n=8).close()
     path = export_cli(tmp_path)
-    real_scan = transfer._scan
+    real_scan = restore._scan
 
     def scan_then_tamper(*args, **kwargs):
         found = real_scan(*args, **kwargs)
         write_lines(path, _tamper_score(lines_of(path)))  # swapped on the stick after pass 1
         return found
 
-    monkeypatch.setattr(transfer, "_scan", scan_then_tamper)
+    monkeypatch.setattr(restore, "_scan", scan_then_tamper)
     with pytest.raises(TransferError, match="line 6: seq 5: hash does not match"):
         import_file(path, db(tmp_path, "b"), "quay-1")
     s = Store(db(tmp_path, "b"), "quay-1")  # created after pass 1, then rolled back to empty
