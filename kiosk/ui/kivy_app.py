@@ -196,7 +196,7 @@ class KioskApp(App):
         """The footer's buttons (screen_model's SKIP, DONE, CHOOSE_AGAIN, MORE, BACK, NEXT)."""
         handlers = {screen_model.SKIP: self.controller.skip, screen_model.DONE: self.controller.done,
                     screen_model.CHOOSE_AGAIN: self.controller.cancel}
-        handler = handlers.get(action) or (lambda: self.controller.step_procedures(action))
+        handler = handlers.get(action) or (lambda: self.controller.procedures.step(action))
         self._tap(("control", action), handler)
 
     def on_reason(self, code: str) -> None:
