@@ -35,7 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # and a second kiosk on the same data refuses to start (before any window opens).
     with exclusive(cfg.data_dir):
         # Imported here so that `verify` and `status` never load Kivy.
-        from kiosk.ui.app import run_app
+        from kiosk.ui.launch import run_app
 
         return run_app(cfg)
 

@@ -3,7 +3,7 @@
 A thin adapter over KioskController: touch, keys and GPIO buttons all become
 `controller.press(score, channel)` on Kivy's main thread, and the screen (kivy_screen) redraws
 from the controller's state through kiosk.ui.screen_model. Importing this module opens the Kivy
-window machinery, so only `kiosk.ui.app.run_app` imports it, after the Kivy config is written.
+window machinery, so only `kiosk.ui.launch.run_app` imports it, after the Kivy config is written.
 """
 
 from __future__ import annotations

@@ -348,7 +348,7 @@ def test_export_while_the_kiosk_runs_warns_and_import_is_refused(tmp_path):
 
 
 def test_run_holds_the_lock_and_a_second_kiosk_is_refused(tmp_path, monkeypatch, capsys):
-    import kiosk.ui.app
+    import kiosk.ui.launch
     from kiosk import cli
     from kiosk.datalock import is_busy
 
@@ -358,7 +358,7 @@ def test_run_holds_the_lock_and_a_second_kiosk_is_refused(tmp_path, monkeypatch,
         seen.append(is_busy(cfg.data_dir))
         return 0
 
-    monkeypatch.setattr(kiosk.ui.app, "run_app", app_stub)
+    monkeypatch.setattr(kiosk.ui.launch, "run_app", app_stub)
     path = str(config(tmp_path, "a"))
     assert cli.main(["run", "--config", path]) == 0 and seen == [True]
     assert not is_busy(tmp_path / "a")  # released when the app returns
