@@ -64,6 +64,7 @@ class KioskApp(App):
         self.exit_code = 0
         self.language = cfg.language
         self.screen: KioskScreen | None = None
+        self.probes: list[Any] = []  # kiosk.ui.kivy_probes, when launch attaches them
         self.cues = Cues()  # launch hands it the LEDs, buzzer and sound when configured
         self.touch = ScreenInput(self)
         self.keys = KeyInput(self)

@@ -28,12 +28,16 @@ UI_GEOMETRY = "HAILONG_UI_GEOMETRY"
 VARIABLES = (BENCH_LOG, UI_GEOMETRY)
 
 
-def attach(app: Any, environ: dict[str, str]) -> None:
-    """Attach the probe of each variable set in `environ` to the (not yet running) app."""
+def attach(app: Any, environ: dict[str, str]) -> list[Any]:
+    """Attach the probe of each variable set in `environ` to the (not yet running) app. The
+    caller keeps the probes returned: Kivy holds bound methods weakly, so a probe nobody holds
+    would stop listening."""
+    probes: list[Any] = []
     if environ.get(UI_GEOMETRY):
-        GeometryDump(app, Path(environ[UI_GEOMETRY]))
+        probes.append(GeometryDump(app, Path(environ[UI_GEOMETRY])))
     if environ.get(BENCH_LOG):
-        BenchLog(app, Path(environ[BENCH_LOG]))
+        probes.append(BenchLog(app, Path(environ[BENCH_LOG])))
+    return probes
 
 
 class GeometryDump:

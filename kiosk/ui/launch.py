@@ -144,7 +144,7 @@ def run_app(cfg: KioskConfig) -> int:
     if any(os.environ.get(name) for name in PROBE_VARIABLES):  # the GUI tests, bench/kiosk_latency.py
         from kiosk.ui import kivy_probes
 
-        kivy_probes.attach(app, dict(os.environ))
+        app.probes = kivy_probes.attach(app, dict(os.environ))
     api.start()
     log.info("kiosk %s running: store %s, %d responses", cfg.kiosk_id, store.store_id, store.count())
     controller.log_event("start", version=__version__, pid=os.getpid(), responses=store.count())
