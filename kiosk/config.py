@@ -8,7 +8,6 @@ from pathlib import Path
 
 from kiosk import service_hours as hours_mod
 from kiosk.shared.configfile import Section, load_toml
-from kiosk.shared.exc import ConfigError
 from kiosk.shared.protocol import CODE_RE, DEFAULT_PORT
 
 DEFAULT_PATH = Path("/etc/hailong/kiosk.toml")
@@ -160,4 +159,4 @@ def _rotation(display: Section) -> int:
     return value
 
 
-__all__ = ["ConfigError", "GpioConfig", "KioskConfig", "load", "DEFAULT_PATH"]
+__all__ = ["GpioConfig", "KioskConfig", "load", "DEFAULT_PATH"]
