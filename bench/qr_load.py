@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests  # noqa: E402
 
-from kiosk.protocol import verify_chain  # noqa: E402
+from kiosk.shared.protocol import verify_chain  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.db import database, init_db  # noqa: E402
 from tests.server.conftest import free_port, server_toml  # noqa: E402

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import subprocess  # noqa: E402
 
-from kiosk.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.collect import clockfix  # noqa: E402

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
-from kiosk.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from sync_server import __version__, config
 from sync_server.accounts import audit
 from sync_server.collect import fleet

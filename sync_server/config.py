@@ -1,7 +1,7 @@
 """The server's config file (`/etc/hailong/server.toml`, DESIGN.md §3b), validated into a dataclass.
 
 Every problem is one ConfigError line naming the file, the key and what is wrong; the CLI turns
-it into exit status 2. The readers are shared with the kiosk (`kiosk.configfile`).
+it into exit status 2. The readers are shared with the kiosk (`kiosk.shared.configfile`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.configfile import ConfigError, Section, load_toml
+from kiosk.shared.configfile import ConfigError, Section, load_toml
+from kiosk.shared.protocol import CODE_RE
 from sync_server.i18n import N_
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
@@ -25,7 +26,6 @@ DATABASE_URL_ENV = "DATABASE_URL"
 # playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
 QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr.views)
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 
@@ -157,7 +157,7 @@ class ServerConfig:
 def _kiosk(path: Path, index: int, data: object, seen: set[str]) -> KioskEntry:
     table = Section(path, f"kiosks[{index}]", data)
     kiosk_id = table.string("id")
-    if not _CODE.match(kiosk_id):
+    if not CODE_RE.match(kiosk_id):
         raise table.fail("id", "use letters, digits, '.', '_' or '-' (at most 64), e.g. \"quay-1\"")
     if kiosk_id == QR_KIOSK_ID:
         raise table.fail("id", f"{QR_KIOSK_ID!r} is reserved for the server's QR page; choose another id")

@@ -20,14 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiosk.configfile import ConfigError  # noqa: F401 - the config's errors are the kiosk's (exit 2)
+from kiosk.shared.exc import (  # ConfigError: the config's errors are the kiosk's (exit 2)
+    ConfigError,
+    HailongError,
+)
 
 
-class ServerError(Exception):
+class ServerError(HailongError):
     """Anything the server refuses or cannot do, said in one line (`line()`): what the CLI prints
-    before it exits with `exit_status`."""
+    before it exits with `exit_status` (hailong's one base, kiosk.shared.exc)."""
 
-    exit_status = 1
     prefix = ""  # e.g. "database error: ", so that a technician knows where to look
 
     def line(self) -> str:

@@ -8,13 +8,13 @@ import hashlib
 import json
 from typing import Any
 
-from kiosk.protocol import ProtocolError, canonical_json, validate_response, verify_chain
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.protocol import MAX_CODE, canonical_json, validate_response, verify_chain
 from sync_server.collect.client import BadReply
 from sync_server.collect.messages import say
 from sync_server.config import KioskEntry
 from sync_server.exc import Refused
 
-MAX_CODE = 64  # the width of the code columns (DESIGN.md §3: codes have at most 64 characters)
 _INT32 = 2**31 - 1
 _HEX = set("0123456789abcdef")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from kiosk.pairing import Pairing, PairingError, decode
+from kiosk.shared.exc import PairingError
+from kiosk.shared.pairing import Pairing, decode
 from sync_server.config import MIN_TOKEN_LENGTH
 from sync_server.exc import InputError
 from sync_server.i18n import N_
@@ -16,7 +17,7 @@ _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?$")  # a name, n
 MAX_TOKEN = 300
 DEFAULT_PORT = 8765
 
-# kiosk.pairing's reasons (English, for the CLI) as the page says them.
+# kiosk.shared.pairing's reasons (English, for the CLI) as the page says them.
 PAIRING_REASONS = {
     "too long to be a pairing code": N_("Mã quá dài, không phải mã ghép nối."),
     "a pairing code starts with 'hl1-'": N_("Mã ghép nối bắt đầu bằng 'hl1-'."),

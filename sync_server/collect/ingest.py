@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE, canonical_json
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, canonical_json
 from sync_server.collect import clockfix
 from sync_server.collect.alerts import raise_alert
 from sync_server.collect.client import KioskError

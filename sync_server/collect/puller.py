@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from kiosk.protocol import (
+from kiosk.shared.protocol import (
     GENESIS_HASH,
     ProtocolError,
     roster_photos,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
 from sync_server.db.models import Counter, Field, KioskSetting, Officer, Procedure, Questionnaire, Unit

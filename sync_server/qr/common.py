@@ -15,7 +15,7 @@ from flask import Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, validate_csrf
 
-from kiosk.qrticket import Ticket
+from kiosk.shared.qrticket import Ticket
 from sync_server.db.models import utcnow
 from sync_server.exc import Refused
 from sync_server.extensions import get_config

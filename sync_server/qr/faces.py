@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from html import escape
 
-from kiosk.ui.faces import FACE_STYLES, INK, mouth_points
+from kiosk.shared.faces import FACE_STYLES, INK, mouth_points
 
 
 def _rgb(c: tuple[float, float, float]) -> str:

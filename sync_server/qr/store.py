@@ -1,7 +1,7 @@
 """Storing a QR page response as if a kiosk named `qr` had sent it (DESIGN.md §3).
 
 The server keeps one virtual store for the QR page: an epoch of kiosk `qr` with its own store_id,
-a gap-free seq and the same SHA-256 hash chain as a kiosk (`kiosk.protocol.seal`). A response is
+a gap-free seq and the same SHA-256 hash chain as a kiosk (`kiosk.shared.protocol.seal`). A response is
 sealed onto the epoch's head and stored through the puller's own path (`ingest.store_page`:
 response, answers, rollups and cursor in one transaction), so reports, exclusions and chain
 checks treat it like any kiosk response. Concurrent submits are serialised by the epoch row
@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 from peewee import IntegrityError
 
 from kiosk import clock
-from kiosk.protocol import canonical_json, seal, validate_response
-from kiosk.qrticket import Ticket
+from kiosk.shared.protocol import canonical_json, seal, validate_response
+from kiosk.shared.qrticket import Ticket
 from sync_server.collect import ingest
 from sync_server.collect.clockfix import local_date
 from sync_server.config import QR_KIOSK_ID

@@ -12,8 +12,9 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
-from kiosk import qrticket
-from kiosk.qrticket import Ticket, TicketError
+from kiosk.shared import qrticket
+from kiosk.shared.exc import TicketError
+from kiosk.shared.qrticket import Ticket
 from sync_server.config import ServerConfig
 from sync_server.db.models import FleetKiosk, Kiosk
 from sync_server.exc import Refused

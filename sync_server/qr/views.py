@@ -36,7 +36,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from kiosk.protocol import SCORE_LABELS
+from kiosk.shared.protocol import SCORE_LABELS
 from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, utcnow

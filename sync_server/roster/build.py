@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.protocol import (
+from kiosk.shared.protocol import (
     BUILTIN_QUESTIONNAIRE,
     MAX_PHOTO_BYTES,
     ROSTER_SCHEMA,

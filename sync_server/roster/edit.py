@@ -12,12 +12,11 @@ import re
 import unicodedata
 from typing import Any
 
-from kiosk.protocol import MAX_TEXT, MODES
+from kiosk.shared.protocol import CODE_RE, MAX_TEXT, MODES
 from sync_server.db.models import Counter, Field, Officer
 from sync_server.exc import InputError
 from sync_server.i18n import N_
 
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as kiosk.protocol's roster codes
 MAX_NAME = 200
 MAX_ADDRESS = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -37,7 +36,7 @@ def text(value: object, label: str, max_len: int = MAX_NAME, required: bool = Tr
 
 def code(value: object, label: str = N_("mã")) -> str:
     s = str(value if value is not None else "").strip()
-    if not CODE.match(s):
+    if not CODE_RE.match(s):
         raise InputError("%(label)s '%(value)s': chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 64 ký tự)",
                          {"label": label, "value": s[:70]})
     return s

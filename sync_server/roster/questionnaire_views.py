@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from sync_server.accounts.access import login_required, role_required
 from sync_server.db import write_transaction
 from sync_server.db.models import Questionnaire

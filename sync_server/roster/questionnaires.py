@@ -8,8 +8,9 @@ import copy
 import json
 from typing import Any
 
-from kiosk.presets import PRESETS
-from kiosk.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, ProtocolError, validate_roster
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.presets import PRESETS
+from kiosk.shared.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, validate_roster
 from sync_server.db.models import Questionnaire
 from sync_server.exc import InputError
 from sync_server.i18n import N_
@@ -51,7 +52,7 @@ def parse_lines(raw: str, what: str, limit: int) -> list[dict[str, Any]]:
 
 
 def _check(document: dict[str, Any]) -> None:
-    """What the kiosk will check (kiosk.protocol), as a last guard."""
+    """What the kiosk will check (kiosk.shared.protocol), as a last guard."""
     roster = {"version": 1, "unit": {"name": "x"}, "questionnaire": document, "kiosk": {}}
     try:
         validate_roster(roster)

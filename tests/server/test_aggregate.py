@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.protocol import GENESIS_HASH, seal
+from kiosk.shared.protocol import GENESIS_HASH, seal
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import Response
 from sync_server.ops import demo_data

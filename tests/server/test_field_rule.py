@@ -18,7 +18,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kiosk.protocol import GENESIS_HASH
+from kiosk.shared.protocol import GENESIS_HASH
 from sync_server.app import create_app
 from sync_server.collect import ingest
 from sync_server.db import write_transaction

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.pairing import Pairing, encode
+from kiosk.shared.pairing import Pairing, encode
 from sync_server.app import create_app
 from sync_server.collect import fleet
 from sync_server.collect.loop import PullLoop

@@ -10,7 +10,7 @@ import hashlib
 
 import pytest
 
-from kiosk.protocol import roster_photos
+from kiosk.shared.protocol import roster_photos
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import AuditLog, Officer

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.protocol import GENESIS_HASH
+from kiosk.shared.protocol import GENESIS_HASH
 from sync_server import config as server_config
 from sync_server.app import create_app
 from sync_server.collect import ingest

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from peewee import PostgresqlDatabase, SqliteDatabase
 
-from kiosk.protocol import GENESIS_HASH, canonical_json, seal
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal
 from sync_server import config as server_config
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database, init_db

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from peewee import fn
 
-from kiosk.protocol import canonical_json
+from kiosk.shared.protocol import canonical_json
 from sync_server.collect.clockfix import KIOSK, REPAIRED, UNANCHORED
 from sync_server.collect.messages import render
 from sync_server.collect.puller import pull_all, pull_kiosk

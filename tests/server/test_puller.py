@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kiosk.protocol import canonical_json, seal, validate_roster
+from kiosk.shared.protocol import canonical_json, seal, validate_roster
 from sync_server.collect.puller import pull_all, pull_kiosk
 from sync_server.db.models import Alert, Answer, Conflict, Epoch, Kiosk, Officer, PullLog, Response
 from sync_server.ops import demo_data

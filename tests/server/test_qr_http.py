@@ -14,9 +14,9 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from kiosk import qrticket
-from kiosk.presets import PRESETS
-from kiosk.protocol import verify_chain
+from kiosk.shared import qrticket
+from kiosk.shared.presets import PRESETS
+from kiosk.shared.protocol import verify_chain
 from sync_server import config as server_config
 from sync_server.db import database, init_db
 from sync_server.db.models import Officer, Questionnaire

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.protocol import GENESIS_HASH
+from kiosk.shared.protocol import GENESIS_HASH
 from sync_server.collect import ingest
 from sync_server.db import write_transaction
 from sync_server.db.models import Epoch, Field, Officer, Procedure, Response, RollupDay

@@ -14,7 +14,7 @@ import pytest
 from peewee import DatabaseError
 from werkzeug.routing import Rule
 
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database

@@ -19,7 +19,7 @@ from peewee import (
     TextField,
 )
 
-from kiosk.protocol import GENESIS_HASH
+from kiosk.shared.protocol import GENESIS_HASH
 from sync_server.db.models.base import BaseModel, utcnow
 
 

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 import socket
 import zlib
 from dataclasses import dataclass
 
+from kiosk.shared.exc import PairingError
+from kiosk.shared.protocol import CODE_RE
+
 PREFIX = "hl1-"
-_KIOSK_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_CODE_LENGTH = 1024
-
-
-class PairingError(ValueError):
-    """A pairing code that cannot be read; the message says why, for the staff page."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ def decode(code: str) -> Pairing:
     if len(parts) != 4 or _checksum("\n".join(parts[:3])) != parts[3]:
         raise PairingError("the code is incomplete or mistyped: copy it again, whole")
     kiosk_id, url, token = parts[:3]
-    if not _KIOSK_ID.match(kiosk_id) or not url.startswith(("http://", "https://")) or not token:
+    if not CODE_RE.match(kiosk_id) or not url.startswith(("http://", "https://")) or not token:
         raise PairingError("the code does not hold a kiosk id, an address and a token")
     return Pairing(kiosk_id, url, token)
 

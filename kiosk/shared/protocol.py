@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kiosk.shared.exc import ProtocolError
+
 PROTOCOL_VERSION = 1
 # The roster's own format (its "schema" key; absent means 1). 2: officers' photos travel by
 # content hash ({"sha256", "bytes"}) and are sent to the kiosk apart (PUT /api/v1/photos/<sha256>).
@@ -40,12 +42,12 @@ RESPONSE_KEYS = (
     "recorded_at", "boot_id", "uptime_ms", "prev_hash", "hash",
 )
 
+# A code: a kiosk id, a roster's officer, procedure, field or question code, a questionnaire id.
+# The one pattern for them, here and on the server: a letter or digit, then letters, digits,
+# '.', '_' or '-', at most MAX_CODE characters (the width of the server's code columns).
+MAX_CODE = 64
+CODE_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_CODE - 1}}}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class ProtocolError(ValueError):
-    """A message that does not follow the protocol; the text names the offending field."""
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -154,8 +156,8 @@ BUILTIN_QUESTIONNAIRE: dict[str, Any] = {
 
 
 def _code(value: Any, where: str) -> str:
-    _require(isinstance(value, str) and bool(_CODE.match(value)), where,
-             "must be a code of letters, digits, '.', '_' or '-' (at most 64)")
+    _require(isinstance(value, str) and bool(CODE_RE.match(value)), where,
+             f"must be a code of letters, digits, '.', '_' or '-' (at most {MAX_CODE})")
     return value
 
 

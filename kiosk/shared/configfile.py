@@ -10,14 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-
-class ConfigError(Exception):
-    """A bad or missing config value. str() is the one line to show; exit status 2."""
-
-    def __init__(self, path: Path | str, key: str, problem: str) -> None:
-        self.path, self.key, self.problem = str(path), key, problem
-        where = f"{self.path}: {key}: " if key else f"{self.path}: "
-        super().__init__(where + problem)
+from kiosk.shared.exc import ConfigError
 
 
 def load_toml(path: Path | str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 
 
 def _q(code: str, vi: str, en: str) -> dict[str, Any]:

@@ -29,19 +29,17 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from kiosk.shared.exc import TicketError
+from kiosk.shared.protocol import CODE_RE
+
 RATING = "1"  # a ticket for a rating
 FOLLOW_UP = "2"  # a ticket that follows one recorded response (names its uuid)
 VERSIONS = (RATING, FOLLOW_UP)
 SERVER_ISSUER = "_srv"
 PARAM = "t"  # the query parameter that carries a ticket
 MAX_LENGTH = 200
-_ISSUER = re.compile(r"^(_srv|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$")
 _B64 = re.compile(r"^[A-Za-z0-9_-]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-class TicketError(ValueError):
-    """A string that is not a well-formed ticket."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,11 @@ class Ticket:
         return f"{self.signed_part}~{self.mac}"
 
 
+def _is_issuer(issuer: str) -> bool:
+    """A kiosk id (a protocol code), or the server's own `_srv`, which no kiosk id can be."""
+    return issuer == SERVER_ISSUER or bool(CODE_RE.match(issuer))
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
@@ -78,7 +81,7 @@ def _mac(key: str, signed_part: str) -> str:
 def make(issuer: str, key: str, issued: float, nonce: bytes | None = None,
          response: str | None = None) -> str:
     """A fresh ticket signed with `key`: version 1, or version 2 when it follows `response`."""
-    if not _ISSUER.match(issuer):
+    if not _is_issuer(issuer):
         raise TicketError(f"issuer {issuer!r} is not a kiosk id")
     if response is not None and not _UUID.match(response):
         raise TicketError(f"response {response!r} is not a uuid")
@@ -96,7 +99,7 @@ def parse(text: str) -> Ticket:
         raise TicketError("not a ticket of version 1 or 2")
     issuer, nonce, issued, mac = parts[1], parts[2], parts[3], parts[-1]
     response = parts[4] if version == FOLLOW_UP else None
-    if not _ISSUER.match(issuer) or not (16 <= len(nonce) <= 43 and _B64.match(nonce)):
+    if not _is_issuer(issuer) or not (16 <= len(nonce) <= 43 and _B64.match(nonce)):
         raise TicketError("bad issuer or nonce")
     if not issued.isdigit() or len(issued) > 12 or not (mac and _B64.match(mac)):
         raise TicketError("bad time or signature")

@@ -14,18 +14,22 @@ import sys
 import time
 from collections.abc import Callable
 
-from kiosk import __version__, clock
+from kiosk import __version__
 from kiosk.api import ApiServer, create_api
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.feedback import open_feedback
 from kiosk.inputs import open_rating_buttons
+from kiosk.shared import clock
 from kiosk.sound import Sound
 from kiosk.store import Store
 from kiosk.ui.drm import choose_drm_card
 
 log = logging.getLogger(__name__)
 EXIT_CANNOT_LISTEN = 3
+# Probes (kiosk.ui.kivy_probes) attached only when one of these is set: the geometry dump the
+# GUI tests read, and the latency log of bench/kiosk_latency.py.
+PROBE_VARIABLES = ("HAILONG_UI_GEOMETRY", "HAILONG_BENCH_LOG")
 
 
 def prepare_kivy_environment(cfg: KioskConfig) -> None:
@@ -124,19 +128,23 @@ def run_app(cfg: KioskConfig) -> int:
     services: list = [store, _Closing("api", api.stop)]
     app = KioskApp(cfg, controller, services, contact)
     if cfg.sound_confirm or cfg.sound_speak:
-        app.sound = Sound(cfg.data_dir, confirm=cfg.sound_confirm, speak=cfg.sound_speak)
-        services.append(app.sound)
+        app.cues.sound = Sound(cfg.data_dir, confirm=cfg.sound_confirm, speak=cfg.sound_speak)
+        services.append(app.cues.sound)
     if cfg.gpio is None:
         log.info("no [gpio] in %s: touch and keys 1-5 only", cfg.path)
     else:
-        app.feedback = open_feedback(cfg.gpio.led_pins, cfg.gpio.buzzer_pin, cfg.gpio.status_led_pin)
-        if app.feedback is not None:
-            services.append(app.feedback)
+        app.cues.feedback = open_feedback(cfg.gpio.led_pins, cfg.gpio.buzzer_pin, cfg.gpio.status_led_pin)
+        if app.cues.feedback is not None:
+            services.append(app.cues.feedback)
         buttons = open_rating_buttons(cfg.gpio.rating_pins, main_thread_dispatch(app.on_button_score),
                                       pull_up=cfg.gpio.pull_up, debounce_s=cfg.gpio.debounce_s)
         if buttons is not None:
             services.append(buttons)
             log.info("GPIO rating buttons on pins %s", list(cfg.gpio.rating_pins))
+    if any(os.environ.get(name) for name in PROBE_VARIABLES):  # the GUI tests, bench/kiosk_latency.py
+        from kiosk.ui import kivy_probes
+
+        app.probes = kivy_probes.attach(app, dict(os.environ))
     api.start()
     log.info("kiosk %s running: store %s, %d responses", cfg.kiosk_id, store.store_id, store.count())
     controller.log_event("start", version=__version__, pid=os.getpid(), responses=store.count())

@@ -1,4 +1,5 @@
-"""The technician's admin screen, minus Kivy: the PIN lock and the facts the screen shows.
+"""The technician's admin screen, minus Kivy: the PIN lock and the facts the screen shows
+(kiosk.ui.kivy_admin draws them).
 
 Pure and injectable (clock, paths), so the lock-out and the facts are tested without a screen.
 """
@@ -13,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk import __version__, clock
+from kiosk import __version__
+from kiosk.shared import clock
 from kiosk.ui.strings import text
 
 MAX_ATTEMPTS = 5

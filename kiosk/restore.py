@@ -1,190 +1,37 @@
-"""Export a kiosk's store to one file, and import it onto a re-imaged card (DESIGN.md §5).
-
-The file (format `hailong-kiosk-export`, version 1; docs/reimaging.md) is JSON Lines, UTF-8:
-
-    line 1     the manifest: {"record": "manifest", ...}, including content_sha256
-    then       every response exactly as stored (its canonical JSON, hash included), seq order
-    then       every event: {"record": "event", ...}, seq order
-    then       at most one {"record": "roster", "roster": {...}}
-
-`content_sha256` is the SHA-256 of every byte after line 1. A response line never has a
-"record" key, so `verify_chain(json.loads(line) for the response lines)` re-checks the chain
-with the standard library alone.
+"""`hailong-kiosk import`: put an export back onto a re-imaged card (docs/reimaging.md).
 
 An import keeps the original store_id and seq chain, so the server sees the same store continue
-(no new epoch, nothing twice). The whole file is checked before anything is written, then
-written in one transaction that checks it all again (the file could change in between).
+(no new epoch, nothing twice). The whole file is checked before anything is written (every
+line whole and JSON, every response valid and chained, counts, head and checksum against the
+manifest), then written in one transaction that checks it all again: the file could change in
+between. The file's format is described in kiosk.export.
 """
+
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import peewee
-
-from kiosk import __version__, clock
-from kiosk.events import EventError, validate_event
-from kiosk.protocol import (
+from kiosk.events import validate_event
+from kiosk.export import FORMAT, FORMAT_VERSION, PROGRESS_EVERY, Progress, no_progress
+from kiosk.shared.exc import EventError, ProtocolError, TransferError
+from kiosk.shared.protocol import (
     GENESIS_HASH,
-    PROTOCOL_VERSION,
-    ProtocolError,
-    canonical_json,
     validate_response,
     validate_roster,
     verify_chain,
 )
 from kiosk.store import Store
 
-FORMAT = "hailong-kiosk-export"
-FORMAT_VERSION = 1
 MAX_LINE = 1024 * 1024  # a response is < 4 KiB; a longer line means this is not an export
-PROGRESS_EVERY = 10_000
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-Progress = Callable[[str], None]
-
-
-class TransferError(Exception):
-    """An export or import refused; str() is the one line to show (exit status 1)."""
-
-
-def _quiet(_: str) -> None:
-    pass
-
-
-# --- export -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    manifest: dict[str, Any]
-
-    def line(self) -> str:
-        m = self.manifest
-        seqs = f"seq {m['first_seq']}..{m['last_seq']}" if m["responses"] else "no responses"
-        flag = "" if m["chain_ok"] else f" -- CHAIN BROKEN at seq {m['first_bad_seq']}, not importable"
-        return (f"exported {m['responses']} responses ({seqs}, acked {m['acked_seq']}) and "
-                f"{m['events']} events of store {m['store_id']} to {self.path}{flag}")
-
-
-def export_name(kiosk_id: str, store_id: str, when: datetime) -> str:
-    return f"hailong-{kiosk_id}-{store_id[:8]}-{when:%Y-%m-%d}.jsonl"
-
-
-def _destination(dest: Path, kiosk_id: str, store_id: str, when: datetime) -> Path:
-    if dest.is_dir():
-        return dest / export_name(kiosk_id, store_id, when)
-    if not dest.parent.is_dir():
-        raise TransferError(f"{dest.parent} is not a directory (is the USB stick mounted?)")
-    return dest
-
-
-def _content(store: Store, roster: dict[str, Any] | None) -> Iterator[bytes]:
-    """The lines after the manifest, each ending in a newline."""
-    for _seq, body in store.response_bodies():
-        yield body.encode("utf-8") + b"\n"
-    for event in store.iter_events():
-        yield canonical_json({"record": "event", **event}) + b"\n"
-    if roster is not None:
-        yield canonical_json({"record": "roster", "roster": roster}) + b"\n"
-
-
-def export_store(store: Store, dest: Path | str, *, allow_broken: bool = False,
-                 progress: Progress = _quiet, every: int = PROGRESS_EVERY,
-                 now: datetime | None = None) -> ExportResult:
-    """Write the whole store (responses, events, roster) to one export file, atomically.
-
-    A broken chain is refused, naming the first bad seq; with `allow_broken` the file is
-    written anyway for investigation, flagged `chain_ok: false` (and `import` refuses it).
-    """
-    when = now or datetime.now().astimezone()
-    path = _destination(Path(dest), store.kiosk_id, store.store_id, when)
-    try:  # logged first, so the file itself records that (and where) it was exported
-        store.log_event("export", to=str(path.absolute()), last_seq=store.head()[0])
-    except peewee.DatabaseError as e:  # a card that can no longer be written must still export
-        progress(f"export: could not log the export event ({e}); exporting anyway")
-    with store.snapshot():  # one consistent view, even while the kiosk keeps recording
-        total = store.count()
-        if total >= every:
-            progress(f"export: verifying the chain of {total} responses")
-        check = store.verify()
-        if not check.ok and not allow_broken:
-            raise TransferError(f"the store's chain is broken at seq {check.first_bad_seq} "
-                                f"({check.problem}); nothing written. Run `hailong-kiosk verify`; "
-                                "--allow-broken saves what is there, for investigation only")
-        last_seq, head_hash = store.head()
-        first = store.db.execute_sql("SELECT MIN(seq) FROM response").fetchone()[0]
-        roster = store.roster()
-        digest = hashlib.sha256()
-        for line in _content(store, roster):
-            digest.update(line)
-        manifest = {
-            "record": "manifest", "format": FORMAT, "format_version": FORMAT_VERSION,
-            "protocol": PROTOCOL_VERSION, "software_version": __version__,
-            "kiosk_id": store.kiosk_id, "store_id": store.store_id,
-            "store_created_at": store.meta("created_at"),
-            "responses": total, "events": store.event_count(),
-            "first_seq": first, "last_seq": last_seq, "head_hash": head_hash,
-            "acked_seq": store.acked_seq(),
-            "roster_version": roster.get("version") if roster else None,
-            "chain_ok": check.ok, "first_bad_seq": check.first_bad_seq,
-            "chain_problem": check.problem or None,
-            "exported_at": clock.wall_clock_iso(),
-            "content_sha256": digest.hexdigest(),
-        }
-        _write_atomically(path, canonical_json(manifest) + b"\n", _content(store, roster),
-                          manifest["content_sha256"], total, progress, every)
-    return ExportResult(path, manifest)
-
-
-def _write_atomically(path: Path, head: bytes, lines: Iterator[bytes], sha: str, total: int,
-                      progress: Progress, every: int) -> None:
-    """tmp file + fsync + rename + fsync of the directory: a stick pulled out at any moment
-    leaves either the previous file or the complete new one, never a file that looks whole."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(head)
-            digest = hashlib.sha256()
-            for n, line in enumerate(lines, 1):
-                f.write(line)
-                digest.update(line)
-                if n % every == 0 and n <= total:
-                    progress(f"export: {n} of {total} responses written ({100 * n // total}%)")
-            if digest.hexdigest() != sha:  # cannot happen inside one snapshot; cheap to be sure
-                raise TransferError("the store changed while it was being exported; try again")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # the stick is gone: there is nothing left to clean
-        raise
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (POSIX: the directory entry is data of the directory)."""
-    if os.name == "nt":  # pragma: no cover - the kiosk is Linux; Windows cannot open a directory
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems (older vfat drivers) refuse fsync on a directory
-    finally:
-        os.close(fd)
 
 
 # --- reading an export ------------------------------------------------------------------------
@@ -237,7 +84,7 @@ def _read_manifest(path: Path, raw: bytes) -> dict[str, Any]:
     return m
 
 
-def read_export(path: Path, progress: Progress = _quiet,
+def read_export(path: Path, progress: Progress = no_progress,
                 every: int = PROGRESS_EVERY) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ("manifest" | "response" | "event" | "roster", record), checking as it reads:
     every line whole and JSON, every response valid and chained from seq 1, every event
@@ -340,7 +187,7 @@ class ImportResult:
 
 
 def import_file(path: Path | str, db_path: Path | str, kiosk_id: str, *,
-                force_kiosk_id: bool = False, progress: Progress = _quiet,
+                force_kiosk_id: bool = False, progress: Progress = no_progress,
                 every: int = PROGRESS_EVERY) -> ImportResult:
     """Merge an export into the store at `db_path` (created if missing), keeping its store_id
     and seq chain. Refuses (TransferError) before writing anything when the file is damaged
