@@ -25,13 +25,13 @@ from sync_server.db import init_db
 from sync_server.qr.staff_views import bp as qr_staff_bp
 from sync_server.qr.views import bp as qr_bp
 from sync_server.reports.board_views import bp as board_bp
-from sync_server.reports.dashboard_views import bp as staff_bp
 from sync_server.reports.service_views import bp as service_bp
 from sync_server.reports.survey_views import bp as survey_bp
 from sync_server.reports.views import bp as reports_bp
 from sync_server.roster.import_views import bp as import_bp
 from sync_server.roster.questionnaire_views import bp as questionnaire_bp
 from sync_server.roster.views import bp as roster_bp
+from sync_server.web.dashboard_views import bp as staff_bp
 
 SESSION_HOURS = 8
 

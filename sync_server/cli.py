@@ -22,10 +22,10 @@ from werkzeug.security import generate_password_hash
 from kiosk.shared.exc import ConfigError
 from sync_server import __version__, config
 from sync_server.accounts import audit
-from sync_server.collect import fleet
 from sync_server.db import connection, init_db, write_transaction
 from sync_server.exc import ServerError
 from sync_server.ops import backup
+from sync_server.roster import kiosks as fleet
 
 EXIT_CONFIG = 2
 MIN_PASSWORD = 10

@@ -11,13 +11,13 @@ from flask_babel import gettext as _
 
 from sync_server.accounts.access import audit_here, login_required, role_required
 from sync_server.collect import fleet_edit
-from sync_server.collect.fleet import mask_token
 from sync_server.db import write_transaction
 from sync_server.db.models import FleetKiosk, utcnow
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.i18n import N_
 from sync_server.roster.counters import counter_for_kiosk
+from sync_server.roster.kiosks import mask_token
 
 bp = Blueprint("fleet", __name__, url_prefix="/fleet")
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from peewee import fn
 
-from sync_server.collect.fleet import active_entries
 from sync_server.config import ServerConfig
 from sync_server.db.models import Alert, Conflict, Epoch, Kiosk, Response
 from sync_server.i18n import N_
+from sync_server.roster.kiosks import active_entries
 
 LOW_DISK_BYTES = 500 * 1024 * 1024
 # What the last pull of a kiosk came to, in words (the dashboard and the fleet pages).

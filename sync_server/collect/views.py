@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 
 from sync_server.accounts.access import audit_here, login_required, role_required
 from sync_server.collect import messages as pull_messages
-from sync_server.collect.fleet import active_ids
+from sync_server.collect import qr_health
 from sync_server.collect.health import PULL_STATUS, kiosk_health, live_alerts
 from sync_server.db import write_transaction
 from sync_server.db.models import Alert, Conflict, PullLog, Response, utcnow
 from sync_server.extensions import get_config
 from sync_server.i18n import N_
-from sync_server.qr import store as qr_store
 from sync_server.roster.build import current_version
+from sync_server.roster.kiosks import active_ids
 
 bp = Blueprint("monitor", __name__)
 PAGE = 50
@@ -37,7 +37,7 @@ def kiosks():
     return render_template("collect/kiosks.html", health=health, server_roster=current_version(),
                            live_alerts=live_alerts(config, health, utcnow()), pull_status=PULL_STATUS,
                            clock_alert_s=config.clock_alert_s,
-                           qr_health=qr_store.health(config.tz, utcnow()))
+                           qr_health=qr_health.health(config.tz, utcnow()))
 
 
 @bp.get("/kiosks/<kiosk_id>")

@@ -15,28 +15,30 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from peewee import IntegrityError
 
-from kiosk import clock
+from kiosk.shared import clock
 from kiosk.shared.protocol import canonical_json, seal, validate_response
 from kiosk.shared.qrticket import Ticket
 from sync_server.collect import ingest
 from sync_server.collect.clockfix import local_date
 from sync_server.config import QR_KIOSK_ID
 from sync_server.db import is_sqlite, write_transaction
-from sync_server.db.models import Addendum, Epoch, QrRefusal, QrTicket, Response, Setting
-from sync_server.i18n import N_
+from sync_server.db.models import Addendum, Epoch, QrRefusal, QrTicket, Setting
+from sync_server.exc import Refused
 
 STORE_KEY = "qr_store_id"
 
 
-class TicketUsed(Exception):
-    """The ticket was used before: nothing stored."""
+class TicketUsed(Refused):
+    """The ticket was used before: nothing stored (counted as `ticket_reused`)."""
+
+    def __init__(self, nonce: str) -> None:
+        super().__init__("ticket_reused", "ticket used before", detail=nonce)
 
 
 def _epoch() -> Epoch:
@@ -121,41 +123,3 @@ def count_refusal(reason: str, *, tz: ZoneInfo, now: datetime) -> None:
         QrRefusal.insert(local_date=day, reason=reason[:32], count=1).on_conflict(
             conflict_target=[QrRefusal.local_date, QrRefusal.reason],
             update={QrRefusal.count: QrRefusal.count + 1}).execute()
-
-
-def refusals(since: datetime, tz: ZoneInfo) -> dict[str, int]:
-    """Refused submissions per reason from the local day of `since` on."""
-    rows = QrRefusal.select().where(QrRefusal.local_date >= local_date(since, tz))
-    totals: dict[str, int] = {}
-    for row in rows:
-        totals[row.reason] = totals.get(row.reason, 0) + row.count
-    return totals
-
-
-REFUSAL_LABELS = {
-    "limit": N_("Gửi lại quá sớm (giới hạn mỗi thiết bị)"),
-    "ticket_reused": N_("Mã dùng một lần đã được dùng"),
-    "ticket_forged": N_("Mã không hợp lệ (giả mạo hoặc sai)"),
-    "ticket_expired": N_("Mã đã hết hạn"),
-    "ticket_missing": N_("Thiếu mã dùng một lần"),
-    "bad_input": N_("Dữ liệu gửi lên sai"),
-    "unknown_code": N_("Mã cán bộ hay quầy không có"),
-    "too_large": N_("Dữ liệu gửi lên quá lớn"),
-}
-
-
-@dataclass(frozen=True)
-class Health:
-    today: int
-    week: int
-    refusals: list[tuple[str, int]]
-    labels: dict[str, str]
-
-
-def health(tz: ZoneInfo, now: datetime) -> Health:
-    """What the health page shows about the QR page: responses and refusals by reason."""
-    today = local_date(now, tz)
-    since = today - timedelta(days=6)
-    qr = Response.select().where((Response.kiosk_id == QR_KIOSK_ID) & (Response.local_date >= since))
-    by_reason = sorted(refusals(now - timedelta(days=6), tz).items(), key=lambda kv: (-kv[1], kv[0]))
-    return Health(qr.where(Response.local_date == today).count(), qr.count(), by_reason, REFUSAL_LABELS)

@@ -30,7 +30,7 @@ def server_key(secret_key: str) -> str:
 
 def _kiosk_token(kiosk_id: str, config: ServerConfig) -> str | None:
     """The API token a kiosk signs with: server.toml's entry first, as the puller reads them
-    (sync_server.collect.fleet), else a kiosk added on the fleet page and not retired."""
+    (sync_server.roster.kiosks), else a kiosk added on the fleet page and not retired."""
     entry = config.kiosk(kiosk_id)
     if entry is not None:
         return entry.token

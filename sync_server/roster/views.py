@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WsgiResponse
 
 from sync_server.accounts.access import login_required, role_required
-from sync_server.collect.fleet import active_ids
 from sync_server.db import write_transaction
 from sync_server.db.models import Counter, Field, Officer, Procedure, Unit, utcnow
 from sync_server.exc import InputError
@@ -23,6 +22,7 @@ from sync_server.roster import photos
 from sync_server.roster.build import current_version
 from sync_server.roster.changes import changed
 from sync_server.roster.counters import officer_codes
+from sync_server.roster.kiosks import active_ids
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 

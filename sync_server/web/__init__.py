@@ -1,6 +1,8 @@
-"""What every page shares and that is not a page: the request hooks, the error pages, the template
-filters, the context every template gets, and the redirects from URLs that moved. No routes of
-its own but the redirects; `init_app(app, config)` wires it (called by create_app)."""
+"""What every page shares: the request hooks, the error pages, the template filters, the context
+every template gets, the redirects from URLs that moved (`init_app(app, config)` wires them; called
+by create_app), and the one page that joins every package: the overview at `/`
+(dashboard_views: kiosk health, today's figures, alerts). The web sits above the packages by job,
+so it may read them all; none of them reads it."""
 
 from __future__ import annotations
 

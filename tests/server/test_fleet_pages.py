@@ -14,9 +14,9 @@ import pytest
 
 from kiosk.shared.pairing import Pairing, encode
 from sync_server.app import create_app
-from sync_server.collect import fleet
 from sync_server.collect.loop import PullLoop
 from sync_server.db.models import AuditLog, FleetKiosk, Response
+from sync_server.roster import kiosks as fleet
 from tests.server.conftest import TOKEN, rating
 from tests.server.web import add_user, csrf_token, login, page
 

@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kiosk import qrticket
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
+from kiosk.shared import qrticket
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import (

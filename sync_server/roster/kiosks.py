@@ -1,6 +1,8 @@
 """The kiosks to pull: server.toml's [[kiosks]] and those added from the web (FleetKiosk), minus
 the retired ones. A kiosk id in server.toml wins over a web entry of the same id (the web page
-refuses to add one). No Flask here: the pull loop and `pull --once` call this too."""
+refuses to add one). It is part of the roster (what the office has: counters name these kiosks);
+the puller reads it to know whom to pull. No Flask here: the pull loop and `pull --once` call
+this too."""
 
 from __future__ import annotations
 
