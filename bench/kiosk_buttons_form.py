@@ -28,7 +28,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kiosk.presets import PRESETS  # noqa: E402
+from kiosk.shared.presets import PRESETS  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from tests.support.kiosk_process import TOKEN, KioskProcess  # noqa: E402
 from tests.support.xvfb import Xvfb, wait_for  # noqa: E402

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests  # noqa: E402
 
-from kiosk.protocol import verify_chain  # noqa: E402
+from kiosk.shared.protocol import verify_chain  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.db import database, init_db  # noqa: E402
 from tests.server.conftest import free_port, server_toml  # noqa: E402
@@ -97,7 +97,7 @@ def main() -> int:
         proc.terminate()
         proc.wait(timeout=30)
 
-    from sync_server.models import Response
+    from sync_server.db.models import Response
 
     init_db(server_config.load(path), create=False)
     rows = Response.select().where(Response.kiosk_id == "qr").order_by(Response.seq)

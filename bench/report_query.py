@@ -1,5 +1,5 @@
 """Report figures on 1,000,000 responses (5,000,000 answers) in SQLite: ours (the daily rollups,
-sync_server.reports) beside one naive hand-written SQL GROUP BY over the raw answers computing
+sync_server.reports.queries) beside one naive hand-written SQL GROUP BY over the raw answers computing
 the same figures, in the same run (issue 5, Measure).
 
     .venv/bin/python bench/report_query.py [--responses 1000000]
@@ -26,9 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sync_server import config as server_config  # noqa: E402
-from sync_server import reports, rollup  # noqa: E402
 from sync_server.db import database, init_db, write_transaction  # noqa: E402
-from sync_server.figures import Counts  # noqa: E402
+from sync_server.reports import queries as reports  # noqa: E402
+from sync_server.reports import rollup
+from sync_server.reports.figures import Counts  # noqa: E402
 
 GENERATOR = 4  # 4: response.local_hour (migration 8)
 REPO = Path(__file__).resolve().parents[1]

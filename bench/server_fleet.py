@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.server_pull import OFFICERS, TOKEN, make_backlog, reset  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
+from sync_server.collect.puller import pull_kiosk  # noqa: E402
 from sync_server.db import database  # noqa: E402
-from sync_server.models import Response  # noqa: E402
-from sync_server.puller import pull_kiosk  # noqa: E402
+from sync_server.db.models import Response  # noqa: E402
 
 LIVE = 19
 KIOSK_PROCESS = """

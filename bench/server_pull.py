@@ -30,14 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import subprocess  # noqa: E402
 
-from kiosk.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from kiosk.store import Store  # noqa: E402
-from sync_server import clockfix, service_alerts  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
+from sync_server.collect import clockfix  # noqa: E402
+from sync_server.collect.ingest import ANSWER_COLUMNS, RESPONSE_COLUMNS  # noqa: E402
+from sync_server.collect.puller import pull_kiosk  # noqa: E402
 from sync_server.db import bulk_insert, database, init_db, write_transaction  # noqa: E402
-from sync_server.ingest import ANSWER_COLUMNS, RESPONSE_COLUMNS  # noqa: E402
-from sync_server.models import Answer, Epoch, Officer, Response, utcnow  # noqa: E402
-from sync_server.puller import pull_kiosk  # noqa: E402
+from sync_server.db.models import Answer, Epoch, Officer, Response, utcnow  # noqa: E402
+from sync_server.reports import service_alerts
 
 TOKEN = "b" * 32
 OFFICERS = ("nv-lan", "nv-hung", "nv-minh", "nv-hoa")

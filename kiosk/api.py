@@ -17,13 +17,14 @@ from typing import Any
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from kiosk import __version__, clock
-from kiosk.photos import PhotoRefused, PhotoStore
-from kiosk.protocol import (
+from kiosk import __version__
+from kiosk.photos import PhotoStore
+from kiosk.shared import clock
+from kiosk.shared.exc import PhotoRefused, ProtocolError
+from kiosk.shared.protocol import (
     DEFAULT_PAGE,
     MAX_PAGE,
     PROTOCOL_VERSION,
-    ProtocolError,
     nfc,
     roster_photos,
     validate_roster,

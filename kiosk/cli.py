@@ -1,8 +1,9 @@
 """`hailong-kiosk`: run the kiosk, check its store, show its status and events, export it
 and import it back (re-imaging, docs/reimaging.md).
 
-Config problems print one line (file, key, problem) and exit 2; a refused export or import
-prints one line and exits 1; never a traceback.
+Every error the kiosk names (kiosk.shared.exc) prints one line and exits with its status: 2 for
+a config problem (file, key, problem), 1 for a refused command, export or import; never a
+traceback.
 """
 
 from __future__ import annotations
@@ -14,18 +15,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import __version__, config, pairing
-from kiosk.configfile import ConfigError
+from kiosk import __version__, config
+from kiosk.shared import pairing
+from kiosk.shared.exc import EXIT_REFUSED, ConfigError, HailongError, Refused
 
 if TYPE_CHECKING:
     from kiosk.store import Store
-
-EXIT_REFUSED = 1
-EXIT_CONFIG = 2
-
-
-class Refused(Exception):
-    """A command that cannot do what was asked; str() is the one line to show (exit 1)."""
 
 
 def _load(path: str) -> config.KioskConfig:
@@ -33,14 +28,14 @@ def _load(path: str) -> config.KioskConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from kiosk.store import exclusive
+    from kiosk.datalock import exclusive
 
     cfg = _load(args.config)
     # Held while the kiosk runs: `import` refuses to change the store under a running kiosk,
     # and a second kiosk on the same data refuses to start (before any window opens).
     with exclusive(cfg.data_dir):
         # Imported here so that `verify` and `status` never load Kivy.
-        from kiosk.ui.app import run_app
+        from kiosk.ui.launch import run_app
 
         return run_app(cfg)
 
@@ -105,8 +100,8 @@ def _existing_store(cfg: config.KioskConfig) -> Store | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kiosk.store import is_busy
-    from kiosk.transfer import export_store
+    from kiosk.datalock import is_busy
+    from kiosk.export import export_store
 
     cfg = _load(args.config)
     store = _existing_store(cfg)
@@ -125,8 +120,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kiosk.store import exclusive
-    from kiosk.transfer import import_file
+    from kiosk.datalock import exclusive
+    from kiosk.restore import import_file
 
     cfg = _load(args.config)
     with exclusive(cfg.data_dir):
@@ -202,17 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("peewee").setLevel(logging.INFO)  # not every query in the journal
     import peewee
 
-    from kiosk.store import StoreError
-    from kiosk.transfer import TransferError
-
     try:
         return args.func(args)
-    except ConfigError as e:
-        print(f"hailong-kiosk: config error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
-    except (Refused, StoreError, TransferError) as e:
-        print(f"hailong-kiosk {args.command}: {e}", file=sys.stderr)
-        return EXIT_REFUSED
+    except HailongError as e:  # every refusal the kiosk names: one line and its exit status
+        what = ": config error" if isinstance(e, ConfigError) else f" {args.command}"
+        print(f"hailong-kiosk{what}: {e}", file=sys.stderr)
+        return e.exit_status
     except peewee.DatabaseError as e:  # e.g. "database disk image is malformed" on a dying card
         if args.command == "run":
             raise  # the running app's own failures keep their traceback for the journal

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk import service_hours as hours_mod
-from kiosk.configfile import ConfigError, Section, load_toml
-from kiosk.protocol import DEFAULT_PORT
+from kiosk.shared.configfile import Section, load_toml
+from kiosk.shared.protocol import CODE_RE, DEFAULT_PORT
 
 DEFAULT_PATH = Path("/etc/hailong/kiosk.toml")
-_KIOSK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MIN_TOKEN_LENGTH = 16
 
 
@@ -68,7 +67,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
     sound = Section(path, "sound", data.get("sound"), required=False)
 
     kiosk_id = kiosk.string("id")
-    if not _KIOSK_ID.match(kiosk_id):
+    if not CODE_RE.match(kiosk_id):
         raise kiosk.fail("id", "use letters, digits, '.', '_' or '-' (at most 64), e.g. \"quay-1\"")
     token = api.string("token")
     if len(token) < MIN_TOKEN_LENGTH:
@@ -160,4 +159,4 @@ def _rotation(display: Section) -> int:
     return value
 
 
-__all__ = ["ConfigError", "GpioConfig", "KioskConfig", "load", "DEFAULT_PATH"]
+__all__ = ["GpioConfig", "KioskConfig", "load", "DEFAULT_PATH"]

@@ -9,9 +9,7 @@ written to the event log, and stays until a roster arrives whose officers_on_dut
 the one the choice was made against (the office changed the duty: the newer word wins). A
 roster that only changes other things (a new procedure, a photo) leaves the local choice alone.
 
-The procedure step (roster `kiosk.ask_procedure`) first lists the session officer's fields'
-procedures, the kiosk's most used first; "Thủ tục khác…" opens every procedure, grouped by
-field, a page at a time. Which page shows is kept here, so the screen model stays pure.
+The procedure step's lists and pages are kiosk.procedures' (`controller.procedures`).
 """
 
 from __future__ import annotations
@@ -19,35 +17,23 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from kiosk import qrticket
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.photos import PhotoStore
-from kiosk.presets import PRESETS
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
+from kiosk.procedures import ProcedureStep
+from kiosk.shared import qrticket
+from kiosk.shared.presets import PRESETS
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
 from kiosk.stats import DeskStats, MonthStats
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
 THANKS_QR_S = 20.0  # with a QR code on the thanks screen: time to take a phone out
-PROCEDURES_PER_PAGE = 5  # plus "Khác / không rõ": six large buttons fit a 7" screen
 PHOTO_CHECK_S = 2.0  # how often the idle officer grid looks for photos that have just arrived
 LOCAL_DUTY_KEY = "local_officers_on_duty"  # store meta: {"officers": [...], "roster_duty": [...]}
-
-
-@dataclass(frozen=True)
-class ProcedurePage:
-    """One page of the full procedure list: procedures of one field (None: without a field)."""
-
-    field: str | None
-    items: tuple[dict[str, Any], ...]
-    number: int  # 1-based, over all pages
-    total: int
 
 
 class KioskController:
@@ -82,14 +68,13 @@ class KioskController:
         )
         self.listeners: list[Callable[[], None]] = []
         # Set by the app to the kiosk's API token: the thanks screen's QR code then carries a
-        # single-use ticket signed with it (kiosk.qrticket), made once per response.
+        # single-use ticket signed with it (kiosk.shared.qrticket), made once per response.
         self.qr_ticket_key: str | None = None
         self.thanks_qr_url: str | None = None
         self._roster_saves_seen = -1  # forces the first look at the stored roster
-        self._procedure_uses: Counter[tuple[str | None, str]] = Counter()
         self.month_stats = MonthStats(store, self._first_question_code)
         self._local: dict[str, list[str]] | None = None  # the admin screen's duty choice
-        self.procedure_page: int | None = None  # None: the officer's own procedures first
+        self.procedures = ProcedureStep(self.flow, lambda: self.roster, self.officer, self._changed)
         self.apply_roster_if_idle()
 
     # --- roster -----------------------------------------------------------------------
@@ -132,7 +117,7 @@ class KioskController:
             else self._base_thanks_s
         self._reconcile_local_duty()
         self._apply_duty()
-        self._count_procedure_uses()
+        self.procedures.count_uses(self.store)
         if self.show_stats:
             self.month_stats.reload()  # the first question may have changed with the questionnaire
         log.info("roster version %s applied (%s mode, questionnaire %s v%s)", stored["version"],
@@ -241,71 +226,6 @@ class KioskController:
     def reason_choices(self, language: str = "vi") -> list[tuple[str, str]]:
         return [(r["code"], _localized(r["text"], language)) for r in self.questionnaire.get("reasons", [])]
 
-    def _active_procedures(self) -> list[dict[str, Any]]:
-        return [p for p in self.roster.get("procedures", []) if p.get("active", True)] if self.roster else []
-
-    def procedure_choices(self) -> list[dict[str, Any]]:
-        """The session officer's fields' procedures, most recorded here for that officer first,
-        then in roster order; at most PROCEDURES_PER_PAGE. Empty when the officer is unknown or
-        has no field: the full list is then shown at once."""
-        officer = self.officer(self.flow.session_officer)
-        fields = set(officer.get("fields", [])) if officer else set()
-        procedures = self._active_procedures()
-        position = {p["code"]: i for i, p in enumerate(procedures)}
-        uses = self._procedure_uses
-
-        def rank(p: dict[str, Any]) -> tuple[int, int]:
-            return (-uses[(self.flow.session_officer, p["code"])], position[p["code"]])
-
-        return sorted((p for p in procedures if p.get("field") in fields), key=rank)[:PROCEDURES_PER_PAGE]
-
-    def more_procedures(self) -> bool:
-        """Whether "Thủ tục khác…" has anything the officer's list does not show."""
-        return len(self._active_procedures()) > len(self.procedure_choices())
-
-    def procedure_pages(self) -> list[ProcedurePage]:
-        """Every active procedure, grouped by field in the roster's order of fields (those without
-        a known field last), PROCEDURES_PER_PAGE to a page; a page never mixes two fields."""
-        if not self.roster:
-            return []
-        names = {f["code"]: f["name"] for f in self.roster.get("fields", [])}
-        groups: dict[str | None, list[dict[str, Any]]] = {code: [] for code in names}
-        groups[None] = []
-        for p in self._active_procedures():
-            groups[p.get("field") if p.get("field") in names else None].append(p)
-        chunks = [(names.get(code) if code else None, items[i:i + PROCEDURES_PER_PAGE])
-                  for code, items in groups.items() for i in range(0, len(items), PROCEDURES_PER_PAGE)]
-        return [ProcedurePage(name, tuple(items), n, len(chunks))
-                for n, (name, items) in enumerate(chunks, start=1)]
-
-    def procedure_view(self) -> ProcedurePage | None:
-        """The page of the full list on screen, or None for the officer's own procedures."""
-        if self.procedure_page is None and self.procedure_choices():
-            return None
-        pages = self.procedure_pages()
-        return pages[min(self.procedure_page or 0, len(pages) - 1)] if pages else None
-
-    def show_procedure_page(self, page: int | None) -> None:
-        """Page `page` (0-based) of the full list, or None for the officer's own procedures;
-        a touch that keeps the session alive."""
-        if self.flow.phase is not Phase.PROCEDURE:
-            return
-        last = len(self.procedure_pages()) - 1
-        self.procedure_page = None if page is None or last < 0 else max(0, min(page, last))
-        self.flow.keep_alive()
-        self._changed()
-
-    def step_procedures(self, action: str) -> None:
-        """"more" (Thủ tục khác…: the full list), "next" page, "back" (the page before, or from
-        the first page the officer's own list)."""
-        view = self.procedure_view()
-        if action == "more":
-            self.show_procedure_page(0)
-        elif action == "next" and view is not None:
-            self.show_procedure_page(view.number)
-        elif action == "back" and view is not None:
-            self.show_procedure_page(view.number - 2 if view.number > 1 else None)
-
     # --- events from the inputs ---------------------------------------------------------
     def press(self, score: int, channel: str) -> Outcome:
         outcome = self.flow.press(score, channel)
@@ -376,7 +296,7 @@ class KioskController:
         })
         self.thanks_qr_url = self._qr_url(stored["uuid"])
         if submission.procedure:
-            self._procedure_uses[(submission.officer, submission.procedure)] += 1
+            self.procedures.used(submission.officer, submission.procedure)
         self.month_stats.record(stored)
         if BURST_FLAG in submission.flags:
             self.log_event("burst", seq=stored["seq"], channel=submission.channel,
@@ -393,20 +313,13 @@ class KioskController:
                                        response=response_uuid)
         return url
 
-    def _count_procedure_uses(self) -> None:
-        """How often each (officer, procedure) was recorded here: the most used come first."""
-        self._procedure_uses = Counter()
-        for response in self.store.responses_after(max(0, self.store.head()[0] - 5000), 5000):
-            if response.get("procedure"):
-                self._procedure_uses[(response.get("officer"), response["procedure"])] += 1
-
     def _notify(self, outcome: Outcome) -> Outcome:
         self._changed()
         return outcome
 
     def _changed(self) -> None:
         if self.flow.phase is not Phase.PROCEDURE:
-            self.procedure_page = None  # the next procedure step starts at the officer's own list
+            self.procedures.page = None  # the next procedure step starts at the officer's own list
         for listener in self.listeners:
             listener()
 

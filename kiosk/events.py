@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from kiosk.shared.exc import EventError
+
 # The kinds the kiosk writes. `Store.log_event` refuses any other (a typo in a call site fails
 # its test instead of logging an event nobody looks for).
 KINDS = (
@@ -30,10 +32,6 @@ KINDS = (
 
 EVENT_KEYS = ("seq", "uuid", "kind", "recorded_at", "boot_id", "uptime_ms", "detail")
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-
-
-class EventError(ValueError):
-    """An event record that does not have the expected shape; the text names the field."""
 
 
 def _is_int(value: Any) -> bool:

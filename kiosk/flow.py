@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.protocol import CHANNELS, SCORES
+from kiosk.shared.protocol import CHANNELS, SCORES
 
 log = logging.getLogger(__name__)
 

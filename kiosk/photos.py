@@ -15,14 +15,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kiosk.protocol import MAX_PHOTO_BYTES
+from kiosk.shared.exc import PhotoRefused
+from kiosk.shared.protocol import MAX_PHOTO_BYTES
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _JPEG_MAGIC = b"\xff\xd8\xff"
-
-
-class PhotoRefused(ValueError):
-    """A photo the kiosk will not keep; the text says why."""
 
 
 def is_photo_name(value: str) -> bool:

@@ -7,14 +7,13 @@ that the hash was taken over, so `verify` re-checks exactly what will be sent.
 
 Beside the responses, an append-only `event` log (start, stop, dropped presses, exports...;
 kinds in `kiosk.events`) with the same three time readings. Events are not part of the wire
-chain: they travel in exports (`kiosk.transfer`) and are shown by `hailong-kiosk events`.
+chain: they travel in exports (`kiosk.export`) and are shown by `hailong-kiosk events`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -24,14 +23,10 @@ from typing import Any
 
 from peewee import CharField, IntegerField, Model, SqliteDatabase, TextField
 
-from kiosk import clock
 from kiosk.events import KINDS
-from kiosk.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
-
-try:  # the kiosk runs on Linux; the lock is a no-op where fcntl does not exist
-    import fcntl
-except ImportError:  # pragma: no cover - Windows dev machines
-    fcntl = None  # type: ignore[assignment]
+from kiosk.shared import clock
+from kiosk.shared.exc import ProtocolError, StoreError
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal, verify_chain
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -51,10 +46,6 @@ _APPEND_ONLY_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS event_no_delete BEFORE DELETE ON event "
     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
 )
-
-
-class StoreError(Exception):
-    """A store operation refused for a reason a technician can act on; str() is one line."""
 
 
 class Meta(Model):
@@ -379,42 +370,3 @@ def _event_dict(row: tuple) -> dict[str, Any]:
     seq, uid, kind, recorded_at, boot, uptime, detail = row
     return {"seq": seq, "uuid": uid, "kind": kind, "recorded_at": recorded_at, "boot_id": boot,
             "uptime_ms": uptime, "detail": json.loads(detail)}
-
-
-class StoreBusy(StoreError):
-    """Another process (the running kiosk, or another import) holds the data directory."""
-
-
-@contextlib.contextmanager
-def exclusive(data_dir: Path | str) -> Iterator[None]:
-    """Hold the data directory's lock for the life of the block: `hailong-kiosk run` holds it
-    while the kiosk runs, so an import (which may change the store's identity) can never
-    happen under a running kiosk. The kernel drops the lock when the process dies."""
-    path = Path(data_dir) / "kiosk.lock"
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except PermissionError:
-        raise StoreError(f"cannot write {path} (permission denied): run as the kiosk's user, "
-                         "e.g. sudo -u hailong ...") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreBusy(f"{data_dir} is in use by a running kiosk (or another import): "
-                            "stop it first (sudo systemctl stop hailong-kiosk)") from None
-        yield
-    finally:
-        os.close(fd)
-
-
-def is_busy(data_dir: Path | str) -> bool:
-    """True while a kiosk (or an import) holds the data directory's lock."""
-    try:
-        with exclusive(data_dir):
-            return False
-    except StoreBusy:
-        return True

@@ -8,21 +8,39 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, render_template, request, session
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask import Flask
 
 from sync_server import config as server_config
-from sync_server import i18n
+from sync_server import web
+from sync_server.accounts.admin_views import bp as admin_bp
+from sync_server.accounts.login_views import bp as auth_bp
+from sync_server.collect.fleet_views import bp as fleet_bp
+from sync_server.collect.views import bp as monitor_bp
 from sync_server.config import ServerConfig
-from sync_server.db import database, init_db
+from sync_server.db import init_db
+from sync_server.qr.staff_views import bp as qr_staff_bp
+from sync_server.qr.views import bp as qr_bp
+from sync_server.reports.board_views import bp as board_bp
+from sync_server.reports.service_views import bp as service_bp
+from sync_server.reports.survey_views import bp as survey_bp
+from sync_server.reports.views import bp as reports_bp
+from sync_server.roster.import_views import bp as import_bp
+from sync_server.roster.questionnaire_views import bp as questionnaire_bp
+from sync_server.roster.views import bp as roster_bp
+from sync_server.web.dashboard_views import bp as staff_bp
 
-csrf = CSRFProtect()
 SESSION_HOURS = 8
+
+# Every page, grouped by the package whose job it is (docs/architecture.md).
+BLUEPRINTS = (auth_bp, admin_bp,  # accounts
+              monitor_bp, fleet_bp,  # collect
+              roster_bp, questionnaire_bp, import_bp,  # roster
+              staff_bp, reports_bp, survey_bp, service_bp, board_bp,  # reports
+              qr_bp, qr_staff_bp)  # qr
 
 
 def load_secret_key(data_dir: Path) -> str:
@@ -41,95 +59,6 @@ def load_secret_key(data_dir: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(key + "\n")
     return key
-
-
-def get_config(app: Flask | None = None) -> ServerConfig:
-    from flask import current_app
-
-    return (app or current_app).extensions["hailong"]
-
-
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + " %"
-
-
-def _(text: str, **values: object) -> str:
-    """The text in the user's language (Vietnamese unless they chose English)."""
-    return i18n.translate(text, g.get("lang", i18n.DEFAULT), **values)
-
-
-def _size(n: int | None) -> str:
-    if n is None:
-        return "—"
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".", ",")
-        n /= 1024
-    return ""
-
-
-def _seconds(value: float | None) -> str:
-    """A clock skew such as "+6 phút 5 giây" / "−3 ngày"; "—" when unknown."""
-    if value is None:
-        return "—"
-    sign = "+" if value >= 0 else "−"
-    s = abs(round(value))
-    if s < 120:
-        return f"{sign}{s} s"
-    if s < 7200:
-        return f"{sign}{s // 60} min"
-    if s < 172800:
-        return f"{sign}{s // 3600} h"
-    return f"{sign}{s // 86400} d"
-
-
-NUL = "\x00"
-
-
-def _field_with_nul(items: Iterable[tuple[str, Any]]) -> str | None:
-    """The name of the first field whose name or text value holds a NUL character."""
-    for name, value in items:
-        if NUL in name or (isinstance(value, str) and NUL in value):
-            return name
-    return None
-
-
-def _json_nul(value: Any, name: str = "JSON") -> str | None:
-    """The key under which a JSON body holds a NUL character (in a key or a string), or None."""
-    if isinstance(value, str):
-        return name if NUL in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = name if NUL in key else _json_nul(item, key)
-            if found is not None:
-                return found
-    if isinstance(value, list):
-        for item in value:
-            found = _json_nul(item, name)
-            if found is not None:
-                return found
-    return None
-
-
-def refuse_nul() -> None:
-    """PostgreSQL cannot hold a NUL character in text (psycopg2 refuses the query), and no honest
-    form or link carries one: refuse it at the edge, as an unknown page (404) when it is in the
-    path, as a bad field (400) in the query, the form or a JSON body — before any view reads it."""
-    if NUL in request.path:
-        abort(404)
-    name = _field_with_nul(request.args.items(multi=True))
-    within_limit = (request.content_length or 0) <= (request.max_content_length or float("inf"))
-    if name is None and within_limit and request.method not in ("GET", "HEAD", "OPTIONS"):
-        if request.is_json:
-            name = _json_nul(request.get_json(silent=True))
-        else:
-            name = (_field_with_nul(request.form.items(multi=True))
-                    or _field_with_nul((k, f.filename or "") for k, f in request.files.items(multi=True)))
-    if name is not None:
-        abort(400, description=_("Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL) ở ô “{name}”.",
-                                 name=name.replace(NUL, "␀")[:64]))
 
 
 def create_app(config_or_path: ServerConfig | str | Path | None = None,
@@ -156,129 +85,7 @@ def create_app(config_or_path: ServerConfig | str | Path | None = None,
         app.config.update(test_config)
     app.extensions["hailong"] = config
 
-    @app.before_request
-    def _upload_limit() -> None:
-        # Before CSRFProtect reads the form: a view marked `upload_limit` (a photo upload) may
-        # take more than the 1 MB every other form is held to.
-        limit = getattr(app.view_functions.get(request.endpoint or ""), "upload_limit", None)
-        if limit:
-            request.max_content_length = limit
-
-    @app.before_request
-    def _language() -> None:
-        chosen = request.args.get("lang")
-        if chosen in i18n.LANGS:
-            session["lang"] = chosen
-        g.lang = session.get("lang", i18n.DEFAULT)
-
-    @app.before_request
-    def _no_nul() -> None:
-        # Before CSRF and before any view: the refusal is the same on every page and database.
-        refuse_nul()
-
-    csrf.init_app(app)
-
-    @app.before_request
-    def _connect() -> None:
-        database.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def _close(_exc: BaseException | None) -> None:
-        if not database.is_closed():
-            database.close()
-
-    @app.errorhandler(CSRFError)
-    def _csrf_error(e: CSRFError):
-        return render_template(
-            "error.html", title=_("Biểu mẫu đã hết hạn"),
-            message=_("Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại."),
-            detail=e.description), 400
-
-    @app.errorhandler(400)
-    def _bad_request(e):
-        # The pages say what was wrong (abort(400, description=…)): never a traceback.
-        return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
-                               message=getattr(e, "description", "") or _("Yêu cầu không hợp lệ.")), 400
-
-    @app.errorhandler(413)
-    def _too_large(_e):
-        if request.blueprint == "qr":  # a citizen's phone: no "file" was sent
-            return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
-                                   message=_("Dữ liệu gửi lên quá lớn.")), 413
-        return render_template("error.html", title=_("Tệp quá lớn"),
-                               message=_("Tệp gửi lên lớn quá giới hạn của trang này.")), 413
-
-    @app.errorhandler(403)
-    def _forbidden(_e):
-        return render_template("error.html", title=_("Không có quyền"),
-                               message=_("Tài khoản của bạn không có quyền xem hoặc làm việc này.")), 403
-
-    @app.errorhandler(404)
-    def _not_found(_e):
-        return render_template("error.html", title=_("Không tìm thấy trang"),
-                               message=_("Không tìm thấy trang này.")), 404
-
-    tz = config.tz
-
-    @app.template_filter("pct")
-    def pct_filter(value: float | None) -> str:
-        return _pct(value)
-
-    @app.template_filter("localtime")
-    def localtime_filter(value: datetime | None, seconds: bool = False) -> str:
-        if value is None:
-            return _("chưa có")
-        fmt = "%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y"
-        return value.replace(tzinfo=UTC).astimezone(tz).strftime(fmt)
-
-    app.add_template_filter(_size, "size")
-    app.add_template_filter(_seconds, "seconds")
-
-    @app.template_filter("pullmsg")
-    def pullmsg_filter(value: str | None) -> str:
-        """A pull's message in the page's language (the database keeps the English)."""
-        from sync_server.pull_messages import vietnamese
-
-        return (value or "") if g.get("lang") == "en" else vietnamese(value)
-
-    @app.template_filter("vndate")
-    def vndate_filter(value) -> str:
-        return value.strftime("%d/%m/%Y")
-
-    @app.context_processor
-    def _globals() -> dict[str, Any]:
-        from sync_server.roster import unit_name
-
-        return {"unit_name": unit_name(config), "current_user": g.get("user"),
-                "lang": g.get("lang", i18n.DEFAULT), "_": _}
-
-    from sync_server.admin import bp as admin_bp
-    from sync_server.auth import bp as auth_bp
-    from sync_server.board import bp as board_bp
-    from sync_server.fleet_pages import bp as fleet_bp
-    from sync_server.import_pages import bp as import_bp
-    from sync_server.monitor import bp as monitor_bp
-    from sync_server.qr import bp as qr_bp
-    from sync_server.qr_staff import bp as qr_staff_bp
-    from sync_server.questionnaire_pages import bp as questionnaire_bp
-    from sync_server.report_pages import bp as reports_bp
-    from sync_server.roster_pages import bp as roster_bp
-    from sync_server.service_pages import bp as service_bp
-    from sync_server.staff import bp as staff_bp
-    from sync_server.survey_pages import bp as survey_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(monitor_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(roster_bp)
-    app.register_blueprint(questionnaire_bp)
-    app.register_blueprint(import_bp)
-    app.register_blueprint(fleet_bp)
-    app.register_blueprint(service_bp)
-    app.register_blueprint(survey_bp)
-    app.register_blueprint(board_bp)
-    app.register_blueprint(qr_bp)
-    app.register_blueprint(qr_staff_bp)
+    web.init_app(app, config)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

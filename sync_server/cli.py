@@ -19,10 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 from peewee import DatabaseError, ImproperlyConfigured
 from werkzeug.security import generate_password_hash
 
-from kiosk.configfile import ConfigError
-from sync_server import __version__, audit, config, fleet
+from kiosk.shared.exc import ConfigError
+from sync_server import __version__, config
+from sync_server.accounts import audit
 from sync_server.db import connection, init_db, write_transaction
-from sync_server.migrations import MigrationError
+from sync_server.exc import ServerError
+from sync_server.ops import backup
+from sync_server.roster import kiosks as fleet
 
 EXIT_CONFIG = 2
 MIN_PASSWORD = 10
@@ -34,9 +37,9 @@ def _load(args: argparse.Namespace) -> config.ServerConfig:
     return config.load(Path(args.config))
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = 1) -> int:
     print(message, file=sys.stderr)
-    return 1
+    return status
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -55,7 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
     from sync_server.app import create_app
-    from sync_server.pullloop import PullLoop
+    from sync_server.collect.loop import PullLoop
 
     cfg = _load(args)
     app = create_app(cfg)
@@ -82,8 +85,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from sync_server.puller import pull_all
-    from sync_server.pullloop import PullLoop
+    from sync_server.collect.loop import PullLoop
+    from sync_server.collect.puller import pull_all
 
     cfg = _load(args)
     init_db(cfg)
@@ -116,7 +119,7 @@ def _read_password(from_stdin: bool) -> str | None:
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
-    from sync_server.models import User
+    from sync_server.db.models import User
 
     cfg = _load(args)
     username = args.username.strip()
@@ -145,7 +148,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from sync_server import demo_data
+    from sync_server.ops import demo_data
 
     cfg = _load(args)
     init_db(cfg)
@@ -158,7 +161,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    from sync_server.migrations import LATEST
+    from sync_server.db.migrations import LATEST
 
     cfg = _load(args)
     init_db(cfg)
@@ -168,7 +171,7 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
-    from sync_server import rollup
+    from sync_server.reports import rollup
 
     cfg = _load(args)
     init_db(cfg)
@@ -182,8 +185,8 @@ def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
 def _scan_alerts(cfg, days: float) -> int:
     from datetime import timedelta
 
-    from sync_server import service_alerts
-    from sync_server.models import utcnow
+    from sync_server.db.models import utcnow
+    from sync_server.reports import service_alerts
 
     now = utcnow()
     with connection(), write_transaction():
@@ -195,6 +198,36 @@ def cmd_scan_alerts(args: argparse.Namespace) -> int:
     init_db(cfg)
     print(f"service alerts: {_scan_alerts(cfg, args.days)} new, from the responses received in the "
           f"last {args.days:g} day(s)")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    result = backup.backup(_load(args), keep_days=args.keep_days,
+                           directory=Path(args.dir) if args.dir else None)
+    print(result.line(), flush=True)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    started = time.monotonic()
+    safety = backup.restore(cfg, Path(args.file), force=args.force)
+    target = "the PostgreSQL database" if backup.is_postgres(cfg) else backup.sqlite_path(cfg)
+    if safety:
+        print(f"restore: the database as it was is kept in {safety}")
+    print(f"restore: {args.file} -> {target} ({time.monotonic() - started:.1f} s); start the server again "
+          "(systemctl start hailong-server hailong-server-backup.timer)", flush=True)
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    directory = Path(args.dir) if args.dir else backup.backup_dir(cfg)
+    backups = backup.list_backups(directory)
+    if not backups:
+        print(f"no backups in {directory}")
+    for path in backups:
+        print(f"{path}  {backup.size_text(path.stat().st_size)}")
     return 0
 
 
@@ -239,33 +272,50 @@ def build_parser() -> argparse.ArgumentParser:
                        help="recompute the report rollups from the stored responses")
     p.set_defaults(func=cmd_rebuild_rollups)
 
-    from sync_server import backup  # backup, restore, backups: the nightly copy and its restore
-
-    backup.add_subcommands(sub, common)
+    # backup, restore, backups: the nightly copy and its restore
+    p = sub.add_parser("backup", parents=[common],
+                       help="back up the database into <data_dir>/backups/ and prune old backups")
+    p.add_argument("--keep-days", type=int, default=backup.DEFAULT_KEEP_DAYS,
+                   help="keep the backups of the newest N days having backups "
+                        f"(default {backup.DEFAULT_KEEP_DAYS})")
+    p.add_argument("--dir", help="write into this folder instead of <data_dir>/backups")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common],
+                       help="replace the database with a backup (stop the server first)")
+    p.add_argument("file", help="a hailong-*.db (SQLite) or hailong-*.dump (PostgreSQL) backup")
+    p.add_argument("--force", action="store_true", help="restore even if something answers on the port")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("backups", parents=[common], help="list the backups")
+    p.add_argument("--dir", help="list this folder instead of <data_dir>/backups")
+    p.set_defaults(func=cmd_backups)
     return parser
+
+
+def run_command(func, args: argparse.Namespace) -> int:
+    """Run one command; every error it raises on purpose is one line and an exit status (this is
+    the one place that maps them: 2 for the config, ServerError.exit_status for the rest)."""
+    try:
+        return func(args)
+    except ConfigError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_CONFIG
+    except ServerError as e:
+        return _fail(e.line(), e.exit_status)
+    except DatabaseError as e:
+        return _fail(f"database error: {' '.join(str(e).split())}")  # one line, as psycopg2 splits it
+    except ImproperlyConfigured as e:  # e.g. the PostgreSQL driver is not installed
+        return _fail(f"database error: {e} (pip install 'hailong[server]')")
+    except OSError as e:  # a disk full, a folder not writable: said, not a traceback
+        return _fail(f"failed: {e}")
+    except KeyboardInterrupt:
+        return 130
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = logging.INFO if args.command == "serve" or args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command in ("backup", "restore", "backups"):
-        from sync_server import backup
-
-        return backup.run(args)  # its own one-line errors
-    try:
-        return args.func(args)
-    except ConfigError as e:
-        print(str(e), file=sys.stderr)
-        return EXIT_CONFIG
-    except DatabaseError as e:
-        return _fail(f"database error: {' '.join(str(e).split())}")  # one line, as psycopg2 splits it
-    except ImproperlyConfigured as e:  # e.g. the PostgreSQL driver is not installed
-        return _fail(f"database error: {e} (pip install 'hailong[server]')")
-    except MigrationError as e:
-        return _fail(f"database error: {e}")
-    except KeyboardInterrupt:
-        return 130
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":

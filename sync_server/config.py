@@ -1,22 +1,23 @@
 """The server's config file (`/etc/hailong/server.toml`, DESIGN.md §3b), validated into a dataclass.
 
 Every problem is one ConfigError line naming the file, the key and what is wrong; the CLI turns
-it into exit status 2. The readers are shared with the kiosk (`kiosk.configfile`).
+it into exit status 2. The readers are shared with the kiosk (`kiosk.shared.configfile`).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.configfile import ConfigError, Section, load_toml
-from sync_server.service_rule import Rule
+from kiosk.shared.configfile import ConfigError, Section, load_toml
+from kiosk.shared.protocol import CODE_RE
+from sync_server.i18n import N_
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
 DEFAULT_UNIT_NAME = "UBND xã"
@@ -24,9 +25,27 @@ MIN_TOKEN_LENGTH = 16
 DATABASE_URL_ENV = "DATABASE_URL"
 # playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
-QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr)
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr.views)
 
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """The service-alert rule as configured ([alerts]); the detection is in
+    sync_server.reports.service_alerts."""
+
+    low_share: float = 0.5  # answers of 1–2 among all answers in the window
+    window: timedelta = timedelta(minutes=15)
+    min_responses: int = 4
+
+    def describe(self, gettext: Callable[[str], str] = lambda text: text) -> str:
+        text = gettext(N_("≥ %(share)s %% câu trả lời mức 1–2 trong %(minutes)s phút, "
+                          "với ít nhất %(n)s lượt"))
+        return text % {"share": f"{self.low_share * 100:.0f}", "n": self.min_responses,
+                       "minutes": f"{self.window.total_seconds() / 60:.0f}"}
+
+    def render(self, gettext: Callable[[str], str]) -> str:  # the `say` filter renders with this
+        return self.describe(gettext)
 
 @dataclass(frozen=True)
 class KioskEntry:
@@ -37,7 +56,7 @@ class KioskEntry:
 
 @dataclass(frozen=True)
 class QrConfig:
-    """[qr] in server.toml: the citizens' QR page (sync_server.qr)."""
+    """[qr] in server.toml: the citizens' QR page (sync_server.qr.views)."""
 
     ask_name: bool = False  # an optional name field, only when the unit turns it on (seed 003)
     wifi_name: str = ""  # printed on the posters
@@ -116,10 +135,10 @@ class ServerConfig:
     max_backoff_s: float = 600.0  # a kiosk that keeps failing is tried at least this often
     silent_alert_s: float = 3600.0  # no contact for longer than this: an alert on the dashboard
     clock_alert_s: float = 300.0  # a kiosk clock off by more than this: an alert
-    satisfaction_definition: str = "survey"  # sync_server.figures.DEFINITIONS; reports may switch
+    satisfaction_definition: str = "survey"  # sync_server.reports.figures.DEFINITIONS; reports may switch
     report_place: str = ""  # the place name in an official report's date line ("Đại Lãnh, ngày …")
     report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
-    service_alert_rule: Rule = Rule()  # [alerts]: a run of low scores for an officer or counter
+    service_alert_rule: AlertRule = AlertRule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
     qr: QrConfig = QrConfig()
 
@@ -138,7 +157,7 @@ class ServerConfig:
 def _kiosk(path: Path, index: int, data: object, seen: set[str]) -> KioskEntry:
     table = Section(path, f"kiosks[{index}]", data)
     kiosk_id = table.string("id")
-    if not _CODE.match(kiosk_id):
+    if not CODE_RE.match(kiosk_id):
         raise table.fail("id", "use letters, digits, '.', '_' or '-' (at most 64), e.g. \"quay-1\"")
     if kiosk_id == QR_KIOSK_ID:
         raise table.fail("id", f"{QR_KIOSK_ID!r} is reserved for the server's QR page; choose another id")
@@ -228,7 +247,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
                                               ("survey", "not_dissatisfied", "three_level"), "survey"),
         report_place=unit.string("place", "", nonempty=False),
         report_superior=unit.string("superior", "", nonempty=False),
-        service_alert_rule=Rule(
+        service_alert_rule=AlertRule(
             low_share=alerts.number("low_share_pct", 50, lo=1, hi=100) / 100,
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
             min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),

@@ -1,24 +1,13 @@
-"""Shared fixtures: a temporary kiosk store and a fake clock."""
+"""Shared fixtures: a temporary kiosk store, a fake clock, Xvfb and a phone-sized browser page
+(helpers that tests import live in tests/support/)."""
 
 from __future__ import annotations
 
 import pytest
 
 from kiosk.store import Store
+from tests.support.kiosk_core import FakeClock
 from tests.support.xvfb import MISSING_TOOLS_HINT, Xvfb, missing_tools
-
-
-class FakeClock:
-    """A monotonic clock that only moves when the test says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
@@ -31,12 +20,6 @@ def store(tmp_path) -> Store:
     s = Store(tmp_path / "kiosk.db", "quay-1")
     yield s
     s.close()
-
-
-def rating(score: int = 5, channel: str = "touch", **extra) -> dict:
-    """Fields of one single-question response, as the controller hands them to the store."""
-    return {"questionnaire": "overall", "questionnaire_version": 1, "answers": {"q1": score},
-            "channel": channel, **extra}
 
 
 @pytest.fixture(scope="module")

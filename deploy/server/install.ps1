@@ -179,7 +179,7 @@ function Install-Tasks {
     Register-HailongTask $TaskName $serve (New-ScheduledTaskTrigger -AtStartup) $serveSettings
 
     $backup = New-ScheduledTaskAction -Execute $Python `
-        -Argument "-m sync_server.backup backup --config `"$Config`" --keep-days 30" -WorkingDirectory $DataDir
+        -Argument "-m sync_server backup --config `"$Config`" --keep-days 30" -WorkingDirectory $DataDir
     # StartWhenAvailable: an office PC off at 02:30 backs up soon after it is switched on.
     $backupSettings = New-ScheduledTaskSettingsSet -StartWhenAvailable -ExecutionTimeLimit (New-TimeSpan -Hours 2) `
         -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -MultipleInstances IgnoreNew

@@ -21,8 +21,8 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk import admin
-from kiosk.ui.faces import BUTTON, BUTTON_CHOSEN, INK, TILE
+from kiosk.shared.faces import BUTTON, BUTTON_CHOSEN, INK, TILE
+from kiosk.ui import admin
 from kiosk.ui.strings import text
 
 LONG_PRESS_S = 3.0
@@ -104,8 +104,8 @@ class PinPad(_WhiteView):
 
 class AdminPanel(_WhiteView):
     """Four pages behind tabs (status, officer on duty, button/LED/brightness test, pairing
-    code), restart and close below. `app` is the KioskApp (duck-typed: facts(), controller,
-    feedback, backlight, cfg, restart(), admin_closed())."""
+    code), restart and close below. `app` is the KioskApp (duck-typed: its controller,
+    cfg, admin gate, touch input, power and cues)."""
 
     TABS = ("info", "duty", "test", "pairing")
 
@@ -134,7 +134,7 @@ class AdminPanel(_WhiteView):
         self.content = BoxLayout(orientation="vertical", spacing=6)
         box.add_widget(self.content)
         row = BoxLayout(size_hint_y=0.15, spacing=12)
-        self.restart_button = _button(text("admin_restart", language), lambda: self._tap(app.restart),
+        self.restart_button = _button(text("admin_restart", language), lambda: self._tap(app.admin.restart),
                                       self.small)
         self.close_button = _button(text("admin_close", language), lambda: self._tap(self.close), self.small)
         row.add_widget(self.restart_button)
@@ -155,7 +155,7 @@ class AdminPanel(_WhiteView):
         return Label(color=(*INK, 1), font_size=self.small, **kwargs)
 
     def _tap(self, action: Callable[..., None], *args: Any) -> None:
-        if self._app.tap_ok():
+        if self._app.touch.accept("admin"):
             self._keep_open()
             action(*args)
 
@@ -246,7 +246,7 @@ class AdminPanel(_WhiteView):
         self.led_button = _button(text("admin_led_test", self._language), lambda: self._tap(self.test_leds),
                                   self.small)
         self.led_status = self._label()
-        has_leds = self._app.feedback is not None and self._app.feedback.outputs()
+        has_leds = self._app.cues.feedback is not None and self._app.cues.feedback.outputs()
         if has_leds:
             row.add_widget(self.led_button)
         else:
@@ -259,7 +259,7 @@ class AdminPanel(_WhiteView):
         self.brightness_label = self._label()
         for widget in (self.dimmer_button, self.brightness_label, self.brighter_button):
             self.brightness_row.add_widget(widget)
-        if self._app.backlight is not None:  # hidden when the panel has no backlight control
+        if self._app.power.backlight is not None:  # hidden when the panel has no backlight control
             self.test_page.add_widget(self.brightness_row)
 
     def _paint_tiles(self) -> None:
@@ -273,7 +273,7 @@ class AdminPanel(_WhiteView):
         hint = self._label(text=text("admin_pairing_hint", self._language), size_hint_y=0.2,
                            halign="left", valign="middle")
         hint.bind(size=lambda w, s: setattr(w, "text_size", s))
-        self.pairing_code = Label(text=self._app.pairing_code(), font_name="RobotoMono-Regular",
+        self.pairing_code = Label(text=self._app.admin.pairing_code(), font_name="RobotoMono-Regular",
                                   color=(*INK, 1), font_size=self._font, halign="left", valign="middle")
         self.pairing_page.add_widget(hint)
         self.pairing_page.add_widget(self.pairing_code)
@@ -281,16 +281,16 @@ class AdminPanel(_WhiteView):
     # --- live parts --------------------------------------------------------------------------
     def refresh(self) -> None:
         if self.tab == "info":
-            self.info.text = "\n".join(admin.fact_lines(self._app.facts(), self._language))
+            self.info.text = "\n".join(admin.fact_lines(self._app.admin.facts(), self._language))
         elif self.tab == "duty":
             self._refresh_duty()
-        elif self.tab == "test" and self._app.backlight is not None:
+        elif self.tab == "test" and self._app.power.backlight is not None:
             self.brightness_label.text = text("admin_brightness", self._language,
-                                              percent=self._app.brightness_percent())
-        self._app.trigger_dump()
+                                              percent=self._app.power.brightness_percent())
+        self._app.screen_changed()
 
     def _brightness(self, delta: int) -> None:
-        self._app.set_brightness(self._app.brightness_percent() + delta)
+        self._app.power.set_brightness(self._app.power.brightness_percent() + delta)
         self.refresh()
 
     def show_press(self, score: int, channel: str) -> None:
@@ -307,7 +307,7 @@ class AdminPanel(_WhiteView):
     def _unlight_tile(self, score: int) -> None:
         self.lit.discard(score)
         self._paint_tiles()
-        self._app.trigger_dump()
+        self._app.screen_changed()
 
     def test_leds(self) -> None:
         """Each output in turn, 0.7 s each, named on screen (which LED is which)."""
@@ -318,7 +318,7 @@ class AdminPanel(_WhiteView):
         self._next_led()
 
     def _next_led(self) -> None:
-        feedback = self._app.feedback
+        feedback = self._app.cues.feedback
         outputs = feedback.outputs()
         self._led_step += 1
         if self._led_step >= len(outputs):
@@ -329,13 +329,13 @@ class AdminPanel(_WhiteView):
             feedback.light_only(self._led_step)
             self.led_status.text = text("admin_led_on", self._language,
                                         what=text(f"admin_out_{kind}", self._language, pin=pin))
-        self._app.trigger_dump()
+        self._app.screen_changed()
 
     def _stop_leds(self) -> None:
         if self._led_event is not None:
             self._led_event.cancel()
             self._led_event = None
-            self._app.feedback.light_only(None)
+            self._app.cues.feedback.light_only(None)
 
     def visible_buttons(self) -> dict[str, Widget]:
         """For the geometry dump: what a test may tap on the page shown."""
@@ -362,4 +362,4 @@ class AdminPanel(_WhiteView):
         for event in self._unlight.values():
             event.cancel()
         self.dismiss()
-        self._app.admin_closed()
+        self._app.admin.closed()

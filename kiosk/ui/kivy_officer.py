@@ -17,7 +17,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.ui.faces import BUTTON
+from kiosk.shared.faces import BUTTON
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX, fit_font, overflows
 
 PAD = (12, 4)  # between the words and the tile's edges: sides, top and bottom

@@ -17,7 +17,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.ui.faces import BACKGROUND, BUTTON_CHOSEN, INK
+from kiosk.shared.faces import BACKGROUND, BUTTON_CHOSEN, INK
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX, MIN_TOUCH_PX, make_button
 
 VEIL_ALPHA = 0.94  # the step under the warning stays faintly visible: the citizen knows where they are

@@ -27,8 +27,8 @@ from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from kiosk.flow import Phase
+from kiosk.shared.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, INK, PROGRESS
 from kiosk.ui import kivy_admin, screen_model
-from kiosk.ui.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, INK, PROGRESS
 from kiosk.ui.kivy_officer import OfficerButton
 from kiosk.ui.kivy_overlays import TimeoutOverlay
 from kiosk.ui.kivy_thanks import ThanksView
@@ -85,7 +85,7 @@ class KioskScreen(FloatLayout):
         order = (5, 4, 3, 2, 1) if app.cfg.best_first else (1, 2, 3, 4, 5)
         self.middle = BoxLayout(size_hint_y=0.60, padding=(8, 4))
         self.faces_row = BoxLayout(orientation="horizontal", spacing=4)
-        self.faces = {s: FaceButton(s, app.on_touch_score, lang) for s in order}
+        self.faces = {s: FaceButton(s, app.touch.on_score, lang) for s in order}
         for score in order:
             self.faces_row.add_widget(self.faces[score])
         self.choices_grid = GridLayout(spacing=8)
@@ -110,10 +110,10 @@ class KioskScreen(FloatLayout):
         self.column.add_widget(self.footer)
         self.add_widget(self.column)
         self.thanks = ThanksView()
-        self.language_button = make_button(text("other_language", lang), BUTTON, app.on_toggle_language)
+        self.language_button = make_button(text("other_language", lang), BUTTON, app.touch.on_toggle_language)
         self.language_button.size_hint = (None, None)
         self.add_widget(self.language_button)
-        self.overlay = TimeoutOverlay(app.on_continue)
+        self.overlay = TimeoutOverlay(app.touch.on_continue)
         self.model: screen_model.ScreenModel | None = None
         self.question_font = MIN_TEXT_PX * 1.15
         self.body_font = float(MIN_TEXT_PX)
@@ -123,10 +123,10 @@ class KioskScreen(FloatLayout):
     # --- touches that are not the widgets' -------------------------------------------------
     def on_touch_down(self, touch) -> bool:
         corner = kivy_admin.CORNER_PX
-        if (self.app.admin_lock is not None and touch.x < self.x + corner
+        if (self.app.admin.lock is not None and touch.x < self.x + corner
                 and touch.y > self.top - corner):
             # A long press on the top-left corner opens the technician's PIN pad.
-            touch.ud["admin_long_press"] = Clock.schedule_once(lambda _dt: self.app.open_pin_pad(),
+            touch.ud["admin_long_press"] = Clock.schedule_once(lambda _dt: self.app.admin.open_pin_pad(),
                                                                kivy_admin.LONG_PRESS_S)
             return True
         return super().on_touch_down(touch)
@@ -139,7 +139,7 @@ class KioskScreen(FloatLayout):
         return super().on_touch_up(touch)
 
     def _control(self, button: Button) -> None:
-        self.app.on_control(button.action)
+        self.app.touch.on_control(button.action)
 
     # --- layout ------------------------------------------------------------------------------
     def _layout(self, *_args: Any) -> None:
@@ -304,8 +304,9 @@ class KioskScreen(FloatLayout):
         self.choice_buttons = {}
         count = len(model.choices)
         self.choices_grid.cols = 2 if count <= 8 else 3
-        on_choose = {screen_model.REASONS: self.app.on_reason, screen_model.PROCEDURES: self.app.on_procedure,
-                     screen_model.OFFICERS: self.app.on_officer}[model.middle]
+        touch = self.app.touch
+        on_choose = {screen_model.REASONS: touch.on_reason, screen_model.PROCEDURES: touch.on_procedure,
+                     screen_model.OFFICERS: touch.on_officer}[model.middle]
         for choice in model.choices:
             if model.middle == screen_model.OFFICERS:
                 widget: Widget = OfficerButton(choice.label, choice.detail,

@@ -14,7 +14,7 @@ from kivy.graphics import Color, Rectangle
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
-from kiosk.ui.faces import BACKGROUND, INK
+from kiosk.shared.faces import BACKGROUND, INK
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX, QrCode
 
 PAD = 24

@@ -1,6 +1,6 @@
 """The kiosk screen's own Kivy widgets: the faces, buttons, the QR code, and fitting text.
 
-Imported only from kiosk.ui.kivy_app (after the Kivy config is written). Every size is a floor
+Imported only by the other kivy_* modules (after the Kivy config is written). Every size is a floor
 read by elderly citizens at arm's length: no text under MIN_TEXT_PX, no touch target under
 MIN_TOUCH_PX.
 """
@@ -14,7 +14,7 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.ui.faces import FACE_STYLES, INK, TILE, mouth_points
+from kiosk.shared.faces import FACE_STYLES, INK, TILE, mouth_points
 from kiosk.ui.strings import score_label
 
 MIN_TEXT_PX = 24  # no text below this: read by elderly citizens at arm's length

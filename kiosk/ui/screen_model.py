@@ -150,17 +150,17 @@ def _procedure_step(c: KioskController, language: str, unit: str, subtitle: str,
                     warning: bool) -> ScreenModel:
     """The officer's own procedures, "Thủ tục khác…" to every procedure by field a page at a
     time, and "Khác / không rõ" (no procedure) always last."""
-    view = c.procedure_view()
+    view = c.procedures.view()
     left = right = None
     if view is None:
-        items = c.procedure_choices()
-        if c.more_procedures():
+        items = c.procedures.choices()
+        if c.procedures.more():
             right = Control(MORE, text("procedure_more", language))
     else:
         items = list(view.items)
         field = view.field or text("procedure_no_field", language)
         subtitle = text("procedure_page", language, field=field, n=view.number, total=view.total)
-        if view.number > 1 or c.procedure_choices():
+        if view.number > 1 or c.procedures.choices():
             left = Control(BACK, text("procedure_back", language))
         if view.number < view.total:
             right = Control(NEXT, text("procedure_next", language))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.protocol import SCORE_LABELS
+from kiosk.shared.protocol import SCORE_LABELS
 
 STRINGS: dict[str, dict[str, str]] = {
     "default_unit": {"vi": "Bộ phận Một cửa", "en": "One-stop counter"},

@@ -6,9 +6,10 @@ import subprocess
 
 import pytest
 
-from kiosk import admin, config
-from kiosk.configfile import ConfigError
-from tests.conftest import FakeClock, rating
+from kiosk import config
+from kiosk.shared.exc import ConfigError
+from kiosk.ui import admin
+from tests.support.kiosk_core import FakeClock, kiosk_toml, rating
 
 
 def test_five_wrong_pins_lock_even_the_right_one_out():
@@ -31,22 +32,15 @@ def test_a_right_pin_resets_the_count():
     assert [lock.check("0") for _ in range(4)] == ["wrong"] * 4
 
 
-def write(tmp_path, admin_table: str):
-    path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\nid = "quay-1"\ndata_dir = "{tmp_path}"\n[api]\ntoken = "{"t" * 20}"\n'
-                    f"{admin_table}", encoding="utf-8")
-    return path
-
-
 def test_no_admin_table_means_no_admin_screen(tmp_path):
-    assert config.load(write(tmp_path, "")).admin_pin is None
+    assert config.load(kiosk_toml(tmp_path, "")).admin_pin is None
 
 
 @pytest.mark.parametrize("pin, problem", [("12a4", "4 to 12 digits"), ("123", "4 to 12 digits"),
                                           ("0000", "too easy"), ("123456", "too easy")])
 def test_bad_pins_are_refused_naming_the_key(tmp_path, pin, problem):
     with pytest.raises(ConfigError) as e:
-        config.load(write(tmp_path, f'[admin]\npin = "{pin}"\n'))
+        config.load(kiosk_toml(tmp_path, f'[admin]\npin = "{pin}"\n'))
     assert "admin" in str(e.value) and "pin" in str(e.value) and problem in str(e.value)
 
 
@@ -97,7 +91,7 @@ def test_fact_lines_are_vietnamese_first_and_english_on_the_switch():
 
 
 def test_wrapped_pairing_code_still_decodes():
-    from kiosk import pairing
+    from kiosk.shared import pairing
 
     code = pairing.encode(pairing.Pairing("quay-1", "http://kiosk-quay-1.local:8765", "t" * 32))
     wrapped = admin.wrap_code(code, per_line=24)

@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from kiosk.api import MAX_BODY_BYTES, ApiServer, create_api
-from kiosk.protocol import BUILTIN_QUESTIONNAIRE
-from tests.conftest import rating
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
+from tests.support.kiosk_core import rating
 
 TOKEN = "t" * 24
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

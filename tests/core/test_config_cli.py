@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config, pairing
-from kiosk.configfile import ConfigError
+from kiosk import config
+from kiosk.shared import pairing
+from kiosk.shared.exc import ConfigError
 from kiosk.store import Store
-from tests.conftest import rating
+from tests.support.kiosk_core import rating
 
 REPO = Path(__file__).resolve().parents[2]
 

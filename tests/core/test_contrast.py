@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.ui.faces import TEXT_PAIRS, contrast_ratio
+from kiosk.shared.faces import TEXT_PAIRS, contrast_ratio
 
 
 def test_the_formula_on_known_pairs():

@@ -2,40 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
-from kiosk.controller import PROCEDURES_PER_PAGE, KioskController
+from kiosk.controller import KioskController
 from kiosk.flow import Phase
-from kiosk.presets import PRESETS
-from kiosk.protocol import validate_roster
-
-
-def roster(version: int = 1, *, mode: str = "counter", on_duty=("nv-lan",), questionnaire="overall",
-           ask_procedure: bool = False, procedures=None, qr_url: str | None = None) -> dict:
-    r = {
-        "version": version,
-        "unit": {"name": "UBND xã Đại Lãnh"},
-        "fields": [{"code": "tu-phap", "name": "Tư pháp – Hộ tịch"},
-                   {"code": "dia-chinh", "name": "Địa chính – Xây dựng"}],
-        "officers": [
-            {"code": "nv-lan", "name": "Nguyễn Thị Lan", "fields": ["tu-phap"]},
-            {"code": "nv-hung", "name": "Trần Văn Hùng", "fields": ["dia-chinh"]},
-        ],
-        "procedures": procedures if procedures is not None else [
-            {"code": "2.000908", "name": "Cấp giấy chứng nhận quyền sử dụng đất", "field": "dia-chinh"},
-            {"code": "1.001193", "name": "Đăng ký khai sinh", "field": "tu-phap"},
-            {"code": "1.000894", "name": "Đăng ký kết hôn", "field": "tu-phap"},
-        ],
-        "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
-        "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
-                  **({"qr_url": qr_url} if qr_url else {})},
-    }
-    validate_roster(r)
-    return r
-
-
-def make(store, fake_clock, **kw) -> KioskController:
-    return KioskController(store, cooldown_s=0, thanks_s=3, inactivity_s=60, clock=fake_clock, **kw)
+from kiosk.procedures import PROCEDURES_PER_PAGE
+from tests.support.kiosk_core import FIELD_PROCEDURES, make, roster
 
 
 def test_no_roster_still_records_with_the_builtin_question(store, fake_clock):
@@ -88,7 +58,7 @@ def test_reasons_and_procedure_are_stored(store, fake_clock):
     c.toggle_reason("wait")
     c.done()
     assert c.flow.phase is Phase.PROCEDURE
-    assert [p["code"] for p in c.procedure_choices()][:2] == ["1.001193", "1.000894"]  # her field first
+    assert [p["code"] for p in c.procedures.choices()][:2] == ["1.001193", "1.000894"]  # her field first
     c.choose_procedure("1.000894")
     [r] = store.responses_after(0, 10)
     assert r["reasons"] == ["wait"] and r["procedure"] == "1.000894" and r["officer"] == "nv-lan"
@@ -102,12 +72,12 @@ def test_most_used_procedures_come_first_and_the_list_is_capped(store, fake_cloc
     for _ in range(2):
         c.press(5, "touch")
         c.choose_procedure("1.000321")
-    choices = [p["code"] for p in c.procedure_choices()]
+    choices = [p["code"] for p in c.procedures.choices()]
     assert len(choices) == PROCEDURES_PER_PAGE and choices[0] == "1.000321"
     # Counted again from the store after a restart.
     c2 = make(store, fake_clock)
     c2.press(5, "touch")
-    assert c2.procedure_choices()[0]["code"] == "1.000321"
+    assert c2.procedures.choices()[0]["code"] == "1.000321"
 
 
 def test_shared_mode_offers_officers_and_records_the_choice(store, fake_clock):
@@ -191,13 +161,6 @@ def test_duty_cannot_be_set_mid_session_or_to_an_unknown_officer(store, fake_clo
     assert [e["detail"]["source"] for e in events_of(store, "duty_set")] == ["admin", "roster"]
 
 
-# --- the procedure step: the officer's own first, then every procedure by field ----------------
-FIELD_PROCEDURES = (
-    [{"code": f"1.1{i:05d}", "name": f"Hộ tịch {i}", "field": "tu-phap"} for i in range(7)]
-    + [{"code": f"2.2{i:05d}", "name": f"Đất đai {i}", "field": "dia-chinh"} for i in range(3)]
-    + [{"code": "3.300000", "name": "Không rõ lĩnh vực"}])
-
-
 def at_procedure_step(store, fake_clock, **kw) -> KioskController:
     store.save_roster(roster(ask_procedure=True, procedures=FIELD_PROCEDURES, **kw))
     c = make(store, fake_clock)
@@ -210,25 +173,25 @@ def at_procedure_step(store, fake_clock, **kw) -> KioskController:
 
 def test_the_officers_own_procedures_come_first_then_all_by_field(store, fake_clock):
     c = at_procedure_step(store, fake_clock)  # Lan: tư pháp
-    assert [p["code"] for p in c.procedure_choices()] == [f"1.1{i:05d}" for i in range(PROCEDURES_PER_PAGE)]
-    assert c.more_procedures() and c.procedure_view() is None
-    pages = c.procedure_pages()
+    assert [p["code"] for p in c.procedures.choices()] == [f"1.1{i:05d}" for i in range(PROCEDURES_PER_PAGE)]
+    assert c.procedures.more() and c.procedures.view() is None
+    pages = c.procedures.pages()
     assert [(p.field, len(p.items), p.number, p.total) for p in pages] == [
         ("Tư pháp – Hộ tịch", 5, 1, 4), ("Tư pháp – Hộ tịch", 2, 2, 4), ("Địa chính – Xây dựng", 3, 3, 4),
         (None, 1, 4, 4)]
-    c.show_procedure_page(0)  # "Thủ tục khác…"
-    assert c.procedure_view() == pages[0]
-    c.show_procedure_page(9)
-    assert c.procedure_view() == pages[-1]  # never past the last page
-    c.show_procedure_page(None)  # "Trở lại" to her own list
-    assert c.procedure_view() is None
-    c.show_procedure_page(2)
+    c.procedures.show_page(0)  # "Thủ tục khác…"
+    assert c.procedures.view() == pages[0]
+    c.procedures.show_page(9)
+    assert c.procedures.view() == pages[-1]  # never past the last page
+    c.procedures.show_page(None)  # "Trở lại" to her own list
+    assert c.procedures.view() is None
+    c.procedures.show_page(2)
     c.choose_procedure("2.200001")
     assert store.responses_after(0, 10)[0]["procedure"] == "2.200001"
     fake_clock.advance(5)
     c.tick()
     c.press(4, "touch")
-    assert c.procedure_view() is None  # the next citizen starts at the officer's own list
+    assert c.procedures.view() is None  # the next citizen starts at the officer's own list
 
 
 def test_paging_keeps_the_session_alive(store, fake_clock):
@@ -236,7 +199,7 @@ def test_paging_keeps_the_session_alive(store, fake_clock):
     fake_clock.advance(55)
     c.tick()
     assert c.flow.timeout_warning
-    c.show_procedure_page(1)
+    c.procedures.show_page(1)
     assert not c.flow.timeout_warning
     fake_clock.advance(59)
     c.tick()
@@ -245,12 +208,12 @@ def test_paging_keeps_the_session_alive(store, fake_clock):
 
 def test_without_a_known_officer_the_full_list_shows_at_once(store, fake_clock):
     c = at_procedure_step(store, fake_clock, on_duty=("nv-lan", "nv-hung"))  # nobody named
-    assert c.procedure_choices() == [] and c.procedure_view() == c.procedure_pages()[0]
+    assert c.procedures.choices() == [] and c.procedures.view() == c.procedures.pages()[0]
 
 
 def test_a_shared_mode_officer_gets_his_fields_procedures(store, fake_clock):
     c = at_procedure_step(store, fake_clock, mode="shared", on_duty=())
-    assert [p["field"] for p in c.procedure_choices()] == ["dia-chinh"] * 3
+    assert [p["field"] for p in c.procedures.choices()] == ["dia-chinh"] * 3
 
 
 def test_the_thanks_screen_with_a_qr_code_shows_thanks_qr_s(store, fake_clock):

@@ -11,10 +11,11 @@ from pathlib import Path
 import peewee
 import pytest
 
-from kiosk import clock
-from kiosk.events import KINDS, EventError, validate_event
+from kiosk.events import KINDS, validate_event
+from kiosk.shared import clock
+from kiosk.shared.exc import EventError
 from kiosk.store import Store
-from tests.conftest import rating
+from tests.support.kiosk_core import rating
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from kiosk.pairing import Pairing, PairingError, decode, encode, local_url
+from kiosk.shared.exc import PairingError
+from kiosk.shared.pairing import Pairing, decode, encode, local_url
 
 PAIR = Pairing("quay-1", "http://kiosk-quay1.local:8765", "tok-" + "x" * 28)
 
@@ -31,3 +32,11 @@ def test_damaged_codes_are_refused_with_a_reason(mangle, message):
 def test_local_url_prefers_a_fixed_address_then_mdns():
     assert local_url(8765, "192.168.1.20") == "http://192.168.1.20:8765"
     assert local_url(8765, "0.0.0.0").endswith(".local:8765")
+
+
+@pytest.mark.parametrize("kiosk_id", ["-quay", ".quay", "_srv", "q" * 65])
+def test_a_kiosk_id_no_kiosk_config_allows_is_refused(kiosk_id):
+    # The same code pattern as the kiosk's [kiosk] id and the server's fleet form (CODE_RE):
+    # such a code can only be made by hand, and is refused before the form is filled.
+    with pytest.raises(PairingError, match="does not hold a kiosk id"):
+        decode(encode(Pairing(kiosk_id, PAIR.url, PAIR.token)))

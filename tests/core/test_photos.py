@@ -11,8 +11,9 @@ import pytest
 import requests
 
 from kiosk.api import ApiServer, create_api
-from kiosk.photos import PhotoRefused, PhotoStore
-from kiosk.protocol import MAX_PHOTO_BYTES, ProtocolError, roster_photos, validate_roster
+from kiosk.photos import PhotoStore
+from kiosk.shared.exc import PhotoRefused, ProtocolError
+from kiosk.shared.protocol import MAX_PHOTO_BYTES, roster_photos, validate_roster
 
 TOKEN = "t" * 24
 JPEG = b"\xff\xd8\xff\xe0" + b"a photo of an officer" * 50

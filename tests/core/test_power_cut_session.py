@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.protocol import validate_response
+from kiosk.shared.protocol import validate_response
 from kiosk.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,9 +22,9 @@ SESSIONS = """
 import copy, json, random, sys
 from kiosk.controller import KioskController
 from kiosk.flow import Outcome
-from kiosk.presets import PRESETS
+from kiosk.shared.presets import PRESETS
 from kiosk.store import Store
-from tests.core.test_controller import roster
+from tests.support.kiosk_core import roster
 
 store = Store(sys.argv[1], "quay-1")
 r = roster(1, questionnaire="phieu-8", ask_procedure=True)

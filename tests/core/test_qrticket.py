@@ -1,4 +1,4 @@
-"""Single-use tickets for the QR page (kiosk.qrticket) and the kiosk's thanks screen using them."""
+"""Single-use tickets for the QR page (kiosk.shared.qrticket) and the kiosk's thanks screen using them."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kiosk import qrticket
 from kiosk.flow import Phase
+from kiosk.shared import qrticket
 from kiosk.ui import screen_model
-from tests.core.test_controller import make, roster
+from tests.support.kiosk_core import make, roster
 
 KEY = "k" * 24
 

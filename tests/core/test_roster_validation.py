@@ -7,9 +7,10 @@ import unicodedata
 
 import pytest
 
-from kiosk.presets import PRESETS
-from kiosk.protocol import MAX_QUESTIONS, ProtocolError, nfc, validate_roster
-from tests.core.test_controller import roster
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.presets import PRESETS
+from kiosk.shared.protocol import MAX_QUESTIONS, nfc, validate_roster
+from tests.support.kiosk_core import roster
 
 
 def test_every_preset_is_a_valid_questionnaire():

@@ -7,7 +7,7 @@ import pytest
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
 from kiosk.ui import screen_model as sm
-from tests.core.test_controller import FIELD_PROCEDURES, make, roster
+from tests.support.kiosk_core import FIELD_PROCEDURES, make, roster
 
 TOUCH, KEYPAD, BUTTONS = sm.Inputs(keypad=False), sm.Inputs(keypad=True), sm.Inputs(keypad=True, buttons=True)
 
@@ -150,16 +150,16 @@ def test_procedure_step_own_list_then_pages_by_field(store, fake_clock):
     assert own.choices[-1].label == "Khác / không rõ"
     assert own.left is None and own.right == sm.Control(sm.MORE, "Thủ tục khác…")
     assert own.subtitle == "Cán bộ tiếp nhận: Nguyễn Thị Lan"
-    c.step_procedures(sm.MORE)
+    c.procedures.step(sm.MORE)
     first = sm.build(c, "vi")
     assert first.subtitle == "Tư pháp – Hộ tịch · trang 1/4"
     assert (first.left.action, first.right.action) == (sm.BACK, sm.NEXT)
     for _ in range(3):
-        c.step_procedures(sm.NEXT)
+        c.procedures.step(sm.NEXT)
     last = sm.build(c, "vi")
     assert last.subtitle == "Lĩnh vực khác · trang 4/4" and last.right is None
     assert [ch.code for ch in last.choices] == ["3.300000", sm.OTHER]
-    c.step_procedures(sm.BACK)
+    c.procedures.step(sm.BACK)
     assert sm.build(c, "vi").subtitle == "Địa chính – Xây dựng · trang 3/4"
 
 

@@ -7,13 +7,12 @@ from datetime import datetime
 import pytest
 
 from kiosk import config, service_hours
-from kiosk.configfile import ConfigError
-from tests.conftest import FakeClock
-from tests.core.test_admin import write as admin_config
+from kiosk.shared.exc import ConfigError
+from tests.support.kiosk_core import FakeClock, kiosk_toml
 
 
 def write(tmp_path, display: str):
-    return admin_config(tmp_path, f"[display]\n{display}\n")
+    return kiosk_toml(tmp_path, f"[display]\n{display}\n")
 
 
 def test_seed_000_windows_parse_and_the_default_is_always_on(tmp_path):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from kiosk.controller import KioskController
 from kiosk.stats import DeskStats, MonthStats
-from tests.core.test_controller import make, roster
+from tests.support.kiosk_core import make, roster
 
 
 def month_clock(text: str):

@@ -9,9 +9,10 @@ import sqlite3
 import peewee
 import pytest
 
-from kiosk.protocol import GENESIS_HASH, ProtocolError, validate_response, verify_chain
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.protocol import GENESIS_HASH, validate_response, verify_chain
 from kiosk.store import Store
-from tests.conftest import rating
+from tests.support.kiosk_core import rating
 
 
 def independent_hash(response: dict) -> str:

@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import transfer
-from kiosk.protocol import GENESIS_HASH, seal
-from kiosk.store import Store, StoreError, exclusive
-from kiosk.transfer import TransferError, export_store, import_file
-from tests.conftest import rating
+from kiosk import export, restore
+from kiosk.datalock import exclusive
+from kiosk.export import export_store
+from kiosk.restore import import_file
+from kiosk.shared.exc import StoreError, TransferError
+from kiosk.shared.protocol import GENESIS_HASH, seal
+from kiosk.store import Store
+from tests.support.kiosk_core import rating
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "0123456789abcdef0123"
@@ -221,9 +224,9 @@ def test_the_server_sees_the_same_store_continue(tmp_path):
     """Through the real puller: after export -> wipe -> import, no new epoch, nothing twice."""
     from kiosk.api import ApiServer, create_api
     from sync_server import config as server_config
+    from sync_server.collect.puller import pull_kiosk
     from sync_server.db import database, init_db
-    from sync_server.models import Alert, Epoch, Response
-    from sync_server.puller import pull_kiosk
+    from sync_server.db.models import Alert, Epoch, Response
 
     def serve(store: Store):
         server = ApiServer(create_api(store, kiosk_id="quay-1", token=TOKEN), "127.0.0.1", 0).start()
@@ -304,7 +307,7 @@ def test_export_never_leaves_a_file_that_looks_complete(tmp_path, monkeypatch):
     def yanked(fd: int) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(transfer.os, "fsync", yanked)
+    monkeypatch.setattr(export.os, "fsync", yanked)
     with pytest.raises(OSError):
         export_store(store, target)
     assert target.read_bytes() == good  # the previous export, whole
@@ -345,9 +348,9 @@ def test_export_while_the_kiosk_runs_warns_and_import_is_refused(tmp_path):
 
 
 def test_run_holds_the_lock_and_a_second_kiosk_is_refused(tmp_path, monkeypatch, capsys):
-    import kiosk.ui.app
+    import kiosk.ui.launch
     from kiosk import cli
-    from kiosk.store import is_busy
+    from kiosk.datalock import is_busy
 
     seen: list[bool] = []
 
@@ -355,7 +358,7 @@ def test_run_holds_the_lock_and_a_second_kiosk_is_refused(tmp_path, monkeypatch,
         seen.append(is_busy(cfg.data_dir))
         return 0
 
-    monkeypatch.setattr(kiosk.ui.app, "run_app", app_stub)
+    monkeypatch.setattr(kiosk.ui.launch, "run_app", app_stub)
     path = str(config(tmp_path, "a"))
     assert cli.main(["run", "--config", path]) == 0 and seen == [True]
     assert not is_busy(tmp_path / "a")  # released when the app returns
@@ -565,14 +568,14 @@ def test_a_failure_while_writing_rolls_everything_back(tmp_path, monkeypatch):
 def test_a_file_changed_between_check_and_write_is_refused(tmp_path, monkeypatch):
     make_store(tmp_path, n=8).close()
     path = export_cli(tmp_path)
-    real_scan = transfer._scan
+    real_scan = restore._scan
 
     def scan_then_tamper(*args, **kwargs):
         found = real_scan(*args, **kwargs)
         write_lines(path, _tamper_score(lines_of(path)))  # swapped on the stick after pass 1
         return found
 
-    monkeypatch.setattr(transfer, "_scan", scan_then_tamper)
+    monkeypatch.setattr(restore, "_scan", scan_then_tamper)
     with pytest.raises(TransferError, match="line 6: seq 5: hash does not match"):
         import_file(path, db(tmp_path, "b"), "quay-1")
     s = Store(db(tmp_path, "b"), "quay-1")  # created after pass 1, then rolled back to empty

@@ -1,4 +1,4 @@
-"""sync_server.backup on real databases: round trip, consistency under writes, pruning, refusals."""
+"""sync_server.ops.backup on real databases: round trip, consistency under writes, pruning, refusals."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from sync_server import backup as bk
 from sync_server import config as server_config
 from sync_server.db import init_db
+from sync_server.exc import Refused
+from sync_server.ops import backup as bk
 from tests.deploy.support import ROOT, free_port
 
 NIGHT = dt.datetime(2026, 11, 22, 2, 30, 0)
@@ -291,7 +292,7 @@ def test_restore_into_a_fresh_data_dir(cfg, tmp_path, monkeypatch):
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "sync_server.backup", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "sync_server", *args], capture_output=True,
                           text=True, env=env, timeout=120)
 
 
@@ -308,36 +309,15 @@ def test_cli_backup_list_restore(cfg):
 
 
 def test_cli_exit_codes(cfg, tmp_path):
-    assert run_cli("backup", "--config", str(tmp_path / "missing.toml")).returncode == bk.EXIT_CONFIG
-    assert run_cli("restore", "--config", str(cfg.path), str(tmp_path / "x.db")).returncode == bk.EXIT_FAILED
+    assert run_cli("backup", "--config", str(tmp_path / "missing.toml")).returncode == 2  # the config
+    failed = run_cli("restore", "--config", str(cfg.path), str(tmp_path / "x.db"))
+    assert failed.returncode == bk.BackupError.exit_status == 1 and failed.stderr.startswith("failed: ")
     taken = bk.backup(cfg, now=NIGHT).path
     with socket.socket() as listener:
         listener.bind((cfg.host, cfg.port))
         listener.listen()
         out = run_cli("restore", "--config", str(cfg.path), str(taken))
-    assert out.returncode == bk.EXIT_REFUSED and "refused" in out.stderr
-
-
-def test_subcommands_plug_into_another_parser():
-    """How the lead wires them into hailong-server's own parser (shared --config)."""
-    import argparse
-
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", default="/etc/hailong/server.toml")
-    parser = argparse.ArgumentParser(prog="hailong-server")
-    bk.add_subcommands(parser.add_subparsers(dest="command", required=True), common)
-    args = parser.parse_args(["restore", "--config", "x.toml", "--force", "b.db"])
-    assert (args.func, args.config, args.file, args.force) == (bk.cmd_restore, "x.toml", "b.db", True)
-    assert parser.parse_args(["backup"]).keep_days == bk.DEFAULT_KEEP_DAYS
-
-
-# --- PostgreSQL --------------------------------------------------------------------------------
-
-def test_pg_environment_carries_the_password_outside_argv():
-    env = bk.pg_environment("postgres+pool://ha%40long:p%40ss%3Aw@db.lan:5433/hailong?max_connections=8"
-                            "&sslmode=require", base={})
-    assert env == {"PGUSER": "ha@long", "PGPASSWORD": "p@ss:w", "PGHOST": "db.lan", "PGPORT": "5433",
-                   "PGDATABASE": "hailong", "PGSSLMODE": "require"}
+    assert out.returncode == Refused.exit_status == 3 and out.stderr.startswith("refused: ")
 
 
 def test_pg_backup_never_puts_the_password_on_a_command_line(tmp_path, monkeypatch):

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 import requests
 
-from tests.e2e.test_kiosk_to_staff_page import BIN, PASSWORD, SHOTS, office_server
 from tests.support.kiosk_process import KioskProcess
+from tests.support.office import BIN, PASSWORD, SHOTS, office_server
 from tests.support.xvfb import REPO, differing_pixels, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.gui]

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kiosk import pairing
-from tests.kiosk.test_gui_session import PIN, enter_pin, long_press_corner, push_roster, tap, wait_screen
+from kiosk.shared import pairing
+from tests.support.gui import PIN, enter_pin, long_press_corner, push_roster, tap, wait_screen
 from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import OUTPUT, mean_brightness, wait_for
 

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from kiosk.presets import PRESETS
-from tests.kiosk.test_gui_session import push_roster, wait_screen
+from kiosk.shared.presets import PRESETS
+from tests.support.gui import push_roster, wait_screen
 from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import OUTPUT
 

@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
-from kiosk.presets import PRESETS
-from tests.kiosk.test_gui_session import push_roster, tap, wait_screen
+from kiosk.shared.presets import PRESETS
+from tests.support.gui import push_roster, tap, wait_screen
 from tests.support.images import image
 from tests.support.kiosk_process import TOKEN, KioskProcess
 from tests.support.xvfb import OUTPUT, max_brightness, wait_for

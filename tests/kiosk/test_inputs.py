@@ -15,7 +15,7 @@ from gpiozero.pins.mock import MockFactory
 from kiosk.controller import KioskController
 from kiosk.debounce import PressGuard
 from kiosk.inputs import RatingButtons
-from tests.conftest import FakeClock
+from tests.support.kiosk_core import FakeClock
 
 PINS = (5, 6, 13, 19, 26)  # scores 1..5
 
@@ -114,7 +114,7 @@ def test_presses_from_another_thread_reach_the_main_thread():
 
 def test_importing_kiosk_and_server_does_not_import_kivy_or_gpiozero():
     script = ("import sys, kiosk, kiosk.cli, kiosk.controller, kiosk.store, kiosk.api, kiosk.inputs, "
-              "kiosk.ui.app, sync_server, sync_server.app; "
+              "kiosk.ui.launch, sync_server, sync_server.app; "
               "bad = [m for m in sys.modules if m.split('.')[0] in ('kivy', 'gpiozero')]; "
               "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
@@ -142,7 +142,7 @@ def test_every_led_and_the_buzzer_confirm_any_press(factory):
 
 def test_led_pins_must_not_reuse_a_button_pin(tmp_path):
     from kiosk import config
-    from kiosk.configfile import ConfigError
+    from kiosk.shared.exc import ConfigError
 
     path = tmp_path / "kiosk.toml"
     path.write_text(f'[kiosk]\nid = "q"\ndata_dir = "{tmp_path}"\n[api]\ntoken = "{"t" * 20}"\n'
@@ -152,7 +152,7 @@ def test_led_pins_must_not_reuse_a_button_pin(tmp_path):
 
 
 def test_server_contact_grace_and_silence():
-    from kiosk.ui.app import ServerContact
+    from kiosk.ui.launch import ServerContact
 
     clock = FakeClock()
     contact = ServerContact(now=clock)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kiosk.protocol import GENESIS_HASH, seal
+from kiosk.shared.protocol import GENESIS_HASH, seal
 
 VN = timedelta(hours=7)
 

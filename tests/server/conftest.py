@@ -68,7 +68,7 @@ def rating(score: int = 5, officer: str | None = "nv-lan", **extra) -> dict:
 def know_officers(*codes: str) -> None:
     """Put officers in the server's roster tables without making a roster version (nothing is
     pushed), so responses naming them are not flagged as unknown."""
-    from sync_server.models import Officer
+    from sync_server.db.models import Officer
 
     for code in codes:
         Officer.insert(code=code, name=code.upper()).on_conflict_ignore().execute()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from sync_server.models import Field, KioskSetting, Officer, Procedure, Questionnaire
+from sync_server.db.models import Field, KioskSetting, Officer, Procedure, Questionnaire
 
 QUESTIONNAIRE = {
     "id": "tt01", "version": 2,

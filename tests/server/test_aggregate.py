@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.protocol import GENESIS_HASH, seal
-from sync_server import demo_data
-from sync_server.aggregate import local_today, officer_summary
-from sync_server.models import Response
-from sync_server.puller import pull_kiosk
+from kiosk.shared.protocol import GENESIS_HASH, seal
+from sync_server.collect.puller import pull_kiosk
+from sync_server.db.models import Response
+from sync_server.ops import demo_data
+from sync_server.reports.overview import local_today, officer_summary
 from tests.server.conftest import TOKEN
 from tests.server.fake_kiosk import FakeKiosk
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync_server.clockfix import (
+from sync_server.collect.clockfix import (
     KIOSK,
     REPAIRED,
     TOLERANCE_S,

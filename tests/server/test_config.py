@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kiosk.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from sync_server import config
 
 GOOD_KIOSK = '[[kiosks]]\nid = "quay-1"\nurl = "http://quay-1.local:8765"\ntoken = "%s"\n' % ("x" * 20)

@@ -18,13 +18,15 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kiosk.protocol import GENESIS_HASH
-from sync_server import ingest, quotas, reports
-from sync_server.aggregate import local_today
+from kiosk.shared.protocol import GENESIS_HASH
 from sync_server.app import create_app
+from sync_server.collect import ingest
 from sync_server.db import write_transaction
-from sync_server.figures import Counts
-from sync_server.models import Answer, Epoch, Field, Officer, Procedure, Quota, Response, utcnow
+from sync_server.db.models import Answer, Epoch, Field, Officer, Procedure, Quota, Response, utcnow
+from sync_server.reports import queries as reports
+from sync_server.reports import quotas
+from sync_server.reports.figures import Counts
+from sync_server.reports.overview import local_today
 from tests.server.chains import make_chain
 from tests.server.web import add_user, login, page
 
@@ -44,7 +46,7 @@ RULE = ("Phiếu không ghi thủ tục được tính vào lĩnh vực của c�
 
 
 def field_of(procedure: str | None, officer: str | None) -> str:
-    """The rule, written out independently of sync_server.reports."""
+    """The rule, written out independently of sync_server.reports.queries"""
     if procedure:
         return PROCEDURES.get(procedure) or ""
     raw = OFFICERS.get(officer or "", "[]")
@@ -86,7 +88,7 @@ def month(make_config):
         epoch = Epoch.create(kiosk_id="quay-1", store_id="store-f")
     ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (400, chain[-1]["hash"]), tz=cfg.tz,
                       now=utcnow(), roster=ingest.Roster.load())
-    from sync_server import exclusion
+    from sync_server.reports import exclusion
 
     for rid in rng.sample([r.id for r in Response.select(Response.id)], 7):
         exclusion.set_excluded(rid, True, "cán bộ bấm thử", "tester")

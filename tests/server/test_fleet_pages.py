@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.pairing import Pairing, encode
-from sync_server import fleet
+from kiosk.shared.pairing import Pairing, encode
 from sync_server.app import create_app
-from sync_server.models import AuditLog, FleetKiosk, Response
-from sync_server.pullloop import PullLoop
+from sync_server.collect.loop import PullLoop
+from sync_server.db.models import AuditLog, FleetKiosk, Response
+from sync_server.roster import kiosks as fleet
 from tests.server.conftest import TOKEN, rating
 from tests.server.web import add_user, csrf_token, login, page
 
@@ -142,7 +142,7 @@ def test_a_kiosk_added_on_the_web_is_pulled_and_a_retired_one_is_not(site, make_
 
 def test_the_pull_loop_picks_up_a_kiosk_added_while_it_runs(site, make_kiosk, monkeypatch):
     cfg, _app, _admin = site
-    monkeypatch.setattr("sync_server.pullloop.REFRESH_S", 0.1)
+    monkeypatch.setattr("sync_server.collect.loop.REFRESH_S", 0.1)
     kiosk = make_kiosk("quay-8")
     kiosk.store.append(rating(5))
     loop = PullLoop(cfg, kiosks=lambda: fleet.current(cfg)).start()

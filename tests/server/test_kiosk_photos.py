@@ -10,11 +10,11 @@ import hashlib
 
 import pytest
 
-from kiosk.protocol import roster_photos
+from kiosk.shared.protocol import roster_photos
 from sync_server.app import create_app
-from sync_server.models import AuditLog, Officer
-from sync_server.puller import pull_kiosk
-from sync_server.roster import build_roster, current_version
+from sync_server.collect.puller import pull_kiosk
+from sync_server.db.models import AuditLog, Officer
+from sync_server.roster.build import build_roster, current_version
 from tests.server.web import add_user, csrf_token, login, page
 from tests.support.images import image, mark_photo_public, upload_photo
 

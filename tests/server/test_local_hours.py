@@ -11,14 +11,16 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.protocol import GENESIS_HASH
+from kiosk.shared.protocol import GENESIS_HASH
 from sync_server import config as server_config
-from sync_server import exclusion, ingest, reports
 from sync_server.app import create_app
+from sync_server.collect import ingest
 from sync_server.db import database, init_db, open_database, write_transaction
-from sync_server.migrations import current_version, migrations
-from sync_server.migrations import m0001_initial as v1
-from sync_server.models import Epoch, Response, RollupHour
+from sync_server.db.migrations import current_version, migrations
+from sync_server.db.migrations import m0001_initial as v1
+from sync_server.db.models import Epoch, Response, RollupHour
+from sync_server.reports import exclusion
+from sync_server.reports import queries as reports
 from tests.server.chains import make_chain
 from tests.server.conftest import server_toml
 from tests.server.web import add_user, login, page
@@ -110,7 +112,7 @@ def test_migration_8_files_every_response_under_the_servers_zone(tmp_path, backe
                     db.execute_sql(f'UPDATE "response" SET "corrected_utc" = {q} WHERE "id" = {q}',
                                    (corrected_utc, resp.id))
             # What version 7 filed: the hour by each kiosk's own offset.
-            from sync_server.migrations.m0006_service import fill_hours
+            from sync_server.db.migrations.m0006_service import fill_hours
 
             fill_hours(db)
         old = {(str(d)[:10], h): n for d, h, n in db.execute_sql(

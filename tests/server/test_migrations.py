@@ -4,6 +4,9 @@ and the models agreeing with what the migrations built."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import re
 import sqlite3
 import subprocess
 import sys
@@ -12,13 +15,13 @@ from pathlib import Path
 import pytest
 from peewee import PostgresqlDatabase, SqliteDatabase
 
-from kiosk.protocol import GENESIS_HASH, canonical_json, seal
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal
 from sync_server import config as server_config
+from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database, init_db
-from sync_server.migrations import LATEST, MigrationError, current_version, migrate, migrations
-from sync_server.migrations import m0001_initial as v1
-from sync_server.models import ALL_MODELS, Answer, Epoch, Response
-from sync_server.puller import pull_kiosk
+from sync_server.db.migrations import LATEST, MigrationError, current_version, migrate, migrations
+from sync_server.db.migrations import m0001_initial as v1
+from sync_server.db.models import ALL_MODELS, Answer, Epoch, Response
 from tests.server.conftest import TOKEN, server_toml
 from tests.server.fake_kiosk import FakeKiosk
 
@@ -120,7 +123,7 @@ def _pg_params(url: str) -> dict:
 
 
 def hourly() -> tuple[int, int]:
-    from sync_server.models import RollupHour
+    from sync_server.db.models import RollupHour
 
     return (sum(h.responses for h in RollupHour.select()), sum(h.low for h in RollupHour.select()))
 
@@ -193,3 +196,35 @@ def test_unreachable_postgres_is_one_line_without_the_password(tmp_path):
     assert proc.stderr.startswith("database error: ") and "Connection refused" in proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "s3cret-pw" not in proc.stderr + proc.stdout
+
+
+def test_migrations_are_found_by_name_numbered_without_a_gap_and_say_their_number():
+    from sync_server.db import migrations as package
+
+    names = package.module_names()
+    assert names[0] == "m0001_initial" and len(names) == LATEST
+    for version, name in enumerate(names, start=1):
+        assert name.startswith(f"m{version:04d}_"), (version, name)
+        module = importlib.import_module(f"sync_server.db.migrations.{name}")
+        assert module.__doc__.startswith(f"Migration {version}:"), name
+
+
+def test_a_gap_in_the_numbering_is_refused(tmp_path, monkeypatch):
+    from sync_server.db import migrations as package
+
+    monkeypatch.setattr(package, "module_names", lambda: ["m0001_initial", "m0003_audit"])
+    with pytest.raises(MigrationError, match="without a gap"):
+        migrations()
+
+
+def test_runtime_code_never_imports_a_migration_module():
+    """Migrations are frozen history (they may import the small runner, never be imported by the
+    application): a test or the runner itself are the only ones to load them."""
+    server = REPO / "sync_server"
+    for path in server.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                assert not any(re.search(r"migrations\.m\d{4}_", n) for n in names), (path, node.module)

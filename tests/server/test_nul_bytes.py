@@ -25,7 +25,7 @@ def field_names() -> list[str]:
     """Every query or form field some view reads, found in the sources (plus EXTRA_NAMES)."""
     found = set(EXTRA_NAMES)
     pattern = re.compile(r'request\.(?:args|form|values)\.(?:get|getlist)\(\s*"([^"]+)"')
-    for path in SOURCES.glob("*.py"):
+    for path in SOURCES.rglob("*.py"):
         found.update(pattern.findall(path.read_text(encoding="utf-8")))
     found.discard("csrf_token")
     return sorted(found)
@@ -77,9 +77,9 @@ def test_nul_anywhere_is_refused_on_every_route(site):  # noqa: F811
     assert state() == before  # nothing reached a view that changes anything
     assert swept["path"] >= 20 and swept["form"] >= 20 * len(names)
     # The pages named in the field notes, by hand, and a JSON body.
-    for url, status in (("/r/%00", 404), ("/r/nv-lan%00", 404), ("/photos/nv-lan%00.jpg", 404),
+    for url, status in (("/r/%00", 404), ("/r/nv-lan%00", 404), ("/r/photo/nv-lan%00", 404),
                         ("/roster/officers/%00", 404), ("/fleet/%00", 404), ("/static/%00.css", 404),
-                        ("/responses?kiosk=%00", 400), ("/reports?lang=%00", 400)):
+                        ("/reports/responses?kiosk=%00", 400), ("/reports?lang=%00", 400)):
         friendly(client.get(url), status)
     friendly(client.post("/roster", json={"name": ["a", {"b": "c\x00"}]},
                          headers={"X-CSRFToken": token}), 400)
@@ -91,5 +91,5 @@ def test_the_refusal_names_the_field_in_the_users_language(site, lang, words):  
     client = app.test_client()
     login(client, "admin")
     client.get(f"/?lang={lang}")
-    r = client.get("/responses?kiosk=quay%001")
+    r = client.get("/reports/responses?kiosk=quay%001")
     assert r.status_code == 400 and words in r.get_data(as_text=True)

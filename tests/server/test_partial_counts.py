@@ -10,11 +10,11 @@ from collections import Counter
 
 from openpyxl import load_workbook
 
-from sync_server import reports
 from sync_server.app import create_app
 from sync_server.db import write_transaction
-from sync_server.figures import fmt_count
-from sync_server.models import Quota, Response
+from sync_server.db.models import Quota, Response
+from sync_server.reports import queries as reports
+from sync_server.reports.figures import fmt_count
 from tests.server.test_field_rule import month  # noqa: F401 - a fixture: ~400 responses, 15 % partial
 from tests.server.web import add_user, login, page
 
@@ -95,7 +95,7 @@ def test_the_yearly_report_board_and_quotas_say_how_many_were_partial(month):  #
 
 def test_the_list_of_responses_marks_each_partial_one_in_the_same_words(month):  # noqa: F811
     cfg, today = month
-    html = page(staff(cfg), f"/responses?period=custom&start={today.replace(day=1)}&end={today}")
+    html = page(staff(cfg), f"/reports/responses?period=custom&start={today.replace(day=1)}&end={today}")
     newest = Response.select().order_by(Response.id.desc()).limit(100)
     assert html.count("<em>(chưa trả lời hết)</em>") == sum(bool(r.partial) for r in newest) > 0
 
@@ -104,7 +104,7 @@ def test_without_partial_responses_the_total_is_said_plainly(month):  # noqa: F8
     cfg, today = month
     with write_transaction():
         Response.update(partial=False).execute()  # the rollups still count the partial ones: rebuild
-        from sync_server import rollup
+        from sync_server.reports import rollup
 
         rollup.rebuild()
     client = staff(cfg)

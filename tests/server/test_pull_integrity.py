@@ -12,10 +12,11 @@ from datetime import timedelta
 import pytest
 from peewee import fn
 
-from kiosk.protocol import canonical_json
-from sync_server import aggregate
-from sync_server.clockfix import KIOSK, REPAIRED, UNANCHORED
-from sync_server.models import (
+from kiosk.shared.protocol import canonical_json
+from sync_server.collect.clockfix import KIOSK, REPAIRED, UNANCHORED
+from sync_server.collect.messages import render
+from sync_server.collect.puller import pull_all, pull_kiosk
+from sync_server.db.models import (
     Alert,
     Answer,
     ClockAnchor,
@@ -26,7 +27,7 @@ from sync_server.models import (
     Questionnaire,
     Response,
 )
-from sync_server.puller import pull_all, pull_kiosk
+from sync_server.reports import overview as aggregate
 from tests.server.chains import iso_vn, make_chain, utc
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk, Fault
@@ -46,6 +47,11 @@ def fleet():
     yield make
     for f in made:
         f.stop()
+
+
+def english(stored: str | None) -> str:
+    """What a pull said, as the journal prints it (English)."""
+    return render(stored, str)
 
 
 def assert_holds_exactly(chain: list[dict], store_id: str | None = None) -> None:
@@ -75,7 +81,7 @@ def test_a_connection_dropped_mid_page_loses_and_doubles_nothing(fleet, make_con
     assert f.acks == []  # no ack to a kiosk that just failed: it would cost another timeout
     assert_holds_exactly(chain[:10])
     assert data_alerts() == []  # a network fault is not a data alert
-    assert Kiosk.get_by_id("quay-1").last_error == r.message
+    assert english(Kiosk.get_by_id("quay-1").last_error) == r.message
 
     r = pull_kiosk(cfg.kiosks[0], cfg, page_limit=10)
     assert (r.status, r.received, r.first_seq, r.last_seq) == ("ok", 20, 11, 30), r.message
@@ -146,7 +152,7 @@ def test_a_gap_stores_what_chains_and_nothing_after(fleet, make_config):
     assert (r.status, r.received, r.cursor) == ("refused", 2, 2)
     assert pull_kiosk(cfg.kiosks[0], cfg, page_limit=2).status == "refused"
     assert data_alerts() == [("quay-1", "gap", 2)]
-    assert Alert.get().message.startswith("seq 3: expected next, got 4")
+    assert english(Alert.get().message).startswith("seq 3: expected next, got 4")
     assert_holds_exactly(chain[:2])
     assert f.acks == [{"store_id": "store-a", "seq": 2}]  # what is held is acked, no more
     f.responses = chain  # the kiosk is repaired
@@ -164,7 +170,7 @@ def test_a_tampered_response_is_refused_and_alerted(fleet, make_config):
     r = pull_kiosk(cfg.kiosks[0], cfg, page_limit=3)
     assert (r.status, r.received) == ("refused", 3)
     assert data_alerts() == [("quay-1", "chain", 1)]
-    assert "seq 4: hash does not match the content" in Alert.get().message
+    assert "seq 4: hash does not match the content" in english(Alert.get().message)
     assert_holds_exactly(chain[:3])
 
 
@@ -187,8 +193,8 @@ def test_a_new_card_is_a_new_epoch_and_says_what_the_old_card_still_held(fleet, 
     assert_holds_exactly(new_chain)
     (alert,) = Alert.select()
     assert alert.kind == "new_store"
-    assert "old store store-a is kept (seq 1-3 held)" in alert.message
-    assert "last reported seq 5: 2 response(s) were never pulled" in alert.message
+    assert "old store store-a is kept (seq 1-3 held)" in english(alert.message)
+    assert "last reported seq 5: 2 response(s) were never pulled" in english(alert.message)
 
 
 def test_unknown_codes_are_stored_flagged_counted_and_alerted(fleet, make_config):
@@ -211,7 +217,7 @@ def test_unknown_codes_are_stored_flagged_counted_and_alerted(fleet, make_config
     (alert,) = Alert.select()
     assert (alert.kind, alert.count) == ("unknown", 1)
     for ref in ("officer:nv-ghost", "procedure:9.999999", "questionnaire:tt01-5@3"):
-        assert ref in alert.message
+        assert ref in english(alert.message)
     # Counted like any other: the unknown officer gets a row of its own on the dashboard.
     rows = {row.code: row for row in aggregate.officer_summary(utc(2026, 11, 22).date()).rows}
     assert rows["nv-ghost"].today.responses == 1 and rows["nv-lan"].today.responses == 3

@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from kiosk.protocol import canonical_json, seal, validate_roster
-from sync_server import demo_data, roster
-from sync_server.models import Alert, Answer, Conflict, Epoch, Kiosk, Officer, PullLog, Response
-from sync_server.puller import pull_all, pull_kiosk
+from kiosk.shared.protocol import canonical_json, seal, validate_roster
+from sync_server.collect.puller import pull_all, pull_kiosk
+from sync_server.db.models import Alert, Answer, Conflict, Epoch, Kiosk, Officer, PullLog, Response
+from sync_server.ops import demo_data
+from sync_server.roster import build as roster
 from tests.server.conftest import TOKEN, free_port, know_officers, rating
 from tests.server.fake_kiosk import FakeKiosk
 

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from sync_server import config as server_config
-from sync_server.models import PullLog
-from sync_server.puller import PullResult
-from sync_server.pullloop import Backoff, PullLoop
+from sync_server.collect.loop import Backoff, PullLoop
+from sync_server.collect.puller import PullResult
+from sync_server.db.models import PullLog
 from tests.server.chains import make_chain
 from tests.server.conftest import TOKEN, free_port, know_officers, server_toml
 from tests.server.fake_kiosk import FakeKiosk, Fault

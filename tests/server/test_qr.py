@@ -12,11 +12,10 @@ import unicodedata
 
 import pytest
 
-from kiosk import qrticket
-from kiosk.protocol import GENESIS_HASH, verify_chain
-from sync_server import qr_store
+from kiosk.shared import qrticket
+from kiosk.shared.protocol import GENESIS_HASH, verify_chain
 from sync_server.app import create_app
-from sync_server.models import (
+from sync_server.db.models import (
     Answer,
     AuditLog,
     Epoch,
@@ -28,6 +27,7 @@ from sync_server.models import (
     RollupDay,
     utcnow,
 )
+from sync_server.qr import store as qr_store
 from tests.server.conftest import TOKEN
 from tests.server.qr_support import csrf, seed_roster
 from tests.server.web import add_user, login

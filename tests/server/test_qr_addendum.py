@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kiosk import qrticket
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
-from sync_server import qr_store, roster
+from kiosk.shared import qrticket
 from sync_server.app import create_app
-from sync_server.models import (
+from sync_server.collect.puller import pull_kiosk
+from sync_server.db.models import (
     Addendum,
     Answer,
     FleetKiosk,
@@ -31,7 +31,8 @@ from sync_server.models import (
     RollupDay,
     utcnow,
 )
-from sync_server.puller import pull_kiosk
+from sync_server.qr import store as qr_store
+from sync_server.roster import build as roster
 from tests.server.conftest import TOKEN
 from tests.server.qr_support import QUESTIONNAIRE, csrf, seed_roster
 from tests.server.web import add_user, login, page
@@ -120,7 +121,7 @@ def test_the_thanks_screen_qr_adds_to_that_visit_and_never_rates_it_again(scene)
 
     add_user()
     login(client)
-    listing = page(client, "/responses?period=day")
+    listing = page(client, "/reports/responses?period=day")
     row = listing[listing.index(f'data-addendum="{visit["uuid"]}"'):]
     row = row[:row.index("</div>")]
     assert "Thêm từ điện thoại" in row and "Chờ lâu, Thái độ chưa tốt" in row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.configfile import ConfigError
+from kiosk.shared.exc import ConfigError
 from sync_server import config
 
 KIOSK = '[[kiosks]]\nid = "quay-1"\nurl = "http://quay-1.local:8765"\ntoken = "%s"\n' % ("x" * 20)

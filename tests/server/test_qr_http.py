@@ -14,12 +14,12 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from kiosk import qrticket
-from kiosk.presets import PRESETS
-from kiosk.protocol import verify_chain
+from kiosk.shared import qrticket
+from kiosk.shared.presets import PRESETS
+from kiosk.shared.protocol import verify_chain
 from sync_server import config as server_config
 from sync_server.db import database, init_db
-from sync_server.models import Officer, Questionnaire
+from sync_server.db.models import Officer, Questionnaire
 from tests.server.conftest import TOKEN, free_port, server_toml
 from tests.server.qr_support import csrf, seed_roster
 from tests.server.serving import serving
@@ -69,7 +69,7 @@ def server8(tmp_path, backend):
 
 
 def stored(path) -> list[dict]:
-    from sync_server.models import Response
+    from sync_server.db.models import Response
 
     init_db(server_config.load(path), create=False)
     try:
@@ -269,7 +269,7 @@ def test_the_thanks_screen_code_opens_say_more_with_and_without_javascript(serve
             assert page.locator(".qr-back").count() == 0
             browser.screenshot(page, f"qr-7-say-more-thanks-{name}")
     assert stored(path) == []  # no rating made
-    from sync_server.models import Addendum
+    from sync_server.db.models import Addendum
 
     init_db(server_config.load(path), create=False)
     try:

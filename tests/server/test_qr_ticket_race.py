@@ -10,8 +10,8 @@ import time
 import pytest
 import requests
 
-from kiosk import qrticket
-from kiosk.protocol import verify_chain
+from kiosk.shared import qrticket
+from kiosk.shared.protocol import verify_chain
 from tests.server.conftest import TOKEN
 from tests.server.qr_support import csrf
 from tests.server.test_qr_http import server, stored  # noqa: F401 - `server` is a fixture

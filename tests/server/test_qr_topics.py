@@ -13,12 +13,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kiosk import qrticket
-from sync_server import exclusion, qr_store
+from kiosk.shared import qrticket
 from sync_server.app import create_app
-from sync_server.models import Addendum, Questionnaire, Response
-from sync_server.puller import pull_kiosk
-from sync_server.topics import GONE_NAME
+from sync_server.collect.puller import pull_kiosk
+from sync_server.db.models import Addendum, Questionnaire, Response
+from sync_server.qr import store as qr_store
+from sync_server.reports import exclusion
+from sync_server.reports.topics import GONE_NAME
 from tests.server.conftest import TOKEN
 from tests.server.qr_support import QUESTIONNAIRE, seed_roster
 from tests.server.web import add_user, login

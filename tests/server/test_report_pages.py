@@ -17,10 +17,10 @@ import requests
 from docx import Document
 from openpyxl import load_workbook
 
-from sync_server import reports
 from sync_server.app import create_app
 from sync_server.db import database, write_transaction
-from sync_server.models import AuditLog, Officer, Procedure, Response
+from sync_server.db.models import AuditLog, Officer, Procedure, Response
+from sync_server.reports import queries as reports
 from tests.server.conftest import free_port, server_toml
 from tests.server.serving import browser_login
 from tests.server.test_reports_figures import generated, store
@@ -66,7 +66,7 @@ def test_viewer_cannot_see_reports_and_anonymous_goes_to_login(scene):
     _cfg, app = scene
     assert app.test_client().get("/reports").status_code == 302
     viewer = client_as(app, "viewer")
-    for url in ("/reports", "/reports/officers", "/responses"):
+    for url in ("/reports", "/reports/officers", "/reports/responses"):
         assert viewer.get(url).status_code == 403, url
 
 
@@ -162,9 +162,9 @@ def test_exclusion_through_the_form_is_audited_and_changes_the_figures(scene):
     target = Response.select().order_by(Response.id).first()
     day = target.local_date.isoformat()
     before = year_total()
-    html = page(staff, f"/responses?period=custom&start={day}&end={day}")
+    html = page(staff, f"/reports/responses?period=custom&start={day}&end={day}")
     assert f'id="response-{target.id}"' in html
-    url = f"/responses/{target.id}/exclusion"
+    url = f"/reports/responses/{target.id}/exclusion"
     assert staff.post(url, data={"action": "exclude", "reason": "bấm thử"}).status_code == 400  # no CSRF
     assert not Response.get_by_id(target.id).excluded
     token = csrf_token(html)
@@ -172,7 +172,7 @@ def test_exclusion_through_the_form_is_audited_and_changes_the_figures(scene):
                            follow_redirects=True)
     assert "Cần ghi lý do" in no_reason.get_data(as_text=True)
     done = staff.post(url, data={"action": "exclude", "reason": "cán bộ bấm thử", "csrf_token": token,
-                                 "back": f"/responses?period=custom&start={day}&end={day}"})
+                                 "back": f"/reports/responses?period=custom&start={day}&end={day}"})
     assert done.status_code == 302
     assert Response.get_by_id(target.id).excluded
     after = year_total()

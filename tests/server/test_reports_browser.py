@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from sync_server.db import database, write_transaction
-from sync_server.models import Quota, Response
+from sync_server.db.models import Quota, Response
 from tests.server.conftest import free_port, server_toml
 from tests.server.serving import browser_login, serving
 from tests.server.test_field_rule import RULE, month  # noqa: F401 - `month` is a fixture
@@ -68,7 +68,8 @@ def test_the_changed_report_pages_in_chromium(served, browser_page):
     screenshot(board, f"issue11-{db}-board")
     board.close()
 
-    for url, status, name in (("/r/%00", 404, "nul-path"), ("/responses?kiosk=%00", 400, "nul-query")):
+    for url, status, name in (("/r/%00", 404, "nul-path"),
+                              ("/reports/responses?kiosk=%00", 400, "nul-query")):
         r = p.goto(base + url)
         assert r.status == status
         assert "Traceback" not in p.content()

@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.protocol import GENESIS_HASH
-from sync_server import exclusion, ingest, reports, rollup
+from kiosk.shared.protocol import GENESIS_HASH
+from sync_server.collect import ingest
 from sync_server.db import write_transaction
-from sync_server.figures import Counts
-from sync_server.models import Epoch, Field, Officer, Procedure, Response, RollupDay
+from sync_server.db.models import Epoch, Field, Officer, Procedure, Response, RollupDay
+from sync_server.exc import InputError
+from sync_server.reports import exclusion, rollup
+from sync_server.reports import queries as reports
+from sync_server.reports.figures import Counts
 from tests.server.chains import iso_vn, make_chain
 
 OFFICERS = ["nv-lan", "nv-hung", "nv-minh", None]
@@ -179,17 +182,17 @@ def test_per_question_counts_and_definitions(year):
 
 
 def test_exclusion_needs_a_reason_and_is_audited(year):
-    from sync_server.models import AuditLog
+    from sync_server.db.models import AuditLog
 
     rid = Response.select(Response.id).where(~Response.excluded).first().id
-    with pytest.raises(exclusion.ExclusionError, match="lý do"):
+    with pytest.raises(InputError, match="lý do"):
         exclusion.set_excluded(rid, True, "   ", "tester")
     assert not Response.get_by_id(rid).excluded
     exclusion.set_excluded(rid, True, "thử máy", "tester", role="staff", ip="10.0.0.5")
     entry = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert (entry.action, entry.target, entry.actor) == ("response.exclude", f"response:{rid}", "tester")
     assert "thử máy" in entry.detail
-    with pytest.raises(exclusion.ExclusionError, match="đã bị loại"):
+    with pytest.raises(InputError, match="đã bị loại"):
         exclusion.set_excluded(rid, True, "again", "tester")
     assert Response.select().count() == 10_000  # never deleted
 
@@ -217,7 +220,7 @@ def test_rebuild_rollups_command(year, tmp_path):
 
 
 def test_segments_split_whole_months_from_the_days_around_them():
-    from sync_server.models import RollupMonth
+    from sync_server.db.models import RollupMonth
 
     assert reports.segments(date(2026, 2, 10), date(2026, 5, 20), need_days=False) == [
         (RollupDay, date(2026, 2, 10), date(2026, 2, 28)), (RollupMonth, date(2026, 3, 1), date(2026, 4, 30)),

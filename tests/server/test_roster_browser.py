@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.pairing import Pairing, encode
+from kiosk.shared.pairing import Pairing, encode
 from tests.server.conftest import free_port, server_toml
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from sync_server.app import create_app
-from sync_server.counters import counter_officers
-from sync_server.models import AuditLog, Counter, Officer, Questionnaire
-from sync_server.roster import build_roster, current_version
+from sync_server.db.models import AuditLog, Counter, Officer, Questionnaire
+from sync_server.roster.build import build_roster, current_version
+from sync_server.roster.counters import counter_officers
 from tests.server.web import add_user, csrf_token, login, page
 from tests.support.images import image, mark_photo_public, upload_photo
 
@@ -186,23 +186,25 @@ def test_photo_upload_checks_content_resizes_and_strips_exif(site):
     assert not img.getexif() and b"CameraMaker" not in stored
     # Not shown to the public (QR page, posters, kiosks) until an admin marks it so; staff see it.
     anonymous = app.test_client()
-    assert anonymous.get("/photos/nv-lan.jpg").status_code == 404
+    assert anonymous.get("/r/photo/nv-lan").mimetype == "image/svg+xml"  # initials, not the photo
     assert anonymous.get("/roster/officers/nv-lan/photo.jpg").status_code == 302  # to the login
     assert admin.get("/roster/officers/nv-lan/photo.jpg").data == stored
     assert current_version() == version  # a photo nobody may see changes no kiosk's roster
     assert mark_photo_public(admin, "nv-lan").status_code == 302
-    r = anonymous.get("/photos/nv-lan.jpg")
+    r = anonymous.get("/r/photo/nv-lan")
     assert r.status_code == 200 and r.mimetype == "image/jpeg" and r.data == stored
+    moved = anonymous.get("/photos/nv-lan.jpg?x=1")  # the address it had before: a redirect
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/r/photo/nv-lan?x=1")
     assert current_version() == version + 1
     # A new photo replaces the old file; WebP and PNG with transparency are taken too.
     assert upload_photo(admin, "nv-lan", image("WEBP", (300, 600)), "p.webp").status_code == 302
     assert not (cfg.data_dir / "photos" / name).exists()
-    assert Image.open(io.BytesIO(anonymous.get("/photos/nv-lan.jpg").data)).size == (200, 400)
+    assert Image.open(io.BytesIO(anonymous.get("/r/photo/nv-lan").data)).size == (200, 400)
     assert current_version() == version + 2  # the public photo changed: the kiosks get it
     assert AuditLog.select().where(AuditLog.action == "officer.photo").count() == 2
     # An officer switched off: the photo is no longer public.
     post(admin, "/roster/officers", {"code": "nv-lan", "name": "Lan", "active": "0"})
-    assert anonymous.get("/photos/nv-lan.jpg").status_code == 404
+    assert anonymous.get("/r/photo/nv-lan").status_code == 404
 
 
 DOCS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "roster-import"
@@ -235,7 +237,7 @@ def test_import_the_shipped_samples_preview_then_confirm(site):
     r = send_file(admin, "procedures", (DOCS / "thu-tuc.csv").read_bytes(), "thu-tuc.csv")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Xác nhận nhập 4 dòng" in html and "Đăng ký khai sinh" in html
-    from sync_server.models import Procedure
+    from sync_server.db.models import Procedure
 
     assert not Procedure.select().exists() and current_version() == version  # a preview writes nothing
     assert confirm(admin, html).status_code == 302
@@ -285,7 +287,7 @@ def test_import_xlsx_and_all_or_nothing_at_confirm(site):
 
     from openpyxl import Workbook
 
-    from sync_server.models import Field, Procedure
+    from sync_server.db.models import Field, Procedure
 
     _cfg, _app, admin = site
     _fields(admin)

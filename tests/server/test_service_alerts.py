@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sync_server import service_alerts
+from sync_server.collect.puller import pull_kiosk
+from sync_server.config import AlertRule as Rule
 from sync_server.db import write_transaction
-from sync_server.models import AuditLog, ServiceAlert
-from sync_server.puller import pull_kiosk
-from sync_server.service_alerts import Rated, incidents
-from sync_server.service_rule import Rule
+from sync_server.db.models import AuditLog, ServiceAlert
+from sync_server.exc import InputError
+from sync_server.reports import service_alerts
+from sync_server.reports.service_alerts import Rated, incidents
 from tests.server.chains import iso_vn, make_chain
 from tests.server.conftest import TOKEN, know_officers
 from tests.server.fake_kiosk import FakeKiosk
@@ -123,7 +124,7 @@ def test_more_of_the_same_run_widens_the_alert_and_after_acknowledging_it_is_new
     assert ServiceAlert.select().count() == 2
 
     service_alerts.acknowledge(officer.id, "Đã nhắc nhở, quầy đông người", "lan", T0)
-    with pytest.raises(service_alerts.AckError, match="đã được ghi nhận"):
+    with pytest.raises(InputError, match="đã được ghi nhận"):
         service_alerts.acknowledge(officer.id, "lần hai", "lan", T0)
     later = low_run("store-a", 2, 16, start_seq=9, prev=more[-1]["hash"], scores=(1, 1))
     k.responses.extend(later)
@@ -169,7 +170,7 @@ def test_staff_acknowledge_from_the_dashboard_and_viewers_cannot(make_config, ki
     assert (done.acknowledged_by, done.comment) == ("staff", "Đã trao đổi với <b>cán bộ</b>")
     entry = AuditLog.get(AuditLog.action == "service_alert.acknowledge")
     assert entry.actor == "staff" and "cán bộ" in entry.detail
-    from sync_server.models import Counter
+    from sync_server.db.models import Counter
 
     with write_transaction():
         Counter.create(code="quay-a", name="Quầy Tư pháp", kiosk_id="quay-1", officers='["nv-lan"]')

@@ -11,10 +11,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from sync_server import quotas
 from sync_server.app import create_app
 from sync_server.db import write_transaction
-from sync_server.models import AuditLog, Field, Procedure, Quota
+from sync_server.db.models import AuditLog, Field, Procedure, Quota
+from sync_server.reports import quotas
 from tests.server.test_reports_figures import PROCEDURES, generated, local_day, store
 from tests.server.web import add_user, csrf_token, login, page
 
@@ -151,8 +151,8 @@ def test_a_viewer_cannot_see_survey_pages(scene):
 def test_public_board_shows_this_month_per_field_and_officers_only_when_turned_on(make_config):
     from datetime import datetime, timedelta
 
-    from sync_server.aggregate import local_today
-    from sync_server.models import Officer
+    from sync_server.db.models import Officer
+    from sync_server.reports.overview import local_today
     from tests.server.chains import iso_vn, make_chain
 
     cfg = make_config()

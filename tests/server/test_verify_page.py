@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
-from kiosk.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
-from sync_server.puller import verify_page
+from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
+from sync_server.collect.checks import verify_page
 from tests.server.chains import make_chain
 
 

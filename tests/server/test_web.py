@@ -8,10 +8,10 @@ import stat
 import pytest
 from werkzeug.security import generate_password_hash
 
-from sync_server import demo_data
+from sync_server.accounts.access import safe_next
 from sync_server.app import create_app
-from sync_server.auth import safe_next
-from sync_server.models import User
+from sync_server.db.models import User
+from sync_server.ops import demo_data
 
 PASSWORD = "correct horse battery"
 

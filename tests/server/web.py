@@ -6,7 +6,7 @@ import re
 
 from werkzeug.security import generate_password_hash
 
-from sync_server.models import User
+from sync_server.db.models import User
 
 PASSWORD = "correct horse battery"
 

@@ -1,0 +1,100 @@
+"""Touch and keys into the kiosk: what the screen's faces and buttons call, and a USB keyboard
+or keypad's keys 1-5.
+
+Touch goes through a guard (kiosk/ui/touch_guard.py): one touch that a panel reports twice must
+neither toggle a chip back off nor answer the screen its first copy brought up. A key held
+down is one press, never an auto-repeat. Everything runs on Kivy's main thread and ends in
+`app.press(score, channel)` or a controller call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from kivy.core.window import Window
+
+from kiosk.ui import screen_model
+from kiosk.ui.touch_guard import TouchGuard
+
+log = logging.getLogger(__name__)
+
+TOUCH_DUPLICATE_S = 0.25  # one touch seen by two providers arrives twice within a few ms
+NUMPAD_KEYS = {257 + i: i + 1 for i in range(5)}  # Kivy keycodes numpad1..numpad5 (256 = numpad0)
+
+
+class ScreenInput:
+    """The faces and buttons of KioskScreen (and the admin screen's taps, through `accept`)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.guard = TouchGuard(TOUCH_DUPLICATE_S)
+
+    def accept(self, target: Any) -> bool:
+        """True for the first touch on `target`, False for its duplicate."""
+        return self.guard.accept(target)
+
+    def on_score(self, score: int) -> None:
+        if self.guard.accept(("face", score)):
+            self.app.press(score, "touch")
+        else:
+            log.info("touch within %.2f s of the last one ignored (duplicate touch)", TOUCH_DUPLICATE_S)
+
+    def _tap(self, target: Any, action: Callable[..., Any], *args: Any) -> None:
+        self.app.power.clear_notice()
+        if self.guard.accept(target):
+            action(*args)
+
+    def on_control(self, action: str) -> None:
+        """The footer's buttons (screen_model's SKIP, DONE, CHOOSE_AGAIN, MORE, BACK, NEXT)."""
+        controller = self.app.controller
+        handlers = {screen_model.SKIP: controller.skip, screen_model.DONE: controller.done,
+                    screen_model.CHOOSE_AGAIN: controller.cancel}
+        handler = handlers.get(action) or (lambda: controller.procedures.step(action))
+        self._tap(("control", action), handler)
+
+    def on_reason(self, code: str) -> None:
+        self._tap(("reason", code), self.app.controller.toggle_reason, code)
+
+    def on_procedure(self, code: str) -> None:
+        self._tap(("procedure", code), self.app.controller.choose_procedure, code or None)
+
+    def on_officer(self, code: str) -> None:
+        self._tap(("officer", code), self.app.controller.choose_officer, code)
+
+    def on_continue(self) -> None:
+        """A touch on the time-out warning: the citizen is still there."""
+        self._tap("continue", self.app.controller.keep_alive)
+
+    def on_toggle_language(self) -> None:
+        if self.guard.accept("language"):
+            self.app.language = "en" if self.app.language == "vi" else "vi"
+            self.app.refresh()
+
+
+class KeyInput:
+    """Keys 1-5 and numpad 1-5 while the config's keypad is on (USB arcade-button encoders)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._down: set[int] = set()
+
+    def bind(self) -> None:
+        Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
+
+    def _on_key_down(self, _window, key: int, _scancode, codepoint, _modifiers) -> bool:
+        score = NUMPAD_KEYS.get(key)
+        if score is None and codepoint in ("1", "2", "3", "4", "5"):
+            score = int(codepoint)
+        if score is None or not self.app.cfg.keypad:
+            return False
+        if key in self._down:  # auto-repeat of a key held down: one press is one rating
+            return True
+        self._down.add(key)
+        self.app.press(score, "keypad")
+        return True
+
+    def _on_key_up(self, _window, key: int, *_args) -> bool:
+        self._down.discard(key)
+        return False

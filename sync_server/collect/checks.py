@@ -1,0 +1,125 @@
+"""What the puller checks before anything is stored: the kiosk's status, each page of responses
+(shape, sizes the database can hold, store, seq continuity) and the hash chain (verify_page).
+Anything that must not be stored raises exc.Refused with a message for the minutes. No Flask here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from kiosk.shared.exc import ProtocolError
+from kiosk.shared.protocol import MAX_CODE, canonical_json, validate_response, verify_chain
+from sync_server.collect.client import BadReply
+from sync_server.collect.messages import say
+from sync_server.config import KioskEntry
+from sync_server.exc import Refused
+
+_INT32 = 2**31 - 1
+_HEX = set("0123456789abcdef")
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_hex64(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _HEX
+
+
+def check_status(s: dict[str, Any], entry: KioskEntry) -> None:
+    problems = []
+    if not (isinstance(s.get("store_id"), str) and 0 < len(s["store_id"]) <= MAX_CODE):
+        problems.append("store_id")
+    if not (is_int(s.get("last_seq")) and 0 <= s["last_seq"] <= _INT32):
+        problems.append("last_seq")
+    if not is_hex64(s.get("head_hash")):
+        problems.append("head_hash")
+    if not (is_int(s.get("roster_version")) and s["roster_version"] >= 0):
+        problems.append("roster_version")
+    if not isinstance(s.get("kiosk_id"), str):
+        problems.append("kiosk_id")
+    if problems:
+        raise BadReply(say("status reply is not a kiosk status (bad or missing %(what)s)",
+                           what=", ".join(problems)))
+    if s["kiosk_id"] != entry.id:
+        raise BadReply(say("the kiosk at %(url)s says it is %(got)s, not %(want)s: check url in [[kiosks]]",
+                           url=entry.url, got=repr(s["kiosk_id"][:64]), want=repr(entry.id)))
+
+
+def has_clock(s: dict[str, Any]) -> bool:
+    return (isinstance(s.get("boot_id"), str) and 0 < len(s["boot_id"]) <= MAX_CODE
+            and is_int(s.get("uptime_ms")) and 0 <= s["uptime_ms"] < 2**62)
+
+
+def check_fits(r: dict[str, Any], body: str) -> None:
+    """What the protocol validator leaves open but the database cannot hold (PostgreSQL refuses
+    NUL characters and too long codes; SQLite would silently take them)."""
+    where = f"response seq {r['seq']}"
+    for key in ("store_id", "uuid", "kiosk_id", "officer", "procedure", "questionnaire",
+                "recorded_at", "boot_id"):
+        if r[key] is not None and len(r[key]) > MAX_CODE:
+            raise Refused("garbage", say("%(where)s: longer than %(n)s characters", where=f"{where}.{key}",
+                                             n=MAX_CODE), body[:4000])
+    for q in r["answers"]:
+        if not 0 < len(q) <= MAX_CODE:
+            raise Refused("garbage", say("%(where)s: question code must have 1-%(n)s characters",
+                                         where=f"{where}.answers", n=MAX_CODE), body[:4000])
+    if r["seq"] > _INT32 or abs(r["questionnaire_version"]) > _INT32:
+        raise Refused("garbage", say("%(where)s: seq or questionnaire_version out of range", where=where),
+                      body[:4000])
+    if "\x00" in body:
+        raise Refused("garbage", say("%(where)s: contains a NUL character", where=where), body[:4000])
+
+
+def check_page(page: dict[str, Any], store_id: str,
+                after: int) -> tuple[list[dict[str, Any]], list[str], int]:
+    """The page's responses, their canonical JSON (made once, stored as the body) and the
+    kiosk's last seq; Refused for anything that must not be stored."""
+    responses, last_seq = page.get("responses"), page.get("last_seq")
+    if not isinstance(responses, list) or not is_int(last_seq) or not isinstance(page.get("store_id"), str):
+        raise Refused("garbage", say("page after seq %(seq)s: not a responses page "
+                                     "(needs store_id, responses, last_seq)", seq=after),
+                      json.dumps(page, ensure_ascii=False)[:4000])
+    if page["store_id"] != store_id:
+        raise Refused("chain", say("page after seq %(seq)s: store_id %(got)s is not the store %(store)s "
+                                   "of this pull", seq=after, got=repr(page["store_id"][:64]),
+                                   store=store_id))
+    bodies = []
+    for i, r in enumerate(responses):
+        try:
+            validate_response(r, where=f"page after seq {after}, item {i}")
+        except ProtocolError as e:
+            raise Refused("garbage", str(e), json.dumps(r, ensure_ascii=False)[:4000]) from None
+        body = canonical_json(r).decode("utf-8")
+        check_fits(r, body)
+        if r["store_id"] != store_id:
+            raise Refused("chain", say("response seq %(seq)s: store_id %(got)s is not the store %(store)s",
+                                       seq=r["seq"], got=repr(r["store_id"][:64]), store=store_id), body)
+        bodies.append(body)
+    # Gaps are named apart from broken links: they usually mean a kiosk bug, not tampering.
+    for expected, r in enumerate(responses, start=after + 1):
+        if r["seq"] != expected:
+            raise Refused("gap", say("seq %(expected)s: expected next, got %(got)s (gap or reorder)",
+                                     expected=expected, got=r["seq"]))
+    return responses, bodies, last_seq
+
+
+def verify_page(responses: list[dict[str, Any]], bodies: list[str], after: int,
+                head: str) -> tuple[int, str]:
+    """`kiosk.protocol.verify_chain(responses, after, head)`, without encoding each response a
+    second time. A response's hash is taken over its canonical JSON without the `hash` member;
+    `bodies` are the canonical JSON *with* it, and taking the member `"hash":"<hex>",` out of
+    that text gives exactly the text the hash is over (keys are sorted, output compact, and a
+    quote inside a string is escaped, so the member cannot appear earlier by accident in a
+    response that passed validate_response). Any disagreement at all — a gap, a broken link,
+    a wrong hash, or an odd extra key — is decided by verify_chain itself, which also names the
+    problem; a wrong splice cannot pass instead, since its text would contain its own SHA-256."""
+    expected, prev = after + 1, head
+    for r, body in zip(responses, bodies, strict=True):
+        unsealed = body.replace(f'"hash":"{r["hash"]}",', "", 1)
+        if (r["seq"] != expected or r["prev_hash"] != prev
+                or hashlib.sha256(unsealed.encode("utf-8")).hexdigest() != r["hash"]):
+            return verify_chain(responses, after, head)
+        prev, expected = r["hash"], expected + 1
+    return expected - 1, prev

@@ -1,0 +1,203 @@
+"""Storing one verified page of responses (docs/protocol.md, "How the server pulls").
+
+The page has already been chained onto the epoch's head; here it is stored and the cursor moved
+in one transaction, with three rules that make a pull never lose or double a response:
+
+- the same response again (same uuid, same hash) is stored once;
+- a uuid already stored with *other* content is a conflict: the newcomer is kept aside in
+  `conflict` and the stored one stays;
+- a response naming an officer, procedure or questionnaire the server does not know is stored
+  and counted anyway, flagged in `unknown_refs`.
+
+The puller raises one alert per pull for what the pages kept aside or flagged (`raise_page_alerts`).
+
+Times are repaired against the kiosk's boot anchor (sync_server.collect.clockfix). No Flask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, canonical_json
+from sync_server.collect import clockfix
+from sync_server.collect.alerts import raise_alert
+from sync_server.collect.client import KioskError
+from sync_server.collect.messages import say
+from sync_server.db import bulk_insert, database, is_sqlite, write_transaction
+from sync_server.db.models import (
+    Answer,
+    ClockAnchor,
+    Conflict,
+    Epoch,
+    Officer,
+    Procedure,
+    Questionnaire,
+    Response,
+)
+from sync_server.reports import rollup
+
+
+class CursorMoved(KioskError):
+    """Another pull of the same kiosk stored this page first."""
+
+
+@dataclass
+class Roster:
+    """The codes the server knows, read once per pull (inactive officers are still known)."""
+
+    officers: set[str]
+    procedures: set[str]
+    questionnaires: set[tuple[str, int]]
+
+    @classmethod
+    def load(cls) -> Roster:
+        questionnaires = {(q.qid, q.version) for q in Questionnaire.select(Questionnaire.qid,
+                                                                           Questionnaire.version)}
+        questionnaires.add((BUILTIN_QUESTIONNAIRE["id"], BUILTIN_QUESTIONNAIRE["version"]))
+        return cls({o.code for o in Officer.select(Officer.code)},
+                   {p.code for p in Procedure.select(Procedure.code)}, questionnaires)
+
+    def unknown(self, r: dict[str, Any]) -> str | None:
+        refs = []
+        if r["officer"] is not None and r["officer"] not in self.officers:
+            refs.append(f"officer:{r['officer']}")
+        if r["procedure"] is not None and r["procedure"] not in self.procedures:
+            refs.append(f"procedure:{r['procedure']}")
+        if (r["questionnaire"], r["questionnaire_version"]) not in self.questionnaires:
+            refs.append(f"questionnaire:{r['questionnaire']}@{r['questionnaire_version']}")
+        return " ".join(refs) or None
+
+
+@dataclass
+class PageResult:
+    stored: list[int] = field(default_factory=list)  # seqs stored now
+    duplicates: int = 0
+    conflicts: list[int] = field(default_factory=list)  # seqs kept aside
+    flagged: dict[str, int] = field(default_factory=dict)  # unknown ref -> responses
+    flagged_rows: int = 0
+    repaired: int = 0
+
+
+def anchors_for(kiosk_id: str, boot_ids: Iterable[str]) -> dict[str, clockfix.Anchor]:
+    rows = ClockAnchor.select().where((ClockAnchor.kiosk_id == kiosk_id)
+                                      & ClockAnchor.boot_id.in_(list(set(boot_ids))))
+    return {a.boot_id: clockfix.Anchor(a.boot_id, a.uptime_ms, a.server_utc) for a in rows}
+
+
+def save_anchor(kiosk_id: str, status: dict[str, Any], server_utc: datetime) -> None:
+    """Place the kiosk's current boot on the server's clock (one row per boot, kept current)."""
+    values = {"uptime_ms": status["uptime_ms"], "server_utc": server_utc,
+              "kiosk_wall": str(status.get("wall_clock", ""))[:64],
+              "clock_synced": status.get("clock_synced") if isinstance(status.get("clock_synced"),
+                                                                         bool) else None}
+    # An upsert: two pulls of the same kiosk at once must not both try to create the row.
+    ClockAnchor.insert(kiosk_id=kiosk_id, boot_id=status["boot_id"], **values).on_conflict(
+        conflict_target=[ClockAnchor.kiosk_id, ClockAnchor.boot_id],
+        update={getattr(ClockAnchor, k): v for k, v in values.items()}).execute()
+
+
+def _stored_uuids(uuids: list[str]) -> dict[str, tuple[int | None, str]]:
+    """uuid -> (id, hash) of those already stored. Plain SQL: peewee builds an IN of thousands
+    of parameters slowly."""
+    db = database.obj
+    marks = ", ".join([db.param] * len(uuids))
+    cursor = db.execute_sql(f'SELECT "uuid", "id", "hash" FROM "response" WHERE "uuid" IN ({marks})', uuids)
+    return {uuid: (row_id, hash_) for uuid, row_id, hash_ in cursor.fetchall()}
+
+
+RESPONSE_COLUMNS = ("epoch", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
+                    "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at",
+                    "recorded_utc", "corrected_utc", "time_source", "local_date", "local_hour", "body",
+                    "hash", "received_at", "unknown_refs")
+ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
+CONFLICT_COLUMNS = ("kiosk_id", "store_id", "seq", "uuid", "hash", "body", "existing_id", "received_at")
+
+
+def _row(r: dict[str, Any], epoch_id: int, kiosk_id: str, body: str, times: clockfix.Times,
+         unknown: str | None, now: datetime) -> tuple[Any, ...]:
+    """A response row in RESPONSE_COLUMNS order."""
+    return (epoch_id, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
+            r["questionnaire"], r["questionnaire_version"], r["channel"], r["partial"],
+            r["recorded_at"], times.recorded_utc, times.corrected_utc, times.source,
+            times.local_date, times.local_hour, body, r["hash"], now, unknown)
+
+
+def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
+               before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
+               roster: Roster, bodies: list[str] | None = None) -> PageResult:
+    """Insert one verified page and move the cursor from `before` to `after`, all or nothing.
+    `bodies` are the responses' canonical JSON if the caller has made them already."""
+    result = PageResult()
+    with write_transaction():
+        query = Epoch.select().where(Epoch.id == epoch_id)
+        # PostgreSQL: lock the cursor row, so a second pull of the same kiosk waits here and then
+        # sees the moved cursor (SQLite's IMMEDIATE transaction already serialises writers).
+        epoch = (query if is_sqlite() else query.for_update()).get()
+        if (epoch.last_seq, epoch.head_hash) != before:
+            raise CursorMoved(say("another pull of this kiosk moved the cursor meanwhile; try again"))
+        known = _stored_uuids([r["uuid"] for r in responses])
+        anchors = anchors_for(kiosk_id, (r["boot_id"] for r in responses))
+        rows: list[tuple[Any, ...]] = []
+        aside: list[tuple[Any, ...]] = []
+        answers_of: dict[int, tuple[dict[str, Any], Any]] = {}
+        for i, r in enumerate(responses):
+            body = bodies[i] if bodies is not None else canonical_json(r).decode("utf-8")
+            if r["uuid"] in known:
+                existing_id, existing_hash = known[r["uuid"]]
+                if existing_hash == r["hash"]:
+                    result.duplicates += 1  # the same response again: stored once
+                    continue
+                aside.append((kiosk_id, r["store_id"], r["seq"], r["uuid"], r["hash"], body, existing_id,
+                              now))
+                result.conflicts.append(r["seq"])
+                continue
+            known[r["uuid"]] = (None, r["hash"])  # a uuid twice in one page: the second conflicts
+            times = clockfix.response_times(r["recorded_at"], r["boot_id"], r["uptime_ms"],
+                                            anchors.get(r["boot_id"]), tz, now)
+            unknown = roster.unknown(r)
+            result.flagged_rows += unknown is not None
+            for ref in (unknown or "").split():
+                result.flagged[ref] = result.flagged.get(ref, 0) + 1
+            result.repaired += times.source == clockfix.REPAIRED
+            rows.append(_row(r, epoch_id, kiosk_id, body, times, unknown, now))
+            answers_of[r["seq"]] = (r, times.local_date)
+        bulk_insert(Response, RESPONSE_COLUMNS, rows)
+        if rows:
+            # The ids just made, by the unique (store_id, seq): one indexed query on any database.
+            q = database.obj.param
+            ids = dict(database.execute_sql(
+                f'SELECT "seq", "id" FROM "response" WHERE "store_id" = {q} AND "seq" BETWEEN {q} AND {q}',
+                (epoch.store_id, rows[0][3], rows[-1][3])).fetchall())
+            bulk_insert(Answer, ANSWER_COLUMNS,
+                        [(ids[seq], q, score, r["officer"], day)
+                         for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])
+        bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
+        # The reports' rollups move with the rows, in this same transaction.
+        rollup.apply(rollup.add_stored(rows, {seq: list(r["answers"].items())
+                                              for seq, (r, _day) in answers_of.items()}, RESPONSE_COLUMNS))
+        Epoch.update(last_seq=after[0], head_hash=after[1], last_seen=now).where(
+            Epoch.id == epoch_id).execute()
+        result.stored = list(answers_of)
+    return result
+
+
+def raise_page_alerts(kiosk_id: str, store_id: str | None, conflicts: list[int],
+                      flagged: dict[str, int], now: datetime) -> None:
+    """One alert per pull (not per page) for conflicts kept aside and unknown codes."""
+    with write_transaction():
+        if conflicts:
+            seqs = ", ".join(str(s) for s in conflicts[:20]) + (" …" if len(conflicts) > 20 else "")
+            raise_alert(kiosk_id, "conflict",
+                        say("store %(store)s: response(s) whose uuid the server already holds with "
+                            "other content; kept aside, the stored ones were not changed", store=store_id),
+                        f"seq {seqs}", now)
+        if flagged:
+            names = sorted(flagged)
+            refs = ", ".join(names[:10]) + (f" (+{len(names) - 10})" if len(names) > 10 else "")
+            raise_alert(kiosk_id, "unknown",
+                        say("responses name codes the server's roster does not know: %(codes)s; stored and "
+                            "counted, listed under Kiosks", codes=refs), "", now)

@@ -1,0 +1,381 @@
+"""Collecting the ballots: pull every kiosk over the LAN (DESIGN.md §4, docs/protocol.md).
+
+Per kiosk: status (and a clock anchor) → push the roster if the kiosk's differs → pages after the
+epoch's cursor → validate and chain-verify each page onto the stored head → store the page and
+advance the cursor in one transaction (sync_server.collect.ingest) → ack. Anything that does not chain
+is refused whole and raised as an alert; nothing of it is stored. Every pull writes its minutes
+(PullLog). No Flask here; the background loop is in sync_server.collect.loop
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from kiosk.shared.protocol import (
+    GENESIS_HASH,
+    ProtocolError,
+    roster_photos,
+)
+from sync_server.collect import checks, clockfix, ingest
+from sync_server.collect.alerts import raise_alert
+from sync_server.collect.client import BadReply, KioskClient, NotJson, Unreachable
+from sync_server.collect.messages import Message, as_message, dumps, english, say
+from sync_server.config import KioskEntry, ServerConfig
+from sync_server.db import connection, write_transaction
+from sync_server.db.models import Epoch, Kiosk, PullLog, utcnow
+from sync_server.exc import Refused
+from sync_server.reports import service_alerts
+from sync_server.roster import build as roster
+
+log = logging.getLogger(__name__)
+
+PAGE_LIMIT = 1000  # of the kiosk's 5000 at most: fewer round trips on a catch-up, small transactions
+MAX_PAGES_PER_PULL = 2000  # a kiosk that keeps growing cannot hold a pull forever
+MAX_PHOTOS_PER_PULL = 20  # at most 5 MB of photos in one pull; the rest follow at the next
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class PullResult:
+    kiosk_id: str
+    status: str = "error"  # ok | unreachable | error | refused
+    received: int = 0  # stored now
+    first_seq: int | None = None
+    last_seq: int | None = None
+    store_id: str | None = None
+    cursor: int = 0  # the epoch's last stored seq after the pull
+    head_hash: str | None = None
+    chain_verified: bool = False
+    roster_pushed: int | None = None
+    new_epoch: bool = False
+    kiosk_last_seq: int | None = None
+    duplicates: int = 0
+    conflicts: int = 0
+    flagged: int = 0
+    repaired: int = 0
+    clock_skew_s: float | None = None
+    said: list[Message] = field(default_factory=list)  # the minutes' notes, as message codes
+    conflict_seqs: list[int] = field(default_factory=list)
+    unknown_refs: dict[str, int] = field(default_factory=dict)  # code -> responses naming it
+
+    def note(self, said: Message | str) -> None:
+        self.said.append(as_message(said))
+
+    @property
+    def message(self) -> str:
+        """The notes in English (the journal, `pull --once`)."""
+        return english(self.said)
+
+    def line(self) -> str:
+        """One line for `hailong-server pull --once`."""
+        if self.status == "ok":
+            if self.received:
+                text = f"ok, {self.received} new (seq {self.first_seq}-{self.last_seq})"
+            else:
+                text = f"ok, nothing new (seq {self.cursor})"
+            if self.roster_pushed:
+                text += f", roster v{self.roster_pushed} pushed"
+            return f"{self.kiosk_id}: {text}" + (f"; {self.message}" if self.message else "")
+        return f"{self.kiosk_id}: {self.status} ({self.message})"
+
+
+# --- epochs --------------------------------------------------------------------------------
+
+def _new_store_message(kiosk_id: str, store_id: str) -> list[Message]:
+    """What staff must know when a kiosk shows up with another store: was the old card emptied?"""
+    old = (Epoch.select().where((Epoch.kiosk_id == kiosk_id) & (Epoch.store_id != store_id))
+           .order_by(Epoch.last_seen.desc()).first())
+    parts = [say("new store %(store)s (card re-imaged or replaced?): a new epoch starts", store=store_id)]
+    if old is None:
+        return parts
+    parts.append(say("the old store %(store)s is kept (seq 1-%(seq)s held)", store=old.store_id,
+                     seq=old.last_seq))
+    row = Kiosk.get_or_none(Kiosk.id == kiosk_id)
+    try:
+        last = json.loads(row.last_status) if row and row.last_status else {}
+    except ValueError:
+        last = {}
+    reported = last.get("last_seq") if last.get("store_id") == old.store_id else None
+    if checks.is_int(reported) and reported > old.last_seq:
+        missing = last["last_seq"] - old.last_seq
+        parts.append(say("the old card last reported seq %(seq)s: %(n)s response(s) were never pulled — "
+                         "recover them from the old card (hailong-kiosk export)", seq=last["last_seq"],
+                         n=missing))
+    return parts
+
+
+def _epoch(kiosk_id: str, store_id: str, now: datetime) -> tuple[Epoch, bool]:
+    this = (Epoch.kiosk_id == kiosk_id) & (Epoch.store_id == store_id)
+    with write_transaction():
+        epoch = Epoch.get_or_none(this)
+        if epoch is not None:
+            return epoch, False
+        message = _new_store_message(kiosk_id, store_id)
+        had_one = Epoch.select().where(Epoch.kiosk_id == kiosk_id).exists()
+        # Two first pulls at once (serve's loop and a cron `pull --once`): one creates it.
+        made = Epoch.insert(kiosk_id=kiosk_id, store_id=store_id, first_seen=now,
+                            last_seen=now).on_conflict_ignore().execute()
+        if made and had_one:
+            raise_alert(kiosk_id, "new_store", message, "", now)
+        return Epoch.get(this), bool(made) and had_one
+
+
+# --- one kiosk -----------------------------------------------------------------------------
+
+class _Pull:
+    def __init__(self, entry: KioskEntry, config: ServerConfig, now: Clock, page_limit: int,
+                 session: requests.Session | None, cancel: threading.Event | None) -> None:
+        self.entry, self.config, self.now, self.page_limit = entry, config, now, page_limit
+        self.cancel = cancel
+        self.client = KioskClient(entry, session, connect_timeout_s=config.connect_timeout_s,
+                                  read_timeout_s=config.read_timeout_s)
+        self.result = PullResult(entry.id)
+        self.status: dict[str, Any] | None = None
+        self.pushed_photos: set[str] | None = None
+
+    def read_status(self) -> dict[str, Any]:
+        before = self.now()
+        status = self.client.request("GET", "/status")
+        after = self.now()
+        checks.check_status(status, self.entry)
+        self.status = status
+        self.result.kiosk_last_seq = status["last_seq"]
+        if checks.has_clock(status):
+            midpoint = before + (after - before) / 2  # the kiosk read its clocks about then
+            ingest.save_anchor(self.entry.id, status, midpoint)
+            self.result.clock_skew_s = clockfix.skew_seconds(str(status.get("wall_clock", "")),
+                                                             midpoint, self.config.tz)
+        else:
+            self.result.note(say("status has no boot_id/uptime_ms: kiosk times cannot be checked"))
+        return status
+
+    def run(self) -> None:
+        status = self.read_status()
+        epoch, self.result.new_epoch = _epoch(self.entry.id, status["store_id"], self.now())
+        r = self.result
+        r.store_id, r.cursor, r.head_hash = epoch.store_id, epoch.last_seq, epoch.head_hash
+        if r.new_epoch:
+            r.note(say("new store %(store)s (card re-imaged?): new epoch, the old one is kept",
+                       store=epoch.store_id))
+        if status["last_seq"] < epoch.last_seq or (
+                status["last_seq"] == epoch.last_seq and status["head_hash"] != epoch.head_hash):
+            raise Refused("chain", say("the kiosk's store %(store)s ends at seq %(seq)s (head %(head)s…) but "
+                                       "the server holds seq %(held)s (head %(held_head)s…): restored "
+                                       "from an old copy or rewritten?", store=epoch.store_id,
+                                       seq=status["last_seq"], head=status["head_hash"][:12],
+                                       held=epoch.last_seq, held_head=epoch.head_hash[:12]))
+        self.push_roster()
+        reachable = True
+        try:
+            self.pull_pages(epoch)
+        except Unreachable:
+            reachable = False  # an ack now would only wait for the same timeout again
+            raise
+        finally:
+            if reachable:
+                self.ack(status)
+        r.chain_verified = True
+        self.send_photos()
+
+    def push_roster(self) -> None:
+        assert self.status is not None
+        version = roster.current_version()
+        theirs = self.status.get("roster_stored_version")
+        theirs = theirs if checks.is_int(theirs) else self.status["roster_version"]
+        if version == 0 or theirs == version:
+            return
+        try:
+            document = roster.build_roster(self.entry.id, self.config)
+        except ProtocolError as e:
+            self.result.note(say("roster v%(v)s not pushed: %(e)s", v=version, e=str(e)))
+            return
+        try:
+            self.client.request("PUT", "/roster", json=document)
+        except BadReply as e:
+            self.result.note(say("roster v%(v)s refused by the kiosk: %(e)s", v=version, e=e.said))
+            return
+        self.result.roster_pushed = version
+        self.pushed_photos = set(roster_photos(document).values())
+
+    def send_photos(self) -> None:
+        """Officers' photos the kiosk's roster names and the kiosk lacks, each sent once (by
+        content hash); a photo that cannot be sent is tried again at the next pull and never
+        holds up the ratings."""
+        assert self.status is not None
+        try:
+            if self.pushed_photos is not None:  # a new roster: the status predates it
+                held = set(self.client.request("GET", "/photos").get("photos", []))
+                missing = sorted(self.pushed_photos - held)
+            else:  # kiosks older than roster schema 2 say nothing: nothing to send
+                missing = [m for m in self.status.get("photos_missing", []) if isinstance(m, str)]
+            sent = 0
+            for sha in missing[:MAX_PHOTOS_PER_PULL]:
+                data = roster.photo_bytes(sha, self.config.data_dir)
+                if data is None:
+                    self.result.note(say("photo %(sha)s… named by the roster is not on the server",
+                                         sha=sha[:12]))
+                    continue
+                self.client.request("PUT", f"/photos/{sha}", data=data)
+                sent += 1
+            if sent:
+                self.result.note(say("%(n)s officer photo(s) sent", n=sent))
+        except (Unreachable, BadReply, NotJson) as e:
+            self.result.note(say("photos not sent: %(e)s", e=e.said))
+
+    def fetch(self, after: int) -> dict[str, Any]:
+        try:
+            return self.client.request("GET", "/responses", params={"after": after, "limit": self.page_limit})
+        except NotJson as e:
+            raise Refused("garbage", e.said) from None
+
+    def pull_pages(self, epoch: Epoch) -> None:
+        """Page by page from the cursor. The next page is fetched while this one is checked and
+        stored, so the kiosk's time to answer overlaps the server's work; a prefetched page is
+        used only if it starts where the stored chain ends. (Storing on a thread of its own as
+        well was measured: no faster, the checks and the inserts share one GIL.)"""
+        assert self.status is not None
+        r, known = self.result, ingest.Roster.load()
+        after, head, target = epoch.last_seq, epoch.head_hash, self.status["last_seq"]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"fetch-{self.entry.id}") as fetcher:
+            ahead: tuple[int, Future[dict[str, Any]]] | None = None
+            for _ in range(MAX_PAGES_PER_PULL):
+                if after >= target:
+                    return
+                if self.cancel is not None and self.cancel.is_set():
+                    r.note(say("stopped at seq %(seq)s (server shutting down); the next pull goes on",
+                               seq=after))
+                    return
+                page = ahead[1].result() if ahead and ahead[0] == after else self.fetch(after)
+                ahead = None
+                responses, bodies, last_seq = checks.check_page(page, epoch.store_id, after)
+                if not responses:
+                    raise BadReply(say("the kiosk reports seq %(n)s but sent nothing after seq %(a)s",
+                                       n=target, a=after))
+                target = max(target, last_seq)
+                if responses[-1]["seq"] < target:
+                    ahead = (responses[-1]["seq"], fetcher.submit(self.fetch, responses[-1]["seq"]))
+                try:
+                    new_head = checks.verify_page(responses, bodies, after, head)
+                except ProtocolError as e:
+                    raise Refused("chain", str(e)) from None
+                page_result = ingest.store_page(epoch.id, self.entry.id, responses, (after, head), new_head,
+                                                tz=self.config.tz, now=self.now(), roster=known,
+                                                bodies=bodies)
+                after, head = new_head
+                r.cursor, r.head_hash = after, head
+                if page_result.stored:
+                    r.first_seq = r.first_seq or page_result.stored[0]
+                    r.last_seq = page_result.stored[-1]
+                    r.received += len(page_result.stored)
+                r.duplicates += page_result.duplicates
+                r.conflicts += len(page_result.conflicts)
+                r.conflict_seqs += page_result.conflicts
+                r.flagged += page_result.flagged_rows
+                r.repaired += page_result.repaired
+                for ref, n in page_result.flagged.items():
+                    r.unknown_refs[ref] = r.unknown_refs.get(ref, 0) + n
+
+    def ack(self, status: dict[str, Any]) -> None:
+        cursor = self.result.cursor
+        acked = status.get("acked_seq")
+        if cursor == 0 or (checks.is_int(acked) and acked >= cursor):
+            return
+        try:
+            self.client.request("POST", "/ack", json={"store_id": self.result.store_id, "seq": cursor})
+        except (Unreachable, BadReply) as e:
+            self.result.note(say("ack of seq %(seq)s failed: %(e)s", seq=cursor, e=e.said))
+
+
+def _finish(p: _Pull, started: datetime, now: Clock) -> None:
+    r, entry = p.result, p.entry
+    if r.conflicts:
+        r.note(say("%(n)s response(s) kept aside as conflicts (alert raised)", n=r.conflicts))
+    if r.flagged:
+        r.note(say("%(n)s response(s) name codes the roster does not know (stored, flagged)", n=r.flagged))
+    if r.repaired:
+        r.note(say("%(n)s response time(s) repaired: the kiosk clock was wrong", n=r.repaired))
+    finished = now()
+    with write_transaction():
+        PullLog.create(kiosk_id=entry.id, started_at=started, finished_at=finished, status=r.status,
+                       store_id=r.store_id, received=r.received, first_seq=r.first_seq,
+                       last_seq=r.last_seq, chain_verified=r.chain_verified, head_hash=r.head_hash,
+                       roster_pushed=r.roster_pushed, message=dumps(r.said),
+                       kiosk_last_seq=r.kiosk_last_seq, conflicts=r.conflicts, flagged=r.flagged,
+                       repaired=r.repaired)
+        update: dict[Any, Any] = {Kiosk.url: entry.url, Kiosk.last_pull_at: started,
+                                  Kiosk.last_pull_status: r.status,
+                                  Kiosk.last_error: None if r.status == "ok" else dumps(r.said)}
+        if p.status is not None:
+            update[Kiosk.last_contact] = finished
+            update[Kiosk.last_status] = json.dumps(p.status, ensure_ascii=False)
+            update[Kiosk.clock_skew_s] = r.clock_skew_s
+        Kiosk.update(update).where(Kiosk.id == entry.id).execute()
+
+
+def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
+               page_limit: int = PAGE_LIMIT, session: requests.Session | None = None,
+               cancel: threading.Event | None = None, scan_alerts: bool = True) -> PullResult:
+    """Pull one kiosk once; never raises for anything the kiosk or the network does. Then, unless
+    `scan_alerts` is False (the benchmark times it apart), look for service alerts in what came."""
+    p = _Pull(entry, config, now, page_limit, session, cancel)
+    r = p.result
+    started = now()
+    with connection():
+        Kiosk.insert(id=entry.id, url=entry.url).on_conflict_ignore().execute()
+        try:
+            p.run()
+            r.status = "ok"
+        except Unreachable as e:
+            r.status = "unreachable"
+            r.note(e.said)
+        except Refused as e:
+            r.status = "refused"
+            r.note(say("%(problem)s — nothing of this page stored, alert raised",
+                       problem=as_message(e.message)))
+            with write_transaction():
+                raise_alert(entry.id, e.reason, e.message, e.detail, now())
+        except (BadReply, ingest.CursorMoved) as e:
+            r.status = "error"
+            r.note(e.said)
+        except Exception as e:  # a server-side bug or database trouble: report, keep going
+            log.exception("pulling %s failed", entry.id)
+            r.status = "error"
+            r.note(say("server error: %(e)s", e=f"{type(e).__name__}: {e}"))
+        try:
+            ingest.raise_page_alerts(entry.id, r.store_id, r.conflict_seqs, r.unknown_refs, now())
+            _finish(p, started, now)
+        except Exception:  # the database itself is down: the minutes cannot be written
+            log.exception("writing the minutes of %s failed", entry.id)
+        if scan_alerts and r.received and r.store_id and r.first_seq is not None and r.last_seq is not None:
+            try:  # after the minutes: a failure here must not cost them
+                with write_transaction():
+                    service_alerts.scan_page(r.store_id, r.first_seq, r.last_seq,
+                                             config.service_alert_rule, now())
+            except Exception:
+                log.exception("scanning %s for service alerts failed", entry.id)
+    log.info("pull %s", r.line())
+    return r
+
+
+def pull_all(config: ServerConfig, *, kiosks: list[KioskEntry] | None = None, now: Clock = utcnow,
+             page_limit: int = PAGE_LIMIT) -> list[PullResult]:
+    """Pull the kiosks concurrently; a dead kiosk never blocks the others. Results in config order."""
+    entries = list(config.kiosks if kiosks is None else kiosks)
+    if not entries:
+        return []
+    with ThreadPoolExecutor(max_workers=min(32, len(entries)), thread_name_prefix="pull") as pool:
+        futures = [pool.submit(pull_kiosk, e, config, now=now, page_limit=page_limit) for e in entries]
+        return [f.result() for f in futures]
+
+
+__all__ = ["PullResult", "pull_kiosk", "pull_all", "GENESIS_HASH", "Refused"]

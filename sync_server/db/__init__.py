@@ -1,0 +1,102 @@
+"""Which database the server uses: SQLite under data_dir by default, a peewee URL otherwise
+(`database_url` in server.toml or `DATABASE_URL` in the environment, e.g. postgresql://…).
+
+The models bind to one `DatabaseProxy`, so the same code runs on SQLite (one office PC) and on
+PostgreSQL (a district or a province) chosen at start-up from the config. The schema is brought
+up to date by the numbered migrations in `sync_server.db.migrations` on every start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from peewee import Database, DatabaseProxy, Model, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+
+from sync_server.config import ServerConfig
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    # First: the pragmas are applied in this order, and switching a new file to WAL needs a lock
+    # that another process starting at the same moment may hold.
+    "busy_timeout": 10000,  # the puller threads and the web threads write concurrently
+    "journal_mode": "wal",
+    "synchronous": "normal",  # WAL + NORMAL is durable against a crash of the process
+    "foreign_keys": 1,
+    "cache_size": -32 * 1024,
+    "wal_autocheckpoint": 16384,  # 64 MB of WAL between checkpoints: a catch-up commits each page
+}
+
+
+def open_database(config: ServerConfig) -> Database:
+    if not config.database_url:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        return SqliteDatabase(str(config.sqlite_path), pragmas=SQLITE_PRAGMAS)
+    # Percent-escapes in the user and password are decoded, as in any URL ("p%40ss" = "p@ss").
+    if config.database_url.startswith("sqlite"):
+        return connect_url(config.database_url, unquote_password=True, pragmas=SQLITE_PRAGMAS)
+    return connect_url(config.database_url, unquote_password=True, unquote_user=True)
+
+
+def init_db(config: ServerConfig, create: bool = True) -> Database:
+    """Point the models at the configured database and bring its schema up to date."""
+    from sync_server.db.migrations import migrate
+
+    db = open_database(config)
+    database.initialize(db)
+    if create:
+        migrate(db, config.tz)
+    return db
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def write_transaction():
+    """A transaction that takes the write lock at once on SQLite: two deferred transactions
+    that both read and then write would otherwise fail with 'database is locked'."""
+    if is_sqlite():
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+@contextlib.contextmanager
+def connection() -> Iterator[None]:
+    """This thread's connection for the duration of the block (reused if already open)."""
+    opened = database.is_closed()
+    database.connect(reuse_if_open=True)
+    try:
+        yield
+    finally:
+        if opened and not database.is_closed():
+            database.close()
+
+
+def bulk_insert(model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+                page_size: int = 500) -> None:
+    """INSERT many rows of `model` through the driver's fast path: sqlite3's executemany,
+    psycopg2's execute_values. peewee's insert_many builds the SQL in Python, which costs more
+    than the database's own work on a catch-up of 100,000 responses.
+
+    `columns` are field names; each row is a tuple in that order, of values the driver takes as
+    they are (str, int, float, bool, None, date, datetime; a foreign key as its id), which is
+    also what peewee hands the driver for them."""
+    if not rows:
+        return
+    names = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES '
+    db = database.obj
+    cursor = db.cursor()
+    try:
+        from psycopg2.extensions import cursor as pg_cursor
+        from psycopg2.extras import execute_values
+    except ImportError:  # no psycopg2: SQLite, or PostgreSQL through psycopg 3
+        pg_cursor = None
+    if pg_cursor is not None and isinstance(cursor, pg_cursor):
+        execute_values(cursor, sql + "%s", rows, page_size=page_size)
+    else:
+        cursor.executemany(sql + "(" + ", ".join([db.param] * len(columns)) + ")", rows)

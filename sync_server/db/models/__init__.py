@@ -1,0 +1,44 @@
+"""The server's tables (peewee). Times are naive UTC datetimes; `local_date` is the day in the
+configured time zone, stored so that reports group by an indexed column and not by a function.
+
+The tables by job, one module each (ratings, roster, reports, accounts, qr); this package is
+where the rest of the server imports them from.
+"""
+
+from __future__ import annotations
+
+from sync_server.db.models.accounts import AuditLog, User
+from sync_server.db.models.base import BaseModel, utcnow
+from sync_server.db.models.qr import Addendum, QrRefusal, QrTicket
+from sync_server.db.models.ratings import (
+    Alert,
+    Answer,
+    ClockAnchor,
+    Conflict,
+    Epoch,
+    Kiosk,
+    PullLog,
+    Response,
+)
+from sync_server.db.models.reports import Quota, RollupDay, RollupHour, RollupMonth, ServiceAlert
+from sync_server.db.models.roster import (
+    Counter,
+    Field,
+    FleetKiosk,
+    KioskSetting,
+    Officer,
+    Procedure,
+    Questionnaire,
+    Setting,
+    Unit,
+)
+
+ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
+              Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
+              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum)
+
+__all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "ClockAnchor",
+           "Conflict", "Counter", "Epoch", "Field", "FleetKiosk", "Kiosk", "KioskSetting",
+           "Officer", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",
+           "Response", "RollupDay", "RollupHour", "RollupMonth", "ServiceAlert", "Setting", "Unit",
+           "User", "utcnow"]

@@ -1,0 +1,99 @@
+"""What reports read and keep: the rollups (day, month, hour), service alerts, quotas."""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    CharField,
+    DateField,
+    DateTimeField,
+    IntegerField,
+    SmallIntegerField,
+    TextField,
+)
+
+from sync_server.db.models.base import BaseModel, utcnow
+
+
+class RollupDay(BaseModel):
+    """Score counts per local day × officer × procedure × kiosk × channel × questionnaire ×
+    question (sync_server.reports.rollup). On the question '' row: `responses` and `partial` instead.
+    Text keys use '' for "none" so that the unique key holds on every database."""
+
+    id = AutoField()
+    local_date = DateField()
+    officer = CharField(max_length=64)
+    procedure = CharField(max_length=64)
+    kiosk_id = CharField(max_length=64)
+    channel = CharField(max_length=16)
+    questionnaire = CharField(max_length=64)
+    question = CharField(max_length=64)
+    responses = IntegerField(default=0)
+    partial = IntegerField(default=0)
+    n1 = IntegerField(default=0)
+    n2 = IntegerField(default=0)
+    n3 = IntegerField(default=0)
+    n4 = IntegerField(default=0)
+    n5 = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire",
+                     "question"), True),)
+
+
+class RollupMonth(RollupDay):
+    """The same counts per calendar month (`local_date` = the month's first day): a year's report
+    reads twelve months of these instead of 365 days of RollupDay."""
+
+    class Meta:
+        table_name = "rollup_month"
+        indexes = ((("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire",
+                     "question"), True),)
+
+
+class RollupHour(BaseModel):
+    """Per local day and hour of the day: responses, and those with an answer of 1 or 2 — the
+    hour × weekday map of the reports (sync_server.reports.rollup keeps it with the others)."""
+
+    local_date = DateField()
+    hour = SmallIntegerField()
+    responses = IntegerField(default=0)
+    low = IntegerField(default=0)
+
+    class Meta:
+        table_name = "rollup_hour"
+        indexes = ((("local_date", "hour"), True),)
+
+
+class ServiceAlert(BaseModel):
+    """A run of low scores for one officer or counter (sync_server.reports.service_alerts), until staff
+    acknowledge it with a comment."""
+
+    id = AutoField()
+    subject_kind = CharField(max_length=16)  # officer | kiosk
+    subject = CharField(max_length=64)
+    started_utc = DateTimeField()
+    ended_utc = DateTimeField()
+    responses = IntegerField()
+    answers = IntegerField()
+    low = IntegerField()  # answers of 1 or 2
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(null=True)
+    acknowledged_by = CharField(max_length=64, null=True)
+    acknowledged_at = DateTimeField(null=True)
+    comment = TextField(null=True)
+
+    class Meta:
+        indexes = ((("subject_kind", "subject", "started_utc"), False),)
+
+
+class Quota(BaseModel):
+    """A sampling target (seed 002: 30 forms per field between 01/04 and 31/10): so many
+    responses for a field (or every field, '') between two local dates."""
+
+    id = AutoField()
+    field_code = CharField(max_length=64)  # '' = all fields together
+    target = IntegerField()
+    start = DateField()
+    end = DateField()
+    label = CharField(max_length=200, default="")

@@ -1,0 +1,114 @@
+"""`hailong-server seed-demo`: a demo roster for one commune, so that a fresh install shows
+something real. Safe to run again: roster rows are upserted to the same values and kiosk
+settings are only created where missing (so a unit's own changes survive).
+
+Procedure codes are those of the national procedure database (csdl.dichvucong.gov.vn). The
+civil-status (hộ tịch) and certification (chứng thực) codes below are well known and were
+cross-checked; codes marked "verify" were seen in a single third-party listing only, and
+procedures given a local "dp-" code are ones whose national code we could not confirm: look
+them up on csdl.dichvucong.gov.vn before using this list for a real unit.
+"""
+
+from __future__ import annotations
+
+import json
+
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
+from sync_server.config import ServerConfig
+from sync_server.db import write_transaction
+from sync_server.db.models import Counter, Field, KioskSetting, Officer, Procedure, Questionnaire, Unit
+from sync_server.roster import build as roster
+
+UNIT_NAME = "UBND xã Đại Lãnh"
+
+# The four desk fields of seed 002.
+FIELDS = [
+    ("tu-phap", "Tư pháp – Hộ tịch"),
+    ("dia-chinh", "Địa chính – Xây dựng"),
+    ("van-hoa-xh", "Văn hóa – Xã hội"),
+    ("van-phong", "Văn phòng – Thống kê"),
+]
+
+# (code, name, title, fields)
+OFFICERS = [
+    ("nv-lan", "Nguyễn Thị Lan", "Công chức Tư pháp – Hộ tịch", ["tu-phap"]),
+    ("nv-hung", "Trần Văn Hùng", "Công chức Tư pháp – Hộ tịch", ["tu-phap"]),
+    ("nv-minh", "Lê Quang Minh", "Công chức Địa chính – Xây dựng", ["dia-chinh"]),
+    ("nv-hoa", "Phạm Thị Hoa", "Công chức Văn hóa – Xã hội", ["van-hoa-xh"]),
+    ("nv-tuan", "Võ Minh Tuấn", "Công chức Văn hóa – Xã hội (Lao động – Thương binh và Xã hội)",
+     ["van-hoa-xh"]),
+    ("nv-mai", "Đặng Thị Mai", "Công chức Văn phòng – Thống kê", ["van-phong"]),
+]
+
+# (code, name, field)
+PROCEDURES = [
+    ("1.001193", "Thủ tục đăng ký khai sinh", "tu-phap"),
+    ("1.000689", "Thủ tục đăng ký khai sinh kết hợp nhận cha, mẹ, con", "tu-phap"),
+    ("1.004884", "Thủ tục đăng ký lại khai sinh", "tu-phap"),
+    ("1.000894", "Thủ tục đăng ký kết hôn", "tu-phap"),
+    ("1.004746", "Thủ tục đăng ký lại kết hôn", "tu-phap"),
+    ("1.000656", "Thủ tục đăng ký khai tử", "tu-phap"),
+    ("1.005461", "Thủ tục đăng ký lại khai tử", "tu-phap"),
+    ("1.001022", "Thủ tục đăng ký nhận cha, mẹ, con", "tu-phap"),
+    ("1.004837", "Thủ tục đăng ký giám hộ", "tu-phap"),
+    ("1.004845", "Thủ tục đăng ký chấm dứt giám hộ", "tu-phap"),
+    ("1.004859", "Thủ tục thay đổi, cải chính, bổ sung thông tin hộ tịch", "tu-phap"),
+    ("1.004873", "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", "tu-phap"),
+    ("2.000635", "Thủ tục cấp bản sao Trích lục hộ tịch", "tu-phap"),
+    ("2.000815", "Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm "
+                 "quyền của Việt Nam cấp hoặc chứng nhận", "tu-phap"),
+    ("2.000884", "Thủ tục chứng thực chữ ký trong các giấy tờ, văn bản", "tu-phap"),
+    # verify: seen in one third-party listing only.
+    ("1.001699", "Thủ tục xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật",
+     "van-hoa-xh"),
+    # verify: seen in one third-party listing only.
+    ("1.001776", "Thủ tục thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng",
+     "van-hoa-xh"),
+    # Local codes: national code not confirmed (the commune-level land and construction
+    # procedures were renumbered in 2025).
+    ("dp-hoa-giai-dat", "Hòa giải tranh chấp đất đai", "dia-chinh"),
+    ("dp-xac-nhan-dat", "Xác nhận nguồn gốc, hiện trạng sử dụng đất", "dia-chinh"),
+    ("dp-tiep-nhan-don", "Tiếp nhận đơn kiến nghị, phản ánh của công dân", "van-phong"),
+]
+
+
+def _upsert(model, key_field, rows: list[dict]) -> None:
+    for row in rows:
+        key = row[key_field.name]
+        if model.get_or_none(key_field == key) is None:
+            model.create(**row)
+        else:
+            model.update(**{k: v for k, v in row.items() if k != key_field.name}).where(
+                key_field == key).execute()
+
+
+def seed(config: ServerConfig) -> int:
+    """Load the demo roster; returns the roster version after it."""
+    with write_transaction():
+        unit = Unit.select().order_by(Unit.id).first()
+        if unit is None:
+            Unit.create(name=UNIT_NAME)
+        elif unit.name != UNIT_NAME:
+            unit.name = UNIT_NAME
+            unit.save()
+        _upsert(Field, Field.code, [{"code": c, "name": n, "sort": i} for i, (c, n) in enumerate(FIELDS)])
+        _upsert(Officer, Officer.code, [
+            {"code": c, "name": n, "title": t, "fields": json.dumps(f), "active": True, "sort": i}
+            for i, (c, n, t, f) in enumerate(OFFICERS)])
+        _upsert(Procedure, Procedure.code, [
+            {"code": c, "name": n, "field": f, "active": True, "sort": i}
+            for i, (c, n, f) in enumerate(PROCEDURES)])
+        q = BUILTIN_QUESTIONNAIRE
+        if Questionnaire.get_or_none(qid=q["id"], version=q["version"]) is None:
+            Questionnaire.create(qid=q["id"], version=q["version"], active=True,
+                                 document=json.dumps(q, ensure_ascii=False))
+        # A counter per kiosk with one officer on duty, in turn, whose kiosk asks for the
+        # procedure (reports by procedure and field need it); a kiosk already set up keeps its own.
+        for i, kiosk in enumerate(config.kiosks):
+            if (KioskSetting.get_or_none(KioskSetting.kiosk_id == kiosk.id) is None
+                    and Counter.get_or_none(Counter.kiosk_id == kiosk.id) is None
+                    and Counter.get_or_none(Counter.code == kiosk.id) is None):
+                officer = OFFICERS[i % len(OFFICERS)][0]
+                Counter.create(code=kiosk.id, name=f"Quầy số {i + 1}", kiosk_id=kiosk.id, mode="counter",
+                               officers=json.dumps([officer]), sort=i, ask_procedure=True)
+    return roster.touch(config)

@@ -1,0 +1,1 @@
+"""The citizens' QR page (no login), its single-use tickets, and the staff's posters."""

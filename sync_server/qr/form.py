@@ -1,0 +1,149 @@
+"""Reading one QR page submission: every field checked, nothing trusted. No Flask here.
+
+`read()` turns the posted rating form into the fields of a response, `read_addendum()` the
+"say more about this visit" form into an addendum's topics and comment; both say what is wrong
+in words a citizen understands (Vietnamese; the page translates). What was chosen is kept
+either way, so a page shown again keeps the citizen's choices.
+
+Questions are optional, as on the kiosk: a response needs at least one answer. The topic chips
+(the questionnaire's `reasons`) are offered after every score with the same neutral question,
+so they are kept whatever the scores.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync_server.exc import InputError
+
+MAX_NAME = 100
+MAX_COMMENT = 500  # a few sentences; the page's textarea stops there too
+NO_OFFICER = "-"  # "I do not know / in general"
+# reasons_seen: sent by pages served before the topics were asked after every score; ignored.
+SINGLE_FIELDS = ("o", "t", "procedure", "name", "reasons_seen", "csrf_token")
+ADDENDUM_FIELDS = ("t", "comment", "csrf_token")
+
+
+@dataclass
+class Choices:
+    """What the citizen chose so far (also when it is incomplete), to render the page again."""
+
+    officer: str | None = None
+    answers: dict[str, int] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    procedure: str | None = None
+    name: str = ""
+
+
+@dataclass
+class AddendumChoices:
+    """What the citizen adds to a visit rated at the kiosk: topic chips and a comment."""
+
+    topics: list[str] = field(default_factory=list)
+    comment: str = ""
+
+
+def clean_text(value: str, limit: int) -> str:
+    """NFC, no control characters, inner whitespace collapsed, at most `limit` characters."""
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(c for c in value if unicodedata.category(c)[0] != "C" or c == " ")
+    return " ".join(value.split())[:limit]
+
+
+def clean_comment(value: str) -> str:
+    """NFC, no control characters but line breaks, each line trimmed, at most one empty line in
+    a row. The length is checked by the caller, so nothing the citizen wrote is cut silently."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    value = "".join(c for c in value if c == "\n" or unicodedata.category(c)[0] != "C")
+    lines = [" ".join(line.split()) for line in value.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _one(form: Any, name: str) -> str | None:
+    values = form.getlist(name)
+    if len(values) > 1:
+        raise InputError("Trường “%(name)s” được gửi nhiều lần.", {"name": name})
+    return values[0] if values else None
+
+
+def _topics(form: Any, questionnaire: Mapping[str, Any], _: Callable[..., str]) -> list[str]:
+    """The chosen topic codes in the questionnaire's order; InputError for unknown or repeated ones."""
+    known = [r["code"] for r in questionnaire.get("reasons", [])]
+    chosen = form.getlist("reason")
+    if len(chosen) > len(known) or len(set(chosen)) != len(chosen):
+        raise InputError(_("Lý do được gửi nhiều lần."))
+    for code in chosen:
+        if code not in known:
+            raise InputError(_("Không có lý do mã “%(code)s”.", code=code[:64]))
+    return [c for c in known if c in chosen]
+
+
+def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], procedures: set[str],
+         ask_name: bool, _: Callable[..., str]) -> tuple[Choices, list[str]]:
+    """(choices, problems a citizen can fix). Raises InputError for what no honest form sends."""
+    for name in SINGLE_FIELDS:
+        _one(form, name)
+    choices = Choices()
+    officer = _one(form, "o") or NO_OFFICER
+    if officer != NO_OFFICER and officer not in officers:
+        raise InputError(_("Không có cán bộ mã “%(code)s” ở đây.", code=officer[:64]))
+    choices.officer = None if officer == NO_OFFICER else officer
+
+    for n, question in enumerate(questionnaire["questions"], start=1):
+        raw = _one(form, f"q_{question['code']}")
+        if raw is None or raw == "":
+            continue  # skipped, as on the kiosk: no answer, never a made-up one
+        if raw not in ("1", "2", "3", "4", "5"):
+            raise InputError(_("Câu %(n)s: mức đánh giá phải là một số từ 1 đến 5.", n=n))
+        choices.answers[question["code"]] = int(raw)
+    problems: list[str] = []
+    if not choices.answers:
+        problems.append(_("Xin chọn ít nhất một khuôn mặt trước khi gửi."))
+
+    choices.reasons = _topics(form, questionnaire, _)
+
+    procedure = _one(form, "procedure") or ""
+    if procedure and procedure not in procedures:
+        raise InputError(_("Không có thủ tục mã “%(code)s”.", code=procedure[:64]))
+    choices.procedure = procedure or None
+
+    name = _one(form, "name") or ""
+    if name and not ask_name:
+        raise InputError(_("Trang này không nhận họ tên."))
+    if len(name) > MAX_NAME * 4:
+        raise InputError(_("Họ tên dài quá %(n)s ký tự.", n=MAX_NAME))
+    choices.name = clean_text(name, MAX_NAME)
+    return choices, problems
+
+
+def read_addendum(form: Any, questionnaire: Mapping[str, Any],
+                  _: Callable[..., str]) -> tuple[AddendumChoices, list[str]]:
+    """(choices, problems a citizen can fix) of the "say more about this visit" form. No name or
+    contact is asked, and none is taken."""
+    for name in ADDENDUM_FIELDS:
+        _one(form, name)
+    choices = AddendumChoices(topics=_topics(form, questionnaire, _),
+                              comment=clean_comment(_one(form, "comment") or ""))
+    problems: list[str] = []
+    if len(choices.comment) > MAX_COMMENT:
+        problems.append(_("Lời góp ý dài %(count)s ký tự, quá %(n)s ký tự: xin viết ngắn lại.",
+                          count=len(choices.comment), n=MAX_COMMENT))
+    if not choices.topics and not choices.comment:
+        problems.append(_("Xin chọn ít nhất một ý hoặc viết vài lời trước khi gửi."))
+    return choices, problems
+
+
+def response_fields(choices: Choices, questionnaire: Mapping[str, Any], flags: list[str]) -> dict[str, Any]:
+    """The response as the QR store seals it (sync_server.qr.store.store)."""
+    fields: dict[str, Any] = {
+        "officer": choices.officer, "procedure": choices.procedure,
+        "questionnaire": questionnaire["id"], "questionnaire_version": int(questionnaire["version"]),
+        "answers": dict(choices.answers), "reasons": list(choices.reasons), "flags": flags,
+    }
+    if choices.name:
+        fields["name"] = choices.name
+    return fields

@@ -1,0 +1,45 @@
+"""What the report pages share besides their routes: the definition of "satisfied" the page asks
+for, and a report table sent as a CSV, XLSX or DOCX file (the DOCX with the unit's letterhead)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, request
+from flask_babel import gettext as _
+
+from sync_server.extensions import get_config
+from sync_server.reports import exports, figures
+from sync_server.roster.build import unit_name
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+def definition_arg() -> str:
+    chosen = request.args.get("def") or get_config().satisfaction_definition
+    if chosen not in figures.DEFINITIONS:
+        abort(400, description=_("Cách tính tỷ lệ hài lòng không hợp lệ."))
+    return chosen
+
+def _file(data: bytes, name: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+def letterhead(day: date) -> exports.Letterhead:
+    config = get_config()
+    unit = unit_name(config)
+    place = config.report_place or unit.split(" xã ")[-1].split(" phường ")[-1]
+    return exports.Letterhead(superior=config.report_superior, unit=unit, place=place,
+                              number="      /BC-UBND", day=day)
+
+def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
+    if fmt == "csv":
+        return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
+    if fmt == "xlsx":
+        return _file(exports.to_xlsx(table), f"{stem}.xlsx", XLSX)
+    if fmt == "docx" and official:
+        return _file(exports.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
+    if fmt not in ("html", "print"):
+        abort(400, description=_("Định dạng tệp không hợp lệ."))
+    return None

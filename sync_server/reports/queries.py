@@ -1,0 +1,219 @@
+"""Report figures read from the rollups (sync_server.reports.rollup: whole months from the monthly ones,
+the other days from the daily ones): any date range, grouped by any of officer, procedure,
+field, kiosk (counter), channel, question, day or month, with optional filters. The field of a
+rating follows `FieldRule`. Excluded responses are not in the rollups; dates are `local_date`,
+which follows a repaired kiosk clock. No Flask here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import fn
+
+from sync_server.db.models import Field, Officer, Procedure, RollupDay, RollupHour, RollupMonth
+from sync_server.i18n import N_
+from sync_server.reports.figures import Counts, fmt_count
+from sync_server.roster.counters import officer_codes
+
+# Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
+DIMENSIONS = ("officer", "procedure", "field", "kiosk", "channel", "questionnaire", "question", "day",
+              "month")
+_COLUMN = {"officer": "officer", "procedure": "procedure", "kiosk": "kiosk_id", "channel": "channel",
+           "questionnaire": "questionnaire", "question": "question", "day": "local_date"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date  # inclusive
+    officer: str | None = None
+    procedure: str | None = None
+    kiosk: str | None = None
+    channel: str | None = None
+    questionnaire: str | None = None
+    question: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("the range ends before it starts")
+
+
+@dataclass
+class Cell:
+    """The figures of one group: answers by score, responses (whole visits) and partial ones."""
+
+    counts: Counts = field(default_factory=Counts)
+    responses: int = 0
+    partial: int = 0
+
+
+def _where(model, start: date, end: date, f: Filters, *, question_rows: bool):
+    cond = (model.local_date >= start) & (model.local_date <= end)
+    cond &= (model.question != "") if question_rows else (model.question == "")
+    for name, value in (("officer", f.officer), ("procedure", f.procedure), ("kiosk", f.kiosk),
+                        ("channel", f.channel), ("questionnaire", f.questionnaire)):
+        if value is not None:
+            cond &= getattr(model, _COLUMN[name]) == value
+    if f.question is not None and question_rows:
+        cond &= model.question == f.question
+    return cond
+
+
+def segments(start: date, end: date, need_days: bool) -> list[tuple[type, date, date]]:
+    """The rollup table and date span to read for each part of [start, end]: whole calendar
+    months from RollupMonth, the days before and after them from RollupDay."""
+    first = start if start.day == 1 else month_of(start)[1] + timedelta(days=1)
+    last = end if end == month_of(end)[1] else end.replace(day=1) - timedelta(days=1)
+    if need_days or first > last:
+        return [(RollupDay, start, end)]
+    out: list[tuple[type, date, date]] = []
+    if start < first:
+        out.append((RollupDay, start, first - timedelta(days=1)))
+    out.append((RollupMonth, first, last))
+    if last < end:
+        out.append((RollupDay, last + timedelta(days=1), end))
+    return out
+
+
+# Partial responses (a session that timed out, K10) are counted apart wherever a total of responses
+# is shown, always in these words (the pages translate PARTIAL; English in sync_server.i18n).
+PARTIAL = "(trong đó {k} chưa trả lời hết)"
+PARTIAL_HEADER = N_("Trong đó chưa trả lời hết")
+
+
+def forms(n: int, partial: int, noun: str = "phiếu") -> str:
+    """"492 phiếu (trong đó 12 chưa trả lời hết)"; "492 phiếu" when none was partial."""
+    text = f"{fmt_count(n)} {noun}"
+    return f"{text} {PARTIAL.format(k=fmt_count(partial))}" if partial else text
+
+
+# The field rule, said under every table by field (docs/reports.md, "The field of a rating").
+FIELD_RULE = (N_("Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ "
+              "phụ trách một lĩnh vực."))
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """The field a rating counts under: its procedure's field; without a procedure, the field of
+    the officer who served when that officer has exactly one; else '' (unknown)."""
+
+    of_procedure: dict[str, str]
+    of_officer: dict[str, str]  # only officers with exactly one field
+
+    @classmethod
+    def load(cls) -> FieldRule:
+        known = {code for (code,) in Field.select(Field.code).tuples()}
+        officers = {}
+        for code, raw in Officer.select(Officer.code, Officer.fields).tuples():
+            mine = {f for f in officer_codes(raw) if f in known}  # the tolerant reader of JSON lists
+            if len(mine) == 1:
+                officers[code] = mine.pop()
+        procedures = Procedure.select(Procedure.code, Procedure.field).tuples()
+        return cls({code: fld or "" for code, fld in procedures}, officers)
+
+    def field(self, procedure: str, officer: str) -> str:
+        if procedure:
+            return self.of_procedure.get(procedure, "")
+        return self.of_officer.get(officer, "")
+
+
+def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]:
+    """{group key: Cell} for the range and filters, grouped by the dimensions in `by` (in that
+    order; () gives one total under the key ())."""
+    for name in by:
+        if name not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {name!r}: one of {', '.join(DIMENSIONS)}")
+    # Read at the finest grain `by` needs, then fold (field and month are derived in Python).
+    base = [n for n in by if n in _COLUMN]
+    if "field" in by:
+        base += [n for n in ("procedure", "officer") if n not in base]
+    if "month" in by and "day" not in base:
+        base.append("day")
+    out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
+    fields = FieldRule.load() if "field" in by else None
+    has_question_dim = "question" in by
+    for model, start, end in segments(f.start, f.end, need_days="day" in by):
+        columns = [getattr(model, _COLUMN[n]) for n in base]
+        sums = [fn.SUM(getattr(model, c)) for c in ("responses", "partial", "n1", "n2", "n3", "n4", "n5")]
+        for question_rows in (False, True):
+            if has_question_dim and not question_rows:
+                continue  # a response is not "per question": only answers are
+            query = model.select(*columns, *sums).where(_where(model, start, end, f,
+                                                               question_rows=question_rows))
+            if columns:
+                query = query.group_by(*columns)
+            for row in query.tuples():
+                _fold(out, by, base, row, fields, question_rows)
+    return dict(out)
+
+
+def _fold(out: dict[tuple[Any, ...], Cell], by: tuple[str, ...], base: list[str], row: tuple,
+          fields: FieldRule | None, question_rows: bool) -> None:
+    values = dict(zip(base, row[:len(base)], strict=True))
+    responses, partial, *n = row[len(base):]
+    key = []
+    for name in by:
+        if name == "field" and fields is not None:
+            key.append(fields.field(values["procedure"], values["officer"]))
+        elif name in ("day", "month"):
+            day = as_date(values["day"])
+            key.append(day.replace(day=1) if name == "month" else day)
+        else:
+            key.append(values[name])
+    cell = out[tuple(key)]
+    if question_rows:
+        cell.counts = cell.counts + Counts.of(*n)
+    else:
+        cell.responses += int(responses or 0)
+        cell.partial += int(partial or 0)
+
+
+def as_date(value: Any) -> Any:
+    """A date column as a date: SQLite hands raw or aggregated ones back as ISO text. None stays."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def hour_grid(start: date, end: date) -> dict[tuple[int, int], tuple[int, int]]:
+    """{(weekday 0=Monday, hour): (responses, responses with an answer of 1–2)} over the range,
+    from RollupHour (at most 24 rows a day)."""
+    grid: dict[tuple[int, int], tuple[int, int]] = {}
+    query = (RollupHour.select(RollupHour.local_date, RollupHour.hour, RollupHour.responses, RollupHour.low)
+             .where((RollupHour.local_date >= start) & (RollupHour.local_date <= end)).tuples())
+    for day, hour, n, low in query:
+        key = (as_date(day).weekday(), int(hour))
+        before = grid.get(key, (0, 0))
+        grid[key] = (before[0] + n, before[1] + low)
+    return grid
+
+
+def total(f: Filters) -> Cell:
+    return figures(f).get((), Cell())
+
+
+# --- date ranges ------------------------------------------------------------------------------
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday to Sunday around `day`."""
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=6)
+
+
+def report_week(day: date, close_weekday: int = 3) -> tuple[date, date]:
+    """The weekly report's window that ends on the last `close_weekday` (Thursday = 3) on or
+    before `day` — seed 000's cycle: figures to Thursday, report on Friday."""
+    end = day - timedelta(days=(day.weekday() - close_weekday) % 7)
+    return end - timedelta(days=6), end
+
+
+def month_of(day: date) -> tuple[date, date]:
+    start = day.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+def year_of(day: date) -> tuple[date, date]:
+    return date(day.year, 1, 1), date(day.year, 12, 31)

@@ -1,0 +1,155 @@
+"""The rollups reports read (RollupDay per day, RollupMonth per month, RollupHour per day and hour
+for the hour × weekday map): kept equal to the raw rows.
+
+Every change to what the figures count goes through here in the same transaction: a page of
+responses stored (`add_stored`), a response excluded or included again (`deltas_of`), and
+`rebuild()` recomputes everything from the raw rows (the CLI `rebuild-rollups`, and the test that
+the two agree). Days and hours are the response's stored `local_date` and `local_hour`: the
+unit's time zone, never the kiosk's offset (sync_server.collect.clockfix). Deltas are summed in Python
+per key and applied with one upsert per key: INSERT … ON CONFLICT DO UPDATE adds them, on SQLite
+and PostgreSQL alike. No Flask here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sync_server.db import database, is_sqlite
+from sync_server.db.models import Answer, Response, RollupDay
+
+KEY = ("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
+COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
+Key = tuple[date, str, str, str, str, str, str]
+_COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
+
+
+class Deltas:
+    """Counts to add (or, with sign -1, to take away) per rollup key, and per (day, hour)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+        self.by_hour: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])  # responses, low
+
+    def response(self, day: date, officer: str | None, procedure: str | None, kiosk_id: str,
+                 channel: str, questionnaire: str, partial: bool, answers: Iterable[tuple[str, int]],
+                 sign: int = 1, hour: int | None = None) -> None:
+        base = (day, officer or "", procedure or "", kiosk_id, channel, questionnaire)
+        whole = self.by_key[(*base, "")]
+        whole[0] += sign
+        whole[1] += sign * bool(partial)
+        low = False
+        for question, score in answers:
+            self.by_key[(*base, question)][1 + score] += sign
+            low = low or score <= 2
+        if hour is not None:
+            cell = self.by_hour[(day, hour)]
+            cell[0] += sign
+            cell[1] += sign * low
+
+    def __len__(self) -> int:
+        return len(self.by_key)
+
+
+def apply(deltas: Deltas) -> None:
+    """Add the deltas to the daily and the monthly rollups (inside the caller's transaction)."""
+    if not deltas.by_key:
+        return
+    monthly: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+    for key, counts in deltas.by_key.items():
+        month = monthly[(key[0].replace(day=1), *key[1:])]
+        for i, n in enumerate(counts):
+            month[i] += n
+    for table, by_key in (("rollup_day", deltas.by_key), ("rollup_month", monthly)):
+        _upsert(table, by_key)
+    _upsert_hours(deltas.by_hour)
+
+
+def _upsert_hours(by_hour: dict[tuple[date, int], list[int]]) -> None:
+    rows = [(day.isoformat(), hour, n, low) for (day, hour), (n, low) in by_hour.items() if n or low]
+    if not rows:
+        return
+    db = database.obj
+    marks = ", ".join([db.param] * 4)
+    db.cursor().executemany(
+        f'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") VALUES ({marks}) '
+        'ON CONFLICT ("local_date", "hour") DO UPDATE SET "responses" = "rollup_hour"."responses" + '
+        'excluded."responses", "low" = "rollup_hour"."low" + excluded."low"', rows)
+
+
+def _upsert(table: str, by_key: dict[Key, list[int]]) -> None:
+    db = database.obj
+    q = db.param
+    marks = ", ".join([q] * (len(KEY) + len(COUNTS)))
+    adds = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
+    conflict = ", ".join(f'"{c}"' for c in KEY)
+    sql = (f'INSERT INTO "{table}" ({_COLUMNS}) VALUES ({marks}) '
+           f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}")
+    # Dates as ISO text: what peewee stores on SQLite, and what PostgreSQL casts to a date.
+    rows = [(key[0].isoformat(), *key[1:], *counts) for key, counts in by_key.items() if any(counts)]
+    db.cursor().executemany(sql, rows)
+
+
+def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[str, int]]],
+               columns: tuple[str, ...]) -> Deltas:
+    """Deltas for response rows just stored (in `columns` order) and their answers by seq."""
+    at = {name: i for i, name in enumerate(columns)}
+    deltas = Deltas()
+    for row in rows:
+        deltas.response(row[at["local_date"]], row[at["officer"]], row[at["procedure"]], row[at["kiosk_id"]],
+                        row[at["channel"]], row[at["questionnaire"]], row[at["partial"]],
+                        answers.get(row[at["seq"]], ()), hour=row[at["local_hour"]])
+    return deltas
+
+
+def deltas_of(response: Response, sign: int) -> Deltas:
+    deltas = Deltas()
+    answers = [(a.question, a.score) for a in Answer.select(Answer.question, Answer.score)
+               .where(Answer.response == response.id)]
+    deltas.response(response.local_date, response.officer, response.procedure, response.kiosk_id,
+                    response.channel, response.questionnaire, response.partial, answers, sign,
+                    hour=response.local_hour)  # the stored hour: an exclusion undoes exactly what was added
+    return deltas
+
+
+def _fill_sql(table: str) -> list[str]:
+    """INSERT … SELECT that sum the raw rows (not excluded) into `table` per KEY: one statement for
+    the responses (question ''), one for the answers by question."""
+    day = 'r."local_date"'
+    if table == "rollup_month":
+        day = ("date(r.\"local_date\", 'start of month')" if is_sqlite()
+               else "date_trunc('month', r.\"local_date\")::date")
+    keys = [day] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
+        f'r."{c}"' for c in ("kiosk_id", "channel", "questionnaire")]
+    groups = ", ".join(str(i) for i in range(1, len(keys) + 1))
+    into = f'INSERT INTO "{table}" ({_COLUMNS}) '
+    scores = ", ".join(f'SUM(CASE WHEN a."score" = {s} THEN 1 ELSE 0 END)' for s in range(1, 6))
+    kept = 'WHERE NOT r."excluded"'
+    return [
+        into + f"SELECT {', '.join(keys)}, '', COUNT(*), SUM(CASE WHEN r.\"partial\" THEN 1 ELSE 0 END), "
+        f'0, 0, 0, 0, 0 FROM "response" r {kept} GROUP BY {groups}',
+        into + f'SELECT {", ".join(keys)}, a."question", 0, 0, {scores} FROM "answer" a '
+        f'JOIN "response" r ON r."id" = a."response_id" {kept} GROUP BY {groups}, {len(keys) + 1}',
+    ]
+
+
+# Per local day and hour: the responses, and those with an answer of 1–2 (the hour × weekday map).
+_FILL_HOURS = (
+    'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") '
+    'SELECT r."local_date", r."local_hour", COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a '
+    'WHERE a."response_id" = r."id" AND a."score" <= 2) THEN 1 ELSE 0 END) '
+    'FROM "response" r WHERE NOT r."excluded" GROUP BY r."local_date", r."local_hour"')
+
+
+def rebuild() -> int:
+    """Recompute every rollup from the raw rows (inside the caller's write transaction).
+    Returns the number of daily rollup rows."""
+    for table in ("rollup_day", "rollup_month", "rollup_hour"):
+        database.execute_sql(f'DELETE FROM "{table}"')
+    for table in ("rollup_day", "rollup_month"):
+        for sql in _fill_sql(table):
+            database.execute_sql(sql)
+    database.execute_sql(_FILL_HOURS)
+    return RollupDay.select().count()

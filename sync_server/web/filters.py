@@ -1,0 +1,83 @@
+"""The template filters: numbers, sizes and times the Vietnamese way, and messages made without a
+request rendered in the page's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import gettext as _
+
+from sync_server.collect import messages as pull_messages
+from sync_server.extensions import pull_domain
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + " %"
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "—"
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".", ",")
+        n /= 1024
+    return ""
+
+
+def _seconds(value: float | None) -> str:
+    """A clock skew such as "+6 phút 5 giây" / "−3 ngày"; "—" when unknown."""
+    if value is None:
+        return "—"
+    sign = "+" if value >= 0 else "−"
+    s = abs(round(value))
+    if s < 120:
+        return f"{sign}{s} s"
+    if s < 7200:
+        return f"{sign}{s // 60} min"
+    if s < 172800:
+        return f"{sign}{s // 3600} h"
+    return f"{sign}{s // 86400} d"
+
+
+def init_app(app: Flask, tz: ZoneInfo) -> None:
+    @app.template_filter("pct")
+    def pct_filter(value: float | None) -> str:
+        return _pct(value)
+
+    @app.template_filter("localtime")
+    def localtime_filter(value: datetime | None, seconds: bool = False) -> str:
+        if value is None:
+            return _("chưa có")
+        fmt = "%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y"
+        return value.replace(tzinfo=UTC).astimezone(tz).strftime(fmt)
+
+    @app.template_filter("say")
+    def say_filter(message: Any) -> str:
+        """A message made without a request (a msgid with its values, e.g. health.LiveAlert), in
+        the page's language; escaped like any value."""
+        return message.render(_)
+
+    @app.template_filter("tr")
+    def tr_filter(value: str | None) -> str:
+        """A message chosen at run time (a status, a label from a table marked with N_), in the
+        page's language; the result is escaped like any value (never `_(value)`: Jinja's gettext
+        would mark it safe)."""
+        return _(value) if value else (value or "")
+
+    app.add_template_filter(_size, "size")
+    app.add_template_filter(_seconds, "seconds")
+
+    @app.template_filter("pullmsg")
+    def pullmsg_filter(value: str | None) -> str:
+        """A pull's stored messages in the page's language (the `pull` catalogue)."""
+        return pull_messages.render(value, pull_domain.gettext)
+
+    @app.template_filter("vndate")
+    def vndate_filter(value) -> str:
+        return value.strftime("%d/%m/%Y")

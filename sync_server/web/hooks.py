@@ -1,0 +1,47 @@
+"""The request hooks, in the order they must run: the upload limit and the language before
+CSRFProtect reads the form, the NUL refusal before any view, then the database connection."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+
+from sync_server import i18n
+from sync_server.db import database
+from sync_server.extensions import babel, csrf
+from sync_server.web.nul import refuse_nul
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _upload_limit() -> None:
+        # Before CSRFProtect reads the form: a view marked `upload_limit` (a photo upload) may
+        # take more than the 1 MB every other form is held to.
+        limit = getattr(app.view_functions.get(request.endpoint or ""), "upload_limit", None)
+        if limit:
+            request.max_content_length = limit
+
+    @app.before_request
+    def _language() -> None:
+        chosen = request.args.get("lang")
+        if chosen in i18n.LANGS:
+            session["lang"] = chosen
+        g.lang = session.get("lang", i18n.DEFAULT)
+
+    babel.init_app(app, default_locale=i18n.DEFAULT, locale_selector=lambda: g.get("lang", i18n.DEFAULT),
+                   default_translation_directories=str(i18n.TRANSLATIONS))
+
+    @app.before_request
+    def _no_nul() -> None:
+        # Before CSRF and before any view: the refusal is the same on every page and database.
+        refuse_nul()
+
+    csrf.init_app(app)
+
+    @app.before_request
+    def _connect() -> None:
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(_exc: BaseException | None) -> None:
+        if not database.is_closed():
+            database.close()
