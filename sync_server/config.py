@@ -328,4 +328,5 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
     )
 
 
-__all__ = ["ConfigError", "DownstreamEntry", "KioskEntry", "UpstreamConfig", "QrConfig", "ServerConfig", "load", "DEFAULT_PATH"]
+__all__ = ["ConfigError", "DownstreamEntry", "KioskEntry", "UpstreamConfig", "QrConfig", "ServerConfig",
+           "load", "DEFAULT_PATH"]

@@ -39,7 +39,7 @@ def test_upstream_and_downstream_read(tmp_path):
 
 
 @pytest.mark.parametrize("text,key", [
-    (SERVER + '[upstream]\nserver_id = "x"\ntoken = "%s"\n' % T1, "upstream.url"),
+    (SERVER + f'[upstream]\nserver_id = "x"\ntoken = "{T1}"\n', "upstream.url"),
     (SERVER + UP.replace("http://hub.example:5000/", "hub.example:5000"), "upstream.url"),
     (SERVER + UP.replace('"xa-dai-lanh"', '"xã đại lãnh"'), "upstream.server_id"),
     (SERVER + UP.replace(T1, "short"), "upstream.token"),
