@@ -60,12 +60,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sync_server.app import create_app
     from sync_server.collect.loop import PullLoop
     from sync_server.upstream.schedule import PushLoop
+    from sync_server.upstream.wire import MAX_BATCH_BYTES
 
     cfg = _load(args)
     app = create_app(cfg)
     host = args.host or cfg.host
     port = cfg.port if args.port is None else args.port
-    server = create_server(app, host=host, port=port, threads=8, ident="hailong-server")
+    # waitress reads a whole request before the app sees it: a body larger than the largest the
+    # app takes (a hub's batch) is refused (413) as soon as its Content-Length is read.
+    server = create_server(app, host=host, port=port, threads=8, ident="hailong-server",
+                           max_request_body_size=MAX_BATCH_BYTES + 1)
     # A scan cut short by a stop (after a pull's commit, before its scan) is caught up here.
     _scan_alerts(cfg, days=2)
     # server.toml's kiosks and those added on the web (re-read by the loop as they change).

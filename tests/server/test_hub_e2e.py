@@ -5,17 +5,25 @@ commune holds; faults lose nothing acknowledged and store nothing twice."""
 
 from __future__ import annotations
 
+import http.client
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
 from datetime import date
 
 import pytest
+import requests
 
+from kiosk.shared.protocol import canonical_json
 from sync_server import config as server_config
 from sync_server.db import database, init_db
 from sync_server.reports import queries
 from tests.server.chains import make_chain
 from tests.server.conftest import PG_SKIP, PG_URL, reset_postgres
 from tests.server.fake_kiosk import FakeKiosk
-from tests.support.hub import TOKENS, Hub, cli, commune_toml, hub_toml
+from tests.support.hub import REPO, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
 from tests.support.kiosk_process import free_port
 
 pytestmark = pytest.mark.e2e
@@ -121,3 +129,194 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     again = push(a)
     assert again.returncode == 0 and again.stdout.strip() == "push: ok, 0 sent, 0 left"
     assert len(held(hub_cfg, "xa-a")) == 270
+
+
+def hub_alerts(hub_cfg) -> list[tuple[str, str, str]]:
+    open_db(hub_cfg)
+    from sync_server.collect.messages import render
+    from sync_server.db.models import Alert
+
+    return [(a.kiosk_id, a.kind, render(a.message, lambda s: s)) for a in Alert.select().order_by(Alert.id)]
+
+
+def tamper(path, store_id: str, seq: int) -> None:
+    """Change one stored response's score in the commune's SQLite database, its hash left alone."""
+    db = sqlite3.connect(path.parent / (path.stem + "-data") / "server.db")
+    body = json.loads(db.execute("SELECT body FROM response WHERE store_id = ? AND seq = ?",
+                                 (store_id, seq)).fetchone()[0])
+    body["answers"]["q1"] = 6 - body["answers"]["q1"] if body["answers"]["q1"] != 3 else 4
+    db.execute("UPDATE response SET body = ? WHERE store_id = ? AND seq = ?",
+               (canonical_json(body).decode(), store_id, seq))
+    db.commit()
+    db.close()
+
+
+def test_a_tampered_response_is_refused_named_and_alerted_and_the_rest_of_its_store_is_not_kept(
+        tmp_path, hub, kiosks):
+    a = commune(tmp_path, "xa-a", hub.base, [kiosks("quay-1", "store-a1", 60),
+                                             kiosks("quay-2", "store-a2", 20)])
+    tamper(a, "store-a1", 25)
+    pushed = push(a, "--page", "10")
+    assert pushed.returncode == 3, pushed.stdout + pushed.stderr
+    line = pushed.stderr.strip()
+    assert line.startswith("push: refused") and "store store-a1 at seq 25" in line
+    assert "hash does not match" in line
+    at_hub = held(hub.config, "xa-a")
+    # The batches before it are kept; nothing of store-a1 from the refused batch (seq 21-30) nor
+    # after; the commune's other store went on.
+    assert sorted(s for st, s in at_hub if st == "store-a1") == list(range(1, 21))
+    assert sorted(s for st, s in at_hub if st == "store-a2") == list(range(1, 21))
+    assert any(k == "xa-a" and kind == "chain" and "store-a1" in text and "seq 25" in text
+               for k, kind, text in hub_alerts(hub.config))
+
+
+def raw_batch(server_id: str, chain: list[dict]) -> dict:
+    return {"protocol": 1, "server_id": server_id, "roster": {}, "exclusions": [],
+            "stores": [{"store_id": chain[0]["store_id"], "kiosk_id": chain[0]["kiosk_id"],
+                        "responses": chain,
+                        "times": [["2026-11-22T01:15:02", None, "kiosk", "2026-11-22", 8]] * len(chain)}]}
+
+
+def auth(server_id: str, token: str | None = None) -> dict:
+    return {"Authorization": f"Bearer {token or TOKENS[server_id]}"}
+
+
+def test_the_batch_endpoint_by_hand_tokens_a_batch_twice_a_tampered_one_and_size(hub):
+    url = hub.base + "/api/v1/upstream"
+    chain = make_chain("store-x", 10, kiosk_id="quay-9")
+    for headers in ({}, {"Authorization": "Bearer " + "z" * 24}, {"Authorization": TOKENS["xa-a"]}):
+        assert requests.get(url + "/status", headers=headers, timeout=10).status_code == 401
+        assert requests.post(url + "/batch", json=raw_batch("xa-a", chain), headers=headers,
+                             timeout=10).status_code == 401
+    # A's token for B's server_id
+    assert requests.post(url + "/batch", json=raw_batch("xa-b", chain), headers=auth("xa-a"),
+                         timeout=10).status_code == 401
+
+    bad = [dict(r) for r in chain]
+    bad[3] = {**bad[3], "answers": {"q1": 1}}
+    r = requests.post(url + "/batch", json=raw_batch("xa-a", bad), headers=auth("xa-a"), timeout=30)
+    assert r.status_code == 409
+    error = r.json()["error"]
+    assert (error["store_id"], error["seq"], error["reason"]) == ("store-x", 4, "chain")
+    assert r.json()["acks"] == {"store-x": 0}
+
+    for stored in (10, 0):  # the same batch twice: stored once
+        r = requests.post(url + "/batch", json=raw_batch("xa-a", chain), headers=auth("xa-a"), timeout=30)
+        assert r.status_code == 200 and r.json() == {"acks": {"store-x": 10}, "stored": stored}
+    assert requests.get(url + "/status", headers=auth("xa-a"), timeout=10).json() == {
+        "server_id": "xa-a", "acks": {"store-x": 10}}
+    # Sent again but altered: what the hub holds is not overwritten, the seq is named.
+    r = requests.post(url + "/batch", json=raw_batch("xa-a", bad), headers=auth("xa-a"), timeout=30)
+    assert r.status_code == 409 and (r.json()["error"]["seq"], r.json()["error"]["reason"]) == (4, "chain")
+    assert "differs from the response the hub holds" in r.json()["error"]["message"]
+    assert requests.get(url + "/status", headers=auth("xa-b"), timeout=10).json()["acks"] == {}
+    # The same store pushed by another commune server: refused, alerted, nothing stored.
+    r = requests.post(url + "/batch", json=raw_batch("xa-b", chain), headers=auth("xa-b"), timeout=30)
+    assert r.status_code == 409 and r.json()["error"]["reason"] == "two_units"
+    assert "xa-a" in r.json()["error"]["message"]
+    assert len(held(hub.config, "xa-a")) == 10 and held(hub.config, "xa-b") == {}
+    assert any(k == "xa-b" and kind == "two_units" for k, kind, _t in hub_alerts(hub.config))
+
+    for body, problem in ((b"not json", "not JSON"), (b'{"protocol": 1, "server_id": "xa-a"}', "roster")):
+        r = requests.post(url + "/batch", data=body, headers=auth("xa-a"), timeout=10)
+        assert r.status_code == 400 and problem in r.json()["error"]["message"]
+    conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=10)
+    conn.putrequest("POST", "/api/v1/upstream/batch")
+    conn.putheader("Authorization", auth("xa-a")["Authorization"])
+    conn.putheader("Content-Length", str(64 * 1024 * 1024))
+    conn.endheaders()
+    assert conn.getresponse().status == 413  # refused before 64 MB is read
+    conn.close()
+
+
+def test_a_wrong_token_and_a_store_pushed_by_two_communes_are_refused(tmp_path, hub, kiosks):
+    shared = kiosks("quay-1", "store-a1", 30)
+    a = commune(tmp_path, "xa-a", hub.base, [shared])
+    b = commune(tmp_path, "xa-b", hub.base, [shared, kiosks("quay-2", "store-b2", 5)])
+    wrong = commune_toml(tmp_path / "wrong.toml", "xa-a", hub.base, {}, token="not-the-token-0123456789")
+    denied = push(wrong)
+    assert denied.returncode == 3 and "401" in denied.stderr and "not-the-token" not in denied.stderr
+    assert push(a).returncode == 0
+    pushed = push(b)
+    assert pushed.returncode == 3 and "store store-a1" in pushed.stderr and "xa-a" in pushed.stderr
+    assert {s for s, _q in held(hub.config, "xa-b")} == {"store-b2"}
+    assert len(held(hub.config, "xa-a")) == 30
+    assert any(k == "xa-b" and kind == "two_units" and "store-a1" in text
+               for k, kind, text in hub_alerts(hub.config))
+
+
+def test_a_commune_restored_from_an_old_backup_resumes_without_doubles(tmp_path, hub, kiosks):
+    kiosk = kiosks("quay-1", "store-a1", 40)
+    a = commune(tmp_path, "xa-a", hub.base, [kiosk])
+    assert push(a).returncode == 0
+    db = a.parent / "xa-a-data" / "server.db"
+    shutil.copy(db, tmp_path / "old-backup.db")  # the commune's backup: 40 held, 40 acknowledged
+    kiosk.responses += make_chain("store-a1", 35, kiosk_id="quay-1", start=41,
+                                  prev=kiosk.responses[-1]["hash"], each=varied)
+    pull(a)
+    assert push(a).returncode == 0
+    shutil.copy(tmp_path / "old-backup.db", db)  # the disk died; the old backup is restored
+    for wal in db.parent.glob("server.db-*"):
+        wal.unlink()
+    again = push(a)  # the hub holds 75, this database 40: nothing to send, nothing doubled
+    assert again.returncode == 0 and again.stdout.strip() == "push: ok, 0 sent, 0 left"
+    pull(a)  # the kiosk still holds 41-75: the commune takes them again
+    assert push(a).stdout.strip() == "push: ok, 0 sent, 0 left"
+    assert held(hub.config, "xa-a") == held(a) and len(held(a)) == 75
+    assert figures(hub.config, "xa-a") == figures(a)
+
+
+def test_a_connection_cut_after_the_hub_stored_a_batch_and_a_hub_killed_mid_batch_lose_and_double_nothing(
+        tmp_path, hub, kiosks):
+    lost_reply = CutProxy(hub.port, "after_reply")
+    a = commune(tmp_path, "xa-a", lost_reply.url, [kiosks("quay-1", "store-a1", 120)])
+    cut = push(a, "--page", "50")
+    assert cut.returncode == 1 and "push: unreachable, 0 sent" in cut.stderr
+    assert len(held(hub.config, "xa-a")) == 50  # the hub stored the batch; its reply was lost
+    resumed = push(a, "--page", "50")
+    assert resumed.stdout.strip() == "push: ok, 70 sent, 0 left"  # from the hub's status on
+    assert held(hub.config, "xa-a") == held(a)
+    lost_reply.close()
+
+    half = CutProxy(hub.port, "half_body")
+    b = commune(tmp_path, "xa-b", half.url, [kiosks("quay-1", "store-b1", 80)])
+    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "push", "--once", "--config", str(b)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert half.holding.wait(60)  # the hub has half of the batch's body
+    hub.kill()  # SIGKILL mid-batch
+    half.release.set()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "push: unreachable" in err
+    hub.start()
+    assert held(hub.config, "xa-b") == {}
+    assert push(b).stdout.strip() == "push: ok, 80 sent, 0 left"
+    assert held(hub.config, "xa-b") == held(b) and held(hub.config, "xa-a") == held(a)
+    assert figures(hub.config, "xa-b") == figures(b)
+    half.close()
+
+
+def test_thirty_days_offline_then_20000_responses_and_an_exclusion_go_up(tmp_path, hub, kiosks):
+    def month(seq: int) -> dict:
+        return {**varied(seq),
+                "recorded_at": f"2026-11-{1 + seq % 30:02d}T{7 + seq % 10:02d}:00:00.000+07:00"}
+
+    big = FakeKiosk("quay-1", "store-a1", make_chain("store-a1", 20000, kiosk_id="quay-1", each=month))
+    try:
+        a = commune(tmp_path, "xa-a", hub.base, [big])
+    finally:
+        big.stop()
+    cfg = open_db(a)
+    from sync_server.db.models import Response
+    from sync_server.reports.exclusion import set_excluded
+
+    target = Response.get((Response.store_id == "store-a1") & (Response.seq == 7))
+    set_excluded(target.id, True, "cán bộ bấm thử", "admin")
+    database.close()
+    pushed = push(a)
+    assert pushed.returncode == 0 and pushed.stdout.strip() == "push: ok, 20000 sent, 0 left"
+    assert figures(hub.config, "xa-a") == figures(a)
+    open_db(hub.config)
+    excluded = Response.get(Response.uuid == target.uuid)
+    assert excluded.excluded and excluded.excluded_reason == "cán bộ bấm thử"
+    assert excluded.excluded_by == "xa-a:admin" and excluded.unit == "xa-a"
+    assert cfg.upstream is not None
