@@ -36,11 +36,6 @@ def stores() -> list[Store]:
     return [Store(*row) for row in query.tuples()]
 
 
-def backlog(acks: dict[str, int]) -> int:
-    """Responses the hub does not hold yet, by its acknowledgements."""
-    return sum(max(0, s.last_seq - acks.get(s.store_id, 0)) for s in stores())
-
-
 def _as_dt(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value

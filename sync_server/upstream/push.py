@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from sync_server.collect import upstream_health
 from sync_server.collect.client import BadReply, KioskClient, Unreachable
 from sync_server.collect.messages import Message, as_message, dumps, english, say
 from sync_server.config import KioskEntry, ServerConfig
@@ -141,7 +142,7 @@ def push_once(config: ServerConfig, *, page: int = PAGE, now: Callable[[], datet
         try:
             if not acks:  # the hub was not reached: the backlog by what it last said
                 acks = {a.store_id: a.seq for a in UpstreamAck.select()}
-            r.backlog = outbox.backlog(acks)
+            r.backlog = upstream_health.backlog(acks)
             with write_transaction():
                 UpstreamLog.create(started_at=started, finished_at=now(), status=r.status, sent=r.sent,
                                    backlog=r.backlog, message=dumps(r.said))

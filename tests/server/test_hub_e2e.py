@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import date
 
 import pytest
@@ -23,6 +24,7 @@ from sync_server.reports import queries
 from tests.server.chains import make_chain
 from tests.server.conftest import PG_SKIP, PG_URL, reset_postgres
 from tests.server.fake_kiosk import FakeKiosk
+from tests.server.web import add_user, login, page
 from tests.support.hub import REPO, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
 from tests.support.kiosk_process import free_port
 
@@ -115,7 +117,16 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     first = push(a, "--page", "50")
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "push: ok, 270 sent, 0 left"
-    assert push(b).returncode == 0
+    # B is pushed by its own `serve` ([upstream] interval_s): the schedule, not a timer's push --once.
+    commune_b = Hub(b, server_config.load(b).port).start()
+    try:
+        deadline = time.monotonic() + 60
+        while requests.get(hub.base + "/api/v1/upstream/status", headers=auth("xa-b"),
+                           timeout=10).json()["acks"] != {"store-b1": 90}:
+            assert time.monotonic() < deadline, "serve did not push"
+            time.sleep(0.2)
+    finally:
+        commune_b.stop()
 
     hub_cfg = hub.config
     for path, unit in ((a, "xa-a"), (b, "xa-b")):
@@ -168,6 +179,24 @@ def test_a_tampered_response_is_refused_named_and_alerted_and_the_rest_of_its_st
     assert sorted(s for st, s in at_hub if st == "store-a2") == list(range(1, 21))
     assert any(k == "xa-a" and kind == "chain" and "store-a1" in text and "seq 25" in text
                for k, kind, text in hub_alerts(hub.config))
+
+    # The commune's health page: the last push, the refusal and its reason, the backlog.
+    html = health_page(a)
+    assert 'data-upstream-last="refused"' in html and "store-a1" in html and "seq 25" in html
+    assert f'data-upstream-backlog="{60 - 20}"' in html
+    assert push(a).returncode == 3  # still refused at the next push; nothing more kept
+    assert len(held(hub.config, "xa-a")) == 40
+
+
+def health_page(path) -> str:
+    """/kiosks of the commune server, rendered by its own app, logged in."""
+    cfg = open_db(path)
+    from sync_server.app import create_app
+
+    add_user()
+    client = create_app(cfg).test_client()
+    login(client)
+    return page(client, "/kiosks")
 
 
 def raw_batch(server_id: str, chain: list[dict]) -> dict:
