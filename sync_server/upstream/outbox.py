@@ -71,6 +71,14 @@ def _rows(store: Store, after: int, limit: int, tz: ZoneInfo) -> list[tuple[dict
     return out
 
 
+def redact(response: dict[str, Any]) -> bool:
+    """Take out what a citizen wrote (wire.PRIVATE_KEYS); True if there was any."""
+    private = [k for k in wire.PRIVATE_KEYS if k in response]
+    for key in private:
+        del response[key]
+    return bool(private)
+
+
 def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz: ZoneInfo,
             skip: set[str]) -> Iterator[dict[str, Any]]:
     """Yield batches of at most `page` responses, from the hub's `acks` on, until nothing is left
@@ -91,7 +99,8 @@ def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz:
                 continue
             budget -= len(rows)
             parts.append({"store_id": store.store_id, "kiosk_id": store.kiosk_id,
-                          "responses": [r for r, _t in rows], "times": [t for _r, t in rows]})
+                          "responses": [r for r, _t in rows], "times": [t for _r, t in rows],
+                          "redacted": [r["seq"] for r, _t in rows if redact(r)]})
         if not parts and sent_one:
             return
         sent_one = True

@@ -22,6 +22,10 @@ STATUS_PATH = "/api/v1/upstream/status"
 MAX_BATCH_BYTES = 32 * 1024 * 1024  # a page of 2000 responses is about 2 MB
 MAX_STORES = 1000
 SOURCES = (clockfix.KIOSK, clockfix.REPAIRED, clockfix.UNANCHORED)
+# What a citizen wrote into a sealed response (the QR page's optional name, [qr] ask_name): it
+# never leaves the commune. Such a response goes up without it and is listed in the store's
+# `redacted`; the hub checks its seq and links, not its hash, and only for channel "qr".
+PRIVATE_KEYS = ("name",)
 
 
 class WireError(ValueError):
@@ -78,6 +82,9 @@ def check_batch(batch: Any) -> list[dict[str, Any]]:
         seen.add(sid)
         if not is_code(s.get("kiosk_id")):
             raise WireError(f"{where} (store {sid}): kiosk_id must be a code")
+        redacted = s.setdefault("redacted", [])
+        if not isinstance(redacted, list) or not all(isinstance(x, int) for x in redacted):
+            raise WireError(f"{where} (store {sid}): redacted must be a list of seqs")
         if not isinstance(s.get("responses"), list) or not isinstance(s.get("times"), list) \
                 or len(s["responses"]) != len(s["times"]):
             raise WireError(f"{where} (store {sid}): responses and times must be lists of the same length")

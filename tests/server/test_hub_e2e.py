@@ -349,3 +349,34 @@ def test_thirty_days_offline_then_20000_responses_and_an_exclusion_go_up(tmp_pat
     assert excluded.excluded and excluded.excluded_reason == "cán bộ bấm thử"
     assert excluded.excluded_by == "xa-a:admin" and excluded.unit == "xa-a"
     assert cfg.upstream is not None
+
+
+def test_a_citizens_name_never_leaves_the_commune(tmp_path, hub, kiosks):
+    a = commune(tmp_path, "xa-a", hub.base, [kiosks("quay-1", "store-a1", 3)])
+    cfg = open_db(a)
+    from sync_server.db.models import utcnow
+    from sync_server.qr import store as qr_store
+
+    rating = {"officer": "nv-lan", "procedure": None, "questionnaire": "overall", "questionnaire_version": 1,
+              "answers": {"q1": 5}, "reasons": [], "flags": ["qr:officer:nv-lan"]}
+    for extra in ({"name": "Nguyễn Văn Dân"}, {}, {"name": "Trần Thị Bình"}):
+        qr_store.store({**rating, **extra}, tz=cfg.tz, now=utcnow())
+    qr_id = database.execute_sql("SELECT store_id FROM epoch WHERE kiosk_id = 'qr'").fetchone()[0]
+    database.close()
+    pushed = push(a)
+    assert pushed.returncode == 0 and pushed.stdout.strip() == "push: ok, 6 sent, 0 left"
+    at_hub, at_commune = held(hub.config, "xa-a"), held(a)
+    assert at_hub.keys() == at_commune.keys()
+    assert "Nguyễn Văn Dân" in at_commune[(qr_id, 1)] and "Trần Thị Bình" in at_commune[(qr_id, 3)]
+    assert not any("Nguyễn Văn Dân" in b or "Trần Thị Bình" in b for b in at_hub.values())
+    assert at_hub[(qr_id, 2)] == at_commune[(qr_id, 2)]  # without a name: exactly as sealed
+    assert figures(hub.config, "xa-a") == figures(a)
+
+    # Only a QR page response may come without part of itself: a kiosk's is refused.
+    chain = make_chain("store-y", 2, kiosk_id="quay-9")
+    batch = raw_batch("xa-a", chain)
+    batch["stores"][0]["redacted"] = [1]
+    chain[0]["answers"] = {"q1": 1}
+    r = requests.post(hub.base + "/api/v1/upstream/batch", json=batch, headers=auth("xa-a"), timeout=30)
+    assert r.status_code == 409 and r.json()["error"]["seq"] == 1
+    assert "only a QR page response" in r.json()["error"]["message"]
