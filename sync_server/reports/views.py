@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
-from sync_server.db.models import Field, Kiosk, Officer, Procedure, Questionnaire
+from sync_server.db.models import Downstream, Field, Kiosk, Officer, Procedure, Questionnaire
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
@@ -23,13 +23,16 @@ from sync_server.reports import charts, exclusion, exports, figures, topics
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, send_report
 from sync_server.reports.overview import local_today
+from sync_server.roster.build import unit_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PERIODS = ("day", "week", "month", "year", "custom")
-BY = ("officer", "procedure", "field", "kiosk", "channel", "question")
+BY = ("officer", "procedure", "field", "kiosk", "channel", "question", "unit")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
-            "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi")}
+            "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi"),
+            "unit": N_("Đơn vị (xã, phường)")}  # at a province hub: one row per commune server
+UNIT_HEADERS = [N_("Mã đơn vị"), N_("Tên đơn vị")]
 CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
                  "qr": "Mã QR (điện thoại)"}
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
@@ -112,7 +115,19 @@ def _names(by: str) -> dict[str, str]:
         return dict(CHANNEL_NAMES)
     if by == "question":
         return _questions()
+    if by == "unit":  # '' is the hub's own kiosks; a commune no longer configured keeps its last name
+        config = get_config()
+        return ({d.id: d.name for d in Downstream.select(Downstream.id, Downstream.name)}
+                | {d.id: d.name for d in config.downstream} | {"": unit_name(config)})
     return {}
+
+
+def _by_unit(table: exports.Table, codes: list[str], names: dict[str, str]) -> exports.Table:
+    """The table by commune with its code and its name as two columns (DESIGN.md §6)."""
+    rows = [[code, names.get(code, code), *row[1:]] for code, row in zip(codes, table.rows, strict=False)]
+    rows.append([table.rows[-1][0], "", *table.rows[-1][1:]])
+    return exports.Table(table.title, table.notes, [*UNIT_HEADERS, *table.headers[1:]], rows,
+                         table.below_target_rows, table.after)
 
 
 def _row(label: str, cell: reports.Cell, definition: str) -> list[Any]:
@@ -173,6 +188,9 @@ def overview():
         notes.append(reports.FIELD_RULE)
     title = f"Kết quả đánh giá mức độ hài lòng theo {BY_NAMES[by].lower()}"
     table = _table(title, BY_NAMES[by], labelled, total, notes, definition, target)
+    share_column = SHARE_COLUMN
+    if by == "unit":
+        table, share_column = _by_unit(table, [key[0] for key, _c in order], names), SHARE_COLUMN + 1
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
     if sent is not None:
@@ -191,8 +209,9 @@ def overview():
     bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target)
     grid, hours = _heatmap(period)
-    return render_template("reports/reports.html", title=title, table=table, share_column=SHARE_COLUMN,
-                           period=period, by=by, by_names=BY_NAMES,
+    by_names = {b: n for b, n in BY_NAMES.items() if b != "unit" or get_config().downstream or by == "unit"}
+    return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
+                           period=period, by=by, by_names=by_names,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args)

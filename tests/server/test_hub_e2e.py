@@ -5,7 +5,9 @@ commune holds; faults lose nothing acknowledged and store nothing twice."""
 
 from __future__ import annotations
 
+import csv
 import http.client
+import io
 import json
 import shutil
 import sqlite3
@@ -25,7 +27,7 @@ from tests.server.chains import make_chain
 from tests.server.conftest import PG_SKIP, PG_URL, reset_postgres
 from tests.server.fake_kiosk import FakeKiosk
 from tests.server.web import add_user, login, page
-from tests.support.hub import REPO, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
+from tests.support.hub import NAMES, REPO, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
 from tests.support.kiosk_process import free_port
 
 pytestmark = pytest.mark.e2e
@@ -140,6 +142,31 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     again = push(a)
     assert again.returncode == 0 and again.stdout.strip() == "push: ok, 0 sent, 0 left"
     assert len(held(hub_cfg, "xa-a")) == 270
+
+    # The hub's report by commune, in its CSV: the commune's code and name, its own figures.
+    totals = {}
+    for unit, path in (("xa-a", a), ("xa-b", b)):
+        open_db(path)
+        totals[unit] = queries.total(WHOLE)
+    csv_text = report_csv(hub_cfg, "by=unit")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(csv_text)) if r and r[0] in ("xa-a", "xa-b")}
+    for unit, cell in totals.items():
+        assert rows[unit][1] == NAMES[unit]
+        assert (int(rows[unit][2]), int(rows[unit][4])) == (cell.responses, cell.counts.total)
+    assert "Mã đơn vị,Tên đơn vị" in csv_text
+
+
+def report_csv(path, query: str) -> str:
+    """A report page of a server as CSV, from its own app, logged in as staff."""
+    cfg = open_db(path)
+    from sync_server.app import create_app
+
+    add_user("staff", role="staff")
+    client = create_app(cfg).test_client()
+    login(client, "staff")
+    r = client.get(f"/reports?period=year&date=2026-11-01&{query}&fmt=csv")
+    assert r.status_code == 200
+    return r.get_data(as_text=True).lstrip("\ufeff")
 
 
 def hub_alerts(hub_cfg) -> list[tuple[str, str, str]]:
