@@ -142,8 +142,8 @@ def _store_one(entry: DownstreamEntry, store: dict[str, Any], config: ServerConf
                                        now=now, roster=roster, bodies=bodies, unit=entry.id, times=times)
         except ingest.CursorMoved:
             continue
-        if result.conflicts:
-            ingest.raise_page_alerts(entry.id, store["store_id"], result.conflicts, {}, now)
+        if result.conflicts or result.flagged:
+            ingest.raise_page_alerts(entry.id, store["store_id"], result.conflicts, result.flagged, now)
         return len(result.stored)
     raise _Refusal(None, Refused("chain", say("another pull of this kiosk moved the cursor meanwhile; "
                                               "try again")))

@@ -261,6 +261,9 @@ def test_the_batch_endpoint_by_hand_tokens_a_batch_twice_a_tampered_one_and_size
         assert r.status_code == 200 and r.json() == {"acks": {"store-x": 10}, "stored": stored}
     assert requests.get(url + "/status", headers=auth("xa-a"), timeout=10).json() == {
         "server_id": "xa-a", "acks": {"store-x": 10}}
+    # That batch's roster snapshot was empty: its officer is stored, counted and flagged.
+    assert any(k == "xa-a" and kind == "unknown" and "officer:nv-lan" in text
+               for k, kind, text in hub_alerts(hub.config))
     # Sent again but altered: what the hub holds is not overwritten, the seq is named.
     r = requests.post(url + "/batch", json=raw_batch("xa-a", bad), headers=auth("xa-a"), timeout=30)
     assert r.status_code == 409 and (r.json()["error"]["seq"], r.json()["error"]["reason"]) == (4, "chain")
