@@ -9,12 +9,13 @@ import csv
 import http.client
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import requests
@@ -22,6 +23,7 @@ import requests
 from kiosk.shared.protocol import canonical_json
 from sync_server import config as server_config
 from sync_server.db import database, init_db
+from sync_server.db.models import User
 from sync_server.reports import queries
 from tests.server.chains import make_chain
 from tests.server.conftest import PG_SKIP, PG_URL, reset_postgres
@@ -154,6 +156,10 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
         assert rows[unit][1] == NAMES[unit]
         assert (int(rows[unit][2]), int(rows[unit][4])) == (cell.responses, cell.counts.total)
     assert "Mã đơn vị,Tên đơn vị" in csv_text
+    province = hub_page(hub_cfg, "/province")
+    for unit, cell in totals.items():
+        row = re.search(rf'<tr id="unit-{unit}"([^>]*)>', province).group(1)
+        assert f'data-year="{cell.responses}"' in row and 'data-silent="0"' in row
 
 
 def report_csv(path, query: str) -> str:
@@ -214,16 +220,36 @@ def test_a_tampered_response_is_refused_named_and_alerted_and_the_rest_of_its_st
     assert push(a).returncode == 3  # still refused at the next push; nothing more kept
     assert len(held(hub.config, "xa-a")) == 40
 
+    # The hub's page of its communes: A pushed and was refused, with an open alert; B never pushed.
+    province = hub_page(hub.config, "/province")
+    row_a = re.search(r'<tr id="unit-xa-a"([^>]*)>', province).group(1)
+    row_b = re.search(r'<tr id="unit-xa-b"([^>]*)>', province).group(1)
+    assert 'data-silent="0"' in row_a and 'data-status="refused"' in row_a and 'data-alerts="1"' in row_a
+    assert 'data-silent="1"' in row_b and 'data-year="0"' in row_b
+    # Four days without a push (the hub's clock moved on): A is flagged silent too.
+    open_db(hub.config)
+    from sync_server.db.models import Downstream
+
+    Downstream.update(last_push_at=Downstream.last_push_at - timedelta(days=4)).execute()
+    row_a = re.search(r'<tr id="unit-xa-a"([^>]*)>', hub_page(hub.config, "/province")).group(1)
+    assert 'data-silent="1"' in row_a
+
 
 def health_page(path) -> str:
     """/kiosks of the commune server, rendered by its own app, logged in."""
+    return hub_page(path, "/kiosks")
+
+
+def hub_page(path, url: str) -> str:
+    """A page of a server (hub or commune), rendered by its own app, logged in as admin."""
     cfg = open_db(path)
     from sync_server.app import create_app
 
-    add_user()
+    if not User.select().where(User.username == "admin").exists():
+        add_user()
     client = create_app(cfg).test_client()
     login(client)
-    return page(client, "/kiosks")
+    return page(client, url)
 
 
 def raw_batch(server_id: str, chain: list[dict]) -> dict:
