@@ -65,3 +65,15 @@ def test_a_bad_token_is_never_echoed(tmp_path):
     with pytest.raises(ConfigError) as e:
         config.load(write(tmp_path, SERVER + UP.replace(T1, secret)))
     assert secret not in str(e.value)
+
+
+def test_push_without_an_upstream_table_is_one_line_exit_2(tmp_path):
+    import subprocess
+    import sys
+
+    path = write(tmp_path, f'[server]\ndata_dir = "{tmp_path / "data"}"\n')
+    proc = subprocess.run([sys.executable, "-m", "sync_server", "push", "--once", "--config", str(path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (f"{path}: [upstream]: missing table (url, server_id, token of the "
+                                   "province hub)")
