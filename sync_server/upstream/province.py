@@ -30,6 +30,8 @@ class Commune:
     newest_day: date | None  # the newest local day the hub holds a response of
     open_alerts: int
     silent: bool  # no push for SILENT_DAYS, or never
+    enrolled: bool = False  # on the hub's page (not server.toml): may be revoked there
+    revoked: bool = False
 
 
 def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
@@ -51,5 +53,6 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
                            year.get((sid,), Cell()), last, d.last_status if d else "",
                            d.last_error if d else "", queries.as_date(newest.get(sid)),
                            int(alerts.get(sid, 0)),
-                           last is None or now - last >= timedelta(days=SILENT_DAYS)))
+                           last is None or now - last >= timedelta(days=SILENT_DAYS),
+                           bool(d and d.token_sha256 and sid not in names), bool(d and d.revoked)))
     return out

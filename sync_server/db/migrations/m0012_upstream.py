@@ -5,12 +5,13 @@
   the hub are (unit, code): two communes may both have an officer `nv-lan`.
 - `rollup_day.unit`, `rollup_month.unit`, in their unique key: the hub's reports group by commune
   from the same rollups a commune's reports read.
-- `downstream`, `downstream_roster` (hub side) and `upstream_ack`, `upstream_log` (commune side).
+- `downstream` (a commune server seen pushing, or enrolled on the hub's page with its token's
+  hash), `downstream_roster` (hub side) and `upstream_ack`, `upstream_log` (commune side).
 """
 
 from __future__ import annotations
 
-from peewee import AutoField, CharField, DateTimeField, IntegerField, Model, TextField
+from peewee import AutoField, BooleanField, CharField, DateTimeField, IntegerField, Model, TextField
 
 from sync_server.db.migrations.frozen import add_column, add_index, create
 
@@ -26,11 +27,15 @@ class _Base(Model):
 class Downstream(_Base):
     id = CharField(primary_key=True, max_length=64)
     name = CharField(max_length=200, default="")
-    first_push_at = DateTimeField()
+    first_push_at = DateTimeField(null=True)
     last_push_at = DateTimeField(null=True)
     last_status = CharField(max_length=16, default="")
     last_error = TextField(default="")
     pushed = IntegerField(default=0)
+    token_sha256 = CharField(max_length=64, null=True)
+    enrolled_by = CharField(max_length=64, null=True)
+    enrolled_at = DateTimeField(null=True)
+    revoked = BooleanField(default=False)
 
 
 class DownstreamRoster(_Base):

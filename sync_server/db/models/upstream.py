@@ -3,21 +3,28 @@ snapshot each sent; on a commune server, what the hub acknowledged and the minut
 
 from __future__ import annotations
 
-from peewee import AutoField, CharField, DateTimeField, IntegerField, TextField
+from peewee import AutoField, BooleanField, CharField, DateTimeField, IntegerField, TextField
 
 from sync_server.db.models.base import BaseModel, utcnow
 
 
 class Downstream(BaseModel):
-    """Hub side: a commune server seen pushing ([[downstream]] in server.toml says who may)."""
+    """Hub side: a commune server seen pushing ([[downstream]] in server.toml), or enrolled on the
+    hub's page (sync_server.upstream.enrol)."""
 
     id = CharField(primary_key=True, max_length=64)  # its server_id
     name = CharField(max_length=200, default="")
-    first_push_at = DateTimeField(default=utcnow)
+    first_push_at = DateTimeField(null=True)
     last_push_at = DateTimeField(null=True)
     last_status = CharField(max_length=16, default="")  # ok | refused
     last_error = TextField(default="")  # message codes (sync_server.collect.messages)
     pushed = IntegerField(default=0)  # responses stored from it, in all
+    # Enrolled on the hub's page (not in server.toml): the token's SHA-256, never the token, which
+    # is shown once; who enrolled it and when; a revoked commune's pushes are refused.
+    token_sha256 = CharField(max_length=64, null=True)
+    enrolled_by = CharField(max_length=64, null=True)
+    enrolled_at = DateTimeField(null=True)
+    revoked = BooleanField(default=False)
 
 
 class DownstreamRoster(BaseModel):
