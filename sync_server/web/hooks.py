@@ -33,10 +33,9 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _no_nul() -> None:
         # Before CSRF and before any view: the refusal is the same on every page and database.
-        # The hub's machine API checks its own (collect.checks refuses a NUL in a response,
+        # The hub's machine API checks its own JSON (collect.checks refuses a NUL in a response,
         # naming store and seq), and would otherwise parse a 32 MB batch twice.
-        if request.blueprint != "upstream":
-            refuse_nul()
+        refuse_nul(json_body=request.blueprint != "upstream")
 
     csrf.init_app(app)
 
