@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import IntegrityError
 
-from kiosk import clock
+from kiosk.shared import clock
 from kiosk.shared.protocol import canonical_json, seal, validate_response
 from kiosk.shared.qrticket import Ticket
 from sync_server.collect import ingest

@@ -12,7 +12,7 @@ import unicodedata
 
 import pytest
 
-from kiosk import qrticket
+from kiosk.shared import qrticket
 from kiosk.shared.protocol import GENESIS_HASH, verify_chain
 from sync_server.app import create_app
 from sync_server.db.models import (

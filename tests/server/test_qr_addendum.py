@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kiosk import qrticket
+from kiosk.shared import qrticket
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
 from sync_server.app import create_app

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kiosk import qrticket
+from kiosk.shared import qrticket
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import Addendum, Questionnaire, Response
