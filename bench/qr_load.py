@@ -31,9 +31,8 @@ import requests  # noqa: E402
 from kiosk.shared.protocol import verify_chain  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.db import database, init_db  # noqa: E402
-from tests.server.conftest import free_port, server_toml  # noqa: E402
-from tests.server.qr_support import csrf, seed_roster  # noqa: E402
-from tests.server.test_serve_e2e import REPO, wait_until_up  # noqa: E402
+from tests.support.qr import csrf, seed_roster  # noqa: E402
+from tests.support.server import REPO, free_port, server_toml, wait_until_up  # noqa: E402
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict[str, float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sync_server.accounts import audit
 from sync_server.app import create_app
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.web import add_user, csrf_token, login, page
 
 SERVER = Path(__file__).resolve().parents[2] / "sync_server"
 

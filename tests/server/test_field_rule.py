@@ -27,8 +27,8 @@ from sync_server.reports import queries as reports
 from sync_server.reports import quotas
 from sync_server.reports.figures import Counts
 from sync_server.reports.overview import local_today
-from tests.server.chains import make_chain
-from tests.server.web import add_user, login, page
+from tests.support.chains import make_chain
+from tests.support.web import add_user, login, page
 
 FIELDS = {"tu-phap": "Tư pháp – Hộ tịch", "dia-chinh": "Địa chính – Xây dựng", "van-hoa": "Văn hóa – Xã hội"}
 PROCEDURES = {"p-tp": "tu-phap", "p-dc": "dia-chinh", "p-vh": "van-hoa", "p-none": None}

@@ -17,8 +17,8 @@ from sync_server.app import create_app
 from sync_server.collect import fleet
 from sync_server.collect.loop import PullLoop
 from sync_server.db.models import AuditLog, FleetKiosk, Response
-from tests.server.conftest import TOKEN, rating
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.server import TOKEN, rating
+from tests.support.web import add_user, csrf_token, login, page
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,8 @@ from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import AuditLog, Officer
 from sync_server.roster.build import build_roster, current_version
-from tests.server.web import add_user, csrf_token, login, page
 from tests.support.images import image, mark_photo_public, upload_photo
+from tests.support.web import add_user, csrf_token, login, page
 
 
 @pytest.fixture

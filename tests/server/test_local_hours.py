@@ -21,9 +21,9 @@ from sync_server.db.migrations import m0001_initial as v1
 from sync_server.db.models import Epoch, Response, RollupHour
 from sync_server.reports import exclusion
 from sync_server.reports import queries as reports
-from tests.server.chains import make_chain
-from tests.server.conftest import server_toml
-from tests.server.web import add_user, login, page
+from tests.support.chains import make_chain
+from tests.support.server import server_toml
+from tests.support.web import add_user, login, page
 
 SOURCES = Path(__file__).resolve().parents[2] / "sync_server"
 DAY = date(2026, 12, 3)  # a Thursday

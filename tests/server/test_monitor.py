@@ -11,10 +11,10 @@ import pytest
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import Alert, PullLog, Response, utcnow
-from tests.server.chains import make_chain
-from tests.server.conftest import TOKEN, free_port, know_officers
-from tests.server.fake_kiosk import FakeKiosk
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.chains import make_chain
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN, free_port, know_officers
+from tests.support.web import add_user, csrf_token, login, page
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "sync_server" / "templates"
 

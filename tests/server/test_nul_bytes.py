@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.server.test_roles_audit import rules, site, state  # noqa: F401 - `site` is a fixture
-from tests.server.web import csrf_token, login
+from tests.support.web import csrf_token, login
 
 SOURCES = Path(__file__).resolve().parents[2] / "sync_server"
 NUMBER = 987654321  # stands for an <int:…> argument while the URL is built

@@ -16,7 +16,7 @@ from sync_server.db.models import Quota, Response
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import fmt_count
 from tests.server.test_field_rule import month  # noqa: F401 - a fixture: ~400 responses, 15 % partial
-from tests.server.web import add_user, login, page
+from tests.support.web import add_user, login, page
 
 
 def raw() -> tuple[Counter, Counter]:

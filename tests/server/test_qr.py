@@ -28,9 +28,9 @@ from sync_server.db.models import (
     utcnow,
 )
 from sync_server.qr import store as qr_store
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import csrf, seed_roster
-from tests.server.web import add_user, login
+from tests.support.qr import csrf, seed_roster
+from tests.support.server import TOKEN
+from tests.support.web import add_user, login
 
 QR_EXTRA = "[qr]\nask_name = true\nwifi_name = \"UBND-Khach\"\n"
 

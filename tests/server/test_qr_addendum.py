@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kiosk.shared import qrticket
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
+from kiosk.shared import qrticket
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import (
@@ -33,9 +33,9 @@ from sync_server.db.models import (
 )
 from sync_server.qr import store as qr_store
 from sync_server.roster import build as roster
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import QUESTIONNAIRE, csrf, seed_roster
-from tests.server.web import add_user, login, page
+from tests.support.qr import QUESTIONNAIRE, csrf, seed_roster
+from tests.support.server import TOKEN
+from tests.support.web import add_user, login, page
 
 KIOSK_QR = '[qr]\npublic_url = "http://10.0.0.2:5000"\nkiosk_qr = true\n'
 

@@ -20,10 +20,10 @@ from kiosk.shared.protocol import verify_chain
 from sync_server import config as server_config
 from sync_server.db import database, init_db
 from sync_server.db.models import Officer, Questionnaire
-from tests.server.conftest import TOKEN, free_port, server_toml
-from tests.server.qr_support import csrf, seed_roster
-from tests.server.serving import serving
 from tests.support import browser
+from tests.support.qr import csrf, seed_roster
+from tests.support.server import TOKEN, free_port, server_toml
+from tests.support.serving import serving
 
 pytestmark = pytest.mark.e2e
 

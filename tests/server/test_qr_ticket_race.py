@@ -12,9 +12,9 @@ import requests
 
 from kiosk.shared import qrticket
 from kiosk.shared.protocol import verify_chain
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import csrf
 from tests.server.test_qr_http import server, stored  # noqa: F401 - `server` is a fixture
+from tests.support.qr import csrf
+from tests.support.server import TOKEN
 
 pytestmark = pytest.mark.e2e
 PHONES = 8

@@ -20,9 +20,9 @@ from sync_server.db.models import Addendum, Questionnaire, Response
 from sync_server.qr import store as qr_store
 from sync_server.reports import exclusion
 from sync_server.reports.topics import GONE_NAME
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import QUESTIONNAIRE, seed_roster
-from tests.server.web import add_user, login
+from tests.support.qr import QUESTIONNAIRE, seed_roster
+from tests.support.server import TOKEN
+from tests.support.web import add_user, login
 
 # An older version of the questionnaire had a topic that is gone from the active one.
 OLD = {**QUESTIONNAIRE, "version": 1,

@@ -21,10 +21,10 @@ from sync_server.app import create_app
 from sync_server.db import database, write_transaction
 from sync_server.db.models import AuditLog, Officer, Procedure, Response
 from sync_server.reports import queries as reports
-from tests.server.conftest import free_port, server_toml
-from tests.server.serving import browser_login
 from tests.server.test_reports_figures import generated, store
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.server import free_port, server_toml
+from tests.support.serving import browser_login
+from tests.support.web import add_user, csrf_token, login, page
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EVIL = '<script>alert("x")</script> Lê'
@@ -206,7 +206,7 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        from tests.server.test_serve_e2e import wait_until_up
+        from tests.support.server import wait_until_up
 
         wait_until_up(proc, base + "/login")
         p = browser_page

@@ -10,11 +10,11 @@ import pytest
 
 from sync_server.db import database, write_transaction
 from sync_server.db.models import Quota, Response
-from tests.server.conftest import free_port, server_toml
-from tests.server.serving import browser_login, serving
 from tests.server.test_field_rule import RULE, month  # noqa: F401 - `month` is a fixture
-from tests.server.web import PASSWORD, add_user
 from tests.support.browser import screenshot
+from tests.support.server import free_port, server_toml
+from tests.support.serving import browser_login, serving
+from tests.support.web import PASSWORD, add_user
 
 pytestmark = pytest.mark.e2e
 

@@ -24,7 +24,7 @@ from sync_server.exc import InputError
 from sync_server.reports import exclusion, rollup
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import Counts
-from tests.server.chains import iso_vn, make_chain
+from tests.support.chains import iso_vn, make_chain
 
 OFFICERS = ["nv-lan", "nv-hung", "nv-minh", None]
 PROCEDURES = {"1.001193": "tu-phap", "1.004227": "tu-phap", "2.000889": "dia-chinh", None: None}

@@ -36,11 +36,11 @@ from sync_server.db.models import (
 from sync_server.roster import photos as photo_files
 from sync_server.roster.build import current_version
 from sync_server.web import redirects
-from tests.server.chains import make_chain
-from tests.server.conftest import TOKEN, know_officers
-from tests.server.fake_kiosk import FakeKiosk
-from tests.server.web import PASSWORD, add_user, csrf_token, login, page
+from tests.support.chains import make_chain
+from tests.support.fake_kiosk import FakeKiosk
 from tests.support.images import image
+from tests.support.server import TOKEN, know_officers
+from tests.support.web import PASSWORD, add_user, csrf_token, login, page
 
 REPO = Path(__file__).resolve().parents[2]
 # The citizens' QR page needs no login; it checks its own CSRF token (tests/server/test_qr.py:

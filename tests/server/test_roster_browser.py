@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 
 from kiosk.shared.pairing import Pairing, encode
-from tests.server.conftest import free_port, server_toml
+from tests.support.server import free_port, server_toml
 
 REPO = Path(__file__).resolve().parents[2]
 EVIL = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">Lan'
 
 
 def test_roster_pages_in_chromium(tmp_path, backend, browser_page):
-    from tests.server.test_serve_e2e import wait_until_up
     from tests.support.browser import screenshot
+    from tests.support.server import wait_until_up
 
     port = free_port()
     config = tmp_path / "server.toml"

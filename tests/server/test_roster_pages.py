@@ -11,8 +11,8 @@ from sync_server.app import create_app
 from sync_server.db.models import AuditLog, Counter, Officer, Questionnaire
 from sync_server.roster.build import build_roster, current_version
 from sync_server.roster.counters import counter_officers
-from tests.server.web import add_user, csrf_token, login, page
 from tests.support.images import image, mark_photo_public, upload_photo
+from tests.support.web import add_user, csrf_token, login, page
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from sync_server.db.models import AuditLog, ServiceAlert
 from sync_server.exc import InputError
 from sync_server.reports import service_alerts
 from sync_server.reports.service_alerts import Rated, incidents
-from tests.server.chains import iso_vn, make_chain
-from tests.server.conftest import TOKEN, know_officers
-from tests.server.fake_kiosk import FakeKiosk
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.chains import iso_vn, make_chain
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN, know_officers
+from tests.support.web import add_user, csrf_token, login, page
 
 T0 = datetime(2026, 11, 23, 1, 0)  # 08:00 in Vietnam
 RULE = Rule()

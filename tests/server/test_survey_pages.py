@@ -16,7 +16,7 @@ from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, Field, Procedure, Quota
 from sync_server.reports import quotas
 from tests.server.test_reports_figures import PROCEDURES, generated, local_day, store
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.web import add_user, csrf_token, login, page
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_public_board_shows_this_month_per_field_and_officers_only_when_turned_o
 
     from sync_server.db.models import Officer
     from sync_server.reports.overview import local_today
-    from tests.server.chains import iso_vn, make_chain
+    from tests.support.chains import iso_vn, make_chain
 
     cfg = make_config()
     with write_transaction():

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.server.test_serve_e2e import REPO, wait_until_up
+from tests.support.server import REPO, wait_until_up
 
 
 @contextmanager
