@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.test_roles_audit import rules, site, state  # noqa: F401 - `site` is a fixture
+from tests.support.sweep import rules, state
 from tests.support.web import csrf_token, login
 
 SOURCES = Path(__file__).resolve().parents[2] / "sync_server"
@@ -51,8 +51,8 @@ def friendly(r, status: int) -> None:
     assert ("Không tìm thấy trang" if status == 404 else "ký tự NUL") in text, text[-400:]
 
 
-def test_nul_anywhere_is_refused_on_every_route(site):  # noqa: F811
-    app, _users, args = site
+def test_nul_anywhere_is_refused_on_every_route(full_site):
+    app, _users, args = full_site
     client = app.test_client()
     login(client, "admin")
     token = csrf_token(client.get("/roster").get_data(as_text=True))
@@ -86,8 +86,8 @@ def test_nul_anywhere_is_refused_on_every_route(site):  # noqa: F811
 
 
 @pytest.mark.parametrize("lang, words", [("vi", "ở ô “kiosk”"), ("en", "in “kiosk”")])
-def test_the_refusal_names_the_field_in_the_users_language(site, lang, words):  # noqa: F811
-    app, _users, _args = site
+def test_the_refusal_names_the_field_in_the_users_language(full_site, lang, words):
+    app, _users, _args = full_site
     client = app.test_client()
     login(client, "admin")
     client.get(f"/?lang={lang}")

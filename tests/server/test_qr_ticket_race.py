@@ -12,8 +12,7 @@ import requests
 
 from kiosk.shared import qrticket
 from kiosk.shared.protocol import verify_chain
-from tests.server.test_qr_http import server, stored  # noqa: F401 - `server` is a fixture
-from tests.support.qr import csrf
+from tests.support.qr import csrf, stored
 from tests.support.server import TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -47,8 +46,8 @@ def race(base: str, ticket: str) -> list[tuple[int, str]]:
     return answers
 
 
-def test_phones_racing_one_ticket_store_one_response_and_get_409(server):  # noqa: F811
-    base, path = server
+def test_phones_racing_one_ticket_store_one_response_and_get_409(qr_server):
+    base, path = qr_server
     for round_no in range(1, ROUNDS + 1):
         answers = race(base, qrticket.make("quay-1", TOKEN, time.time()))
         statuses = sorted(status for status, _text in answers)

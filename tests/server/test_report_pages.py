@@ -21,7 +21,7 @@ from sync_server.app import create_app
 from sync_server.db import database, write_transaction
 from sync_server.db.models import AuditLog, Officer, Procedure, Response
 from sync_server.reports import queries as reports
-from tests.server.test_reports_figures import generated, store
+from tests.support.responses import generated, store_chain
 from tests.support.server import free_port, server_toml
 from tests.support.serving import browser_login
 from tests.support.web import add_user, csrf_token, login, page
@@ -38,7 +38,7 @@ def seed(cfg, n: int = 600) -> None:
         Officer.create(code="nv-hung", name=EVIL)
         Officer.create(code="nv-minh", name=FORMULA)
         Procedure.create(code="1.001193", name="Đăng ký khai sinh", field="tu-phap")
-    store(generated(n, "quay-1", "touch", random.Random(7)), "quay-1", cfg)
+    store_chain(generated(n, "quay-1", "touch", random.Random(7)), "quay-1", cfg)
 
 
 @pytest.fixture

@@ -187,11 +187,11 @@ def test_scan_alerts_catches_up_responses_stored_without_a_scan(make_config):
     from pathlib import Path
 
     from sync_server.db import database
-    from tests.server.test_reports_figures import store
+    from tests.support.responses import store_chain
 
     cfg = make_config()
     know_officers("nv-lan")
-    store(low_run("store-a", 5, 0), "quay-1", cfg)  # stored the way a pull stores, no scan
+    store_chain(low_run("store-a", 5, 0), "quay-1", cfg)  # stored the way a pull stores, no scan
     assert ServiceAlert.select().count() == 0
     database.close()
     done = subprocess.run([sys.executable, "-m", "sync_server", "scan-alerts", "--config", str(cfg.path),

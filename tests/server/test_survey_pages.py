@@ -15,7 +15,7 @@ from sync_server.app import create_app
 from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, Field, Procedure, Quota
 from sync_server.reports import quotas
-from tests.server.test_reports_figures import PROCEDURES, generated, local_day, store
+from tests.support.responses import PROCEDURES, generated, local_day, store_chain
 from tests.support.web import add_user, csrf_token, login, page
 
 
@@ -31,7 +31,7 @@ def scene(make_config):
     chains = {"quay-1": generated(900, "quay-1", "touch", random.Random(3)),
               "qr": generated(300, "qr", "qr", random.Random(4))}
     for kiosk_id, chain in chains.items():
-        store(chain, kiosk_id, cfg)
+        store_chain(chain, kiosk_id, cfg)
     app = create_app(cfg)
     add_user("admin", "admin")
     add_user("staff", "staff")
@@ -166,7 +166,7 @@ def test_public_board_shows_this_month_per_field_and_officers_only_when_turned_o
     chain = make_chain("store-b", 4, each=lambda seq: {
         "answers": {"q1": scores[seq - 1]}, "procedure": "1.001193" if seq < 4 else None,
         "recorded_at": iso_vn(now)})
-    store(chain, "quay-1", cfg)
+    store_chain(chain, "quay-1", cfg)
     app = create_app(cfg)
     anonymous = app.test_client()
     r = anonymous.get("/board")
