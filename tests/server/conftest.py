@@ -47,7 +47,7 @@ from tests.support.server import (
     reset_postgres,
     server_toml,
 )
-from tests.support.web import add_user
+from tests.support.web import add_user, client_as
 
 
 @pytest.fixture(autouse=True)
@@ -103,8 +103,35 @@ def make_config(tmp_path, backend):
 
 
 @pytest.fixture
+def cfg(make_config):
+    """A server.toml naming no kiosk, loaded, its database ready. A module whose pages need
+    kiosks in it overrides this fixture (`app`, `client` and `admin` then use that one)."""
+    return make_config()
+
+
+@pytest.fixture
+def app(cfg):
+    """The staff web app on `cfg`."""
+    return create_app(cfg)
+
+
+@pytest.fixture
+def client(app):
+    """A test client of `app`, not logged in."""
+    return app.test_client()
+
+
+@pytest.fixture
+def admin(app):
+    """A test client of `app` logged in as "admin", a user with the admin role."""
+    add_user("admin", "admin")
+    return client_as(app, "admin")
+
+
+@pytest.fixture
 def full_site(make_config):
-    """An app with data behind every URL: a pulled kiosk, an open alert, minutes, three users."""
+    """An app with data behind every URL: a pulled kiosk, an open alert, minutes, three users.
+    (app, {role: user}, a value for every argument of a URL rule)."""
     fake = FakeKiosk("quay-1", "store-a", make_chain("store-a", 3))
     cfg = make_config([("quay-1", fake.url, TOKEN)])
     know_officers("nv-lan")
@@ -134,10 +161,9 @@ def full_site(make_config):
 
 
 @pytest.fixture
-def month(make_config):
+def month(cfg):
     """~400 responses from the first day of this month (local) until now under the field-rule
     roster (tests/support/field_rule.py): (config, today)."""
-    cfg = make_config()
     return cfg, seed_month(cfg)
 
 

@@ -22,7 +22,7 @@ from sync_server.reports import queries as reports
 from sync_server.reports import quotas
 from sync_server.reports.figures import Counts
 from tests.support.field_rule import FIELDS, OFFICERS, PROCEDURES, RULE
-from tests.support.web import add_user, login, page
+from tests.support.web import add_user, client_as, login, page
 
 
 def field_of(procedure: str | None, officer: str | None) -> str:
@@ -81,8 +81,7 @@ def test_the_report_by_field_says_the_rule_on_the_page_and_in_every_file(month):
     cfg, today = month
     app = create_app(cfg)
     add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
+    client = client_as(app, "staff")
     url = f"/reports?period=custom&start={today.replace(day=1)}&end={today}&by=field"
     html = page(client, url)
     want = raw_by_field()
@@ -112,8 +111,7 @@ def test_quotas_count_the_same_way_and_say_so(month):
     assert got == {"": sum(v[1] for v in want.values()), **{c: want[(c,)][1] for c in FIELDS}}
     app = create_app(cfg)
     add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
+    client = client_as(app, "staff")
     html = page(client, "/reports/quotas")
     assert RULE in html
     for p in quotas.progress(today):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.sweep import rules, state
-from tests.support.web import csrf_token, login
+from tests.support.web import client_as, csrf_token
 
 SOURCES = Path(__file__).resolve().parents[2] / "sync_server"
 NUMBER = 987654321  # stands for an <int:…> argument while the URL is built
@@ -53,8 +53,7 @@ def friendly(r, status: int) -> None:
 
 def test_nul_anywhere_is_refused_on_every_route(full_site):
     app, _users, args = full_site
-    client = app.test_client()
-    login(client, "admin")
+    client = client_as(app, "admin")
     token = csrf_token(client.get("/roster").get_data(as_text=True))
     names = field_names()
     assert {"kiosk", "period", "o", "t", "username"} <= set(names)
@@ -88,8 +87,7 @@ def test_nul_anywhere_is_refused_on_every_route(full_site):
 @pytest.mark.parametrize("lang, words", [("vi", "ở ô “kiosk”"), ("en", "in “kiosk”")])
 def test_the_refusal_names_the_field_in_the_users_language(full_site, lang, words):
     app, _users, _args = full_site
-    client = app.test_client()
-    login(client, "admin")
+    client = client_as(app, "admin")
     client.get(f"/?lang={lang}")
     r = client.get("/reports/responses?kiosk=quay%001")
     assert r.status_code == 400 and words in r.get_data(as_text=True)

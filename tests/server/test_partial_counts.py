@@ -15,7 +15,7 @@ from sync_server.db import write_transaction
 from sync_server.db.models import Quota, Response
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import fmt_count
-from tests.support.web import add_user, login, page
+from tests.support.web import add_user, client_as, page
 
 
 def raw() -> tuple[Counter, Counter]:
@@ -36,9 +36,7 @@ def footer(html: str) -> tuple[str, int, int]:
 def staff(cfg):
     app = create_app(cfg)
     add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
-    return client
+    return client_as(app, "staff")
 
 
 def test_report_tables_show_the_partial_ones_next_to_the_visits(month):

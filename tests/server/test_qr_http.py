@@ -19,8 +19,9 @@ from sync_server import config as server_config
 from sync_server.db import database, init_db
 from sync_server.db.models import Officer, Questionnaire
 from tests.support.browser import CHROMIUM_HINT, SCREENSHOTS, chromium, missing, screenshot
-from tests.support.qr import csrf, seed_roster, serving_qr, stored
+from tests.support.qr import seed_roster, serving_qr, stored
 from tests.support.server import TOKEN
+from tests.support.web import csrf_token
 
 pytestmark = pytest.mark.e2e
 
@@ -248,7 +249,7 @@ def test_a_ticket_works_once_over_http(qr_server):
     s = requests.Session()
     page = s.get(f"{base}/r/quay-1", params={"o": "nv-lan", "t": ticket}, timeout=10)
     assert page.status_code == 200
-    data = {"csrf_token": csrf(page.text), "o": "nv-lan", "t": ticket, "q_q1": "5", "q_q2": "5"}
+    data = {"csrf_token": csrf_token(page.text), "o": "nv-lan", "t": ticket, "q_q1": "5", "q_q2": "5"}
     first = s.post(f"{base}/r/quay-1", data=data, allow_redirects=False, timeout=10)
     assert first.status_code == 303
     again = s.post(f"{base}/r/quay-1", data=data, allow_redirects=False, timeout=10)

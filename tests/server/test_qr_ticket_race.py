@@ -12,8 +12,9 @@ import requests
 
 from kiosk.shared import qrticket
 from kiosk.shared.protocol import verify_chain
-from tests.support.qr import csrf, stored
+from tests.support.qr import stored
 from tests.support.server import TOKEN
+from tests.support.web import csrf_token
 
 pytestmark = pytest.mark.e2e
 PHONES = 8
@@ -28,7 +29,7 @@ def race(base: str, ticket: str) -> list[tuple[int, str]]:
         page = s.get(f"{base}/r/quay-1", params={"o": "nv-lan", "t": ticket}, timeout=10)
         assert page.status_code == 200
         sessions.append(s)
-        forms.append({"csrf_token": csrf(page.text), "o": "nv-lan", "t": ticket,
+        forms.append({"csrf_token": csrf_token(page.text), "o": "nv-lan", "t": ticket,
                       "q_q1": str(3 + n % 3), "q_q2": "5"})  # no 1–2: no reasons step
     start = threading.Barrier(PHONES)
     answers: list[tuple[int, str]] = [(0, "")] * PHONES

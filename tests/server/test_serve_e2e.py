@@ -13,19 +13,11 @@ import time
 import pytest
 import requests
 
-from tests.support.server import REPO, free_port, rating, server_toml, wait_until_up
+from tests.support.server import REPO, free_port, hailong, rating, server_toml, wait_until_up
+from tests.support.web import csrf_token
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "mật khẩu dài 2026"
-
-
-def hailong(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sync_server", *args], input=stdin, text=True,
-                          capture_output=True, cwd=REPO, timeout=60)
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def cell(html: str, officer: str, attr: str) -> str:

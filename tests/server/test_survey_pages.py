@@ -16,7 +16,7 @@ from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, Field, Procedure, Quota
 from sync_server.reports import quotas
 from tests.support.responses import PROCEDURES, generated, local_day, store_chain
-from tests.support.web import add_user, csrf_token, login, page
+from tests.support.web import add_user, client_as, csrf_token, page
 
 
 @pytest.fixture
@@ -38,12 +38,6 @@ def scene(make_config):
     return cfg, app, [r for chain in chains.values() for r in chain]
 
 
-def as_user(app, name):
-    client = app.test_client()
-    login(client, name)
-    return client
-
-
 def forms_in(responses, field, start, end):
     return sum(1 for r in responses if start <= local_day(r) <= end
                and (field == "" or PROCEDURES.get(r["procedure"]) == field))
@@ -51,7 +45,7 @@ def forms_in(responses, field, start, end):
 
 def test_quota_progress_counts_the_forms_of_the_field_in_the_window(scene):
     _cfg, app, responses = scene
-    admin = as_user(app, "admin")
+    admin = client_as(app, "admin")
     html = page(admin, "/reports/quotas")
     token = csrf_token(html)
     for fld, target in (("tu-phap", 30), ("dia-chinh", 100000), ("", 50)):
@@ -78,7 +72,7 @@ def test_quota_progress_counts_the_forms_of_the_field_in_the_window(scene):
 ])
 def test_a_bad_quota_is_refused_with_the_field_named_and_nothing_saved(scene, form, message):
     _cfg, app, _ = scene
-    admin = as_user(app, "admin")
+    admin = client_as(app, "admin")
     token = csrf_token(page(admin, "/reports/quotas"))
     data = {"csrf_token": token, "field": "", "start": "2026-04-01", "end": "2026-10-31", **form}
     admin.post("/reports/quotas", data=data)
@@ -88,12 +82,12 @@ def test_a_bad_quota_is_refused_with_the_field_named_and_nothing_saved(scene, fo
 
 def test_only_admins_set_quotas_and_every_post_needs_csrf(scene):
     _cfg, app, _ = scene
-    staff = as_user(app, "staff")
+    staff = client_as(app, "staff")
     html = page(staff, "/reports/quotas")
     assert 'id="quota-form"' not in html
     data = {"csrf_token": csrf_token(html), "target": "30", "start": "2026-04-01", "end": "2026-10-31"}
     assert staff.post("/reports/quotas", data=data).status_code == 403
-    admin = as_user(app, "admin")
+    admin = client_as(app, "admin")
     assert admin.post("/reports/quotas", data={k: v for k, v in data.items() if k != "csrf_token"}
                       ).status_code == 400
     assert Quota.select().count() == 0
@@ -101,7 +95,7 @@ def test_only_admins_set_quotas_and_every_post_needs_csrf(scene):
 
 def test_yearly_report_fills_the_rows_the_data_knows_and_keeps_what_staff_write(scene):
     _cfg, app, responses = scene
-    staff = as_user(app, "staff")
+    staff = client_as(app, "staff")
     html = page(staff, "/reports/year?year=2026")
     in_year = [r for r in responses if local_day(r).year == 2026]
     total = f"{len(in_year):,}".replace(",", ".")
@@ -143,7 +137,7 @@ def test_yearly_report_fills_the_rows_the_data_knows_and_keeps_what_staff_write(
 def test_a_viewer_cannot_see_survey_pages(scene):
     _cfg, app, _ = scene
     add_user("viewer", "viewer")
-    viewer = as_user(app, "viewer")
+    viewer = client_as(app, "viewer")
     assert viewer.get("/reports/year").status_code == 403
     assert viewer.get("/reports/quotas").status_code == 403
 

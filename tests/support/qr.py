@@ -5,7 +5,6 @@ QR responses it stored."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,10 +43,6 @@ def seed_roster() -> None:
     Questionnaire.create(qid="tt01", version=2, active=True,
                          document=json.dumps(QUESTIONNAIRE, ensure_ascii=False))
     KioskSetting.create(kiosk_id="quay-1", mode="counter", officers_on_duty=json.dumps(["nv-lan", "nv-hung"]))
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 @contextmanager

@@ -1,10 +1,12 @@
 """The office server under test: a server.toml for given kiosks, the PostgreSQL variant's
-database, real kiosk APIs and fake ratings for it to pull, and a `serve` process coming up."""
+database, real kiosk APIs and fake ratings for it to pull, its command line, and a `serve`
+process coming up."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +18,8 @@ from kiosk.store import Store
 from tests.support.kiosk_process import free_port
 from tests.support.xvfb import REPO
 
-__all__ = ["PG_SKIP", "PG_URL", "REPO", "TOKEN", "KioskUnderTest", "free_port", "know_officers", "rating",
-           "reset_postgres", "server_toml", "wait_until_up"]
+__all__ = ["PG_SKIP", "PG_URL", "REPO", "TOKEN", "KioskUnderTest", "free_port", "hailong", "know_officers",
+           "rating", "reset_postgres", "server_toml", "wait_until_up"]
 
 TOKEN = "k" * 24
 PG_URL_ENV = "HAILONG_TEST_PG_URL"
@@ -80,6 +82,12 @@ class KioskUnderTest:
 
     def entry(self) -> tuple[str, str, str]:
         return (self.kiosk_id, self.url, TOKEN)
+
+
+def hailong(*args: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
+    """`hailong-server ARGS` (as `python -m sync_server`) from the repository, its output captured."""
+    return subprocess.run([sys.executable, "-m", "sync_server", *args], input=stdin, text=True,
+                          capture_output=True, cwd=REPO, timeout=timeout)
 
 
 def wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 30) -> None:
