@@ -25,12 +25,11 @@ from sync_server import config as server_config
 from sync_server.db import database, init_db
 from sync_server.db.models import User
 from sync_server.reports import queries
-from tests.server.chains import make_chain
-from tests.server.conftest import PG_SKIP, PG_URL, reset_postgres
-from tests.server.fake_kiosk import FakeKiosk
-from tests.server.web import add_user, login, page
-from tests.support.hub import NAMES, REPO, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
-from tests.support.kiosk_process import free_port
+from tests.support.chains import make_chain
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.hub import NAMES, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
+from tests.support.server import PG_SKIP, PG_URL, REPO, free_port, reset_postgres
+from tests.support.web import add_user, login, page
 
 pytestmark = pytest.mark.e2e
 WHOLE = queries.Filters(date(2026, 1, 1), date(2026, 12, 31))

@@ -8,7 +8,7 @@ import re
 
 from sync_server.app import create_app
 from sync_server.db.models import AuditLog, Downstream
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.web import add_user, csrf_token, login, page
 
 CONFIGURED = '[[downstream]]\nid = "xa-a"\nname = "Xã A"\ntoken = "token-of-xa-a-0123456789"\n'
 

@@ -10,23 +10,19 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
-import requests
+from tests.support.server import REPO, free_port, hailong, wait_until_up
 
-from tests.support.kiosk_process import free_port
-
-REPO = Path(__file__).resolve().parents[2]
 KIOSK_TOKEN = "k" * 24
 TOKENS = {"xa-a": "token-of-xa-a-0123456789", "xa-b": "token-of-xa-b-0123456789"}
 NAMES = {"xa-a": "Trung tâm Phục vụ hành chính công xã A",
          "xa-b": "Trung tâm Phục vụ hành chính công phường B"}
 
 
-def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sync_server", *args], text=True, capture_output=True,
-                          cwd=REPO, timeout=timeout)
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """`hailong-server ARGS`; a push of 20,000 responses may take longer than the usual minute."""
+    return hailong(*args, timeout=300)
 
 
 def hub_toml(path: Path, port: int, database_url: str) -> Path:
@@ -64,16 +60,8 @@ class Hub:
         command = [sys.executable, "-m", "sync_server", "serve", "--no-pull", "--config", str(self.config)]
         self.proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"the hub exited: {self.proc.communicate()[1][-2000:]}")
-            try:
-                requests.get(self.base + "/api/v1/upstream/status", timeout=1)
-                return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise AssertionError("the hub did not come up")
+        wait_until_up(self.proc, self.base + "/api/v1/upstream/status", timeout=60)
+        return self
 
     def kill(self) -> None:
         assert self.proc is not None
