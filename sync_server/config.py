@@ -140,6 +140,8 @@ class ServerConfig:
     report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
     service_alert_rule: AlertRule = AlertRule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
+    # [reports] min_visits: an officer with fewer visits in the period is marked and not ranked
+    min_visits: int = 10
     qr: QrConfig = QrConfig()
 
     @property
@@ -212,6 +214,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
     unit = Section(path, "unit", data.get("unit"), required=False)
     alerts = Section(path, "alerts", data.get("alerts"), required=False)
     board = Section(path, "board", data.get("board"), required=False)
+    report_keys = Section(path, "reports", data.get("reports"), required=False)
 
     timezone = server.string("timezone", "Asia/Ho_Chi_Minh")
     try:
@@ -252,6 +255,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
             min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),
         board_show_officers=board.boolean("show_officers", False),
+        min_visits=report_keys.integer("min_visits", 10, lo=1, hi=100_000),
         qr=_qr(path, data.get("qr")),
     )
 

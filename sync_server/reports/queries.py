@@ -63,6 +63,11 @@ def _where(model, start: date, end: date, f: Filters, *, question_rows: bool):
     return cond
 
 
+def question_rows(model, start: date, end: date, f: Filters):
+    """The WHERE of a rollup's answer rows (not the visits' '' rows) in the range and filters."""
+    return _where(model, start, end, f, question_rows=True)
+
+
 def segments(start: date, end: date, need_days: bool) -> list[tuple[type, date, date]]:
     """The rollup table and date span to read for each part of [start, end]: whole calendar
     months from RollupMonth, the days before and after them from RollupDay."""

@@ -19,7 +19,7 @@ from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.i18n import N_
-from sync_server.reports import charts, exclusion, exports, figures, topics
+from sync_server.reports import charts, exclusion, exports, figures, officer_table, officers, topics
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, send_report
 from sync_server.reports.overview import local_today
@@ -140,6 +140,11 @@ def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell
     return exports.Table(title, notes, [first_header, *HEADERS[1:]], rows, below)
 
 
+def _codes(cells: dict[str, reports.Cell], names: dict[str, str], definition: str) -> list[str]:
+    """The officer codes in the order of the officer table's rows (for its bar chart)."""
+    return [r.code for r in officers.ranking(cells, names, definition, get_config().min_visits)]
+
+
 def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
     """[weekday][hour] -> (responses, with a score of 1–2) in the unit's time zone: the office
     hours 7h–17h, widened to every hour that has a rating, so the cells add up to the table."""
@@ -161,18 +166,24 @@ def overview():
     target = get_config().satisfaction_target * 100
     f = reports.Filters(period.start, period.end)
     names = _names(by)
-    cells = reports.figures(f, (by,))
-    order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
-    labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
-    total = reports.total(f)
-    notes = [f"Thời gian: {period.label}. Nhóm theo: {BY_NAMES[by].lower()}.",
-             figures.RULES[definition],
-             f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu. Không tính các phiếu "
-             "đã loại khỏi báo cáo; câu hỏi bỏ qua không được tính."]
-    if by == "field":
-        notes.append(reports.FIELD_RULE)
     title = f"Kết quả đánh giá mức độ hài lòng theo {BY_NAMES[by].lower()}"
-    table = _table(title, BY_NAMES[by], labelled, total, notes, definition, target)
+    share_column = SHARE_COLUMN
+    if by == "officer":  # the fair officer figure (sync_server.reports.officers)
+        officer_cells = officers.officer_cells(f)
+        table = officer_table.build(title, f"Thời gian: {period.label}.", officer_cells, names, definition,
+                                    target, get_config().min_visits)
+        labelled = [(names.get(code, code) if code else officers.UNKNOWN, officer_cells[code])
+                    for code in _codes(officer_cells, names, definition)]
+        share_column = officer_table.SHARE_COLUMN
+    else:
+        cells = reports.figures(f, (by,))
+        order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
+        labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
+        notes = [f"Thời gian: {period.label}.", figures.RULES[definition],
+                 f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng có dấu ▼: dưới chỉ tiêu."]
+        if by == "field":
+            notes.append(reports.FIELD_RULE)
+        table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target)
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
     if sent is not None:
@@ -191,7 +202,7 @@ def overview():
     bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target)
     grid, hours = _heatmap(period)
-    return render_template("reports/reports.html", title=title, table=table, share_column=SHARE_COLUMN,
+    return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
                            period=period, by=by, by_names=BY_NAMES,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
@@ -212,20 +223,15 @@ def officers_month():
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
     f = reports.Filters(start, end)
-    cells = reports.figures(f, ("officer",))
-    names = _names("officer")
-    ranked = sorted(((names.get(k[0], k[0]), c) for k, c in cells.items() if k[0]),
-                    key=lambda nc: (-(nc[1].counts.pct(definition) or -1), -nc[1].counts.total, nc[0]))
-    labelled = [(f"{i}. {name}", c) for i, (name, c) in enumerate(ranked, 1)]
-    notes = [f"Tháng {start:%m/%Y} (từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}). Xếp hạng theo tỷ lệ hài "
-             "lòng, cùng tỷ lệ thì theo số câu trả lời.", figures.RULES[definition],
-             f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu."]
     title = f"Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng {start:%m/%Y}"
-    table = _table(title, N_("Cán bộ (xếp hạng)"), labelled, reports.total(f), notes, definition, target)
+    table = officer_table.build(title, f"Tháng {start:%m/%Y} (từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}).",
+                                officers.officer_cells(f), _names("officer"), definition, target,
+                                get_config().min_visits)
     sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
     if sent is not None:
         return sent
-    return render_template("reports/table.html", title=title, table=table, share_column=SHARE_COLUMN,
+    return render_template("reports/table.html", title=title, table=table,
+                           share_column=officer_table.SHARE_COLUMN,
                            month=f"{start:%Y-%m}",
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args)

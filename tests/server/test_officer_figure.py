@@ -1,0 +1,146 @@
+"""The fair officer figure (issue 13, field test R5/R6): only the questions about the officer,
+one visit counted once (its first officer question's answer), small samples marked and not
+ranked, a "(không rõ cán bộ)" row so that the rows add up to the total. Against an independent
+computation from the raw response rows with the questions' subjects written out below, on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+import pytest
+
+from kiosk.shared.presets import PRESETS
+from kiosk.shared.protocol import GENESIS_HASH
+from sync_server.app import create_app
+from sync_server.collect import ingest
+from sync_server.db import write_transaction
+from sync_server.db.models import Epoch, Officer, Questionnaire, Response, utcnow
+from sync_server.reports import exclusion, officers
+from sync_server.reports import queries as reports
+from sync_server.reports.figures import Counts
+from sync_server.reports.overview import local_today
+from tests.server.chains import make_chain
+from tests.server.web import add_user, login
+
+# Each questionnaire's questions in order, with what they are about — written here by hand, not
+# read from the server, so the computation below is independent of it.
+FORMS = {
+    "phieu-8": [("co-so-vat-chat", "facilities"), ("cong-khai", "procedure"),
+                ("thanh-phan-ho-so", "procedure"), ("lich-su", "officer"), ("huong-dan", "officer"),
+                ("dung-hen", "result"), ("ket-qua-dung", "result"), ("gop-y", "centre")],
+    "overall": [("q1", "officer")],                                   # stored without the key
+    "rieng": [("phong", "facilities"), ("vien", "officer"), ("giup", "officer")],
+    "chung": [("tong", "centre"), ("cho", "facilities")],             # no officer question at all
+}
+OFFICERS = {"nv-lan": 60, "nv-hung": 60, "nv-mai": 60, "nv-moi": 4}  # code -> visits (weights)
+MIN_VISITS = 10
+
+
+def first_officer_question(form: str) -> str | None:
+    return next((code for code, about in FORMS[form] if about == "officer"), None)
+
+
+@pytest.fixture
+def month(make_config):
+    cfg = make_config(extra=f"[reports]\nmin_visits = {MIN_VISITS}\n")
+    with write_transaction():
+        for code in OFFICERS:
+            Officer.create(code=code, name=f"Cán bộ {code}", fields="[]")
+        Questionnaire.create(qid="phieu-8", version=1, document=json.dumps(PRESETS["phieu-8"]))
+        untagged = json.loads(json.dumps(PRESETS["overall"]))
+        for q in untagged["questions"]:
+            q.pop("about", None)
+        Questionnaire.create(qid="overall", version=1, document=json.dumps(untagged))
+        for qid in ("rieng", "chung"):
+            questions = [{"code": c, "text": {"vi": c}, "about": a} for c, a in FORMS[qid]]
+            Questionnaire.create(qid=qid, version=1, document=json.dumps({"id": qid, "version": 1,
+                                                                          "questions": questions}))
+    today = local_today(cfg.tz)
+    start = datetime.combine(today.replace(day=1), datetime.min.time()) - timedelta(hours=7)
+    span = max(60, int((utcnow() - start).total_seconds() // 60) - 5)
+    rng = random.Random(13)
+    people = [c for c, w in OFFICERS.items() for _ in range(w)] + [None] * 20
+
+    def each(seq: int) -> dict:
+        form = rng.choice(list(FORMS))
+        codes = [c for c, _a in FORMS[form]]
+        answered = rng.randint(1, len(codes)) if rng.random() < 0.2 else len(codes)  # partial: stops early
+        return {"officer": rng.choice(people), "questionnaire": form,
+                "answers": {c: rng.randint(1, 5) for c in codes[:answered]},
+                "partial": answered < len(codes),
+                "recorded_at": (start + timedelta(minutes=rng.randrange(span))).isoformat(
+                    timespec="milliseconds") + "+00:00"}
+
+    n = 500
+    chain = make_chain("store-o", n, kiosk_id="quay-1", each=each)
+    with write_transaction():
+        epoch = Epoch.create(kiosk_id="quay-1", store_id="store-o")
+    ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (n, chain[-1]["hash"]), tz=cfg.tz,
+                      now=utcnow(), roster=ingest.Roster.load())
+    for rid in rng.sample([r.id for r in Response.select(Response.id)], 9):
+        exclusion.set_excluded(rid, True, "bấm thử", "tester")
+    return cfg, today
+
+
+def raw_officer_figures() -> dict[str, tuple[Counts, int, int]]:
+    """{officer ('' = none): (officer-score counts, visits, partial)} from the raw sealed bodies."""
+    scores: dict[str, list[int]] = defaultdict(list)
+    visits: Counter = Counter()
+    partial: Counter = Counter()
+    for r in Response.select().where(~Response.excluded):
+        body = json.loads(r.body)
+        who = body["officer"] or ""
+        visits[who] += 1
+        partial[who] += bool(body["partial"])
+        key = first_officer_question(body["questionnaire"])
+        if key is not None and key in body["answers"]:
+            scores[who].append(body["answers"][key])
+    return {k: (Counts.from_scores(scores[k]), visits[k], partial[k]) for k in visits}
+
+
+def test_the_officer_figures_match_the_raw_rows(month):
+    _cfg, today = month
+    got = {k: (c.counts, c.responses, c.partial)
+           for k, c in officers.officer_cells(reports.Filters(today.replace(day=1), today)).items()}
+    want = raw_officer_figures()
+    assert got == want
+    # One visit once: no officer has more scores than visits, and the 8-question form did not
+    # weigh eight times (the answers of all questions are far more than the officer scores).
+    assert all(c.total <= v for c, v, _p in want.values())
+    every_answer = reports.figures(reports.Filters(today.replace(day=1), today), ("officer",))
+    assert sum(c.counts.total for c in every_answer.values()) > 2 * sum(c.total for c, _v, _p in want.values())
+
+
+def test_the_ranking_marks_small_samples_and_adds_up(month):
+    cfg, today = month
+    want = raw_officer_figures()
+    app = create_app(cfg)
+    add_user("staff", "staff")
+    client = app.test_client()
+    login(client, "staff")
+    text = client.get(f"/reports/officers?month={today:%Y-%m}&fmt=csv").get_data()[3:].decode("utf-8")
+    lines = list(csv.reader(io.StringIO(text)))
+    header = next(i for i, line in enumerate(lines) if line[:2] == ["Cán bộ", "Xếp hạng"])
+    rows = {line[0]: line for line in lines[header + 1:] if line and line[0]}
+    assert lines[header][-5:] == ["5 Rất hài lòng", "4 Hài lòng", "3 Bình thường", "2 Không hài lòng",
+                                  "1 Rất không hài lòng"]
+    total = rows.pop("Tổng cộng")
+    assert set(rows) == {f"Cán bộ {c}" for c in OFFICERS} | {"(không rõ cán bộ)"}
+    # The rows add up to the total: visits, and each level.
+    for col in (2, 4, 7, 8, 9, 10, 11):
+        assert sum(int(r[col]) for r in rows.values()) == int(total[col]), lines[header][col]
+    assert int(total[2]) == sum(v for _c, v, _p in want.values())
+    # The small sample is marked and not ranked; the others are ranked by share, best first.
+    assert want["nv-moi"][0].total < MIN_VISITS and rows["Cán bộ nv-moi"][1] == "ít lượt"
+    assert rows["(không rõ cán bộ)"][1] == "—"
+    ranked = sorted((int(r[1]), want[name.removeprefix("Cán bộ ")][0].pct()) for name, r in rows.items()
+                    if r[1].isdigit())
+    assert [rank for rank, _p in ranked] == [1, 2, 3]
+    assert [p for _r, p in ranked] == sorted((p for _r, p in ranked), reverse=True)
+    assert officers.OFFICER_RULE in [line[0] for line in lines[:header] if line]
