@@ -14,12 +14,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
-from sync_server.db.models import Field, Kiosk, Officer, Procedure, Questionnaire
+from sync_server.db.models import Field, Kiosk, Officer, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.i18n import N_
-from sync_server.reports import charts, exclusion, exports, figures, officer_table, officers, topics
+from sync_server.reports import charts, criteria, exclusion, exports, figures, officer_table, officers, topics
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, send_report
 from sync_server.reports.overview import local_today
@@ -83,20 +83,6 @@ def _period() -> Period:
     return Period(kind, start, end)
 
 
-def _questions() -> dict[str, str]:
-    """Question id -> its text, from every questionnaire version (newest text wins)."""
-    texts: dict[str, str] = {}
-    for q in Questionnaire.select().order_by(Questionnaire.version):
-        try:
-            for question in json.loads(q.document).get("questions", []):
-                text = question.get("text")
-                texts[question["id"]] = text.get("vi", "") if isinstance(text, dict) else str(text or "")
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue
-    texts.setdefault("q1", "Mức độ hài lòng chung")
-    return texts
-
-
 def _names(by: str) -> dict[str, str]:
     if by == "officer":
         officers = Officer.select(Officer.code, Officer.name)
@@ -110,8 +96,6 @@ def _names(by: str) -> dict[str, str]:
         return {k.id: k.id for k in Kiosk.select(Kiosk.id)}
     if by == "channel":
         return dict(CHANNEL_NAMES)
-    if by == "question":
-        return _questions()
     return {}
 
 
@@ -175,6 +159,14 @@ def overview():
         labelled = [(names.get(code, code) if code else officers.UNKNOWN, officer_cells[code])
                     for code in _codes(officer_cells, names, definition)]
         share_column = officer_table.SHARE_COLUMN
+    elif by == "question":  # one questionnaire at a time, its questions in order
+        forms = criteria.used(f)
+        qid = request.args.get("questionnaire", "").strip()[:64] or (forms[0] if forms else "overall")
+        questions = criteria.rows_of(qid, f)
+        table = criteria.build(f"{title} — {qid}", f"Thời gian: {period.label}.", qid, questions, definition,
+                               target)
+        labelled = [(label, cell) for label, _about, cell in questions]
+        share_column = criteria.SHARE_COLUMN
     else:
         cells = reports.figures(f, (by,))
         order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
@@ -206,7 +198,9 @@ def overview():
                            period=period, by=by, by_names=BY_NAMES,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
-                           weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args)
+                           weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
+                           forms=criteria.used(f) if by == "question" else [],
+                           form=request.args.get("questionnaire", ""))
 
 
 @bp.get("/officers")

@@ -144,3 +144,38 @@ def test_the_ranking_marks_small_samples_and_adds_up(month):
     assert [rank for rank, _p in ranked] == [1, 2, 3]
     assert [p for _r, p in ranked] == sorted((p for _r, p in ranked), reverse=True)
     assert officers.OFFICER_RULE in [line[0] for line in lines[:header] if line]
+
+
+ABOUT_WORDS = {"officer": "Cán bộ", "procedure": "Thủ tục, hồ sơ", "result": "Kết quả",
+               "facilities": "Cơ sở vật chất", "centre": "Trung tâm (chung)"}
+
+
+def test_the_table_by_question_is_one_questionnaire_in_order_with_its_subjects(month):
+    """Facilities and procedure questions have their figures per criterion, against the raw rows."""
+    cfg, today = month
+    app = create_app(cfg)
+    add_user("staff", "staff")
+    client = app.test_client()
+    login(client, "staff")
+    url = (f"/reports?period=custom&start={today.replace(day=1)}&end={today}&by=question"
+           f"&questionnaire=phieu-8&fmt=csv")
+    lines = list(csv.reader(io.StringIO(client.get(url).get_data()[3:].decode("utf-8"))))
+    header = next(i for i, line in enumerate(lines) if line[:2] == ["Câu hỏi", "Về"])
+    body = lines[header + 1:-1]
+    texts = {q["code"]: q["text"]["vi"] for q in PRESETS["phieu-8"]["questions"]}
+    assert [(r[0], r[1]) for r in body] == [(f"{i}. {texts[code]}", ABOUT_WORDS[about])
+                                            for i, (code, about) in enumerate(FORMS["phieu-8"], 1)]
+    answers: dict[str, list[int]] = defaultdict(list)
+    for r in Response.select().where(~Response.excluded):
+        b = json.loads(r.body)
+        if b["questionnaire"] == "phieu-8":
+            for code, score in b["answers"].items():
+                answers[code].append(score)
+    for r, (code, _about) in zip(body, FORMS["phieu-8"], strict=True):
+        c = Counts.from_scores(answers[code])
+        assert int(r[2]) == c.total and [int(x) for x in r[5:10]] == list(reversed(c.n)), code
+    assert lines[-1][0] == "Tổng cộng" and int(lines[-1][2]) == sum(len(v) for v in answers.values())
+    # The page offers the questionnaires used in the period; none of another form's questions here.
+    html = client.get(url.replace("&fmt=csv", "")).get_data(as_text=True)
+    assert '<option value="phieu-8" selected>phieu-8</option>' in html and "vien" not in html.split(
+        'id="report-table"')[1].split("</table>")[0]
