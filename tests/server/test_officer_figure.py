@@ -88,6 +88,13 @@ def month(make_config):
     return cfg, today
 
 
+def staff_client(cfg):
+    client = create_app(cfg).test_client()
+    add_user("staff", "staff")
+    login(client, "staff")
+    return client
+
+
 def raw_officer_figures() -> dict[str, tuple[Counts, int, int]]:
     """{officer ('' = none): (officer-score counts, visits, partial)} from the raw sealed bodies."""
     scores: dict[str, list[int]] = defaultdict(list)
@@ -120,10 +127,7 @@ def test_the_officer_figures_match_the_raw_rows(month):
 def test_the_ranking_marks_small_samples_and_adds_up(month):
     cfg, today = month
     want = raw_officer_figures()
-    app = create_app(cfg)
-    add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
+    client = staff_client(cfg)
     text = client.get(f"/reports/officers?month={today:%Y-%m}&fmt=csv").get_data()[3:].decode("utf-8")
     lines = list(csv.reader(io.StringIO(text)))
     header = next(i for i, line in enumerate(lines) if line[:2] == ["Cán bộ", "Xếp hạng"])
@@ -153,10 +157,7 @@ ABOUT_WORDS = {"officer": "Cán bộ", "procedure": "Thủ tục, hồ sơ", "re
 def test_the_table_by_question_is_one_questionnaire_in_order_with_its_subjects(month):
     """Facilities and procedure questions have their figures per criterion, against the raw rows."""
     cfg, today = month
-    app = create_app(cfg)
-    add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
+    client = staff_client(cfg)
     url = (f"/reports?period=custom&start={today.replace(day=1)}&end={today}&by=question"
            f"&questionnaire=phieu-8&fmt=csv")
     lines = list(csv.reader(io.StringIO(client.get(url).get_data()[3:].decode("utf-8"))))
