@@ -11,12 +11,12 @@ from typing import Any
 
 from kiosk.shared.presets import PRESETS
 from sync_server.db.models import Questionnaire
-from sync_server.i18n import N_
+from sync_server.i18n import N_, Msg
 from sync_server.reports import exports, figures, queries
-from sync_server.reports.officer_table import LEVELS
 from sync_server.roster.questionnaires import ABOUT_NAMES, about_of
 
-HEADERS = [N_("Câu hỏi"), N_("Về"), N_("Câu trả lời"), N_("Điểm trung bình"), N_("Tỷ lệ hài lòng"), *LEVELS]
+HEADERS = [N_("Câu hỏi"), N_("Về"), N_("Câu trả lời"), N_("Điểm trung bình"), N_("Tỷ lệ hài lòng"),
+           *figures.LEVELS]
 SHARE_COLUMN = HEADERS.index("Tỷ lệ hài lòng")
 GONE = N_("(câu hỏi không còn trong bảng hỏi)")
 
@@ -66,8 +66,8 @@ def build(title: str, period: str, qid: str, rows_in: list[tuple[str, str, queri
                      figures.fmt_pct(c.pct(definition)), *reversed(c.n)])
     rows.append(["Tổng cộng", "", everything.total, figures.fmt_mean(everything.mean),
                  figures.fmt_pct(everything.pct(definition)), *reversed(everything.n)])
-    notes = [f"{period} Bảng hỏi: {qid}.",
+    notes = [period, Msg(N_("Bảng hỏi: %(qid)s."), qid=qid),
              N_("Mỗi dòng là một câu hỏi (tiêu chí): tỷ lệ tính trên các câu trả lời của câu đó. Câu hỏi "
                 "về cán bộ được tính cho cán bộ; các câu về thủ tục, kết quả, cơ sở vật chất chỉ có ở đây."),
-             figures.RULES[definition], f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng có dấu ▼: dưới chỉ tiêu."]
+             figures.RULES[definition], figures.target_note(target)]
     return exports.Table(title, notes, list(HEADERS), rows, below)

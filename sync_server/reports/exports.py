@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+SHARE = "Tỷ lệ hài lòng"  # the column a below-target row is marked in
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
@@ -77,7 +78,6 @@ def to_xlsx(table: Table) -> bytes:
         if i in table.below_target_rows:
             for cell in ws[ws.max_row]:
                 cell.fill = grey
-                cell.font = Font(bold=True)
     for col in range(1, len(table.headers) + 1):
         texts = [str(r[col - 1]) for r in table.rows if col - 1 < len(r) and r[col - 1] is not None]
         width = max(len(str(table.headers[col - 1])), *(len(t) for t in texts), 8)
@@ -157,10 +157,14 @@ def to_docx(table: Table, head: Letterhead) -> bytes:
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
         _cell_text(cell, str(text), bold=True, size=12)
+    share = table.headers.index(SHARE) if SHARE in table.headers else -1
     for i, row in enumerate(table.rows):
         cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=False):
-            _cell_text(cell, "" if value is None else str(value), bold=i in table.below_target_rows, size=12)
+        for j, (cell, value) in enumerate(zip(cells, row, strict=False)):
+            text = "" if value is None else str(value)
+            if j == share and i in table.below_target_rows:
+                text += " ▼"  # below the target: a mark that reads in black and white
+            _cell_text(cell, text, size=12)
     for heading, text in table.after:
         _para(doc, heading, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.LEFT, space_after=3)
         for line in (text or "").splitlines() or [""]:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync_server.i18n import N_
+from sync_server.i18n import N_, Msg
 from sync_server.reports import exports, figures, officers, queries
 
-LEVELS = (N_("5 Rất hài lòng"), N_("4 Hài lòng"), N_("3 Bình thường"), N_("2 Không hài lòng"),
-          N_("1 Rất không hài lòng"))
+LEVELS = figures.LEVELS
 HEADERS = [N_("Cán bộ"), N_("Xếp hạng"), N_("Lượt đánh giá"), queries.PARTIAL_HEADER,
            N_("Lượt có điểm về cán bộ"), N_("Điểm trung bình"), N_("Tỷ lệ hài lòng"), *LEVELS]
 SHARE_COLUMN = HEADERS.index("Tỷ lệ hài lòng")
@@ -24,9 +23,10 @@ def _row(label: str, rank: Any, cell: queries.Cell, definition: str) -> list[Any
 
 def notes(period: str, definition: str, target: float, min_visits: int, has_unknown: bool) -> list[str]:
     out = [period, officers.OFFICER_RULE, figures.RULES[definition],
-           f"Xếp hạng theo tỷ lệ hài lòng, cùng tỷ lệ thì theo số lượt có điểm. “{officers.SMALL}”: dưới "
-           f"{min_visits} lượt có điểm về cán bộ trong kỳ — không xếp hạng vì quá ít để so sánh.",
-           f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng có dấu ▼: dưới chỉ tiêu."]
+           Msg(N_("Xếp hạng theo tỷ lệ hài lòng, cùng tỷ lệ thì theo số lượt có điểm. “ít lượt”: dưới "
+                  "%(n)s lượt có điểm về cán bộ trong kỳ — không xếp hạng vì quá ít để so sánh."),
+               n=min_visits),
+           figures.target_note(target)]
     if has_unknown:
         out.append(N_("Dòng “(không rõ cán bộ)”: lượt đánh giá không gắn với cán bộ nào (ví dụ ki-ốt dùng "
                       "chung khi người dân không chọn cán bộ); có trong tổng cộng."))

@@ -18,7 +18,7 @@ from sync_server.db.models import Field, Kiosk, Officer, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
-from sync_server.i18n import N_
+from sync_server.i18n import N_, Msg
 from sync_server.reports import charts, criteria, exclusion, exports, figures, officer_table, officers, topics
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, send_report
@@ -30,6 +30,12 @@ PERIODS = ("day", "week", "month", "year", "custom")
 BY = ("officer", "procedure", "field", "kiosk", "channel", "question")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
             "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi")}
+TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cán bộ"),
+          "procedure": N_("Kết quả đánh giá mức độ hài lòng theo thủ tục"),
+          "field": N_("Kết quả đánh giá mức độ hài lòng theo lĩnh vực"),
+          "kiosk": N_("Kết quả đánh giá mức độ hài lòng theo quầy"),
+          "channel": N_("Kết quả đánh giá mức độ hài lòng theo kênh đánh giá"),
+          "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi")}
 CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
                  "qr": "Mã QR (điện thoại)"}
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
@@ -101,16 +107,21 @@ def _names(by: str) -> dict[str, str]:
 
 def _row(label: str, cell: reports.Cell, definition: str) -> list[Any]:
     c = cell.counts
-    rhl, hl, khl = c.three_level()
+    three = list(c.three_level()) if definition == "three_level" else []
     return [label, cell.responses, cell.partial, c.total, figures.fmt_mean(c.mean),
-            figures.fmt_pct(c.pct(definition)), rhl, hl, khl, *c.n]
+            figures.fmt_pct(c.pct(definition)), *three, *reversed(c.n)]
 
 
-# The visits, and next to them how many of those were partial (K10: counted apart).
+# The visits, and next to them how many of those were partial (K10: counted apart); the five
+# levels in the kiosk's words; the three-level columns only when that view is chosen.
 HEADERS = ["", N_("Lượt đánh giá"), reports.PARTIAL_HEADER, N_("Câu trả lời"), N_("Điểm trung bình"),
-           N_("Tỷ lệ hài lòng"), N_("Rất hài lòng"), N_("Hài lòng"), N_("Không hài lòng"),
-           N_("Mức 1"), N_("Mức 2"), N_("Mức 3"), N_("Mức 4"), N_("Mức 5")]
+           N_("Tỷ lệ hài lòng")]
 SHARE_COLUMN = HEADERS.index("Tỷ lệ hài lòng")
+
+
+def _headers(first: str, definition: str) -> list[str]:
+    three = list(figures.THREE_LEVEL_HEADERS) if definition == "three_level" else []
+    return [first, *HEADERS[1:], *three, *figures.LEVELS]
 
 
 def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell]], total: reports.Cell,
@@ -121,7 +132,7 @@ def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell
         if cell.counts.below(target, definition):
             below.add(i)
     rows.append(_row("Tổng cộng", total, definition))
-    return exports.Table(title, notes, [first_header, *HEADERS[1:]], rows, below)
+    return exports.Table(title, notes, _headers(first_header, definition), rows, below)
 
 
 def _codes(cells: dict[str, reports.Cell], names: dict[str, str], definition: str) -> list[str]:
@@ -150,11 +161,12 @@ def overview():
     target = get_config().satisfaction_target * 100
     f = reports.Filters(period.start, period.end)
     names = _names(by)
-    title = f"Kết quả đánh giá mức độ hài lòng theo {BY_NAMES[by].lower()}"
-    share_column = SHARE_COLUMN
+    title = TITLES[by]
+    when = Msg(N_("Thời gian: %(period)s."), period=period.label)
+    share_column, qid = SHARE_COLUMN, ""
     if by == "officer":  # the fair officer figure (sync_server.reports.officers)
         officer_cells = officers.officer_cells(f)
-        table = officer_table.build(title, f"Thời gian: {period.label}.", officer_cells, names, definition,
+        table = officer_table.build(title, when, officer_cells, names, definition,
                                     target, get_config().min_visits)
         labelled = [(names.get(code, code) if code else officers.UNKNOWN, officer_cells[code])
                     for code in _codes(officer_cells, names, definition)]
@@ -163,16 +175,14 @@ def overview():
         forms = criteria.used(f)
         qid = request.args.get("questionnaire", "").strip()[:64] or (forms[0] if forms else "overall")
         questions = criteria.rows_of(qid, f)
-        table = criteria.build(f"{title} — {qid}", f"Thời gian: {period.label}.", qid, questions, definition,
-                               target)
+        table = criteria.build(title, when, qid, questions, definition, target)
         labelled = [(label, cell) for label, _about, cell in questions]
         share_column = criteria.SHARE_COLUMN
     else:
         cells = reports.figures(f, (by,))
         order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
         labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
-        notes = [f"Thời gian: {period.label}.", figures.RULES[definition],
-                 f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng có dấu ▼: dưới chỉ tiêu."]
+        notes = [when, figures.RULES[definition], figures.target_note(target)]
         if by == "field":
             notes.append(reports.FIELD_RULE)
         table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target)
@@ -200,7 +210,7 @@ def overview():
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
                            forms=criteria.used(f) if by == "question" else [],
-                           form=request.args.get("questionnaire", ""))
+                           form=qid)
 
 
 @bp.get("/officers")
@@ -217,8 +227,11 @@ def officers_month():
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
     f = reports.Filters(start, end)
-    title = f"Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng {start:%m/%Y}"
-    table = officer_table.build(title, f"Tháng {start:%m/%Y} (từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}).",
+    title = Msg(N_("Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng %(month)s"),
+                month=f"{start:%m/%Y}")
+    when = Msg(N_("Tháng %(month)s (từ %(start)s đến %(end)s)."), month=f"{start:%m/%Y}",
+               start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
+    table = officer_table.build(title, when,
                                 officers.officer_cells(f), _names("officer"), definition, target,
                                 get_config().min_visits)
     sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)

@@ -180,3 +180,17 @@ def test_the_table_by_question_is_one_questionnaire_in_order_with_its_subjects(m
     html = client.get(url.replace("&fmt=csv", "")).get_data(as_text=True)
     assert '<option value="phieu-8" selected>phieu-8</option>' in html and "vien" not in html.split(
         'id="report-table"')[1].split("</table>")[0]
+
+
+def test_the_officer_page_reads_in_english_and_files_stay_vietnamese(month):
+    cfg, today = month
+    client = staff_client(cfg)
+    english = client.get(f"/reports/officers?month={today:%Y-%m}&lang=en").get_data(as_text=True)
+    for words in ("Satisfaction with officers and civil servants, month", "<th>Rank</th>", "few visits",
+                  "(officer unknown)", "<th>3 Neutral</th>", "each visit once",
+                  f"fewer than {MIN_VISITS} visits with an officer score"):
+        assert words in english, words
+    assert "ít lượt" not in english and "Xếp hạng" not in english
+    client.get("/?lang=vi")
+    text = client.get(f"/reports/officers?month={today:%Y-%m}&fmt=csv").get_data()[3:].decode("utf-8")
+    assert f"dưới {MIN_VISITS} lượt có điểm về cán bộ" in text

@@ -86,9 +86,17 @@ def test_report_page_shows_the_figures_escaped_with_charts(scene):
             f'<td class="num">{total.counts.total}</td>') in totals
     assert "Nguyễn Thị Lan" in html and "<svg" in html and html.count("<svg") >= 2
     assert EVIL not in html and "&lt;script&gt;alert(" in html  # names escaped, in the table and the chart
-    assert "mức 4 và 5" in html  # the definition is said under the table
-    not_dissatisfied = page(client_as(app, "staff"), f"/reports?{YEAR}&def=not_dissatisfied")
-    assert "QĐ 766" in not_dissatisfied
+    # The definition is said under the table, in plain words; the levels by their kiosk words.
+    assert "Tỷ lệ hài lòng = số câu trả lời chọn mức 5 (Rất hài lòng) hoặc 4 (Hài lòng)" in html
+    assert "SIPAS" not in html and "3869" not in html
+    not_dissatisfied = page(client_as(app, "staff"), f"/reports?{YEAR}&by=procedure&def=not_dissatisfied")
+    assert "Tỷ lệ từ Bình thường trở lên (mức 3–5)" in not_dissatisfied
+    assert "không không" not in not_dissatisfied
+    heads = not_dissatisfied.split("<thead>")[1].split("</thead>")[0]
+    assert "<th>3 Bình thường</th>" in heads and "Ba mức" not in heads  # no three-level column here
+    three = page(client_as(app, "staff"), f"/reports?{YEAR}&by=procedure&def=three_level")
+    heads = three.split("<thead>")[1].split("</thead>")[0]
+    assert "<th>Ba mức: Hài lòng (mức 4, 3)</th>" in heads and "<th>4 Hài lòng</th>" in heads
 
 
 @pytest.mark.parametrize("query,words", [
