@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
-from sync_server.db.models import Field, Kiosk, Officer, Procedure
+from sync_server.db.models import Counter, Field, Kiosk, Officer, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
@@ -38,6 +38,8 @@ TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cá
           "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi")}
 CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
                  "qr": "Mã QR (điện thoại)"}
+QR_NAME = N_("Mã QR (điện thoại)")
+CODE_HEADER = N_("Mã thủ tục")
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 MAX_RANGE_DAYS = 3 * 366
 LIST_PAGE = 100
@@ -95,11 +97,12 @@ def _names(by: str) -> dict[str, str]:
         return {o.code: o.name for o in officers} | {"": "(không rõ cán bộ)"}
     if by == "procedure":
         procedures = Procedure.select(Procedure.code, Procedure.name)
-        return {p.code: f"{p.name} ({p.code})" for p in procedures} | {"": "(không chọn thủ tục)"}
+        return {p.code: p.name for p in procedures} | {"": "(không chọn thủ tục)"}
     if by == "field":
         return {f.code: f.name for f in Field.select(Field.code, Field.name)} | {"": "(không rõ lĩnh vực)"}
-    if by == "kiosk":
-        return {k.id: k.id for k in Kiosk.select(Kiosk.id)}
+    if by == "kiosk":  # the counter's name where a kiosk stands at one
+        at = {c.kiosk_id: c.name for c in Counter.select(Counter.kiosk_id, Counter.name) if c.kiosk_id}
+        return {k.id: k.id for k in Kiosk.select(Kiosk.id)} | at | {"qr": QR_NAME}
     if by == "channel":
         return dict(CHANNEL_NAMES)
     return {}
@@ -125,14 +128,21 @@ def _headers(first: str, definition: str) -> list[str]:
 
 
 def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell]], total: reports.Cell,
-           notes: list[str], definition: str, target: float) -> exports.Table:
+           notes: list[str], definition: str, target: float, codes: list[str] | None = None) -> exports.Table:
+    """`codes`: a column of codes after the names (procedures: their national code)."""
     rows, below = [], set()
     for i, (label, cell) in enumerate(labelled):
         rows.append(_row(label, cell, definition))
+        if codes is not None:
+            rows[-1].insert(1, codes[i])
         if cell.counts.below(target, definition):
             below.add(i)
     rows.append(_row("Tổng cộng", total, definition))
-    return exports.Table(title, notes, _headers(first_header, definition), rows, below)
+    headers = _headers(first_header, definition)
+    if codes is not None:
+        rows[-1].insert(1, "")
+        headers.insert(1, CODE_HEADER)
+    return exports.Table(title, notes, headers, rows, below)
 
 
 def _codes(cells: dict[str, reports.Cell], names: dict[str, str], definition: str) -> list[str]:
@@ -185,7 +195,9 @@ def overview():
         notes = [when, figures.RULES[definition], figures.target_note(target)]
         if by == "field":
             notes.append(reports.FIELD_RULE)
-        table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target)
+        codes = [key[0] for key, _c in order] if by == "procedure" else None
+        table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
+        share_column = table.headers.index("Tỷ lệ hài lòng")
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
     if sent is not None:

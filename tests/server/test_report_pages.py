@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import random
+import re
 import subprocess
 import sys
 from datetime import date
@@ -19,7 +20,7 @@ from openpyxl import load_workbook
 
 from sync_server.app import create_app
 from sync_server.db import database, write_transaction
-from sync_server.db.models import AuditLog, Officer, Procedure, Response
+from sync_server.db.models import AuditLog, Counter, Officer, Procedure, Response
 from sync_server.reports import officers
 from sync_server.reports import queries as reports
 from tests.server.conftest import free_port, server_toml
@@ -97,6 +98,20 @@ def test_report_page_shows_the_figures_escaped_with_charts(scene):
     three = page(client_as(app, "staff"), f"/reports?{YEAR}&by=procedure&def=three_level")
     heads = three.split("<thead>")[1].split("</thead>")[0]
     assert "<th>Ba mức: Hài lòng (mức 4, 3)</th>" in heads and "<th>4 Hài lòng</th>" in heads
+
+
+def test_names_not_codes_procedures_with_their_code_in_a_column_counters_by_name(scene):
+    _cfg, app = scene
+    with write_transaction():
+        Counter.create(code="quay-1", name="Quầy Một cửa số 1", kiosk_id="quay-1")
+    staff = client_as(app, "staff")
+    html = page(staff, f"/reports?{YEAR}&by=procedure")
+    heads = re.findall(r"<th>([^<]*)</th>", html.split("<thead>")[1].split("</thead>")[0])
+    assert heads[:3] == ["Thủ tục", "Mã thủ tục", "Lượt đánh giá"]
+    assert '<td>Đăng ký khai sinh</td><td class="num">1.001193</td>' in html
+    assert "Đăng ký khai sinh (1.001193)" not in html
+    kiosks = page(staff, f"/reports?{YEAR}&by=kiosk")
+    assert "<td>Quầy Một cửa số 1</td>" in kiosks and "<td>quay-1</td>" not in kiosks
 
 
 @pytest.mark.parametrize("query,words", [
