@@ -220,5 +220,11 @@ def month_of(day: date) -> tuple[date, date]:
     return start, following - timedelta(days=1)
 
 
+def quarter_of(day: date) -> tuple[date, date]:
+    """The calendar quarter around `day` (Q1 = January to March)."""
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return start, month_of(date(start.year, start.month + 2, 1))[1]
+
+
 def year_of(day: date) -> tuple[date, date]:
     return date(day.year, 1, 1), date(day.year, 12, 31)

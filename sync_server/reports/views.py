@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -19,14 +19,24 @@ from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.i18n import N_, Msg
-from sync_server.reports import charts, criteria, exclusion, exports, figures, officer_table, officers, topics
+from sync_server.reports import (
+    charts,
+    criteria,
+    exclusion,
+    exports,
+    figures,
+    officer_sheet,
+    officer_table,
+    officers,
+    topics,
+)
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, send_report
 from sync_server.reports.overview import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-PERIODS = ("day", "week", "month", "year", "custom")
+PERIODS = ("day", "week", "month", "quarter", "year", "custom")
 BY = ("officer", "procedure", "field", "kiosk", "channel", "question")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
             "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi")}
@@ -81,6 +91,8 @@ def _period() -> Period:
         return Period(kind, *reports.report_week(day))
     if kind == "month":
         return Period(kind, *reports.month_of(day))
+    if kind == "quarter":
+        return Period(kind, *reports.quarter_of(day))
     if kind == "year":
         return Period(kind, *reports.year_of(day))
     start, end = _date_arg("start", today.replace(day=1)), _date_arg("end", today)
@@ -228,30 +240,26 @@ def overview():
 @bp.get("/officers")
 @role_required("staff")
 def officers_month():
-    """The monthly report per officer with ranking (seed 003: it feeds the yearly grading)."""
+    """The per-officer sheet of a month (`month=2026-12`) or a quarter (`quarter=2026-Q4`), ranked
+    (seed 003: it feeds the yearly grading; NĐ 335/2025: the monthly KPI)."""
     today = local_today(get_config().tz)
-    raw = request.args.get("month", f"{today:%Y-%m}")
+    raw = request.args.get("quarter") or request.args.get("month") or f"{today:%Y-%m}"
     try:
-        first = datetime.strptime(raw, "%Y-%m").date()
+        period = officer_sheet.parse(raw)
     except ValueError:
-        abort(400, description=_("Tháng không hợp lệ: dùng dạng năm-tháng, ví dụ 2026-11."))
-    start, end = reports.month_of(first)
+        abort(400, description=_("Kỳ không hợp lệ: dùng tháng dạng năm-tháng (2026-11) hoặc quý dạng "
+                                 "năm-Qsố (2026-Q4)."))
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
-    target = get_config().satisfaction_target * 100
-    f = reports.Filters(start, end)
-    title = Msg(N_("Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng %(month)s"),
-                month=f"{start:%m/%Y}")
-    when = Msg(N_("Tháng %(month)s (từ %(start)s đến %(end)s)."), month=f"{start:%m/%Y}",
-               start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
-    table = officer_table.build(title, when,
-                                officers.officer_cells(f), _names("officer"), definition, target,
-                                get_config().min_visits)
-    sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
+    config = get_config()
+    table = officer_sheet.build(period, definition, config.satisfaction_target * 100, config.min_visits,
+                                _names("officer"))
+    sent = send_report(table, fmt, f"hailong-can-bo-{period.arg}", official=True, day=today)
     if sent is not None:
         return sent
-    return render_template("reports/table.html", title=title, table=table,
-                           share_column=officer_table.SHARE_COLUMN,
-                           month=f"{start:%Y-%m}",
+    return render_template("reports/table.html", title=table.title, table=table,
+                           share_column=officer_table.SHARE_COLUMN, period=period,
+                           month=f"{period.start:%Y-%m}" if period.kind == "month" else "",
+                           quarter=period.arg if period.kind == "quarter" else "",
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args)
 
