@@ -23,12 +23,17 @@ _COMMON = dict(style=_STYLE, js=[], disable_xml_declaration=True, print_values=T
 
 
 def _pct_label(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+    """"92,5%", and "90%" without a useless decimal."""
+    if value is None:
+        return ""
+    return (f"{value:.0f}" if value == round(value) else f"{value:.1f}").replace(".", ",") + "%"
 
 
 def bars(title: str, labels: list[str], values: list[float | None], target_pct: float | None) -> str:
     """A horizontal bar per group (satisfaction %). Below the target: a light bar with a dark
     outline and "▼" after the value — told apart without colour."""
+    if target_pct is not None:  # the mark is explained where the bars are read
+        title = f"{title} (▼: dưới chỉ tiêu {_pct_label(target_pct)})"
     chart = pygal.HorizontalBar(title=title, height=max(180, 40 * len(labels) + 90), width=900, **_COMMON)
     # pygal draws the first bar at the bottom: reversed, the table's first row is on top.
     chart.x_labels = list(reversed(labels))
@@ -52,9 +57,12 @@ def trend(title: str, labels: list[str], values: list[float | None], target_pct:
     chart.x_labels = labels
     chart.value_formatter = _pct_label
     chart.add("%", values)
-    if target_pct is not None:
-        chart.add("chỉ tiêu", [target_pct] * len(labels), print_values=False, show_dots=False,
-                  stroke_style={"dasharray": "12,6", "width": 3})
+    if target_pct is not None:  # the dashed line is labelled once, mid-way (never clipped at an edge)
+        name = f"Chỉ tiêu {_pct_label(target_pct)}"
+        middle = len(labels) // 2
+        points = [{"value": target_pct, "formatter": (lambda _x, here=i == middle: name if here else "")}
+                  for i in range(len(labels))]
+        chart.add("chỉ tiêu", points, dots_size=0.01, stroke_style={"dasharray": "12,6", "width": 3})
     return _clean(chart.render(is_unicode=True))
 
 

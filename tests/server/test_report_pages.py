@@ -90,6 +90,8 @@ def test_report_page_shows_the_figures_escaped_with_charts(scene):
     # The definition is said under the table, in plain words; the levels by their kiosk words.
     assert "Tỷ lệ hài lòng = số câu trả lời chọn mức 5 (Rất hài lòng) hoặc 4 (Hài lòng)" in html
     assert "SIPAS" not in html and "3869" not in html
+    trend = html.split('id="chart-trend"')[1]
+    assert "Chỉ tiêu 90%" in trend and "100,0%" not in trend  # the target labelled, ticks without ",0"
     not_dissatisfied = page(client_as(app, "staff"), f"/reports?{YEAR}&by=procedure&def=not_dissatisfied")
     assert "Tỷ lệ từ Bình thường trở lên (mức 3–5)" in not_dissatisfied
     assert "không không" not in not_dissatisfied
