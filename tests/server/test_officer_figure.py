@@ -16,17 +16,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import GENESIS_HASH
-from sync_server.app import create_app
-from sync_server.collect import ingest
 from sync_server.db import write_transaction
-from sync_server.db.models import Epoch, Officer, Questionnaire, Response, utcnow
+from sync_server.db.models import Officer, Questionnaire, Response, utcnow
 from sync_server.reports import exclusion, officers
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import Counts
 from sync_server.reports.overview import local_today
 from tests.server.chains import make_chain
-from tests.server.web import add_user, login
+from tests.support.stored import staff_client, store_chain
 
 # Each questionnaire's questions in order, with what they are about — written here by hand, not
 # read from the server, so the computation below is independent of it.
@@ -79,20 +76,10 @@ def month(make_config):
 
     n = 500
     chain = make_chain("store-o", n, kiosk_id="quay-1", each=each)
-    with write_transaction():
-        epoch = Epoch.create(kiosk_id="quay-1", store_id="store-o")
-    ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (n, chain[-1]["hash"]), tz=cfg.tz,
-                      now=utcnow(), roster=ingest.Roster.load())
+    store_chain(chain, cfg.tz)
     for rid in rng.sample([r.id for r in Response.select(Response.id)], 9):
         exclusion.set_excluded(rid, True, "bấm thử", "tester")
     return cfg, today
-
-
-def staff_client(cfg):
-    client = create_app(cfg).test_client()
-    add_user("staff", "staff")
-    login(client, "staff")
-    return client
 
 
 def raw_officer_figures() -> dict[str, tuple[Counts, int, int]]:

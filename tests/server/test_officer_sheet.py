@@ -15,14 +15,11 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from kiosk.shared.presets import PRESETS, TOPICS
-from kiosk.shared.protocol import GENESIS_HASH
-from sync_server.app import create_app
-from sync_server.collect import ingest
 from sync_server.db import write_transaction
-from sync_server.db.models import Epoch, Officer, Questionnaire, Response, utcnow
+from sync_server.db.models import Officer, Questionnaire, Response
 from sync_server.reports.figures import Counts
 from tests.server.chains import make_chain
-from tests.server.web import add_user, login
+from tests.support.stored import staff_client, store_chain
 
 OFFICER_QUESTION = {"phieu-8": "lich-su", "overall": "q1"}  # each form's first officer question
 TOPIC_NAMES = {t["code"]: t["text"]["vi"] for t in TOPICS}
@@ -50,14 +47,8 @@ def half_year(make_config):
                 .isoformat(timespec="milliseconds") + "+00:00"}
 
     chain = make_chain("store-k", 900, kiosk_id="quay-1", each=each)
-    with write_transaction():
-        epoch = Epoch.create(kiosk_id="quay-1", store_id="store-k")
-    ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (900, chain[-1]["hash"]), tz=cfg.tz,
-                      now=utcnow(), roster=ingest.Roster.load())
-    client = create_app(cfg).test_client()
-    add_user("staff", "staff")
-    login(client, "staff")
-    return client
+    store_chain(chain, cfg.tz)
+    return staff_client(cfg)
 
 
 def raw(start: date, end: date) -> dict[str, dict]:

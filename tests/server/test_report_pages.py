@@ -186,7 +186,7 @@ def test_monthly_officer_report_docx_has_the_official_layout_and_ranking(scene):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells_text and "Độc lập - Tự do - Hạnh phúc" in cells_text
     assert "Số:" in cells_text and "ngày" in cells_text and "tháng" in cells_text
     assert "BÁO CÁO" in text and "tháng 06/2026" in text
-    assert "Nơi nhận:" in cells_text and "(Ký, ghi rõ họ tên)" in cells_text
+    assert "Nơi nhận:" in cells_text and "(Ký tên, đóng dấu)" in cells_text
     grid = doc.tables[1]
     assert grid.rows[0].cells[2].text == "Lượt đánh giá"
     assert grid.rows[-1].cells[0].text == "Tổng cộng"
