@@ -39,7 +39,7 @@ def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: 
     if fmt == "csv":
         return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return _file(exports.to_xlsx(table), f"{stem}.xlsx", XLSX)
+        return _file(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
     if fmt == "docx" and official:
         return _file(docx_report.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
     if fmt not in ("html", "print"):

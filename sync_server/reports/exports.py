@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -52,25 +53,45 @@ def to_csv(table: Table) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def to_xlsx(table: Table) -> bytes:
+_SHARE = re.compile(r"(\d+),(\d) %")  # "76,9 %", as fmt_pct writes a share
+_DECIMAL = re.compile(r"(\d+),(\d+)")  # "4,03", as fmt_mean writes a mean
+
+
+def _number(value: object) -> tuple[object, str | None]:
+    """A share or a mean the table holds as Vietnamese text, as a number and its cell format:
+    a spreadsheet sorts, sums and charts it. Anything else stays as it is."""
+    if isinstance(value, str):
+        if m := _SHARE.fullmatch(value):
+            return float(f"{m[1]}.{m[2]}") / 100, "0.0%"
+        if m := _DECIMAL.fullmatch(value):
+            return float(f"{m[1]}.{m[2]}"), "0." + "0" * len(m[2])
+    return _inert(value), None
+
+
+def to_xlsx(table: Table, unit: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = table.title[:31].replace("/", "-") or "Báo cáo"
+    ws.title = re.sub(r"[\\/*?:\[\]]", "-", table.title[:31]) or "Báo cáo"
     ws.append([table.title])
     ws["A1"].font = Font(bold=True, size=14)
+    if unit:  # the title block says whose report it is; the period is the first note
+        ws.append([unit])
     for note in table.notes:
         ws.append([note])
     ws.append([])
-    header_row = ws.max_row + 1
     ws.append(table.headers)
+    header_row = ws.max_row  # (an empty row appended does not count in max_row)
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     grey = PatternFill("solid", start_color="DDDDDD")
     for i, row in enumerate(table.rows):
-        ws.append([_inert(v) for v in row])
-        if i in table.below_target_rows:
-            for cell in ws[ws.max_row]:
+        numbers = [_number(v) for v in row]
+        ws.append([v for v, _f in numbers])
+        for cell, (_v, form) in zip(ws[ws.max_row], numbers, strict=False):
+            if form:
+                cell.number_format = form
+            if i in table.below_target_rows:
                 cell.fill = grey
     for col in range(1, len(table.headers) + 1):
         texts = [str(r[col - 1]) for r in table.rows if col - 1 < len(r) and r[col - 1] is not None]

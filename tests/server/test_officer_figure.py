@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from kiosk.shared.presets import PRESETS
 from sync_server.db import write_transaction
@@ -182,3 +183,28 @@ def test_the_officer_page_reads_in_english_and_files_stay_vietnamese(month):
     client.get("/?lang=vi")
     text = client.get(f"/reports/officers?month={today:%Y-%m}&fmt=csv").get_data()[3:].decode("utf-8")
     assert f"dưới {MIN_VISITS} lượt có điểm về cán bộ" in text
+
+
+def test_the_xlsx_has_numbers_as_numbers(month):
+    """Share as a percentage, mean as a number, rank in its own column, a frozen header."""
+    cfg, today = month
+    client = staff_client(cfg)
+    data = client.get(f"/reports/officers?month={today:%Y-%m}&fmt=xlsx").get_data()
+    ws = load_workbook(io.BytesIO(data)).active
+    rows = list(ws.iter_rows())
+    assert rows[0][0].value.startswith("Kết quả đánh giá") and rows[1][0].value == "UBND xã"  # the unit
+    header = next(i for i, r in enumerate(rows) if r[0].value == "Cán bộ")
+    assert ws.freeze_panes == f"A{header + 2}"
+    want = raw_officer_figures()
+    seen = 0
+    for r in rows[header + 1:]:
+        code = r[0].value.removeprefix("Cán bộ ") if r[0].value.startswith("Cán bộ ") else None
+        if code is None:
+            continue
+        counts = want[code][0]
+        assert r[2].data_type == "n" and r[2].value == want[code][1]
+        assert r[6].number_format == "0.0%" and abs(r[6].value - counts.pct() / 100) < 0.0006
+        assert r[5].number_format == "0.00" and abs(r[5].value - counts.mean) < 0.006
+        assert isinstance(r[1].value, int) or r[1].value == "ít lượt"
+        seen += 1
+    assert seen == len(OFFICERS)
