@@ -31,7 +31,7 @@ from sync_server.reports import (
     topics,
 )
 from sync_server.reports import queries as reports
-from sync_server.reports.downloads import definition_arg, send_report
+from sync_server.reports.downloads import definition_arg, letterhead, send_report
 from sync_server.reports.overview import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -233,6 +233,7 @@ def overview():
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
+                           letterhead=letterhead(local_today(get_config().tz)),
                            forms=criteria.used(f) if by == "question" else [],
                            form=qid)
 
@@ -260,6 +261,7 @@ def officers_month():
                            share_column=officer_table.SHARE_COLUMN, period=period,
                            month=f"{period.start:%Y-%m}" if period.kind == "month" else "",
                            quarter=period.arg if period.kind == "quarter" else "",
+                           letterhead=letterhead(today),
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args)
 

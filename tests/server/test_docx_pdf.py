@@ -37,7 +37,7 @@ signer_name = "Nguyễn Văn An"
 """
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "docx"
 
-pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+NEEDS_OFFICE = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
                                 reason="LibreOffice and poppler-utils are needed: deploy/dev/sysdeps.sh")
 
 
@@ -87,6 +87,7 @@ def render(client, url: str, name: str, tmp_path: Path) -> tuple[bytes, list[str
     return data, pages, sizes
 
 
+@NEEDS_OFFICE
 def test_the_officer_sheet_is_landscape_names_whole_signature_with_the_table(office, tmp_path):
     _data, pages, sizes = render(office, "/reports/officers?fmt=docx", "officers", tmp_path)
     assert 1 <= len(pages) <= 2, len(pages)
@@ -104,6 +105,7 @@ def test_the_officer_sheet_is_landscape_names_whole_signature_with_the_table(off
         assert words in pages[end], words
 
 
+@NEEDS_OFFICE
 def test_the_yearly_report_is_portrait_with_a_narrow_stt(office, tmp_path):
     year = utcnow().year
     data, pages, sizes = render(office, f"/reports/year?year={year}&fmt=docx", "yearly", tmp_path)
@@ -116,3 +118,19 @@ def test_the_yearly_report_is_portrait_with_a_narrow_stt(office, tmp_path):
     assert "tỷ lệ hài lòng (mức 4–5): " in text and "(tỷ lệ hài lòng (" not in text  # row 7, said once
     end = max(i for i, page in enumerate(pages) if "Tổng số phiếu" in page or "Hình thức công khai" in page)
     assert "PHÓ CHỦ TỊCH" in "\n".join(pages[end:])
+
+
+@pytest.mark.parametrize("url", ["/reports/officers?fmt=print", "/reports?by=field&fmt=print",
+                                 "/reports/year?fmt=print"])
+def test_print_views_have_the_frame_without_the_site_header(office, url):
+    html = office.get(url).get_data(as_text=True)
+    assert '<header class="top noprint">' in html  # the site's header and menu are not printed
+    frame = html.split('id="letterhead"')[1]
+    for words in ("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", "ỦY BAN NHÂN DÂN XÃ ĐẠI LÃNH",
+                  '<strong class="nowrap">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong>',
+                  "Kính gửi: Chủ tịch Ủy ban nhân dân xã Đại Lãnh"):
+        assert words in frame, words
+    signature = html.split('id="signature-block"')[1]
+    for words in ("- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"):
+        assert words in signature, words
+    assert '<header class="top">' in office.get(url.replace("fmt=print", "fmt=html")).get_data(as_text=True)
