@@ -17,11 +17,12 @@ import pytest
 from openpyxl import load_workbook
 
 from kiosk.shared.presets import PRESETS
+from sync_server.app import create_app
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, Questionnaire, Response, utcnow
 from sync_server.reports import exclusion, officers
 from sync_server.reports import queries as reports
-from sync_server.reports.figures import Counts
+from sync_server.reports.figures import Counts, fmt_pct
 from sync_server.reports.overview import local_today
 from tests.server.chains import make_chain
 from tests.support.stored import staff_client, store_chain
@@ -208,3 +209,21 @@ def test_the_xlsx_has_numbers_as_numbers(month):
         assert isinstance(r[1].value, int) or r[1].value == "ít lượt"
         seen += 1
     assert seen == len(OFFICERS)
+
+
+def test_the_dashboard_and_the_board_use_the_officer_figure(month, make_config):
+    cfg, _today = month
+    want = raw_officer_figures()
+    html = staff_client(cfg).get("/").get_data(as_text=True)
+    for code in OFFICERS:
+        row = html.split(f'id="officer-{code}"')[1].split("</tr>")[0]
+        assert f'data-month-pct="{want[code][0].pct():.1f}"' in row, code
+        assert f'data-month-count="{want[code][1]}"' in row, code
+    assert "mỗi lượt đánh giá một lần" in html  # the rule under the table
+    board_cfg = make_config(extra=f"[reports]\nmin_visits = {MIN_VISITS}\n[board]\nshow_officers = true\n")
+    board = create_app(board_cfg).test_client().get("/board").get_data(as_text=True)
+    for code in OFFICERS:
+        row = board.split(f"<tr><td>Cán bộ {code}</td>")[1].split("</tr>")[0]
+        visits, share = want[code][1], fmt_pct(want[code][0].pct())
+        assert f'<td class="num">{visits}</td><td class="num">{share}</td>' in row
+    assert "mỗi lượt đánh giá một lần" in board
