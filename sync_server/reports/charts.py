@@ -19,7 +19,13 @@ _STYLE = Style(
     legend_font_size=13, value_colors=("#000000",),
 )
 _COMMON = dict(style=_STYLE, js=[], disable_xml_declaration=True, print_values=True, show_legend=False,
-               range=(0, 100), truncate_label=-1, margin=16)
+               range=(0, 100), truncate_label=-1, margin=16, no_data_text="Chưa có đánh giá",
+               no_data_font_size=16)
+LABEL_MAX = 42  # longer names are shortened on the chart (the table beside it has them in full)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
 
 
 def _pct_label(value: float | None) -> str:
@@ -36,7 +42,7 @@ def bars(title: str, labels: list[str], values: list[float | None], target_pct: 
         title = f"{title} (▼: dưới chỉ tiêu {_pct_label(target_pct)})"
     chart = pygal.HorizontalBar(title=title, height=max(180, 40 * len(labels) + 90), width=900, **_COMMON)
     # pygal draws the first bar at the bottom: reversed, the table's first row is on top.
-    chart.x_labels = list(reversed(labels))
+    chart.x_labels = [_short(label) for label in reversed(labels)]
     points = []
     for v in reversed(values):
         below = v is not None and target_pct is not None and v < target_pct

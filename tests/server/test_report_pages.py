@@ -90,6 +90,8 @@ def test_report_page_shows_the_figures_escaped_with_charts(scene):
     # The definition is said under the table, in plain words; the levels by their kiosk words.
     assert "Tỷ lệ hài lòng = số câu trả lời chọn mức 5 (Rất hài lòng) hoặc 4 (Hài lòng)" in html
     assert "SIPAS" not in html and "3869" not in html
+    empty = page(client_as(app, "staff"), "/reports?period=day&date=2020-01-01")
+    assert "No data" not in empty and "Chưa có đánh giá" in empty.split('id="chart-groups"')[1]
     trend = html.split('id="chart-trend"')[1]
     assert "Chỉ tiêu 90%" in trend and "100,0%" not in trend  # the target labelled, ticks without ",0"
     not_dissatisfied = page(client_as(app, "staff"), f"/reports?{YEAR}&by=procedure&def=not_dissatisfied")
@@ -292,3 +294,12 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_long_names_are_shortened_on_the_bar_chart_only():
+    from sync_server.reports import charts
+
+    name = "Thủ tục đăng ký lại khai sinh có yếu tố nước ngoài cho người đã có hồ sơ, giấy tờ cá nhân"
+    svg = charts.bars("Tỷ lệ hài lòng theo thủ tục", [name, "Chứng thực bản sao"], [80.0, 95.0], 90.0)
+    assert name not in svg and name[:30] in svg and "…" in svg and "Chứng thực bản sao" in svg
+    assert "▼: dưới chỉ tiêu 90%" in svg
