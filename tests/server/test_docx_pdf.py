@@ -20,8 +20,9 @@ from docx import Document
 from kiosk.shared.presets import PRESETS
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, Questionnaire, utcnow
-from tests.server.chains import make_chain
-from tests.support.stored import staff_client, store_chain
+from tests.support.chains import make_chain
+from tests.support.responses import store_chain
+from tests.support.web import staff_client
 
 NAMES = {"nv-thao": "Nguyễn Thị Phương Thảo", "nv-hung": "Trần Văn Hùng", "nv-khanh": "Hoàng Ngọc Khánh",
          "nv-truong": "Lê Nguyễn Trường Giang", "nv-mai": "Đặng Thị Mai"}
@@ -61,7 +62,7 @@ def office(make_config):
                     timespec="milliseconds") + "+00:00"}
 
     chain = make_chain("store-d", 300, kiosk_id="quay-1", each=each)
-    store_chain(chain, cfg.tz)
+    store_chain(chain, "quay-1", cfg)
     return staff_client(cfg)
 
 

@@ -24,8 +24,9 @@ from sync_server.reports import exclusion, officers
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import Counts, fmt_pct
 from sync_server.reports.overview import local_today
-from tests.server.chains import make_chain
-from tests.support.stored import staff_client, store_chain
+from tests.support.chains import make_chain
+from tests.support.responses import store_chain
+from tests.support.web import staff_client
 
 # Each questionnaire's questions in order, with what they are about — written here by hand, not
 # read from the server, so the computation below is independent of it.
@@ -78,7 +79,7 @@ def month(make_config):
 
     n = 500
     chain = make_chain("store-o", n, kiosk_id="quay-1", each=each)
-    store_chain(chain, cfg.tz)
+    store_chain(chain, "quay-1", cfg)
     for rid in rng.sample([r.id for r in Response.select(Response.id)], 9):
         exclusion.set_excluded(rid, True, "bấm thử", "tester")
     return cfg, today

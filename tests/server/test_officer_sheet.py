@@ -18,8 +18,9 @@ from kiosk.shared.presets import PRESETS, TOPICS
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, Questionnaire, Response
 from sync_server.reports.figures import Counts
-from tests.server.chains import make_chain
-from tests.support.stored import staff_client, store_chain
+from tests.support.chains import make_chain
+from tests.support.responses import store_chain
+from tests.support.web import staff_client
 
 OFFICER_QUESTION = {"phieu-8": "lich-su", "overall": "q1"}  # each form's first officer question
 TOPIC_NAMES = {t["code"]: t["text"]["vi"] for t in TOPICS}
@@ -47,7 +48,7 @@ def half_year(make_config):
                 .isoformat(timespec="milliseconds") + "+00:00"}
 
     chain = make_chain("store-k", 900, kiosk_id="quay-1", each=each)
-    store_chain(chain, cfg.tz)
+    store_chain(chain, "quay-1", cfg)
     return staff_client(cfg)
 
 

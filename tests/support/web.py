@@ -1,4 +1,5 @@
-"""Helpers for the staff-page tests: users, login through the real form, CSRF tokens."""
+"""Helpers for the staff-page tests: users, login through the real form, a client logged in,
+CSRF tokens."""
 
 from __future__ import annotations
 
@@ -26,7 +27,23 @@ def login(client, username: str = "admin", password: str = PASSWORD):
     return r
 
 
+def client_as(app, username: str | None):
+    """A test client of `app` logged in as `username` (an existing user); None: not logged in."""
+    client = app.test_client()
+    if username:
+        login(client, username)
+    return client
+
+
 def page(client, url: str) -> str:
     r = client.get(url)
     assert r.status_code == 200, (url, r.status_code)
     return r.get_data(as_text=True)
+
+
+def staff_client(cfg):
+    """A test client of a new app on `cfg`, logged in as a new staff user."""
+    from sync_server.app import create_app
+
+    add_user("staff", "staff")
+    return client_as(create_app(cfg), "staff")
