@@ -156,9 +156,17 @@ class ServerConfig:
     clock_alert_s: float = 300.0  # a kiosk clock off by more than this: an alert
     satisfaction_definition: str = "survey"  # sync_server.reports.figures.DEFINITIONS; reports may switch
     report_place: str = ""  # the place name in an official report's date line ("Đại Lãnh, ngày …")
-    report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
+    report_superior: str = ""  # the body above the unit in the letterhead ("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA")
+    # [unit] the frame of a signed report (docs/reports.md, "The documents an office signs")
+    report_to: str = ""  # "Kính gửi: …"; empty: no such line
+    report_receivers: tuple[str, ...] = ()  # "Nơi nhận" lines, from `receivers = "a; b"`
+    signer_authority: str = ""  # "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC"
+    signer_title: str = "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+    signer_name: str = ""
     service_alert_rule: AlertRule = AlertRule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
+    # [reports] min_visits: an officer with fewer visits in the period is marked and not ranked
+    min_visits: int = 10
     qr: QrConfig = QrConfig()
     upstream: UpstreamConfig | None = None  # [upstream]: push to the province hub
     downstream: tuple[DownstreamEntry, ...] = ()  # [[downstream]]: this server is a hub for these
@@ -282,6 +290,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
     unit = Section(path, "unit", data.get("unit"), required=False)
     alerts = Section(path, "alerts", data.get("alerts"), required=False)
     board = Section(path, "board", data.get("board"), required=False)
+    report_keys = Section(path, "reports", data.get("reports"), required=False)
 
     timezone = server.string("timezone", "Asia/Ho_Chi_Minh")
     try:
@@ -317,11 +326,18 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
                                               ("survey", "not_dissatisfied", "three_level"), "survey"),
         report_place=unit.string("place", "", nonempty=False),
         report_superior=unit.string("superior", "", nonempty=False),
+        report_to=unit.string("report_to", "", nonempty=False),
+        report_receivers=tuple(r.strip() for r in unit.string("receivers", "", nonempty=False).split(";")
+                               if r.strip()),
+        signer_authority=unit.string("signer_authority", "", nonempty=False),
+        signer_title=unit.string("signer_title", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        signer_name=unit.string("signer_name", "", nonempty=False),
         service_alert_rule=AlertRule(
             low_share=alerts.number("low_share_pct", 50, lo=1, hi=100) / 100,
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
             min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),
         board_show_officers=board.boolean("show_officers", False),
+        min_visits=report_keys.integer("min_visits", 10, lo=1, hi=100_000),
         qr=_qr(path, data.get("qr")),
         upstream=_upstream(path, data.get("upstream")),
         downstream=_downstream(path, data.get("downstream", [])),

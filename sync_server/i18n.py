@@ -21,6 +21,20 @@ DEFAULT = "vi"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
+class Msg(str):
+    """A message with its values, made where there is no request: it reads as the Vietnamese
+    text (files, logs), and a page's `tr` filter translates `msgid` and fills in the values.
+    Write `Msg(N_("Tháng %(m)s"), m="12/2026")` so that `pybabel extract` finds the msgid."""
+
+    msgid: str
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, **values: object) -> Msg:
+        obj = super().__new__(cls, msgid % values if values else msgid)
+        obj.msgid, obj.values = msgid, values
+        return obj
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention, a keyword of `pybabel extract`
     """Mark a message for extraction; it is translated later, where it is shown."""
     return message

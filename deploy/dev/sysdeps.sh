@@ -7,8 +7,10 @@ set -eu
 # The deploy tests need shellcheck and systemd-analyze (package systemd) to check the scripts
 # and units, debootstrap to build the throw-away Debian roots the installers are tried in, and
 # systemd-nspawn (systemd-container) to boot them with systemd to run the installed units.
-# The web tests drive Debian's chromium headless (Playwright, no browser download).
-PKGS="xvfb xdotool x11-utils imagemagick libgl1 libgl1-mesa-dri libegl1 libmtdev1 shellcheck systemd systemd-container debootstrap chromium"
+# The web tests drive Debian's chromium headless (Playwright, no browser download). The report
+# tests render each signed DOCX to PDF with LibreOffice (without a GUI) and read the pages back
+# with poppler (pdftotext, pdftoppm); Liberation fonts stand in for Times New Roman.
+PKGS="xvfb xdotool x11-utils imagemagick libgl1 libgl1-mesa-dri libegl1 libmtdev1 shellcheck systemd systemd-container debootstrap chromium libreoffice-writer-nogui poppler-utils fonts-liberation"
 
 missing=""
 for pkg in $PKGS; do

@@ -7,7 +7,10 @@
 Topic chips (`reasons`) make the optional follow-up step "Điều gì Ông/Bà quan tâm nhất hôm
 nay?", shown after every score of a session begun by touch: neutral topics, never "what went
 wrong", so the step gives no score away. They are stored in a response's `reasons`; codes are
-stable, texts may change. Version 2 of both forms replaced version 1's complaint chips ("Chờ
+stable, texts may change. Each question says what it is `about` (kiosk.shared.protocol.ABOUT):
+the reports count an officer's figures from the questions about the officer only; version 3 of
+both forms added it (the built-in `overall` question is about the officer: "sự phục vụ hôm nay"
+at the counter of the officer shown). Version 2 of both forms replaced version 1's complaint chips ("Chờ
 lâu", "Yêu cầu giấy tờ không cần thiết", "Trả kết quả trễ hẹn", asked after a 1 or 2 only).
 """
 
@@ -19,8 +22,8 @@ from typing import Any
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 
 
-def _q(code: str, vi: str, en: str) -> dict[str, Any]:
-    return {"code": code, "text": {"vi": vi, "en": en}}
+def _q(code: str, about: str, vi: str, en: str) -> dict[str, Any]:
+    return {"code": code, "text": {"vi": vi, "en": en}, "about": about}
 
 
 TOPICS: list[dict[str, Any]] = [
@@ -37,38 +40,39 @@ PRESETS: dict[str, dict[str, Any]] = {
     "overall": copy.deepcopy(BUILTIN_QUESTIONNAIRE),
     "tieu-chi-5": {
         "id": "tieu-chi-5",
-        "version": 2,
+        "version": 3,
         "questions": [
-            _q("thoi-gian", "Thời gian giải quyết thủ tục so với quy định?",
+            _q("thoi-gian", "result", "Thời gian giải quyết thủ tục so với quy định?",
                "Time to resolve the procedure, against the time the law allows?"),
-            _q("thoi-gian-co-quan", "Thời gian của từng cơ quan tham gia giải quyết?",
+            _q("thoi-gian-co-quan", "procedure", "Thời gian của từng cơ quan tham gia giải quyết?",
                "Time taken by each agency involved?"),
-            _q("so-lan-lien-he", "Số lần phải đi lại, liên hệ để hoàn thiện hồ sơ?",
+            _q("so-lan-lien-he", "procedure", "Số lần phải đi lại, liên hệ để hoàn thiện hồ sơ?",
                "How many times you had to come back or get in touch to complete the dossier?"),
-            _q("so-co-quan", "Số cơ quan phải liên hệ để hoàn thiện hồ sơ?",
+            _q("so-co-quan", "procedure", "Số cơ quan phải liên hệ để hoàn thiện hồ sơ?",
                "How many agencies you had to contact to complete the dossier?"),
-            _q("thai-do", "Thái độ của cán bộ khi hướng dẫn, tiếp nhận, giải quyết hồ sơ?",
+            _q("thai-do", "officer", "Thái độ của cán bộ khi hướng dẫn, tiếp nhận, giải quyết hồ sơ?",
                "The officers' attitude when guiding, receiving and resolving the dossier?"),
         ],
         "reasons": copy.deepcopy(TOPICS),
     },
     "phieu-8": {
         "id": "phieu-8",
-        "version": 2,
+        "version": 3,
         "questions": [
-            _q("co-so-vat-chat", "Cơ sở vật chất nơi tiếp nhận (ghế ngồi, bàn viết, quạt, nhà vệ sinh)?",
+            _q("co-so-vat-chat", "facilities",
+               "Cơ sở vật chất nơi tiếp nhận (ghế ngồi, bàn viết, quạt, nhà vệ sinh)?",
                "Facilities at the desk (seats, desks, fans, toilets)?"),
-            _q("cong-khai", "Thủ tục hành chính được niêm yết công khai, đầy đủ?",
+            _q("cong-khai", "procedure", "Thủ tục hành chính được niêm yết công khai, đầy đủ?",
                "Procedures posted publicly and completely?"),
-            _q("thanh-phan-ho-so", "Thành phần hồ sơ, phí, lệ phí đúng quy định?",
+            _q("thanh-phan-ho-so", "procedure", "Thành phần hồ sơ, phí, lệ phí đúng quy định?",
                "Dossier components and fees as the rules say?"),
-            _q("lich-su", "Cán bộ có thái độ lịch sự, đúng mực?",
+            _q("lich-su", "officer", "Cán bộ có thái độ lịch sự, đúng mực?",
                "The officer was polite and proper?"),
-            _q("huong-dan", "Cán bộ hướng dẫn tận tình, dễ hiểu?",
+            _q("huong-dan", "officer", "Cán bộ hướng dẫn tận tình, dễ hiểu?",
                "The officer's guidance was thorough and easy to follow?"),
-            _q("dung-hen", "Kết quả được trả đúng hẹn?", "Result returned on the promised date?"),
-            _q("ket-qua-dung", "Kết quả đúng, đầy đủ?", "Result correct and complete?"),
-            _q("gop-y", "Việc góp ý, phản ánh, kiến nghị thuận tiện?",
+            _q("dung-hen", "result", "Kết quả được trả đúng hẹn?", "Result returned on the promised date?"),
+            _q("ket-qua-dung", "result", "Kết quả đúng, đầy đủ?", "Result correct and complete?"),
+            _q("gop-y", "centre", "Việc góp ý, phản ánh, kiến nghị thuận tiện?",
                "Easy to give feedback or complaints?"),
         ],
         "reasons": copy.deepcopy(TOPICS),

@@ -138,6 +138,9 @@ MODES = ("counter", "shared")
 MAX_QUESTIONS = 20
 MAX_REASONS = 8
 MAX_TEXT = 300
+# What a question is about (its optional `about` key): the reports count an officer's figures
+# from the questions about the officer only. Kiosks do not use it; older ones ignore the key.
+ABOUT = ("officer", "procedure", "result", "facilities", "centre")
 
 BUILTIN_QUESTIONNAIRE: dict[str, Any] = {
     "id": "overall",
@@ -149,6 +152,7 @@ BUILTIN_QUESTIONNAIRE: dict[str, Any] = {
                 "vi": "Ông/Bà hài lòng với sự phục vụ hôm nay?",
                 "en": "How satisfied are you with today's service?",
             },
+            "about": "officer",
         }
     ],
     "reasons": [],
@@ -245,6 +249,8 @@ def validate_roster(roster: Any) -> None:
             _require(isinstance(text, dict), f"{where}.text",
                      "must be an object with 'vi' (and optionally 'en')")
             _text(text.get("vi"), f"{where}.text.vi")
+            if kind == "questions" and "about" in item:
+                _require(item["about"] in ABOUT, f"{where}.about", f"must be one of {', '.join(ABOUT)}")
     _require(len(q.get("reasons", [])) <= MAX_REASONS, "roster.questionnaire.reasons",
              f"at most {MAX_REASONS} reasons fit on the screen")
     settings = roster.get("kiosk", {})

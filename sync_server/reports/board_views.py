@@ -12,6 +12,7 @@ from sync_server.extensions import get_config
 from sync_server.i18n import N_
 from sync_server.reports import figures
 from sync_server.reports import queries as reports
+from sync_server.reports.officers import OFFICER_RULE, officer_cells
 from sync_server.reports.overview import local_today
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -40,12 +41,13 @@ def board():
     officers = []
     if config.board_show_officers:
         names = {o.code: o.name for o in Officer.select().where(Officer.active)}
-        officers = [r for r in _rows(reports.figures(f, ("officer",)), names, definition, "")
+        cells = {(code,): cell for code, cell in officer_cells(f).items()}  # the fair officer figure
+        officers = [r for r in _rows(cells, names, definition, "")
                     if r["code"] in names]  # active officers only; never "unknown"
     total = reports.total(f)
     return render_template("reports/board.html", fields=fields, officers=officers, total=total.responses,
                            partial=total.partial,
                            pct=total.counts.pct(definition), rule=figures.RULES[definition],
-                           field_rule=reports.FIELD_RULE,
+                           field_rule=reports.FIELD_RULE, officer_rule=OFFICER_RULE,
                            start=start, today=today, target=config.satisfaction_target * 100,
                            refresh=REFRESH_S)

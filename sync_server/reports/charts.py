@@ -19,19 +19,30 @@ _STYLE = Style(
     legend_font_size=13, value_colors=("#000000",),
 )
 _COMMON = dict(style=_STYLE, js=[], disable_xml_declaration=True, print_values=True, show_legend=False,
-               range=(0, 100), truncate_label=-1, margin=16)
+               range=(0, 100), truncate_label=-1, margin=16, no_data_text="Chưa có đánh giá",
+               no_data_font_size=16)
+LABEL_MAX = 42  # longer names are shortened on the chart (the table beside it has them in full)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
 
 
 def _pct_label(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+    """"92,5%", and "90%" without a useless decimal."""
+    if value is None:
+        return ""
+    return (f"{value:.0f}" if value == round(value) else f"{value:.1f}").replace(".", ",") + "%"
 
 
 def bars(title: str, labels: list[str], values: list[float | None], target_pct: float | None) -> str:
     """A horizontal bar per group (satisfaction %). Below the target: a light bar with a dark
     outline and "▼" after the value — told apart without colour."""
+    if target_pct is not None:  # the mark is explained where the bars are read
+        title = f"{title} (▼: dưới chỉ tiêu {_pct_label(target_pct)})"
     chart = pygal.HorizontalBar(title=title, height=max(180, 40 * len(labels) + 90), width=900, **_COMMON)
     # pygal draws the first bar at the bottom: reversed, the table's first row is on top.
-    chart.x_labels = list(reversed(labels))
+    chart.x_labels = [_short(label) for label in reversed(labels)]
     points = []
     for v in reversed(values):
         below = v is not None and target_pct is not None and v < target_pct
@@ -52,9 +63,12 @@ def trend(title: str, labels: list[str], values: list[float | None], target_pct:
     chart.x_labels = labels
     chart.value_formatter = _pct_label
     chart.add("%", values)
-    if target_pct is not None:
-        chart.add("chỉ tiêu", [target_pct] * len(labels), print_values=False, show_dots=False,
-                  stroke_style={"dasharray": "12,6", "width": 3})
+    if target_pct is not None:  # the dashed line is labelled once, mid-way (never clipped at an edge)
+        name = f"Chỉ tiêu {_pct_label(target_pct)}"
+        middle = len(labels) // 2
+        points = [{"value": target_pct, "formatter": (lambda _x, here=i == middle: name if here else "")}
+                  for i in range(len(labels))]
+        chart.add("chỉ tiêu", points, dots_size=0.01, stroke_style={"dasharray": "12,6", "width": 3})
     return _clean(chart.render(is_unicode=True))
 
 

@@ -9,7 +9,7 @@ from flask import Response, abort, request
 from flask_babel import gettext as _
 
 from sync_server.extensions import get_config
-from sync_server.reports import exports, figures
+from sync_server.reports import docx_report, exports, figures
 from sync_server.roster.build import unit_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,20 +26,22 @@ def _file(data: bytes, name: str, mimetype: str) -> Response:
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
 
-def letterhead(day: date) -> exports.Letterhead:
+def letterhead(day: date) -> docx_report.Letterhead:
     config = get_config()
     unit = unit_name(config)
     place = config.report_place or unit.split(" xã ")[-1].split(" phường ")[-1]
-    return exports.Letterhead(superior=config.report_superior, unit=unit, place=place,
-                              number="      /BC-UBND", day=day)
+    return docx_report.Letterhead(superior=config.report_superior, unit=unit, place=place,
+                                  number="      /BC-UBND", day=day, to=config.report_to,
+                                  receivers=config.report_receivers, authority=config.signer_authority,
+                                  signer_title=config.signer_title, signer_name=config.signer_name)
 
 def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
     if fmt == "csv":
         return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return _file(exports.to_xlsx(table), f"{stem}.xlsx", XLSX)
+        return _file(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
     if fmt == "docx" and official:
-        return _file(exports.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
+        return _file(docx_report.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
     if fmt not in ("html", "print"):
         abort(400, description=_("Định dạng tệp không hợp lệ."))
     return None

@@ -1,6 +1,5 @@
-"""Report files: CSV (UTF-8 with BOM, so a spreadsheet opens Vietnamese intact), XLSX (openpyxl)
-and DOCX (python-docx) in the layout of a Vietnamese administrative report — national motto,
-unit, number, place and date, title, body, signature block — for staff to print and sign.
+"""Report files: CSV (UTF-8 with BOM, so a spreadsheet opens Vietnamese intact) and XLSX
+(openpyxl); the DOCX an office signs is sync_server.reports.docx_report.
 A report is a `Table`: a title, lines saying what it counts and how, headers and rows. No Flask.
 """
 
@@ -8,17 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
-from datetime import date
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+SHARE = "Tỷ lệ hài lòng"  # the column a below-target row is marked in
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
@@ -57,27 +53,46 @@ def to_csv(table: Table) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def to_xlsx(table: Table) -> bytes:
+_SHARE = re.compile(r"(\d+),(\d) %")  # "76,9 %", as fmt_pct writes a share
+_DECIMAL = re.compile(r"(\d+),(\d+)")  # "4,03", as fmt_mean writes a mean
+
+
+def _number(value: object) -> tuple[object, str | None]:
+    """A share or a mean the table holds as Vietnamese text, as a number and its cell format:
+    a spreadsheet sorts, sums and charts it. Anything else stays as it is."""
+    if isinstance(value, str):
+        if m := _SHARE.fullmatch(value):
+            return float(f"{m[1]}.{m[2]}") / 100, "0.0%"
+        if m := _DECIMAL.fullmatch(value):
+            return float(f"{m[1]}.{m[2]}"), "0." + "0" * len(m[2])
+    return _inert(value), None
+
+
+def to_xlsx(table: Table, unit: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = table.title[:31].replace("/", "-") or "Báo cáo"
+    ws.title = re.sub(r"[\\/*?:\[\]]", "-", table.title[:31]) or "Báo cáo"
     ws.append([table.title])
     ws["A1"].font = Font(bold=True, size=14)
+    if unit:  # the title block says whose report it is; the period is the first note
+        ws.append([unit])
     for note in table.notes:
         ws.append([note])
     ws.append([])
-    header_row = ws.max_row + 1
     ws.append(table.headers)
+    header_row = ws.max_row  # (an empty row appended does not count in max_row)
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     grey = PatternFill("solid", start_color="DDDDDD")
     for i, row in enumerate(table.rows):
-        ws.append([_inert(v) for v in row])
-        if i in table.below_target_rows:
-            for cell in ws[ws.max_row]:
+        numbers = [_number(v) for v in row]
+        ws.append([v for v, _f in numbers])
+        for cell, (_v, form) in zip(ws[ws.max_row], numbers, strict=False):
+            if form:
+                cell.number_format = form
+            if i in table.below_target_rows:
                 cell.fill = grey
-                cell.font = Font(bold=True)
     for col in range(1, len(table.headers) + 1):
         texts = [str(r[col - 1]) for r in table.rows if col - 1 < len(r) and r[col - 1] is not None]
         width = max(len(str(table.headers[col - 1])), *(len(t) for t in texts), 8)
@@ -90,95 +105,4 @@ def to_xlsx(table: Table) -> bytes:
         ws.append([_inert(text)])
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
-
-
-@dataclass
-class Letterhead:
-    """The top and bottom of an official report (Nghị định 30/2020/NĐ-CP layout)."""
-
-    superior: str  # e.g. "UBND HUYỆN VẠN NINH" (may be empty)
-    unit: str  # e.g. "UBND XÃ ĐẠI LÃNH"
-    place: str  # the place name in the date line, e.g. "Đại Lãnh"
-    number: str  # e.g. "  /BC-UBND" (filled in by hand when blank)
-    day: date
-    signer_title: str = "CHỦ TỊCH"
-    signer_name: str = ""
-
-
-def _para(doc, text: str, *, bold: bool = False, italic: bool = False, size: int = 13,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after: int = 0):
-    p = doc.add_paragraph()
-    p.alignment = align
-    p.paragraph_format.space_after = Pt(space_after)
-    run = p.add_run(text)
-    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-    return p
-
-
-def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, size: int = 13,
-               first: bool = True) -> None:
-    p = cell.paragraphs[0] if first else cell.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text)
-    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-
-
-def to_docx(table: Table, head: Letterhead) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
-    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(13)
-
-    top = doc.add_table(rows=1, cols=2)
-    top.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = top.rows[0].cells
-    if head.superior:
-        _cell_text(left, head.superior.upper(), size=12)
-        _cell_text(left, head.unit.upper(), bold=True, size=12, first=False)
-    else:
-        _cell_text(left, head.unit.upper(), bold=True, size=12)
-    _cell_text(left, f"Số: {head.number}", size=13, first=False)
-    _cell_text(right, MOTTO[0], bold=True, size=12)
-    _cell_text(right, MOTTO[1], bold=True, size=13, first=False)
-    _cell_text(right, f"{head.place}, ngày {head.day.day:02d} tháng {head.day.month:02d} năm {head.day.year}",
-               italic=True, size=13, first=False)
-
-    _para(doc, "")
-    _para(doc, "BÁO CÁO", bold=True, size=14)
-    _para(doc, table.title, bold=True, size=14, space_after=6)
-    for note in table.notes:
-        _para(doc, note, size=13, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=3)
-
-    grid = doc.add_table(rows=1, cols=len(table.headers))
-    grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
-        _cell_text(cell, str(text), bold=True, size=12)
-    for i, row in enumerate(table.rows):
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=False):
-            _cell_text(cell, "" if value is None else str(value), bold=i in table.below_target_rows, size=12)
-    for heading, text in table.after:
-        _para(doc, heading, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.LEFT, space_after=3)
-        for line in (text or "").splitlines() or [""]:
-            _para(doc, line, size=13, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=3)
-
-    _para(doc, "")
-    sign = doc.add_table(rows=1, cols=2)
-    receivers, signer = sign.rows[0].cells
-    p = receivers.paragraphs[0]
-    run = p.add_run("Nơi nhận:")
-    run.bold, run.italic, run.font.size = True, True, Pt(12)
-    for line in ("- Như trên;", "- Lưu: VT."):
-        receivers.add_paragraph().add_run(line).font.size = Pt(11)
-    _cell_text(signer, head.signer_title.upper(), bold=True)
-    _cell_text(signer, "(Ký, ghi rõ họ tên)", italic=True, first=False)
-    for _ in range(3):
-        _cell_text(signer, "", first=False)
-    _cell_text(signer, head.signer_name, bold=True, first=False)
-    out = io.BytesIO()
-    doc.save(out)
     return out.getvalue()

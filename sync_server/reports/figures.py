@@ -4,8 +4,7 @@ no Flask.
 Raw scores are stored; every definition below is a view over the five counts, and every figure
 shown says which definition it used (docs/reports.md has the sources):
 
-- `survey`: share of 4–5 among the answers — the survey convention (SIPAS-style surveys; the
-  health ministry's Decision 3869/QĐ-BYT: "(số câu trả lời mức 4 + mức 5) / tổng số câu").
+- `survey`: share of 4–5 among the answers — the usual survey convention.
 - `not_dissatisfied`: (all − answers of 1–2) / all — the "not dissatisfied" share of Decision
   766/QĐ-TTg: a 3 counts as satisfied here and not under `survey`.
 - `three_level`: the public-service portals' three levels. Our mapping of the 1–5 scale, stated
@@ -19,27 +18,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sync_server.i18n import N_
+from sync_server.i18n import N_, Msg
 
 DEFINITIONS = ("survey", "not_dissatisfied", "three_level")
 DEFAULT_DEFINITION = "survey"
 DEFAULT_TARGET_PCT = 90.0
 
 # Short names for tables and charts, and the one-line rule printed under every figure.
+# The rules are in words a chairman reads: the kiosk's levels by name, no decision numbers.
 NAMES = {
     "survey": N_("Tỷ lệ hài lòng (mức 4–5)"),
-    "not_dissatisfied": N_("Tỷ lệ không không hài lòng (QĐ 766)"),
-    "three_level": N_("Ba mức (RHL / HL / KHL)"),
+    "not_dissatisfied": N_("Tỷ lệ từ Bình thường trở lên (mức 3–5)"),
+    "three_level": N_("Ba mức: Rất hài lòng (5), Hài lòng (3–4), Không hài lòng (1–2)"),
 }
 RULES = {
-    "survey": "% hài lòng = số đánh giá mức 4 và 5 / tổng số đánh giá (cách tính của khảo sát SIPAS, "
-              "QĐ 3869/QĐ-BYT)",
-    "not_dissatisfied": "% = (tổng số đánh giá − số đánh giá mức 1 và 2) / tổng số đánh giá "
-                        "(QĐ 766/QĐ-TTg: mức 3 được tính là không không hài lòng)",
-    "three_level": "Rất hài lòng = mức 5; Hài lòng = mức 3–4; Không hài lòng = mức 1–2 "
-                   "(quy đổi của hệ thống từ thang 5 mức); % = RHL + HL",
+    "survey": N_("Tỷ lệ hài lòng = số câu trả lời chọn mức 5 (Rất hài lòng) hoặc 4 (Hài lòng) / tổng số "
+                 "câu trả lời."),
+    "not_dissatisfied": N_("Tỷ lệ = số câu trả lời chọn mức 5, 4 hoặc 3 (Bình thường) / tổng số câu trả "
+                           "lời: chỉ mức 2 (Không hài lòng) và 1 (Rất không hài lòng) bị trừ."),
+    "three_level": N_("Ba mức quy đổi từ năm mức của ki-ốt: Rất hài lòng = mức 5; Hài lòng = mức 4 và 3; "
+                      "Không hài lòng = mức 2 và 1. Tỷ lệ = Rất hài lòng + Hài lòng."),
 }
-THREE_LEVELS = (N_("Rất hài lòng"), "Hài lòng", N_("Không hài lòng"))
+# The three-level columns, shown only with `three_level`: each header says its mapping.
+THREE_LEVEL_HEADERS = (N_("Ba mức: Rất hài lòng (mức 5)"), N_("Ba mức: Hài lòng (mức 4, 3)"),
+                       N_("Ba mức: Không hài lòng (mức 2, 1)"))
+# The five levels in the kiosk's words, best first, as every table shows them.
+LEVELS = (N_("5 Rất hài lòng"), N_("4 Hài lòng"), N_("3 Bình thường"), N_("2 Không hài lòng"),
+          N_("1 Rất không hài lòng"))
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,12 @@ class Counts:
     def below(self, target_pct: float, definition: str = DEFAULT_DEFINITION) -> bool:
         pct = self.pct(definition)
         return pct is not None and pct < target_pct
+
+
+def target_note(target_pct: float) -> str:
+    """The line under a table that says the target and how a row below it is marked."""
+    return Msg(N_("Chỉ tiêu: %(target)s. Dòng có dấu ▼ sau tỷ lệ: dưới chỉ tiêu."),
+               target=fmt_pct(target_pct))
 
 
 def fmt_pct(value: float | None) -> str:

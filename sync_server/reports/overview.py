@@ -1,6 +1,7 @@
 """Satisfaction figures for the overview page, read from the reports' rollups.
 
-Satisfaction % = share of answers scoring 4 or 5 (the SIPAS convention, DESIGN.md §4).
+Satisfaction % = share of answers scoring 4 or 5 (DESIGN.md §4); an officer's figures are the
+fair officer figure (sync_server.reports.officers: the questions about the officer, one visit once).
 Dates are `local_date`, the day in the unit's time zone. No Flask here.
 """
 
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from peewee import fn
 
 from sync_server.db.models import Kiosk, Officer, Response
+from sync_server.reports import officers
 from sync_server.reports import queries as reports
 
 UNKNOWN_OFFICER = ""  # key for responses without an officer
@@ -67,8 +69,8 @@ def officer_summary(today: date) -> Summary:
     """Per officer: responses, answers and satisfied answers today and this month to date, from
     the rollups (so excluded responses are left out and repaired dates are used)."""
     month_start = today.replace(day=1)
-    month_cells = reports.figures(reports.Filters(month_start, today), ("officer",))
-    today_cells = reports.figures(reports.Filters(today, today), ("officer",))
+    month_cells = officers.officer_cells(reports.Filters(month_start, today))
+    today_cells = officers.officer_cells(reports.Filters(today, today))
 
     rows: dict[str, OfficerRow] = {
         o.code: OfficerRow(o.code, o.name, o.title)
@@ -81,9 +83,9 @@ def officer_summary(today: date) -> Summary:
             rows[key] = OfficerRow(key, code or "(không rõ cán bộ)")
         return rows[key]
 
-    for (code,), cell in month_cells.items():
+    for code, cell in month_cells.items():
         row(code or None).month = _figures(cell)
-    for (code,), cell in today_cells.items():
+    for code, cell in today_cells.items():
         row(code or None).today = _figures(cell)
 
     total_today, total_month = Figures(), Figures()

@@ -66,6 +66,11 @@ def _where(model, start: date, end: date, f: Filters, *, question_rows: bool):
     return cond
 
 
+def question_rows(model, start: date, end: date, f: Filters):
+    """The WHERE of a rollup's answer rows (not the visits' '' rows) in the range and filters."""
+    return _where(model, start, end, f, question_rows=True)
+
+
 def segments(start: date, end: date, need_days: bool) -> list[tuple[type, date, date]]:
     """The rollup table and date span to read for each part of [start, end]: whole calendar
     months from RollupMonth, the days before and after them from RollupDay."""
@@ -216,6 +221,12 @@ def month_of(day: date) -> tuple[date, date]:
     start = day.replace(day=1)
     following = (start + timedelta(days=32)).replace(day=1)
     return start, following - timedelta(days=1)
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The calendar quarter around `day` (Q1 = January to March)."""
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return start, month_of(date(start.year, start.month + 2, 1))[1]
 
 
 def year_of(day: date) -> tuple[date, date]:

@@ -7,34 +7,53 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
-from sync_server.db.models import Downstream, Field, Kiosk, Officer, Procedure, Questionnaire
+from sync_server.db.models import Counter, Downstream, Field, Kiosk, Officer, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
-from sync_server.i18n import N_
-from sync_server.reports import charts, exclusion, exports, figures, topics
+from sync_server.i18n import N_, Msg
+from sync_server.reports import (
+    charts,
+    criteria,
+    exclusion,
+    exports,
+    figures,
+    officer_sheet,
+    officer_table,
+    officers,
+    topics,
+)
 from sync_server.reports import queries as reports
-from sync_server.reports.downloads import definition_arg, send_report
+from sync_server.reports.downloads import definition_arg, letterhead, send_report
 from sync_server.reports.overview import local_today
 from sync_server.roster.build import unit_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-PERIODS = ("day", "week", "month", "year", "custom")
+PERIODS = ("day", "week", "month", "quarter", "year", "custom")
 BY = ("officer", "procedure", "field", "kiosk", "channel", "question", "unit")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
             "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi"),
             "unit": N_("Đơn vị (xã, phường)")}  # at a province hub: one row per commune server
 UNIT_HEADERS = [N_("Mã đơn vị"), N_("Tên đơn vị")]
+TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cán bộ"),
+          "procedure": N_("Kết quả đánh giá mức độ hài lòng theo thủ tục"),
+          "field": N_("Kết quả đánh giá mức độ hài lòng theo lĩnh vực"),
+          "kiosk": N_("Kết quả đánh giá mức độ hài lòng theo quầy"),
+          "channel": N_("Kết quả đánh giá mức độ hài lòng theo kênh đánh giá"),
+          "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi"),
+          "unit": N_("Kết quả đánh giá mức độ hài lòng theo đơn vị")}
 CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
                  "qr": "Mã QR (điện thoại)"}
+QR_NAME = N_("Mã QR (điện thoại)")
+CODE_HEADER = N_("Mã thủ tục")
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 MAX_RANGE_DAYS = 3 * 366
 LIST_PAGE = 100
@@ -76,6 +95,8 @@ def _period() -> Period:
         return Period(kind, *reports.report_week(day))
     if kind == "month":
         return Period(kind, *reports.month_of(day))
+    if kind == "quarter":
+        return Period(kind, *reports.quarter_of(day))
     if kind == "year":
         return Period(kind, *reports.year_of(day))
     start, end = _date_arg("start", today.replace(day=1)), _date_arg("end", today)
@@ -86,35 +107,20 @@ def _period() -> Period:
     return Period(kind, start, end)
 
 
-def _questions() -> dict[str, str]:
-    """Question id -> its text, from every questionnaire version (newest text wins)."""
-    texts: dict[str, str] = {}
-    for q in Questionnaire.select().order_by(Questionnaire.version):
-        try:
-            for question in json.loads(q.document).get("questions", []):
-                text = question.get("text")
-                texts[question["id"]] = text.get("vi", "") if isinstance(text, dict) else str(text or "")
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue
-    texts.setdefault("q1", "Mức độ hài lòng chung")
-    return texts
-
-
 def _names(by: str) -> dict[str, str]:
     if by == "officer":
         officers = Officer.select(Officer.code, Officer.name)
         return {o.code: o.name for o in officers} | {"": "(không rõ cán bộ)"}
     if by == "procedure":
         procedures = Procedure.select(Procedure.code, Procedure.name)
-        return {p.code: f"{p.name} ({p.code})" for p in procedures} | {"": "(không chọn thủ tục)"}
+        return {p.code: p.name for p in procedures} | {"": "(không chọn thủ tục)"}
     if by == "field":
         return {f.code: f.name for f in Field.select(Field.code, Field.name)} | {"": "(không rõ lĩnh vực)"}
-    if by == "kiosk":
-        return {k.id: k.id for k in Kiosk.select(Kiosk.id)}
+    if by == "kiosk":  # the counter's name where a kiosk stands at one
+        at = {c.kiosk_id: c.name for c in Counter.select(Counter.kiosk_id, Counter.name) if c.kiosk_id}
+        return {k.id: k.id for k in Kiosk.select(Kiosk.id)} | at | {"qr": QR_NAME}
     if by == "channel":
         return dict(CHANNEL_NAMES)
-    if by == "question":
-        return _questions()
     if by == "unit":  # '' is the hub's own kiosks; a commune no longer configured keeps its last name
         config = get_config()
         return ({d.id: d.name for d in Downstream.select(Downstream.id, Downstream.name)}
@@ -132,27 +138,44 @@ def _by_unit(table: exports.Table, codes: list[str], names: dict[str, str]) -> e
 
 def _row(label: str, cell: reports.Cell, definition: str) -> list[Any]:
     c = cell.counts
-    rhl, hl, khl = c.three_level()
+    three = list(c.three_level()) if definition == "three_level" else []
     return [label, cell.responses, cell.partial, c.total, figures.fmt_mean(c.mean),
-            figures.fmt_pct(c.pct(definition)), rhl, hl, khl, *c.n]
+            figures.fmt_pct(c.pct(definition)), *three, *reversed(c.n)]
 
 
-# The visits, and next to them how many of those were partial (K10: counted apart).
+# The visits, and next to them how many of those were partial (K10: counted apart); the five
+# levels in the kiosk's words; the three-level columns only when that view is chosen.
 HEADERS = ["", N_("Lượt đánh giá"), reports.PARTIAL_HEADER, N_("Câu trả lời"), N_("Điểm trung bình"),
-           N_("Tỷ lệ hài lòng"), N_("Rất hài lòng"), N_("Hài lòng"), N_("Không hài lòng"),
-           N_("Mức 1"), N_("Mức 2"), N_("Mức 3"), N_("Mức 4"), N_("Mức 5")]
+           N_("Tỷ lệ hài lòng")]
 SHARE_COLUMN = HEADERS.index("Tỷ lệ hài lòng")
 
 
+def _headers(first: str, definition: str) -> list[str]:
+    three = list(figures.THREE_LEVEL_HEADERS) if definition == "three_level" else []
+    return [first, *HEADERS[1:], *three, *figures.LEVELS]
+
+
 def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell]], total: reports.Cell,
-           notes: list[str], definition: str, target: float) -> exports.Table:
+           notes: list[str], definition: str, target: float, codes: list[str] | None = None) -> exports.Table:
+    """`codes`: a column of codes after the names (procedures: their national code)."""
     rows, below = [], set()
     for i, (label, cell) in enumerate(labelled):
         rows.append(_row(label, cell, definition))
+        if codes is not None:
+            rows[-1].insert(1, codes[i])
         if cell.counts.below(target, definition):
             below.add(i)
     rows.append(_row("Tổng cộng", total, definition))
-    return exports.Table(title, notes, [first_header, *HEADERS[1:]], rows, below)
+    headers = _headers(first_header, definition)
+    if codes is not None:
+        rows[-1].insert(1, "")
+        headers.insert(1, CODE_HEADER)
+    return exports.Table(title, notes, headers, rows, below)
+
+
+def _codes(cells: dict[str, reports.Cell], names: dict[str, str], definition: str) -> list[str]:
+    """The officer codes in the order of the officer table's rows (for its bar chart)."""
+    return [r.code for r in officers.ranking(cells, names, definition, get_config().min_visits)]
 
 
 def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
@@ -176,21 +199,35 @@ def overview():
     target = get_config().satisfaction_target * 100
     f = reports.Filters(period.start, period.end)
     names = _names(by)
-    cells = reports.figures(f, (by,))
-    order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
-    labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
-    total = reports.total(f)
-    notes = [f"Thời gian: {period.label}. Nhóm theo: {BY_NAMES[by].lower()}.",
-             figures.RULES[definition],
-             f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu. Không tính các phiếu "
-             "đã loại khỏi báo cáo; câu hỏi bỏ qua không được tính."]
-    if by == "field":
-        notes.append(reports.FIELD_RULE)
-    title = f"Kết quả đánh giá mức độ hài lòng theo {BY_NAMES[by].lower()}"
-    table = _table(title, BY_NAMES[by], labelled, total, notes, definition, target)
-    share_column = SHARE_COLUMN
-    if by == "unit":
-        table, share_column = _by_unit(table, [key[0] for key, _c in order], names), SHARE_COLUMN + 1
+    title = TITLES[by]
+    when = Msg(N_("Thời gian: %(period)s."), period=period.label)
+    share_column, qid = SHARE_COLUMN, ""
+    if by == "officer":  # the fair officer figure (sync_server.reports.officers)
+        officer_cells = officers.officer_cells(f)
+        table = officer_table.build(title, when, officer_cells, names, definition,
+                                    target, get_config().min_visits)
+        labelled = [(names.get(code, code) if code else officers.UNKNOWN, officer_cells[code])
+                    for code in _codes(officer_cells, names, definition)]
+        share_column = officer_table.SHARE_COLUMN
+    elif by == "question":  # one questionnaire at a time, its questions in order
+        forms = criteria.used(f)
+        qid = request.args.get("questionnaire", "").strip()[:64] or (forms[0] if forms else "overall")
+        questions = criteria.rows_of(qid, f)
+        table = criteria.build(title, when, qid, questions, definition, target)
+        labelled = [(label, cell) for label, _about, cell in questions]
+        share_column = criteria.SHARE_COLUMN
+    else:
+        cells = reports.figures(f, (by,))
+        order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
+        labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
+        notes = [when, figures.RULES[definition], figures.target_note(target)]
+        if by == "field":
+            notes.append(reports.FIELD_RULE)
+        codes = [key[0] for key, _c in order] if by == "procedure" else None
+        table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
+        share_column = table.headers.index("Tỷ lệ hài lòng")
+        if by == "unit":  # the commune's code and name as two columns
+            table, share_column = _by_unit(table, [key[0] for key, _c in order], names), share_column + 1
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
     if sent is not None:
@@ -214,38 +251,36 @@ def overview():
                            period=period, by=by, by_names=by_names,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
-                           weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args)
+                           weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
+                           letterhead=letterhead(local_today(get_config().tz)),
+                           forms=criteria.used(f) if by == "question" else [],
+                           form=qid)
 
 
 @bp.get("/officers")
 @role_required("staff")
 def officers_month():
-    """The monthly report per officer with ranking (seed 003: it feeds the yearly grading)."""
+    """The per-officer sheet of a month (`month=2026-12`) or a quarter (`quarter=2026-Q4`), ranked
+    (seed 003: it feeds the yearly grading; NĐ 335/2025: the monthly KPI)."""
     today = local_today(get_config().tz)
-    raw = request.args.get("month", f"{today:%Y-%m}")
+    raw = request.args.get("quarter") or request.args.get("month") or f"{today:%Y-%m}"
     try:
-        first = datetime.strptime(raw, "%Y-%m").date()
+        period = officer_sheet.parse(raw)
     except ValueError:
-        abort(400, description=_("Tháng không hợp lệ: dùng dạng năm-tháng, ví dụ 2026-11."))
-    start, end = reports.month_of(first)
+        abort(400, description=_("Kỳ không hợp lệ: dùng tháng dạng năm-tháng (2026-11) hoặc quý dạng "
+                                 "năm-Qsố (2026-Q4)."))
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
-    target = get_config().satisfaction_target * 100
-    f = reports.Filters(start, end)
-    cells = reports.figures(f, ("officer",))
-    names = _names("officer")
-    ranked = sorted(((names.get(k[0], k[0]), c) for k, c in cells.items() if k[0]),
-                    key=lambda nc: (-(nc[1].counts.pct(definition) or -1), -nc[1].counts.total, nc[0]))
-    labelled = [(f"{i}. {name}", c) for i, (name, c) in enumerate(ranked, 1)]
-    notes = [f"Tháng {start:%m/%Y} (từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}). Xếp hạng theo tỷ lệ hài "
-             "lòng, cùng tỷ lệ thì theo số câu trả lời.", figures.RULES[definition],
-             f"Chỉ tiêu: {figures.fmt_pct(target)}. Dòng in đậm: dưới chỉ tiêu."]
-    title = f"Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng {start:%m/%Y}"
-    table = _table(title, N_("Cán bộ (xếp hạng)"), labelled, reports.total(f), notes, definition, target)
-    sent = send_report(table, fmt, f"hailong-can-bo-{start:%Y-%m}", official=True, day=today)
+    config = get_config()
+    table = officer_sheet.build(period, definition, config.satisfaction_target * 100, config.min_visits,
+                                _names("officer"))
+    sent = send_report(table, fmt, f"hailong-can-bo-{period.arg}", official=True, day=today)
     if sent is not None:
         return sent
-    return render_template("reports/table.html", title=title, table=table, share_column=SHARE_COLUMN,
-                           month=f"{start:%Y-%m}",
+    return render_template("reports/table.html", title=table.title, table=table,
+                           share_column=officer_table.SHARE_COLUMN, period=period,
+                           month=f"{period.start:%Y-%m}" if period.kind == "month" else "",
+                           quarter=period.arg if period.kind == "quarter" else "",
+                           letterhead=letterhead(today),
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args)
 

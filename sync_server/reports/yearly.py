@@ -136,8 +136,8 @@ def build(year: int, definition: str) -> Yearly:
             else "Chưa có phiếu nào trong năm"),
         3: _channels(start, end),
         6: _most(start, end),
-        7: (f"{reports.forms(total.responses, total.partial)}; tỷ lệ hài lòng {figures.fmt_pct(pct)} "
-            f"({figures.NAMES[definition].lower()})"),
+        7: f"{reports.forms(total.responses, total.partial)}; {figures.NAMES[definition].lower()}: "
+           f"{figures.fmt_pct(pct)}",
     }
     rows = [(n, content, computed[n] if key is None else text.get(key, ""), key) for n, content, key in ROWS]
     sections = [(key, heading, text.get(key, "")) for key, heading in SECTIONS]

@@ -47,6 +47,8 @@ def edit(qn_id: int):
     return render_template("roster/questionnaire.html", row=row, doc=doc,
                            questions=qe.to_lines(doc.get("questions", [])),
                            reasons=qe.to_lines(doc.get("reasons", [])), limits=qe.LIMITS,
+                           about={q["code"]: qe.about_of(row.qid, q) for q in doc.get("questions", [])},
+                           about_names=qe.ABOUT_NAMES,
                            tab="questionnaires")
 
 
@@ -74,6 +76,8 @@ def save(qn_id: int):
     try:
         questions = qe.parse_lines(request.form.get("questions", ""), N_("Câu hỏi"), qe.LIMITS["questions"])
         reasons = qe.parse_lines(request.form.get("reasons", ""), "Lý do", qe.LIMITS["reasons"])
+        chosen = {k[len("about-"):]: v for k, v in request.form.items() if k.startswith("about-")}
+        qe.apply_about(base.qid, questions, chosen, json.loads(base.document).get("questions", []))
         with write_transaction():
             # Editing the one in use puts the new version in use: kiosks get it at the next pull.
             row = qe.add_version(base.qid, questions, reasons, active=base.active)

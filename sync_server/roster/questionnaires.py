@@ -10,13 +10,45 @@ from typing import Any
 
 from kiosk.shared.exc import ProtocolError
 from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, validate_roster
+from kiosk.shared.protocol import ABOUT, MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, validate_roster
 from sync_server.db.models import Questionnaire
 from sync_server.exc import InputError
 from sync_server.i18n import N_
 from sync_server.roster import edit as roster_edit
 
 MAX_LINES_CHARS = 20_000
+
+# What a question is about (its `about` key), in the words the pages and reports use.
+ABOUT_NAMES = {"officer": N_("Cán bộ"), "procedure": N_("Thủ tục, hồ sơ"), "result": N_("Kết quả"),
+               "facilities": N_("Cơ sở vật chất"), "centre": N_("Trung tâm (chung)")}
+DEFAULT_ABOUT = "centre"  # an untagged question of a form that is not a preset: never the officer's
+
+
+def preset_about(qid: str, code: str) -> str:
+    """The `about` of a question that does not say it: the preset's (same id and code), else
+    DEFAULT_ABOUT. Questionnaires stored before questions carried the key read like this."""
+    for q in PRESETS.get(qid, {}).get("questions", []):
+        if q["code"] == code:
+            return q.get("about", DEFAULT_ABOUT)
+    return DEFAULT_ABOUT
+
+
+def about_of(qid: str, question: dict[str, Any]) -> str:
+    about = question.get("about")
+    return about if about in ABOUT else preset_about(qid, question["code"])
+
+
+def apply_about(qid: str, questions: list[dict[str, Any]], chosen: dict[str, str],
+                before: list[dict[str, Any]]) -> None:
+    """Set each question's `about`: as chosen on the page, else as it was in the version edited,
+    else its preset's. A value that is not one of ABOUT is refused, naming the question."""
+    was = {q["code"]: about_of(qid, q) for q in before}
+    for q in questions:
+        value = chosen.get(q["code"]) or was.get(q["code"]) or preset_about(qid, q["code"])
+        if value not in ABOUT:
+            raise InputError("Câu hỏi '%(code)s': 'về' phải là một trong %(values)s",
+                             {"code": q["code"], "values": ", ".join(ABOUT)})
+        q["about"] = value
 
 
 def to_lines(items: list[dict[str, Any]]) -> str:

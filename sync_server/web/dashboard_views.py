@@ -10,6 +10,7 @@ from sync_server.accounts.access import login_required
 from sync_server.collect.health import PULL_STATUS, kiosk_health, live_alerts
 from sync_server.db.models import Alert, utcnow
 from sync_server.extensions import get_config
+from sync_server.reports.officers import OFFICER_RULE
 from sync_server.reports.overview import kiosk_lines, local_today, officer_summary
 from sync_server.reports.service_alerts import dashboard_alerts
 from sync_server.roster.kiosks import active_ids
@@ -26,6 +27,7 @@ def dashboard():
         "dashboard.html",
         summary=summary,
         target_pct=config.satisfaction_target * 100,
+        officer_rule=OFFICER_RULE,
         kiosks=kiosk_lines(active_ids(config)),
         pull_status=PULL_STATUS,
         live_alerts=live_alerts(config, kiosk_health(config), utcnow()),

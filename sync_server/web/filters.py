@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from sync_server.collect import messages as pull_messages
 from sync_server.extensions import pull_domain
+from sync_server.i18n import Msg
 
 
 def _pct(value: float | None) -> str:
@@ -68,6 +69,8 @@ def init_app(app: Flask, tz: ZoneInfo) -> None:
         """A message chosen at run time (a status, a label from a table marked with N_), in the
         page's language; the result is escaped like any value (never `_(value)`: Jinja's gettext
         would mark it safe)."""
+        if isinstance(value, Msg):
+            return _(value.msgid, **value.values)
         return _(value) if value else (value or "")
 
     app.add_template_filter(_size, "size")

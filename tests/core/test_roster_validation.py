@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.shared.exc import ProtocolError
 from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import MAX_QUESTIONS, nfc, validate_roster
+from kiosk.shared.protocol import ABOUT, MAX_QUESTIONS, nfc, validate_roster
 from tests.support.kiosk_core import roster
 
 
@@ -19,6 +19,16 @@ def test_every_preset_is_a_valid_questionnaire():
         r["questionnaire"] = copy.deepcopy(questionnaire)
         validate_roster(r)
         assert len(questionnaire["questions"]) == {"overall": 1, "tieu-chi-5": 5, "phieu-8": 8}[name]
+        # Every preset question says what it is about, and every form has a question about the officer.
+        assert all(q["about"] in ABOUT for q in questionnaire["questions"])
+        assert any(q["about"] == "officer" for q in questionnaire["questions"])
+
+
+def test_a_question_without_about_is_still_valid():
+    """`about` is optional: rosters of an older server (and custom forms) keep working."""
+    r = roster()
+    r["questionnaire"] = {"id": "x", "version": 1, "questions": [{"code": "q1", "text": {"vi": "Câu?"}}]}
+    validate_roster(r)
 
 
 @pytest.mark.parametrize("change, field", [
@@ -33,6 +43,8 @@ def test_every_preset_is_a_valid_questionnaire():
     (lambda r: r["kiosk"].update(qr_url="javascript:alert(1)"), "roster.kiosk.qr_url"),
     (lambda r: r["kiosk"].update(ask_procedure="yes"), "roster.kiosk.ask_procedure"),
     (lambda r: r["officers"][0].update(fields=["khong-co"]), "roster.officers[0].fields"),
+    (lambda r: r["questionnaire"]["questions"][0].update(about="can-bo"),
+     "roster.questionnaire.questions[0].about"),
 ])
 def test_bad_rosters_name_the_field(change, field):
     r = roster()

@@ -79,15 +79,16 @@ def test_per_officer_today_and_month(pulled):
     assert (lan.month.responses, lan.month.answers, lan.month.satisfied) == (4, 4, 3)
     assert lan.month.pct == 75.0
     assert (hung.today.responses, hung.today.pct) == (0, None)
-    assert (hung.month.responses, hung.month.answers, hung.month.satisfied) == (2, 3, 1)
-    assert hung.month.pct == pytest.approx(100 / 3)
+    # One visit once (issue 13): the visit with q1=4 and q2=1 counts its officer question, q1, only.
+    assert (hung.month.responses, hung.month.answers, hung.month.satisfied) == (2, 2, 1)
+    assert hung.month.pct == pytest.approx(50.0)
     assert (unknown.name, unknown.today.responses, unknown.today.pct) == ("(không rõ cán bộ)", 1, 0.0)
     # Every active officer is listed, with zeros when nobody rated them.
     assert rows["nv-mai"].month.responses == 0 and rows["nv-mai"].month.pct is None
     assert [r.code for r in s.rows][:6] == [o[0] for o in demo_data.OFFICERS]
     assert (s.total_today.responses, s.total_today.answers, s.total_today.satisfied) == (4, 4, 3)
-    assert (s.total_month.responses, s.total_month.answers, s.total_month.satisfied) == (7, 8, 4)
-    assert s.total_month.pct == 50.0
+    assert (s.total_month.responses, s.total_month.answers, s.total_month.satisfied) == (7, 7, 4)
+    assert s.total_month.pct == pytest.approx(400 / 7)
 
 
 def test_first_day_of_the_month_has_no_yesterday_in_it(pulled):

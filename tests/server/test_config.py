@@ -81,6 +81,7 @@ SERVER = '[server]\ndata_dir = "/tmp/x"\n'
     (SERVER + "[alerts]\nmin_responses = 0\n", "alerts.min_responses"),
     (SERVER + '[alerts]\nwindow_minutes = "15"\n', "alerts.window_minutes"),
     (SERVER + '[board]\nshow_officers = "yes"\n', "board.show_officers"),
+    (SERVER + "[reports]\nmin_visits = 0\n", "reports.min_visits"),
     ("[server\n", ""),
 ])
 def test_bad_values_name_the_key(tmp_path, text, key):
@@ -163,3 +164,8 @@ def test_service_alert_rule_and_board(tmp_path):
     rule = cfg.service_alert_rule
     assert (rule.low_share, rule.window, rule.min_responses) == (0.75, timedelta(minutes=30), 6)
     assert cfg.board_show_officers is True
+
+
+def test_reports_min_visits(tmp_path):
+    assert config.load(write(tmp_path, SERVER)).min_visits == 10
+    assert config.load(write(tmp_path, SERVER + "[reports]\nmin_visits = 25\n")).min_visits == 25

@@ -145,7 +145,9 @@ def test_the_hour_map_shows_every_hour_with_a_rating_and_adds_up_to_the_table(ma
     shown = [int(h) for h in re.findall(r"<th>(\d+)h</th>", heat)]
     assert shown == list(range(5, 24))  # 7h–17h widened to 5h and 23h
     cells = [int(n) for n in re.findall(r'<td class="num[^"]*">(\d+)', heat)]
-    total = int(re.search(r'<tfoot><tr><td>[^<]*</td><td class="num">(\d+)</td>', html).group(1))
+    # the officer table's total row: an empty rank cell, then the visits
+    footer = r'<tfoot><tr><td>[^<]*</td><td class="num"></td><td class="num">(\d+)</td>'
+    total = int(re.search(footer, html).group(1))
     assert sum(cells) == total == len(at)
     by_day_hour = {}
     for row in heat.split("<tr>")[2:]:

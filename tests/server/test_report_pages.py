@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from datetime import date
 
 import pytest
@@ -16,7 +17,8 @@ from openpyxl import load_workbook
 
 from sync_server.app import create_app
 from sync_server.db import database, write_transaction
-from sync_server.db.models import AuditLog, Officer, Procedure, Response
+from sync_server.db.models import AuditLog, Counter, Officer, Procedure, Response
+from sync_server.reports import officers
 from sync_server.reports import queries as reports
 from tests.support.responses import generated, store_chain
 from tests.support.server import free_port, hailong, server_toml
@@ -26,6 +28,7 @@ from tests.support.web import add_user, client_as, csrf_token, page
 EVIL = '<script>alert("x")</script> Lê'
 FORMULA = '=HYPERLINK("http://evil.example/","bấm")'
 YEAR = "period=year&date=2026-06-01"
+MIN_VISITS = 8  # June's data has one officer above it and two below
 
 
 def seed(cfg, n: int = 600) -> None:
@@ -39,7 +42,7 @@ def seed(cfg, n: int = 600) -> None:
 
 @pytest.fixture
 def scene(make_config):
-    cfg = make_config()
+    cfg = make_config(extra=f"[reports]\nmin_visits = {MIN_VISITS}\n")
     seed(cfg)
     app = create_app(cfg)
     add_user("admin", "admin")
@@ -50,6 +53,11 @@ def scene(make_config):
 
 def year_total() -> reports.Cell:
     return reports.total(reports.Filters(date(2026, 1, 1), date(2026, 12, 31)))
+
+
+def officer_total(start: date = date(2026, 1, 1), end: date = date(2026, 12, 31)) -> reports.Cell:
+    """The officer table's total: every visit, and the visits' officer scores."""
+    return officers.total(officers.officer_cells(reports.Filters(start, end)))
 
 
 def test_viewer_cannot_see_reports_and_anonymous_goes_to_login(scene):
@@ -63,15 +71,41 @@ def test_viewer_cannot_see_reports_and_anonymous_goes_to_login(scene):
 def test_report_page_shows_the_figures_escaped_with_charts(scene):
     _cfg, app = scene
     html = page(client_as(app, "staff"), f"/reports?{YEAR}&by=officer")
-    total = year_total()
+    total = officer_total()
     totals = html.split("<tfoot>")[1].split("</tfoot>")[0]
     assert (f'<td class="num">{total.responses}</td><td class="num">{total.partial}</td>'
             f'<td class="num">{total.counts.total}</td>') in totals
     assert "Nguyễn Thị Lan" in html and "<svg" in html and html.count("<svg") >= 2
     assert EVIL not in html and "&lt;script&gt;alert(" in html  # names escaped, in the table and the chart
-    assert "mức 4 và 5" in html  # the definition is said under the table
-    not_dissatisfied = page(client_as(app, "staff"), f"/reports?{YEAR}&def=not_dissatisfied")
-    assert "QĐ 766" in not_dissatisfied
+    # The definition is said under the table, in plain words; the levels by their kiosk words.
+    assert "Tỷ lệ hài lòng = số câu trả lời chọn mức 5 (Rất hài lòng) hoặc 4 (Hài lòng)" in html
+    assert "SIPAS" not in html and "3869" not in html
+    empty = page(client_as(app, "staff"), "/reports?period=day&date=2020-01-01")
+    assert "No data" not in empty and "Chưa có đánh giá" in empty.split('id="chart-groups"')[1]
+    trend = html.split('id="chart-trend"')[1]
+    assert "Chỉ tiêu 90%" in trend and "100,0%" not in trend  # the target labelled, ticks without ",0"
+    not_dissatisfied = page(client_as(app, "staff"), f"/reports?{YEAR}&by=procedure&def=not_dissatisfied")
+    assert "Tỷ lệ từ Bình thường trở lên (mức 3–5)" in not_dissatisfied
+    assert "không không" not in not_dissatisfied
+    heads = not_dissatisfied.split("<thead>")[1].split("</thead>")[0]
+    assert "<th>3 Bình thường</th>" in heads and "Ba mức" not in heads  # no three-level column here
+    three = page(client_as(app, "staff"), f"/reports?{YEAR}&by=procedure&def=three_level")
+    heads = three.split("<thead>")[1].split("</thead>")[0]
+    assert "<th>Ba mức: Hài lòng (mức 4, 3)</th>" in heads and "<th>4 Hài lòng</th>" in heads
+
+
+def test_names_not_codes_procedures_with_their_code_in_a_column_counters_by_name(scene):
+    _cfg, app = scene
+    with write_transaction():
+        Counter.create(code="quay-1", name="Quầy Một cửa số 1", kiosk_id="quay-1")
+    staff = client_as(app, "staff")
+    html = page(staff, f"/reports?{YEAR}&by=procedure")
+    heads = re.findall(r"<th>([^<]*)</th>", html.split("<thead>")[1].split("</thead>")[0])
+    assert heads[:3] == ["Thủ tục", "Mã thủ tục", "Lượt đánh giá"]
+    assert '<td>Đăng ký khai sinh</td><td class="num">1.001193</td>' in html
+    assert "Đăng ký khai sinh (1.001193)" not in html
+    kiosks = page(staff, f"/reports?{YEAR}&by=kiosk")
+    assert "<td>Quầy Một cửa số 1</td>" in kiosks and "<td>quay-1</td>" not in kiosks
 
 
 @pytest.mark.parametrize("query,words", [
@@ -100,8 +134,8 @@ def test_csv_has_a_bom_and_vietnamese_intact(scene):
     assert "Nguyễn Thị Lan" in names and EVIL in names  # CSV is data: kept as typed
     assert "'" + FORMULA in names and FORMULA not in names  # never a live formula
     total_line = [line for line in text.splitlines() if line.startswith("Tổng cộng,")][0]
-    total = year_total()
-    assert total_line.split(",")[1:4] == [str(total.responses), str(total.partial), str(total.counts.total)]
+    total = officer_total()
+    assert total_line.split(",")[2:5] == [str(total.responses), str(total.partial), str(total.counts.total)]
 
 
 def test_xlsx_reads_back(scene):
@@ -109,14 +143,14 @@ def test_xlsx_reads_back(scene):
     r = client_as(app, "staff").get(f"/reports?{YEAR}&by=officer&fmt=xlsx")
     ws = load_workbook(io.BytesIO(r.get_data())).active
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    header = next(i for i, row in enumerate(rows) if row[1] == "Lượt đánh giá")
+    header = next(i for i, row in enumerate(rows) if row[2] == "Lượt đánh giá")
     names = [row[0] for row in rows[header + 1:]]
     assert "Nguyễn Thị Lan" in names and names[-1] == "Tổng cộng"
     assert "'" + FORMULA in names  # a string cell, not a formula
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
-    total = rows[-1]
-    assert total[1:4] == [year_total().responses, year_total().partial, year_total().counts.total]
-    assert total[9:14] == list(year_total().counts.n)
+    total, want = rows[-1], officer_total()
+    assert total[2:5] == [want.responses, want.partial, want.counts.total]
+    assert total[7:12] == list(reversed(want.counts.n))  # 5 Rất hài lòng … 1 Rất không hài lòng
 
 
 def test_monthly_officer_report_docx_has_the_official_layout_and_ranking(scene):
@@ -124,13 +158,18 @@ def test_monthly_officer_report_docx_has_the_official_layout_and_ranking(scene):
     staff = client_as(app, "staff")
     html = page(staff, "/reports/officers?month=2026-06")
     f = reports.Filters(date(2026, 6, 1), date(2026, 6, 30))
-    cells = reports.figures(f, ("officer",))
-    ranked = sorted((c.counts.pct("survey"), -c.counts.total, k[0]) for k, c in cells.items() if k[0])
-    best_code = sorted(((-p, t, code) for p, t, code in ranked))[0][2]
+    cells = officers.officer_cells(f)
+    # Ranked: officers with at least [reports] min_visits scored visits, best share first.
+    ranked = sorted((-c.counts.pct("survey"), -c.counts.total, k) for k, c in cells.items()
+                    if k and c.counts.total >= MIN_VISITS)
+    assert ranked and any(k and c.counts.total < MIN_VISITS for k, c in cells.items())  # both kinds
     names = {"nv-lan": "Nguyễn Thị Lan", "nv-hung": "&lt;script&gt;", "nv-minh": "=HYPERLINK"}
-    best_name = names[best_code]
     first_row = html.split("<tbody>")[1].split("</tr>")[0]
-    assert "1. " in first_row and best_name in first_row
+    assert '<td class="num">1</td>' in first_row and names[ranked[0][2]] in first_row
+    small = [names[k] for k, c in cells.items() if k and c.counts.total < MIN_VISITS]
+    for row in html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>"):
+        if any(name in row for name in small):
+            assert '<td>ít lượt</td>' in row
     r = staff.get("/reports/officers?month=2026-06&fmt=docx")
     assert r.status_code == 200
     doc = Document(io.BytesIO(r.get_data()))
@@ -139,11 +178,11 @@ def test_monthly_officer_report_docx_has_the_official_layout_and_ranking(scene):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells_text and "Độc lập - Tự do - Hạnh phúc" in cells_text
     assert "Số:" in cells_text and "ngày" in cells_text and "tháng" in cells_text
     assert "BÁO CÁO" in text and "tháng 06/2026" in text
-    assert "Nơi nhận:" in cells_text and "(Ký, ghi rõ họ tên)" in cells_text
+    assert "Nơi nhận:" in cells_text and "(Ký tên, đóng dấu)" in cells_text
     grid = doc.tables[1]
-    assert grid.rows[0].cells[1].text == "Lượt đánh giá"
+    assert grid.rows[0].cells[2].text == "Lượt đánh giá"
     assert grid.rows[-1].cells[0].text == "Tổng cộng"
-    assert int(grid.rows[-1].cells[1].text) == reports.total(f).responses
+    assert int(grid.rows[-1].cells[2].text) == reports.total(f).responses
 
 
 def test_exclusion_through_the_form_is_audited_and_changes_the_figures(scene):
@@ -235,3 +274,13 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
         board.close()
         r = requests.get(f"{base}/reports?{YEAR}", timeout=5, allow_redirects=False)
         assert r.status_code == 302  # without the browser's session: to the login
+
+
+
+def test_long_names_are_shortened_on_the_bar_chart_only():
+    from sync_server.reports import charts
+
+    name = "Thủ tục đăng ký lại khai sinh có yếu tố nước ngoài cho người đã có hồ sơ, giấy tờ cá nhân"
+    svg = charts.bars("Tỷ lệ hài lòng theo thủ tục", [name, "Chứng thực bản sao"], [80.0, 95.0], 90.0)
+    assert name not in svg and name[:30] in svg and "…" in svg and "Chứng thực bản sao" in svg
+    assert "▼: dưới chỉ tiêu 90%" in svg

@@ -135,14 +135,44 @@ def test_questionnaires_are_versioned_and_one_is_active(site):
     assert json.loads(rows[0].document)["questions"][0]["code"] == "thoi-gian"  # the old one unchanged
     sent = build_roster("quay-1", cfg)["questionnaire"]
     assert current_version() == 3 and sent["version"] == 2
-    assert sent["questions"] == [
-        {"code": "q1", "text": {"vi": "Anh/chị hài lòng không?", "en": "Satisfied?"}},
-        {"code": "q2", "text": {"vi": "Cán bộ có lịch sự?"}}]
+    assert sent["questions"] == [  # new codes, not the preset's: about the centre until staff say
+        {"code": "q1", "text": {"vi": "Anh/chị hài lòng không?", "en": "Satisfied?"}, "about": "centre"},
+        {"code": "q2", "text": {"vi": "Cán bộ có lịch sự?"}, "about": "centre"}]
     # A bad line is named, and no version is made.
     post(admin, f"/roster/questionnaires/{rows[1].id}", {"questions": "q1 | A\nq1 | B"},
          f"/roster/questionnaires/{rows[1].id}")
     assert "Câu hỏi, dòng 2: mã &#39;q1&#39; bị trùng" in page(admin, f"/roster/questionnaires/{rows[1].id}")
     assert Questionnaire.select().count() == 2
+
+
+def test_each_question_says_what_it_is_about(site):
+    """The preset's tags travel with it; the page changes one; an untagged stored form reads its
+    preset's tags; a value that is not one of the five is refused, naming the question."""
+    _cfg, _app, admin = site
+    post(admin, "/roster/questionnaires/preset", {"preset": "phieu-8"}, "/roster/questionnaires")
+    first = Questionnaire.get()
+    about = {q["code"]: q["about"] for q in json.loads(first.document)["questions"]}
+    assert about["co-so-vat-chat"] == "facilities" and about["lich-su"] == "officer"
+    html = page(admin, f"/roster/questionnaires/{first.id}")
+    assert '<option value="facilities" selected>Cơ sở vật chất</option>' in html
+    lines = "\n".join(f"{q['code']} | {q['text']['vi']}" for q in json.loads(first.document)["questions"])
+    post(admin, f"/roster/questionnaires/{first.id}", {"questions": lines, "about-gop-y": "officer"},
+         f"/roster/questionnaires/{first.id}")
+    second = Questionnaire.select().order_by(Questionnaire.version.desc()).get()
+    about2 = {q["code"]: q["about"] for q in json.loads(second.document)["questions"]}
+    assert about2 == {**about, "gop-y": "officer"}
+    post(admin, f"/roster/questionnaires/{second.id}", {"questions": lines, "about-gop-y": "can-bo"},
+         f"/roster/questionnaires/{second.id}")
+    assert "Câu hỏi &#39;gop-y&#39;: &#39;về&#39; phải là một trong" in page(
+        admin, f"/roster/questionnaires/{second.id}")
+    assert Questionnaire.select().count() == 2
+    # A form stored before questions carried the key: the page shows the preset's tags.
+    doc = json.loads(first.document)
+    for q in doc["questions"]:
+        del q["about"]
+    Questionnaire.update(document=json.dumps(doc)).where(Questionnaire.id == first.id).execute()
+    html = page(admin, f"/roster/questionnaires/{first.id}")
+    assert '<option value="officer" selected>Cán bộ</option>' in html
 
 
 def test_counter_officers_for_the_qr_page(site):

@@ -39,3 +39,11 @@ def page(client, url: str) -> str:
     r = client.get(url)
     assert r.status_code == 200, (url, r.status_code)
     return r.get_data(as_text=True)
+
+
+def staff_client(cfg):
+    """A test client of a new app on `cfg`, logged in as a new staff user."""
+    from sync_server.app import create_app
+
+    add_user("staff", "staff")
+    return client_as(create_app(cfg), "staff")
