@@ -131,7 +131,7 @@ def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
         for r in chain:
             t = clockfix.response_times(r["recorded_at"], r["boot_id"], r["uptime_ms"], None, tz, now)
             days.append(t.local_date)
-            rows.append((epoch.id, "bench-1", r["store_id"], r["seq"], r["uuid"], r["officer"], None,
+            rows.append((epoch.id, "", "bench-1", r["store_id"], r["seq"], r["uuid"], r["officer"], None,
                          "overall", 1, r["channel"], False, r["recorded_at"], t.recorded_utc, None, "kiosk",
                          t.local_date, t.local_hour, canonical_json(r).decode(), r["hash"], now, None))
         t0 = time.perf_counter()

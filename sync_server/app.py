@@ -31,6 +31,8 @@ from sync_server.reports.views import bp as reports_bp
 from sync_server.roster.import_views import bp as import_bp
 from sync_server.roster.questionnaire_views import bp as questionnaire_bp
 from sync_server.roster.views import bp as roster_bp
+from sync_server.upstream.province_views import bp as province_bp
+from sync_server.upstream.views import bp as upstream_bp
 from sync_server.web.dashboard_views import bp as staff_bp
 
 SESSION_HOURS = 8
@@ -40,7 +42,8 @@ BLUEPRINTS = (auth_bp, admin_bp,  # accounts
               monitor_bp, fleet_bp,  # collect
               roster_bp, questionnaire_bp, import_bp,  # roster
               staff_bp, reports_bp, survey_bp, service_bp, board_bp,  # reports
-              qr_bp, qr_staff_bp)  # qr
+              qr_bp, qr_staff_bp,  # qr
+              upstream_bp, province_bp)  # upstream: the hub's API for commune servers, its communes' page
 
 
 def load_secret_key(data_dir: Path) -> str:

@@ -59,16 +59,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync_server.app import create_app
     from sync_server.collect.loop import PullLoop
+    from sync_server.upstream.schedule import PushLoop
+    from sync_server.upstream.wire import MAX_BATCH_BYTES
 
     cfg = _load(args)
     app = create_app(cfg)
     host = args.host or cfg.host
     port = cfg.port if args.port is None else args.port
-    server = create_server(app, host=host, port=port, threads=8, ident="hailong-server")
+    # waitress reads a whole request before the app sees it: a body larger than the largest the
+    # app takes (a hub's batch) is refused (413) as soon as its Content-Length is read.
+    server = create_server(app, host=host, port=port, threads=8, ident="hailong-server",
+                           max_request_body_size=MAX_BATCH_BYTES + 1)
     # A scan cut short by a stop (after a pull's commit, before its scan) is caught up here.
     _scan_alerts(cfg, days=2)
     # server.toml's kiosks and those added on the web (re-read by the loop as they change).
     loop = None if args.no_pull else PullLoop(cfg, kiosks=lambda: fleet.current(cfg)).start()
+    pusher = PushLoop(cfg).start() if cfg.upstream is not None else None  # [upstream]: to the hub
     signal.signal(signal.SIGTERM, _interrupt)  # systemd and NSSM stop with SIGTERM
     print(f"hailong-server {__version__}: http://{host}:{server.effective_port}/ "  # type: ignore[union-attr]
           f"({len(fleet.current(cfg))} kiosk(s), pull every {cfg.pull_interval_s:g} s)", flush=True)
@@ -79,6 +85,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         if loop is not None:
             loop.stop()
+        if pusher is not None:
+            pusher.stop()
         server.close()
     print("hailong-server: stopped", flush=True)
     return 0
@@ -108,6 +116,22 @@ def cmd_pull(args: argparse.Namespace) -> int:
     finally:
         loop.stop()
     return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from sync_server.exc import Refused
+    from sync_server.upstream.push import push_once
+
+    cfg = _load(args)
+    if cfg.upstream is None:
+        return _fail(f"{cfg.path}: [upstream]: missing table (url, server_id, token of the province hub)",
+                     EXIT_CONFIG)
+    init_db(cfg)
+    result = push_once(cfg, page=args.page)
+    if result.status == "ok" and result.backlog == 0:
+        print(result.line(), flush=True)
+        return 0
+    return _fail(result.line(), Refused.exit_status if result.status == "refused" else 1)
 
 
 def _read_password(from_stdin: bool) -> str | None:
@@ -250,6 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pull", parents=[common], help="pull the kiosks (loop, or --once)")
     p.add_argument("--once", action="store_true", help="pull every kiosk once and exit")
     p.set_defaults(func=cmd_pull)
+
+    p = sub.add_parser("push", parents=[common],
+                       help="push to the province hub ([upstream]) what it does not hold yet")
+    p.add_argument("--once", action="store_true", required=True,
+                   help="push once and exit: 0 when the hub holds everything (serve pushes on its own)")
+    p.add_argument("--page", type=int, default=2000, choices=range(1, 5001), metavar="N",
+                   help="responses per batch (default 2000, at most 5000)")
+    p.set_defaults(func=cmd_push)
 
     p = sub.add_parser("create-admin", parents=[common], help="create an admin (or reset its password)")
     p.add_argument("--username", required=True)

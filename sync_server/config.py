@@ -55,6 +55,25 @@ class KioskEntry:
 
 
 @dataclass(frozen=True)
+class UpstreamConfig:
+    """[upstream] in server.toml: this commune server pushes to the province hub (DESIGN.md §6)."""
+
+    url: str  # the hub's base URL, without a trailing slash
+    server_id: str  # this commune server's code at the hub
+    token: str  # issued by the hub for this server_id; never logged
+    interval_s: float = 300.0
+
+
+@dataclass(frozen=True)
+class DownstreamEntry:
+    """A [[downstream]] table on the hub: a commune server allowed to push."""
+
+    id: str
+    name: str
+    token: str
+
+
+@dataclass(frozen=True)
 class QrConfig:
     """[qr] in server.toml: the citizens' QR page (sync_server.qr.views)."""
 
@@ -149,6 +168,8 @@ class ServerConfig:
     # [reports] min_visits: an officer with fewer visits in the period is marked and not ranked
     min_visits: int = 10
     qr: QrConfig = QrConfig()
+    upstream: UpstreamConfig | None = None  # [upstream]: push to the province hub
+    downstream: tuple[DownstreamEntry, ...] = ()  # [[downstream]]: this server is a hub for these
 
     @property
     def tz(self) -> ZoneInfo:
@@ -181,6 +202,55 @@ def _kiosk(path: Path, index: int, data: object, seen: set[str]) -> KioskEntry:
         raise table.fail("token", f"too short: use the kiosk's [api] token (at least "
                                   f"{MIN_TOKEN_LENGTH} characters)")
     return KioskEntry(id=kiosk_id, url=url, token=token)
+
+
+def _url(table: Section, key: str) -> str:
+    url = table.string(key).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise table.fail(key, f"must be http://host:port or https://host:port, got {url!r}")
+    return url
+
+
+def _token(table: Section, what: str) -> str:
+    token = table.string("token")
+    if len(token) < MIN_TOKEN_LENGTH or token != token.strip():
+        raise table.fail("token", f"too short or padded with spaces: {what} (at least "
+                                  f"{MIN_TOKEN_LENGTH} characters)")
+    return token
+
+
+def _code(table: Section, key: str) -> str:
+    code = table.string(key)
+    if not CODE_RE.match(code):
+        raise table.fail(key, "use letters, digits, '.', '_' or '-' (at most 64), e.g. \"xa-dai-lanh\"")
+    return code
+
+
+def _upstream(path: Path, data: object) -> UpstreamConfig | None:
+    if data is None:
+        return None
+    table = Section(path, "upstream", data)
+    return UpstreamConfig(url=_url(table, "url"), server_id=_code(table, "server_id"),
+                          token=_token(table, "the token the hub issued for this server_id"),
+                          interval_s=table.number("interval_s", 300, lo=5, hi=7 * 86400))
+
+
+def _downstream(path: Path, raw: object) -> tuple[DownstreamEntry, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(path, "downstream", "must be an array of tables: write [[downstream]]")
+    out: list[DownstreamEntry] = []
+    for i, data in enumerate(raw):
+        table = Section(path, f"downstream[{i}]", data)
+        server_id = _code(table, "id")
+        if any(d.id == server_id for d in out):
+            raise table.fail("id", f"{server_id!r} is used by another [[downstream]] entry")
+        token = _token(table, "a long random secret, one per commune server")
+        if any(d.token == token for d in out):
+            raise table.fail("token", "the same token as another [[downstream]] entry: each commune "
+                                      "server needs its own")
+        out.append(DownstreamEntry(id=server_id, name=table.string("name").strip(), token=token))
+    return tuple(out)
 
 
 def check_database_url(url: str) -> str | None:
@@ -269,7 +339,10 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         board_show_officers=board.boolean("show_officers", False),
         min_visits=report_keys.integer("min_visits", 10, lo=1, hi=100_000),
         qr=_qr(path, data.get("qr")),
+        upstream=_upstream(path, data.get("upstream")),
+        downstream=_downstream(path, data.get("downstream", [])),
     )
 
 
-__all__ = ["ConfigError", "KioskEntry", "QrConfig", "ServerConfig", "load", "DEFAULT_PATH"]
+__all__ = ["ConfigError", "DownstreamEntry", "KioskEntry", "UpstreamConfig", "QrConfig", "ServerConfig",
+           "load", "DEFAULT_PATH"]

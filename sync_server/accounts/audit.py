@@ -64,6 +64,8 @@ ACTIONS: dict[str, str] = {
     "response.exclude": N_("Loại phiếu khỏi báo cáo"),
     "response.include": N_("Tính lại phiếu vào báo cáo"),
     "qr.tickets": N_("In phiếu mã QR dùng một lần"),
+    "downstream.enrol": N_("Ghi danh máy chủ xã gửi lên tỉnh"),
+    "downstream.revoke": N_("Thu hồi quyền gửi lên tỉnh của máy chủ xã"),
 }
 # The keys of the details, as staff read them; a key not listed shows as it is.
 DETAIL_LABELS: dict[str, str] = {

@@ -122,11 +122,14 @@ def kiosk_health(config: ServerConfig) -> list[KioskHealth]:
     rows = {k.id: k for k in Kiosk.select()}
     configured = {k.id: k for k in active_entries(config)}  # server.toml's and the web's, not retired
     order = list(configured) + sorted(k for k in rows if k not in configured)
-    stored_all = dict(Response.select(Response.kiosk_id, fn.COUNT(Response.id))
+    # This server's own kiosks only: at a province hub, communes' kiosks may share their ids.
+    own = Response.unit == ""
+    stored_all = dict(Response.select(Response.kiosk_id, fn.COUNT(Response.id)).where(own)
                       .group_by(Response.kiosk_id).tuples())
     flagged = dict(Response.select(Response.kiosk_id, fn.COUNT(Response.id))
-                   .where(Response.unknown_refs.is_null(False)).group_by(Response.kiosk_id).tuples())
-    epochs = dict(Epoch.select(Epoch.kiosk_id, fn.COUNT(Epoch.id)).group_by(Epoch.kiosk_id).tuples())
+                   .where(own & Response.unknown_refs.is_null(False)).group_by(Response.kiosk_id).tuples())
+    epochs = dict(Epoch.select(Epoch.kiosk_id, fn.COUNT(Epoch.id)).where(Epoch.unit == "")
+                  .group_by(Epoch.kiosk_id).tuples())
     alerts: dict[str, dict[str, int]] = {}
     for kiosk_id, kind, n in (Alert.select(Alert.kiosk_id, Alert.kind, fn.COUNT(Alert.id))
                               .where(~Alert.resolved).group_by(Alert.kiosk_id, Alert.kind).tuples()):

@@ -109,18 +109,19 @@ def _stored_uuids(uuids: list[str]) -> dict[str, tuple[int | None, str]]:
     return {uuid: (row_id, hash_) for uuid, row_id, hash_ in cursor.fetchall()}
 
 
-RESPONSE_COLUMNS = ("epoch", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
+RESPONSE_COLUMNS = ("epoch", "unit", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
                     "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at",
                     "recorded_utc", "corrected_utc", "time_source", "local_date", "local_hour", "body",
                     "hash", "received_at", "unknown_refs")
 ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
+_SEQ = RESPONSE_COLUMNS.index("seq")
 CONFLICT_COLUMNS = ("kiosk_id", "store_id", "seq", "uuid", "hash", "body", "existing_id", "received_at")
 
 
-def _row(r: dict[str, Any], epoch_id: int, kiosk_id: str, body: str, times: clockfix.Times,
+def _row(r: dict[str, Any], epoch_id: int, unit: str, kiosk_id: str, body: str, times: clockfix.Times,
          unknown: str | None, now: datetime) -> tuple[Any, ...]:
     """A response row in RESPONSE_COLUMNS order."""
-    return (epoch_id, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
+    return (epoch_id, unit, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
             r["questionnaire"], r["questionnaire_version"], r["channel"], r["partial"],
             r["recorded_at"], times.recorded_utc, times.corrected_utc, times.source,
             times.local_date, times.local_hour, body, r["hash"], now, unknown)
@@ -128,9 +129,12 @@ def _row(r: dict[str, Any], epoch_id: int, kiosk_id: str, body: str, times: cloc
 
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
-               roster: Roster, bodies: list[str] | None = None) -> PageResult:
+               roster: Roster, bodies: list[str] | None = None, unit: str = "",
+               times: list[clockfix.Times] | None = None) -> PageResult:
     """Insert one verified page and move the cursor from `before` to `after`, all or nothing.
-    `bodies` are the responses' canonical JSON if the caller has made them already."""
+    `bodies` are the responses' canonical JSON if the caller has made them already. A province
+    hub passes the commune's `unit` (its server_id) and the `times` the commune worked out (its
+    clock repair, which only the commune could do: it saw the kiosks' boots live)."""
     result = PageResult()
     with write_transaction():
         query = Epoch.select().where(Epoch.id == epoch_id)
@@ -140,7 +144,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         if (epoch.last_seq, epoch.head_hash) != before:
             raise CursorMoved(say("another pull of this kiosk moved the cursor meanwhile; try again"))
         known = _stored_uuids([r["uuid"] for r in responses])
-        anchors = anchors_for(kiosk_id, (r["boot_id"] for r in responses))
+        anchors = {} if times is not None else anchors_for(kiosk_id, (r["boot_id"] for r in responses))
         rows: list[tuple[Any, ...]] = []
         aside: list[tuple[Any, ...]] = []
         answers_of: dict[int, tuple[dict[str, Any], Any]] = {}
@@ -156,22 +160,22 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                 result.conflicts.append(r["seq"])
                 continue
             known[r["uuid"]] = (None, r["hash"])  # a uuid twice in one page: the second conflicts
-            times = clockfix.response_times(r["recorded_at"], r["boot_id"], r["uptime_ms"],
-                                            anchors.get(r["boot_id"]), tz, now)
+            when = times[i] if times is not None else clockfix.response_times(
+                r["recorded_at"], r["boot_id"], r["uptime_ms"], anchors.get(r["boot_id"]), tz, now)
             unknown = roster.unknown(r)
             result.flagged_rows += unknown is not None
             for ref in (unknown or "").split():
                 result.flagged[ref] = result.flagged.get(ref, 0) + 1
-            result.repaired += times.source == clockfix.REPAIRED
-            rows.append(_row(r, epoch_id, kiosk_id, body, times, unknown, now))
-            answers_of[r["seq"]] = (r, times.local_date)
+            result.repaired += when.source == clockfix.REPAIRED
+            rows.append(_row(r, epoch_id, unit, kiosk_id, body, when, unknown, now))
+            answers_of[r["seq"]] = (r, when.local_date)
         bulk_insert(Response, RESPONSE_COLUMNS, rows)
         if rows:
             # The ids just made, by the unique (store_id, seq): one indexed query on any database.
             q = database.obj.param
             ids = dict(database.execute_sql(
                 f'SELECT "seq", "id" FROM "response" WHERE "store_id" = {q} AND "seq" BETWEEN {q} AND {q}',
-                (epoch.store_id, rows[0][3], rows[-1][3])).fetchall())
+                (epoch.store_id, rows[0][_SEQ], rows[-1][_SEQ])).fetchall())
             bulk_insert(Answer, ANSWER_COLUMNS,
                         [(ids[seq], q, score, r["officer"], day)
                          for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])

@@ -47,6 +47,7 @@ def health(tz: ZoneInfo, now: datetime) -> Health:
     """What the health page shows about the QR page: responses and refusals by reason."""
     today = local_date(now, tz)
     since = today - timedelta(days=6)
-    qr = Response.select().where((Response.kiosk_id == QR_KIOSK_ID) & (Response.local_date >= since))
+    qr = Response.select().where((Response.kiosk_id == QR_KIOSK_ID) & (Response.unit == "")  # not a commune's
+                                 & (Response.local_date >= since))
     by_reason = sorted(refusals(now - timedelta(days=6), tz).items(), key=lambda kv: (-kv[1], kv[0]))
     return Health(qr.where(Response.local_date == today).count(), qr.count(), by_reason, REFUSAL_LABELS)

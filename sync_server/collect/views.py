@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from sync_server.accounts.access import audit_here, login_required, role_required
 from sync_server.collect import messages as pull_messages
-from sync_server.collect import qr_health
+from sync_server.collect import qr_health, upstream_health
 from sync_server.collect.health import PULL_STATUS, kiosk_health, live_alerts
 from sync_server.db import write_transaction
 from sync_server.db.models import Alert, Conflict, PullLog, Response, utcnow
@@ -26,6 +26,7 @@ ALERT_KINDS = {
     "conflict": N_("Trùng mã phiếu"),
     "unknown": "Mã chưa biết",
     "new_store": N_("Thẻ nhớ mới"),
+    "two_units": N_("Một kho ở hai máy chủ xã"),  # at a province hub
 }
 
 
@@ -37,7 +38,8 @@ def kiosks():
     return render_template("collect/kiosks.html", health=health, server_roster=current_version(),
                            live_alerts=live_alerts(config, health, utcnow()), pull_status=PULL_STATUS,
                            clock_alert_s=config.clock_alert_s,
-                           qr_health=qr_health.health(config.tz, utcnow()))
+                           qr_health=qr_health.health(config.tz, utcnow()),
+                           upstream=upstream_health.health(config))
 
 
 @bp.get("/kiosks/<kiosk_id>")

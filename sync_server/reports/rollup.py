@@ -20,9 +20,10 @@ from typing import Any
 from sync_server.db import database, is_sqlite
 from sync_server.db.models import Answer, Response, RollupDay
 
-KEY = ("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
+# `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
+KEY = ("local_date", "unit", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
-Key = tuple[date, str, str, str, str, str, str]
+Key = tuple[date, str, str, str, str, str, str, str]
 _COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
 
 
@@ -35,8 +36,8 @@ class Deltas:
 
     def response(self, day: date, officer: str | None, procedure: str | None, kiosk_id: str,
                  channel: str, questionnaire: str, partial: bool, answers: Iterable[tuple[str, int]],
-                 sign: int = 1, hour: int | None = None) -> None:
-        base = (day, officer or "", procedure or "", kiosk_id, channel, questionnaire)
+                 sign: int = 1, hour: int | None = None, unit: str = "") -> None:
+        base = (day, unit, officer or "", procedure or "", kiosk_id, channel, questionnaire)
         whole = self.by_key[(*base, "")]
         whole[0] += sign
         whole[1] += sign * bool(partial)
@@ -100,7 +101,8 @@ def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[st
     for row in rows:
         deltas.response(row[at["local_date"]], row[at["officer"]], row[at["procedure"]], row[at["kiosk_id"]],
                         row[at["channel"]], row[at["questionnaire"]], row[at["partial"]],
-                        answers.get(row[at["seq"]], ()), hour=row[at["local_hour"]])
+                        answers.get(row[at["seq"]], ()), hour=row[at["local_hour"]],
+                        unit=row[at["unit"]] if "unit" in at else "")
     return deltas
 
 
@@ -110,7 +112,8 @@ def deltas_of(response: Response, sign: int) -> Deltas:
                .where(Answer.response == response.id)]
     deltas.response(response.local_date, response.officer, response.procedure, response.kiosk_id,
                     response.channel, response.questionnaire, response.partial, answers, sign,
-                    hour=response.local_hour)  # the stored hour: an exclusion undoes exactly what was added
+                    # the stored hour: an exclusion undoes exactly what was added
+                    hour=response.local_hour, unit=response.unit)
     return deltas
 
 
@@ -121,7 +124,7 @@ def _fill_sql(table: str) -> list[str]:
     if table == "rollup_month":
         day = ("date(r.\"local_date\", 'start of month')" if is_sqlite()
                else "date_trunc('month', r.\"local_date\")::date")
-    keys = [day] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
+    keys = [day, 'r."unit"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
         f'r."{c}"' for c in ("kiosk_id", "channel", "questionnaire")]
     groups = ", ".join(str(i) for i in range(1, len(keys) + 1))
     into = f'INSERT INTO "{table}" ({_COLUMNS}) '

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
-from sync_server.db.models import Counter, Field, Kiosk, Officer, Procedure
+from sync_server.db.models import Counter, Downstream, Field, Kiosk, Officer, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
@@ -33,19 +33,23 @@ from sync_server.reports import (
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, letterhead, send_report
 from sync_server.reports.overview import local_today
+from sync_server.roster.build import unit_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PERIODS = ("day", "week", "month", "quarter", "year", "custom")
-BY = ("officer", "procedure", "field", "kiosk", "channel", "question")
+BY = ("officer", "procedure", "field", "kiosk", "channel", "question", "unit")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
-            "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi")}
+            "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi"),
+            "unit": N_("Đơn vị (xã, phường)")}  # at a province hub: one row per commune server
 TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cán bộ"),
           "procedure": N_("Kết quả đánh giá mức độ hài lòng theo thủ tục"),
           "field": N_("Kết quả đánh giá mức độ hài lòng theo lĩnh vực"),
           "kiosk": N_("Kết quả đánh giá mức độ hài lòng theo quầy"),
           "channel": N_("Kết quả đánh giá mức độ hài lòng theo kênh đánh giá"),
-          "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi")}
+          "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi"),
+          "unit": N_("Kết quả đánh giá mức độ hài lòng theo đơn vị")}
+UNIT_HEADERS = [N_("Mã đơn vị"), N_("Tên đơn vị")]
 CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
                  "qr": "Mã QR (điện thoại)"}
 QR_NAME = N_("Mã QR (điện thoại)")
@@ -117,7 +121,19 @@ def _names(by: str) -> dict[str, str]:
         return {k.id: k.id for k in Kiosk.select(Kiosk.id)} | at | {"qr": QR_NAME}
     if by == "channel":
         return dict(CHANNEL_NAMES)
+    if by == "unit":  # '' is the hub's own kiosks; a commune no longer configured keeps its last name
+        config = get_config()
+        return ({d.id: d.name for d in Downstream.select(Downstream.id, Downstream.name)}
+                | {d.id: d.name for d in config.downstream} | {"": unit_name(config)})
     return {}
+
+
+def _by_unit(table: exports.Table, codes: list[str], names: dict[str, str]) -> exports.Table:
+    """The table by commune with its code and its name as two columns (DESIGN.md §6)."""
+    rows = [[code, names.get(code, code), *row[1:]] for code, row in zip(codes, table.rows, strict=False)]
+    rows.append([table.rows[-1][0], "", *table.rows[-1][1:]])
+    return exports.Table(table.title, table.notes, [*UNIT_HEADERS, *table.headers[1:]], rows,
+                         table.below_target_rows, table.after)
 
 
 def _row(label: str, cell: reports.Cell, definition: str) -> list[Any]:
@@ -209,6 +225,8 @@ def overview():
             notes.append(reports.FIELD_RULE)
         codes = [key[0] for key, _c in order] if by == "procedure" else None
         table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
+        if by == "unit":  # the commune's code and name as the first two columns (DESIGN.md §6)
+            table = _by_unit(table, [key[0] for key, _c in order], names)
         share_column = table.headers.index("Tỷ lệ hài lòng")
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
@@ -228,8 +246,9 @@ def overview():
     bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target)
     grid, hours = _heatmap(period)
+    by_names = {b: n for b, n in BY_NAMES.items() if b != "unit" or get_config().downstream or by == "unit"}
     return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
-                           period=period, by=by, by_names=BY_NAMES,
+                           period=period, by=by, by_names=by_names,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,

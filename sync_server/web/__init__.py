@@ -26,4 +26,5 @@ def init_app(app: Flask, config: ServerConfig) -> None:
         from sync_server.roster.build import unit_name
 
         return {"unit_name": unit_name(config), "current_user": g.get("user"),
-                "lang": g.get("lang", i18n.DEFAULT)}
+                "lang": g.get("lang", i18n.DEFAULT),
+                "is_hub": bool(config.downstream)}  # a province hub: the communes' page in the menu

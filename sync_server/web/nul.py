@@ -36,7 +36,7 @@ def _json_nul(value: Any, name: str = "JSON") -> str | None:
     return None
 
 
-def refuse_nul() -> None:
+def refuse_nul(json_body: bool = True) -> None:
     """PostgreSQL cannot hold a NUL character in text (psycopg2 refuses the query), and no honest
     form or link carries one: refuse it at the edge, as an unknown page (404) when it is in the
     path, as a bad field (400) in the query, the form or a JSON body — before any view reads it."""
@@ -46,7 +46,7 @@ def refuse_nul() -> None:
     within_limit = (request.content_length or 0) <= (request.max_content_length or float("inf"))
     if name is None and within_limit and request.method not in ("GET", "HEAD", "OPTIONS"):
         if request.is_json:
-            name = _json_nul(request.get_json(silent=True))
+            name = _json_nul(request.get_json(silent=True)) if json_body else None
         else:
             name = (_field_with_nul(request.form.items(multi=True))
                     or _field_with_nul((k, f.filename or "") for k, f in request.files.items(multi=True)))

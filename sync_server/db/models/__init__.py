@@ -32,13 +32,16 @@ from sync_server.db.models.roster import (
     Setting,
     Unit,
 )
+from sync_server.db.models.upstream import Downstream, DownstreamRoster, UpstreamAck, UpstreamLog
 
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
-              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum)
+              Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
+              Downstream, DownstreamRoster, UpstreamAck, UpstreamLog)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "ClockAnchor",
-           "Conflict", "Counter", "Epoch", "Field", "FleetKiosk", "Kiosk", "KioskSetting",
+           "Conflict", "Counter", "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
+           "KioskSetting",
            "Officer", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",
            "Response", "RollupDay", "RollupHour", "RollupMonth", "ServiceAlert", "Setting", "Unit",
-           "User", "utcnow"]
+           "UpstreamAck", "UpstreamLog", "User", "utcnow"]

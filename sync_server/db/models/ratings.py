@@ -41,6 +41,9 @@ class Epoch(BaseModel):
     id = AutoField()
     kiosk_id = CharField(max_length=64, index=True)
     store_id = CharField(max_length=64)
+    # Migration 12: at a province hub, the commune server (server_id) whose kiosk this store is;
+    # '' for the server's own kiosks. A store belongs to one unit only.
+    unit = CharField(max_length=64, default="", index=True)
     last_seq = IntegerField(default=0)
     head_hash = CharField(max_length=64, default=GENESIS_HASH)
     first_seen = DateTimeField(default=utcnow)
@@ -53,6 +56,7 @@ class Epoch(BaseModel):
 class Response(BaseModel):
     id = AutoField()
     epoch = ForeignKeyField(Epoch, backref="responses", on_delete="RESTRICT")
+    unit = CharField(max_length=64, default="")  # migration 12: as Epoch.unit
     kiosk_id = CharField(max_length=64)
     store_id = CharField(max_length=64)
     seq = IntegerField()
@@ -176,7 +180,9 @@ class PullLog(BaseModel):
 class Alert(BaseModel):
     """Something staff must look at. The same open alert raised again is counted, not repeated."""
 
-    KINDS = ("gap", "chain", "conflict", "garbage", "unknown", "new_store")
+    # upstream kinds (a province hub, kiosk_id = the commune's server_id): two_units (a store
+    # pushed by two commune servers); gap, chain, garbage, conflict as for a pull.
+    KINDS = ("gap", "chain", "conflict", "garbage", "unknown", "new_store", "two_units")
 
     id = AutoField()
     kiosk_id = CharField(max_length=64, index=True)

@@ -22,6 +22,9 @@ class RollupDay(BaseModel):
 
     id = AutoField()
     local_date = DateField()
+    # Migration 12: the commune server the rows came from at a province hub (its server_id);
+    # '' for the server's own kiosks, so every commune's own rollups look as before.
+    unit = CharField(max_length=64, default="")
     officer = CharField(max_length=64)
     procedure = CharField(max_length=64)
     kiosk_id = CharField(max_length=64)
@@ -37,8 +40,8 @@ class RollupDay(BaseModel):
     n5 = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire",
-                     "question"), True),)
+        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "channel",
+                     "questionnaire", "question"), True),)
 
 
 class RollupMonth(RollupDay):
@@ -47,8 +50,8 @@ class RollupMonth(RollupDay):
 
     class Meta:
         table_name = "rollup_month"
-        indexes = ((("local_date", "officer", "procedure", "kiosk_id", "channel", "questionnaire",
-                     "question"), True),)
+        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "channel",
+                     "questionnaire", "question"), True),)
 
 
 class RollupHour(BaseModel):

@@ -1,0 +1,110 @@
+"""Commune side: what the hub does not hold yet, in batches (DESIGN.md §6).
+
+Every store this server holds (its kiosks and the QR page's virtual kiosk), the sealed
+responses after the hub's acknowledgement, exactly as they were received (`response.body`, the
+kiosk's canonical JSON with its hash), in seq order; a seq kept aside as a conflict is sent from
+`conflict` so the chain has no hole. Plus the roster snapshot and the audited exclusions
+(sync_server.upstream.snapshot). No Flask here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sync_server.collect import clockfix
+from sync_server.db import database
+from sync_server.db.models import Epoch
+from sync_server.upstream import snapshot, wire
+
+
+@dataclass(frozen=True)
+class Store:
+    store_id: str
+    kiosk_id: str
+    last_seq: int  # what this server holds
+
+
+def stores() -> list[Store]:
+    """This server's own stores (a hub's downstream stores are never pushed on)."""
+    query = Epoch.select(Epoch.store_id, Epoch.kiosk_id, Epoch.last_seq).where(
+        (Epoch.unit == "") & (Epoch.last_seq > 0)).order_by(Epoch.id)
+    return [Store(*row) for row in query.tuples()]
+
+
+def _as_dt(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _rows(store: Store, after: int, limit: int, tz: ZoneInfo) -> list[tuple[dict[str, Any], list[Any]]]:
+    q = database.obj.param
+    last = min(store.last_seq, after + limit)
+    found = {seq: (body, clockfix.Times(_as_dt(rec), _as_dt(cor), src, _as_date(day), hour))
+             for seq, body, rec, cor, src, day, hour in database.execute_sql(
+                 'SELECT "seq", "body", "recorded_utc", "corrected_utc", "time_source", "local_date", '
+                 f'"local_hour" FROM "response" WHERE "store_id" = {q} AND "seq" > {q} AND "seq" <= {q}',
+                 (store.store_id, after, last)).fetchall()}
+    if len(found) < last - after:  # seqs kept aside as conflicts: their body, times as recorded
+        for seq, body in database.execute_sql(
+                f'SELECT "seq", "body" FROM "conflict" WHERE "store_id" = {q} AND "seq" > {q} '
+                f'AND "seq" <= {q}', (store.store_id, after, last)).fetchall():
+            if seq not in found:
+                r = json.loads(body)
+                found[seq] = (body, clockfix.response_times(r["recorded_at"], r["boot_id"], r["uptime_ms"],
+                                                            None, tz, datetime(1970, 1, 1)))
+    out = []
+    for seq in range(after + 1, last + 1):
+        if seq not in found:
+            break  # a hole this server cannot fill: the hub will name the seq
+        body, times = found[seq]
+        out.append((json.loads(body), wire.times_out(times)))
+    return out
+
+
+def redact(response: dict[str, Any]) -> bool:
+    """Take out what a citizen wrote (wire.PRIVATE_KEYS); True if there was any."""
+    private = [k for k in wire.PRIVATE_KEYS if k in response]
+    for key in private:
+        del response[key]
+    return bool(private)
+
+
+def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz: ZoneInfo,
+            skip: set[str]) -> Iterator[dict[str, Any]]:
+    """Yield batches of at most `page` responses, from the hub's `acks` on, until nothing is left
+    (a single batch with no stores when the hub holds everything: the roster and the exclusions
+    still go up). `acks` is read again before each batch: the caller updates it from the replies."""
+    roster, exclusions = snapshot.roster(unit_name), snapshot.exclusions()
+    sent_one = False
+    while True:
+        budget, parts = page, []
+        for store in stores():
+            if budget <= 0:
+                break
+            after = acks.get(store.store_id, 0)
+            if store.store_id in skip or after >= store.last_seq:
+                continue
+            rows = _rows(store, after, budget, tz)
+            if not rows:
+                continue
+            budget -= len(rows)
+            parts.append({"store_id": store.store_id, "kiosk_id": store.kiosk_id,
+                          "responses": [r for r, _t in rows], "times": [t for _r, t in rows],
+                          "redacted": [r["seq"] for r, _t in rows if redact(r)]})
+        if not parts and sent_one:
+            return
+        sent_one = True
+        yield {"protocol": wire.PROTOCOL, "server_id": server_id, "roster": roster,
+               "exclusions": exclusions, "stores": parts}
+        if not parts:
+            return

@@ -1,0 +1,127 @@
+"""The commune's roster snapshot and audited exclusions: made on the commune (`roster`,
+`exclusions`), kept and applied on the hub (`keep_roster`, `known`, `apply_exclusions`).
+
+What goes up is public by law (officers' names and titles, NĐ 118 Điều 9.8; procedures, fields,
+counters): no photo, no account, and nothing a citizen wrote beside a rating (the QR page's
+addenda stay on the commune). An exclusion made at the commune applies at the hub with its
+reason, through the same code the report page uses (sync_server.reports.exclusion). No Flask here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
+from sync_server.collect.ingest import Roster
+from sync_server.db import write_transaction
+from sync_server.db.models import (
+    Counter,
+    DownstreamRoster,
+    Field,
+    Officer,
+    Procedure,
+    Questionnaire,
+    Response,
+    Unit,
+)
+from sync_server.reports.exclusion import set_excluded
+from sync_server.roster.counters import officer_codes
+from sync_server.upstream.wire import WireError, is_code
+
+KINDS = ("unit", "field", "officer", "procedure", "counter", "questionnaire")
+
+
+def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
+    """Commune side: the roster as the hub keeps it, (kind, code) → name and details."""
+    unit = Unit.select().order_by(Unit.id).first()
+    versions: dict[str, list[int]] = {}
+    for qid, version in Questionnaire.select(Questionnaire.qid, Questionnaire.version).tuples():
+        versions.setdefault(qid, []).append(version)
+    return {
+        "unit": [{"code": "unit", "name": unit.name if unit else unit_name}],
+        "field": [{"code": f.code, "name": f.name} for f in Field.select().order_by(Field.code)],
+        "officer": [{"code": o.code, "name": o.name, "title": o.title, "fields": officer_codes(o.fields),
+                     "active": o.active} for o in Officer.select().order_by(Officer.code)],
+        "procedure": [{"code": p.code, "name": p.name, "field": p.field, "active": p.active}
+                      for p in Procedure.select().order_by(Procedure.code)],
+        "counter": [{"code": c.code, "name": c.name, "kiosk_id": c.kiosk_id,
+                     "officers": officer_codes(c.officers)} for c in Counter.select().order_by(Counter.code)],
+        "questionnaire": [{"code": qid, "name": qid, "versions": sorted(v)}
+                          for qid, v in sorted(versions.items())],
+    }
+
+
+def exclusions() -> list[dict[str, Any]]:
+    """Commune side: every response excluded or taken back in, with its last reason, who, when."""
+    query = (Response.select(Response.store_id, Response.seq, Response.uuid, Response.excluded,
+                             Response.excluded_reason, Response.excluded_by, Response.excluded_at)
+             .where((Response.unit == "") & Response.excluded_at.is_null(False)).order_by(Response.id))
+    return [{"store_id": r.store_id, "seq": r.seq, "uuid": r.uuid, "excluded": bool(r.excluded),
+             "reason": r.excluded_reason or "", "by": r.excluded_by or "",
+             "at": r.excluded_at.isoformat() if isinstance(r.excluded_at, datetime) else str(r.excluded_at)}
+            for r in query]
+
+
+def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime) -> None:
+    """Hub side: upsert the commune's entries; an entry the commune dropped stays known (its old
+    responses still name it)."""
+    rows = []
+    for kind in KINDS:
+        entries = snapshot.get(kind, [])
+        if not isinstance(entries, list):
+            raise WireError(f"roster.{kind} must be a list")
+        for i, e in enumerate(entries):
+            code = e.get("code") if isinstance(e, dict) else None
+            if not is_code(code):
+                raise WireError(f"roster.{kind}[{i}].code must be a code")
+            rows.append({"server_id": server_id, "kind": kind, "code": code,
+                         "name": str(e.get("name", ""))[:2000],
+                         "data": json.dumps(e, ensure_ascii=False)[:20000], "updated_at": now})
+    with write_transaction():
+        for row in rows:
+            DownstreamRoster.insert(**row).on_conflict(
+                conflict_target=[DownstreamRoster.server_id, DownstreamRoster.kind, DownstreamRoster.code],
+                update={DownstreamRoster.name: row["name"], DownstreamRoster.data: row["data"],
+                        DownstreamRoster.updated_at: now}).execute()
+
+
+def known(server_id: str) -> Roster:
+    """Hub side: the codes this commune's snapshot names, for flagging unknown ones as a pull does."""
+    codes: dict[str, set[str]] = {k: set() for k in KINDS}
+    questionnaires: set[tuple[str, int]] = set()
+    for kind, code, data in (DownstreamRoster.select(DownstreamRoster.kind, DownstreamRoster.code,
+                                                     DownstreamRoster.data)
+                             .where(DownstreamRoster.server_id == server_id).tuples()):
+        codes[kind].add(code)
+        if kind == "questionnaire":
+            versions = json.loads(data).get("versions", [])
+            questionnaires |= {(code, v) for v in versions if isinstance(v, int)}
+    questionnaires.add((BUILTIN_QUESTIONNAIRE["id"], BUILTIN_QUESTIONNAIRE["version"]))
+    return Roster(codes["officer"], codes["procedure"], questionnaires)
+
+
+def apply_exclusions(server_id: str, items: list[Any], now: datetime) -> int:
+    """Hub side: make each response the commune excluded (or took back) the same here, audited
+    with the commune's reason and who did it there. Responses the hub does not hold yet are
+    done at a later batch (every batch carries the whole list). Returns how many changed."""
+    wanted: dict[str, dict[str, Any]] = {}
+    for i, e in enumerate(items):
+        if not (isinstance(e, dict) and isinstance(e.get("uuid"), str) and isinstance(e.get("excluded"), bool)
+                and isinstance(e.get("reason"), str) and isinstance(e.get("by"), str)):
+            raise WireError(f"exclusions[{i}] must have uuid, excluded, reason, by")
+        wanted[e["uuid"]] = e
+    changed = 0
+    uuids = list(wanted)
+    for start in range(0, len(uuids), 500):
+        chunk = uuids[start:start + 500]
+        held = (Response.select(Response.id, Response.uuid, Response.excluded)
+                .where((Response.unit == server_id) & Response.uuid.in_(chunk)).tuples())
+        for response_id, uuid, excluded in held:
+            e = wanted[uuid]
+            if bool(excluded) != e["excluded"]:
+                set_excluded(response_id, e["excluded"], e["reason"] or "-", f"{server_id}:{e['by']}"[:64],
+                             now=now)
+                changed += 1
+    return changed

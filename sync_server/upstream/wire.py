@@ -1,0 +1,91 @@
+"""The upstream batch as it travels (DESIGN.md §6, docs/protocol.md "Upstream"), both sides.
+
+A batch: {"protocol": 1, "server_id", "roster": {...}, "exclusions": [...], "stores": [{"store_id",
+"kiosk_id", "responses": [sealed responses, exactly as the kiosk sealed them], "times": [[...]]}]}.
+`times` holds, per response, what the commune's clock repair made of it (sync_server.collect.
+clockfix.Times): only the commune saw the kiosk's boots live, so the hub takes its days and hours
+and its figures equal the commune's. They sit beside the sealed response, never inside it.
+No Flask here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.shared.protocol import CODE_RE, MAX_CODE
+from sync_server.collect import clockfix
+
+PROTOCOL = 1
+BATCH_PATH = "/api/v1/upstream/batch"
+STATUS_PATH = "/api/v1/upstream/status"
+MAX_BATCH_BYTES = 32 * 1024 * 1024  # a page of 2000 responses is about 2 MB
+MAX_STORES = 1000
+SOURCES = (clockfix.KIOSK, clockfix.REPAIRED, clockfix.UNANCHORED)
+# What a citizen wrote into a sealed response (the QR page's optional name, [qr] ask_name): it
+# never leaves the commune. Such a response goes up without it and is listed in the store's
+# `redacted`; the hub checks its seq and links, not its hash, and only for channel "qr".
+PRIVATE_KEYS = ("name",)
+
+
+class WireError(ValueError):
+    """A batch that is not one; the message names the part."""
+
+
+def times_out(t: clockfix.Times) -> list[Any]:
+    return [t.recorded_utc.isoformat(), t.corrected_utc.isoformat() if t.corrected_utc else None,
+            t.source, t.local_date.isoformat(), t.local_hour]
+
+
+def times_in(value: Any, where: str) -> clockfix.Times:
+    try:
+        recorded, corrected, source, day, hour = value
+        if source not in SOURCES or not isinstance(hour, int) or not 0 <= hour <= 23:
+            raise ValueError
+        return clockfix.Times(datetime.fromisoformat(recorded).replace(tzinfo=None),
+                              datetime.fromisoformat(corrected).replace(tzinfo=None) if corrected else None,
+                              source, date.fromisoformat(day), hour)
+    except (TypeError, ValueError):
+        raise WireError(f"{where}: times must be [recorded_utc, corrected_utc|null, source, "
+                        f"local_date, local_hour]") from None
+
+
+def is_code(value: Any) -> bool:
+    return isinstance(value, str) and bool(CODE_RE.match(value))
+
+
+def check_batch(batch: Any) -> list[dict[str, Any]]:
+    """The batch's stores, after checking the envelope; WireError names what is wrong. Each
+    response itself is checked by the hub as a pull checks a kiosk's page (collect.checks)."""
+    if not isinstance(batch, dict):
+        raise WireError("the batch must be a JSON object")
+    if batch.get("protocol") != PROTOCOL:
+        raise WireError(f"protocol must be {PROTOCOL}, got {batch.get('protocol')!r}")
+    if not is_code(batch.get("server_id")):
+        raise WireError("server_id must be a code")
+    for key in ("roster",):
+        if not isinstance(batch.get(key), dict):
+            raise WireError(f"{key} must be an object")
+    if not isinstance(batch.get("exclusions"), list):
+        raise WireError("exclusions must be a list")
+    stores = batch.get("stores")
+    if not isinstance(stores, list) or len(stores) > MAX_STORES:
+        raise WireError(f"stores must be a list of at most {MAX_STORES}")
+    seen: set[str] = set()
+    for i, s in enumerate(stores):
+        where = f"stores[{i}]"
+        if not isinstance(s, dict):
+            raise WireError(f"{where} must be an object")
+        sid = s.get("store_id")
+        if not (isinstance(sid, str) and 0 < len(sid) <= MAX_CODE) or sid in seen:
+            raise WireError(f"{where}.store_id must be a string of 1-{MAX_CODE} characters, once per batch")
+        seen.add(sid)
+        if not is_code(s.get("kiosk_id")):
+            raise WireError(f"{where} (store {sid}): kiosk_id must be a code")
+        redacted = s.setdefault("redacted", [])
+        if not isinstance(redacted, list) or not all(isinstance(x, int) for x in redacted):
+            raise WireError(f"{where} (store {sid}): redacted must be a list of seqs")
+        if not isinstance(s.get("responses"), list) or not isinstance(s.get("times"), list) \
+                or len(s["responses"]) != len(s["times"]):
+            raise WireError(f"{where} (store {sid}): responses and times must be lists of the same length")
+    return stores
