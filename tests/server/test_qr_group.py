@@ -19,15 +19,13 @@ import requests
 
 from kiosk.shared import qrticket
 from kiosk.shared.protocol import verify_chain
-from sync_server import config as server_config
 from sync_server.collect import ingest
-from sync_server.db import database, init_db
 from sync_server.db.models import QrTicket, Response, ServiceAlert, utcnow
 from sync_server.qr import store as qr_store
 from sync_server.qr.group import GroupCommit, Item
-from tests.server.conftest import TOKEN, free_port, server_toml
-from tests.server.qr_support import csrf, seed_roster
-from tests.server.serving import serving
+from tests.support.qr import seed_roster, serving_qr, stored
+from tests.support.server import TOKEN
+from tests.support.web import csrf_token
 
 
 def fields(q1: int = 5, officer: str = "nv-lan") -> dict:
@@ -196,23 +194,16 @@ def test_a_commit_that_raises_or_forgets_answers_every_open_item():
 def test_many_phones_at_once_over_http_each_stored_exactly_once(tmp_path, backend):
     """32 phones submit together to `hailong-server serve` (waitress); four of them share one
     single-use ticket. Every 303 is a response on the chain exactly once, the ticket's once."""
-    port = free_port()
-    path = tmp_path / "server.toml"
-    path.write_text(server_toml(tmp_path / "data", [("quay-1", "http://127.0.0.1:9", TOKEN)], port=port,
-                                database_url=backend, extra="[qr]\nwindow_minutes = 0\n"), encoding="utf-8")
-    init_db(server_config.load(path))
-    seed_roster()
-    database.close()
     ticket = qrticket.make("quay-1", TOKEN, time.time())
     phones, rounds = 32, 3
-    with serving(path, port) as base:
+    with serving_qr(tmp_path, backend, "[qr]\nwindow_minutes = 0\n", seed_roster) as (base, path):
         sessions, forms = [], []
         for n in range(phones):
             s = requests.Session()
             shared = n < 4
             url = f"{base}/r/quay-1?o=nv-lan" + (f"&t={ticket}" if shared else "")
             sessions.append(s)
-            forms.append({"csrf_token": csrf(s.get(url, timeout=10).text), "o": "nv-lan",
+            forms.append({"csrf_token": csrf_token(s.get(url, timeout=10).text), "o": "nv-lan",
                           "q_q1": str(3 + n % 3), "q_q2": "5",
                           **({"t": ticket} if shared else {})})
         results: list[tuple[int, int, int]] = []
@@ -234,12 +225,7 @@ def test_many_phones_at_once_over_http_each_stored_exactly_once(tmp_path, backen
             t.join()
     statuses = Counter(status for _n, _r, status in results)
     assert statuses == {303: 28 * rounds + 1, 409: 4 * rounds - 1}, statuses
-    init_db(server_config.load(path), create=False)
-    try:
-        chain = stored_chain()
-        assert verify_chain(chain)[0] == len(chain) == 28 * rounds + 1
-        assert len({r["uuid"] for r in chain}) == len(chain)
-        assert sum(1 for r in chain if "qr:ticket" in r["flags"]) == 1
-        assert QrTicket.select().count() == 1
-    finally:
-        database.close()
+    chain = stored(path)
+    assert verify_chain(chain)[0] == len(chain) == 28 * rounds + 1
+    assert len({r["uuid"] for r in chain}) == len(chain)
+    assert sum(1 for r in chain if "qr:ticket" in r["flags"]) == 1
