@@ -9,6 +9,7 @@ the roster and photos, never a response.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -130,9 +131,13 @@ def create_api(
     def responses():
         after = _int_arg("after", 0, 0, 2**53)
         limit = _int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
-        page = store.responses_after(after, limit)
+        bodies = store.bodies_after(after, limit)
         last_seq, _ = store.head()
-        return jsonify(store_id=store.store_id, responses=page, last_seq=last_seq)
+        # The sealed bodies are JSON text already: spliced into the page as they are, not decoded
+        # and encoded again (44 ms for a page of 1,000 on the dev VM, more on a Pi; bench/server_pull.py).
+        page = (f'{{"last_seq":{int(last_seq)},"responses":[{",".join(bodies)}],'
+                f'"store_id":{json.dumps(store.store_id)}}}')
+        return app.response_class(page, mimetype="application/json")
 
     @app.put("/api/v1/roster")
     def put_roster():

@@ -185,10 +185,14 @@ class Store:
             return int(self.db.execute_sql("SELECT COUNT(*) FROM response").fetchone()[0])
 
     def responses_after(self, after: int, limit: int) -> list[dict[str, Any]]:
+        return [json.loads(body) for body in self.bodies_after(after, limit)]
+
+    def bodies_after(self, after: int, limit: int) -> list[str]:
+        """The sealed responses after seq `after` as stored: their canonical JSON text."""
         with self._connected():
             rows = self.db.execute_sql(
                 "SELECT body FROM response WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
-            return [json.loads(body) for (body,) in rows]
+            return [body for (body,) in rows]
 
     def verify(self) -> VerifyResult:
         """Re-check every stored response: seq without gaps, chain links, hashes, and that

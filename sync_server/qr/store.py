@@ -14,7 +14,9 @@ No Flask here.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,12 +28,15 @@ from kiosk.shared.protocol import canonical_json, seal, validate_response
 from kiosk.shared.qrticket import Ticket
 from sync_server.collect import ingest
 from sync_server.collect.clockfix import local_date
-from sync_server.config import QR_KIOSK_ID
-from sync_server.db import is_sqlite, write_transaction
+from sync_server.config import QR_KIOSK_ID, AlertRule
+from sync_server.db import database, is_sqlite, write_transaction
 from sync_server.db.models import Addendum, Epoch, QrRefusal, QrTicket, Setting
 from sync_server.exc import Refused
+from sync_server.qr.group import GroupCommit, Item
+from sync_server.reports import service_alerts
 
 STORE_KEY = "qr_store_id"
+log = logging.getLogger(__name__)
 
 
 class TicketUsed(Refused):
@@ -44,6 +49,11 @@ class TicketUsed(Refused):
 def _epoch() -> Epoch:
     """The QR epoch, made on first use and locked for this transaction. Two first submits at once
     both insert-or-ignore the same keys, so there is only ever one."""
+    query = Epoch.select().join(Setting, on=(Setting.value == Epoch.store_id)).where(
+        (Setting.key == STORE_KEY) & (Epoch.kiosk_id == QR_KIOSK_ID))
+    epoch = (query if is_sqlite() else query.for_update(of=Epoch)).first()
+    if epoch is not None:  # one query, as on every submit but the very first
+        return epoch
     Setting.insert(key=STORE_KEY, value=f"qr-{uuid.uuid4()}").on_conflict_ignore().execute()
     store_id = Setting.get(Setting.key == STORE_KEY).value
     Epoch.insert(kiosk_id=QR_KIOSK_ID, store_id=store_id).on_conflict_ignore().execute()
@@ -55,43 +65,140 @@ def ticket_used(nonce: str) -> bool:
     return QrTicket.select().where(QrTicket.nonce == nonce).exists()
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One QR response waiting to be stored (`fields` as `store` takes them)."""
+
+    fields: dict[str, Any]
+    tz: ZoneInfo
+    now: datetime
+    ticket: Ticket | None
+    issued_utc: datetime | None
+    alert_rule: AlertRule | None
+
+
 def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket | None = None,
-          issued_utc: datetime | None = None) -> dict[str, Any]:
+          issued_utc: datetime | None = None, alert_rule: AlertRule | None = None) -> dict[str, Any]:
     """Seal and store one response (`fields`: officer, procedure, questionnaire,
-    questionnaire_version, answers, reasons, flags and optionally name); return it as stored.
-    Raises TicketUsed when `ticket` was used before, and stores nothing then."""
+    questionnaire_version, answers, reasons, flags and optionally name); return it as stored, once
+    committed. Raises TicketUsed when `ticket` was used before, and stores nothing then. With
+    `alert_rule`, the officer's run of low scores is scanned for service alerts as well.
+
+    Submissions arriving together are committed together (sync_server.qr.group): one transaction
+    and one scan for the whole group."""
+    return _group.submit(Submission(fields, tz, now, ticket, issued_utc, alert_rule))
+
+
+def _commit(items: list[Item]) -> None:
+    """The group's leader: all of `items` in one transaction. Should that transaction fail as a
+    whole, each is tried again alone, so one bad submission fails nobody else's."""
+    roster = ingest.Roster.load()  # read before the write lock: only flags unknown codes
+    try:
+        _store_group(items, roster)
+    except Exception:
+        if len(items) == 1:
+            raise
+        for item in items:
+            if not item.done:
+                try:
+                    _store_group([item], roster)
+                except Exception as e:  # noqa: BLE001 - this one's own error, answered to it alone
+                    item.finish(error=e)
+
+
+def _store_group(items: list[Item], roster: ingest.Roster) -> None:
+    """Seal `items` onto the QR chain in turn and store them in one transaction; `finish` each
+    only after the commit (with its TicketUsed or ValueError at once: nothing of it is written)."""
+    now = max(item.work.now for item in items)
+    tz = items[0].work.tz
+    refused: list[tuple[Item, BaseException]] = []
     with write_transaction():
         epoch = _epoch()
         # Only after the epoch lock: a phone racing another with the same ticket waits there, then
-        # sees the ticket the first one committed (checked before the lock, both saw it unused and
-        # the second failed on the ticket's primary key).
-        if ticket is not None and ticket_used(ticket.nonce):
-            raise TicketUsed(ticket.nonce)
-        before = (epoch.last_seq, epoch.head_hash)
+        # sees the ticket the first one committed; within the group the first one wins.
+        used = _used_nonces([i.work.ticket.nonce for i in items if i.work.ticket is not None])
         boot, uptime = clock.boot_id(), clock.uptime_ms()
-        # The server's clock is the one the reports trust: anchor this boot so the stored time is
-        # taken as it is (clockfix), exactly as for a kiosk whose clock was right.
-        ingest.save_anchor(QR_KIOSK_ID, {"boot_id": boot, "uptime_ms": uptime,
-                                         "wall_clock": now.isoformat() + "+00:00"}, now)
-        response = {
-            "store_id": epoch.store_id, "seq": before[0] + 1, "uuid": str(uuid.uuid4()),
-            "kiosk_id": QR_KIOSK_ID, "officer": None, "procedure": None, "reasons": [],
-            "channel": "qr", "partial": False, "flags": [],
-            # Local time with its offset, as a kiosk writes it (the reports take day and hour from
-            # the UTC instant in the server's zone, whatever the offset).
-            "recorded_at": now.replace(tzinfo=UTC).astimezone(tz).isoformat(timespec="milliseconds"),
-            "boot_id": boot, "uptime_ms": uptime,
-            **fields,
-        }
-        sealed = seal(response, before[1])
-        validate_response(sealed)  # the same shape check a pulled response gets
-        ingest.store_page(epoch.id, QR_KIOSK_ID, [sealed], before, (sealed["seq"], sealed["hash"]),
-                          tz=tz, now=now, roster=ingest.Roster.load(),
-                          bodies=[canonical_json(sealed).decode("utf-8")])
-        if ticket is not None:
-            QrTicket.create(nonce=ticket.nonce, issuer=ticket.issuer, issued_utc=issued_utc or now,
-                            used_at=now, response_uuid=sealed["uuid"])
+        head = (epoch.last_seq, epoch.head_hash)
+        before = head
+        kept: list[tuple[Item, dict[str, Any]]] = []
+        for item in items:
+            sub: Submission = item.work
+            if sub.ticket is not None and sub.ticket.nonce in used:
+                refused.append((item, TicketUsed(sub.ticket.nonce)))
+                continue
+            try:
+                sealed = _seal(sub, epoch.store_id, head, boot, uptime)
+            except ValueError as e:  # its fields fail the shape check: the others go on
+                refused.append((item, e))
+                continue
+            if sub.ticket is not None:
+                used.add(sub.ticket.nonce)
+            kept.append((item, sealed))
+            head = (sealed["seq"], sealed["hash"])
+        if kept:
+            _write(epoch.id, [s for _i, s in kept], before, head, tz=tz, now=now, roster=roster,
+                   boot=boot, uptime=uptime)
+            _use_tickets([(i.work, s) for i, s in kept if i.work.ticket is not None], now)
+            _scan_alerts([(i.work, s) for i, s in kept], now)
+    for item, sealed in kept:
+        item.finish(sealed)
+    for item, error in refused:
+        item.finish(error=error)
+
+
+def _used_nonces(nonces: list[str]) -> set[str]:
+    if not nonces:
+        return set()
+    return {t.nonce for t in QrTicket.select(QrTicket.nonce).where(QrTicket.nonce.in_(nonces))}
+
+
+def _seal(sub: Submission, store_id: str, head: tuple[int, str], boot: str, uptime: int) -> dict[str, Any]:
+    response = {
+        "store_id": store_id, "seq": head[0] + 1, "uuid": str(uuid.uuid4()),
+        "kiosk_id": QR_KIOSK_ID, "officer": None, "procedure": None, "reasons": [],
+        "channel": "qr", "partial": False, "flags": [],
+        # Local time with its offset, as a kiosk writes it (the reports take day and hour from
+        # the UTC instant in the server's zone, whatever the offset).
+        "recorded_at": sub.now.replace(tzinfo=UTC).astimezone(sub.tz).isoformat(timespec="milliseconds"),
+        "boot_id": boot, "uptime_ms": uptime,
+        **sub.fields,
+    }
+    sealed = seal(response, head[1])
+    validate_response(sealed)  # the same shape check a pulled response gets
     return sealed
+
+
+def _write(epoch_id: int, sealed: list[dict[str, Any]], before: tuple[int, str], after: tuple[int, str], *,
+           tz: ZoneInfo, now: datetime, roster: ingest.Roster, boot: str, uptime: int) -> None:
+    # The server's clock is the one the reports trust: anchor this boot so the stored times are
+    # taken as they are (clockfix), exactly as for a kiosk whose clock was right.
+    ingest.save_anchor(QR_KIOSK_ID, {"boot_id": boot, "uptime_ms": uptime,
+                                     "wall_clock": now.isoformat() + "+00:00"}, now)
+    ingest.store_page(epoch_id, QR_KIOSK_ID, sealed, before, after, tz=tz, now=now, roster=roster,
+                      bodies=[canonical_json(s).decode("utf-8") for s in sealed])
+
+
+def _use_tickets(used: list[tuple[Submission, dict[str, Any]]], now: datetime) -> None:
+    if used:
+        QrTicket.insert_many([{"nonce": sub.ticket.nonce, "issuer": sub.ticket.issuer,  # type: ignore[union-attr]
+                               "issued_utc": sub.issued_utc or now, "used_at": now,
+                               "response_uuid": sealed["uuid"]} for sub, sealed in used]).execute()
+
+
+def _scan_alerts(stored: list[tuple[Submission, dict[str, Any]]], now: datetime) -> None:
+    """One scan for the whole group, in a savepoint: should it fail, the responses are stored all
+    the same (the alert is caught up by `scan-alerts` / at start)."""
+    rule = next((sub.alert_rule for sub, _s in stored if sub.alert_rule is not None), None)
+    if rule is None:
+        return
+    try:
+        with database.atomic():
+            service_alerts.scan([(s["officer"], s["kiosk_id"], sub.now) for sub, s in stored], rule, now)
+    except Exception:
+        log.exception("scanning QR responses for service alerts failed")
+
+
+_group: GroupCommit[Submission] = GroupCommit(_commit)
 
 
 def add_addendum(ticket: Ticket, *, questionnaire: dict[str, Any], topics: list[str], comment: str,

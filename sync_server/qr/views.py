@@ -18,7 +18,6 @@ counted per reason (sync_server.qr.store.count_refusal) for the health page.
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any
 
@@ -38,7 +37,6 @@ from flask_babel import gettext as _
 
 from kiosk.shared.protocol import SCORE_LABELS
 from sync_server.accounts.ratelimit import FailureLimiter
-from sync_server.db import write_transaction
 from sync_server.db.models import Officer, utcnow
 from sync_server.exc import Refused
 from sync_server.extensions import csrf, get_config
@@ -58,7 +56,6 @@ from sync_server.qr.common import (
 from sync_server.qr.faces import face_svg, initials_svg
 from sync_server.qr.form import NO_OFFICER, Choices, InputError, read, response_fields
 from sync_server.qr.target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
-from sync_server.reports import service_alerts
 from sync_server.roster.build import questionnaire
 
 bp = Blueprint("qr", __name__, url_prefix="/r")
@@ -72,8 +69,6 @@ def _small_bodies():
     if (request.content_length or 0) > MAX_BODY:
         return refuse("too_large")
     return None
-
-log = logging.getLogger(__name__)
 
 SCORE_ORDER = (5, 4, 3, 2, 1)  # as the kiosk shows them by default (best first, the regulation's form)
 CHOOSE = "chon"  # ?chon=1: the officer grid, also where one officer is preselected
@@ -191,17 +186,11 @@ def submit(code: str):
         if wait > 0:
             return refuse("limit", target, minutes=max(1, round(wait / 60)))
     flags = [f"qr:{target.kind}:{target.code}"] + (["qr:ticket"] if ticket else [])
-    try:
-        stored = qr_store.store(response_fields(choices, q, flags), tz=config.tz, now=now, ticket=ticket,
-                                issued_utc=issued)
+    try:  # with the alert rule: a run of low scores shows on the dashboard as from the kiosks
+        qr_store.store(response_fields(choices, q, flags), tz=config.tz, now=now, ticket=ticket,
+                       issued_utc=issued, alert_rule=config.service_alert_rule)
     except qr_store.TicketUsed:
         return refuse("ticket_reused", target)
-    try:  # a run of low scores for this officer shows on the dashboard as from the kiosks
-        with write_transaction():
-            service_alerts.scan([(stored["officer"], stored["kiosk_id"], now)],
-                                config.service_alert_rule, now)
-    except Exception:  # the response is stored; the alert is caught up by `scan-alerts` / at start
-        log.exception("scanning a QR response for service alerts failed")
     resp = redirect(url_for("qr.thanks", code=target.code), 303)
     device_cookie(resp)
     return resp

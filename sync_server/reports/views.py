@@ -42,7 +42,6 @@ BY = ("officer", "procedure", "field", "kiosk", "channel", "question", "unit")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
             "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi"),
             "unit": N_("Đơn vị (xã, phường)")}  # at a province hub: one row per commune server
-UNIT_HEADERS = [N_("Mã đơn vị"), N_("Tên đơn vị")]
 TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cán bộ"),
           "procedure": N_("Kết quả đánh giá mức độ hài lòng theo thủ tục"),
           "field": N_("Kết quả đánh giá mức độ hài lòng theo lĩnh vực"),
@@ -50,6 +49,7 @@ TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cá
           "channel": N_("Kết quả đánh giá mức độ hài lòng theo kênh đánh giá"),
           "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi"),
           "unit": N_("Kết quả đánh giá mức độ hài lòng theo đơn vị")}
+UNIT_HEADERS = [N_("Mã đơn vị"), N_("Tên đơn vị")]
 CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
                  "qr": "Mã QR (điện thoại)"}
 QR_NAME = N_("Mã QR (điện thoại)")
@@ -225,9 +225,9 @@ def overview():
             notes.append(reports.FIELD_RULE)
         codes = [key[0] for key, _c in order] if by == "procedure" else None
         table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
+        if by == "unit":  # the commune's code and name as the first two columns (DESIGN.md §6)
+            table = _by_unit(table, [key[0] for key, _c in order], names)
         share_column = table.headers.index("Tỷ lệ hài lòng")
-        if by == "unit":  # the commune's code and name as two columns
-            table, share_column = _by_unit(table, [key[0] for key, _c in order], names), share_column + 1
     stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
     if sent is not None:

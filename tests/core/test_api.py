@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from kiosk.api import MAX_BODY_BYTES, ApiServer, create_api
-from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, verify_chain
 from tests.support.kiosk_core import rating
 
 TOKEN = "t" * 24
@@ -63,6 +63,19 @@ def test_paging_by_after_and_limit(api, store):
     assert [r["seq"] for r in page["responses"]] == [11, 12]
     page = requests.get(api + "/responses", params={"after": 12}, headers=AUTH, timeout=5).json()
     assert page["responses"] == []
+
+
+def test_a_page_holds_the_sealed_responses_exactly_and_they_chain(api, store):
+    """The page is spliced from the stored bodies (not decoded and encoded again): it must still
+    be one JSON document whose responses are the sealed ones, names and all, chaining from genesis."""
+    for i in range(3):
+        store.append({**rating(i + 1), "name": "Nguyễn Thị \"Lan\" \u2028 ✓"})
+    r = requests.get(api + "/responses", params={"after": 0}, headers=AUTH, timeout=5)
+    assert r.headers["Content-Type"].startswith("application/json")
+    page = r.json()
+    assert page == {"store_id": store.store_id, "last_seq": 3, "responses": store.responses_after(0, 10)}
+    assert page["responses"][0]["name"] == "Nguyễn Thị \"Lan\" \u2028 ✓"
+    assert verify_chain(page["responses"]) == store.head()
 
 
 @pytest.mark.parametrize("params,needle", [

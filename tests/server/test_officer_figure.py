@@ -38,7 +38,7 @@ FORMS = {
     "rieng": [("phong", "facilities"), ("vien", "officer"), ("giup", "officer")],
     "chung": [("tong", "centre"), ("cho", "facilities")],             # no officer question at all
 }
-OFFICERS = {"nv-lan": 60, "nv-hung": 60, "nv-mai": 60, "nv-moi": 4}  # code -> visits (weights)
+OFFICERS = {"nv-lan": 60, "nv-hung": 60, "nv-mai": 60, "nv-moi": 2}  # code -> visits (weights): nv-moi ~5
 MIN_VISITS = 10
 
 
@@ -65,6 +65,9 @@ def month(make_config):
     start = datetime.combine(today.replace(day=1), datetime.min.time()) - timedelta(hours=7)
     span = max(60, int((utcnow() - start).total_seconds() // 60) - 5)
     rng = random.Random(13)
+    # The times draw from their own generator: randrange(span) takes more or fewer random bits as
+    # the month goes on, which would change every later draw (and nv-moi's count) day by day.
+    times = random.Random(14)
     people = [c for c, w in OFFICERS.items() for _ in range(w)] + [None] * 20
 
     def each(seq: int) -> dict:
@@ -74,7 +77,7 @@ def month(make_config):
         return {"officer": rng.choice(people), "questionnaire": form,
                 "answers": {c: rng.randint(1, 5) for c in codes[:answered]},
                 "partial": answered < len(codes),
-                "recorded_at": (start + timedelta(minutes=rng.randrange(span))).isoformat(
+                "recorded_at": (start + timedelta(minutes=times.randrange(span))).isoformat(
                     timespec="milliseconds") + "+00:00"}
 
     n = 500
