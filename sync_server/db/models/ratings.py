@@ -41,7 +41,7 @@ class Epoch(BaseModel):
     id = AutoField()
     kiosk_id = CharField(max_length=64, index=True)
     store_id = CharField(max_length=64)
-    # Migration 14: at a province hub, the commune server (server_id) whose kiosk this store is;
+    # Migration 12: at a province hub, the commune server (server_id) whose kiosk this store is;
     # '' for the server's own kiosks. A store belongs to one unit only.
     unit = CharField(max_length=64, default="", index=True)
     last_seq = IntegerField(default=0)
@@ -56,7 +56,7 @@ class Epoch(BaseModel):
 class Response(BaseModel):
     id = AutoField()
     epoch = ForeignKeyField(Epoch, backref="responses", on_delete="RESTRICT")
-    unit = CharField(max_length=64, default="")  # migration 14: as Epoch.unit
+    unit = CharField(max_length=64, default="")  # migration 12: as Epoch.unit
     kiosk_id = CharField(max_length=64)
     store_id = CharField(max_length=64)
     seq = IntegerField()

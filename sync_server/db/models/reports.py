@@ -22,7 +22,7 @@ class RollupDay(BaseModel):
 
     id = AutoField()
     local_date = DateField()
-    # Migration 14: the commune server the rows came from at a province hub (its server_id);
+    # Migration 12: the commune server the rows came from at a province hub (its server_id);
     # '' for the server's own kiosks, so every commune's own rollups look as before.
     unit = CharField(max_length=64, default="")
     officer = CharField(max_length=64)

@@ -1,4 +1,4 @@
-"""Migration 14: the province hub (DESIGN.md §6).
+"""Migration 12: the province hub (DESIGN.md §6).
 
 - `response.unit`, `epoch.unit`: at a hub, the commune server (server_id) a kiosk store belongs to;
   '' for a server's own kiosks (every row already stored). Officers, procedures and counters at
