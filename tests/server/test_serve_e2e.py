@@ -86,6 +86,9 @@ def test_serve_login_dashboard_and_sigint(tmp_path, make_kiosk, backend):
             time.sleep(0.3)
         assert cell(html, "nv-lan", "today-count") == "4"
         assert cell(html, "nv-lan", "today-pct") == "75.0"
+        # The ack follows the store's commit (the figure can show a moment before it arrives).
+        while kiosk.store.acked_seq() != 4 and time.monotonic() < deadline + 10:
+            time.sleep(0.1)
         assert kiosk.store.acked_seq() == 4
     finally:
         proc.send_signal(signal.SIGINT)
