@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,12 +21,20 @@ from kiosk.shared.protocol import CODE_RE
 from sync_server.i18n import N_
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
-DEFAULT_UNIT_NAME = "UBND xã"
+DEFAULT_UNIT_NAME = "Trung tâm Phục vụ hành chính công"
 MIN_TOKEN_LENGTH = 16
 DATABASE_URL_ENV = "DATABASE_URL"
 # playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
 QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr.views)
+# Since 1 July 2025 there is no district level (huyện, quận, thị xã): nothing we print may name one.
+_DISTRICT = re.compile(r"(?<!\w)(huyện|quận|thị xã)(?!\w)", re.IGNORECASE)
+
+
+def district_word(text: str) -> str | None:
+    """The district-level word a unit's name, superior or address still holds, or None."""
+    m = _DISTRICT.search(unicodedata.normalize("NFC", text))
+    return m.group(0) if m else None
 
 
 
@@ -137,7 +146,7 @@ class ServerConfig:
     clock_alert_s: float = 300.0  # a kiosk clock off by more than this: an alert
     satisfaction_definition: str = "survey"  # sync_server.reports.figures.DEFINITIONS; reports may switch
     report_place: str = ""  # the place name in an official report's date line ("Đại Lãnh, ngày …")
-    report_superior: str = ""  # the body above the unit in the letterhead ("UBND HUYỆN VẠN NINH")
+    report_superior: str = ""  # the body above the unit in the letterhead ("UBND XÃ ĐẠI LÃNH")
     service_alert_rule: AlertRule = AlertRule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
     qr: QrConfig = QrConfig()
@@ -173,6 +182,15 @@ def _kiosk(path: Path, index: int, data: object, seen: set[str]) -> KioskEntry:
         raise table.fail("token", f"too short: use the kiosk's [api] token (at least "
                                   f"{MIN_TOKEN_LENGTH} characters)")
     return KioskEntry(id=kiosk_id, url=url, token=token)
+
+
+def _no_district(unit: Section, key: str) -> str:
+    value = unit.string(key, "", nonempty=False)
+    word = district_word(value)
+    if word:
+        raise unit.fail(key, f"names {word!r}: there is no district level since 1 July 2025 (NĐ 118/2025); "
+                             "write the commune's People's Committee, e.g. \"UBND xã Đại Lãnh\"")
+    return value
 
 
 def check_database_url(url: str) -> str | None:
@@ -245,8 +263,8 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         clock_alert_s=server.number("clock_alert_s", 300, lo=1, hi=86400),
         satisfaction_definition=server.choice("satisfaction_definition",
                                               ("survey", "not_dissatisfied", "three_level"), "survey"),
-        report_place=unit.string("place", "", nonempty=False),
-        report_superior=unit.string("superior", "", nonempty=False),
+        report_place=_no_district(unit, "place"),
+        report_superior=_no_district(unit, "superior"),
         service_alert_rule=AlertRule(
             low_share=alerts.number("low_share_pct", 50, lo=1, hi=100) / 100,
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),

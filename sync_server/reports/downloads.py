@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from sync_server.extensions import get_config
 from sync_server.reports import exports, figures
-from sync_server.roster.build import unit_name
+from sync_server.roster import unit as roster_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,11 +27,12 @@ def _file(data: bytes, name: str, mimetype: str) -> Response:
     return response
 
 def letterhead(day: date) -> exports.Letterhead:
-    config = get_config()
-    unit = unit_name(config)
-    place = config.report_place or unit.split(" xã ")[-1].split(" phường ")[-1]
-    return exports.Letterhead(superior=config.report_superior, unit=unit, place=place,
-                              number="      /BC-UBND", day=day)
+    """The unit on /roster, as NĐ 30/2020 lays it out: the People's Committee above, the centre's
+    legal name, the place of the date line, the number and the Director's title (no district)."""
+    unit = roster_unit.current(get_config())
+    return exports.Letterhead(superior=unit.superior, unit=unit.name, place=roster_unit.place_of(unit),
+                              number=roster_unit.report_number(unit), day=day,
+                              signer_title=unit.signer_title)
 
 def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
     if fmt == "csv":

@@ -97,12 +97,12 @@ def to_xlsx(table: Table) -> bytes:
 class Letterhead:
     """The top and bottom of an official report (Nghị định 30/2020/NĐ-CP layout)."""
 
-    superior: str  # e.g. "UBND HUYỆN VẠN NINH" (may be empty)
-    unit: str  # e.g. "UBND XÃ ĐẠI LÃNH"
+    superior: str  # the People's Committee above, e.g. "UBND XÃ ĐẠI LÃNH" (may be empty; never a district)
+    unit: str  # the legal name, e.g. "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ ĐẠI LÃNH"
     place: str  # the place name in the date line, e.g. "Đại Lãnh"
-    number: str  # e.g. "  /BC-UBND" (filled in by hand when blank)
+    number: str  # e.g. "  /BC-TTPVHCC" (filled in by hand when blank)
     day: date
-    signer_title: str = "CHỦ TỊCH"
+    signer_title: str = "GIÁM ĐỐC"  # the centre's Director (NĐ 118/2025 Điều 10.3.a)
     signer_name: str = ""
 
 

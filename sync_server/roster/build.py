@@ -31,9 +31,8 @@ from sync_server.db.models import (
     Procedure,
     Questionnaire,
     Setting,
-    Unit,
 )
-from sync_server.roster import photos
+from sync_server.roster import photos, unit
 
 VERSION_KEY = "roster_version"
 DIGEST_KEY = "roster_digest"
@@ -68,9 +67,8 @@ def questionnaire() -> dict[str, Any]:
 
 
 def unit_name(config: ServerConfig) -> str:
-    """The unit's name from the roster, or the config's [unit] name before there is one."""
-    unit = Unit.select().order_by(Unit.id).first()
-    return unit.name if unit else config.unit_name
+    """The unit's legal name from the roster, or the config's [unit] name before there is one."""
+    return unit.current(config).name
 
 
 def public_photo(officer: Officer) -> dict[str, Any] | None:
