@@ -22,6 +22,8 @@ import requests
 
 from kiosk.shared.protocol import (
     GENESIS_HASH,
+    QUESTION_TYPES,
+    ROSTER_SCHEMA,
     ProtocolError,
     roster_photos,
 )
@@ -192,10 +194,15 @@ class _Pull:
         version = roster.current_version()
         theirs = self.status.get("roster_stored_version")
         theirs = theirs if checks.is_int(theirs) else self.status["roster_version"]
-        if version == 0 or theirs == version:
+        types = [t for t in self.status.get("question_types") or () if isinstance(t, str)]
+        # A kiosk upgraded to know every question type still holds the roster made for its old
+        # self (schema 2, some questions left out): it gets the full one once.
+        upgraded = (set(types) >= set(QUESTION_TYPES)
+                    and self.status.get("roster_stored_schema", 0) != ROSTER_SCHEMA)
+        if version == 0 or (theirs == version and not upgraded):
             return
         try:
-            document = roster.build_roster(self.entry.id, self.config)
+            document = roster.build_roster(self.entry.id, self.config, types)
         except ProtocolError as e:
             self.result.note(say("roster v%(v)s not pushed: %(e)s", v=version, e=str(e)))
             return
