@@ -39,7 +39,7 @@ SLIDE_S = 0.35  # a new question's header slides in from the right and fades in
 # Share of the height above the footer for the header, by what the middle holds: the faces keep
 # the most room; a grid of buttons needs its rows of at least MIN_TOUCH_PX.
 HEADER_SHARE = {screen_model.FACES: 0.30, screen_model.OFFICERS: 0.18, screen_model.REASONS: 0.29,
-                screen_model.PROCEDURES: 0.29}
+                screen_model.PROCEDURES: 0.29, screen_model.YES_NO: 0.30}
 PROGRESS_SHARE = 0.03  # more header for "Câu 2/5" in large print
 
 
@@ -306,18 +306,21 @@ class KioskScreen(FloatLayout):
         self.choices_grid.cols = 2 if count <= 8 else 3
         touch = self.app.touch
         on_choose = {screen_model.REASONS: touch.on_reason, screen_model.PROCEDURES: touch.on_procedure,
-                     screen_model.OFFICERS: touch.on_officer}[model.middle]
+                     screen_model.OFFICERS: touch.on_officer,
+                     screen_model.YES_NO: touch.on_yes_no}[model.middle]
         for choice in model.choices:
             if model.middle == screen_model.OFFICERS:
                 widget: Widget = OfficerButton(choice.label, choice.detail,
                                                lambda code=choice.code: on_choose(code), self.body_font,
                                                photo=choice.photo)
             else:
-                widget = self._choice_button(choice, lambda code=choice.code: on_choose(code))
+                # Có / Không: as big as the question; every other choice in the body's size.
+                font = self.question_font * 1.3 if model.middle == screen_model.YES_NO else self.body_font
+                widget = self._choice_button(choice, lambda code=choice.code: on_choose(code), font)
             self.choice_buttons[choice.code] = widget
             self.choices_grid.add_widget(widget)
 
-    def _choice_button(self, choice: screen_model.Choice, on_release) -> Button:
+    def _choice_button(self, choice: screen_model.Choice, on_release, font: float) -> Button:
         # Roster text is escaped: a name with [b] or & must show as typed. The tick comes from
         # DejaVu Sans (bundled with Kivy); Roboto has no such glyph.
         label = escape_markup(choice.label)
@@ -325,9 +328,9 @@ class KioskScreen(FloatLayout):
             label = f"[font=DejaVuSans]\u2714[/font] {label}"
         button = make_button(label, BUTTON_CHOSEN if choice.selected else BUTTON, on_release)
         button.markup = True
-        button.font_size = self.body_font
+        button.font_size = font
         # A long procedure name gets a smaller font, down to MIN_TEXT_PX, rather than spilling.
-        button.bind(size=lambda b, _size: Clock.schedule_once(lambda _dt: fit_font(b, self.body_font, 8)))
+        button.bind(size=lambda b, _size: Clock.schedule_once(lambda _dt: fit_font(b, font, 8)))
         return button
 
     def labels(self) -> dict[str, Label]:

@@ -15,6 +15,8 @@ from kiosk.ui.strings import text
 
 # What fills the screen under the header. THANKS is a screen of its own: nothing to touch on it.
 FACES, REASONS, PROCEDURES, OFFICERS, THANKS = "faces", "reasons", "procedures", "officers", "thanks"
+YES_NO = "yes_no"  # Có / Không: two buttons that look the same, before and after the press
+YES, NO = "yes", "no"  # their choice codes
 # The footer's buttons, by what they do.
 SKIP, DONE, CHOOSE_AGAIN, MORE, BACK, NEXT = "skip", "done", "choose_again", "more", "back", "next"
 OTHER = ""  # the code of the "Khác / không rõ" procedure choice: stored as no procedure
@@ -136,6 +138,12 @@ def build(c: KioskController, language: str, failure: str = "", *, inputs: Input
     if phase is Phase.ASKING:
         index = c.flow.question_index
         progress = text("question_progress", language, n=index + 1, total=total)
+        if c.flow.asking_yes_no:
+            choices = (Choice(YES, text("yes", language)), Choice(NO, text("no", language)))
+            return ScreenModel(phase, YES_NO, unit, subtitle, c.question_text(index, language),
+                               progress=progress, choices=choices, left=_control(SKIP, language),
+                               right=_control(DONE, language), hint=failure or text("touch_yes_no", language),
+                               timeout_warning=warning)
         return ScreenModel(phase, FACES, unit, subtitle, c.question_text(index, language), progress=progress,
                            left=_control(SKIP, language), right=_control(DONE, language), hint=hint,
                            timeout_warning=warning)

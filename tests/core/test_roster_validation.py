@@ -18,7 +18,8 @@ def test_every_preset_is_a_valid_questionnaire():
         r = roster()
         r["questionnaire"] = copy.deepcopy(questionnaire)
         validate_roster(r)
-        assert len(questionnaire["questions"]) == {"overall": 1, "tieu-chi-5": 5, "phieu-8": 8}[name]
+        sizes = {"overall": 1, "tieu-chi-5": 5, "phieu-8": 8, "nd118": 6}
+        assert len(questionnaire["questions"]) == sizes[name]
 
 
 @pytest.mark.parametrize("change, field", [
