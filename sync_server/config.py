@@ -46,6 +46,7 @@ class AlertRule:
     low_share: float = 0.5  # answers of 1–2 among all answers in the window
     window: timedelta = timedelta(minutes=15)
     min_responses: int = 4
+    on_yes: bool = True  # a "yes" to a yes/no question (NĐ 118 Điều 33.1.e) is an alert of its own
 
     def describe(self, gettext: Callable[[str], str] = lambda text: text) -> str:
         text = gettext(N_("≥ %(share)s %% câu trả lời mức 1–2 trong %(minutes)s phút, "
@@ -268,7 +269,8 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         service_alert_rule=AlertRule(
             low_share=alerts.number("low_share_pct", 50, lo=1, hi=100) / 100,
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
-            min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),
+            min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000),
+            on_yes=alerts.boolean("yes_alert", True)),
         board_show_officers=board.boolean("show_officers", False),
         qr=_qr(path, data.get("qr")),
     )

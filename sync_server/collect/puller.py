@@ -35,7 +35,7 @@ from sync_server.config import KioskEntry, ServerConfig
 from sync_server.db import connection, write_transaction
 from sync_server.db.models import Epoch, Kiosk, PullLog, utcnow
 from sync_server.exc import Refused
-from sync_server.reports import service_alerts
+from sync_server.reports import service_alerts, yes_no
 from sync_server.roster import build as roster
 
 log = logging.getLogger(__name__)
@@ -368,6 +368,8 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
                 with write_transaction():
                     service_alerts.scan_page(r.store_id, r.first_seq, r.last_seq,
                                              config.service_alert_rule, now())
+                    yes_no.scan_page(r.store_id, r.first_seq, r.last_seq, config.service_alert_rule.on_yes,
+                                     now())
             except Exception:
                 log.exception("scanning %s for service alerts failed", entry.id)
     log.info("pull %s", r.line())

@@ -36,7 +36,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from kiosk.shared.protocol import SCORE_LABELS
+from kiosk.shared.protocol import SCORE_LABELS, question_type
 from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, utcnow
@@ -58,7 +58,7 @@ from sync_server.qr.common import (
 from sync_server.qr.faces import face_svg, initials_svg
 from sync_server.qr.form import NO_OFFICER, Choices, InputError, read, response_fields
 from sync_server.qr.target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
-from sync_server.reports import service_alerts
+from sync_server.reports import service_alerts, yes_no
 from sync_server.roster.build import questionnaire
 
 bp = Blueprint("qr", __name__, url_prefix="/r")
@@ -96,7 +96,8 @@ def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: st
     officer = target.officer(choices.officer) if choices.officer else None
     html = render_template(
         "qr/form.html", target=target, officer=officer,
-        questions=[{"code": x["code"], "text": local(x["text"])} for x in q["questions"]],
+        questions=[{"code": x["code"], "text": local(x["text"]), "type": question_type(x)}
+                   for x in q["questions"]],
         topics=topics_view(q), choices=choices, ticket=ticket, problems=problems or [], notice=notice,
         scores=SCORE_ORDER, labels=labels, groups=procedure_groups(officer),
         ask_name=get_config().qr.ask_name, no_officer=NO_OFFICER, choose=CHOOSE,
@@ -200,6 +201,8 @@ def submit(code: str):
         with write_transaction():
             service_alerts.scan([(stored["officer"], stored["kiosk_id"], now)],
                                 config.service_alert_rule, now)
+            yes_no.scan_page(stored["store_id"], stored["seq"], stored["seq"],
+                             config.service_alert_rule.on_yes, now)
     except Exception:  # the response is stored; the alert is caught up by `scan-alerts` / at start
         log.exception("scanning a QR response for service alerts failed")
     resp = redirect(url_for("qr.thanks", code=target.code), 303)

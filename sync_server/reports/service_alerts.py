@@ -164,6 +164,7 @@ def scan(new: Iterable[tuple[str | None, str, datetime]], rule: AlertRule, now: 
         lo, hi = widened[(kind, code)]
         stored = list(ServiceAlert.select().where(
             (ServiceAlert.subject_kind == kind) & (ServiceAlert.subject == code)
+            & (ServiceAlert.reason == "low")  # a "yes" on a yes/no question is no run (reports.yes_no)
             & (ServiceAlert.started_utc <= hi) & (ServiceAlert.ended_utc >= lo)))
         for found in found_all:  # merging is idempotent: incidents already stored change nothing
             created += _merge(kind, code, found, stored, now)
