@@ -22,6 +22,7 @@ from sync_server.config import QR_KIOSK_ID, AlertRule
 from sync_server.db import database, write_transaction
 from sync_server.db.models import Counter, Kiosk, Officer, Response, ServiceAlert
 from sync_server.exc import InputError
+from sync_server.reports import yes_no
 
 SUBJECTS = ("officer", "kiosk")
 # Not a counter: every QR response is stored under the server's virtual kiosk "qr"
@@ -235,4 +236,4 @@ def subject_names() -> dict[tuple[str, str], str]:
 def dashboard_alerts(rule: AlertRule) -> dict[str, Any]:
     """What the dashboard's include (reports/_service_alerts.html) needs."""
     return {"service_open": open_alerts(limit=10), "service_names": subject_names(),
-            "service_rule": rule}
+            "service_rule": rule, "service_questions": yes_no.question_texts()}

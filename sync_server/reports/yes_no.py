@@ -69,6 +69,8 @@ def table(counts: list[Count], period_label: str) -> Table:
         for (question, code), (yes, n) in sorted(grouped.items()):
             rows.append([texts.get(question, question), N_("Cán bộ") if by == "officer" else N_("Thủ tục"),
                          names.get(code, code) if code else empty, yes, n - yes, n])
+    yes, answered = sum(c.yes for c in counts), sum(c.answered for c in counts)
+    rows.append([N_("Tổng cộng"), "", "", yes, answered - yes, answered])
     notes = [f"Thời gian: {period_label}.",
              "Câu hỏi có/không được đếm riêng, không tính vào tỷ lệ hài lòng, điểm trung bình hay "
              "số lượt theo mức 1–5.",

@@ -216,3 +216,64 @@ def test_an_alert_missed_after_a_pull_is_caught_up(make_kiosk, make_config):
         assert yes_no.scan_since(now - timedelta(days=2), True, now) == 1
         assert yes_no.scan_since(now - timedelta(days=2), True, now) == 0
     assert ServiceAlert.get().reason == "yes_no"
+
+
+def test_the_preset_the_qr_page_and_the_report_in_chromium(tmp_path, backend, browser_page):
+    """An admin makes the nd118 questionnaire on /roster/questionnaires; a citizen answers it on
+    the QR page at 360 px (Vietnamese, then English); staff read the yes/no report."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.server.conftest import free_port, server_toml
+    from tests.server.serving import browser_login, serving
+    from tests.support.browser import screenshot
+
+    repo = Path(__file__).resolve().parents[2]
+    port = free_port()
+    config = tmp_path / "server.toml"
+    config.write_text(server_toml(tmp_path / "data", [("quay-1", "http://127.0.0.1:9", "k" * 24)], port=port,
+                                  database_url=backend), encoding="utf-8")
+    password = "mật khẩu dài cho câu hỏi"
+    for args, stdin in ((["create-admin", "--username", "admin", "--password-stdin"], password + "\n"),
+                        (["seed-demo"], "")):
+        done = subprocess.run([sys.executable, "-m", "sync_server", *args, "--config", str(config)],
+                              input=stdin, text=True, capture_output=True, cwd=repo, timeout=60)
+        assert done.returncode == 0, done.stderr
+    with serving(config, port) as base:
+        p = browser_page
+        browser_login(p, base, "admin", password)
+        p.goto(base + "/roster/questionnaires")
+        p.select_option("#preset", "nd118")
+        p.click("form[action$='/preset'] button[type=submit]")
+        p.goto(base + "/roster/questionnaires")
+        p.click("text=Dùng bảng hỏi này")
+        p.wait_for_load_state()
+        p.set_viewport_size({"width": 360, "height": 740})
+        p.goto(base + "/r/quay-1?lang=en")
+        for _ in range(6):  # one question a step (JavaScript): on to the last, the yes/no one
+            if p.locator(f"#q-{CHARGE}").is_visible():
+                break
+            p.click(".qr-next-button")
+        assert p.locator(f"#q-{CHARGE} legend").inner_text().endswith(
+            "Did you have to pay anything beyond the official fees?")
+        screenshot(p, "qr-nd118-yes-no-en")
+        p.goto(base + "/r/quay-1?lang=vi")
+        p.click("#q-thai-do label.s4")
+        for _ in range(6):
+            if p.locator(f"#q-{CHARGE}").is_visible():
+                break
+            p.click(".qr-next-button")
+        p.click(f"#q-{CHARGE} label.qr-yn >> text=Có")
+        screenshot(p, "qr-nd118-yes-no-vi")
+        p.click(".qr-next-button")
+        p.click("button.qr-send")
+        p.wait_for_url("**/cam-on**")
+        p.set_viewport_size({"width": 1280, "height": 900})
+        p.goto(base + "/reports/yes-no?lang=vi")
+        assert "Nguyễn Thị Lan" in p.content()
+        screenshot(p, "report-yes-no")
+        p.goto(base + "/")
+        alert = p.locator(".yes-no-alert").inner_text()
+        assert alert.endswith("Ông/Bà có phải trả khoản tiền nào ngoài quy định không?"), alert
+        screenshot(p, "dashboard-yes-no-alert")
