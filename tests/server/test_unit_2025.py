@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,10 +20,8 @@ from sync_server.db.migrations import migrations
 from sync_server.db.models import AuditLog, Unit
 from sync_server.ops import demo_data
 from sync_server.roster.build import build_roster, current_version
-from tests.server.conftest import free_port, server_toml
 from tests.server.web import add_user, csrf_token, login, page
 
-REPO = Path(__file__).resolve().parents[2]
 
 CENTRE = {"kind": "xa", "place": "Đại Lãnh", "name": "", "superior": "", "province": "Khánh Hòa",
           "province_code": "56", "commune_code": "22345", "address": "Thôn Tây Bắc, xã Đại Lãnh",
@@ -167,20 +163,12 @@ def test_the_unit_form_and_the_poster_in_chromium(tmp_path, backend, browser_pag
     """The demo's 2026 centre on /roster, edited in the form as an admin would, then its poster."""
     from tests.server.serving import browser_login, serving
     from tests.support.browser import screenshot
+    from tests.support.office import PASSWORD, office_server
 
-    port = free_port()
-    config = tmp_path / "server.toml"
-    config.write_text(server_toml(tmp_path / "data", [("quay-1", "http://127.0.0.1:9", "k" * 24)], port=port,
-                                  database_url=backend), encoding="utf-8")
-    password = "mật khẩu dài cho đơn vị"
-    for args, stdin in ((["create-admin", "--username", "admin", "--password-stdin"], password + "\n"),
-                        (["seed-demo"], "")):
-        done = subprocess.run([sys.executable, "-m", "sync_server", *args, "--config", str(config)],
-                              input=stdin, text=True, capture_output=True, cwd=REPO, timeout=60)
-        assert done.returncode == 0, done.stderr
-    with serving(config, port) as base:
+    port, args = office_server(tmp_path, {"quay-1": "http://127.0.0.1:9"}, 3600, database_url=backend)
+    with serving(Path(args[1]), port) as base:
         p = browser_page
-        browser_login(p, base, "admin", password)
+        browser_login(p, base, "admin", PASSWORD)
         p.goto(base + "/roster")
         assert p.title() == "Danh mục — Trung tâm Phục vụ hành chính công xã Đại Lãnh"
         assert p.input_value("#unit-superior") == "UBND xã Đại Lãnh"

@@ -221,28 +221,16 @@ def test_an_alert_missed_after_a_pull_is_caught_up(make_kiosk, make_config):
 def test_the_preset_the_qr_page_and_the_report_in_chromium(tmp_path, backend, browser_page):
     """An admin makes the nd118 questionnaire on /roster/questionnaires; a citizen answers it on
     the QR page at 360 px (Vietnamese, then English); staff read the yes/no report."""
-    import subprocess
-    import sys
     from pathlib import Path
 
-    from tests.server.conftest import free_port, server_toml
     from tests.server.serving import browser_login, serving
     from tests.support.browser import screenshot
+    from tests.support.office import PASSWORD, office_server
 
-    repo = Path(__file__).resolve().parents[2]
-    port = free_port()
-    config = tmp_path / "server.toml"
-    config.write_text(server_toml(tmp_path / "data", [("quay-1", "http://127.0.0.1:9", "k" * 24)], port=port,
-                                  database_url=backend), encoding="utf-8")
-    password = "mật khẩu dài cho câu hỏi"
-    for args, stdin in ((["create-admin", "--username", "admin", "--password-stdin"], password + "\n"),
-                        (["seed-demo"], "")):
-        done = subprocess.run([sys.executable, "-m", "sync_server", *args, "--config", str(config)],
-                              input=stdin, text=True, capture_output=True, cwd=repo, timeout=60)
-        assert done.returncode == 0, done.stderr
-    with serving(config, port) as base:
+    port, args = office_server(tmp_path, {"quay-1": "http://127.0.0.1:9"}, 3600, database_url=backend)
+    with serving(Path(args[1]), port) as base:
         p = browser_page
-        browser_login(p, base, "admin", password)
+        browser_login(p, base, "admin", PASSWORD)
         p.goto(base + "/roster/questionnaires")
         p.select_option("#preset", "nd118")
         p.click("form[action$='/preset'] button[type=submit]")
