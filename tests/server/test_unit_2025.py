@@ -22,7 +22,6 @@ from sync_server.ops import demo_data
 from sync_server.roster.build import build_roster, current_version
 from tests.server.web import add_user, csrf_token, login, page
 
-
 CENTRE = {"kind": "xa", "place": "Đại Lãnh", "name": "", "superior": "", "province": "Khánh Hòa",
           "province_code": "56", "commune_code": "22345", "address": "Thôn Tây Bắc, xã Đại Lãnh",
           "signer_title": ""}
