@@ -10,12 +10,13 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.shared import privacy
 from kiosk.shared.configfile import ConfigError, Section, load_toml
 from kiosk.shared.protocol import CODE_RE
 from sync_server.i18n import N_
@@ -151,6 +152,7 @@ class ServerConfig:
     service_alert_rule: AlertRule = AlertRule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
     qr: QrConfig = QrConfig()
+    privacy: dict = field(default_factory=dict)  # [privacy]: the QR page's notice (kiosk.shared.privacy)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -273,6 +275,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
             on_yes=alerts.boolean("yes_alert", True)),
         board_show_officers=board.boolean("show_officers", False),
         qr=_qr(path, data.get("qr")),
+        privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
     )
 
 

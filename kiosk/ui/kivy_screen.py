@@ -4,6 +4,7 @@
     officer grid, follow-up chips, procedures: header, a grid of large buttons, footer
     thanks:             a screen of its own (kivy_thanks.ThanksView), nothing under it
     time-out warning:   over any step (kivy_overlays.TimeoutOverlay)
+    privacy notice:     its line in the idle screen's footer; the full text over it when touched
 
 Honest as a ballot box: nothing on the screen after a press shows which face was chosen. A new
 question slides in with its header, the same for every score, so a citizen sees that the tap
@@ -30,7 +31,7 @@ from kiosk.flow import Phase
 from kiosk.shared.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, INK, PROGRESS
 from kiosk.ui import kivy_admin, screen_model
 from kiosk.ui.kivy_officer import OfficerButton
-from kiosk.ui.kivy_overlays import TimeoutOverlay
+from kiosk.ui.kivy_overlays import PrivacyOverlay, TimeoutOverlay
 from kiosk.ui.kivy_thanks import ThanksView
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX, MIN_TOUCH_PX, FaceButton, fit_font, make_button
 from kiosk.ui.strings import text
@@ -114,6 +115,11 @@ class KioskScreen(FloatLayout):
         self.language_button.size_hint = (None, None)
         self.add_widget(self.language_button)
         self.overlay = TimeoutOverlay(app.touch.on_continue)
+        self.privacy_button = make_button("", BUTTON, lambda: app.touch.on_privacy(True))
+        self.privacy_button.size_hint_x = 0.45
+        self.privacy_button.halign = "center"
+        self.privacy_button.bind(size=lambda b, _s: setattr(b, "text_size", (max(1, b.width - 16), None)))
+        self.privacy_overlay = PrivacyOverlay(lambda: app.touch.on_privacy(False))
         self.model: screen_model.ScreenModel | None = None
         self.question_font = MIN_TEXT_PX * 1.15
         self.body_font = float(MIN_TEXT_PX)
@@ -222,7 +228,9 @@ class KioskScreen(FloatLayout):
             return
         self.hint.texture_update()
         lines = max(self.hint.texture_size[1], self.hint.font_size * 1.25)
-        self.footer.height = max(lines + 16, self.height * 0.1)
+        # The idle screen's privacy line is a touch target too, but no taller than it must be:
+        # the officer grid above it needs every pixel.
+        self.footer.height = max(lines + 16, self.height * 0.1, MIN_TOUCH_PX if model.privacy_line else 0)
 
     # --- what shows ---------------------------------------------------------------------------
     def show(self, model: screen_model.ScreenModel, language: str) -> None:
@@ -239,6 +247,10 @@ class KioskScreen(FloatLayout):
         self._attach(self.overlay, model.timeout_warning)
         if model.timeout_warning:
             self.overlay.show(text("timeout_title", language), text("timeout_continue", language))
+        self._attach(self.privacy_overlay, model.privacy_open)
+        if model.privacy_open:
+            self.privacy_overlay.show(model.privacy_title, model.privacy_text,
+                                      text("privacy_close", language))
 
     def _attach(self, widget: Widget, shown: bool) -> None:
         if shown and widget.parent is None:
@@ -291,7 +303,11 @@ class KioskScreen(FloatLayout):
         self.footer.add_widget(self.hint)
         if buttons:
             self.footer.add_widget(self.right_button if model.right else self.right_spacer)
-        self.hint.size_hint_x = 0.5 if buttons else 1
+        elif model.privacy_line:  # the idle screen: the privacy notice's line, a touch from its text
+            self.privacy_button.text = model.privacy_line
+            self.privacy_button.font_size = max(MIN_TEXT_PX, self.body_font * 0.8)
+            self.footer.add_widget(self.privacy_button)
+        self.hint.size_hint_x = 0.5 if buttons else 0.55 if model.privacy_line else 1
         self.hint.text = model.hint
         self._size_hint_label()
         self._size_footer(model)
@@ -343,4 +359,7 @@ class KioskScreen(FloatLayout):
                           "hint": self.hint})
         if self.overlay.parent is not None:
             shown["overlay"] = self.overlay.title
+        if self.privacy_overlay.parent is not None:
+            shown["privacy title"] = self.privacy_overlay.title
+            shown["privacy text"] = self.privacy_overlay.body
         return shown

@@ -26,6 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "yes": {"vi": "Có", "en": "Yes"},
     "no": {"vi": "Không", "en": "No"},
     "touch_yes_no": {"vi": "Chạm vào Có hoặc Không", "en": "Touch Yes or No"},
+    "privacy_close": {"vi": "Đóng", "en": "Close"},
     "skip": {"vi": "Bỏ qua", "en": "Skip"},
     "done": {"vi": "Xong", "en": "Done"},
     # The follow-up step: the same neutral question after every score (it reveals none).

@@ -36,6 +36,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from kiosk.shared import privacy
 from kiosk.shared.protocol import SCORE_LABELS, question_type
 from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db import write_transaction
@@ -59,9 +60,17 @@ from sync_server.qr.faces import face_svg, initials_svg
 from sync_server.qr.form import NO_OFFICER, Choices, InputError, read, response_fields
 from sync_server.qr.target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
 from sync_server.reports import service_alerts, yes_no
-from sync_server.roster.build import questionnaire
+from sync_server.roster.build import questionnaire, unit_name
 
 bp = Blueprint("qr", __name__, url_prefix="/r")
+
+
+@bp.context_processor
+def _privacy() -> dict[str, Any]:
+    """Every citizen's page carries the privacy notice (kiosk.shared.privacy)."""
+    config = get_config()
+    return {"privacy": privacy.notice(config.privacy, g.get("lang", "vi"), unit_name(config)),
+            "privacy_name": config.qr.ask_name}
 csrf.exempt(bp)  # the views check CSRF themselves: a stale form is shown again, never refused
 
 __all__ = ["bp"]
