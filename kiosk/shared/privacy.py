@@ -1,5 +1,5 @@
 """The privacy notice (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 and Nghị định 356/2025/NĐ-CP, in
-force from 1 January 2026): what is kept, who sees it, how long. One line on the kiosk's idle
+force from 1 January 2026): what is kept, who sees it, how long. A short line on the kiosk's idle
 screen with the full text a touch away, and the same text on the QR page. Standard library
 only: the kiosk and the server share these defaults; each may replace them in its config
 ([privacy] in kiosk.toml and server.toml).
@@ -20,6 +20,8 @@ LINE = {
     "vi": "Không ghi tên, không chụp ảnh. Chạm để xem thêm",
     "en": "No name, no photo is kept. Touch to read more",
 }
+# The kiosk's idle screen: the same notice in two short lines on a button in the top-left corner.
+BUTTON = {"vi": "Không ghi tên\nXem thêm ›", "en": "No name kept\nRead more ›"}
 TITLE = {"vi": "Thông báo về dữ liệu cá nhân", "en": "About your data"}
 RETENTION = {
     "vi": "theo quy định lưu trữ của đơn vị",
@@ -40,13 +42,14 @@ TEXT = {
            "Why: to assess and improve the service (Decree 118/2025/ND-CP)."),
 }
 # What may replace the defaults in a config's [privacy] table (Vietnamese; `_en` for English).
-KEYS = ("line", "title", "text", "retention")
+KEYS = ("line", "button", "title", "text", "retention")
 MAX_LINE = 120
+MAX_BUTTON = 40  # two short lines on a button the size of the language switch
 MAX_TEXT = 2000
 
 
 def notice(overrides: Mapping[str, str], language: str, unit: str) -> dict[str, str]:
-    """{line, title, text} in `language` ("vi" or "en"), the config's words first."""
+    """{line, button, title, text} in `language` ("vi" or "en"), the config's words first."""
     suffix = "" if language == "vi" else "_en"
 
     def pick(key: str, default: Mapping[str, str]) -> str:
@@ -54,7 +57,7 @@ def notice(overrides: Mapping[str, str], language: str, unit: str) -> dict[str, 
 
     retention = pick("retention", RETENTION)
     text = pick("text", TEXT)
-    return {"line": pick("line", LINE), "title": pick("title", TITLE),
+    return {"line": pick("line", LINE), "button": pick("button", BUTTON), "title": pick("title", TITLE),
             "text": text.replace("{unit}", unit).replace("{retention}", retention)}
 
 
@@ -64,7 +67,7 @@ def from_config(section: Section) -> dict[str, str]:
     for key in KEYS:
         for name in (key, key + "_en"):
             value = section.string(name, "", nonempty=False).strip()
-            limit = MAX_LINE if key in ("line", "title") else MAX_TEXT
+            limit = MAX_BUTTON if key == "button" else MAX_LINE if key in ("line", "title") else MAX_TEXT
             if len(value) > limit:
                 raise section.fail(name, f"longer than {limit} characters")
             if value:

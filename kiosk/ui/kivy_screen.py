@@ -4,7 +4,8 @@
     officer grid, follow-up chips, procedures: header, a grid of large buttons, footer
     thanks:             a screen of its own (kivy_thanks.ThanksView), nothing under it
     time-out warning:   over any step (kivy_overlays.TimeoutOverlay)
-    privacy notice:     its line in the idle screen's footer; the full text over it when touched
+    privacy notice:     a button in the idle screen's top-left corner (the language button's twin);
+                        the full text over the screen when touched
 
 Honest as a ballot box: nothing on the screen after a press shows which face was chosen. A new
 question slides in with its header, the same for every score, so a citizen sees that the tap
@@ -116,10 +117,13 @@ class KioskScreen(FloatLayout):
         self.add_widget(self.language_button)
         self.overlay = TimeoutOverlay(app.touch.on_continue)
         self.privacy_button = make_button("", BUTTON, lambda: app.touch.on_privacy(True))
-        self.privacy_button.size_hint_x = 0.45
+        self.privacy_button.size_hint = (None, None)
         self.privacy_button.halign = "center"
-        self.privacy_button.bind(size=lambda b, _s: setattr(b, "text_size", (max(1, b.width - 16), None)))
+        self.privacy_button.bind(size=lambda b, _s: setattr(b, "text_size", (max(1, b.width - 12), None)))
         self.privacy_overlay = PrivacyOverlay(lambda: app.touch.on_privacy(False))
+        # Its two short lines as large as the language switch's word, smaller when they must be.
+        self._fit_privacy = Clock.create_trigger(
+            lambda _dt: fit_font(self.privacy_button, self.language_button.font_size, 6), 0)
         self.model: screen_model.ScreenModel | None = None
         self.question_font = MIN_TEXT_PX * 1.15
         self.body_font = float(MIN_TEXT_PX)
@@ -140,7 +144,11 @@ class KioskScreen(FloatLayout):
     def on_touch_up(self, touch) -> bool:
         event = touch.ud.pop("admin_long_press", None)
         if event is not None:
+            short = event.is_triggered  # released before the long press opened the PIN pad
             event.cancel()
+            privacy = self.privacy_button
+            if short and privacy.parent is not None and privacy.collide_point(*touch.pos):
+                self.app.touch.on_privacy(True)  # a tap on the privacy button in the admin's corner
             return True
         return super().on_touch_up(touch)
 
@@ -166,24 +174,32 @@ class KioskScreen(FloatLayout):
         for button in (self.left_button, self.right_button, *self.choice_buttons.values()):
             button.font_size = body
         # 15 mm on a 7" 800x480 panel is about 80 px: the smallest touch target here.
-        self.language_button.size = (max(150, self.width * 0.16), max(MIN_TOUCH_PX, h * 0.1))
+        self.language_button.size = (max(170, self.width * 0.16), max(MIN_TOUCH_PX, h * 0.1))
         self.language_button.font_size = body * 0.9
         self.language_button.pos = (self.right - self.language_button.width - 8,
                                     self.top - self.language_button.height - 8)
+        # Its twin in the other corner: the privacy notice (a long press there is still the PIN pad).
+        self.privacy_button.size = self.language_button.size
+        self.privacy_button.pos = (self.x + 8, self.language_button.y)
+        self._fit_privacy()
         # Portrait panels stack the five faces; landscape ones line them up.
         self.faces_row.orientation = "vertical" if self.height > self.width else "horizontal"
-        # The unit's name must not run under the language button in the corner: centred between
-        # equal margins when there is room, else left-aligned beside the button (portrait).
-        if self.height > self.width:
+        self._size_unit()
+        self._size_hint_label()
+        if self.model is not None:
+            self._size_rows(self.model)
+
+    def _size_unit(self) -> None:
+        # The unit's name must not run under the buttons in the corners: centred between equal
+        # margins when there is room, else left-aligned beside the language button (portrait,
+        # when no privacy button is in the other corner).
+        if self.height > self.width and self.privacy_button.parent is None:
             self.unit.halign = "left"
             self.unit.text_size = (max(50, self.width - self.language_button.width - 40), None)
         else:
             self.unit.halign = "center"
             self.unit.text_size = (max(50, self.width - 2 * self.language_button.width - 24), None)
         self.officer.text_size = self.unit.text_size  # the officer line sits beside the button too
-        self._size_hint_label()
-        if self.model is not None:
-            self._size_rows(self.model)
 
     def _size_hint_label(self) -> None:
         notice = bool(self.model and self.model.notice)
@@ -228,9 +244,7 @@ class KioskScreen(FloatLayout):
             return
         self.hint.texture_update()
         lines = max(self.hint.texture_size[1], self.hint.font_size * 1.25)
-        # The idle screen's privacy line is a touch target too, but no taller than it must be:
-        # the officer grid above it needs every pixel.
-        self.footer.height = max(lines + 16, self.height * 0.1, MIN_TOUCH_PX if model.privacy_line else 0)
+        self.footer.height = max(lines + 16, self.height * 0.1)
 
     # --- what shows ---------------------------------------------------------------------------
     def show(self, model: screen_model.ScreenModel, language: str) -> None:
@@ -247,6 +261,11 @@ class KioskScreen(FloatLayout):
         self._attach(self.overlay, model.timeout_warning)
         if model.timeout_warning:
             self.overlay.show(text("timeout_title", language), text("timeout_continue", language))
+        if self.privacy_button.text != model.privacy_line:
+            self.privacy_button.text = model.privacy_line
+            self._fit_privacy()
+        self._attach(self.privacy_button, bool(model.privacy_line))
+        self._size_unit()
         self._attach(self.privacy_overlay, model.privacy_open)
         if model.privacy_open:
             self.privacy_overlay.show(model.privacy_title, model.privacy_text,
@@ -303,11 +322,7 @@ class KioskScreen(FloatLayout):
         self.footer.add_widget(self.hint)
         if buttons:
             self.footer.add_widget(self.right_button if model.right else self.right_spacer)
-        elif model.privacy_line:  # the idle screen: the privacy notice's line, a touch from its text
-            self.privacy_button.text = model.privacy_line
-            self.privacy_button.font_size = max(MIN_TEXT_PX, self.body_font * 0.8)
-            self.footer.add_widget(self.privacy_button)
-        self.hint.size_hint_x = 0.5 if buttons else 0.55 if model.privacy_line else 1
+        self.hint.size_hint_x = 0.5 if buttons else 1
         self.hint.text = model.hint
         self._size_hint_label()
         self._size_footer(model)

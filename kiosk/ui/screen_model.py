@@ -19,7 +19,6 @@ from kiosk.ui.strings import text
 FACES, REASONS, PROCEDURES, OFFICERS, THANKS = "faces", "reasons", "procedures", "officers", "thanks"
 YES_NO = "yes_no"  # Có / Không: two buttons that look the same, before and after the press
 YES, NO = "yes", "no"  # their choice codes
-MAX_OFFICERS_WITH_PRIVACY = 4  # an officer grid of two rows leaves room for the privacy line
 # The footer's buttons, by what they do.
 SKIP, DONE, CHOOSE_AGAIN, MORE, BACK, NEXT = "skip", "done", "choose_again", "more", "back", "next"
 OTHER = ""  # the code of the "Khác / không rõ" procedure choice: stored as no procedure
@@ -64,7 +63,7 @@ class ScreenModel:
     qr_url: str | None = None  # on the thanks screen only
     qr_caption: str = ""
     timeout_warning: bool = False  # "Ông/Bà còn tiếp tục không?" over the step
-    # The privacy notice (kiosk.shared.privacy): its line on the idle screen only, and the full
+    # The privacy notice (kiosk.shared.privacy): its button on the idle screen only, and the full
     # text over it while a citizen reads it (a touch anywhere closes it; a key rates as ever).
     privacy_line: str = ""
     privacy_title: str = ""
@@ -101,10 +100,8 @@ def build(c: KioskController, language: str, failure: str = "", *, inputs: Input
     model = _build(c, language, failure, inputs, wake_notice)
     if model.phase is not Phase.IDLE:
         return model  # never over a session, never on the thanks screen
-    if model.middle == OFFICERS and len(model.choices) > MAX_OFFICERS_WITH_PRIVACY:
-        return model  # three rows of officers fill the panel: no room for the line's touch target
     words = privacy.notice(privacy_words or {}, language, model.unit)
-    return replace(model, privacy_line=words["line"], privacy_title=words["title"],
+    return replace(model, privacy_line=words["button"], privacy_title=words["title"],
                    privacy_text=words["text"], privacy_open=privacy_open)
 
 

@@ -48,7 +48,7 @@ def test_the_notice_is_on_the_idle_screen_only(store, fake_clock):
     store.save_roster(roster(questionnaire="tieu-chi-5"))
     c = make(store, fake_clock)
     idle = sm.build(c, "vi", privacy_open=True)
-    assert idle.privacy_line.startswith("Không ghi tên") and idle.privacy_open
+    assert idle.privacy_line == "Không ghi tên\nXem thêm ›" and idle.privacy_open
     assert "UBND xã Đại Lãnh" in idle.privacy_text
     c.press(4, "keypad")
     asking = sm.build(c, "vi", privacy_open=True)
@@ -58,15 +58,8 @@ def test_the_notice_is_on_the_idle_screen_only(store, fake_clock):
     assert thanks.middle == sm.THANKS and not thanks.privacy_open and thanks.privacy_line == ""
 
 
-def test_an_officer_grid_of_three_rows_has_no_room_for_the_line(store, fake_clock):
-    officers = [{"code": f"nv-{i}", "name": f"Cán bộ {i}", "fields": []} for i in range(5)]
-    r = roster(mode="shared", on_duty=())
-    r["officers"] = officers
-    store.save_roster(r)
-    c = make(store, fake_clock)
-    assert sm.build(c, "vi").middle == sm.OFFICERS and sm.build(c, "vi").privacy_line == ""
-    r = roster(2, mode="shared", on_duty=())
-    r["officers"] = officers[:4]
-    store.save_roster(r)
-    c = make(store, fake_clock)
-    assert sm.build(c, "vi").middle == sm.OFFICERS and sm.build(c, "vi").privacy_line.startswith("Không ghi")
+
+def test_an_officer_grid_has_the_button_too(store, fake_clock):
+    store.save_roster(roster(mode="shared", on_duty=()))
+    model = sm.build(make(store, fake_clock), "en")
+    assert model.middle == sm.OFFICERS and model.privacy_line == "No name kept\nRead more ›"
