@@ -31,9 +31,9 @@ import requests  # noqa: E402
 from kiosk.shared.protocol import verify_chain  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.db import database, init_db  # noqa: E402
-from tests.server.conftest import free_port, server_toml  # noqa: E402
-from tests.server.qr_support import csrf, seed_roster  # noqa: E402
-from tests.server.test_serve_e2e import REPO, wait_until_up  # noqa: E402
+from tests.support.qr import seed_roster  # noqa: E402
+from tests.support.server import REPO, free_port, server_toml, wait_until_up  # noqa: E402
+from tests.support.web import csrf_token  # noqa: E402
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict[str, float]:
@@ -77,7 +77,7 @@ def main() -> int:
     try:
         wait_until_up(proc, base + "/login")
         s = requests.Session()
-        token = csrf(s.get(base + "/r/nv-lan", timeout=10).text)
+        token = csrf_token(s.get(base + "/r/nv-lan", timeout=10).text)
         cookie = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
         body = urlencode({"csrf_token": token, "o": "nv-lan", "q_q1": "5", "q_q2": "4"})
         check = s.post(base + "/r/nv-lan", data=body, allow_redirects=False, timeout=10,

@@ -107,7 +107,8 @@ def test_every_server_module_is_a_view_web_glue_or_flask_free_logic():
         if name in {"sync_server.accounts", "sync_server.collect", "sync_server.ops", "sync_server.qr",
                     "sync_server.reports", "sync_server.roster"}:
             continue  # a package's __init__: its modules are listed one by one
-        assert _covered(name, logic), f"add {name} to the server-logic-no-flask contract (or to SERVER_WEB_GLUE)"
+        assert _covered(name, logic), \
+            f"add {name} to the server-logic-no-flask contract (or to SERVER_WEB_GLUE)"
 
 
 def test_view_modules_are_named_views():

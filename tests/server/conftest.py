@@ -1,4 +1,5 @@
-"""Shared fixtures for the server tests: a config on disk, the database, real kiosk APIs.
+"""Shared fixtures for the server tests: a config on disk, the database, real kiosk APIs, and the
+scenes several test modules share (helpers that tests import live in tests/support/).
 
 Every test that uses `make_config` (or `backend`) runs twice: on SQLite and on a real
 PostgreSQL named by HAILONG_TEST_PG_URL (`tests/server/postgres.sh` starts one and prints the
@@ -7,40 +8,46 @@ URL). Without that variable the PostgreSQL variant is skipped, saying so.
 
 from __future__ import annotations
 
-import os
-import socket
-from dataclasses import dataclass
-from pathlib import Path
+import json
+from datetime import date, datetime
 
 import pytest
 
 from kiosk.api import ApiServer, create_api
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from kiosk.store import Store
 from sync_server import config as server_config
+from sync_server.app import create_app
+from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database, init_db
-
-TOKEN = "k" * 24
-PG_URL_ENV = "HAILONG_TEST_PG_URL"
-PG_URL = os.environ.get(PG_URL_ENV, "").strip()
-PG_SKIP = (f"PostgreSQL variant skipped: {PG_URL_ENV} is not set (run `sh tests/server/postgres.sh` "
-           f"as root and export {PG_URL_ENV}=<the URL it prints>)")
-
-
-def reset_postgres(url: str) -> None:
-    """An empty `public` schema for the next test: each test starts from a fresh database."""
-    import psycopg2
-    from playhouse.db_url import parse
-
-    params = parse(url, unquote_password=True, unquote_user=True)
-    con = psycopg2.connect(dbname=params.pop("database"), **params)
-    try:
-        con.autocommit = True
-        with con.cursor() as cur:
-            cur.execute("SET lock_timeout = '10s'")  # a leaked connection fails fast, not hangs
-            cur.execute("DROP SCHEMA IF EXISTS public CASCADE")
-            cur.execute("CREATE SCHEMA public")
-    finally:
-        con.close()
+from sync_server.db.models import (
+    Alert,
+    Counter,
+    Field,
+    FleetKiosk,
+    Officer,
+    PullLog,
+    Questionnaire,
+    Quota,
+    Response,
+    ServiceAlert,
+)
+from sync_server.roster import photos as photo_files
+from tests.support.chains import make_chain
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.field_rule import seed_month
+from tests.support.images import image
+from tests.support.qr import seed_roster, serving_qr
+from tests.support.server import (
+    PG_SKIP,
+    PG_URL,
+    TOKEN,
+    KioskUnderTest,
+    know_officers,
+    reset_postgres,
+    server_toml,
+)
+from tests.support.web import add_user, client_as
 
 
 @pytest.fixture(autouse=True)
@@ -58,49 +65,6 @@ def backend(request) -> str:
         pytest.skip(PG_SKIP)
     reset_postgres(PG_URL)
     return PG_URL
-
-
-def rating(score: int = 5, officer: str | None = "nv-lan", **extra) -> dict:
-    return {"questionnaire": "overall", "questionnaire_version": 1, "answers": {"q1": score},
-            "channel": "touch", "officer": officer, **extra}
-
-
-def know_officers(*codes: str) -> None:
-    """Put officers in the server's roster tables without making a roster version (nothing is
-    pushed), so responses naming them are not flagged as unknown."""
-    from sync_server.db.models import Officer
-
-    for code in codes:
-        Officer.insert(code=code, name=code.upper()).on_conflict_ignore().execute()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def server_toml(data_dir: Path, kiosks: list[tuple[str, str, str]], port: int = 5000,
-                extra: str = "", database_url: str = "") -> str:
-    text = (f'[server]\ndata_dir = "{data_dir}"\nhost = "127.0.0.1"\nport = {port}\n'
-            f'pull_interval_s = 1\ndatabase_url = "{database_url}"\n{extra}\n')
-    for kid, url, token in kiosks:
-        text += f'[[kiosks]]\nid = "{kid}"\nurl = "{url}"\ntoken = "{token}"\n'
-    return text
-
-
-@dataclass
-class KioskUnderTest:
-    kiosk_id: str
-    store: Store
-    server: ApiServer
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.port}"
-
-    def entry(self) -> tuple[str, str, str]:
-        return (self.kiosk_id, self.url, TOKEN)
 
 
 @pytest.fixture
@@ -136,3 +100,75 @@ def make_config(tmp_path, backend):
     yield make
     if not database.is_closed():
         database.close()
+
+
+@pytest.fixture
+def cfg(make_config):
+    """A server.toml naming no kiosk, loaded, its database ready. A module whose pages need
+    kiosks in it overrides this fixture (`app`, `client` and `admin` then use that one)."""
+    return make_config()
+
+
+@pytest.fixture
+def app(cfg):
+    """The staff web app on `cfg`."""
+    return create_app(cfg)
+
+
+@pytest.fixture
+def client(app):
+    """A test client of `app`, not logged in."""
+    return app.test_client()
+
+
+@pytest.fixture
+def admin(app):
+    """A test client of `app` logged in as "admin", a user with the admin role."""
+    add_user("admin", "admin")
+    return client_as(app, "admin")
+
+
+@pytest.fixture
+def full_site(make_config):
+    """An app with data behind every URL: a pulled kiosk, an open alert, minutes, three users.
+    (app, {role: user}, a value for every argument of a URL rule)."""
+    fake = FakeKiosk("quay-1", "store-a", make_chain("store-a", 3))
+    cfg = make_config([("quay-1", fake.url, TOKEN)])
+    know_officers("nv-lan")
+    # A photo behind the staff's preview URL (not public: the public URL must not need it).
+    name = photo_files.store(cfg.data_dir, "nv-lan", image("JPEG", (40, 40)))
+    Officer.update(photo_file=name).where(Officer.code == "nv-lan").execute()
+    pull_kiosk(cfg.kiosks[0], cfg)
+    fake.responses = fake.responses[:1]  # went backwards: a chain alert
+    pull_kiosk(cfg.kiosks[0], cfg)
+    app = create_app(cfg)
+    users = {role: add_user(role, role) for role in ("admin", "staff", "viewer")}
+    Field.create(code="tu-phap", name="Tư pháp")
+    Counter.create(code="quay-a", name="Quầy A", kiosk_id="quay-1", officers='["nv-lan"]')
+    qn = Questionnaire.create(qid="overall", version=1, document=json.dumps(BUILTIN_QUESTIONNAIRE))
+    FleetKiosk.create(id="quay-2", name="Quầy 2", url="http://127.0.0.1:9", token="t" * 24)
+    quota = Quota.create(field_code="", target=30, start=date(2026, 4, 1), end=date(2026, 10, 31))
+    service = ServiceAlert.create(subject_kind="officer", subject="nv-lan",
+                                  started_utc=datetime(2026, 11, 23), ended_utc=datetime(2026, 11, 23, 0, 10),
+                                  responses=4, answers=4, low=4)
+    args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": PullLog.select().first().id,
+            "user_id": users["viewer"].id, "response_id": Response.select().first().id,
+            "officer_code": "nv-lan", "field_code": "tu-phap", "counter_code": "quay-a", "qn_id": qn.id,
+            "fleet_id": "quay-2", "quota_id": quota.id, "service_alert_id": service.id,
+            "code": "nv-lan", "score": 5}
+    yield app, users, args
+    fake.stop()
+
+
+@pytest.fixture
+def month(cfg):
+    """~400 responses from the first day of this month (local) until now under the field-rule
+    roster (tests/support/field_rule.py): (config, today)."""
+    return cfg, seed_month(cfg)
+
+
+@pytest.fixture
+def qr_server(tmp_path, backend):
+    """`hailong-server serve` on the QR tests' roster, asking the citizen's name: (base URL, config path)."""
+    with serving_qr(tmp_path, backend, "[qr]\nask_name = true\n", seed_roster) as running:
+        yield running

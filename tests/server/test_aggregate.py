@@ -12,8 +12,8 @@ from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import Response
 from sync_server.ops import demo_data
 from sync_server.reports.overview import local_today, officer_summary
-from tests.server.conftest import TOKEN
-from tests.server.fake_kiosk import FakeKiosk
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN
 
 # (officer, answers, recorded_at) -> local day in Asia/Ho_Chi_Minh (UTC+7)
 DATA = [

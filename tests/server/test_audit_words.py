@@ -8,8 +8,7 @@ import re
 from pathlib import Path
 
 from sync_server.accounts import audit
-from sync_server.app import create_app
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.web import csrf_token, page
 
 SERVER = Path(__file__).resolve().parents[2] / "sync_server"
 
@@ -43,12 +42,7 @@ def test_every_recorded_action_has_its_words():
     assert actions - set(audit.ACTIONS) == set()
 
 
-def test_the_audit_page_reads_in_words_in_both_languages(make_config):
-    cfg = make_config()
-    app = create_app(cfg)
-    add_user("admin", "admin")
-    admin = app.test_client()
-    login(admin, "admin")
+def test_the_audit_page_reads_in_words_in_both_languages(admin):
     token = csrf_token(page(admin, "/roster"))
     admin.post("/roster/fields", data={"csrf_token": token, "code": "tu-phap", "name": "Tư pháp – Hộ tịch"})
     admin.post("/roster/officers", data={"csrf_token": token, "code": "nv-lan", "name": "Nguyễn Thị Lan",

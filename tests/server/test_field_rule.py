@@ -9,40 +9,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import random
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
 
-import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kiosk.shared.protocol import GENESIS_HASH
 from sync_server.app import create_app
-from sync_server.collect import ingest
 from sync_server.db import write_transaction
-from sync_server.db.models import Answer, Epoch, Field, Officer, Procedure, Quota, Response, utcnow
+from sync_server.db.models import Answer, Quota, Response
 from sync_server.reports import queries as reports
 from sync_server.reports import quotas
 from sync_server.reports.figures import Counts
-from sync_server.reports.overview import local_today
-from tests.server.chains import make_chain
-from tests.server.web import add_user, login, page
-
-FIELDS = {"tu-phap": "Tư pháp – Hộ tịch", "dia-chinh": "Địa chính – Xây dựng", "van-hoa": "Văn hóa – Xã hội"}
-PROCEDURES = {"p-tp": "tu-phap", "p-dc": "dia-chinh", "p-vh": "van-hoa", "p-none": None}
-OFFICERS = {  # code -> the fields list as stored (JSON text)
-    "nv-one": '["tu-phap"]',                  # one field: ratings without a procedure go there
-    "nv-dc": '["dia-chinh"]',
-    "nv-twice": '["van-hoa", "van-hoa"]',     # the same field twice is still one field
-    "nv-two": '["tu-phap", "dia-chinh"]',     # two fields: unknown without a procedure
-    "nv-none": "[]",
-    "nv-gone": '["tu-phap", "da-xoa"]',       # a field code that no longer exists: one real field
-    "nv-broken": "not json",                  # a damaged list reads as none
-}
-RULE = ("Phiếu không ghi thủ tục được tính vào lĩnh vực của cán bộ tiếp nhận khi cán bộ đó chỉ phụ "
-        "trách một lĩnh vực.")
+from tests.support.field_rule import FIELDS, OFFICERS, PROCEDURES, RULE
+from tests.support.web import add_user, client_as, login, page
 
 
 def field_of(procedure: str | None, officer: str | None) -> str:
@@ -56,43 +36,6 @@ def field_of(procedure: str | None, officer: str | None) -> str:
         listed = []
     mine = {f for f in listed if f in FIELDS}
     return mine.pop() if len(mine) == 1 else ""
-
-
-@pytest.fixture
-def month(make_config):
-    """~400 responses from the first day of this month (local) until now: every officer, with
-    and without a procedure; some partial; a few excluded."""
-    cfg = make_config()
-    with write_transaction():
-        for code, name in FIELDS.items():
-            Field.create(code=code, name=name)
-        for code, fld in PROCEDURES.items():
-            Procedure.create(code=code, name=f"Thủ tục {code}", field=fld)
-        for code, fields in OFFICERS.items():
-            Officer.create(code=code, name=f"Cán bộ {code}", fields=fields)
-    today = local_today(cfg.tz)
-    start = datetime.combine(today.replace(day=1), datetime.min.time()) - timedelta(hours=7)  # 00:00 local
-    span = max(60, int((utcnow() - start).total_seconds() // 60) - 5)
-    rng = random.Random(11)
-
-    def each(seq: int) -> dict:
-        when = start + timedelta(minutes=rng.randrange(span))
-        partial = rng.random() < 0.15
-        return {"officer": rng.choice([*OFFICERS, None]),
-                "procedure": rng.choice([*PROCEDURES, None, None, None]),
-                "answers": {"q1": rng.randint(1, 5), **({} if partial else {"q2": rng.randint(1, 5)})},
-                "partial": partial, "recorded_at": when.isoformat(timespec="milliseconds") + "+00:00"}
-
-    chain = make_chain("store-f", 400, kiosk_id="quay-1", each=each)
-    with write_transaction():
-        epoch = Epoch.create(kiosk_id="quay-1", store_id="store-f")
-    ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (400, chain[-1]["hash"]), tz=cfg.tz,
-                      now=utcnow(), roster=ingest.Roster.load())
-    from sync_server.reports import exclusion
-
-    for rid in rng.sample([r.id for r in Response.select(Response.id)], 7):
-        exclusion.set_excluded(rid, True, "cán bộ bấm thử", "tester")
-    return cfg, today
 
 
 def raw_by_field() -> dict[tuple[str], tuple[Counts, int, int]]:
@@ -138,8 +81,7 @@ def test_the_report_by_field_says_the_rule_on_the_page_and_in_every_file(month):
     cfg, today = month
     app = create_app(cfg)
     add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
+    client = client_as(app, "staff")
     url = f"/reports?period=custom&start={today.replace(day=1)}&end={today}&by=field"
     html = page(client, url)
     want = raw_by_field()
@@ -169,8 +111,7 @@ def test_quotas_count_the_same_way_and_say_so(month):
     assert got == {"": sum(v[1] for v in want.values()), **{c: want[(c,)][1] for c in FIELDS}}
     app = create_app(cfg)
     add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
+    client = client_as(app, "staff")
     html = page(client, "/reports/quotas")
     assert RULE in html
     for p in quotas.progress(today):

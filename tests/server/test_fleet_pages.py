@@ -5,32 +5,21 @@ explained, tokens never shown back or logged; a kiosk added on the web is then p
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from kiosk.shared.pairing import Pairing, encode
-from sync_server.app import create_app
 from sync_server.collect.loop import PullLoop
 from sync_server.db.models import AuditLog, FleetKiosk, Response
 from sync_server.roster import kiosks as fleet
-from tests.server.conftest import TOKEN, rating
-from tests.server.web import add_user, csrf_token, login, page
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.server import TOKEN, hailong, rating
+from tests.support.web import add_user, client_as, csrf_token, page
 
 
 @pytest.fixture
-def site(make_config, tmp_path):
-    cfg = make_config()
-    app = create_app(cfg)
-    add_user("admin", "admin")
+def site(cfg, app, admin):
     add_user("viewer", "viewer")
-    admin = app.test_client()
-    login(admin, "admin")
     return cfg, app, admin
 
 
@@ -99,19 +88,13 @@ def test_add_edit_retire_never_show_or_log_the_token(site):
 
 def test_viewer_sees_the_fleet_but_cannot_change_it(site):
     _cfg, app, admin = site
-    viewer = app.test_client()
-    login(viewer, "viewer")
+    viewer = client_as(app, "viewer")
     html = page(viewer, "/fleet")
     assert 'id="add-kiosk"' not in html
     r = viewer.post("/fleet", data={"csrf_token": csrf_token(html), "kiosk_id": "quay-9",
                                     "address": "x.local", "port": "8765", "token": "t" * 20,
                                     "action": "save"})
     assert r.status_code == 403 and not FleetKiosk.select().exists()
-
-
-def hailong(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sync_server", *args], text=True, capture_output=True,
-                          cwd=REPO, timeout=60)
 
 
 def test_a_kiosk_added_on_the_web_is_pulled_and_a_retired_one_is_not(site, make_kiosk):

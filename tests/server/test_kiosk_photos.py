@@ -15,8 +15,8 @@ from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import AuditLog, Officer
 from sync_server.roster.build import build_roster, current_version
-from tests.server.web import add_user, csrf_token, login, page
 from tests.support.images import image, mark_photo_public, upload_photo
+from tests.support.web import add_user, client_as, csrf_token, page
 
 
 @pytest.fixture
@@ -26,8 +26,7 @@ def office(make_config, make_kiosk):
     app = create_app(cfg)
     add_user("admin", "admin")
     add_user("xem", "viewer")
-    admin = app.test_client()
-    login(admin, "admin")
+    admin = client_as(app, "admin")
     for url, data in (("/roster/fields", {"code": "tu-phap", "name": "Tư pháp – Hộ tịch"}),
                       ("/roster/officers", {"code": "nv-lan", "name": "Nguyễn Thị Lan", "active": "1",
                                             "fields": ["tu-phap"]}),
@@ -60,8 +59,7 @@ def test_a_public_photo_is_sent_to_the_kiosk_once_and_withdrawn_with_its_permiss
     assert roster_photos(kiosk.store.roster()) == {} and kiosk_photos(kiosk) == {}
 
     # A viewer may not allow it; an admin may, and the audit log and the page say who and when.
-    viewer = app.test_client()
-    login(viewer, "xem")
+    viewer = client_as(app, "xem")
     assert mark_photo_public(viewer, "nv-lan").status_code == 403
     version = current_version()
     assert mark_photo_public(admin, "nv-lan").status_code == 302

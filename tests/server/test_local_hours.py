@@ -21,9 +21,9 @@ from sync_server.db.migrations import m0001_initial as v1
 from sync_server.db.models import Epoch, Response, RollupHour
 from sync_server.reports import exclusion
 from sync_server.reports import queries as reports
-from tests.server.chains import make_chain
-from tests.server.conftest import server_toml
-from tests.server.web import add_user, login, page
+from tests.support.chains import make_chain
+from tests.support.server import server_toml
+from tests.support.web import add_user, client_as, page
 
 SOURCES = Path(__file__).resolve().parents[2] / "sync_server"
 DAY = date(2026, 12, 3)  # a Thursday
@@ -139,8 +139,7 @@ def test_the_hour_map_shows_every_hour_with_a_rating_and_adds_up_to_the_table(ma
     store("quay-utc", lambda seq: {"recorded_at": at[seq - 1], "answers": {"q1": 1 + seq % 5}}, n=len(at))
     app = create_app(cfg)
     add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
+    client = client_as(app, "staff")
     html = page(client, "/reports?period=custom&start=2026-12-01&end=2026-12-07&by=officer")
     heat = html.split('id="heatmap"')[1].split("</table>")[0]
     shown = [int(h) for h in re.findall(r"<th>(\d+)h</th>", heat)]

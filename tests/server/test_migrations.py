@@ -22,8 +22,8 @@ from sync_server.db import database, init_db
 from sync_server.db.migrations import LATEST, MigrationError, current_version, migrate, migrations
 from sync_server.db.migrations import m0001_initial as v1
 from sync_server.db.models import ALL_MODELS, Answer, Epoch, Response
-from tests.server.conftest import TOKEN, server_toml
-from tests.server.fake_kiosk import FakeKiosk
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN, server_toml
 
 REPO = Path(__file__).resolve().parents[2]
 V0_SCHEMA = Path(__file__).parent / "data" / "schema_v0.sqlite.sql"

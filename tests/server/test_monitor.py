@@ -11,10 +11,10 @@ import pytest
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.models import Alert, PullLog, Response, utcnow
-from tests.server.chains import make_chain
-from tests.server.conftest import TOKEN, free_port, know_officers
-from tests.server.fake_kiosk import FakeKiosk
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.chains import make_chain
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN, free_port, know_officers
+from tests.support.web import add_user, client_as, csrf_token, page
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "sync_server" / "templates"
 
@@ -49,9 +49,8 @@ def scene(fleet, make_config):
     for entry in cfg.kiosks:
         pull_kiosk(entry, cfg, page_limit=1 if entry.id == "quay-2" else 500)  # quay-2: seq 1 chains
     app = create_app(cfg)
-    client = app.test_client()
     add_user()
-    login(client)
+    client = client_as(app, "admin")
     return cfg, client
 
 
@@ -96,9 +95,8 @@ def test_silent_for_longer_than_configured_is_an_alert(fleet, make_config):
     two_hours_ago = utcnow() - timedelta(hours=2)
     f.status_extra = {"wall_clock": (datetime.now().astimezone() - timedelta(hours=2)).isoformat()}
     pull_kiosk(cfg.kiosks[0], cfg, now=lambda: two_hours_ago)
-    client = create_app(cfg).test_client()
     add_user()
-    login(client)
+    client = client_as(create_app(cfg), "admin")
     assert alert_items(page(client, "/")) == {("quay-1", "silent")}
     assert "không liên lạc được đã 2 giờ" in page(client, "/")
     f.status_extra = {}  # the kiosk answers again, now

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.test_roles_audit import rules, site, state  # noqa: F401 - `site` is a fixture
-from tests.server.web import csrf_token, login
+from tests.support.sweep import rules, state
+from tests.support.web import client_as, csrf_token
 
 SOURCES = Path(__file__).resolve().parents[2] / "sync_server"
 NUMBER = 987654321  # stands for an <int:…> argument while the URL is built
@@ -51,10 +51,9 @@ def friendly(r, status: int) -> None:
     assert ("Không tìm thấy trang" if status == 404 else "ký tự NUL") in text, text[-400:]
 
 
-def test_nul_anywhere_is_refused_on_every_route(site):  # noqa: F811
-    app, _users, args = site
-    client = app.test_client()
-    login(client, "admin")
+def test_nul_anywhere_is_refused_on_every_route(full_site):
+    app, _users, args = full_site
+    client = client_as(app, "admin")
     token = csrf_token(client.get("/roster").get_data(as_text=True))
     names = field_names()
     assert {"kiosk", "period", "o", "t", "username"} <= set(names)
@@ -86,10 +85,9 @@ def test_nul_anywhere_is_refused_on_every_route(site):  # noqa: F811
 
 
 @pytest.mark.parametrize("lang, words", [("vi", "ở ô “kiosk”"), ("en", "in “kiosk”")])
-def test_the_refusal_names_the_field_in_the_users_language(site, lang, words):  # noqa: F811
-    app, _users, _args = site
-    client = app.test_client()
-    login(client, "admin")
+def test_the_refusal_names_the_field_in_the_users_language(full_site, lang, words):
+    app, _users, _args = full_site
+    client = client_as(app, "admin")
     client.get(f"/?lang={lang}")
     r = client.get("/reports/responses?kiosk=quay%001")
     assert r.status_code == 400 and words in r.get_data(as_text=True)

@@ -15,8 +15,7 @@ from sync_server.db import write_transaction
 from sync_server.db.models import Quota, Response
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import fmt_count
-from tests.server.test_field_rule import month  # noqa: F401 - a fixture: ~400 responses, 15 % partial
-from tests.server.web import add_user, login, page
+from tests.support.web import add_user, client_as, page
 
 
 def raw() -> tuple[Counter, Counter]:
@@ -37,12 +36,10 @@ def footer(html: str) -> tuple[str, int, int]:
 def staff(cfg):
     app = create_app(cfg)
     add_user("staff", "staff")
-    client = app.test_client()
-    login(client, "staff")
-    return client
+    return client_as(app, "staff")
 
 
-def test_report_tables_show_the_partial_ones_next_to_the_visits(month):  # noqa: F811
+def test_report_tables_show_the_partial_ones_next_to_the_visits(month):
     cfg, today = month
     client = staff(cfg)
     visits, partial = raw()
@@ -68,7 +65,7 @@ def test_report_tables_show_the_partial_ones_next_to_the_visits(month):  # noqa:
     assert footer(monthly) == ("Total", sum(visits.values()), sum(partial.values()))
 
 
-def test_the_yearly_report_board_and_quotas_say_how_many_were_partial(month):  # noqa: F811
+def test_the_yearly_report_board_and_quotas_say_how_many_were_partial(month):
     cfg, today = month
     visits, partial = raw()
     n, k = sum(visits.values()), sum(partial.values())
@@ -93,14 +90,14 @@ def test_the_yearly_report_board_and_quotas_say_how_many_were_partial(month):  #
     assert reports.forms(n, k) == wording and reports.forms(n, 0) == f"{fmt_count(n)} phiếu"
 
 
-def test_the_list_of_responses_marks_each_partial_one_in_the_same_words(month):  # noqa: F811
+def test_the_list_of_responses_marks_each_partial_one_in_the_same_words(month):
     cfg, today = month
     html = page(staff(cfg), f"/reports/responses?period=custom&start={today.replace(day=1)}&end={today}")
     newest = Response.select().order_by(Response.id.desc()).limit(100)
     assert html.count("<em>(chưa trả lời hết)</em>") == sum(bool(r.partial) for r in newest) > 0
 
 
-def test_without_partial_responses_the_total_is_said_plainly(month):  # noqa: F811
+def test_without_partial_responses_the_total_is_said_plainly(month):
     cfg, today = month
     with write_transaction():
         Response.update(partial=False).execute()  # the rollups still count the partial ones: rebuild

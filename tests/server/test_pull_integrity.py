@@ -28,9 +28,9 @@ from sync_server.db.models import (
     Response,
 )
 from sync_server.reports import overview as aggregate
-from tests.server.chains import iso_vn, make_chain, utc
-from tests.server.conftest import TOKEN, know_officers
-from tests.server.fake_kiosk import FakeKiosk, Fault
+from tests.support.chains import iso_vn, make_chain, utc
+from tests.support.fake_kiosk import FakeKiosk, Fault
+from tests.support.server import TOKEN, know_officers
 
 FAST = "connect_timeout_s = 1\nread_timeout_s = 1\n"
 
@@ -279,7 +279,7 @@ def test_wrong_kiosk_clock_is_repaired_and_the_original_kept(fleet, make_config)
 
 def test_a_right_kiosk_clock_is_left_alone(make_kiosk, make_config):
     """The real kiosk API on this machine: its clock is the server's, nothing is repaired."""
-    from tests.server.conftest import rating
+    from tests.support.server import rating
 
     k = make_kiosk("quay-1")
     for score in (5, 4, 3):

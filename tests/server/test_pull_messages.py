@@ -14,8 +14,8 @@ from sync_server.collect.messages import Message, render, say
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db.migrations import m0011_pull_messages as m11
 from sync_server.i18n import TRANSLATIONS
-from tests.server.conftest import TOKEN, free_port
-from tests.server.web import add_user, login, page
+from tests.support.server import TOKEN, free_port
+from tests.support.web import add_user, client_as, page
 
 ENGLISH_RUN = re.compile(r"\b[a-z]+ [a-z]+ [a-z]+\b")  # three plain English words in a row
 
@@ -83,8 +83,7 @@ def test_the_kiosk_page_shows_a_refused_connection_in_each_language(make_config)
     assert PullLog.get().message == stored
     app = create_app(cfg)
     add_user("viewer", "viewer")
-    client = app.test_client()
-    login(client, "viewer")
+    client = client_as(app, "viewer")
     assert "ki-ốt từ chối kết nối" in page(client, "/kiosks")
     assert "connection refused" in page(client, "/kiosks?lang=en")
 

@@ -13,8 +13,8 @@ from sync_server.collect.puller import pull_all, pull_kiosk
 from sync_server.db.models import Alert, Answer, Conflict, Epoch, Kiosk, Officer, PullLog, Response
 from sync_server.ops import demo_data
 from sync_server.roster import build as roster
-from tests.server.conftest import TOKEN, free_port, know_officers, rating
-from tests.server.fake_kiosk import FakeKiosk
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN, free_port, know_officers, rating
 
 
 def counts() -> tuple[int, int, int]:

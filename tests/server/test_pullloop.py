@@ -11,9 +11,9 @@ from sync_server import config as server_config
 from sync_server.collect.loop import Backoff, PullLoop
 from sync_server.collect.puller import PullResult
 from sync_server.db.models import PullLog
-from tests.server.chains import make_chain
-from tests.server.conftest import TOKEN, free_port, know_officers, server_toml
-from tests.server.fake_kiosk import FakeKiosk, Fault
+from tests.support.chains import make_chain
+from tests.support.fake_kiosk import FakeKiosk, Fault
+from tests.support.server import TOKEN, free_port, know_officers, server_toml
 
 
 def wait_for(condition, timeout: float = 15.0) -> None:

@@ -28,31 +28,27 @@ from sync_server.db.models import (
     utcnow,
 )
 from sync_server.qr import store as qr_store
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import csrf, seed_roster
-from tests.server.web import add_user, login
+from tests.support.qr import seed_roster
+from tests.support.server import TOKEN
+from tests.support.web import add_user, csrf_token, login
 
 QR_EXTRA = "[qr]\nask_name = true\nwifi_name = \"UBND-Khach\"\n"
 
 
 @pytest.fixture
 def app(make_config):
+    """Two kiosks, the QR page asking the citizen's name, the QR tests' roster."""
     cfg = make_config([("quay-1", "http://127.0.0.1:9", TOKEN), ("quay-2", "http://127.0.0.1:9", TOKEN)],
                       extra=QR_EXTRA)
     seed_roster()
     return create_app(cfg)
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def form_for(client, url: str) -> tuple[str, str]:
     r = client.get(url)
     assert r.status_code == 200, r.get_data(as_text=True)
     html = r.get_data(as_text=True)
-    return html, csrf(html)
+    return html, csrf_token(html)
 
 
 def good(token: str, **extra) -> dict:
@@ -276,7 +272,7 @@ def test_a_stale_form_is_shown_again_with_the_choices_kept(client):
     assert 'name="q_q1" value="4" checked' in html
     assert 'value="1.000894" checked' in html
     assert Response.select().count() == 0
-    fresh = csrf(html)
+    fresh = csrf_token(html)
     assert fresh != token
     assert client.post("/r/nv-lan", data=good(fresh, q_q1="4")).status_code == 303
     assert chain()[0]["answers"] == {"q1": 4, "q2": 4}
@@ -400,7 +396,7 @@ def test_staff_pages_posters_tickets_and_refusals_on_the_health_page(client):
     assert "UBND-Khach" in poster and "http://localhost/r/nv-lan" in poster
     assert client.get("/qr/poster/nv-lan?size=a3").status_code == 400
     assert client.post("/qr/tickets", data={"code": "quay-1", "count": "2"}).status_code == 400  # no CSRF
-    token = csrf(client.get("/qr").get_data(as_text=True))
+    token = csrf_token(client.get("/qr").get_data(as_text=True))
     r = client.post("/qr/tickets", data={"code": "quay-1", "count": "2", "csrf_token": token})
     tickets = re.findall(r'data-ticket="([^"]+)"', r.get_data(as_text=True))
     assert r.status_code == 200 and len(tickets) == 2 and tickets[0] != tickets[1]

@@ -33,9 +33,9 @@ from sync_server.db.models import (
 )
 from sync_server.qr import store as qr_store
 from sync_server.roster import build as roster
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import QUESTIONNAIRE, csrf, seed_roster
-from tests.server.web import add_user, login, page
+from tests.support.qr import QUESTIONNAIRE, seed_roster
+from tests.support.server import TOKEN
+from tests.support.web import add_user, csrf_token, login, page
 
 KIOSK_QR = '[qr]\npublic_url = "http://10.0.0.2:5000"\nkiosk_qr = true\n'
 
@@ -91,7 +91,7 @@ def test_the_thanks_screen_qr_adds_to_that_visit_and_never_rates_it_again(scene)
     assert 'name="name"' not in html and 'type="tel"' not in html  # no name or contact asked
 
     comment = unicodedata.normalize("NFD", "Cán bộ hướng dẫn tận tình") + "\r\n<script>x</script>\u0007"
-    form = {"csrf_token": csrf(html), "t": ticket, "reason": ["thai-do", "cho-lau"], "comment": comment}
+    form = {"csrf_token": csrf_token(html), "t": ticket, "reason": ["thai-do", "cho-lau"], "comment": comment}
     r = client.post("/r/quay-1/them", data=form)
     assert r.status_code == 303 and r.headers["Location"].endswith("/r/quay-1/cam-on?them=1")
     thanks = client.get(r.headers["Location"]).get_data(as_text=True)
@@ -138,12 +138,12 @@ def test_a_tampered_uuid_is_refused_as_forged(scene):
     r = client.get("/r/quay-1", query_string={"t": forged})
     assert r.status_code == 403 and "không hợp lệ" in r.get_data(as_text=True)
     html = client.get("/r/quay-1", query_string={"t": ticket}).get_data(as_text=True)
-    r = client.post("/r/quay-1/them", data={"csrf_token": csrf(html), "t": forged, "reason": "cho-lau"})
+    r = client.post("/r/quay-1/them", data={"csrf_token": csrf_token(html), "t": forged, "reason": "cho-lau"})
     assert r.status_code == 403
     assert Addendum.select().count() == 0 and QrTicket.select().count() == 0
     assert QrRefusal.get(QrRefusal.reason == "ticket_forged").count == 2
     # The true ticket still works afterwards.
-    r = client.post("/r/quay-1/them", data={"csrf_token": csrf(html), "t": ticket, "reason": "cho-lau"})
+    r = client.post("/r/quay-1/them", data={"csrf_token": csrf_token(html), "t": ticket, "reason": "cho-lau"})
     assert r.status_code == 303 and Addendum.get().response_uuid == visit["uuid"]
 
 
@@ -152,7 +152,8 @@ def test_a_follow_up_ticket_never_makes_a_rating(scene):
     visit, url = rate_at_kiosk(controller, 3)
     ticket = ticket_of(url)
     html = client.get("/r/quay-1?o=nv-lan").get_data(as_text=True)
-    r = client.post("/r/quay-1", data={"csrf_token": csrf(html), "o": "nv-lan", "t": ticket, "q_q1": "5"})
+    r = client.post("/r/quay-1", data={"csrf_token": csrf_token(html), "o": "nv-lan", "t": ticket,
+                                       "q_q1": "5"})
     assert r.status_code == 400 and "chỉ dùng để góp ý thêm" in r.get_data(as_text=True)
     assert Response.select().count() == 0 and QrTicket.select().count() == 0  # the ticket is not spent
 
@@ -163,14 +164,15 @@ def test_a_version_1_ticket_still_gives_a_rating_form(scene):
     r = client.get("/r/quay-1", query_string={"o": "nv-lan", "t": ticket})
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and 'name="q_q1"' in html and "muốn nói thêm" not in html
-    r = client.post("/r/quay-1", data={"csrf_token": csrf(html), "o": "nv-lan", "t": ticket, "q_q1": "4"})
+    r = client.post("/r/quay-1", data={"csrf_token": csrf_token(html), "o": "nv-lan", "t": ticket,
+                                       "q_q1": "4"})
     assert r.status_code == 303
     [stored] = Response.select()
     assert json.loads(stored.body)["flags"] == ["qr:counter:quay-1", "qr:ticket"]
     # ... and cannot be used for an addendum.
     rating_ticket = qrticket.make("quay-1", TOKEN, time.time())
     r = client.post("/r/quay-1/them",
-                    data={"csrf_token": csrf(html), "t": rating_ticket, "reason": "cho-lau"})
+                    data={"csrf_token": csrf_token(html), "t": rating_ticket, "reason": "cho-lau"})
     assert r.status_code == 400 and "không dùng để góp ý thêm" in r.get_data(as_text=True)
     assert Addendum.select().count() == 0
 
@@ -179,7 +181,7 @@ def test_what_the_phone_sends_is_checked(scene):
     _cfg, _kiosk, controller, client = scene
     _visit, url = rate_at_kiosk(controller, 1)
     ticket = ticket_of(url)
-    token = csrf(client.get(path_of(url)).get_data(as_text=True))
+    token = csrf_token(client.get(path_of(url)).get_data(as_text=True))
 
     def send(**fields):
         r = client.post("/r/quay-1/them", data={"csrf_token": token, "t": ticket, **fields})
@@ -204,7 +206,7 @@ def test_what_the_phone_sends_is_checked(scene):
     assert status == 200 and "Trang đã mở khá lâu" in html and "Phòng chờ nóng" in html
     assert "Traceback" not in html and Addendum.select().count() == 0
     r = client.post("/r/quay-1/them",
-                    data={"csrf_token": csrf(html), "t": ticket, "comment": "Phòng chờ nóng"})
+                    data={"csrf_token": csrf_token(html), "t": ticket, "comment": "Phòng chờ nóng"})
     assert r.status_code == 303 and Addendum.get().comment == "Phòng chờ nóng"
 
 
@@ -253,7 +255,7 @@ def test_control_characters_never_reach_the_database(scene):
     before it, by an app-wide guard), never a 500."""
     _cfg, _kiosk, controller, client = scene
     _visit, url = rate_at_kiosk(controller, 4)
-    token = csrf(client.get(path_of(url)).get_data(as_text=True))
+    token = csrf_token(client.get(path_of(url)).get_data(as_text=True))
     r = client.post("/r/quay-1/them", data={"csrf_token": token, "t": ticket_of(url),
                                             "comment": "Phòng chờ\x00 nóng\x1b[31m"})
     assert r.status_code in (303, 400) and "Traceback" not in r.get_data(as_text=True)

@@ -8,8 +8,6 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import pytest
 import requests
@@ -20,36 +18,12 @@ from kiosk.shared.protocol import verify_chain
 from sync_server import config as server_config
 from sync_server.db import database, init_db
 from sync_server.db.models import Officer, Questionnaire
-from tests.server.conftest import TOKEN, free_port, server_toml
-from tests.server.qr_support import csrf, seed_roster
-from tests.server.serving import serving
-from tests.support import browser
+from tests.support.browser import CHROMIUM_HINT, SCREENSHOTS, chromium, missing, screenshot
+from tests.support.qr import seed_roster, serving_qr, stored
+from tests.support.server import TOKEN
+from tests.support.web import csrf_token
 
 pytestmark = pytest.mark.e2e
-
-
-@contextmanager
-def qr_server(tmp_path, backend, extra: str, seed: Callable[[], None]) -> Iterator[tuple[str, object]]:
-    """`hailong-server serve` (waitress) on a fresh database seeded by `seed`."""
-    port = free_port()
-    path = tmp_path / "server.toml"
-    path.write_text(server_toml(tmp_path / "data", [("quay-1", "http://127.0.0.1:9", TOKEN)], port=port,
-                                database_url=backend, extra=extra), encoding="utf-8")
-    init_db(server_config.load(path))
-    seed()
-    database.close()
-    try:
-        with serving(path, port) as base:
-            yield base, path
-    finally:
-        if not database.is_closed():
-            database.close()
-
-
-@pytest.fixture
-def server(tmp_path, backend):
-    with qr_server(tmp_path, backend, "[qr]\nask_name = true\n", seed_roster) as running:
-        yield running
 
 
 def seed_eight_questions() -> None:
@@ -64,19 +38,8 @@ def seed_eight_questions() -> None:
 def server8(tmp_path, backend):
     extra = ('[qr]\ncomplaint_phone = "0258 3840 123"\n'
              'complaint_address = "Bộ phận Một cửa, UBND xã Đại Lãnh, thôn Đông Hòa"\n')
-    with qr_server(tmp_path, backend, extra, seed_eight_questions) as running:
+    with serving_qr(tmp_path, backend, extra, seed_eight_questions) as running:
         yield running
-
-
-def stored(path) -> list[dict]:
-    from sync_server.db.models import Response
-
-    init_db(server_config.load(path), create=False)
-    try:
-        rows = Response.select().where(Response.kiosk_id == "qr").order_by(Response.seq)
-        return [json.loads(r.body) for r in rows]
-    finally:
-        database.close()
 
 
 def face(page, question: str, score: int):
@@ -92,8 +55,9 @@ def expect(target):
 
 
 def need_browser() -> None:
-    if browser.missing():
-        pytest.fail(f"browser tests need {browser.missing()}: {browser.CHROMIUM_HINT}")
+    problem = missing()
+    if problem:
+        pytest.fail(f"browser tests need {problem}: {CHROMIUM_HINT}")
 
 
 def in_view(page, selector: str) -> bool:
@@ -104,17 +68,17 @@ def in_view(page, selector: str) -> bool:
 
 def viewport_shot(page, name: str) -> None:
     """What the phone's screen shows (not the whole page), for a person to look at."""
-    browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(browser.SCREENSHOTS / f"{name}.png"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-def test_a_phone_completes_a_response_with_and_without_javascript(server):
-    base, path = server
+def test_a_phone_completes_a_response_with_and_without_javascript(qr_server):
+    base, path = qr_server
     need_browser()
 
-    with browser.chromium() as page:  # JavaScript on: one question per screen
+    with chromium() as page:  # JavaScript on: one question per screen
         page.goto(base + "/r/quay-1")
-        browser.screenshot(page, "qr-1-officers")
+        screenshot(page, "qr-1-officers")
         with page.expect_navigation():
             page.click("text=Nguyễn Thị Lan")
         # expect(): the script runs as the page loads; these wait for the state, never for a time.
@@ -152,13 +116,13 @@ def test_a_phone_completes_a_response_with_and_without_javascript(server):
         expect(page.locator("text=Thủ tục đăng ký kết hôn")).to_be_visible()
         expect(page.locator("text=Thủ tục đăng ký khai sinh")).to_be_hidden()
         page.click("text=Thủ tục đăng ký kết hôn")
-        browser.screenshot(page, "qr-3-last-step-js")
+        screenshot(page, "qr-3-last-step-js")
         page.click("button.qr-send")
         page.wait_for_url("**/cam-on#qr-problems")
         assert "Xin cảm ơn Ông/Bà!" in page.content()
-        browser.screenshot(page, "qr-4-thanks")
+        screenshot(page, "qr-4-thanks")
 
-    with browser.chromium(javascript=False) as page:  # one page, everything on it
+    with chromium(javascript=False) as page:  # one page, everything on it
         page.goto(base + "/r/nv-hung")
         assert page.locator("#qr-filter").is_hidden()
         assert page.locator("#q-q1").is_visible() and page.locator("#q-q2").is_visible()
@@ -166,7 +130,7 @@ def test_a_phone_completes_a_response_with_and_without_javascript(server):
         face(page, "q1", 5)
         face(page, "q2", 3)
         page.click("text=Thái độ chưa tốt")
-        browser.screenshot(page, "qr-5-form-nojs")
+        screenshot(page, "qr-5-form-nojs")
         page.click("button.qr-send")
         page.wait_for_url("**/cam-on#qr-problems")
 
@@ -186,7 +150,7 @@ def test_eight_questions_one_per_screen_all_optional(server8):
     need_browser()
     codes = [q["code"] for q in PRESETS["phieu-8"]["questions"]]
 
-    with browser.chromium() as page:
+    with chromium() as page:
         page.goto(base + "/r/nv-minh")
         expect(page.locator("html.qr-stepping")).to_have_count(1)  # the script has set the steps up
         assert page.locator("[required]").count() == 0  # no browser bubble over a title
@@ -225,9 +189,9 @@ def test_eight_questions_one_per_screen_all_optional(server8):
         expect(page.locator('a[href="tel:02583840123"]')).to_be_visible()
         viewport_shot(page, "qr-8-3-thanks-complaint-js")
 
-    with browser.chromium(javascript=False) as page:
+    with chromium(javascript=False) as page:
         page.goto(base + "/r/nv-lan")
-        browser.screenshot(page, "qr-8-4-one-page-nojs")
+        screenshot(page, "qr-8-4-one-page-nojs")
         with page.expect_navigation():
             page.click("button.qr-send")  # nothing chosen: the server sends the page back
         page.wait_for_load_state()
@@ -238,25 +202,25 @@ def test_eight_questions_one_per_screen_all_optional(server8):
         face(page, codes[-1], 1)
         page.click("button.qr-send")
         page.wait_for_url("**/cam-on#qr-problems")
-        browser.screenshot(page, "qr-8-6-thanks-nojs")
+        screenshot(page, "qr-8-6-thanks-nojs")
 
     first, second = stored(path)
     assert (first["officer"], first["answers"]) == ("nv-minh", {codes[2]: 4})
     assert (second["officer"], second["answers"]) == ("nv-lan", {codes[-1]: 1})
 
 
-def test_the_thanks_screen_code_opens_say_more_with_and_without_javascript(server):
-    base, path = server
+def test_the_thanks_screen_code_opens_say_more_with_and_without_javascript(qr_server):
+    base, path = qr_server
     need_browser()
     visits = [str(uuid.uuid4()), str(uuid.uuid4())]
     for javascript, visit in zip((True, False), visits, strict=True):
         ticket = qrticket.make("quay-1", TOKEN, time.time(), response=visit)
-        with browser.chromium(javascript=javascript) as page:
+        with chromium(javascript=javascript) as page:
             page.goto(f"{base}/r/quay-1?t={ticket}")
             assert page.locator("text=Ông/Bà muốn nói thêm về lần đến hôm nay?").is_visible()
             assert page.locator(".qr-face").count() == 0 and page.locator(".qr-officers").count() == 0
             name = "js" if javascript else "nojs"
-            browser.screenshot(page, f"qr-6-say-more-{name}")
+            screenshot(page, f"qr-6-say-more-{name}")
             with page.expect_navigation():
                 page.click("button.qr-send")  # nothing chosen or written: sent back by the server
             page.wait_for_load_state()
@@ -267,7 +231,7 @@ def test_the_thanks_screen_code_opens_say_more_with_and_without_javascript(serve
             page.click("button.qr-send")
             page.wait_for_url("**/cam-on?them=1*")
             assert page.locator(".qr-back").count() == 0
-            browser.screenshot(page, f"qr-7-say-more-thanks-{name}")
+            screenshot(page, f"qr-7-say-more-thanks-{name}")
     assert stored(path) == []  # no rating made
     from sync_server.db.models import Addendum
 
@@ -279,13 +243,13 @@ def test_the_thanks_screen_code_opens_say_more_with_and_without_javascript(serve
     assert rows == {v: (["thieu-ht"], "Nên có bảng hướng dẫn <to hơn>.") for v in visits}
 
 
-def test_a_ticket_works_once_over_http(server):
-    base, path = server
+def test_a_ticket_works_once_over_http(qr_server):
+    base, path = qr_server
     ticket = qrticket.make("quay-1", TOKEN, time.time())
     s = requests.Session()
     page = s.get(f"{base}/r/quay-1", params={"o": "nv-lan", "t": ticket}, timeout=10)
     assert page.status_code == 200
-    data = {"csrf_token": csrf(page.text), "o": "nv-lan", "t": ticket, "q_q1": "5", "q_q2": "5"}
+    data = {"csrf_token": csrf_token(page.text), "o": "nv-lan", "t": ticket, "q_q1": "5", "q_q2": "5"}
     first = s.post(f"{base}/r/quay-1", data=data, allow_redirects=False, timeout=10)
     assert first.status_code == 303
     again = s.post(f"{base}/r/quay-1", data=data, allow_redirects=False, timeout=10)

@@ -12,9 +12,9 @@ import requests
 
 from kiosk.shared import qrticket
 from kiosk.shared.protocol import verify_chain
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import csrf
-from tests.server.test_qr_http import server, stored  # noqa: F401 - `server` is a fixture
+from tests.support.qr import stored
+from tests.support.server import TOKEN
+from tests.support.web import csrf_token
 
 pytestmark = pytest.mark.e2e
 PHONES = 8
@@ -29,7 +29,7 @@ def race(base: str, ticket: str) -> list[tuple[int, str]]:
         page = s.get(f"{base}/r/quay-1", params={"o": "nv-lan", "t": ticket}, timeout=10)
         assert page.status_code == 200
         sessions.append(s)
-        forms.append({"csrf_token": csrf(page.text), "o": "nv-lan", "t": ticket,
+        forms.append({"csrf_token": csrf_token(page.text), "o": "nv-lan", "t": ticket,
                       "q_q1": str(3 + n % 3), "q_q2": "5"})  # no 1–2: no reasons step
     start = threading.Barrier(PHONES)
     answers: list[tuple[int, str]] = [(0, "")] * PHONES
@@ -47,8 +47,8 @@ def race(base: str, ticket: str) -> list[tuple[int, str]]:
     return answers
 
 
-def test_phones_racing_one_ticket_store_one_response_and_get_409(server):  # noqa: F811
-    base, path = server
+def test_phones_racing_one_ticket_store_one_response_and_get_409(qr_server):
+    base, path = qr_server
     for round_no in range(1, ROUNDS + 1):
         answers = race(base, qrticket.make("quay-1", TOKEN, time.time()))
         statuses = sorted(status for status, _text in answers)

@@ -20,9 +20,9 @@ from sync_server.db.models import Addendum, Questionnaire, Response
 from sync_server.qr import store as qr_store
 from sync_server.reports import exclusion
 from sync_server.reports.topics import GONE_NAME
-from tests.server.conftest import TOKEN
-from tests.server.qr_support import QUESTIONNAIRE, seed_roster
-from tests.server.web import add_user, login
+from tests.support.qr import QUESTIONNAIRE, seed_roster
+from tests.support.server import TOKEN
+from tests.support.web import add_user, client_as
 
 # An older version of the questionnaire had a topic that is gone from the active one.
 OLD = {**QUESTIONNAIRE, "version": 1,
@@ -66,10 +66,8 @@ def scene(make_config, make_kiosk):
         qr_store.add_addendum(ticket, questionnaire=QUESTIONNAIRE if n % 4 else OLD,
                               topics=sorted(rng.sample(CODES[:4], rng.randrange(0, 3))),
                               comment="" if n % 3 else "ghi chú", tz=cfg.tz, now=when, issued_utc=when)
-    client = create_app(cfg).test_client()
     add_user()
-    login(client)
-    return client
+    return client_as(create_app(cfg), "admin")
 
 
 def independent(start: date, end: date) -> dict[str, list[int]]:

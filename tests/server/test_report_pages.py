@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import random
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -21,12 +18,11 @@ from sync_server.app import create_app
 from sync_server.db import database, write_transaction
 from sync_server.db.models import AuditLog, Officer, Procedure, Response
 from sync_server.reports import queries as reports
-from tests.server.conftest import free_port, server_toml
-from tests.server.serving import browser_login
-from tests.server.test_reports_figures import generated, store
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.responses import generated, store_chain
+from tests.support.server import free_port, hailong, server_toml
+from tests.support.serving import browser_login, serving
+from tests.support.web import add_user, client_as, csrf_token, page
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EVIL = '<script>alert("x")</script> Lê'
 FORMULA = '=HYPERLINK("http://evil.example/","bấm")'
 YEAR = "period=year&date=2026-06-01"
@@ -38,7 +34,7 @@ def seed(cfg, n: int = 600) -> None:
         Officer.create(code="nv-hung", name=EVIL)
         Officer.create(code="nv-minh", name=FORMULA)
         Procedure.create(code="1.001193", name="Đăng ký khai sinh", field="tu-phap")
-    store(generated(n, "quay-1", "touch", random.Random(7)), "quay-1", cfg)
+    store_chain(generated(n, "quay-1", "touch", random.Random(7)), "quay-1", cfg)
 
 
 @pytest.fixture
@@ -50,12 +46,6 @@ def scene(make_config):
     add_user("staff", "staff")
     add_user("viewer", "viewer")
     return cfg, app
-
-
-def client_as(app, username):
-    client = app.test_client()
-    login(client, username)
-    return client
 
 
 def year_total() -> reports.Cell:
@@ -198,17 +188,10 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
     seed(cfg, 400)
     database.close()
     password = "mật khẩu dài cho báo cáo"
-    made = subprocess.run([sys.executable, "-m", "sync_server", "create-admin", "--config", str(config),
-                           "--username", "admin", "--password-stdin"], input=password + "\n", text=True,
-                          capture_output=True, cwd=REPO, timeout=60)
+    made = hailong("create-admin", "--config", str(config), "--username", "admin", "--password-stdin",
+                   stdin=password + "\n")
     assert made.returncode == 0, made.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config)], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        from tests.server.test_serve_e2e import wait_until_up
-
-        wait_until_up(proc, base + "/login")
+    with serving(config, port) as base:
         p = browser_page
         browser_login(p, base, "admin", password)
         p.goto(f"{base}/reports?{YEAR}&by=officer")
@@ -252,6 +235,3 @@ def test_report_page_in_chromium_against_a_real_server(tmp_path, backend, browse
         board.close()
         r = requests.get(f"{base}/reports?{YEAR}", timeout=5, allow_redirects=False)
         assert r.status_code == 302  # without the browser's session: to the login
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

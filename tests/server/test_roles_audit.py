@@ -7,40 +7,25 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from peewee import DatabaseError
-from werkzeug.routing import Rule
 
-from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
-from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database
 from sync_server.db.models import (
     Alert,
     AuditLog,
-    Counter,
-    Field,
-    FleetKiosk,
     Officer,
-    PullLog,
-    Questionnaire,
-    Quota,
-    Response,
-    ServiceAlert,
-    Setting,
     User,
 )
-from sync_server.roster import photos as photo_files
-from sync_server.roster.build import current_version
 from sync_server.web import redirects
-from tests.server.chains import make_chain
-from tests.server.conftest import TOKEN, know_officers
-from tests.server.fake_kiosk import FakeKiosk
-from tests.server.web import PASSWORD, add_user, csrf_token, login, page
-from tests.support.images import image
+from tests.support.chains import make_chain
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN
+from tests.support.sweep import routes, state
+from tests.support.web import PASSWORD, client_as, csrf_token, page
 
 REPO = Path(__file__).resolve().parents[2]
 # The citizens' QR page needs no login; it checks its own CSRF token (tests/server/test_qr.py:
@@ -52,79 +37,8 @@ PUBLIC = {"static", "auth.login", "auth.logout", "board.board"} | QR_PUBLIC | MO
 RANK = {"viewer": 0, "staff": 1, "admin": 2}
 
 
-@pytest.fixture
-def site(make_config):
-    """An app with data behind every URL: a pulled kiosk, an open alert, minutes, three users."""
-    fake = FakeKiosk("quay-1", "store-a", make_chain("store-a", 3))
-    cfg = make_config([("quay-1", fake.url, TOKEN)])
-    know_officers("nv-lan")
-    # A photo behind the staff's preview URL (not public: the public URL must not need it).
-    name = photo_files.store(cfg.data_dir, "nv-lan", image("JPEG", (40, 40)))
-    Officer.update(photo_file=name).where(Officer.code == "nv-lan").execute()
-    pull_kiosk(cfg.kiosks[0], cfg)
-    fake.responses = fake.responses[:1]  # went backwards: a chain alert
-    pull_kiosk(cfg.kiosks[0], cfg)
-    app = create_app(cfg)
-    users = {role: add_user(role, role) for role in ("admin", "staff", "viewer")}
-    Field.create(code="tu-phap", name="Tư pháp")
-    Counter.create(code="quay-a", name="Quầy A", kiosk_id="quay-1", officers='["nv-lan"]')
-    qn = Questionnaire.create(qid="overall", version=1, document=json.dumps(BUILTIN_QUESTIONNAIRE))
-    FleetKiosk.create(id="quay-2", name="Quầy 2", url="http://127.0.0.1:9", token="t" * 24)
-    quota = Quota.create(field_code="", target=30, start=date(2026, 4, 1), end=date(2026, 10, 31))
-    service = ServiceAlert.create(subject_kind="officer", subject="nv-lan",
-                                  started_utc=datetime(2026, 11, 23), ended_utc=datetime(2026, 11, 23, 0, 10),
-                                  responses=4, answers=4, low=4)
-    args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": PullLog.select().first().id,
-            "user_id": users["viewer"].id, "response_id": Response.select().first().id,
-            "officer_code": "nv-lan", "field_code": "tu-phap", "counter_code": "quay-a", "qn_id": qn.id,
-            "fleet_id": "quay-2", "quota_id": quota.id, "service_alert_id": service.id,
-            "code": "nv-lan", "score": 5}
-    yield app, users, args
-    fake.stop()
-
-
-def rules(app, args) -> list[tuple[Rule, str]]:
-    """(rule, method) for every rule but the static files."""
-    out = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        missing = rule.arguments - args.keys()
-        assert not missing, f"{rule}: give the test a value for {missing}"
-        out.extend((rule, method) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
-    return out
-
-
-def routes(app, args) -> list[tuple[str, str, str]]:
-    """(endpoint, method, url) for every rule but the static files."""
-    adapter = app.url_map.bind("localhost")
-    return [(rule.endpoint, method, adapter.build(rule.endpoint, {a: args[a] for a in rule.arguments}))
-            for rule, method in rules(app, args)]
-
-
-def state() -> tuple:
-    """Everything a POST could change."""
-    users = [(u.username, u.role, u.active, u.password_hash) for u in User.select().order_by(User.id)]
-    excluded = [r.excluded for r in Response.select(Response.excluded).order_by(Response.id)]
-    roster = ([(o.code, o.name, o.active, o.fields, o.photo_file)
-               for o in Officer.select().order_by(Officer.code)],
-              [(f.code, f.name) for f in Field.select()], [(c.code, c.officers) for c in Counter.select()],
-              [(q.id, q.active) for q in Questionnaire.select()],
-              [(k.id, k.url, k.token, k.retired) for k in FleetKiosk.select()], current_version())
-    return (users, [a.resolved for a in Alert.select().order_by(Alert.id)], AuditLog.select().count(),
-            excluded, roster, [q.id for q in Quota.select()], [a.comment for a in ServiceAlert.select()],
-            [(s.key, s.value) for s in Setting.select().order_by(Setting.key)])
-
-
-def client_as(app, role: str | None):
-    client = app.test_client()
-    if role:
-        login(client, role)
-    return client
-
-
-def test_every_page_declares_a_role(site):
-    app, _users, args = site
+def test_every_page_declares_a_role(full_site):
+    app, _users, args = full_site
     crawled = routes(app, args)
     endpoints = {e for e, _m, _u in crawled}
     assert {"staff.dashboard", "monitor.kiosks", "monitor.minute", "admin.users", "admin.audit_log",
@@ -133,8 +47,8 @@ def test_every_page_declares_a_role(site):
         assert getattr(app.view_functions[endpoint], "required_role", None) in RANK, endpoint
 
 
-def test_without_a_session_every_staff_url_redirects_to_login(site):
-    app, _users, args = site
+def test_without_a_session_every_staff_url_redirects_to_login(full_site):
+    app, _users, args = full_site
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))  # a valid token, no login
     before = state()
@@ -150,8 +64,8 @@ def test_without_a_session_every_staff_url_redirects_to_login(site):
 
 
 @pytest.mark.parametrize("role", [None, "admin"])
-def test_every_post_without_a_csrf_token_is_refused(site, role):
-    app, _users, args = site
+def test_every_post_without_a_csrf_token_is_refused(full_site, role):
+    app, _users, args = full_site
     client = client_as(app, role)
     before = state()
     posts = [url for e, method, url in routes(app, args) if method == "POST" and e not in QR_PUBLIC]
@@ -165,8 +79,8 @@ def test_every_post_without_a_csrf_token_is_refused(site, role):
 
 
 @pytest.mark.parametrize("role", ["viewer", "staff"])
-def test_a_role_reaches_its_pages_and_nothing_above(site, role):
-    app, _users, args = site
+def test_a_role_reaches_its_pages_and_nothing_above(full_site, role):
+    app, _users, args = full_site
     client = client_as(app, role)
     token = csrf_token(page(client, "/"))
     before = state()
@@ -186,8 +100,8 @@ def test_a_role_reaches_its_pages_and_nothing_above(site, role):
     assert ("/admin/users" in html) is False and ("/admin/audit" in html) is (role == "staff")
 
 
-def test_viewer_cannot_resolve_and_sees_no_button(site):
-    app, _users, _args = site
+def test_viewer_cannot_resolve_and_sees_no_button(full_site):
+    app, _users, _args = full_site
     client = client_as(app, "viewer")
     html = page(client, "/alerts")
     assert "Đánh dấu đã xử lý" not in html
@@ -202,8 +116,8 @@ def actions() -> list[tuple[str, str, str]]:
             if a.action != "login"]
 
 
-def test_every_change_is_in_the_audit_log(site):
-    app, users, _args = site
+def test_every_change_is_in_the_audit_log(full_site):
+    app, users, _args = full_site
     admin = client_as(app, "admin")
     token = csrf_token(page(admin, "/admin/users"))
     assert admin.post("/admin/users", data={"csrf_token": token, "username": "lan", "role": "staff",
@@ -235,8 +149,8 @@ def test_every_change_is_in_the_audit_log(site):
     assert r.status_code == 401
 
 
-def test_a_switched_off_account_loses_its_open_session(site):
-    app, users, _args = site
+def test_a_switched_off_account_loses_its_open_session(full_site):
+    app, users, _args = full_site
     viewer = client_as(app, "viewer")
     assert viewer.get("/").status_code == 200
     admin = client_as(app, "admin")
@@ -248,8 +162,8 @@ def test_a_switched_off_account_loses_its_open_session(site):
                                   "csrf_token": csrf_token(page(r, "/login"))}).status_code == 401
 
 
-def test_bad_admin_input_is_named_and_changes_nothing(site):
-    app, users, _args = site
+def test_bad_admin_input_is_named_and_changes_nothing(full_site):
+    app, users, _args = full_site
     admin = client_as(app, "admin")
     token = csrf_token(page(admin, "/admin/users"))
     before = state()
@@ -273,8 +187,8 @@ def test_bad_admin_input_is_named_and_changes_nothing(site):
     assert state() == before
 
 
-def test_the_audit_log_cannot_be_edited(site):
-    app, _users, _args = site
+def test_the_audit_log_cannot_be_edited(full_site):
+    app, _users, _args = full_site
     client_as(app, "admin")
     entry = AuditLog.get()
     with pytest.raises(DatabaseError, match="append-only"):
@@ -288,8 +202,8 @@ def test_the_audit_log_cannot_be_edited(site):
             for m in r.methods} <= {"GET", "HEAD", "OPTIONS"}
 
 
-def test_command_line_changes_are_audited(site, make_config):
-    app, _users, _args = site
+def test_command_line_changes_are_audited(full_site, make_config):
+    app, _users, _args = full_site
     cfg = app.extensions["hailong"]
     for args in (["create-admin", "--username", "chu-tich", "--password-stdin"], ["seed-demo"]):
         proc = subprocess.run([sys.executable, "-m", "sync_server", *args, "--config", str(cfg.path)],
@@ -301,8 +215,8 @@ def test_command_line_changes_are_audited(site, make_config):
                               ("cli", "roster.seed_demo", "Trung tâm Phục vụ hành chính công xã Đại Lãnh")]
 
 
-def test_script_in_names_is_shown_escaped(site):
-    app, _users, _args = site
+def test_script_in_names_is_shown_escaped(full_site):
+    app, _users, _args = full_site
     evil = "<script>alert('x')</script>"
     Officer.update(name=evil, title='"><img src=x onerror=alert(1)>').where(
         Officer.code == "nv-lan").execute()

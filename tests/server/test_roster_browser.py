@@ -4,35 +4,24 @@ add-kiosk form."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 from kiosk.shared.pairing import Pairing, encode
-from tests.server.conftest import free_port, server_toml
+from tests.support.server import free_port, hailong, server_toml
+from tests.support.serving import serving
 
-REPO = Path(__file__).resolve().parents[2]
 EVIL = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">Lan'
 
 
 def test_roster_pages_in_chromium(tmp_path, backend, browser_page):
-    from tests.server.test_serve_e2e import wait_until_up
     from tests.support.browser import screenshot
 
     port = free_port()
     config = tmp_path / "server.toml"
     config.write_text(server_toml(tmp_path / "data", [], port=port, database_url=backend), encoding="utf-8")
     password = "mật khẩu dài cho danh mục"
-    made = subprocess.run([sys.executable, "-m", "sync_server", "create-admin", "--config", str(config),
-                           "--username", "admin", "--password-stdin"], input=password + "\n", text=True,
-                          capture_output=True, cwd=REPO, timeout=60)
+    made = hailong("create-admin", "--config", str(config), "--username", "admin", "--password-stdin",
+                   stdin=password + "\n")
     assert made.returncode == 0, made.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config),
-                             "--no-pull"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(proc, base + "/login")
+    with serving(config, port, "--no-pull") as base:
         p = browser_page
         p.goto(base + "/login")
         p.fill("input[name=username]", "admin")
@@ -58,6 +47,3 @@ def test_roster_pages_in_chromium(tmp_path, backend, browser_page):
         assert p.input_value("#kiosk_id") == "quay-7" and p.input_value("#address") == "quay-7.local"
         assert p.input_value("#port") == "8765" and "s3cret" not in p.content()
         screenshot(p, "fleet-add-filled")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

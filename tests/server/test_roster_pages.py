@@ -7,22 +7,24 @@ import json
 
 import pytest
 
-from sync_server.app import create_app
 from sync_server.db.models import AuditLog, Counter, Officer, Questionnaire
 from sync_server.roster.build import build_roster, current_version
 from sync_server.roster.counters import counter_officers
-from tests.server.web import add_user, csrf_token, login, page
 from tests.support.images import image, mark_photo_public, upload_photo
+from tests.support.server import TOKEN
+from tests.support.web import add_user, client_as, csrf_token, page
 
 
 @pytest.fixture
-def site(make_config):
-    cfg = make_config([("quay-1", "http://127.0.0.1:9", "k" * 24)])
-    app = create_app(cfg)
-    for role in ("admin", "viewer"):
-        add_user(role, role)
-    admin = app.test_client()
-    login(admin, "admin")
+def cfg(make_config):
+    """One kiosk in server.toml, quay-1 (nothing answers there): counters are placed at it, its
+    roster is built."""
+    return make_config([("quay-1", "http://127.0.0.1:9", TOKEN)])
+
+
+@pytest.fixture
+def site(cfg, app, admin):
+    add_user("viewer", "viewer")
     return cfg, app, admin
 
 
@@ -90,8 +92,7 @@ def test_errors_name_the_field_and_change_nothing(site):
 def test_viewer_reads_but_cannot_change(site):
     _cfg, app, admin = site
     post(admin, "/roster/fields", {"code": "tu-phap", "name": "Tư pháp"})
-    viewer = app.test_client()
-    login(viewer, "viewer")
+    viewer = client_as(app, "viewer")
     for url in ("/roster", "/roster/procedures", "/roster/officers", "/roster/questionnaires"):
         html = page(viewer, url)
         assert 'action="/roster/fields"' not in html and "Tư pháp" in page(viewer, "/roster")

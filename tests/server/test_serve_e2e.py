@@ -9,43 +9,20 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.server.conftest import free_port, rating, server_toml
+from tests.support.server import REPO, free_port, hailong, rating, server_toml, wait_until_up
+from tests.support.web import csrf_token
 
 pytestmark = pytest.mark.e2e
-REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "mật khẩu dài 2026"
-
-
-def hailong(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sync_server", *args], input=stdin, text=True,
-                          capture_output=True, cwd=REPO, timeout=60)
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def cell(html: str, officer: str, attr: str) -> str:
     row = re.search(rf'<tr id="officer-{officer}">(.*?)</tr>', html, re.S).group(1)
     return re.search(rf'data-{attr}="([^"]*)"', row).group(1)
-
-
-def wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited early: {proc.communicate()}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError("serve did not come up")
 
 
 def test_serve_login_dashboard_and_sigint(tmp_path, make_kiosk, backend):

@@ -16,10 +16,10 @@ from sync_server.db.models import AuditLog, ServiceAlert
 from sync_server.exc import InputError
 from sync_server.reports import service_alerts
 from sync_server.reports.service_alerts import Rated, incidents
-from tests.server.chains import iso_vn, make_chain
-from tests.server.conftest import TOKEN, know_officers
-from tests.server.fake_kiosk import FakeKiosk
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.chains import iso_vn, make_chain
+from tests.support.fake_kiosk import FakeKiosk
+from tests.support.server import TOKEN, know_officers
+from tests.support.web import add_user, client_as, csrf_token, page
 
 T0 = datetime(2026, 11, 23, 1, 0)  # 08:00 in Vietnam
 RULE = Rule()
@@ -146,8 +146,7 @@ def test_staff_acknowledge_from_the_dashboard_and_viewers_cannot(make_config, ki
     app = create_app(cfg)
     add_user("staff", "staff")
     add_user("viewer", "viewer")
-    viewer = app.test_client()
-    login(viewer, "viewer")
+    viewer = client_as(app, "viewer")
     html = page(viewer, "/")
     assert 'id="service-alerts"' in html and html.count('data-subject="') == 2
     assert "Ghi nhận</button>" not in html  # a viewer sees them, cannot acknowledge
@@ -155,8 +154,7 @@ def test_staff_acknowledge_from_the_dashboard_and_viewers_cannot(make_config, ki
     r = viewer.post(f"/service-alerts/{alert_id}/ack", data={"csrf_token": csrf_token(html), "comment": "x"})
     assert r.status_code == 403
 
-    staff = app.test_client()
-    login(staff, "staff")
+    staff = client_as(app, "staff")
     html = page(staff, "/")
     r = staff.post(f"/service-alerts/{alert_id}/ack", data={"comment": "x"})  # no CSRF token
     assert r.status_code == 400 and ServiceAlert.get_by_id(alert_id).acknowledged_at is None
@@ -187,11 +185,11 @@ def test_scan_alerts_catches_up_responses_stored_without_a_scan(make_config):
     from pathlib import Path
 
     from sync_server.db import database
-    from tests.server.test_reports_figures import store
+    from tests.support.responses import store_chain
 
     cfg = make_config()
     know_officers("nv-lan")
-    store(low_run("store-a", 5, 0), "quay-1", cfg)  # stored the way a pull stores, no scan
+    store_chain(low_run("store-a", 5, 0), "quay-1", cfg)  # stored the way a pull stores, no scan
     assert ServiceAlert.select().count() == 0
     database.close()
     done = subprocess.run([sys.executable, "-m", "sync_server", "scan-alerts", "--config", str(cfg.path),

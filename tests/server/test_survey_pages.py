@@ -15,8 +15,8 @@ from sync_server.app import create_app
 from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, Field, Procedure, Quota
 from sync_server.reports import quotas
-from tests.server.test_reports_figures import PROCEDURES, generated, local_day, store
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.responses import PROCEDURES, generated, local_day, store_chain
+from tests.support.web import add_user, client_as, csrf_token, page
 
 
 @pytest.fixture
@@ -31,17 +31,11 @@ def scene(make_config):
     chains = {"quay-1": generated(900, "quay-1", "touch", random.Random(3)),
               "qr": generated(300, "qr", "qr", random.Random(4))}
     for kiosk_id, chain in chains.items():
-        store(chain, kiosk_id, cfg)
+        store_chain(chain, kiosk_id, cfg)
     app = create_app(cfg)
     add_user("admin", "admin")
     add_user("staff", "staff")
     return cfg, app, [r for chain in chains.values() for r in chain]
-
-
-def as_user(app, name):
-    client = app.test_client()
-    login(client, name)
-    return client
 
 
 def forms_in(responses, field, start, end):
@@ -51,7 +45,7 @@ def forms_in(responses, field, start, end):
 
 def test_quota_progress_counts_the_forms_of_the_field_in_the_window(scene):
     _cfg, app, responses = scene
-    admin = as_user(app, "admin")
+    admin = client_as(app, "admin")
     html = page(admin, "/reports/quotas")
     token = csrf_token(html)
     for fld, target in (("tu-phap", 30), ("dia-chinh", 100000), ("", 50)):
@@ -78,7 +72,7 @@ def test_quota_progress_counts_the_forms_of_the_field_in_the_window(scene):
 ])
 def test_a_bad_quota_is_refused_with_the_field_named_and_nothing_saved(scene, form, message):
     _cfg, app, _ = scene
-    admin = as_user(app, "admin")
+    admin = client_as(app, "admin")
     token = csrf_token(page(admin, "/reports/quotas"))
     data = {"csrf_token": token, "field": "", "start": "2026-04-01", "end": "2026-10-31", **form}
     admin.post("/reports/quotas", data=data)
@@ -88,12 +82,12 @@ def test_a_bad_quota_is_refused_with_the_field_named_and_nothing_saved(scene, fo
 
 def test_only_admins_set_quotas_and_every_post_needs_csrf(scene):
     _cfg, app, _ = scene
-    staff = as_user(app, "staff")
+    staff = client_as(app, "staff")
     html = page(staff, "/reports/quotas")
     assert 'id="quota-form"' not in html
     data = {"csrf_token": csrf_token(html), "target": "30", "start": "2026-04-01", "end": "2026-10-31"}
     assert staff.post("/reports/quotas", data=data).status_code == 403
-    admin = as_user(app, "admin")
+    admin = client_as(app, "admin")
     assert admin.post("/reports/quotas", data={k: v for k, v in data.items() if k != "csrf_token"}
                       ).status_code == 400
     assert Quota.select().count() == 0
@@ -101,7 +95,7 @@ def test_only_admins_set_quotas_and_every_post_needs_csrf(scene):
 
 def test_yearly_report_fills_the_rows_the_data_knows_and_keeps_what_staff_write(scene):
     _cfg, app, responses = scene
-    staff = as_user(app, "staff")
+    staff = client_as(app, "staff")
     html = page(staff, "/reports/year?year=2026")
     in_year = [r for r in responses if local_day(r).year == 2026]
     total = f"{len(in_year):,}".replace(",", ".")
@@ -143,7 +137,7 @@ def test_yearly_report_fills_the_rows_the_data_knows_and_keeps_what_staff_write(
 def test_a_viewer_cannot_see_survey_pages(scene):
     _cfg, app, _ = scene
     add_user("viewer", "viewer")
-    viewer = as_user(app, "viewer")
+    viewer = client_as(app, "viewer")
     assert viewer.get("/reports/year").status_code == 403
     assert viewer.get("/reports/quotas").status_code == 403
 
@@ -153,7 +147,7 @@ def test_public_board_shows_this_month_per_field_and_officers_only_when_turned_o
 
     from sync_server.db.models import Officer
     from sync_server.reports.overview import local_today
-    from tests.server.chains import iso_vn, make_chain
+    from tests.support.chains import iso_vn, make_chain
 
     cfg = make_config()
     with write_transaction():
@@ -166,7 +160,7 @@ def test_public_board_shows_this_month_per_field_and_officers_only_when_turned_o
     chain = make_chain("store-b", 4, each=lambda seq: {
         "answers": {"q1": scores[seq - 1]}, "procedure": "1.001193" if seq < 4 else None,
         "recorded_at": iso_vn(now)})
-    store(chain, "quay-1", cfg)
+    store_chain(chain, "quay-1", cfg)
     app = create_app(cfg)
     anonymous = app.test_client()
     r = anonymous.get("/board")

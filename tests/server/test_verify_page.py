@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.shared.protocol import GENESIS_HASH, ProtocolError, canonical_json, seal, verify_chain
 from sync_server.collect.checks import verify_page
-from tests.server.chains import make_chain
+from tests.support.chains import make_chain
 
 
 def bodies(chain: list[dict]) -> list[str]:

@@ -6,36 +6,23 @@ import re
 import stat
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from sync_server.accounts.access import safe_next
 from sync_server.app import create_app
-from sync_server.db.models import User
 from sync_server.ops import demo_data
-
-PASSWORD = "correct horse battery"
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+from tests.support.server import TOKEN
+from tests.support.web import PASSWORD, add_user, csrf_token
 
 
 @pytest.fixture
-def app(make_config):
-    cfg = make_config([("quay-1", "http://127.0.0.1:9", "k" * 24)])
-    return create_app(cfg)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def add_user(username: str = "admin") -> None:
-    User.create(username=username, password_hash=generate_password_hash(PASSWORD), role="admin")
+def cfg(make_config):
+    """One kiosk in server.toml (the dashboard lists it); nothing answers there."""
+    return make_config([("quay-1", "http://127.0.0.1:9", TOKEN)])
 
 
 def login(client, username="admin", password=PASSWORD, next_url="", token=True):
+    """The login form posted as a browser would (`token`: with its CSRF token); the answer is the
+    test's to check (tests.support.web.login expects success)."""
     page = client.get("/login")
     data = {"username": username, "password": password, "next": next_url}
     if token:
@@ -124,8 +111,8 @@ def test_secret_key_is_made_once_with_mode_0600(make_config):
     assert create_app(cfg).config["SECRET_KEY"] == first and len(first) == 64
 
 
-def test_dashboard_lists_the_demo_officers(app, client, make_config):
-    demo_data.seed(app.extensions["hailong"])
+def test_dashboard_lists_the_demo_officers(cfg, client):
+    demo_data.seed(cfg)
     add_user()
     login(client)
     html = client.get("/").get_data(as_text=True)

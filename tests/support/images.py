@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from tests.server.web import csrf_token, page
+from tests.support.web import csrf_token, page
 
 
 def image(fmt: str, size: tuple[int, int], exif: bool = False) -> bytes:

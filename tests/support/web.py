@@ -1,4 +1,5 @@
-"""Helpers for the staff-page tests: users, login through the real form, CSRF tokens."""
+"""Helpers for the staff-page tests: users, login through the real form, a client logged in,
+CSRF tokens."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def login(client, username: str = "admin", password: str = PASSWORD):
     r = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     assert r.status_code == 302, r.get_data(as_text=True)
     return r
+
+
+def client_as(app, username: str | None):
+    """A test client of `app` logged in as `username` (an existing user); None: not logged in."""
+    client = app.test_client()
+    if username:
+        login(client, username)
+    return client
 
 
 def page(client, url: str) -> str:

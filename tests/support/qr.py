@@ -1,12 +1,19 @@
 """A roster for the QR page tests: two questions, reasons, fields and procedures, a counter with
-two officers on duty and one officer alone."""
+two officers on duty and one officer alone; a real `serve` process on such a database, and the
+QR responses it stored."""
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from sync_server.db.models import Field, KioskSetting, Officer, Procedure, Questionnaire
+from sync_server import config as server_config
+from sync_server.db import database, init_db
+from sync_server.db.models import Field, KioskSetting, Officer, Procedure, Questionnaire, Response
+from tests.support.server import TOKEN, free_port, server_toml
+from tests.support.serving import serving
 
 QUESTIONNAIRE = {
     "id": "tt01", "version": 2,
@@ -38,5 +45,29 @@ def seed_roster() -> None:
     KioskSetting.create(kiosk_id="quay-1", mode="counter", officers_on_duty=json.dumps(["nv-lan", "nv-hung"]))
 
 
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+@contextmanager
+def serving_qr(tmp_path, backend, extra: str, seed: Callable[[], None]) -> Iterator[tuple[str, Path]]:
+    """`hailong-server serve` (waitress) on a fresh database seeded by `seed`."""
+    port = free_port()
+    path = tmp_path / "server.toml"
+    path.write_text(server_toml(tmp_path / "data", [("quay-1", "http://127.0.0.1:9", TOKEN)], port=port,
+                                database_url=backend, extra=extra), encoding="utf-8")
+    init_db(server_config.load(path))
+    seed()
+    database.close()
+    try:
+        with serving(path, port) as base:
+            yield base, path
+    finally:
+        if not database.is_closed():
+            database.close()
+
+
+def stored(path: Path) -> list[dict]:
+    """The QR channel's responses in the database of the server.toml at `path`, in order."""
+    init_db(server_config.load(path), create=False)
+    try:
+        rows = Response.select().where(Response.kiosk_id == "qr").order_by(Response.seq)
+        return [json.loads(r.body) for r in rows]
+    finally:
+        database.close()

@@ -10,14 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.server.test_serve_e2e import REPO, wait_until_up
+from tests.support.server import REPO, wait_until_up
 
 
 @contextmanager
-def serving(config: Path, port: int) -> Iterator[str]:
-    """`serve` with the config at `config` (which names `port`); yields its base URL, stops it after."""
-    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config)], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+def serving(config: Path, port: int, *args: str) -> Iterator[str]:
+    """`serve` with the config at `config` (which names `port`) and `args` (e.g. "--no-pull");
+    yields its base URL, stops it after."""
+    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config), *args],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     try:
