@@ -11,7 +11,7 @@ import pytest
 from kiosk.shared.configfile import ConfigError
 from sync_server import config as server_config
 from sync_server.app import create_app
-from tests.server.qr_support import seed_roster
+from tests.support.qr import seed_roster
 
 
 def pages(make_config, extra: str = "", url: str = "/r/nv-lan") -> dict[str, str]:
@@ -61,9 +61,9 @@ def test_a_bad_privacy_table_names_the_key(tmp_path):
 def test_the_notice_opens_on_a_phone_in_chromium(tmp_path, backend, browser_page):
     from pathlib import Path
 
-    from tests.server.serving import serving
     from tests.support.browser import screenshot
     from tests.support.office import office_server
+    from tests.support.serving import serving
 
     port, args = office_server(tmp_path, {"quay-1": "http://127.0.0.1:9"}, 3600, database_url=backend)
     with serving(Path(args[1]), port) as base:

@@ -20,7 +20,7 @@ from sync_server.db.migrations import migrations
 from sync_server.db.models import AuditLog, Unit
 from sync_server.ops import demo_data
 from sync_server.roster.build import build_roster, current_version
-from tests.server.web import add_user, csrf_token, login, page
+from tests.support.web import add_user, csrf_token, login, page
 
 CENTRE = {"kind": "xa", "place": "Đại Lãnh", "name": "", "superior": "", "province": "Khánh Hòa",
           "province_code": "56", "commune_code": "22345", "address": "Thôn Tây Bắc, xã Đại Lãnh",
@@ -160,9 +160,9 @@ def test_migration_13_keeps_an_existing_unit_and_makes_it_a_commune_centre(make_
 
 def test_the_unit_form_and_the_poster_in_chromium(tmp_path, backend, browser_page):
     """The demo's 2026 centre on /roster, edited in the form as an admin would, then its poster."""
-    from tests.server.serving import browser_login, serving
     from tests.support.browser import screenshot
     from tests.support.office import PASSWORD, office_server
+    from tests.support.serving import browser_login, serving
 
     port, args = office_server(tmp_path, {"quay-1": "http://127.0.0.1:9"}, 3600, database_url=backend)
     with serving(Path(args[1]), port) as base:

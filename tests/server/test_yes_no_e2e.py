@@ -21,7 +21,7 @@ from sync_server.reports import queries as reports
 from sync_server.reports import yes_no
 from sync_server.roster import build as roster
 from sync_server.roster import questionnaires as qe
-from tests.server.fake_kiosk import FakeKiosk
+from tests.support.fake_kiosk import FakeKiosk
 
 CHARGE = "chi-phi-ngoai"
 
@@ -166,7 +166,7 @@ def test_the_questionnaire_editor_keeps_the_type(make_config):
 
 def test_the_qr_page_asks_it_too_and_stores_it_apart(make_config):
     from sync_server.app import create_app
-    from tests.server.qr_support import csrf
+    from tests.support.web import csrf_token as csrf
 
     cfg = make_config([("quay-1", "http://127.0.0.1:9", "k" * 24)])
     use_nd118(cfg)
@@ -187,7 +187,7 @@ def test_the_qr_page_asks_it_too_and_stores_it_apart(make_config):
     assert ServiceAlert.get(ServiceAlert.reason == "yes_no").subject == "nv-lan"
 
     # The staff's report of it, as a page and as CSV.
-    from tests.server.web import add_user, login
+    from tests.support.web import add_user, login
 
     add_user("staff", "staff")
     staff = create_app(cfg).test_client()
@@ -223,9 +223,9 @@ def test_the_preset_the_qr_page_and_the_report_in_chromium(tmp_path, backend, br
     the QR page at 360 px (Vietnamese, then English); staff read the yes/no report."""
     from pathlib import Path
 
-    from tests.server.serving import browser_login, serving
     from tests.support.browser import screenshot
     from tests.support.office import PASSWORD, office_server
+    from tests.support.serving import browser_login, serving
 
     port, args = office_server(tmp_path, {"quay-1": "http://127.0.0.1:9"}, 3600, database_url=backend)
     with serving(Path(args[1]), port) as base:
