@@ -35,7 +35,7 @@ port = {port}
 pull_interval_s = 5
 
 [unit]
-name = "UBND xã Đại Lãnh"
+name = "Trung tâm Phục vụ hành chính công xã Đại Lãnh"
 
 [[kiosks]]
 id = "quay-1"

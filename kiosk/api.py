@@ -26,6 +26,7 @@ from kiosk.shared.protocol import (
     DEFAULT_PAGE,
     MAX_PAGE,
     PROTOCOL_VERSION,
+    QUESTION_TYPES,
     nfc,
     roster_photos,
     validate_roster,
@@ -122,6 +123,10 @@ def create_api(
             uptime_ms=clock.uptime_ms(),
             roster_version=roster_version(),
             roster_stored_version=stored_roster["version"] if stored_roster else 0,
+            # Roster schema 3: the question types this kiosk can ask, and the stored roster's
+            # schema (the server sends a yes/no question only to a kiosk that lists it).
+            question_types=list(QUESTION_TYPES),
+            roster_stored_schema=stored_roster.get("schema", 1) if stored_roster else 0,
             free_disk_bytes=store.free_disk_bytes(),
             # The stored roster's photos this kiosk does not hold yet: the server sends them.
             photos_missing=photos.missing(roster_photos(stored_roster).values())[:MAX_MISSING_LISTED],

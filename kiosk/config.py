@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk import service_hours as hours_mod
+from kiosk.shared import privacy
 from kiosk.shared.configfile import Section, load_toml
 from kiosk.shared.protocol import CODE_RE, DEFAULT_PORT
 
@@ -49,6 +50,7 @@ class KioskConfig:
     service_hours: tuple[tuple[int, int], ...] = ()  # minutes [start, end); empty: never dims
     dim_after_s: float = hours_mod.DEFAULT_DIM_AFTER_S  # idle time before dimming outside them
     thanks_qr_s: float = 20.0  # the thanks screen with a QR code: time to take a phone out
+    privacy: dict = field(default_factory=dict)  # [privacy]: the notice's words (kiosk.shared.privacy)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -147,8 +149,9 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         service_hours=hours,
         dim_after_s=display.number("dim_after_s", hours_mod.DEFAULT_DIM_AFTER_S, lo=5, hi=3600),
         best_first=display.choice("order", ("best_first", "worst_first"), "best_first") == "best_first",
+        privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
         extra={k: v for k, v in data.items()
-               if k not in {"kiosk", "api", "flow", "gpio", "display", "admin", "sound"}},
+               if k not in {"kiosk", "api", "flow", "gpio", "display", "admin", "sound", "privacy"}},
     )
 
 

@@ -25,7 +25,7 @@ from kiosk.photos import PhotoStore
 from kiosk.procedures import ProcedureStep
 from kiosk.shared import qrticket
 from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, roster_photos
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, YES_NO, question_type, roster_photos
 from kiosk.stats import DeskStats, MonthStats
 from kiosk.store import Store
 
@@ -101,7 +101,8 @@ class KioskController:
             return False
         questionnaire = stored.get("questionnaire") or BUILTIN_QUESTIONNAIRE
         reasons = [r["code"] for r in questionnaire.get("reasons", [])]
-        if not self.flow.set_questions([q["code"] for q in questionnaire["questions"]], reasons):
+        yes_no = [q["code"] for q in questionnaire["questions"] if question_type(q) == YES_NO]
+        if not self.flow.set_questions([q["code"] for q in questionnaire["questions"]], reasons, yes_no):
             return False
         self.roster, self.questionnaire = stored, questionnaire
         # Photos no roster names any more leave the card (a withdrawn permission included).
@@ -234,6 +235,9 @@ class KioskController:
             self.log_event("cooldown_drop", channel=channel, cooldown_s=self.flow.cooldown_s)
         return self._notify(outcome)
 
+    def answer_yes_no(self, value: bool) -> Outcome:
+        return self._notify(self.flow.answer_yes_no(value))
+
     def choose_officer(self, code: str) -> Outcome:
         outcome = self.flow.choose_officer(code)
         if outcome is Outcome.IGNORED_COOLDOWN:
@@ -283,7 +287,7 @@ class KioskController:
         return arrived
 
     def _record(self, submission: Submission) -> dict[str, Any]:
-        stored = self.store.append({
+        fields = {
             "officer": submission.officer,
             "procedure": submission.procedure,
             "questionnaire": self.questionnaire["id"],
@@ -293,7 +297,10 @@ class KioskController:
             "channel": submission.channel,
             "partial": submission.partial,
             "flags": list(submission.flags),
-        })
+        }
+        if submission.yes_no:  # only then: every other response keeps the body it always had
+            fields["yes_no"] = submission.yes_no
+        stored = self.store.append(fields)
         self.thanks_qr_url = self._qr_url(stored["uuid"])
         if submission.procedure:
             self.procedures.used(submission.officer, submission.procedure)

@@ -10,6 +10,11 @@
     REASONS / PROCEDURE --a key or button press--> commit --> THANKS (the press starts nothing)
     THANKS --press--> the next citizen's session at once
 
+A yes/no question (roster schema 3) is answered with Có / Không on the screen only: a session
+begun by a key or button passes over it (keys and buttons mean 1–5, and no press may be read as
+a yes or a no), and a key or button pressed while it shows ends the session as it stands, like
+on the touch-only steps. Its answer goes to `yes_no`, never among the 1–5 `answers`.
+
 The first question is answered straight from the idle screen: one press already counts. The
 follow-up and procedure steps need touch, so only a session begun by touch (a face, or an
 officer in shared mode) shows them; a session begun by a key or button asks every question and
@@ -31,7 +36,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +77,7 @@ class Submission:
     reasons: tuple[str, ...] = ()
     procedure: str | None = None
     flags: tuple[str, ...] = ()
+    yes_no: dict[str, bool] = field(default_factory=dict)
 
 
 Recorder = Callable[[Submission], Any]
@@ -84,6 +90,7 @@ class _Session:
     officer: str | None
     by_touch: bool  # begun on the screen: the touch-only steps may follow the questions
     answers: dict[str, int] = field(default_factory=dict)
+    yes_no: dict[str, bool] = field(default_factory=dict)
     index: int = 0  # the question being shown
     reasons: list[str] = field(default_factory=list)
     procedure: str | None = None
@@ -103,6 +110,7 @@ class RatingFlow:
         reasons: Sequence[str] = (),
         ask_procedure: bool = False,
         burst_action: str = "ignore",
+        yes_no: Collection[str] = (),
     ) -> None:
         if not questions:
             raise ValueError("a questionnaire needs at least one question")
@@ -111,6 +119,8 @@ class RatingFlow:
         if burst_action not in ("ignore", "flag"):
             raise ValueError("burst_action must be 'ignore' or 'flag'")
         self._questions = tuple(questions)
+        self._yes_no = frozenset(yes_no)  # the codes of the yes/no questions
+        self._check_first()
         self._reasons = tuple(reasons)
         self._record = record
         self.cooldown_s = cooldown_s
@@ -148,7 +158,17 @@ class RatingFlow:
     @property
     def answered(self) -> int:
         """How many questions the current session has answered (0 outside a session)."""
-        return len(self._session.answers) if self._session and self.in_session else 0
+        if not (self._session and self.in_session):
+            return 0
+        return len(self._session.answers) + len(self._session.yes_no)
+
+    @property
+    def asking_yes_no(self) -> bool:
+        """The question on screen is a yes/no question (Có / Không, touch only)."""
+        return self.phase is Phase.ASKING and self._questions[self.question_index] in self._yes_no
+
+    def is_yes_no(self, code: str) -> bool:
+        return code in self._yes_no
 
     @property
     def session_officer(self) -> str | None:
@@ -172,23 +192,29 @@ class RatingFlow:
         activity), so the screen changes only when the flow says it changed."""
         return self._warning and self.in_session
 
-    def set_questions(self, questions: Sequence[str], reasons: Sequence[str] | None = None) -> bool:
+    def set_questions(self, questions: Sequence[str], reasons: Sequence[str] | None = None,
+                      yes_no: Collection[str] = ()) -> bool:
         """Swap the questionnaire; only between sessions, so nobody's answers get mixed."""
-        if self.in_session or not questions:
+        if self.in_session or not questions or questions[0] in yes_no:
             return False
-        self._questions = tuple(questions)
+        self._questions, self._yes_no = tuple(questions), frozenset(yes_no)
         if reasons is not None:
             self._reasons = tuple(reasons)
         return True
+
+    def _check_first(self) -> None:
+        if self._questions[0] in self._yes_no:
+            raise ValueError("the first question is answered from the idle screen: it must be a 1-5 scale")
 
     # --- events -----------------------------------------------------------------------
     def press(self, score: int, channel: str) -> Outcome:
         """A face, key or button for `score` was pressed on channel `channel`."""
         if isinstance(score, bool) or score not in SCORES or channel not in CHANNELS:
             raise ValueError(f"bad press: score={score!r} channel={channel!r}")
-        if self.phase in (Phase.REASONS, Phase.PROCEDURE):
-            # A step that needs touch: a key or button cannot choose there. The press ends this
-            # session as it stands, with thanks; it is never the next citizen's first answer.
+        if self.phase in (Phase.REASONS, Phase.PROCEDURE) or self.asking_yes_no:
+            # A step that needs touch: a key or button cannot choose there (nor say yes or no).
+            # The press ends this session as it stands, with thanks; it is never the next
+            # citizen's first answer.
             assert self._session is not None
             return self._commit(self._session, partial=False)
         if self.phase is not Phase.ASKING:
@@ -202,9 +228,17 @@ class RatingFlow:
         session.answers[self._questions[session.index]] = score
         return self._advance(session)
 
+    def answer_yes_no(self, value: bool) -> Outcome:
+        """Có (True) or Không (False) on a yes/no question; the next question follows."""
+        if not self.asking_yes_no or self._session is None or not isinstance(value, bool):
+            return self._done(Outcome.IGNORED)
+        self._activity()
+        self._session.yes_no[self._questions[self._session.index]] = value
+        return self._advance(self._session)
+
     def choose_officer(self, officer: str, channel: str = "touch") -> Outcome:
         """Shared mode: the citizen picked the officer who served them; the questions follow."""
-        if self.phase is Phase.ASKING and self._session and not self._session.answers:
+        if self.phase is Phase.ASKING and self._session and not self.answered:
             self._session.officer = officer  # changed their mind before answering
         elif self.phase in (Phase.IDLE, Phase.THANKS):
             refused = self._start(channel, officer, by_touch=channel == "touch")
@@ -217,7 +251,7 @@ class RatingFlow:
 
     def cancel(self) -> Outcome:
         """'Chọn lại cán bộ': back to the start while nothing was answered; nothing is stored."""
-        if self.phase is not Phase.ASKING or self._session is None or self._session.answers:
+        if self.phase is not Phase.ASKING or self._session is None or self.answered:
             return self._done(Outcome.IGNORED)
         self.phase, self._session, self._warning = Phase.IDLE, None, False
         return self._done(Outcome.SKIPPED)
@@ -312,6 +346,9 @@ class RatingFlow:
 
     def _advance(self, session: _Session) -> Outcome:
         session.index += 1
+        while (not session.by_touch and session.index < len(self._questions)
+               and self._questions[session.index] in self._yes_no):
+            session.index += 1  # keys and buttons never answer a yes/no question
         if session.index < len(self._questions):
             self.phase = Phase.ASKING
             return self._done(Outcome.ANSWERED)
@@ -329,16 +366,17 @@ class RatingFlow:
     @staticmethod
     def _touch_step_follows(session: _Session) -> bool:
         # Only after something was said, and only for a citizen who can touch the screen.
-        return session.by_touch and bool(session.answers)
+        return session.by_touch and bool(session.answers or session.yes_no)
 
     def _commit(self, session: _Session, *, partial: bool, then: Phase = Phase.THANKS) -> Outcome:
         self._warning = False
-        if not session.answers:
+        if not session.answers and not session.yes_no:
             # Everything skipped (or an officer chosen and then walked away): nothing was said.
             self.phase, self._session = Phase.IDLE, None
             return self._done(Outcome.SKIPPED)
         submission = Submission(dict(session.answers), session.channel, partial, session.officer,
-                                tuple(session.reasons), session.procedure, tuple(session.flags))
+                                tuple(session.reasons), session.procedure, tuple(session.flags),
+                                dict(session.yes_no))
         try:
             self.last_record = self._record(submission)
         except Exception:

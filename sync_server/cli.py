@@ -210,11 +210,13 @@ def _scan_alerts(cfg, days: float) -> int:
     from datetime import timedelta
 
     from sync_server.db.models import utcnow
-    from sync_server.reports import service_alerts
+    from sync_server.reports import service_alerts, yes_no
 
     now = utcnow()
     with connection(), write_transaction():
-        return service_alerts.scan_since(now - timedelta(days=days), cfg.service_alert_rule, now)
+        start = now - timedelta(days=days)
+        return (service_alerts.scan_since(start, cfg.service_alert_rule, now)
+                + yes_no.scan_since(start, cfg.service_alert_rule.on_yes, now))
 
 
 def cmd_scan_alerts(args: argparse.Namespace) -> int:

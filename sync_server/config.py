@@ -8,26 +8,37 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.shared import privacy
 from kiosk.shared.configfile import ConfigError, Section, load_toml
 from kiosk.shared.protocol import CODE_RE
 from sync_server.i18n import N_
 
 DEFAULT_PATH = Path("/etc/hailong/server.toml")
-DEFAULT_UNIT_NAME = "UBND xã"
+DEFAULT_UNIT_NAME = "Trung tâm Phục vụ hành chính công"
 MIN_TOKEN_LENGTH = 16
 DATABASE_URL_ENV = "DATABASE_URL"
 # playhouse.db_url schemes the server is tested on (SQLite, PostgreSQL through psycopg2).
 DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "postgres+pool", "postgresql+pool")
 QR_KIOSK_ID = "qr"  # the virtual kiosk that QR page responses are stored under (sync_server.qr.views)
+# Since 1 July 2025 there is no district level (huyện, quận, thị xã): nothing we print may name one.
+_DISTRICT = re.compile(r"(?<!\w)(huyện|quận|thị xã)(?!\w)", re.IGNORECASE)
 
 
+def district_word(text: str) -> str | None:
+    """The district-level word a unit's name, superior or address still holds, or None."""
+    m = _DISTRICT.search(unicodedata.normalize("NFC", text))
+    return m.group(0) if m else None
+
+
+DEFAULT_SIGNER = "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"  # seed 004's words; the unit page's title is used instead
 
 @dataclass(frozen=True)
 class AlertRule:
@@ -37,6 +48,7 @@ class AlertRule:
     low_share: float = 0.5  # answers of 1–2 among all answers in the window
     window: timedelta = timedelta(minutes=15)
     min_responses: int = 4
+    on_yes: bool = True  # a "yes" to a yes/no question (NĐ 118 Điều 33.1.e) is an alert of its own
 
     def describe(self, gettext: Callable[[str], str] = lambda text: text) -> str:
         text = gettext(N_("≥ %(share)s %% câu trả lời mức 1–2 trong %(minutes)s phút, "
@@ -161,7 +173,7 @@ class ServerConfig:
     report_to: str = ""  # "Kính gửi: …"; empty: no such line
     report_receivers: tuple[str, ...] = ()  # "Nơi nhận" lines, from `receivers = "a; b"`
     signer_authority: str = ""  # "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC"
-    signer_title: str = "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
+    signer_title: str = DEFAULT_SIGNER
     signer_name: str = ""
     service_alert_rule: AlertRule = AlertRule()  # [alerts]: a run of low scores for an officer or counter
     board_show_officers: bool = False  # [board]: the public results board names officers
@@ -170,6 +182,7 @@ class ServerConfig:
     qr: QrConfig = QrConfig()
     upstream: UpstreamConfig | None = None  # [upstream]: push to the province hub
     downstream: tuple[DownstreamEntry, ...] = ()  # [[downstream]]: this server is a hub for these
+    privacy: dict = field(default_factory=dict)  # [privacy]: the QR page's notice (kiosk.shared.privacy)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -251,6 +264,13 @@ def _downstream(path: Path, raw: object) -> tuple[DownstreamEntry, ...]:
                                       "server needs its own")
         out.append(DownstreamEntry(id=server_id, name=table.string("name").strip(), token=token))
     return tuple(out)
+def _no_district(unit: Section, key: str) -> str:
+    value = unit.string(key, "", nonempty=False)
+    word = district_word(value)
+    if word:
+        raise unit.fail(key, f"names {word!r}: there is no district level since 1 July 2025 (NĐ 118/2025); "
+                             "write the commune's People's Committee, e.g. \"UBND xã Đại Lãnh\"")
+    return value
 
 
 def check_database_url(url: str) -> str | None:
@@ -324,23 +344,25 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         clock_alert_s=server.number("clock_alert_s", 300, lo=1, hi=86400),
         satisfaction_definition=server.choice("satisfaction_definition",
                                               ("survey", "not_dissatisfied", "three_level"), "survey"),
-        report_place=unit.string("place", "", nonempty=False),
-        report_superior=unit.string("superior", "", nonempty=False),
+        report_place=_no_district(unit, "place"),
+        report_superior=_no_district(unit, "superior"),
         report_to=unit.string("report_to", "", nonempty=False),
         report_receivers=tuple(r.strip() for r in unit.string("receivers", "", nonempty=False).split(";")
                                if r.strip()),
         signer_authority=unit.string("signer_authority", "", nonempty=False),
-        signer_title=unit.string("signer_title", "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"),
+        signer_title=unit.string("signer_title", DEFAULT_SIGNER),
         signer_name=unit.string("signer_name", "", nonempty=False),
         service_alert_rule=AlertRule(
             low_share=alerts.number("low_share_pct", 50, lo=1, hi=100) / 100,
             window=timedelta(minutes=alerts.number("window_minutes", 15, lo=1, hi=24 * 60)),
-            min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000)),
+            min_responses=alerts.integer("min_responses", 4, lo=1, hi=1000),
+            on_yes=alerts.boolean("yes_alert", True)),
         board_show_officers=board.boolean("show_officers", False),
         min_visits=report_keys.integer("min_visits", 10, lo=1, hi=100_000),
         qr=_qr(path, data.get("qr")),
         upstream=_upstream(path, data.get("upstream")),
         downstream=_downstream(path, data.get("downstream", [])),
+        privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
     )
 
 

@@ -3,6 +3,10 @@
 - `overall`: one question, the built-in default (DESIGN.md §2).
 - `tieu-chi-5`: the five criteria of the Circular 01/2018/TT-VPCP form used by seed 000.
 - `phieu-8`: the eight questions of the paper form of seed 004 (Appendix 1).
+- `nd118`: what a citizen can judge at the desk among the criteria of Nghị định 118/2025/NĐ-CP
+  Điều 33.1 (đ attitude first, answered from the idle screen; then c, b, d, a), in short plain
+  words, and item e (charges beyond the rules) as a yes/no question (roster schema 3: kiosks
+  that do not know the type never receive it; keys and buttons pass over it).
 
 Topic chips (`reasons`) make the optional follow-up step "Điều gì Ông/Bà quan tâm nhất hôm
 nay?", shown after every score of a session begun by touch: neutral topics, never "what went
@@ -19,11 +23,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, YES_NO
 
 
 def _q(code: str, about: str, vi: str, en: str) -> dict[str, Any]:
     return {"code": code, "text": {"vi": vi, "en": en}, "about": about}
+
+
+def _yes_no(code: str, about: str, vi: str, en: str) -> dict[str, Any]:
+    return {**_q(code, about, vi, en), "type": YES_NO}
 
 
 TOPICS: list[dict[str, Any]] = [
@@ -76,5 +84,25 @@ PRESETS: dict[str, dict[str, Any]] = {
                "Easy to give feedback or complaints?"),
         ],
         "reasons": copy.deepcopy(TOPICS),
+    },
+    "nd118": {
+        "id": "nd118",
+        "version": 1,
+        "questions": [
+            _q("thai-do", "officer", "Thái độ của cán bộ khi tiếp Ông/Bà?",  # Điều 33.1.đ
+               "The officer's manner when serving you?"),
+            _q("so-lan-di-lai", "procedure", "Số lần Ông/Bà phải đi lại để làm xong hồ sơ?",  # 33.1.c
+               "How many times you had to come to finish your papers?"),
+            _q("so-noi-lien-he", "procedure", "Số nơi Ông/Bà phải đến để có đủ giấy tờ?",  # 33.1.b
+               "How many offices you had to visit to get all the papers?"),
+            _q("thong-tin", "procedure", "Thông tin về thủ tục có rõ ràng, đầy đủ?",  # 33.1.d
+               "Was the information about the procedure clear and complete?"),
+            _q("dung-hen", "result", "Kết quả có được trả đúng hẹn?",  # 33.1.a
+               "Was the result ready on the promised day?"),
+            _yes_no("chi-phi-ngoai", "officer",  # 33.1.e
+                    "Ông/Bà có phải trả khoản tiền nào ngoài quy định không?",
+                    "Did you have to pay anything beyond the official fees?"),
+        ],
+        "reasons": [],
     },
 }

@@ -18,7 +18,13 @@ from kiosk.shared.exc import ProtocolError
 PROTOCOL_VERSION = 1
 # The roster's own format (its "schema" key; absent means 1). 2: officers' photos travel by
 # content hash ({"sha256", "bytes"}) and are sent to the kiosk apart (PUT /api/v1/photos/<sha256>).
-ROSTER_SCHEMA = 2
+# 3: a question may have a `type` (QUESTION_TYPES); the server sends schema 3, and questions of a
+# type other than "scale", only to a kiosk whose status lists that type in `question_types`.
+ROSTER_SCHEMA = 3
+# Question types: "scale" (the five faces, 1–5; a question without `type`) and "yes_no" (Có /
+# Không, answered on the screen only; stored in a response's `yes_no`, never in `answers`).
+SCALE, YES_NO = "scale", "yes_no"
+QUESTION_TYPES = (SCALE, YES_NO)
 MAX_PHOTO_BYTES = 256 * 1024  # the server sends photos re-encoded to at most 400×400 px
 DEFAULT_PORT = 8765
 GENESIS_HASH = "0" * 64
@@ -100,6 +106,11 @@ def validate_response(r: Any, where: str = "response") -> None:
     _require(isinstance(answers, dict), f"{where}.answers", "must be an object")
     for q, score in answers.items():
         _require(_is_int(score) and score in SCORES, f"{where}.answers.{q}", "must be an integer 1-5")
+    yes_no = r.get("yes_no", {})  # optional (roster schema 3): {question code: true | false}
+    _require(isinstance(yes_no, dict), f"{where}.yes_no", "must be an object")
+    for q, value in yes_no.items():
+        _require(isinstance(value, bool), f"{where}.yes_no.{q}", "must be true or false")
+        _require(q not in answers, f"{where}.yes_no.{q}", "is also a 1-5 answer")
     for key in ("reasons", "flags"):
         _require(
             isinstance(r[key], list) and all(isinstance(x, str) for x in r[key]),
@@ -157,6 +168,22 @@ BUILTIN_QUESTIONNAIRE: dict[str, Any] = {
     ],
     "reasons": [],
 }
+
+
+def question_type(question: Mapping[str, Any]) -> str:
+    return str(question.get("type", SCALE))
+
+
+def for_kiosk(questionnaire: Mapping[str, Any], types: Iterable[str]) -> dict[str, Any]:
+    """The questionnaire as a kiosk that knows `types` may receive it: questions of any other
+    type are left out (a kiosk that does not know yes/no would show it as five faces and store a
+    1–5 score), and the `type` key is dropped for a kiosk that knows only the scale."""
+    known = set(types) | {SCALE}
+    questions = [dict(q) for q in questionnaire["questions"] if question_type(q) in known]
+    if known == {SCALE}:
+        for q in questions:
+            q.pop("type", None)
+    return {**questionnaire, "questions": questions}
 
 
 def _code(value: Any, where: str) -> str:
@@ -251,6 +278,12 @@ def validate_roster(roster: Any) -> None:
             _text(text.get("vi"), f"{where}.text.vi")
             if kind == "questions" and "about" in item:
                 _require(item["about"] in ABOUT, f"{where}.about", f"must be one of {', '.join(ABOUT)}")
+            if kind == "questions":
+                _require(question_type(item) in QUESTION_TYPES, f"{where}.type",
+                         f"must be one of {', '.join(QUESTION_TYPES)}")
+    # The first question is answered from the idle screen's faces (and by keys and buttons).
+    _require(question_type(questions[0]) == SCALE, "roster.questionnaire.questions[0].type",
+             "the first question must be a 1-5 scale (it is answered from the idle screen)")
     _require(len(q.get("reasons", [])) <= MAX_REASONS, "roster.questionnaire.reasons",
              f"at most {MAX_REASONS} reasons fit on the screen")
     settings = roster.get("kiosk", {})

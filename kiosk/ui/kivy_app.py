@@ -72,6 +72,7 @@ class KioskApp(App):
         self.admin = AdminGate(self, cfg)
         self.inputs = screen_model.Inputs(keypad=cfg.keypad, buttons=cfg.gpio is not None)
         self._failure_until = 0.0
+        self.privacy_open = False  # the privacy notice read in full over the idle screen
         self._screen_key: tuple = ()
         self._last_phase = Phase.IDLE
         self._clock_ref = (time.time(), time.monotonic())
@@ -82,6 +83,10 @@ class KioskApp(App):
     @property
     def failure_shown(self) -> bool:
         return bool(self._failure_until)
+
+    def show_privacy(self, shown: bool) -> None:
+        self.privacy_open = shown
+        self.refresh()
 
     # --- lifecycle ------------------------------------------------------------------------
     def build(self) -> KioskScreen:
@@ -194,10 +199,13 @@ class KioskApp(App):
         phase = self.controller.flow.phase
         if phase is Phase.IDLE and self._last_phase is not Phase.IDLE:
             self.language = self.cfg.language  # the next citizen starts in the default language
+        if phase is not Phase.IDLE:
+            self.privacy_open = False  # a key or button rated: the notice is not left for the next
         self._last_phase = phase
         failure = text("store_failed", self.language) if self._failure_until else ""
         model = screen_model.build(self.controller, self.language, failure, inputs=self.inputs,
-                                   wake_notice=bool(self.power.notice_until))
+                                   wake_notice=bool(self.power.notice_until), privacy_words=self.cfg.privacy,
+                                   privacy_open=self.privacy_open)
         self.screen.show(model, self.language)
         key = (model.middle, model.progress, model.title, model.subtitle, model.timeout_warning)
         if key != self._screen_key:

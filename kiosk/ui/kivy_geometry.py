@@ -37,7 +37,10 @@ def describe(screen: Any, **state: Any) -> dict[str, Any]:
     clipped += [f"{where}: {label.text!r}" for where, label in screen.labels().items()
                 if overflows(label) or label in screen.thanks.overflowing]
     clipped += [f"choice {code}: {_text(b)!r}" for code, b in choices.items() if _clipped(b)]
-    buttons = {"language": screen.language_button, "continue": screen.overlay.button}
+    buttons = {"language": screen.language_button, "continue": screen.overlay.button,
+               "privacy": screen.privacy_button, "privacy_close": screen.privacy_overlay.button}
+    if on_screen(screen.privacy_button) and _clipped(screen.privacy_button):
+        clipped.append(f"privacy line: {screen.privacy_button.text!r}")
     for button in (screen.left_button, screen.right_button):
         buttons[button.action] = button
     thanks = screen.thanks
@@ -48,7 +51,8 @@ def describe(screen: Any, **state: Any) -> dict[str, Any]:
                         "caption": rect(thanks.caption) if on_screen(thanks.caption) else None}
     data = {
         "window": [Window.width, Window.height], "origin": [Window.left, Window.top],
-        "screen": model.middle if model else "", "overlay": "timeout" if on_screen(screen.overlay) else "",
+        "screen": model.middle if model else "", "overlay": "timeout" if on_screen(screen.overlay)
+        else "privacy" if on_screen(screen.privacy_overlay) else "",
         "faces": faces, "clipped": clipped,
         "choices": {code: rect(b) for code, b in choices.items()},
         "choice_texts": {code: _text(b) for code, b in choices.items()},

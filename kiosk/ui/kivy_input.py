@@ -60,6 +60,13 @@ class ScreenInput:
     def on_procedure(self, code: str) -> None:
         self._tap(("procedure", code), self.app.controller.choose_procedure, code or None)
 
+    def on_yes_no(self, code: str) -> None:
+        self._tap(("yes_no", code), self.app.controller.answer_yes_no, code == screen_model.YES)
+
+    def on_privacy(self, shown: bool) -> None:
+        """The idle screen's privacy line opens the full notice; a touch on the notice closes it."""
+        self._tap(("privacy", shown), self.app.show_privacy, shown)
+
     def on_officer(self, code: str) -> None:
         self._tap(("officer", code), self.app.controller.choose_officer, code)
 

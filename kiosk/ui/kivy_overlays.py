@@ -1,4 +1,5 @@
-"""What lies over the kiosk screen: the time-out warning, and the dark veil outside service hours.
+"""What lies over the kiosk screen: the time-out warning, the privacy notice read in full, and the
+dark veil outside service hours.
 
 The time-out warning ("Ông/Bà còn tiếp tục không?" and a large "Tiếp tục") covers the step in
 the last seconds before a session times out. A touch anywhere on it means "still here" and does
@@ -21,6 +22,23 @@ from kiosk.shared.faces import BACKGROUND, BUTTON_CHOSEN, INK
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX, MIN_TOUCH_PX, make_button
 
 VEIL_ALPHA = 0.94  # the step under the warning stays faintly visible: the citizen knows where they are
+
+
+def veil_down(overlay: Any, touch) -> bool:
+    """A touch on an overlay: its button takes it, anywhere else is the overlay's own (never the
+    screen's under it)."""
+    if overlay.button.collide_point(*touch.pos):
+        return overlay.button.on_touch_down(touch)
+    touch.ud["veil"] = overlay
+    return True
+
+
+def veil_up(overlay: Any, touch, action) -> bool:
+    if touch.ud.get("veil") is overlay:
+        del touch.ud["veil"]
+        action()
+        return True
+    return False
 
 
 class TimeoutOverlay(FloatLayout):
@@ -54,19 +72,59 @@ class TimeoutOverlay(FloatLayout):
 
     # The whole veil answers "still here": an elderly citizen need not find the button.
     def on_touch_down(self, touch) -> bool:
-        if self.button.collide_point(*touch.pos):
-            return self.button.on_touch_down(touch)
-        touch.ud["timeout_veil"] = True
-        return True
+        return veil_down(self, touch)
 
     def on_touch_move(self, touch) -> bool:
         return True
 
     def on_touch_up(self, touch) -> bool:
-        if touch.ud.pop("timeout_veil", False):
-            self._on_continue()
-            return True
-        return super().on_touch_up(touch)
+        return veil_up(self, touch, self._on_continue) or super().on_touch_up(touch)
+
+
+class PrivacyOverlay(FloatLayout):
+    """The privacy notice in full, over the idle screen: a title, the text, and "Đóng". A touch
+    anywhere closes it and does nothing else (never a rating); a key or button rates as ever."""
+
+    def __init__(self, on_close, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_close = on_close
+        with self.canvas.before:
+            Color(*BACKGROUND, 1)
+            self._veil = Rectangle(pos=self.pos, size=self.size)
+        self.box = BoxLayout(orientation="vertical", spacing=8, size_hint=(0.94, 0.94),
+                             pos_hint={"center_x": 0.5, "center_y": 0.5})
+        self.title = Label(color=(*INK, 1), bold=True, halign="center", valign="middle", size_hint_y=0.12)
+        self.body = Label(color=(*INK, 1), halign="left", valign="middle", size_hint_y=0.72)
+        self.button = make_button("", BUTTON_CHOSEN, on_close)
+        self.button.size_hint = (0.4, 0.16)
+        self.button.pos_hint = {"center_x": 0.5}
+        for widget in (self.title, self.body, self.button):
+            self.box.add_widget(widget)
+        self.add_widget(self.box)
+        self.bind(pos=self._layout, size=self._layout)
+
+    def show(self, title: str, body: str, button: str) -> None:
+        self.title.text, self.body.text, self.button.text = title, body, button
+        self._layout()
+
+    def _layout(self, *_args: Any) -> None:
+        self._veil.pos, self._veil.size = self.pos, self.size
+        short = min(self.height, self.width * 0.6)
+        self.title.font_size = max(MIN_TEXT_PX * 1.1, short * 0.06)
+        self.button.font_size = max(MIN_TEXT_PX, short * 0.05)
+        self.title.text_size = (self.width * 0.9, None)
+        self.body.text_size = (self.width * 0.92, None)
+        # Never below the smallest text an elderly citizen reads at arm's length.
+        self.body.font_size = max(MIN_TEXT_PX, short * 0.042)
+
+    def on_touch_down(self, touch) -> bool:
+        return veil_down(self, touch)
+
+    def on_touch_move(self, touch) -> bool:
+        return True
+
+    def on_touch_up(self, touch) -> bool:
+        return veil_up(self, touch, self._on_close) or super().on_touch_up(touch)
 
 
 class DimOverlay(Widget):

@@ -4,6 +4,8 @@
     officer grid, follow-up chips, procedures: header, a grid of large buttons, footer
     thanks:             a screen of its own (kivy_thanks.ThanksView), nothing under it
     time-out warning:   over any step (kivy_overlays.TimeoutOverlay)
+    privacy notice:     a button in the idle screen's top-left corner (the language button's twin);
+                        the full text over the screen when touched
 
 Honest as a ballot box: nothing on the screen after a press shows which face was chosen. A new
 question slides in with its header, the same for every score, so a citizen sees that the tap
@@ -30,7 +32,7 @@ from kiosk.flow import Phase
 from kiosk.shared.faces import BACKGROUND, BUTTON, BUTTON_CHOSEN, ERROR, INK, PROGRESS
 from kiosk.ui import kivy_admin, screen_model
 from kiosk.ui.kivy_officer import OfficerButton
-from kiosk.ui.kivy_overlays import TimeoutOverlay
+from kiosk.ui.kivy_overlays import PrivacyOverlay, TimeoutOverlay
 from kiosk.ui.kivy_thanks import ThanksView
 from kiosk.ui.kivy_widgets import MIN_TEXT_PX, MIN_TOUCH_PX, FaceButton, fit_font, make_button
 from kiosk.ui.strings import text
@@ -39,7 +41,7 @@ SLIDE_S = 0.35  # a new question's header slides in from the right and fades in
 # Share of the height above the footer for the header, by what the middle holds: the faces keep
 # the most room; a grid of buttons needs its rows of at least MIN_TOUCH_PX.
 HEADER_SHARE = {screen_model.FACES: 0.30, screen_model.OFFICERS: 0.18, screen_model.REASONS: 0.29,
-                screen_model.PROCEDURES: 0.29}
+                screen_model.PROCEDURES: 0.29, screen_model.YES_NO: 0.30}
 PROGRESS_SHARE = 0.03  # more header for "Câu 2/5" in large print
 
 
@@ -114,6 +116,14 @@ class KioskScreen(FloatLayout):
         self.language_button.size_hint = (None, None)
         self.add_widget(self.language_button)
         self.overlay = TimeoutOverlay(app.touch.on_continue)
+        self.privacy_button = make_button("", BUTTON, lambda: app.touch.on_privacy(True))
+        self.privacy_button.size_hint = (None, None)
+        self.privacy_button.halign = "center"
+        self.privacy_button.bind(size=lambda b, _s: setattr(b, "text_size", (max(1, b.width - 12), None)))
+        self.privacy_overlay = PrivacyOverlay(lambda: app.touch.on_privacy(False))
+        # Its two short lines as large as the language switch's word, smaller when they must be.
+        self._fit_privacy = Clock.create_trigger(
+            lambda _dt: fit_font(self.privacy_button, self.language_button.font_size, 6), 0)
         self.model: screen_model.ScreenModel | None = None
         self.question_font = MIN_TEXT_PX * 1.15
         self.body_font = float(MIN_TEXT_PX)
@@ -134,7 +144,11 @@ class KioskScreen(FloatLayout):
     def on_touch_up(self, touch) -> bool:
         event = touch.ud.pop("admin_long_press", None)
         if event is not None:
+            short = event.is_triggered  # released before the long press opened the PIN pad
             event.cancel()
+            privacy = self.privacy_button
+            if short and privacy.parent is not None and privacy.collide_point(*touch.pos):
+                self.app.touch.on_privacy(True)  # a tap on the privacy button in the admin's corner
             return True
         return super().on_touch_up(touch)
 
@@ -160,24 +174,32 @@ class KioskScreen(FloatLayout):
         for button in (self.left_button, self.right_button, *self.choice_buttons.values()):
             button.font_size = body
         # 15 mm on a 7" 800x480 panel is about 80 px: the smallest touch target here.
-        self.language_button.size = (max(150, self.width * 0.16), max(MIN_TOUCH_PX, h * 0.1))
+        self.language_button.size = (max(170, self.width * 0.16), max(MIN_TOUCH_PX, h * 0.1))
         self.language_button.font_size = body * 0.9
         self.language_button.pos = (self.right - self.language_button.width - 8,
                                     self.top - self.language_button.height - 8)
+        # Its twin in the other corner: the privacy notice (a long press there is still the PIN pad).
+        self.privacy_button.size = self.language_button.size
+        self.privacy_button.pos = (self.x + 8, self.language_button.y)
+        self._fit_privacy()
         # Portrait panels stack the five faces; landscape ones line them up.
         self.faces_row.orientation = "vertical" if self.height > self.width else "horizontal"
-        # The unit's name must not run under the language button in the corner: centred between
-        # equal margins when there is room, else left-aligned beside the button (portrait).
-        if self.height > self.width:
+        self._size_unit()
+        self._size_hint_label()
+        if self.model is not None:
+            self._size_rows(self.model)
+
+    def _size_unit(self) -> None:
+        # The unit's name must not run under the buttons in the corners: centred between equal
+        # margins when there is room, else left-aligned beside the language button (portrait,
+        # when no privacy button is in the other corner).
+        if self.height > self.width and self.privacy_button.parent is None:
             self.unit.halign = "left"
             self.unit.text_size = (max(50, self.width - self.language_button.width - 40), None)
         else:
             self.unit.halign = "center"
             self.unit.text_size = (max(50, self.width - 2 * self.language_button.width - 24), None)
         self.officer.text_size = self.unit.text_size  # the officer line sits beside the button too
-        self._size_hint_label()
-        if self.model is not None:
-            self._size_rows(self.model)
 
     def _size_hint_label(self) -> None:
         notice = bool(self.model and self.model.notice)
@@ -239,6 +261,15 @@ class KioskScreen(FloatLayout):
         self._attach(self.overlay, model.timeout_warning)
         if model.timeout_warning:
             self.overlay.show(text("timeout_title", language), text("timeout_continue", language))
+        if self.privacy_button.text != model.privacy_line:
+            self.privacy_button.text = model.privacy_line
+            self._fit_privacy()
+        self._attach(self.privacy_button, bool(model.privacy_line))
+        self._size_unit()
+        self._attach(self.privacy_overlay, model.privacy_open)
+        if model.privacy_open:
+            self.privacy_overlay.show(model.privacy_title, model.privacy_text,
+                                      text("privacy_close", language))
 
     def _attach(self, widget: Widget, shown: bool) -> None:
         if shown and widget.parent is None:
@@ -306,18 +337,21 @@ class KioskScreen(FloatLayout):
         self.choices_grid.cols = 2 if count <= 8 else 3
         touch = self.app.touch
         on_choose = {screen_model.REASONS: touch.on_reason, screen_model.PROCEDURES: touch.on_procedure,
-                     screen_model.OFFICERS: touch.on_officer}[model.middle]
+                     screen_model.OFFICERS: touch.on_officer,
+                     screen_model.YES_NO: touch.on_yes_no}[model.middle]
         for choice in model.choices:
             if model.middle == screen_model.OFFICERS:
                 widget: Widget = OfficerButton(choice.label, choice.detail,
                                                lambda code=choice.code: on_choose(code), self.body_font,
                                                photo=choice.photo)
             else:
-                widget = self._choice_button(choice, lambda code=choice.code: on_choose(code))
+                # Có / Không: as big as the question; every other choice in the body's size.
+                font = self.question_font * 1.3 if model.middle == screen_model.YES_NO else self.body_font
+                widget = self._choice_button(choice, lambda code=choice.code: on_choose(code), font)
             self.choice_buttons[choice.code] = widget
             self.choices_grid.add_widget(widget)
 
-    def _choice_button(self, choice: screen_model.Choice, on_release) -> Button:
+    def _choice_button(self, choice: screen_model.Choice, on_release, font: float) -> Button:
         # Roster text is escaped: a name with [b] or & must show as typed. The tick comes from
         # DejaVu Sans (bundled with Kivy); Roboto has no such glyph.
         label = escape_markup(choice.label)
@@ -325,9 +359,9 @@ class KioskScreen(FloatLayout):
             label = f"[font=DejaVuSans]\u2714[/font] {label}"
         button = make_button(label, BUTTON_CHOSEN if choice.selected else BUTTON, on_release)
         button.markup = True
-        button.font_size = self.body_font
+        button.font_size = font
         # A long procedure name gets a smaller font, down to MIN_TEXT_PX, rather than spilling.
-        button.bind(size=lambda b, _size: Clock.schedule_once(lambda _dt: fit_font(b, self.body_font, 8)))
+        button.bind(size=lambda b, _size: Clock.schedule_once(lambda _dt: fit_font(b, font, 8)))
         return button
 
     def labels(self) -> dict[str, Label]:
@@ -340,4 +374,7 @@ class KioskScreen(FloatLayout):
                           "hint": self.hint})
         if self.overlay.parent is not None:
             shown["overlay"] = self.overlay.title
+        if self.privacy_overlay.parent is not None:
+            shown["privacy title"] = self.privacy_overlay.title
+            shown["privacy text"] = self.privacy_overlay.body
         return shown

@@ -6,15 +6,19 @@ choices, which buttons) is made here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
+from kiosk.shared import privacy
 from kiosk.ui.strings import text
 
 # What fills the screen under the header. THANKS is a screen of its own: nothing to touch on it.
 FACES, REASONS, PROCEDURES, OFFICERS, THANKS = "faces", "reasons", "procedures", "officers", "thanks"
+YES_NO = "yes_no"  # Có / Không: two buttons that look the same, before and after the press
+YES, NO = "yes", "no"  # their choice codes
 # The footer's buttons, by what they do.
 SKIP, DONE, CHOOSE_AGAIN, MORE, BACK, NEXT = "skip", "done", "choose_again", "more", "back", "next"
 OTHER = ""  # the code of the "Khác / không rõ" procedure choice: stored as no procedure
@@ -59,6 +63,12 @@ class ScreenModel:
     qr_url: str | None = None  # on the thanks screen only
     qr_caption: str = ""
     timeout_warning: bool = False  # "Ông/Bà còn tiếp tục không?" over the step
+    # The privacy notice (kiosk.shared.privacy): its button on the idle screen only, and the full
+    # text over it while a citizen reads it (a touch anywhere closes it; a key rates as ever).
+    privacy_line: str = ""
+    privacy_title: str = ""
+    privacy_text: str = ""
+    privacy_open: bool = False
 
 
 def stats_hint(c: KioskController, language: str, now: datetime | None = None) -> str:
@@ -85,7 +95,17 @@ def input_hint(inputs: Inputs, language: str, *, officers: bool = False) -> str:
 
 
 def build(c: KioskController, language: str, failure: str = "", *, inputs: Inputs = Inputs(),
-          wake_notice: bool = False) -> ScreenModel:
+          wake_notice: bool = False, privacy_words: Mapping[str, str] | None = None,
+          privacy_open: bool = False) -> ScreenModel:
+    model = _build(c, language, failure, inputs, wake_notice)
+    if model.phase is not Phase.IDLE:
+        return model  # never over a session, never on the thanks screen
+    words = privacy.notice(privacy_words or {}, language, model.unit)
+    return replace(model, privacy_line=words["button"], privacy_title=words["title"],
+                   privacy_text=words["text"], privacy_open=privacy_open)
+
+
+def _build(c: KioskController, language: str, failure: str, inputs: Inputs, wake_notice: bool) -> ScreenModel:
     phase = c.flow.phase
     unit = c.unit_name() or text("default_unit", language)
     if phase is Phase.THANKS:
@@ -136,6 +156,12 @@ def build(c: KioskController, language: str, failure: str = "", *, inputs: Input
     if phase is Phase.ASKING:
         index = c.flow.question_index
         progress = text("question_progress", language, n=index + 1, total=total)
+        if c.flow.asking_yes_no:
+            choices = (Choice(YES, text("yes", language)), Choice(NO, text("no", language)))
+            return ScreenModel(phase, YES_NO, unit, subtitle, c.question_text(index, language),
+                               progress=progress, choices=choices, left=_control(SKIP, language),
+                               right=_control(DONE, language), hint=failure or text("touch_yes_no", language),
+                               timeout_warning=warning)
         return ScreenModel(phase, FACES, unit, subtitle, c.question_text(index, language), progress=progress,
                            left=_control(SKIP, language), right=_control(DONE, language), hint=hint,
                            timeout_warning=warning)

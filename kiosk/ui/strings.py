@@ -22,6 +22,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Your rating has been recorded.",
     },
     "question_progress": {"vi": "Câu {n}/{total}", "en": "Question {n} of {total}"},
+    # A yes/no question (roster schema 3): two buttons of the same look, touch only.
+    "yes": {"vi": "Có", "en": "Yes"},
+    "no": {"vi": "Không", "en": "No"},
+    "touch_yes_no": {"vi": "Chạm vào Có hoặc Không", "en": "Touch Yes or No"},
+    "privacy_close": {"vi": "Đóng", "en": "Close"},
     "skip": {"vi": "Bỏ qua", "en": "Skip"},
     "done": {"vi": "Xong", "en": "Done"},
     # The follow-up step: the same neutral question after every score (it reveals none).

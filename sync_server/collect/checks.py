@@ -61,10 +61,11 @@ def check_fits(r: dict[str, Any], body: str) -> None:
         if r[key] is not None and len(r[key]) > MAX_CODE:
             raise Refused("garbage", say("%(where)s: longer than %(n)s characters", where=f"{where}.{key}",
                                              n=MAX_CODE), body[:4000])
-    for q in r["answers"]:
-        if not 0 < len(q) <= MAX_CODE:
-            raise Refused("garbage", say("%(where)s: question code must have 1-%(n)s characters",
-                                         where=f"{where}.answers", n=MAX_CODE), body[:4000])
+    for key in ("answers", "yes_no"):
+        for q in r.get(key, {}):
+            if not 0 < len(q) <= MAX_CODE:
+                raise Refused("garbage", say("%(where)s: question code must have 1-%(n)s characters",
+                                             where=f"{where}.{key}", n=MAX_CODE), body[:4000])
     if r["seq"] > _INT32 or abs(r["questionnaire_version"]) > _INT32:
         raise Refused("garbage", say("%(where)s: seq or questionnaire_version out of range", where=where),
                       body[:4000])

@@ -37,6 +37,7 @@ from sync_server.db.models import (
     Procedure,
     Questionnaire,
     Response,
+    YesNoAnswer,
 )
 from sync_server.reports import rollup
 
@@ -115,6 +116,7 @@ RESPONSE_COLUMNS = ("epoch", "unit", "kiosk_id", "store_id", "seq", "uuid", "off
                     "hash", "received_at", "unknown_refs")
 ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
 _SEQ = RESPONSE_COLUMNS.index("seq")
+YES_NO_COLUMNS = ("response", "question", "value", "officer", "procedure", "local_date")
 CONFLICT_COLUMNS = ("kiosk_id", "store_id", "seq", "uuid", "hash", "body", "existing_id", "received_at")
 
 
@@ -179,6 +181,10 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             bulk_insert(Answer, ANSWER_COLUMNS,
                         [(ids[seq], q, score, r["officer"], day)
                          for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])
+            # Yes/no answers (roster schema 3) in their own table: never a 1–5 figure.
+            bulk_insert(YesNoAnswer, YES_NO_COLUMNS,
+                        [(ids[seq], q, value, r["officer"], r["procedure"], day)
+                         for seq, (r, day) in answers_of.items() for q, value in r.get("yes_no", {}).items()])
         bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
         # The reports' rollups move with the rows, in this same transaction.
         rollup.apply(rollup.add_stored(rows, {seq: list(r["answers"].items())

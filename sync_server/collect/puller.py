@@ -23,6 +23,8 @@ import requests
 from kiosk.shared.protocol import (
     GENESIS_HASH,
     MAX_PAGE,
+    QUESTION_TYPES,
+    ROSTER_SCHEMA,
     ProtocolError,
     roster_photos,
 )
@@ -34,7 +36,7 @@ from sync_server.config import KioskEntry, ServerConfig
 from sync_server.db import connection, write_transaction
 from sync_server.db.models import Epoch, Kiosk, PullLog, utcnow
 from sync_server.exc import Refused
-from sync_server.reports import service_alerts
+from sync_server.reports import service_alerts, yes_no
 from sync_server.roster import build as roster
 
 log = logging.getLogger(__name__)
@@ -196,10 +198,15 @@ class _Pull:
         version = roster.current_version()
         theirs = self.status.get("roster_stored_version")
         theirs = theirs if checks.is_int(theirs) else self.status["roster_version"]
-        if version == 0 or theirs == version:
+        types = [t for t in self.status.get("question_types") or () if isinstance(t, str)]
+        # A kiosk upgraded to know every question type still holds the roster made for its old
+        # self (schema 2, some questions left out): it gets the full one once.
+        upgraded = (set(types) >= set(QUESTION_TYPES)
+                    and self.status.get("roster_stored_schema", 0) != ROSTER_SCHEMA)
+        if version == 0 or (theirs == version and not upgraded):
             return
         try:
-            document = roster.build_roster(self.entry.id, self.config)
+            document = roster.build_roster(self.entry.id, self.config, types)
         except ProtocolError as e:
             self.result.note(say("roster v%(v)s not pushed: %(e)s", v=version, e=str(e)))
             return
@@ -365,6 +372,8 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
                 with write_transaction():
                     service_alerts.scan_page(r.store_id, r.first_seq, r.last_seq,
                                              config.service_alert_rule, now())
+                    yes_no.scan_page(r.store_id, r.first_seq, r.last_seq, config.service_alert_rule.on_yes,
+                                     now())
             except Exception:
                 log.exception("scanning %s for service alerts failed", entry.id)
     log.info("pull %s", r.line())

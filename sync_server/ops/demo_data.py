@@ -1,6 +1,7 @@
-"""`hailong-server seed-demo`: a demo roster for one commune, so that a fresh install shows
-something real. Safe to run again: roster rows are upserted to the same values and kiosk
-settings are only created where missing (so a unit's own changes survive).
+"""`hailong-server seed-demo`: a demo roster for one 2026 commune centre (NĐ 118/2025: the
+Trung tâm Phục vụ hành chính công of a commune under its People's Committee, no district), so
+that a fresh install shows something real. Safe to run again: roster rows are upserted to the
+same values and kiosk settings are only created where missing (so a unit's own changes survive).
 
 Procedure codes are those of the national procedure database (csdl.dichvucong.gov.vn). The
 civil-status (hộ tịch) and certification (chứng thực) codes below are well known and were
@@ -16,28 +17,35 @@ import json
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
-from sync_server.db.models import Counter, Field, KioskSetting, Officer, Procedure, Questionnaire, Unit
+from sync_server.db.models import Counter, Field, KioskSetting, Officer, Procedure, Questionnaire
 from sync_server.roster import build as roster
+from sync_server.roster import unit as roster_unit
 
-UNIT_NAME = "UBND xã Đại Lãnh"
+UNIT_NAME = "Trung tâm Phục vụ hành chính công xã Đại Lãnh"
+# The unit as /roster holds it (sync_server.roster.unit). Đại Lãnh (Khánh Hòa) is an example: its
+# official codes are left blank, as a real centre leaves them until the province gives them.
+UNIT = {"kind": "xa", "place": "Đại Lãnh", "name": UNIT_NAME, "superior": "UBND xã Đại Lãnh",
+        "province": "Khánh Hòa", "province_code": "", "commune_code": "",
+        "address": "Xã Đại Lãnh, tỉnh Khánh Hòa", "signer_title": "Giám đốc"}
 
-# The four desk fields of seed 002.
+# The centre's desk fields (codes kept from seed 002, names after the 2025 commune departments:
+# Văn phòng HĐND và UBND, Phòng Kinh tế, Phòng Văn hóa – Xã hội).
 FIELDS = [
     ("tu-phap", "Tư pháp – Hộ tịch"),
-    ("dia-chinh", "Địa chính – Xây dựng"),
+    ("dia-chinh", "Kinh tế – Đất đai – Xây dựng"),
     ("van-hoa-xh", "Văn hóa – Xã hội"),
-    ("van-phong", "Văn phòng – Thống kê"),
+    ("van-phong", "Văn phòng HĐND và UBND"),
 ]
 
 # (code, name, title, fields)
 OFFICERS = [
     ("nv-lan", "Nguyễn Thị Lan", "Công chức Tư pháp – Hộ tịch", ["tu-phap"]),
     ("nv-hung", "Trần Văn Hùng", "Công chức Tư pháp – Hộ tịch", ["tu-phap"]),
-    ("nv-minh", "Lê Quang Minh", "Công chức Địa chính – Xây dựng", ["dia-chinh"]),
-    ("nv-hoa", "Phạm Thị Hoa", "Công chức Văn hóa – Xã hội", ["van-hoa-xh"]),
-    ("nv-tuan", "Võ Minh Tuấn", "Công chức Văn hóa – Xã hội (Lao động – Thương binh và Xã hội)",
+    ("nv-minh", "Lê Quang Minh", "Công chức Phòng Kinh tế (đất đai – xây dựng)", ["dia-chinh"]),
+    ("nv-hoa", "Phạm Thị Hoa", "Công chức Phòng Văn hóa – Xã hội", ["van-hoa-xh"]),
+    ("nv-tuan", "Võ Minh Tuấn", "Công chức Phòng Văn hóa – Xã hội (lao động, bảo trợ xã hội)",
      ["van-hoa-xh"]),
-    ("nv-mai", "Đặng Thị Mai", "Công chức Văn phòng – Thống kê", ["van-phong"]),
+    ("nv-mai", "Đặng Thị Mai", "Công chức Văn phòng HĐND và UBND", ["van-phong"]),
 ]
 
 # (code, name, field)
@@ -85,12 +93,7 @@ def _upsert(model, key_field, rows: list[dict]) -> None:
 def seed(config: ServerConfig) -> int:
     """Load the demo roster; returns the roster version after it."""
     with write_transaction():
-        unit = Unit.select().order_by(Unit.id).first()
-        if unit is None:
-            Unit.create(name=UNIT_NAME)
-        elif unit.name != UNIT_NAME:
-            unit.name = UNIT_NAME
-            unit.save()
+        roster_unit.save(UNIT)
         _upsert(Field, Field.code, [{"code": c, "name": n, "sort": i} for i, (c, n) in enumerate(FIELDS)])
         _upsert(Officer, Officer.code, [
             {"code": c, "name": n, "title": t, "fields": json.dumps(f), "active": True, "sort": i}

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.shared.protocol import YES_NO, question_type
 from sync_server.exc import InputError
 
 MAX_NAME = 100
@@ -34,6 +35,7 @@ class Choices:
 
     officer: str | None = None
     answers: dict[str, int] = field(default_factory=dict)
+    yes_no: dict[str, bool] = field(default_factory=dict)  # roster schema 3: apart from the scores
     reasons: list[str] = field(default_factory=list)
     procedure: str | None = None
     name: str = ""
@@ -97,11 +99,16 @@ def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], proced
         raw = _one(form, f"q_{question['code']}")
         if raw is None or raw == "":
             continue  # skipped, as on the kiosk: no answer, never a made-up one
+        if question_type(question) == YES_NO:
+            if raw not in ("yes", "no"):
+                raise InputError(_("Câu %(n)s: câu trả lời phải là Có hoặc Không.", n=n))
+            choices.yes_no[question["code"]] = raw == "yes"
+            continue
         if raw not in ("1", "2", "3", "4", "5"):
             raise InputError(_("Câu %(n)s: mức đánh giá phải là một số từ 1 đến 5.", n=n))
         choices.answers[question["code"]] = int(raw)
     problems: list[str] = []
-    if not choices.answers:
+    if not choices.answers and not choices.yes_no:
         problems.append(_("Xin chọn ít nhất một khuôn mặt trước khi gửi."))
 
     choices.reasons = _topics(form, questionnaire, _)
@@ -144,6 +151,8 @@ def response_fields(choices: Choices, questionnaire: Mapping[str, Any], flags: l
         "questionnaire": questionnaire["id"], "questionnaire_version": int(questionnaire["version"]),
         "answers": dict(choices.answers), "reasons": list(choices.reasons), "flags": flags,
     }
+    if choices.yes_no:
+        fields["yes_no"] = dict(choices.yes_no)
     if choices.name:
         fields["name"] = choices.name
     return fields

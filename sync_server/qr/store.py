@@ -33,7 +33,7 @@ from sync_server.db import database, is_sqlite, write_transaction
 from sync_server.db.models import Addendum, Epoch, QrRefusal, QrTicket, Setting
 from sync_server.exc import Refused
 from sync_server.qr.group import GroupCommit, Item
-from sync_server.reports import service_alerts
+from sync_server.reports import service_alerts, yes_no
 
 STORE_KEY = "qr_store_id"
 log = logging.getLogger(__name__)
@@ -194,6 +194,8 @@ def _scan_alerts(stored: list[tuple[Submission, dict[str, Any]]], now: datetime)
     try:
         with database.atomic():
             service_alerts.scan([(s["officer"], s["kiosk_id"], sub.now) for sub, s in stored], rule, now)
+            for _sub, s in stored:  # a "yes" to a yes/no question is an alert of its own
+                yes_no.scan_page(s["store_id"], s["seq"], s["seq"], rule.on_yes, now)
     except Exception:
         log.exception("scanning QR responses for service alerts failed")
 

@@ -35,7 +35,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from kiosk.shared.protocol import SCORE_LABELS
+from kiosk.shared import privacy
+from kiosk.shared.protocol import SCORE_LABELS, question_type
 from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db.models import Officer, utcnow
 from sync_server.exc import Refused
@@ -56,9 +57,17 @@ from sync_server.qr.common import (
 from sync_server.qr.faces import face_svg, initials_svg
 from sync_server.qr.form import NO_OFFICER, Choices, InputError, read, response_fields
 from sync_server.qr.target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
-from sync_server.roster.build import questionnaire
+from sync_server.roster.build import questionnaire, unit_name
 
 bp = Blueprint("qr", __name__, url_prefix="/r")
+
+
+@bp.context_processor
+def _privacy() -> dict[str, Any]:
+    """Every citizen's page carries the privacy notice (kiosk.shared.privacy)."""
+    config = get_config()
+    return {"privacy": privacy.notice(config.privacy, g.get("lang", "vi"), unit_name(config)),
+            "privacy_name": config.qr.ask_name}
 csrf.exempt(bp)  # the views check CSRF themselves: a stale form is shown again, never refused
 
 __all__ = ["bp"]
@@ -91,7 +100,8 @@ def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: st
     officer = target.officer(choices.officer) if choices.officer else None
     html = render_template(
         "qr/form.html", target=target, officer=officer,
-        questions=[{"code": x["code"], "text": local(x["text"])} for x in q["questions"]],
+        questions=[{"code": x["code"], "text": local(x["text"]), "type": question_type(x)}
+                   for x in q["questions"]],
         topics=topics_view(q), choices=choices, ticket=ticket, problems=problems or [], notice=notice,
         scores=SCORE_ORDER, labels=labels, groups=procedure_groups(officer),
         ask_name=get_config().qr.ask_name, no_officer=NO_OFFICER, choose=CHOOSE,

@@ -8,8 +8,10 @@ from datetime import date
 from flask import Response, abort, request
 from flask_babel import gettext as _
 
+from sync_server.config import DEFAULT_SIGNER
 from sync_server.extensions import get_config
 from sync_server.reports import docx_report, exports, figures
+from sync_server.roster import unit as roster_unit
 from sync_server.roster.build import unit_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,13 +29,18 @@ def _file(data: bytes, name: str, mimetype: str) -> Response:
     return response
 
 def letterhead(day: date) -> docx_report.Letterhead:
+    """The unit on /roster as NĐ 30/2020 lays it out (the People's Committee above, the centre's
+    legal name, the place of the date line, the number; no district) and the report's frame from
+    `[unit]` (Kính gửi, Nơi nhận, the signature). A signer title set in `[unit]` wins over the
+    unit page's ("Giám đốc")."""
     config = get_config()
-    unit = unit_name(config)
-    place = config.report_place or unit.split(" xã ")[-1].split(" phường ")[-1]
-    return docx_report.Letterhead(superior=config.report_superior, unit=unit, place=place,
-                                  number="      /BC-UBND", day=day, to=config.report_to,
+    unit = roster_unit.current(config)
+    signer = (config.signer_title if config.signer_title != DEFAULT_SIGNER
+              else unit.signer_title.upper())
+    return docx_report.Letterhead(superior=unit.superior, unit=unit.name, place=roster_unit.place_of(unit),
+                                  number=roster_unit.report_number(unit), day=day, to=config.report_to,
                                   receivers=config.report_receivers, authority=config.signer_authority,
-                                  signer_title=config.signer_title, signer_name=config.signer_name)
+                                  signer_title=signer, signer_name=config.signer_name)
 
 def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
     if fmt == "csv":

@@ -22,6 +22,7 @@ from sync_server.config import QR_KIOSK_ID, AlertRule
 from sync_server.db import database, write_transaction
 from sync_server.db.models import Counter, Kiosk, Officer, Response, ServiceAlert
 from sync_server.exc import InputError
+from sync_server.reports import yes_no
 
 SUBJECTS = ("officer", "kiosk")
 # Not a counter: every QR response is stored under the server's virtual kiosk "qr"
@@ -164,6 +165,7 @@ def scan(new: Iterable[tuple[str | None, str, datetime]], rule: AlertRule, now: 
         lo, hi = widened[(kind, code)]
         stored = list(ServiceAlert.select().where(
             (ServiceAlert.subject_kind == kind) & (ServiceAlert.subject == code)
+            & (ServiceAlert.reason == "low")  # a "yes" on a yes/no question is no run (reports.yes_no)
             & (ServiceAlert.started_utc <= hi) & (ServiceAlert.ended_utc >= lo)))
         for found in found_all:  # merging is idempotent: incidents already stored change nothing
             created += _merge(kind, code, found, stored, now)
@@ -234,4 +236,4 @@ def subject_names() -> dict[tuple[str, str], str]:
 def dashboard_alerts(rule: AlertRule) -> dict[str, Any]:
     """What the dashboard's include (reports/_service_alerts.html) needs."""
     return {"service_open": open_alerts(limit=10), "service_names": subject_names(),
-            "service_rule": rule}
+            "service_rule": rule, "service_questions": yes_no.question_texts()}

@@ -10,7 +10,7 @@ from sync_server.accounts.access import role_required
 from sync_server.db.models import ServiceAlert, utcnow
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
-from sync_server.reports import service_alerts
+from sync_server.reports import service_alerts, yes_no
 
 bp = Blueprint("service", __name__, url_prefix="/service-alerts")
 PAGE = 100
@@ -24,6 +24,7 @@ def index():
                 .order_by(ServiceAlert.ended_utc.desc()).paginate(page_no, PAGE))
     return render_template("reports/service_alerts.html", open_rows=service_alerts.open_alerts(limit=500),
                            done_rows=done, names=service_alerts.subject_names(), page_no=page_no,
+                           service_questions=yes_no.question_texts(),
                            more=len(done) == PAGE,
                            rule=get_config().service_alert_rule.describe(_))
 

@@ -29,6 +29,7 @@ from sync_server.reports import (
     officer_table,
     officers,
     topics,
+    yes_no,
 )
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, letterhead, send_report
@@ -285,18 +286,32 @@ def officers_month():
                            args=request.args)
 
 
+def _counted(name: str, table_of, stem: str):
+    """A counting report (no 1–5 figures, not an official one): page, print, CSV, XLSX."""
+    period, fmt = _period(), request.args.get("fmt", "html")
+    table = table_of(period)
+    sent = send_report(table, fmt, f"{stem}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", official=False,
+                       day=local_today(get_config().tz))
+    if sent is not None:
+        return sent
+    return render_template("reports/topics.html", title=table.title, table=table, period=period,
+                           periods=PERIODS, print_view=fmt == "print", args=request.args, endpoint=name)
+
+
 @bp.get("/topics")
 @role_required("staff")
 def topics_report():
     """How often each topic chip was chosen, by score, with the addenda (sync_server.reports.topics)."""
-    period, fmt = _period(), request.args.get("fmt", "html")
-    table = topics.table(topics.count(period.start, period.end), period.label)
-    stem = f"hailong-chu-de-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    sent = send_report(table, fmt, stem, official=False, day=local_today(get_config().tz))
-    if sent is not None:
-        return sent
-    return render_template("reports/topics.html", title=table.title, table=table, period=period,
-                           periods=PERIODS, print_view=fmt == "print", args=request.args)
+    return _counted("reports.topics_report",
+                    lambda p: topics.table(topics.count(p.start, p.end), p.label), "hailong-chu-de")
+
+
+@bp.get("/yes-no")
+@role_required("staff")
+def yes_no_report():
+    """The "yes" answers of yes/no questions, per officer and per procedure (reports.yes_no)."""
+    return _counted("reports.yes_no_report",
+                    lambda p: yes_no.table(yes_no.count(p.start, p.end), p.label), "hailong-co-khong")
 
 
 @bp.get("/responses")

@@ -10,14 +10,17 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kiosk.shared.protocol import (
     BUILTIN_QUESTIONNAIRE,
     MAX_PHOTO_BYTES,
+    QUESTION_TYPES,
     ROSTER_SCHEMA,
     canonical_json,
+    for_kiosk,
     validate_roster,
 )
 from sync_server.config import ServerConfig
@@ -31,9 +34,8 @@ from sync_server.db.models import (
     Procedure,
     Questionnaire,
     Setting,
-    Unit,
 )
-from sync_server.roster import photos
+from sync_server.roster import photos, unit
 
 VERSION_KEY = "roster_version"
 DIGEST_KEY = "roster_digest"
@@ -68,9 +70,8 @@ def questionnaire() -> dict[str, Any]:
 
 
 def unit_name(config: ServerConfig) -> str:
-    """The unit's name from the roster, or the config's [unit] name before there is one."""
-    unit = Unit.select().order_by(Unit.id).first()
-    return unit.name if unit else config.unit_name
+    """The unit's legal name from the roster, or the config's [unit] name before there is one."""
+    return unit.current(config).name
 
 
 def public_photo(officer: Officer) -> dict[str, Any] | None:
@@ -135,8 +136,15 @@ def _kiosk_settings(kiosk_id: str, officer_codes: set[str]) -> dict[str, Any]:
     return settings
 
 
-def _build(kiosk_id: str, config: ServerConfig, version: int) -> dict[str, Any]:
+def _build(kiosk_id: str, config: ServerConfig, version: int,
+           question_types: Iterable[str]) -> dict[str, Any]:
     shared = _shared(config)
+    types = [t for t in question_types if t in QUESTION_TYPES]
+    if set(types) != set(QUESTION_TYPES):
+        # A kiosk that does not report every question type (one older than roster schema 3)
+        # gets the roster it knows: schema 2, without the questions it would misread.
+        shared["schema"] = 2
+        shared["questionnaire"] = for_kiosk(shared["questionnaire"], types)
     officer_codes = {o["code"] for o in shared["officers"]}
     settings = _kiosk_settings(kiosk_id, officer_codes)
     if config.qr.kiosk_qr:  # the thanks screen shows the QR page of this counter (sync_server.qr.views)
@@ -144,13 +152,15 @@ def _build(kiosk_id: str, config: ServerConfig, version: int) -> dict[str, Any]:
     return {"version": version, **shared, "kiosk": settings}
 
 
-def build_roster(kiosk_id: str, config: ServerConfig) -> dict[str, Any] | None:
+def build_roster(kiosk_id: str, config: ServerConfig,
+                 question_types: Iterable[str] = QUESTION_TYPES) -> dict[str, Any] | None:
     """The roster for one kiosk at the current version, validated as the kiosk will; None
-    while no roster has been made (version 0)."""
+    while no roster has been made (version 0). `question_types`: what the kiosk's status says
+    it can ask (none said: the 1–5 scale only)."""
     version = current_version()
     if version == 0:
         return None
-    roster = _build(kiosk_id, config, version)
+    roster = _build(kiosk_id, config, version, question_types)
     validate_roster(roster)
     return roster
 

@@ -20,7 +20,8 @@ from sync_server.roster.changes import changed
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/roster/questionnaires")
 PRESET_NAMES = {"overall": N_("Một câu hỏi chung"), "tieu-chi-5": N_("Năm tiêu chí (TT 01/2018)"),
-                "phieu-8": N_("Phiếu tám câu hỏi")}
+                "phieu-8": N_("Phiếu tám câu hỏi"),
+                "nd118": N_("Tiêu chí Nghị định 118/2025 (Điều 33.1, có câu hỏi có/không)")}
 
 
 def _row(qn_id: int) -> Questionnaire:

@@ -1,6 +1,7 @@
 """Questionnaires as staff edit them: one line per question or reason, `code | Vietnamese |
-English`. Saving never changes a stored version: it adds version n+1 of the same id, so
-responses keep pointing at the version they were given under. No Flask here."""
+English`, and for a yes/no question (roster schema 3) a fourth column `yes_no`. Saving never
+changes a stored version: it adds version n+1 of the same id, so responses keep pointing at the
+version they were given under. No Flask here."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from typing import Any
 
 from kiosk.shared.exc import ProtocolError
 from kiosk.shared.presets import PRESETS
-from kiosk.shared.protocol import ABOUT, MAX_QUESTIONS, MAX_REASONS, MAX_TEXT, validate_roster
+from kiosk.shared.protocol import (
+    ABOUT,
+    MAX_QUESTIONS,
+    MAX_REASONS,
+    MAX_TEXT,
+    YES_NO,
+    question_type,
+    validate_roster,
+)
 from sync_server.db.models import Questionnaire
 from sync_server.exc import InputError
 from sync_server.i18n import N_
@@ -53,6 +62,7 @@ def apply_about(qid: str, questions: list[dict[str, Any]], chosen: dict[str, str
 
 def to_lines(items: list[dict[str, Any]]) -> str:
     return "\n".join(f"{i['code']} | {i['text'].get('vi', '')} | {i['text'].get('en', '')}".rstrip(" |")
+                     + (f" | {YES_NO}" if question_type(i) == YES_NO else "")
                      for i in items)
 
 
@@ -75,11 +85,16 @@ def parse_lines(raw: str, what: str, limit: int) -> list[dict[str, Any]]:
         except InputError as e:
             raise InputError("%(what)s, dòng %(line)s: %(problem)s",
                              {"what": what, "line": n, "problem": e}) from None
+        kind = parts[3] if len(parts) > 3 else ""
+        if kind not in ("", YES_NO) or (kind and what != N_("Câu hỏi")):
+            raise InputError("%(what)s, dòng %(line)s: cột thứ tư chỉ có thể là '%(kind)s' "
+                             "(câu hỏi có/không)", {"what": what, "line": n, "kind": YES_NO})
         if code in seen:
             raise InputError("%(what)s, dòng %(line)s: mã '%(code)s' bị trùng",
                              {"what": what, "line": n, "code": code})
         seen.add(code)
-        items.append({"code": code, "text": {"vi": vi, **({"en": en} if en else {})}})
+        items.append({"code": code, "text": {"vi": vi, **({"en": en} if en else {})},
+                      **({"type": YES_NO} if kind else {})})
     return items
 
 

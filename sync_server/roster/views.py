@@ -13,12 +13,12 @@ from werkzeug.wrappers import Response as WsgiResponse
 
 from sync_server.accounts.access import login_required, role_required
 from sync_server.db import write_transaction
-from sync_server.db.models import Counter, Field, Officer, Procedure, Unit, utcnow
+from sync_server.db.models import Counter, Field, Officer, Procedure, utcnow
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
-from sync_server.i18n import N_
 from sync_server.roster import edit as roster_edit
 from sync_server.roster import photos
+from sync_server.roster import unit as roster_unit
 from sync_server.roster.build import current_version
 from sync_server.roster.changes import changed
 from sync_server.roster.counters import officer_codes
@@ -50,13 +50,13 @@ def _form() -> dict[str, Any]:
 @bp.get("")
 @login_required
 def overview():
-    unit = Unit.select().order_by(Unit.id).first()
+    unit = roster_unit.current(get_config())
     counters = list(Counter.select().order_by(Counter.sort, Counter.code))
     editing = next((c for c in counters if c.code == request.args.get("counter")), None)
     return render_template(
-        "roster/roster.html", unit=unit, fields=Field.select().order_by(Field.sort, Field.code),
-        counters=counters, counter_officers={c.code: officer_codes(c.officers) for c in counters},
-        editing=editing,
+        "roster/roster.html", unit=unit, kinds=roster_unit.KINDS,
+        fields=Field.select().order_by(Field.sort, Field.code), counters=counters,
+        counter_officers={c.code: officer_codes(c.officers) for c in counters}, editing=editing,
         officers=list(Officer.select().order_by(Officer.sort, Officer.code)),
         kiosk_ids=active_ids(get_config()), version=current_version(), tab="overview")
 
@@ -65,18 +65,12 @@ def overview():
 @role_required("admin")
 def save_unit():
     try:
-        name = roster_edit.text(request.form.get("name"), N_("tên đơn vị"))
-        address = roster_edit.text(request.form.get("address"), N_("địa chỉ"), roster_edit.MAX_ADDRESS,
-                                   required=False)
+        values = roster_unit.values(_form())
     except InputError as e:
         return _failed("roster.overview", e)
     with write_transaction():
-        unit = Unit.select().order_by(Unit.id).first()
-        if unit is None:
-            Unit.create(name=name, address=address)
-        else:
-            Unit.update(name=name, address=address).where(Unit.id == unit.id).execute()
-        version = changed("unit.save", name, {"address": address})
+        roster_unit.save(values)
+        version = changed("unit.save", values["name"], {k: v for k, v in values.items() if k != "name"})
     return _saved("roster.overview", version)
 
 

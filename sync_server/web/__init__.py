@@ -23,8 +23,9 @@ def init_app(app: Flask, config: ServerConfig) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        from sync_server.roster.build import unit_name
+        from sync_server.roster.unit import current
 
-        return {"unit_name": unit_name(config), "current_user": g.get("user"),
+        unit = current(config)
+        return {"unit_name": unit.name, "unit_info": unit, "current_user": g.get("user"),
                 "lang": g.get("lang", i18n.DEFAULT),
                 "is_hub": bool(config.downstream)}  # a province hub: the communes' page in the menu

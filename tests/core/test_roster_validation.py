@@ -18,7 +18,8 @@ def test_every_preset_is_a_valid_questionnaire():
         r = roster()
         r["questionnaire"] = copy.deepcopy(questionnaire)
         validate_roster(r)
-        assert len(questionnaire["questions"]) == {"overall": 1, "tieu-chi-5": 5, "phieu-8": 8}[name]
+        sizes = {"overall": 1, "tieu-chi-5": 5, "phieu-8": 8, "nd118": 6}
+        assert len(questionnaire["questions"]) == sizes[name]
         # Every preset question says what it is about, and every form has a question about the officer.
         assert all(q["about"] in ABOUT for q in questionnaire["questions"])
         assert any(q["about"] == "officer" for q in questionnaire["questions"])

@@ -24,7 +24,7 @@ def test_defaults(tmp_path):
     assert (cfg.host, cfg.port, cfg.pull_interval_s) == ("0.0.0.0", 5000, 30)
     assert cfg.timezone == "Asia/Ho_Chi_Minh" and cfg.satisfaction_target == 0.9
     assert cfg.database_url == "" and cfg.sqlite_path == tmp_path / "server.db"
-    assert cfg.unit_name == "UBND xã"
+    assert cfg.unit_name == "Trung tâm Phục vụ hành chính công"
     assert cfg.kiosks == (config.KioskEntry("quay-1", "http://quay-1.local:8765", "x" * 20),)
 
 

@@ -278,7 +278,7 @@ def test_roster_is_pushed_when_the_kiosk_version_differs(make_kiosk, make_config
     pushed = k.store.roster()
     validate_roster(pushed)
     assert pushed == roster.build_roster("quay-1", cfg)
-    assert pushed["unit"]["name"] == "UBND xã Đại Lãnh"
+    assert pushed["unit"]["name"] == "Trung tâm Phục vụ hành chính công xã Đại Lãnh"
     assert pushed["kiosk"] == {"mode": "counter", "officers_on_duty": ["nv-lan"], "ask_procedure": True,
                                "show_stats": False}
     assert PullLog.select().order_by(PullLog.id.desc()).first().roster_pushed == 1

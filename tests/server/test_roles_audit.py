@@ -215,7 +215,7 @@ def test_command_line_changes_are_audited(full_site, make_config):
         assert proc.returncode == 0, proc.stderr
     database.close()
     assert actions()[-2:] == [("cli", "user.create", "chu-tich"),
-                              ("cli", "roster.seed_demo", "UBND xã Đại Lãnh")]
+                              ("cli", "roster.seed_demo", "Trung tâm Phục vụ hành chính công xã Đại Lãnh")]
 
 
 def test_script_in_names_is_shown_escaped(full_site):

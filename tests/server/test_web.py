@@ -116,7 +116,7 @@ def test_dashboard_lists_the_demo_officers(cfg, client):
     add_user()
     login(client)
     html = client.get("/").get_data(as_text=True)
-    assert "UBND xã Đại Lãnh" in html
+    assert "Trung tâm Phục vụ hành chính công xã Đại Lãnh" in html and "huyện" not in html.lower()
     for code, name, _title, _fields in demo_data.OFFICERS:
         assert f'id="officer-{code}"' in html and name in html
     assert "<script" not in html and not re.search(r'(src|href)="(https?:)?//', html)  # no CDN

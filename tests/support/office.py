@@ -24,12 +24,14 @@ def server(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
                           capture_output=True, cwd=REPO, timeout=120)
 
 
-def office_server(tmp_path: Path, kiosks: dict[str, str], pull_interval_s: float) -> tuple[int, list[str]]:
+def office_server(tmp_path: Path, kiosks: dict[str, str], pull_interval_s: float,
+                  database_url: str = "") -> tuple[int, list[str]]:
     """A server.toml for these kiosks (id → url), the demo roster and an admin: (port, --config args)."""
     port = free_port()
     config = tmp_path / "server.toml"
     config.write_text(
         f'[server]\ndata_dir = "{tmp_path / "server-data"}"\nhost = "127.0.0.1"\nport = {port}\n'
+        f'database_url = "{database_url}"\n'
         f'pull_interval_s = {pull_interval_s}\n\n[unit]\nname = "UBND xã Đại Lãnh"\n\n'
         + "".join(f'[[kiosks]]\nid = "{k}"\nurl = "{url}"\ntoken = "{TOKEN}"\n\n'
                   for k, url in kiosks.items()),

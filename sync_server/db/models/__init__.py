@@ -19,6 +19,7 @@ from sync_server.db.models.ratings import (
     Kiosk,
     PullLog,
     Response,
+    YesNoAnswer,
 )
 from sync_server.db.models.reports import Quota, RollupDay, RollupHour, RollupMonth, ServiceAlert
 from sync_server.db.models.roster import (
@@ -37,11 +38,12 @@ from sync_server.db.models.upstream import Downstream, DownstreamRoster, Upstrea
 ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Alert, User, AuditLog,
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
-              Downstream, DownstreamRoster, UpstreamAck, UpstreamLog)
+              Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
+              YesNoAnswer)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "ClockAnchor",
            "Conflict", "Counter", "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
            "KioskSetting",
            "Officer", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",
            "Response", "RollupDay", "RollupHour", "RollupMonth", "ServiceAlert", "Setting", "Unit",
-           "UpstreamAck", "UpstreamLog", "User", "utcnow"]
+           "UpstreamAck", "UpstreamLog", "User", "YesNoAnswer", "utcnow"]

@@ -155,6 +155,24 @@ class Answer(BaseModel):
         )
 
 
+class YesNoAnswer(BaseModel):
+    """One answer to a yes/no question (roster schema 3, e.g. NĐ 118 Điều 33.1.e "charged beyond
+    the rules?"): a table of its own, so no 1–5 figure, mean, share or rollup can ever count it.
+    Officer, procedure and local_date are copied as in Answer."""
+
+    id = AutoField()
+    response = ForeignKeyField(Response, backref="yes_no", on_delete="CASCADE")
+    question = CharField(max_length=64)
+    value = BooleanField()
+    officer = CharField(max_length=64, null=True)
+    procedure = CharField(max_length=64, null=True)
+    local_date = DateField()
+
+    class Meta:
+        table_name = "yes_no_answer"
+        indexes = ((("local_date", "question", "value"), False),)
+
+
 class PullLog(BaseModel):
     """The minutes (biên bản) of one collection from one kiosk."""
 

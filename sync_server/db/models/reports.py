@@ -85,6 +85,11 @@ class ServiceAlert(BaseModel):
     acknowledged_by = CharField(max_length=64, null=True)
     acknowledged_at = DateTimeField(null=True)
     comment = TextField(null=True)
+    # Migration 14: "low" (a run of low scores) or "yes_no" (a citizen answered yes to a yes/no
+    # question that raises an alert: one response, `question` names it).
+    reason = CharField(max_length=16, default="low")
+    question = CharField(max_length=64, null=True)
+    response_id = IntegerField(null=True)  # the response whose "yes" raised it
 
     class Meta:
         indexes = ((("subject_kind", "subject", "started_utc"), False),)

@@ -16,9 +16,21 @@ from sync_server.db.models.base import BaseModel, utcnow
 
 
 class Unit(BaseModel):
+    """The one-stop body itself (sync_server.roster.unit): `name` is its legal name, sent to the
+    kiosks and shown in every page title, poster and letterhead."""
+
     id = AutoField()
     name = CharField()
     address = TextField(default="")  # migration 5: shown on the pages and posters, not sent to kiosks
+    # Migration 13: the unit since NĐ 118/2025 (no district): its kind, the commune's own name,
+    # the People's Committee above it, the province, the official codes, who signs its reports.
+    kind = CharField(max_length=16, default="xa")
+    place = CharField(max_length=200, default="")
+    superior = CharField(max_length=200, default="")
+    province = CharField(max_length=200, default="")
+    province_code = CharField(max_length=8, default="")
+    commune_code = CharField(max_length=8, default="")
+    signer_title = CharField(max_length=200, default="Giám đốc")
 
 
 class Field(BaseModel):

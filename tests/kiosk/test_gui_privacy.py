@@ -1,0 +1,45 @@
+"""The privacy notice on the real app under Xvfb at 800×480 (issue 14; Law 91/2025, NĐ 356/2025):
+one line on the idle screen, its full text a touch away, closed by a touch anywhere without
+rating anything; a key still rates and takes the notice away. Screenshots in test-output/gui/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.gui import push_roster, tap, wait_screen
+from tests.support.kiosk_process import KioskProcess
+from tests.support.xvfb import OUTPUT, wait_for
+
+pytestmark = pytest.mark.gui
+SHOTS = OUTPUT / "gui"
+
+
+def test_the_notice_is_one_line_at_idle_and_its_text_a_touch_away(tmp_path, xvfb):
+    k = KioskProcess(tmp_path, xvfb, size=(800, 480)).start()
+    try:
+        push_roster(k, 1, questionnaire="overall", ask_procedure=False, qr=False)
+        g = wait_screen(k, "idle", "Nguyễn Thị Lan")
+        k.screenshot(SHOTS / "privacy-800x480-1-idle.png")
+        assert "privacy" in g["buttons"] and g["clipped"] == [], g["clipped"]
+        tap(k, xvfb, "buttons", "privacy")
+        g = wait_for(lambda: (x := k.settled_geometry())["overlay"] == "privacy" and x, 10, "the notice")
+        assert any(t.startswith("Ghi lại: mức đánh giá Ông/Bà chọn") for t in g["texts"])
+        k.screenshot(SHOTS / "privacy-800x480-2-notice.png")
+        assert any("UBND phường Vạn Phúc" in t for t in g["texts"]) and g["clipped"] == [], g["clipped"]
+        # A touch on it (here where a face lies under it) closes it and rates nothing.
+        xvfb.click(*k.face_centre(1)) if g["faces"] else xvfb.click(400, 300)
+        wait_for(lambda: k.settled_geometry()["overlay"] == "", 10, "the notice closed")
+        assert k.status()["last_seq"] == 0
+
+        tap(k, xvfb, "buttons", "language")
+        g = wait_screen(k, "idle", "Touch a face")
+        tap(k, xvfb, "buttons", "privacy")
+        g = wait_for(lambda: (x := k.settled_geometry())["overlay"] == "privacy" and x, 10, "the notice")
+        assert "About your data" in g["texts"] and g["clipped"] == [], g["clipped"]
+        k.screenshot(SHOTS / "privacy-800x480-3-notice-en.png")
+        xvfb.key("4")  # a key rates as ever; the notice goes
+        g = wait_screen(k, "thanks")
+        assert g["overlay"] == ""
+        assert [r["answers"] for r in k.wait_for_count(1)] == [{"q1": 4}]
+    finally:
+        assert k.terminate() == 0, k.log_text()
