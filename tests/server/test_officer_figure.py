@@ -24,6 +24,7 @@ from sync_server.reports import exclusion, officers
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import Counts, fmt_pct
 from sync_server.reports.overview import local_today
+from sync_server.roster.build import unit_name
 from tests.support.chains import make_chain
 from tests.support.responses import store_chain
 from tests.support.web import staff_client
@@ -197,7 +198,7 @@ def test_the_xlsx_has_numbers_as_numbers(month):
     data = client.get(f"/reports/officers?month={today:%Y-%m}&fmt=xlsx").get_data()
     ws = load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows())
-    assert rows[0][0].value.startswith("Kết quả đánh giá") and rows[1][0].value == "UBND xã"  # the unit
+    assert rows[0][0].value.startswith("Kết quả đánh giá") and rows[1][0].value == unit_name(cfg)  # the unit
     header = next(i for i, r in enumerate(rows) if r[0].value == "Cán bộ")
     assert ws.freeze_panes == f"A{header + 2}"
     want = raw_officer_figures()

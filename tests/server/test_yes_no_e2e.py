@@ -72,7 +72,7 @@ def test_a_yes_travels_from_the_kiosk_to_the_report_and_never_into_the_scores(ma
     pushed = k.store.roster()
     assert pushed["schema"] == ROSTER_SCHEMA == 3
     assert pushed["questionnaire"]["questions"][-1] == {
-        "code": CHARGE, "type": "yes_no",
+        "code": CHARGE, "type": "yes_no", "about": "officer",
         "text": {"vi": "Ông/Bà có phải trả khoản tiền nào ngoài quy định không?",
                  "en": "Did you have to pay anything beyond the official fees?"}}
 
