@@ -33,15 +33,15 @@ def _installer_commands() -> list[tuple[str, list[str]]]:
             for m in re.findall(r'-Argument "(-m [^"`]*(?:`"[^`]*`"[^"`]*)*)"', text)]
 
 
-def _as_python_argv(argv: list[str]) -> list[str]:
-    """The command with the venv's console script or python replaced by this interpreter."""
-    program = argv[0].removeprefix(VENV_BIN)
+def _runner(program: str) -> list[str]:
+    """How to start `program` (the venv's python or one of its console scripts) from here."""
+    program = program.removeprefix(VENV_BIN)
     if program in SCRIPTS:
         module, _, func = SCRIPTS[program].partition(":")
         call = f"import sys; from {module} import {func}; sys.argv[0] = {program!r}; sys.exit({func}())"
-        return [sys.executable, "-c", call, *argv[1:]]
-    assert program == "python", f"{argv[0]}: neither python nor a console script of pyproject.toml"
-    return [sys.executable, *argv[1:]]
+        return [sys.executable, "-c", call]
+    assert program == "python", f"{program}: neither python nor a console script of pyproject.toml"
+    return [sys.executable]
 
 
 COMMANDS = _unit_commands() + _installer_commands()
@@ -57,11 +57,9 @@ def test_the_units_and_the_installer_name_commands():
 def test_the_command_exists_and_accepts_its_options(where, argv):
     # --help after the sub-command: argparse checks the sub-command and exits 0 without running it;
     # the options are then checked against that sub-command's own --help text.
-    command = _as_python_argv(argv)
-    program_args = command[3:] if command[1] == "-c" else command[1:]
-    head = program_args[:3] if program_args[:1] == ["-m"] else program_args[:1]
-    result = subprocess.run([*command[:3], *head, "--help"] if command[1] == "-c"
-                            else [command[0], *head, "--help"],
+    args = argv[1:]
+    head = args[:3] if args[:1] == ["-m"] else args[:1]  # `-m module command` or `command`
+    result = subprocess.run([*_runner(argv[0]), *head, "--help"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"{where}: {' '.join(argv)}\n{result.stdout}{result.stderr}"
     for option in (a for a in argv if a.startswith("--")):
