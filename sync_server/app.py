@@ -19,6 +19,7 @@ from sync_server import web
 from sync_server.accounts.admin_views import bp as admin_bp
 from sync_server.accounts.login_views import bp as auth_bp
 from sync_server.collect.fleet_views import bp as fleet_bp
+from sync_server.collect.minutes_views import bp as minutes_bp
 from sync_server.collect.views import bp as monitor_bp
 from sync_server.config import ServerConfig
 from sync_server.db import init_db
@@ -39,7 +40,7 @@ SESSION_HOURS = 8
 
 # Every page, grouped by the package whose job it is (docs/architecture.md).
 BLUEPRINTS = (auth_bp, admin_bp,  # accounts
-              monitor_bp, fleet_bp,  # collect
+              monitor_bp, minutes_bp, fleet_bp,  # collect
               roster_bp, questionnaire_bp, import_bp,  # roster
               staff_bp, reports_bp, survey_bp, service_bp, board_bp,  # reports
               qr_bp, qr_staff_bp,  # qr

@@ -66,6 +66,7 @@ ACTIONS: dict[str, str] = {
     "qr.tickets": N_("In phiếu mã QR dùng một lần"),
     "downstream.enrol": N_("Ghi danh máy chủ xã gửi lên tỉnh"),
     "downstream.revoke": N_("Thu hồi quyền gửi lên tỉnh của máy chủ xã"),
+    "collection.open": N_("Mở hòm phiếu ki-ốt (lấy dữ liệu bằng tay, lập biên bản)"),
 }
 # The keys of the details, as staff read them; a key not listed shows as it is.
 DETAIL_LABELS: dict[str, str] = {
@@ -78,7 +79,8 @@ DETAIL_LABELS: dict[str, str] = {
     "count": N_("Số lượng"), "comment": N_("Nhận xét"), "reason": N_("Lý do"), "kind": N_("Loại"),
     "message": N_("Nội dung"), "target": N_("Chỉ tiêu"), "label": N_("Ghi chú"), "start": N_("Từ ngày"),
     "end": N_("Đến ngày"), "field_code": N_("Lĩnh vực"), "new": N_("Mới"), "updated": N_("Cập nhật"),
-    "version": N_("Phiên bản"), "questions": N_("Số câu hỏi"),
+    "version": N_("Phiên bản"), "questions": N_("Số câu hỏi"), "received": N_("Số phiếu nhận"),
+    "status": N_("Kết quả"),
 }
 _CLI_ACTOR = N_("dòng lệnh trên máy chủ")
 

@@ -73,6 +73,7 @@ class PullResult:
     said: list[Message] = field(default_factory=list)  # the minutes' notes, as message codes
     conflict_seqs: list[int] = field(default_factory=list)
     unknown_refs: dict[str, int] = field(default_factory=dict)  # code -> responses naming it
+    log_id: int | None = None  # its PullLog row, once written
 
     def note(self, said: Message | str) -> None:
         self.said.append(as_message(said))
@@ -307,7 +308,7 @@ class _Pull:
             self.result.note(say("ack of seq %(seq)s failed: %(e)s", seq=cursor, e=e.said))
 
 
-def _finish(p: _Pull, started: datetime, now: Clock) -> None:
+def _finish(p: _Pull, started: datetime, now: Clock, opened: tuple[str, str] | None) -> None:
     r, entry = p.result, p.entry
     if r.conflicts:
         r.note(say("%(n)s response(s) kept aside as conflicts (alert raised)", n=r.conflicts))
@@ -317,12 +318,14 @@ def _finish(p: _Pull, started: datetime, now: Clock) -> None:
         r.note(say("%(n)s response time(s) repaired: the kiosk clock was wrong", n=r.repaired))
     finished = now()
     with write_transaction():
-        PullLog.create(kiosk_id=entry.id, started_at=started, finished_at=finished, status=r.status,
-                       store_id=r.store_id, received=r.received, first_seq=r.first_seq,
-                       last_seq=r.last_seq, chain_verified=r.chain_verified, head_hash=r.head_hash,
-                       roster_pushed=r.roster_pushed, message=dumps(r.said),
-                       kiosk_last_seq=r.kiosk_last_seq, conflicts=r.conflicts, flagged=r.flagged,
-                       repaired=r.repaired)
+        log = PullLog.create(
+            kiosk_id=entry.id, started_at=started, finished_at=finished, status=r.status,
+            store_id=r.store_id, received=r.received, first_seq=r.first_seq, last_seq=r.last_seq,
+            chain_verified=r.chain_verified, head_hash=r.head_hash, roster_pushed=r.roster_pushed,
+            message=dumps(r.said), kiosk_last_seq=r.kiosk_last_seq, conflicts=r.conflicts,
+            flagged=r.flagged, repaired=r.repaired, opened_by=opened[0] if opened else None,
+            witnesses=opened[1] if opened else "")
+        r.log_id = log.id
         update: dict[Any, Any] = {Kiosk.url: entry.url, Kiosk.last_pull_at: started,
                                   Kiosk.last_pull_status: r.status,
                                   Kiosk.last_error: None if r.status == "ok" else dumps(r.said)}
@@ -335,9 +338,12 @@ def _finish(p: _Pull, started: datetime, now: Clock) -> None:
 
 def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
                page_limit: int = PAGE_LIMIT, session: requests.Session | None = None,
-               cancel: threading.Event | None = None, scan_alerts: bool = True) -> PullResult:
+               cancel: threading.Event | None = None, scan_alerts: bool = True,
+               opened: tuple[str, str] | None = None) -> PullResult:
     """Pull one kiosk once; never raises for anything the kiosk or the network does. Then, unless
-    `scan_alerts` is False (the benchmark times it apart), look for service alerts in what came."""
+    `scan_alerts` is False (the benchmark times it apart), look for service alerts in what came.
+    `opened` = (username, witnesses) when a staff member opened this collection by hand: its
+    minutes are then a biên bản of their own."""
     p = _Pull(entry, config, now, page_limit, session, cancel)
     r = p.result
     started = now()
@@ -364,7 +370,7 @@ def pull_kiosk(entry: KioskEntry, config: ServerConfig, *, now: Clock = utcnow,
             r.note(say("server error: %(e)s", e=f"{type(e).__name__}: {e}"))
         try:
             ingest.raise_page_alerts(entry.id, r.store_id, r.conflict_seqs, r.unknown_refs, now())
-            _finish(p, started, now)
+            _finish(p, started, now, opened)
         except Exception:  # the database itself is down: the minutes cannot be written
             log.exception("writing the minutes of %s failed", entry.id)
         if scan_alerts and r.received and r.store_id and r.first_seq is not None and r.last_seq is not None:

@@ -1,7 +1,9 @@
-"""Staff pages about the collection itself: kiosk health, alerts, and the minutes (biên bản)
-of every pull with a printable view of one. All need a login."""
+"""Staff pages about the collection itself: kiosk health, alerts, and the pull log (every pull,
+what it received; the biên bản an office signs are in minutes_views). All need a login."""
 
 from __future__ import annotations
+
+from datetime import UTC
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +16,7 @@ from sync_server.db import write_transaction
 from sync_server.db.models import Alert, Conflict, PullLog, Response, utcnow
 from sync_server.extensions import get_config
 from sync_server.i18n import N_
+from sync_server.reports.overview import local_today
 from sync_server.roster.build import current_version
 from sync_server.roster.kiosks import active_ids
 
@@ -54,7 +57,8 @@ def kiosk(kiosk_id: str):
     conflicts = Conflict.select().where(Conflict.kiosk_id == kiosk_id).order_by(Conflict.id.desc()).limit(200)
     logs = PullLog.select().where(PullLog.kiosk_id == kiosk_id).order_by(PullLog.id.desc()).limit(20)
     return render_template("collect/kiosk.html", h=h, flagged=flagged, conflicts=conflicts, logs=logs,
-                           pull_status=PULL_STATUS, server_roster=current_version())
+                           pull_status=PULL_STATUS, server_roster=current_version(),
+                           today=local_today(config.tz))
 
 
 @bp.get("/alerts")
@@ -108,5 +112,5 @@ def minute(log_id: int):
     log = PullLog.get_or_none(PullLog.id == log_id)
     if log is None:
         abort(404)
-    return render_template("collect/minute.html",
-                           log=log, pull_status=PULL_STATUS, printed_by=g.user.username)
+    day = log.started_at.replace(tzinfo=UTC).astimezone(get_config().tz).date()
+    return render_template("collect/minute.html", log=log, pull_status=PULL_STATUS, day=day)

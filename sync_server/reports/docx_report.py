@@ -166,7 +166,9 @@ def _numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[−\-+↑↓= ]*[\d.,]+( ?%)?( ▼)?|—", text))
 
 
-def to_docx(table: Table, head: Letterhead) -> bytes:
+def to_docx(table: Table, head: Letterhead, *, kind: str = "BÁO CÁO", signers: tuple[str, ...] = ()) -> bytes:
+    """`kind` heads the title ("BÁO CÁO", "BIÊN BẢN"); `signers`, when given, replace "Nơi nhận"
+    and the unit's signature with a row of people who each sign (a biên bản's)."""
     doc = Document()
     section = doc.sections[0]
     left, right, top, bottom = MARGINS
@@ -186,20 +188,28 @@ def to_docx(table: Table, head: Letterhead) -> bytes:
     style.paragraph_format.space_after = Pt(0)
 
     _letterhead(doc, head, usable)
-    _para(doc, "BÁO CÁO", bold=True, size=14)
+    _para(doc, kind, bold=True, size=14)
     _para(doc, table.title, bold=True, size=14, after=6)
     if head.to:
         _para(doc, f"Kính gửi: {head.to}", size=14, after=6)
     for note in table.notes:
+        if re.match(r"\d+\. ", note):  # a numbered line (the people present): a list, not prose
+            p = _para(doc, note, size=13, align=WD_ALIGN_PARAGRAPH.LEFT, after=3)
+            p.paragraph_format.left_indent = Cm(1)
+            continue
         p = _para(doc, note, size=13, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=3)
         p.paragraph_format.first_line_indent = Cm(1)
     _grid(doc, columns, usable, size)
     for heading, text in table.after:
-        _para(doc, heading, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=3, keep=True)
+        if heading:
+            _para(doc, heading, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=3, keep=True)
         for line in (text or "").splitlines() or [""]:
             _para(doc, line, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=3, keep=True)
     _para(doc, "", keep=True)
-    _signature(doc, head, usable)
+    if signers:
+        _signers(doc, signers, usable)
+    else:
+        _signature(doc, head, usable)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -265,3 +275,12 @@ def _signature(doc, head: Letterhead, usable: float) -> None:
     for _ in range(4):  # room for the signature and the stamp
         _para(signer, "")
     _para(signer, head.signer_name, bold=True, size=13)
+
+
+def _signers(doc, signers: tuple[str, ...], usable: float) -> None:
+    row = doc.add_table(rows=1, cols=len(signers))
+    _fixed(row, [usable / len(signers)] * len(signers))
+    _row_flags(row.rows[0])
+    for cell, who in zip(row.rows[0].cells, signers, strict=True):
+        _para(cell, who.upper(), bold=True, size=12, first=True)
+        _para(cell, "(Ký, ghi rõ họ tên)", italic=True, size=12)

@@ -152,7 +152,11 @@ def full_site(make_config):
     service = ServiceAlert.create(subject_kind="officer", subject="nv-lan",
                                   started_utc=datetime(2026, 11, 23), ended_utc=datetime(2026, 11, 23, 0, 10),
                                   responses=4, answers=4, low=4)
-    args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": PullLog.select().first().id,
+    first = PullLog.select().first()  # and a collection opened by hand, with its biên bản
+    opened = PullLog.create(kiosk_id="quay-1", started_at=first.started_at, finished_at=first.finished_at,
+                            status="ok", opened_by="admin")
+    args = {"kiosk_id": "quay-1", "alert_id": Alert.get().id, "log_id": first.id, "opened_id": opened.id,
+            "day": first.started_at.date().isoformat(),
             "user_id": users["viewer"].id, "response_id": Response.select().first().id,
             "officer_code": "nv-lan", "field_code": "tu-phap", "counter_code": "quay-a", "qn_id": qn.id,
             "fleet_id": "quay-2", "quota_id": quota.id, "service_alert_id": service.id,

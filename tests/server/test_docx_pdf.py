@@ -9,10 +9,7 @@ from __future__ import annotations
 import io
 import json
 import random
-import shutil
-import subprocess
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -21,6 +18,7 @@ from kiosk.shared.presets import PRESETS
 from sync_server.db import write_transaction
 from sync_server.db.models import Officer, Questionnaire, utcnow
 from tests.support.chains import make_chain
+from tests.support.docx_pdf import NEEDS_OFFICE, render
 from tests.support.responses import store_chain
 from tests.support.web import staff_client
 
@@ -36,11 +34,6 @@ signer_authority = "KT. Chủ tịch"
 signer_title = "Phó Chủ tịch"
 signer_name = "Nguyễn Văn An"
 """
-OUT = Path(__file__).resolve().parents[2] / "test-output" / "docx"
-
-NEEDS_OFFICE = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
-                                reason="LibreOffice and poppler-utils are needed: deploy/dev/sysdeps.sh")
-
 
 @pytest.fixture
 def office(make_config):
@@ -64,28 +57,6 @@ def office(make_config):
     chain = make_chain("store-d", 300, kiosk_id="quay-1", each=each)
     store_chain(chain, "quay-1", cfg)
     return staff_client(cfg)
-
-
-def render(client, url: str, name: str, tmp_path: Path) -> tuple[bytes, list[str], list[tuple[float, float]]]:
-    """The DOCX, the text of each PDF page (layout kept) and each page's size in points."""
-    data = client.get(url).get_data()
-    docx = tmp_path / f"{name}.docx"
-    docx.write_bytes(data)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), str(docx)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / f"{name}.pdf"
-    info = subprocess.run(["pdfinfo", "-l", "99", str(pdf)],
-                          check=True, capture_output=True, text=True).stdout
-    sizes = [tuple(float(x) for x in line.split(":", 1)[1].split("pts")[0].split(" x "))
-             for line in info.splitlines() if line.startswith("Page") and "size:" in line]
-    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], check=True,
-                            capture_output=True, text=True).stdout for n in range(1, len(sizes) + 1)]
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob(f"{name}-*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(OUT / name)], check=True)
-    return data, pages, sizes
 
 
 @NEEDS_OFFICE

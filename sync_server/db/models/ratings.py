@@ -94,6 +94,7 @@ class Response(BaseModel):
             (("store_id", "seq"), True),
             (("local_date", "officer"), False),
             (("kiosk_id", "local_date"), False),
+            (("kiosk_id", "received_at"), False),  # migration 15: a day's minutes
         )
 
 
@@ -193,6 +194,9 @@ class PullLog(BaseModel):
     conflicts = IntegerField(default=0)  # kept aside (Conflict)
     flagged = IntegerField(default=0)  # stored with codes the server does not know
     repaired = IntegerField(default=0)  # stored with a repaired time
+    # migration 15: a collection a staff member opened by hand, and the witnesses typed in
+    opened_by = CharField(max_length=64, null=True)
+    witnesses = TextField(default="")
 
 
 class Alert(BaseModel):
