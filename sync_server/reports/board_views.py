@@ -1,32 +1,33 @@
-"""The public results board (seed 001: results are published at the desk and on the commune's
-website): this month's satisfaction per field — per officer only when the unit turns that on
-([board] show_officers) — for a lobby screen. No login; it shows nothing that is not already
-meant to be public, and it reloads itself every few minutes without JavaScript."""
+"""What a centre publishes (seed 001; NĐ 118/2025 Điều 34.1): the public results board for a
+lobby screen (`/board`, no login, this month so far, reloading itself every few minutes without
+JavaScript) and the monthly results poster staff print and post at the centre (`/board/poster`,
+A4 or A3, a whole month). Per field and overall; per officer only when the unit turns that on
+([board] show_officers). Neither shows anything that is not meant to be public."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import re
+from datetime import date
 
-from sync_server.db.models import Field, Officer
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+
+from sync_server.accounts.access import login_required
 from sync_server.extensions import get_config
-from sync_server.i18n import N_
 from sync_server.reports import figures
 from sync_server.reports import queries as reports
-from sync_server.reports.officers import OFFICER_RULE, officer_cells
+from sync_server.reports.officers import OFFICER_RULE
 from sync_server.reports.overview import local_today
+from sync_server.reports.public_results import month_results
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 REFRESH_S = 300
+SIZES = ("a4", "a3")
 
 
-def _rows(cells: dict, names: dict[str, str], definition: str, unknown: str) -> list[dict]:
-    rows = []
-    for (code,), cell in cells.items():
-        if not cell.counts.total:
-            continue
-        rows.append({"code": code, "name": names.get(code, unknown if not code else code),
-                     "responses": cell.responses, "pct": cell.counts.pct(definition), "known": bool(code)})
-    return sorted(rows, key=lambda r: (not r["known"], r["name"]))
+def _texts(config) -> dict:
+    return {"rule": figures.RULES[config.satisfaction_definition], "field_rule": reports.FIELD_RULE,
+            "officer_rule": OFFICER_RULE, "target": config.satisfaction_target * 100}
 
 
 @bp.get("")
@@ -34,20 +35,36 @@ def board():
     config = get_config()
     today = local_today(config.tz)
     start, end = reports.month_of(today)
-    f = reports.Filters(start, min(end, today))
-    definition = config.satisfaction_definition
-    fields = _rows(reports.figures(f, ("field",)), {x.code: x.name for x in Field.select()}, definition,
-                   N_("Khác"))
-    officers = []
-    if config.board_show_officers:
-        names = {o.code: o.name for o in Officer.select().where(Officer.active)}
-        cells = {(code,): cell for code, cell in officer_cells(f).items()}  # the fair officer figure
-        officers = [r for r in _rows(cells, names, definition, "")
-                    if r["code"] in names]  # active officers only; never "unknown"
-    total = reports.total(f)
-    return render_template("reports/board.html", fields=fields, officers=officers, total=total.responses,
-                           partial=total.partial,
-                           pct=total.counts.pct(definition), rule=figures.RULES[definition],
-                           field_rule=reports.FIELD_RULE, officer_rule=OFFICER_RULE,
-                           start=start, today=today, target=config.satisfaction_target * 100,
-                           refresh=REFRESH_S)
+    results = month_results(start, min(end, today), config)
+    return render_template("reports/board.html", r=results, today=today, refresh=REFRESH_S, **_texts(config))
+
+
+def _month(raw: str, today: date) -> tuple[date | None, str]:
+    """The month asked for (default: the last whole month), or an error to show by the field."""
+    if not raw:
+        first = today.replace(day=1)
+        return (first.replace(year=first.year - 1, month=12) if first.month == 1
+                else first.replace(month=first.month - 1)), ""
+    if not re.fullmatch(r"\d{4}-\d{2}", raw) or not 1 <= int(raw[5:]) <= 12:
+        return None, _("Tháng không hợp lệ: hãy chọn một tháng (năm-tháng).")
+    month = date(int(raw[:4]), int(raw[5:]), 1)
+    if month > today:
+        return None, _("Tháng này chưa đến.")
+    return month, ""
+
+
+@bp.get("/poster")
+@login_required
+def poster():
+    config = get_config()
+    today = local_today(config.tz)
+    size = request.args.get("size", "a4")
+    size = size if size in SIZES else "a4"
+    raw = request.args.get("month", "").strip()[:16]
+    month, error = _month(raw, today)
+    results, whole = None, False
+    if month is not None:
+        start, end = reports.month_of(month)
+        results, whole = month_results(start, min(end, today), config), end < today
+    return render_template("reports/poster.html", r=results, size=size, sizes=SIZES, raw=raw, error=error,
+                           month=month, today=today, whole=whole, **_texts(config))
