@@ -4,6 +4,7 @@ log. Every change is written to the audit log in the same transaction as the cha
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -12,7 +13,8 @@ from werkzeug.security import generate_password_hash
 from sync_server.accounts import audit
 from sync_server.accounts.access import audit_here, role_required, session_mark
 from sync_server.db import write_transaction
-from sync_server.db.models import AuditLog, User
+from sync_server.db.models import User
+from sync_server.extensions import get_config
 from sync_server.i18n import N_
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -112,6 +114,25 @@ def set_active(user_id: int):
     return _back(_("Đã cập nhật tài khoản '%(name)s'.", name=user.username))
 
 
+def _audit_filter() -> tuple[audit.Filter, dict[str, str]]:
+    """The filter the form asks for, and an error per field that a person can correct."""
+    args, errors = request.args, {}
+    f = audit.Filter(actor=args.get("who", "").strip()[:64], action=args.get("action", "").strip()[:32])
+    if f.action and f.action not in audit.ACTIONS:
+        errors["action"] = _("Không có việc này trong nhật ký.")
+        f.action = ""
+    for name in ("start", "end"):
+        raw = args.get(name, "").strip()[:16]
+        if raw:
+            try:
+                setattr(f, name, date.fromisoformat(raw))
+            except ValueError:
+                errors[name] = _("Ngày không hợp lệ: hãy chọn một ngày (năm-tháng-ngày).")
+    if f.start and f.end and f.end < f.start:
+        errors["end"] = _("“Đến ngày” đứng trước “Từ ngày”.")
+    return f, errors
+
+
 @bp.get("/audit")
 @role_required("staff")
 def audit_log():
@@ -119,8 +140,12 @@ def audit_log():
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(AuditLog.select().order_by(AuditLog.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1))
+    f, errors = _audit_filter()
+    rows = [] if errors else list(audit.select(f, get_config().tz).offset((page - 1) * PAGE).limit(PAGE + 1))
+    kept = {k: v for k, v in request.args.items() if k in ("who", "action", "start", "end") and v}
+    actions = sorted(audit.ACTIONS, key=lambda a: audit.describe_action(a, _))
     return render_template("accounts/audit.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE,
+                           kept=kept, errors=errors, actors=audit.actors(), actions=actions,
                            role_names=ROLE_NAMES,
                            audit_action=lambda action: audit.describe_action(action, _),
                            audit_actor=lambda actor: audit.describe_actor(actor, _),

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sync_server.db.models import AuditLog, utcnow
 from sync_server.i18n import N_
@@ -115,3 +118,36 @@ def describe_detail(detail: str | None, gettext: Callable[[str], str]) -> list[s
         label = gettext(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key
         lines.append(f"{label}: {shown}")
     return lines
+
+
+# --- the log filtered --------------------------------------------------------------------------
+@dataclass
+class Filter:
+    """By person (a username, or "cli"), by action code, and by local days [start, end]."""
+
+    actor: str = ""
+    action: str = ""
+    start: date | None = None
+    end: date | None = None
+
+
+def _utc(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tz).astimezone(UTC).replace(tzinfo=None)
+
+
+def select(f: Filter, tz: ZoneInfo):
+    query = AuditLog.select().order_by(AuditLog.id.desc())
+    if f.actor:
+        query = query.where(AuditLog.actor == f.actor)
+    if f.action:
+        query = query.where(AuditLog.action == f.action)
+    if f.start:
+        query = query.where(AuditLog.at >= _utc(f.start, tz))
+    if f.end:
+        query = query.where(AuditLog.at < _utc(f.end + timedelta(days=1), tz))
+    return query
+
+
+def actors() -> list[str]:
+    """Everyone who has changed something, for the filter's list."""
+    return [a for (a,) in AuditLog.select(AuditLog.actor).distinct().order_by(AuditLog.actor).tuples()]

@@ -58,3 +58,34 @@ def test_the_audit_page_reads_in_words_in_both_languages(admin):
     assert "Add officer" in english and "Field: tu-phap" in english
     assert "command line on the server" in english
     assert "Thêm cán bộ" not in english
+
+
+def test_the_audit_log_filters_by_person_action_and_day(admin):
+    from datetime import datetime
+
+    from sync_server.db.models import AuditLog
+
+    rows = [("lan", "officer.create", datetime(2026, 11, 2, 3)),
+            ("lan", "field.create", datetime(2026, 11, 3, 3)),
+            ("hung", "officer.create", datetime(2026, 11, 3, 18)),  # 01:00 on 4 Nov in Vietnam
+            (audit.CLI, "rollup.rebuild", datetime(2026, 11, 5, 3))]
+    made = {}
+    for actor, action, at in rows:
+        made[(actor, action)] = AuditLog.create(at=at, actor=actor, action=action, target="x", detail="{}").id
+
+    def shown(query: str) -> set[int]:
+        return {int(i) for i in re.findall(r'id="audit-(\d+)"', page(admin, "/admin/audit" + query))}
+
+    assert shown("?who=lan") == {made["lan", "officer.create"], made["lan", "field.create"]}
+    assert shown("?action=officer.create") == {made["lan", "officer.create"], made["hung", "officer.create"]}
+    assert shown("?who=lan&action=officer.create") == {made["lan", "officer.create"]}
+    assert shown("?start=2026-11-04&end=2026-11-04") == {made["hung", "officer.create"]}  # the local day
+    assert shown("?who=cli") == {made[audit.CLI, "rollup.rebuild"]}
+    html = page(admin, "/admin/audit?who=lan")
+    assert '<option value="lan" selected>' in html and "dòng lệnh trên máy chủ" in html  # in words
+    assert '<option value="officer.create">Thêm cán bộ</option>' in html
+    reversed_range = page(admin, "/admin/audit?start=2026-11-05&end=2026-11-01")
+    assert 'id="end-error"' in reversed_range and 'value="2026-11-05"' in reversed_range
+    assert not re.search(r'id="audit-\d', reversed_range)  # the form with its error, no rows ignoring it
+    assert 'id="start-error"' in page(admin, "/admin/audit?start=5/11/2026")
+    assert 'id="action-error"' in page(admin, "/admin/audit?action=drop.table")
