@@ -4,7 +4,7 @@ single-use tickets to hand to a citizen. Login and the staff role required."""
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from sync_server.accounts.access import audit_here, role_required
 from sync_server.db import write_transaction
-from sync_server.db.models import Officer, utcnow
+from sync_server.db.models import Counter, Officer, utcnow
 from sync_server.extensions import get_config
 from sync_server.qr import tickets as qr_tickets
 from sync_server.qr.target import counters, resolve
@@ -22,6 +22,13 @@ from sync_server.qr.target import counters, resolve
 bp = Blueprint("qr_staff", __name__, url_prefix="/qr")
 SIZES = ("a4", "a5")
 MAX_TICKETS = 40
+# An address only this PC can open: a poster or ticket made with it sends phones nowhere.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+
+
+def only_here(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
 
 
 def qr_svg(data: str) -> Markup:
@@ -61,9 +68,10 @@ def poster(code: str):
         abort(404)
     url = page_url(target.code)
     officer = target.preselected if target.kind == "officer" else None
+    counter = Counter.get_or_none(Counter.code == target.code) if target.kind == "counter" else None
     return render_template("qr/poster.html", target=target, officer=officer, url=url, qr=qr_svg(url),
-                           size=size, wifi=get_config().qr.wifi_name,
-                           title=_("Áp phích mã QR"))
+                           size=size, wifi=get_config().qr.wifi_name, local=only_here(url),
+                           counter_name=counter.name if counter else "", title=_("Áp phích mã QR"))
 
 
 @bp.post("/tickets")
@@ -85,4 +93,5 @@ def tickets():
         audit_here("qr.tickets", target.code, {"count": count})
     items = [(t, page_url(target.code, t)) for t in made]
     return render_template("qr/tickets.html", target=target, items=[(t, u, qr_svg(u)) for t, u in items],
+                           local=only_here(page_url(target.code)),
                            days=get_config().qr.printed_ticket_days, title=_("Phiếu đánh giá dùng một lần"))
