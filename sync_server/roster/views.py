@@ -7,7 +7,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WsgiResponse
 
@@ -32,9 +43,22 @@ def _saved(endpoint: str, version: int, **args: Any):
     return redirect(url_for(endpoint, **args))
 
 
+TYPED_CHARS = 300  # per value kept for the form shown again (the session is a cookie)
+
+
 def _failed(endpoint: str, e: InputError, **args: Any):
+    """Say what is wrong and show the form again with what was typed (kept for one page view)."""
     flash(e.message(_), "error")
+    typed: dict[str, Any] = {"_form": request.endpoint}
+    for key, value in _form().items():
+        typed[key[:32]] = [v[:64] for v in value][:50] if isinstance(value, list) else value[:TYPED_CHARS]
+    session["typed"] = typed
     return redirect(url_for(endpoint, **args))
+
+
+def _typed() -> dict[str, Any]:
+    """What a failed form had typed in, once: the page's forms are filled with it."""
+    return session.pop("typed", None) or {}
 
 
 def _form() -> dict[str, Any]:
@@ -58,7 +82,7 @@ def overview():
         fields=Field.select().order_by(Field.sort, Field.code), counters=counters,
         counter_officers={c.code: officer_codes(c.officers) for c in counters}, editing=editing,
         officers=list(Officer.select().order_by(Officer.sort, Officer.code)),
-        kiosk_ids=active_ids(get_config()), version=current_version(), tab="overview")
+        kiosk_ids=active_ids(get_config()), version=current_version(), tab="overview", typed=_typed())
 
 
 @bp.post("/unit")
@@ -143,7 +167,7 @@ def procedures():
     return render_template("roster/procedures.html",
                            fields=fields, field_names={f.code: f.name for f in fields},
                            procedures=Procedure.select().order_by(Procedure.sort, Procedure.code),
-                           version=current_version(), tab="procedures")
+                           version=current_version(), tab="procedures", typed=_typed())
 
 
 @bp.post("/procedures")
@@ -171,7 +195,7 @@ def officers():
     return render_template("roster/officers.html", officers=rows, fields=fields,
                            field_names={f.code: f.name for f in fields},
                            officer_fields={o.code: officer_codes(o.fields) for o in rows},
-                           version=current_version(), tab="officers")
+                           version=current_version(), tab="officers", typed=_typed())
 
 
 @bp.get("/officers/<officer_code>")
@@ -183,7 +207,7 @@ def officer(officer_code: str):
     return render_template("roster/officer.html",
                            o=row, fields=Field.select().order_by(Field.sort, Field.code),
                            chosen=officer_codes(row.fields), max_mb=photos.MAX_BYTES // (1024 * 1024),
-                           tab="officers")
+                           tab="officers", typed=_typed())
 
 
 @bp.post("/officers")
