@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -115,12 +116,28 @@ def _columns(kind: str, header: list[str]) -> dict[str, int]:
     return found
 
 
-def _checkers(kind: str, known_fields: set[str]) -> dict[str, Callable[[str], Any]]:
+def _name_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _checkers(kind: str, known_fields: dict[str, str]) -> dict[str, Callable[[str], Any]]:
+    """`known_fields`: code → name. A field may be written by its code or by its name (as the
+    roster page shows it); several are separated by ';' (codes also by ',' or spaces)."""
+    by_name = {_name_key(name): code for code, name in known_fields.items()}
+    listed = "; ".join(f"{k} ({n})" for k, n in sorted(known_fields.items())[:30]) or "—"
+
     def fields(value: str) -> list[str]:
-        codes = roster_edit.code_list(value)
-        for c in codes:
-            if c not in known_fields:
-                raise InputError("lĩnh vực '%(code)s' không tồn tại", {"code": c})
+        codes: list[str] = []
+        for part in (p.strip() for p in re.split(r"[;\n]", value or "") if p.strip()):
+            name = _name_key(part)
+            found = [by_name[name]] if name in by_name else roster_edit.code_list(part)
+            for c in found:
+                if c not in known_fields:
+                    raise InputError("lĩnh vực '%(code)s' không có trong danh mục; dùng mã hoặc tên của "
+                                     "một lĩnh vực đã có: %(known)s",
+                                     {"code": c, "known": listed})
+                if c not in codes:
+                    codes.append(c)
         return codes
 
     def one_field(value: str) -> str | None:
@@ -147,7 +164,7 @@ def plan(kind: str, table: list[list[str]]) -> Plan:
     if len(data) > MAX_ROWS:
         raise InputError("Tệp có quá %(n)s dòng.", {"n": MAX_ROWS})
     columns = _columns(kind, header)
-    checks = _checkers(kind, {f.code for f in Field.select(Field.code)})
+    checks = _checkers(kind, {f.code: f.name for f in Field.select(Field.code, Field.name)})
     model = Procedure if kind == "procedures" else Officer
     existing = {r.code for r in model.select(model.code)}
     seen: dict[str, int] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -23,6 +23,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(_e):
+        if request.endpoint == "roster.upload_photo":  # back on the officer's page, with the menu
+            limit = getattr(app.view_functions[request.endpoint], "upload_limit", 0) // (1024 * 1024)
+            flash(_("Ảnh lớn hơn %(mb)s MB: hãy chọn ảnh nhỏ hơn (ảnh chụp bằng điện thoại thường "
+                    "chỉ 2–4 MB).", mb=limit), "error")
+            code = (request.view_args or {}).get("officer_code", "")
+            return redirect(url_for("roster.officer", officer_code=code))
         if request.blueprint == "qr":  # a citizen's phone: no "file" was sent
             return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
                                    message=_("Dữ liệu gửi lên quá lớn.")), 413

@@ -204,7 +204,9 @@ def test_photo_upload_checks_content_resizes_and_strips_exif(site):
         assert r.status_code == 302
         assert "Ảnh phải là JPEG, PNG hoặc WebP." in page(admin, "/roster/officers/nv-lan")
     big = upload_photo(admin, "nv-lan", b"\xff\xd8" + b"0" * (6 * 1024 * 1024), "big.jpg")
-    assert big.status_code == 413 and "Tệp quá lớn" in big.get_data(as_text=True)
+    assert big.status_code == 302 and big.headers["Location"].endswith("/roster/officers/nv-lan")
+    back = page(admin, "/roster/officers/nv-lan")  # the officer's page, with the site's menu
+    assert "Ảnh lớn hơn 5 MB" in back and "Đăng xuất" in back
     assert Officer.get_by_id("nv-lan").photo_file is None
 
     original = image("JPEG", (3000, 2000), exif=True)
@@ -261,28 +263,39 @@ def _fields(admin):
     post(admin, "/roster/fields", {"code": "chung-thuc", "name": "Chứng thực"})
 
 
-def test_import_the_shipped_samples_preview_then_confirm(site):
+def test_import_the_shipped_samples_into_the_demo_roster(site):
+    """docs/roster-import/ imports cleanly into the demo roster (`seed-demo`): fields by code or by
+    name, several separated by ';'."""
+    from sync_server.db.models import Procedure
+    from sync_server.ops import demo_data
+
     cfg, _app, admin = site
-    _fields(admin)
+    demo_data.seed(cfg)
     version = current_version()
+    before = {p.code: (p.field, p.active) for p in Procedure.select()}
     r = send_file(admin, "procedures", (DOCS / "thu-tuc.csv").read_bytes(), "thu-tuc.csv")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Xác nhận nhập 4 dòng" in html and "Đăng ký khai sinh" in html
-    from sync_server.db.models import Procedure
-
-    assert not Procedure.select().exists() and current_version() == version  # a preview writes nothing
+    assert 'class="flash error"' not in html and "Dòng " not in html
+    assert {p.code: (p.field, p.active) for p in Procedure.select()} == before  # a preview writes nothing
+    assert current_version() == version
     assert confirm(admin, html).status_code == 302
-    assert {p.code: (p.field, p.active) for p in Procedure.select()} == {
-        "1.001193": ("tu-phap", True), "1.000894": ("tu-phap", True), "2.000635": ("chung-thuc", True),
+    after = {p.code: (p.field, p.active) for p in Procedure.select()}
+    assert {c: after[c] for c in ("1.001193", "1.000894", "2.000635", "1.004227")} == {
+        "1.001193": ("tu-phap", True), "1.000894": ("tu-phap", True),
+        "2.000635": ("tu-phap", True),  # written by the field's name
         "1.004227": (None, False)}
     assert current_version() == version + 1
-    sent = [p["code"] for p in build_roster("quay-1", cfg)["procedures"]]
-    assert sent == ["1.000894", "1.001193", "2.000635"]  # the inactive one is not sent
+    sent = {p["code"] for p in build_roster("quay-1", cfg)["procedures"]}
+    assert "2.000635" in sent and "1.004227" not in sent  # the inactive one is not sent
     html = send_file(admin, "officers", (DOCS / "can-bo.csv").read_bytes(), "x.csv").get_data(as_text=True)
+    assert "Xác nhận nhập 3 dòng" in html and "Dòng " not in html
     assert confirm(admin, html).status_code == 302
-    assert json.loads(Officer.get_by_id("nv-hung").fields) == ["tu-phap", "chung-thuc"]
+    assert json.loads(Officer.get_by_id("nv-hung").fields) == ["tu-phap", "van-phong"]
+    assert json.loads(Officer.get_by_id("nv-minh").fields) == ["dia-chinh"]  # by name
     entry = AuditLog.select().where(AuditLog.action == "import.officers").get()
-    assert json.loads(entry.detail)["new"] == 2 and entry.actor == "admin"
+    detail = json.loads(entry.detail)
+    assert detail["new"] + detail["updated"] == 3 and entry.actor == "admin"
 
 
 def test_import_errors_name_row_and_column_and_nothing_is_written(site):
@@ -298,7 +311,8 @@ def test_import_errors_name_row_and_column_and_nothing_is_written(site):
     r = send_file(admin, "officers", text.encode("utf-8"), "can-bo.csv")
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and "Xác nhận" not in html
-    assert "Dòng 14, cột &#39;Lĩnh vực&#39;: lĩnh vực &#39;dia-chinh&#39; không tồn tại" in html
+    assert ("Dòng 14, cột &#39;Lĩnh vực&#39;: lĩnh vực &#39;dia-chinh&#39; không có trong danh mục; dùng mã "
+            "hoặc tên của một lĩnh vực đã có: chung-thuc (Chứng thực); tu-phap (Tư pháp – Hộ tịch)") in html
     assert "Dòng 15, cột &#39;Mã cán bộ&#39;: mã &#39;nv y&#39;" in html
     assert "Dòng 15, cột &#39;Họ tên&#39;: họ tên: không được để trống" in html
     assert Officer.select().count() == 1 and Officer.get_by_id("nv-lan").name == "Lan cũ"
