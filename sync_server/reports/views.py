@@ -73,6 +73,21 @@ class Period:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
 
+class PeriodError(Exception):
+    """A period a person can correct: shown on the period form, next to `field`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+@bp.errorhandler(PeriodError)
+def _period_error(e: PeriodError):
+    return render_template("reports/bad_period.html", error=e, periods=PERIODS, args=request.args,
+                           kept={k: v for k, v in request.args.items()
+                                 if k not in ("period", "date", "start", "end", "fmt") and len(v) < 100}), 400
+
+
 def _date_arg(name: str, default: date) -> date:
     raw = request.args.get(name, "").strip()
     if not raw:
@@ -80,15 +95,15 @@ def _date_arg(name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        abort(400, description=_("Ngày không hợp lệ ở ô “%(name)s”: dùng dạng năm-tháng-ngày, "
-                                 "ví dụ 2026-11-23.", name=name))
+        raise PeriodError(name, _("Ngày không hợp lệ ở ô “%(name)s”: dùng dạng năm-tháng-ngày, "
+                                  "ví dụ 2026-11-23.", name=name)) from None
 
 
 def _period() -> Period:
     today = local_today(get_config().tz)
     kind = request.args.get("period", "month")
     if kind not in PERIODS:
-        abort(400, description=_("Kỳ báo cáo không hợp lệ."))
+        raise PeriodError("period", _("Kỳ báo cáo không hợp lệ."))
     day = _date_arg("date", today)
     if kind == "day":
         return Period(kind, day, day)
@@ -102,9 +117,9 @@ def _period() -> Period:
         return Period(kind, *reports.year_of(day))
     start, end = _date_arg("start", today.replace(day=1)), _date_arg("end", today)
     if end < start:
-        abort(400, description=_("Ngày kết thúc đứng trước ngày bắt đầu."))
+        raise PeriodError("end", _("Ngày kết thúc đứng trước ngày bắt đầu."))
     if (end - start).days > MAX_RANGE_DAYS:
-        abort(400, description=_("Khoảng thời gian dài quá 3 năm."))
+        raise PeriodError("end", _("Khoảng thời gian dài quá 3 năm."))
     return Period(kind, start, end)
 
 

@@ -123,6 +123,21 @@ def test_bad_parameters_get_a_clear_vietnamese_error(scene, query, words):
     assert r.status_code == 400 and words in text and "Traceback" not in text
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_period_that_cannot_be_read_keeps_the_form_with_the_error_by_its_field(scene):
+    _cfg, app = scene
+    staff = client_as(app, "staff")
+    r = staff.get("/reports?period=custom&start=2026-05-01&end=2026-04-01&by=procedure&def=survey")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and 'id="period-form"' in html and "Đăng xuất" in html  # the site, its menu
+    assert 'id="end-error"' in html and 'id="start-error"' not in html
+    assert 'name="start" value="2026-05-01"' in html and 'name="end" value="2026-04-01"' in html
+    assert '<input type="hidden" name="by" value="procedure">' in html  # the rest of the request kept
+    assert '<option value="custom" selected>' in html
+    bad = staff.get("/reports/topics?period=custom&start=2026-13-01").get_data(as_text=True)
+    assert 'id="start-error"' in bad and 'action="/reports/topics"' in bad
+
+
 def test_csv_has_a_bom_and_vietnamese_intact(scene):
     _cfg, app = scene
     r = client_as(app, "staff").get(f"/reports?{YEAR}&by=officer&fmt=csv")
