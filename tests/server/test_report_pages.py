@@ -299,3 +299,15 @@ def test_long_names_are_shortened_on_the_bar_chart_only():
     svg = charts.bars("Tỷ lệ hài lòng theo thủ tục", [name, "Chứng thực bản sao"], [80.0, 95.0], 90.0)
     assert name not in svg and name[:30] in svg and "…" in svg and "Chứng thực bản sao" in svg
     assert "▼: dưới chỉ tiêu 90%" in svg
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_wide_table_prints_on_landscape_pages_a_narrow_one_on_portrait(scene):
+    _cfg, app = scene
+    staff = client_as(app, "staff")
+    wide = page(staff, f"/reports?{YEAR}&by=officer&fmt=print")
+    columns = re.findall(r"<th>", wide.split('id="report-table"')[1].split("</thead>")[0])
+    assert len(columns) > 8 and "@page { size: A4 landscape; }" in wide
+    assert 'class="top noprint"' in wide  # and without the site's header and menu
+    narrow = page(staff, "/reports/year?year=2026&fmt=print")
+    assert "size: A4 landscape" not in narrow
