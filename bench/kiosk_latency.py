@@ -123,7 +123,8 @@ def presses(xvfb: Xvfb, tmp: Path, n: int, qr: bool) -> list[tuple[float, ...]]:
             xvfb.key(str(1 + i % 5))
 
             def drawn(count=i + 1):
-                lines = [line for line in log.read_text().splitlines() if not line.startswith("first")]
+                # Whole lines only: the app may be writing the last one as we read.
+                lines = [line for line in log.read_text().split("\n")[:-1] if not line.startswith("first")]
                 return lines if len(lines) >= count else None
 
             line = wait_for(drawn, 10, f"press {i + 1} drawn", 0.005)[i]
