@@ -102,8 +102,8 @@ def start_up(xvfb: Xvfb, tmp: Path, starts: int) -> dict[str, list[float]]:
     return out
 
 
-def presses(xvfb: Xvfb, tmp: Path, n: int, qr: bool) -> list[tuple[float, float, float, float]]:
-    """(sent, arrived, committed, drawn) per press."""
+def presses(xvfb: Xvfb, tmp: Path, n: int, qr: bool) -> list[tuple[float, ...]]:
+    """(sent, arrived, committed, drawn, ms in the garbage collector in between) per press."""
     work = tmp / "latency"
     work.mkdir()
     log = work / "bench.log"
@@ -123,12 +123,13 @@ def presses(xvfb: Xvfb, tmp: Path, n: int, qr: bool) -> list[tuple[float, float,
             xvfb.key(str(1 + i % 5))
 
             def drawn(count=i + 1):
-                lines = [line for line in log.read_text().splitlines() if not line.startswith("first")]
+                # Whole lines only: the app may be writing the last one as we read.
+                lines = [line for line in log.read_text().split("\n")[:-1] if not line.startswith("first")]
                 return lines if len(lines) >= count else None
 
             line = wait_for(drawn, 10, f"press {i + 1} drawn", 0.005)[i]
-            arrived, committed, shown = map(float, line.split())
-            rows.append((sent, arrived, committed, shown))
+            arrived, committed, shown, *collected = map(float, line.split())
+            rows.append((sent, arrived, committed, shown, collected[0] if collected else 0.0))
             time.sleep(0.8)  # thanks_s = 0.5, then back to idle at the next 0.2 s tick
         assert k.status()["last_seq"] == n, "every press must be one response"
         g = k.geometry()
@@ -153,9 +154,10 @@ def main() -> int:
     finally:
         xvfb.stop()
     ms = 1000
-    commit = [(c - a) * ms for _s, a, c, _d in rows]
-    drawn = [(d - a) * ms for _s, a, _c, d in rows]
-    end_to_end = [(d - s) * ms for s, _a, _c, d in rows]
+    commit = [(c - a) * ms for _s, a, c, _d, _g in rows]
+    drawn = [(d - a) * ms for _s, a, _c, d, _g in rows]
+    end_to_end = [(d - s) * ms for s, _a, _c, d, _g in rows]
+    collected = [g for *_t, g in rows if g > 0]
     print(f"{len(rows)} presses under Xvfb (llvmpipe), thanks screen {'with' if args.qr else 'without'} "
           f"a QR code, pid {os.getpid()}:")
     for name, values in (("key event → committed", commit), ("key event → thanks drawn", drawn),
@@ -163,6 +165,10 @@ def main() -> int:
         print(f"  {name:30} p50 {pct(values, 50):7.2f} ms   p99 {pct(values, 99):7.2f} ms")
     print(f"  drawn / commit: p50 ×{pct(drawn, 50) / pct(commit, 50):.2f}   "
           f"p99 ×{pct(drawn, 99) / pct(commit, 99):.2f}")
+    slowest = sorted(rows, key=lambda r: r[3] - r[1])[-max(1, len(rows) // 100):]
+    print(f"  garbage collector between key and frame: in {len(collected)} presses, "
+          f"max {max(collected, default=0):.2f} ms; in the slowest 1 %: "
+          f"{', '.join(f'{g:.2f}' for *_t, g in slowest)} ms")
     if starts is None:
         return 0
     bare, kiosk = statistics.median(starts["bare"]), statistics.median(starts["kiosk"])

@@ -4,16 +4,19 @@ when their environment variable is set; the app itself knows nothing of them.
 - HAILONG_UI_GEOMETRY=PATH: after every change on screen, PATH holds JSON of what is shown and
   where, in X window coordinates (kiosk.ui.kivy_geometry; read by tests/support/kiosk_process.py).
 - HAILONG_BENCH_LOG=PATH: "first_frame T" once the first frame is drawn, then per rating taken
-  on a key "ARRIVED COMMITTED DRAWN" (monotonic seconds: the key press handled, the rating on
-  disk, the thanks screen drawn); read by bench/kiosk_latency.py.
+  on a key "ARRIVED COMMITTED DRAWN GC_MS" (monotonic seconds: the key press handled, the rating
+  on disk, the thanks screen drawn; then the milliseconds the garbage collector ran in between);
+  read by bench/kiosk_latency.py.
 
 Both listen to the app's events (`on_screen_changed`, `on_press_handled`) and the window's.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +76,17 @@ class BenchLog:
     def __init__(self, app: Any, path: Path) -> None:
         self.app, self.path = app, path
         self._times: tuple[float, float] | None = None
+        self._gc_started = 0.0
+        self._collections: deque[tuple[float, float]] = deque(maxlen=64)  # (start, seconds), latest
         Window.bind(on_flip=self._first_frame)
         app.bind(on_press_handled=self._pressed)
+        gc.callbacks.append(self._collecting)
+
+    def _collecting(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.monotonic()
+        else:
+            self._collections.append((self._gc_started, time.monotonic() - self._gc_started))
 
     def _write(self, line: str) -> None:
         with open(self.path, "a") as f:
@@ -93,5 +105,6 @@ class BenchLog:
         Window.unbind(on_flip=self._drawn)
         if self._times:
             arrived, committed = self._times
-            self._write(f"{arrived:.6f} {committed:.6f} {time.monotonic():.6f}")
+            gc_s = sum(seconds for start, seconds in self._collections if start >= arrived)
+            self._write(f"{arrived:.6f} {committed:.6f} {time.monotonic():.6f} {gc_s * 1000:.3f}")
         self._times = None

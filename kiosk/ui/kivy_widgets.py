@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
+from kivy.graphics.texture import Texture
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
@@ -143,42 +144,41 @@ def make_button(label: str, background: tuple[float, float, float], on_release) 
 
 
 class QrCode(Widget):
-    """A QR code drawn from its module matrix (no image library needed)."""
+    """A QR code drawn from its module matrix (no image library needed): one texture of one
+    pixel a module, magnified without smoothing, so a layout change redraws one rectangle."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.url: str | None = None
-        self._matrix: list[list[bool]] = []
+        self._texture: Texture | None = None
+        self._pixels = b""
         self.bind(pos=self._redraw, size=self._redraw)
 
     def show(self, url: str | None) -> None:
         if url == self.url:
             return
         self.url = url
-        self._matrix = []
+        self._texture = None
         if url:
-            import qrcode  # only when a code is shown: the kiosk works without it
+            from kiosk.ui import qr_matrix  # only when a code is shown: the kiosk works without qrcode
 
-            code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-            code.add_data(url)
-            code.make(fit=True)
-            self._matrix = code.get_matrix()
+            modules = qr_matrix.matrix(url)
+            self._pixels = qr_matrix.rgba_rows_bottom_up(modules)
+            self._texture = Texture.create(size=(len(modules), len(modules)), colorfmt="rgba")
+            self._texture.mag_filter = self._texture.min_filter = "nearest"
+            self._texture.add_reload_observer(self._upload)  # a GL context lost and made again
+            self._upload(self._texture)
         self._redraw()
+
+    def _upload(self, texture: Texture) -> None:
+        texture.blit_buffer(self._pixels, colorfmt="rgba", bufferfmt="ubyte")
 
     def _redraw(self, *_args: Any) -> None:
         self.canvas.clear()
-        if not self._matrix:
+        if self._texture is None:
             return
-        n = len(self._matrix)
         side = min(self.width, self.height)
-        cell = side / n
         x0, y0 = self.x + (self.width - side) / 2, self.y + (self.height - side) / 2
         with self.canvas:
             Color(1, 1, 1, 1)
-            Rectangle(pos=(x0, y0), size=(side, side))
-            Color(0, 0, 0, 1)
-            for row, cells in enumerate(self._matrix):
-                for col, dark in enumerate(cells):
-                    if dark:
-                        Rectangle(pos=(x0 + col * cell, y0 + side - (row + 1) * cell), size=(cell, cell))
-
+            Rectangle(texture=self._texture, pos=(x0, y0), size=(side, side))

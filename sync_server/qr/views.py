@@ -66,7 +66,10 @@ bp = Blueprint("qr", __name__, url_prefix="/r")
 def _privacy() -> dict[str, Any]:
     """Every citizen's page carries the privacy notice (kiosk.shared.privacy)."""
     config = get_config()
-    return {"privacy": privacy.notice(config.privacy, g.get("lang", "vi"), unit_name(config)),
+    # The app's own context processor (web), which Flask runs first, has read the unit already.
+    unit = g.get("unit_info")
+    name = unit.name if unit is not None else unit_name(config)
+    return {"privacy": privacy.notice(config.privacy, g.get("lang", "vi"), name),
             "privacy_name": config.qr.ask_name}
 csrf.exempt(bp)  # the views check CSRF themselves: a stale form is shown again, never refused
 

@@ -26,6 +26,7 @@ def init_app(app: Flask, config: ServerConfig) -> None:
         from sync_server.roster.unit import current
 
         unit = current(config)
+        g.unit_info = unit  # the QR page's privacy notice names it too: one read of the row a page
         return {"unit_name": unit.name, "unit_info": unit, "current_user": g.get("user"),
                 "lang": g.get("lang", i18n.DEFAULT),
                 "is_hub": bool(config.downstream)}  # a province hub: the communes' page in the menu

@@ -11,10 +11,12 @@ import time
 import pytest
 import requests
 
+from kiosk.shared import qrticket
 from kiosk.shared.presets import PRESETS
-from tests.support.gui import push_roster, tap, wait_screen
+from tests.support.gui import QR_URL, push_roster, tap, wait_screen
 from tests.support.images import image
 from tests.support.kiosk_process import TOKEN, KioskProcess
+from tests.support.qr_screen import read_code
 from tests.support.xvfb import OUTPUT, max_brightness, wait_for
 
 pytestmark = pytest.mark.gui
@@ -254,7 +256,10 @@ def test_the_thanks_qr_code_has_its_caption_and_time_and_takes_no_touch(tmp_path
         qr, caption = g["thanks"]["qr"], g["thanks"]["caption"]
         assert qr[3] >= 0.5 * 480 and caption[1] >= qr[1] + qr[3]  # large, and the caption under it
         assert abs((caption[0] + caption[2] / 2) - (qr[0] + qr[2] / 2)) < 4  # centred under it
-        k.screenshot(SHOTS / "flow-k8-thanks-qr.png")
+        shot = k.screenshot(SHOTS / "flow-k8-thanks-qr.png")
+        # What a phone reads: this kiosk's ticket for the response just stored, module for module.
+        ticket = qrticket.parse(read_code(shot, qr).removeprefix(QR_URL + "?t="))
+        assert qrticket.signed_by(ticket, TOKEN) and ticket.response == answered(k, 1)[0]["uuid"]
         left, top = idle["origin"]
         x, y, w, h = idle["faces"]["4"]
         xvfb.click(left + x + w // 2, top + y + h // 2)  # nothing to touch on the thanks screen

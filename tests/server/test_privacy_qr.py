@@ -5,6 +5,7 @@ full text a tap away without JavaScript, in Vietnamese and English, the words fr
 from __future__ import annotations
 
 import html as html_lib
+import logging
 
 import pytest
 
@@ -76,3 +77,16 @@ def test_the_notice_opens_on_a_phone_in_chromium(tmp_path, backend, browser_page
             assert p.locator(f"#qr-privacy >> text={opened}").is_visible()
             p.locator("#qr-privacy").scroll_into_view_if_needed()
             screenshot(p, f"qr-privacy-{lang}")
+
+
+def test_a_qr_page_reads_the_unit_row_once(make_config, caplog):
+    """The page's header and the privacy notice both name the unit: one read of its row (issue 16)."""
+    cfg = make_config([("quay-1", "http://127.0.0.1:9", "k" * 24)])
+    seed_roster()
+    client = create_app(cfg).test_client()
+    client.get("/r/nv-lan")  # the first request warms what is read once per process
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        page = client.get("/r/nv-lan")
+    assert page.status_code == 200
+    reads = [r for r in caplog.records if 'FROM "unit"' in r.getMessage()]
+    assert len(reads) == 1, [r.getMessage()[:120] for r in reads]
