@@ -90,6 +90,12 @@ class QrConfig:
     """[qr] in server.toml: the citizens' QR page (sync_server.qr.views)."""
 
     ask_name: bool = False  # an optional name field, only when the unit turns it on (seed 003)
+    ask_phone: bool = False  # an optional phone number field, the same way
+    # Name and phone are taken only with the consent box ticked, for this purpose, and purged
+    # after contact_days (docs/privacy.md).
+    contact_purpose: str = "để liên hệ lại khi cần làm rõ ý kiến của Ông/Bà"
+    contact_purpose_en: str = "to contact you if your opinion needs making clear"
+    contact_days: int = 90
     wifi_name: str = ""  # printed on the posters
     public_url: str = ""  # how phones reach the server, e.g. http://192.168.1.10:5000; "" = as asked
     one_time: bool = False  # every response needs a single-use ticket (kiosk thanks screen, printed)
@@ -130,8 +136,17 @@ def _qr(path: Path, data: object) -> QrConfig:
     if len(wifi) > 64:
         raise qr.fail("wifi_name", "at most 64 characters")
     complaint = _complaint(qr)
+    purpose = {key: " ".join(qr.string(key, getattr(QrConfig, key)).split())
+               for key in ("contact_purpose", "contact_purpose_en")}
+    for key, text in purpose.items():
+        if len(text) > 200:
+            raise qr.fail(key, "at most 200 characters")
     config = QrConfig(
         ask_name=qr.boolean("ask_name", False),
+        ask_phone=qr.boolean("ask_phone", False),
+        contact_purpose=purpose["contact_purpose"],
+        contact_purpose_en=purpose["contact_purpose_en"],
+        contact_days=qr.integer("contact_days", 90, lo=1, hi=3650),
         wifi_name=wifi,
         public_url=public_url,
         one_time=qr.boolean("one_time", False),
