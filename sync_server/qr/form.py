@@ -27,7 +27,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 .-]*$")
 MAX_COMMENT = 500  # a few sentences; the page's textarea stops there too
 NO_OFFICER = "-"  # "I do not know / in general"
 # reasons_seen: sent by pages served before the topics were asked after every score; ignored.
-SINGLE_FIELDS = ("o", "t", "procedure", "name", "phone", "consent", "reasons_seen", "csrf_token")
+SINGLE_FIELDS = ("o", "t", "procedure", "name", "phone", "consent", "assisted", "reasons_seen", "csrf_token")
 ADDENDUM_FIELDS = ("t", "comment", "csrf_token")
 
 
@@ -43,6 +43,7 @@ class Choices:
     name: str = ""  # kept apart from the sealed response, only with `consent` (CitizenContact)
     phone: str = ""
     consent: bool = False  # the citizen ticked the box; never ticked by the page
+    assisted: bool = False  # a staff member helped to rate (NĐ 118/2025 Điều 31.3): the flag "assisted"
 
 
 @dataclass
@@ -145,6 +146,10 @@ def _contact(form: Any, choices: Choices, ask_phone: bool, _: Callable[..., str]
     if consent not in ("", "1"):
         raise InputError(_("Ô đồng ý chỉ nhận giá trị 1."))
     choices.consent = consent == "1"
+    assisted = _one(form, "assisted") or ""
+    if assisted not in ("", "1"):
+        raise InputError(_("Ô “có cán bộ giúp” chỉ nhận giá trị 1."))
+    choices.assisted = assisted == "1"
     problems = []
     digits = sum(c.isdigit() for c in choices.phone)
     if choices.phone and (not _PHONE.match(choices.phone) or not 8 <= digits <= 15

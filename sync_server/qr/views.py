@@ -198,7 +198,8 @@ def submit(code: str):
         wait = _take_limit(_subject(target, choices.officer))
         if wait > 0:
             return refuse("limit", target, minutes=max(1, round(wait / 60)))
-    flags = [f"qr:{target.kind}:{target.code}"] + (["qr:ticket"] if ticket else [])
+    flags = ([f"qr:{target.kind}:{target.code}"] + (["qr:ticket"] if ticket else [])
+             + (["assisted"] if choices.assisted else []))
     try:  # with the alert rule: a run of low scores shows on the dashboard as from the kiosks
         qr_store.store(response_fields(choices, q, flags), tz=config.tz, now=now, ticket=ticket,
                        issued_utc=issued, alert_rule=config.service_alert_rule,
