@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.shared import privacy
+from kiosk.shared import portal, privacy
 from kiosk.shared.configfile import ConfigError, Section, load_toml
 from kiosk.shared.protocol import CODE_RE
 from sync_server.i18n import N_
@@ -198,6 +198,7 @@ class ServerConfig:
     upstream: UpstreamConfig | None = None  # [upstream]: push to the province hub
     downstream: tuple[DownstreamEntry, ...] = ()  # [[downstream]]: this server is a hub for these
     privacy: dict = field(default_factory=dict)  # [privacy]: the QR page's notice (kiosk.shared.privacy)
+    portal_invite: dict = field(default_factory=dict)  # [portal]: {} = off (kiosk.shared.portal)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -378,6 +379,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         upstream=_upstream(path, data.get("upstream")),
         downstream=_downstream(path, data.get("downstream", [])),
         privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
+        portal_invite=portal.from_config(Section(path, "portal", data.get("portal"), required=False)),
     )
 
 

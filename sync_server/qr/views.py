@@ -35,7 +35,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from kiosk.shared import privacy
+from kiosk.shared import portal, privacy
 from kiosk.shared.protocol import SCORE_LABELS, question_type
 from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db.models import Officer, utcnow
@@ -250,7 +250,8 @@ def thanks(code: str):
     return render_template("qr/thanks.html", title=_("Xin cảm ơn Ông/Bà!"), target=target,
                            message=_("Ý kiến của Ông/Bà đã được ghi nhận."), phone=qr.complaint_phone,
                            tel="".join(c for c in qr.complaint_phone if c.isdigit() or c == "+"),
-                           address=qr.complaint_address, back=target is not None and not added)
+                           address=qr.complaint_address, back=target is not None and not added,
+                           portal_line=portal.line(get_config().portal_invite, g.get("lang", "vi")))
 
 
 @bp.get("/face/<int:score>.svg")

@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from kiosk.shared import portal
 from tests.support.gui import push_roster, tap, wait_screen
 from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import OUTPUT, wait_for
@@ -22,7 +23,10 @@ def test_the_notice_is_one_line_at_idle_and_its_text_a_touch_away(tmp_path, xvfb
     # assist_key: the officer's key that marks the rating as assisted (kiosk.assist), tried below.
     k = KioskProcess(tmp_path, xvfb, size=(800, 480), flow_toml_lines='assist_key = "0"\n').start()
     try:
-        push_roster(k, 1, questionnaire="overall", ask_procedure=False, qr=False)
+        # With the portal invite ([portal] invite on the server) and the thanks screen's QR code:
+        # the thanks screen at its most crowded, looked at below.
+        push_roster(k, 1, questionnaire="overall", ask_procedure=False, qr=True,
+                    kiosk_extra={"portal_invite": portal.DEFAULT})
         g = wait_screen(k, "idle", "Nguyễn Thị Lan")
         k.screenshot(SHOTS / "privacy-800x480-1-idle.png")
         assert "privacy" in g["buttons"] and g["clipped"] == [], g["clipped"]
@@ -55,6 +59,11 @@ def test_the_notice_is_one_line_at_idle_and_its_text_a_touch_away(tmp_path, xvfb
         xvfb.key("4")  # a key rates as ever; the notice goes
         g = wait_screen(k, "thanks")
         assert g["overlay"] == ""
+        # The invite to rate the dossier on the national portal too (NĐ 118 Điều 31.1.c), in the
+        # language of the session, whole, beside the QR code (Vietnamese: test_gui_yes_no.py).
+        assert any(portal.DEFAULT["en"] in t for t in g["texts"]) and g["clipped"] == [], g
+        assert g["thanks"]["qr"] is not None
+        k.screenshot(SHOTS / "portal-800x480-thanks-en.png")
         assert [(r["answers"], r["flags"]) for r in k.wait_for_count(1)] == [({"q1": 4}, ["assisted"])]
     finally:
         assert k.terminate() == 0, k.log_text()
