@@ -90,12 +90,6 @@ class QrConfig:
     """[qr] in server.toml: the citizens' QR page (sync_server.qr.views)."""
 
     ask_name: bool = False  # an optional name field, only when the unit turns it on (seed 003)
-    ask_phone: bool = False  # an optional phone number field, the same way
-    # Name and phone are taken only with the consent box ticked, for this purpose, and purged
-    # after contact_days (docs/privacy.md).
-    contact_purpose: str = "để liên hệ lại khi cần làm rõ ý kiến của Ông/Bà"
-    contact_purpose_en: str = "to contact you if your opinion needs making clear"
-    contact_days: int = 90
     wifi_name: str = ""  # printed on the posters
     public_url: str = ""  # how phones reach the server, e.g. http://192.168.1.10:5000; "" = as asked
     one_time: bool = False  # every response needs a single-use ticket (kiosk thanks screen, printed)
@@ -109,6 +103,12 @@ class QrConfig:
     # channels are public); "" = not shown.
     complaint_phone: str = ""
     complaint_address: str = ""
+    ask_phone: bool = False  # an optional phone number field, the same way
+    # Name and phone are taken only with the consent box ticked, for this purpose, and purged
+    # after contact_days (docs/privacy.md).
+    contact_purpose: str = "để liên hệ lại khi cần làm rõ ý kiến của Ông/Bà"
+    contact_purpose_en: str = "to contact you if your opinion needs making clear"
+    contact_days: int = 90
 
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{1,23}$")
