@@ -23,6 +23,7 @@ class GpioConfig:
     led_pins: tuple[int, ...] = ()  # confirmation LEDs: all light on every press
     buzzer_pin: int | None = None
     status_led_pin: int | None = None
+    assist_pin: int | None = None  # the officer's own button: the rating is assisted (kiosk.assist)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class KioskConfig:
     service_hours: tuple[tuple[int, int], ...] = ()  # minutes [start, end); empty: never dims
     dim_after_s: float = hours_mod.DEFAULT_DIM_AFTER_S  # idle time before dimming outside them
     thanks_qr_s: float = 20.0  # the thanks screen with a QR code: time to take a phone out
+    assist_key: str = ""  # a key the officer presses to mark the rating as assisted; "" = none
+    assist_window_s: float = 300.0  # how long the mark waits for a rating to end
     privacy: dict = field(default_factory=dict)  # [privacy]: the notice's words (kiosk.shared.privacy)
     extra: dict = field(default_factory=dict)
 
@@ -104,7 +107,8 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
             raise g.fail("led_pins", f"must be a list of BCM pin numbers 0-27, got {leds!r}")
         buzzer = g.integer("buzzer_pin", None, lo=0, hi=27) if "buzzer_pin" in g.data else None
         status = g.integer("status_led_pin", None, lo=0, hi=27) if "status_led_pin" in g.data else None
-        used = [*pins, *leds, *(p for p in (buzzer, status) if p is not None)]
+        assist_pin = g.integer("assist_pin", None, lo=0, hi=27) if "assist_pin" in g.data else None
+        used = [*pins, *leds, *(p for p in (buzzer, status, assist_pin) if p is not None)]
         if len(set(used)) != len(used):
             raise g.fail("led_pins", f"a pin is used twice among buttons, LEDs and buzzer: {used}")
         gpio = GpioConfig(
@@ -114,6 +118,7 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
             led_pins=tuple(leds),
             buzzer_pin=buzzer,
             status_led_pin=status,
+            assist_pin=assist_pin,
         )
 
     admin_pin = None
@@ -137,6 +142,8 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         inactivity_s=flow.number("inactivity_s", 60, lo=5, hi=3600),
         thanks_qr_s=flow.number("thanks_qr_s", 20, lo=0.5, hi=300),
         burst_action=flow.choice("burst", ("ignore", "flag"), "ignore"),
+        assist_key=_assist_key(flow),
+        assist_window_s=flow.number("assist_window_s", 300, lo=10, hi=3600),
         admin_pin=admin_pin,
         sound_confirm=sound.boolean("confirm", False),
         sound_speak=sound.boolean("speak", False),
@@ -153,6 +160,18 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         extra={k: v for k, v in data.items()
                if k not in {"kiosk", "api", "flow", "gpio", "display", "admin", "sound", "privacy"}},
     )
+
+
+ASSIST_KEYS = ("0", "6", "7", "8", "9", "numpad0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8",
+               "f9", "f10", "f11", "f12")
+
+
+def _assist_key(flow: Section) -> str:
+    """A key that rates nothing (never 1-5): the sixth button of a USB encoder, or one on a keypad."""
+    key = flow.string("assist_key", "", nonempty=False).strip().lower()
+    if key and key not in ASSIST_KEYS:
+        raise flow.fail("assist_key", f"must be one of {', '.join(ASSIST_KEYS)} (\"\": none), got {key!r}")
+    return key
 
 
 def _rotation(display: Section) -> int:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from kiosk import assist
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.photos import PhotoStore
 from kiosk.procedures import ProcedureStep
@@ -47,6 +48,7 @@ class KioskController:
         clock: Clock = time.monotonic,
         burst_action: str = "ignore",
         thanks_qr_s: float = THANKS_QR_S,
+        assist_window_s: float = assist.DEFAULT_WINDOW_S,
     ) -> None:
         self.store = store
         self.photos = PhotoStore(store.path.parent / "photos")  # where the kiosk API keeps them
@@ -67,6 +69,7 @@ class KioskController:
             burst_action=burst_action,
         )
         self.listeners: list[Callable[[], None]] = []
+        self.assist = assist.AssistMark(assist_window_s, clock=clock)
         # Set by the app to the kiosk's API token: the thanks screen's QR code then carries a
         # single-use ticket signed with it (kiosk.shared.qrticket), made once per response.
         self.qr_ticket_key: str | None = None
@@ -296,7 +299,8 @@ class KioskController:
             "reasons": list(submission.reasons),
             "channel": submission.channel,
             "partial": submission.partial,
-            "flags": list(submission.flags),
+            # The officer's mark (kiosk.assist): never shown, stored as a flag older servers keep.
+            "flags": list(submission.flags) + ([assist.FLAG] if self.assist.take() else []),
         }
         if submission.yes_no:  # only then: every other response keeps the body it always had
             fields["yes_no"] = submission.yes_no
@@ -309,6 +313,12 @@ class KioskController:
             self.log_event("burst", seq=stored["seq"], channel=submission.channel,
                            cooldown_s=self.flow.cooldown_s)
         return stored
+
+    def mark_assisted(self) -> None:
+        """The officer's assist key or button: the rating being given (or the next) is assisted.
+        Nothing changes on the screen; the event log says when."""
+        self.assist.arm()
+        self.log_event("assist_marked")
 
     def _qr_url(self, response_uuid: str) -> str | None:
         """The thanks screen's QR address: the roster's qr_url, with a fresh ticket when signing.

@@ -28,6 +28,7 @@ KINDS = (
     "duty_reset",          # a roster changed officers_on_duty: the local choice dropped (detail: officers)
     "export",              # hailong-kiosk export (detail: to, last_seq)
     "import",              # hailong-kiosk import (detail: file, responses_added, ...)
+    "assist_marked",       # the officer's assist key or button (kiosk.assist): the next rating is assisted
 )
 
 EVENT_KEYS = ("seq", "uuid", "kind", "recorded_at", "boot_id", "uptime_ms", "detail")

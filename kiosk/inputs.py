@@ -62,6 +62,32 @@ class RatingButtons:
         self.buttons = []
 
 
+class AssistButton:
+    """The officer's own button ([gpio] assist_pin, out of the citizen's sight): `on_press()`
+    marks the rating as assisted (kiosk.assist). Bounces are harmless: marking twice is once."""
+
+    def __init__(self, pin: int, on_press: Callable[[], None], *, pull_up: bool = True,
+                 pin_factory: Any = None) -> None:
+        from gpiozero import Button
+
+        self.button = Button(pin, pull_up=pull_up, bounce_time=0.03, pin_factory=pin_factory)
+        self.button.when_pressed = on_press
+
+    def close(self) -> None:
+        self.button.close()
+
+
+def open_assist_button(pin: int, on_press: Callable[[], None], *, pull_up: bool) -> AssistButton | None:
+    """The button, or None with one log line when this machine has no usable GPIO."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return AssistButton(pin, on_press, pull_up=pull_up)
+    except Exception as e:  # the rating buttons and touch still work
+        log.warning("GPIO assist button unavailable (%s: %s)", type(e).__name__, e)
+        return None
+
+
 def open_rating_buttons(
     pins: Sequence[int],
     on_press: Callable[[int], None],

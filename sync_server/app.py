@@ -23,6 +23,7 @@ from sync_server.collect.minutes_views import bp as minutes_bp
 from sync_server.collect.views import bp as monitor_bp
 from sync_server.config import ServerConfig
 from sync_server.db import init_db
+from sync_server.qr.contact_views import bp as qr_contacts_bp
 from sync_server.qr.staff_views import bp as qr_staff_bp
 from sync_server.qr.views import bp as qr_bp
 from sync_server.reports.board_views import bp as board_bp
@@ -43,7 +44,7 @@ BLUEPRINTS = (auth_bp, admin_bp,  # accounts
               monitor_bp, minutes_bp, fleet_bp,  # collect
               roster_bp, questionnaire_bp, import_bp,  # roster
               staff_bp, reports_bp, survey_bp, service_bp, board_bp,  # reports
-              qr_bp, qr_staff_bp,  # qr
+              qr_bp, qr_staff_bp, qr_contacts_bp,  # qr
               upstream_bp, province_bp)  # upstream: the hub's API for commune servers, its communes' page
 
 

@@ -59,6 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync_server.app import create_app
     from sync_server.collect.loop import PullLoop
+    from sync_server.qr.contacts import PurgeLoop
     from sync_server.upstream.schedule import PushLoop
     from sync_server.upstream.wire import MAX_BATCH_BYTES
 
@@ -75,6 +76,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # server.toml's kiosks and those added on the web (re-read by the loop as they change).
     loop = None if args.no_pull else PullLoop(cfg, kiosks=lambda: fleet.current(cfg)).start()
     pusher = PushLoop(cfg).start() if cfg.upstream is not None else None  # [upstream]: to the hub
+    purger = PurgeLoop(cfg.qr.contact_days).start()  # citizens' names and phones past [qr] contact_days
     signal.signal(signal.SIGTERM, _interrupt)  # systemd and NSSM stop with SIGTERM
     print(f"hailong-server {__version__}: http://{host}:{server.effective_port}/ "  # type: ignore[union-attr]
           f"({len(fleet.current(cfg))} kiosk(s), pull every {cfg.pull_interval_s:g} s)", flush=True)
@@ -87,6 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             loop.stop()
         if pusher is not None:
             pusher.stop()
+        purger.stop()
         server.close()
     print("hailong-server: stopped", flush=True)
     return 0
@@ -227,6 +230,17 @@ def cmd_scan_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge_contacts(args: argparse.Namespace) -> int:
+    from sync_server.db.models import utcnow
+    from sync_server.qr.contacts import purge
+
+    cfg = _load(args)
+    init_db(cfg)
+    gone = purge(utcnow(), cfg.qr.contact_days)
+    print(f"contacts: {gone} purged (left more than {cfg.qr.contact_days} day(s) ago)")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     result = backup.backup(_load(args), keep_days=args.keep_days,
                            directory=Path(args.dir) if args.dir else None)
@@ -301,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="look again for runs of low scores (service alerts) in recent responses")
     p.add_argument("--days", type=float, default=2, help="how far back, by time received (default 2)")
     p.set_defaults(func=cmd_scan_alerts)
+
+    p = sub.add_parser("purge-contacts", parents=[common],
+                       help="delete citizens' names and phones past [qr] contact_days (serve: hourly)")
+    p.set_defaults(func=cmd_purge_contacts)
 
     p = sub.add_parser("rebuild-rollups", parents=[common],
                        help="recompute the report rollups from the stored responses")

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.shared import privacy
+from kiosk.shared import portal, privacy
 from kiosk.shared.configfile import ConfigError, Section, load_toml
 from kiosk.shared.protocol import CODE_RE
 from sync_server.i18n import N_
@@ -103,6 +103,12 @@ class QrConfig:
     # channels are public); "" = not shown.
     complaint_phone: str = ""
     complaint_address: str = ""
+    ask_phone: bool = False  # an optional phone number field, the same way
+    # Name and phone are taken only with the consent box ticked, for this purpose, and purged
+    # after contact_days (docs/privacy.md).
+    contact_purpose: str = "để liên hệ lại khi cần làm rõ ý kiến của Ông/Bà"
+    contact_purpose_en: str = "to contact you if your opinion needs making clear"
+    contact_days: int = 90
 
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{1,23}$")
@@ -130,8 +136,17 @@ def _qr(path: Path, data: object) -> QrConfig:
     if len(wifi) > 64:
         raise qr.fail("wifi_name", "at most 64 characters")
     complaint = _complaint(qr)
+    purpose = {key: " ".join(qr.string(key, getattr(QrConfig, key)).split())
+               for key in ("contact_purpose", "contact_purpose_en")}
+    for key, text in purpose.items():
+        if len(text) > 200:
+            raise qr.fail(key, "at most 200 characters")
     config = QrConfig(
         ask_name=qr.boolean("ask_name", False),
+        ask_phone=qr.boolean("ask_phone", False),
+        contact_purpose=purpose["contact_purpose"],
+        contact_purpose_en=purpose["contact_purpose_en"],
+        contact_days=qr.integer("contact_days", 90, lo=1, hi=3650),
         wifi_name=wifi,
         public_url=public_url,
         one_time=qr.boolean("one_time", False),
@@ -183,6 +198,7 @@ class ServerConfig:
     upstream: UpstreamConfig | None = None  # [upstream]: push to the province hub
     downstream: tuple[DownstreamEntry, ...] = ()  # [[downstream]]: this server is a hub for these
     privacy: dict = field(default_factory=dict)  # [privacy]: the QR page's notice (kiosk.shared.privacy)
+    portal_invite: dict = field(default_factory=dict)  # [portal]: {} = off (kiosk.shared.portal)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -363,6 +379,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         upstream=_upstream(path, data.get("upstream")),
         downstream=_downstream(path, data.get("downstream", [])),
         privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
+        portal_invite=portal.from_config(Section(path, "portal", data.get("portal"), required=False)),
     )
 
 

@@ -11,6 +11,7 @@ pyproject.toml (`lint-imports`, run by tests/core/test_layout.py).
 - `pairing`: the pairing code that carries kiosk id, address and token to the fleet page.
 - `presets`: the questionnaires shipped with hailong.
 - `privacy`: the privacy notice's default words (kiosk screen and QR page) and its [privacy] table.
+- `portal`: the optional line inviting a citizen to rate the dossier on the national portal too.
 - `clock`: boot id, uptime and wall clock, the three readings each response keeps.
 - `configfile`: reading a machine's TOML config into one-line errors (exit status 2).
 - `faces`: the five faces' colours and mouth geometry (the kiosk draws them with Kivy, the QR

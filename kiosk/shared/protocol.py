@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
+from kiosk.shared import portal
 from kiosk.shared.exc import ProtocolError
 
 PROTOCOL_VERSION = 1
@@ -319,6 +320,9 @@ def validate_roster(roster: Any) -> None:
     for key in ("ask_procedure", "show_stats"):
         if key in settings:
             _require(isinstance(settings[key], bool), f"roster.kiosk.{key}", "must be true or false")
+    if settings.get("portal_invite") is not None:  # optional; kiosks before it ignore it
+        problem = portal.check(settings["portal_invite"])
+        _require(problem is None, "roster.kiosk.portal_invite", problem or "")
     if settings.get("qr_url") is not None:
         url = settings["qr_url"]
         _require(isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) <= 300,

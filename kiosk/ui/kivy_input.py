@@ -80,6 +80,15 @@ class ScreenInput:
             self.app.refresh()
 
 
+def key_name(key: int, codepoint: str | None) -> str:
+    """The name [flow] assist_key uses: "numpad0", "f1".."f12", else the character typed."""
+    if key == 256:
+        return "numpad0"
+    if 282 <= key <= 293:
+        return f"f{key - 281}"
+    return (codepoint or "").lower()
+
+
 class KeyInput:
     """Keys 1-5 and numpad 1-5 while the config's keypad is on (USB arcade-button encoders)."""
 
@@ -91,6 +100,9 @@ class KeyInput:
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
 
     def _on_key_down(self, _window, key: int, _scancode, codepoint, _modifiers) -> bool:
+        if self.app.cfg.assist_key and key_name(key, codepoint) == self.app.cfg.assist_key:
+            self.app.controller.mark_assisted()  # the officer's key: nothing shows (kiosk.assist)
+            return True
         score = NUMPAD_KEYS.get(key)
         if score is None and codepoint in ("1", "2", "3", "4", "5"):
             score = int(codepoint)

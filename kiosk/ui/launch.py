@@ -19,7 +19,7 @@ from kiosk.api import ApiServer, create_api
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.feedback import open_feedback
-from kiosk.inputs import open_rating_buttons
+from kiosk.inputs import open_assist_button, open_rating_buttons
 from kiosk.shared import clock
 from kiosk.sound import Sound
 from kiosk.store import Store
@@ -107,7 +107,7 @@ def run_app(cfg: KioskConfig) -> int:
     contact = ServerContact()
     controller = KioskController(store, cooldown_s=cfg.cooldown_s, thanks_s=cfg.thanks_s,
                                  inactivity_s=cfg.inactivity_s, burst_action=cfg.burst_action,
-                                 thanks_qr_s=cfg.thanks_qr_s)
+                                 thanks_qr_s=cfg.thanks_qr_s, assist_window_s=cfg.assist_window_s)
     controller.qr_ticket_key = cfg.api_token  # the server checks the thanks screen's tickets with it
     try:
         api = ApiServer(create_api(store, kiosk_id=cfg.kiosk_id, token=cfg.api_token,
@@ -141,6 +141,11 @@ def run_app(cfg: KioskConfig) -> int:
         if buttons is not None:
             services.append(buttons)
             log.info("GPIO rating buttons on pins %s", list(cfg.gpio.rating_pins))
+        if cfg.gpio.assist_pin is not None:
+            assist_button = open_assist_button(
+                cfg.gpio.assist_pin, main_thread_dispatch(controller.mark_assisted), pull_up=cfg.gpio.pull_up)
+            if assist_button is not None:
+                services.append(assist_button)
     if any(os.environ.get(name) for name in PROBE_VARIABLES):  # the GUI tests, bench/kiosk_latency.py
         from kiosk.ui import kivy_probes
 

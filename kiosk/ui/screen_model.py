@@ -12,7 +12,7 @@ from datetime import datetime
 
 from kiosk.controller import KioskController
 from kiosk.flow import Phase
-from kiosk.shared import privacy
+from kiosk.shared import portal, privacy
 from kiosk.ui.strings import text
 
 # What fills the screen under the header. THANKS is a screen of its own: nothing to touch on it.
@@ -112,7 +112,9 @@ def _build(c: KioskController, language: str, failure: str, inputs: Inputs, wake
         # The same words for every score, and nothing to touch: an officer watching learns
         # nothing, and a second tap by an unsure citizen does nothing at all.
         qr_url = c.thanks_qr_url or c.settings.get("qr_url") or None
-        return ScreenModel(phase, THANKS, unit, text("thanks_body", language),
+        body = text("thanks_body", language)
+        invite = portal.line(c.settings.get("portal_invite"), language)  # NĐ 118 Điều 31.1.c, optional
+        return ScreenModel(phase, THANKS, unit, f"{body}\n\n{invite}" if invite else body,
                            text("thanks_title", language), hint=failure, qr_url=qr_url,
                            qr_caption=text("qr_hint", language) if qr_url else "")
     warning = c.flow.timeout_warning

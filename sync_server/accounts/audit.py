@@ -15,6 +15,7 @@ from sync_server.db.models import AuditLog, utcnow
 from sync_server.i18n import N_
 
 CLI = "cli"
+SYSTEM = "system"  # what the server does by itself (the retention purge of citizens' contacts)
 
 
 def record(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None, *,
@@ -67,6 +68,8 @@ ACTIONS: dict[str, str] = {
     "response.exclude": N_("Loại phiếu khỏi báo cáo"),
     "response.include": N_("Tính lại phiếu vào báo cáo"),
     "qr.tickets": N_("In phiếu mã QR dùng một lần"),
+    "contact.erase": N_("Xóa thông tin liên hệ của người dân theo yêu cầu"),
+    "contact.purge": N_("Tự xóa thông tin liên hệ quá thời hạn lưu"),
     "downstream.enrol": N_("Ghi danh máy chủ xã gửi lên tỉnh"),
     "downstream.revoke": N_("Thu hồi quyền gửi lên tỉnh của máy chủ xã"),
     "collection.open": N_("Mở hòm phiếu ki-ốt (lấy dữ liệu bằng tay, lập biên bản)"),
@@ -83,9 +86,10 @@ DETAIL_LABELS: dict[str, str] = {
     "message": N_("Nội dung"), "target": N_("Chỉ tiêu"), "label": N_("Ghi chú"), "start": N_("Từ ngày"),
     "end": N_("Đến ngày"), "field_code": N_("Lĩnh vực"), "new": N_("Mới"), "updated": N_("Cập nhật"),
     "version": N_("Phiên bản"), "questions": N_("Số câu hỏi"), "received": N_("Số phiếu nhận"),
-    "status": N_("Kết quả"),
+    "status": N_("Kết quả"), "days": N_("Số ngày lưu"), "response": N_("Phiếu đánh giá"),
 }
 _CLI_ACTOR = N_("dòng lệnh trên máy chủ")
+_SYSTEM_ACTOR = N_("máy chủ (tự động)")
 
 
 def describe_action(action: str, gettext: Callable[[str], str]) -> str:
@@ -93,7 +97,7 @@ def describe_action(action: str, gettext: Callable[[str], str]) -> str:
 
 
 def describe_actor(actor: str, gettext: Callable[[str], str]) -> str:
-    return gettext(_CLI_ACTOR) if actor == CLI else actor
+    return gettext(_CLI_ACTOR) if actor == CLI else gettext(_SYSTEM_ACTOR) if actor == SYSTEM else actor
 
 
 def describe_detail(detail: str | None, gettext: Callable[[str], str]) -> list[str]:

@@ -110,10 +110,11 @@ def _stored_uuids(uuids: list[str]) -> dict[str, tuple[int | None, str]]:
     return {uuid: (row_id, hash_) for uuid, row_id, hash_ in cursor.fetchall()}
 
 
+ASSISTED_FLAG = "assisted"  # a staff member helped the citizen rate (NĐ 118/2025 Điều 31.3; kiosk.assist)
 RESPONSE_COLUMNS = ("epoch", "unit", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
                     "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at",
                     "recorded_utc", "corrected_utc", "time_source", "local_date", "local_hour", "body",
-                    "hash", "received_at", "unknown_refs")
+                    "hash", "received_at", "unknown_refs", "assisted")
 ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
 _SEQ = RESPONSE_COLUMNS.index("seq")
 YES_NO_COLUMNS = ("response", "question", "value", "officer", "procedure", "local_date")
@@ -126,7 +127,8 @@ def _row(r: dict[str, Any], epoch_id: int, unit: str, kiosk_id: str, body: str, 
     return (epoch_id, unit, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
             r["questionnaire"], r["questionnaire_version"], r["channel"], r["partial"],
             r["recorded_at"], times.recorded_utc, times.corrected_utc, times.source,
-            times.local_date, times.local_hour, body, r["hash"], now, unknown)
+            times.local_date, times.local_hour, body, r["hash"], now, unknown,
+            ASSISTED_FLAG in r["flags"])
 
 
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],

@@ -22,10 +22,12 @@ from kiosk.shared.protocol import YES_NO, question_type
 from sync_server.exc import InputError
 
 MAX_NAME = 100
+MAX_PHONE = 24
+_PHONE = re.compile(r"^\+?[0-9][0-9 .-]*$")
 MAX_COMMENT = 500  # a few sentences; the page's textarea stops there too
 NO_OFFICER = "-"  # "I do not know / in general"
 # reasons_seen: sent by pages served before the topics were asked after every score; ignored.
-SINGLE_FIELDS = ("o", "t", "procedure", "name", "reasons_seen", "csrf_token")
+SINGLE_FIELDS = ("o", "t", "procedure", "name", "phone", "consent", "assisted", "reasons_seen", "csrf_token")
 ADDENDUM_FIELDS = ("t", "comment", "csrf_token")
 
 
@@ -38,7 +40,10 @@ class Choices:
     yes_no: dict[str, bool] = field(default_factory=dict)  # roster schema 3: apart from the scores
     reasons: list[str] = field(default_factory=list)
     procedure: str | None = None
-    name: str = ""
+    name: str = ""  # kept apart from the sealed response, only with `consent` (CitizenContact)
+    phone: str = ""
+    consent: bool = False  # the citizen ticked the box; never ticked by the page
+    assisted: bool = False  # a staff member helped to rate (NĐ 118/2025 Điều 31.3): the flag "assisted"
 
 
 @dataclass
@@ -85,7 +90,7 @@ def _topics(form: Any, questionnaire: Mapping[str, Any], _: Callable[..., str]) 
 
 
 def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], procedures: set[str],
-         ask_name: bool, _: Callable[..., str]) -> tuple[Choices, list[str]]:
+         ask_name: bool, _: Callable[..., str], *, ask_phone: bool = False) -> tuple[Choices, list[str]]:
     """(choices, problems a citizen can fix). Raises InputError for what no honest form sends."""
     for name in SINGLE_FIELDS:
         _one(form, name)
@@ -124,7 +129,43 @@ def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], proced
     if len(name) > MAX_NAME * 4:
         raise InputError(_("Họ tên dài quá %(n)s ký tự.", n=MAX_NAME))
     choices.name = clean_text(name, MAX_NAME)
+    problems += _contact(form, choices, ask_phone, _)
     return choices, problems
+
+
+def _contact(form: Any, choices: Choices, ask_phone: bool, _: Callable[..., str]) -> list[str]:
+    """The phone number and the consent; a name or phone without consent is not taken (Law
+    91/2025: consent is never a default), and the citizen is told so."""
+    phone = _one(form, "phone") or ""
+    if phone and not ask_phone:
+        raise InputError(_("Trang này không nhận số điện thoại."))
+    if len(phone) > MAX_PHONE * 4:
+        raise InputError(_("Số điện thoại dài quá %(n)s ký tự.", n=MAX_PHONE))
+    choices.phone = clean_text(phone, MAX_PHONE * 4)
+    consent = _one(form, "consent") or ""
+    if consent not in ("", "1"):
+        raise InputError(_("Ô đồng ý chỉ nhận giá trị 1."))
+    choices.consent = consent == "1"
+    assisted = _one(form, "assisted") or ""
+    if assisted not in ("", "1"):
+        raise InputError(_("Ô “có cán bộ giúp” chỉ nhận giá trị 1."))
+    choices.assisted = assisted == "1"
+    problems = []
+    digits = sum(c.isdigit() for c in choices.phone)
+    if choices.phone and (not _PHONE.match(choices.phone) or not 8 <= digits <= 15
+                          or len(choices.phone) > MAX_PHONE):
+        problems.append(_("Số điện thoại chưa đúng: xin ghi các chữ số, ví dụ 0912 345 678."))
+    if (choices.name or choices.phone) and not choices.consent:
+        problems.append(_("Ông/Bà đã ghi họ tên hoặc số điện thoại: xin đánh dấu ô đồng ý, hoặc "
+                          "xóa chúng đi để gửi đánh giá không kèm tên."))
+    return problems
+
+
+def contact_of(choices: Choices, purpose: str) -> dict[str, str] | None:
+    """What the QR store keeps beside the response (never sealed into it), or None."""
+    if not choices.consent or not (choices.name or choices.phone):
+        return None
+    return {"name": choices.name, "phone": choices.phone, "purpose": purpose}
 
 
 def read_addendum(form: Any, questionnaire: Mapping[str, Any],
@@ -153,6 +194,4 @@ def response_fields(choices: Choices, questionnaire: Mapping[str, Any], flags: l
     }
     if choices.yes_no:
         fields["yes_no"] = dict(choices.yes_no)
-    if choices.name:
-        fields["name"] = choices.name
-    return fields
+    return fields  # no name or phone: those are kept apart (contact_of), never sealed

@@ -30,7 +30,7 @@ from sync_server.collect import ingest
 from sync_server.collect.clockfix import local_date
 from sync_server.config import QR_KIOSK_ID, AlertRule
 from sync_server.db import database, is_sqlite, write_transaction
-from sync_server.db.models import Addendum, Epoch, QrRefusal, QrTicket, Setting
+from sync_server.db.models import Addendum, CitizenContact, Epoch, QrRefusal, QrTicket, Setting
 from sync_server.exc import Refused
 from sync_server.qr.group import GroupCommit, Item
 from sync_server.reports import service_alerts, yes_no
@@ -75,18 +75,22 @@ class Submission:
     ticket: Ticket | None
     issued_utc: datetime | None
     alert_rule: AlertRule | None
+    contact: dict[str, str] | None = None  # name/phone/purpose, kept beside the response, never sealed
 
 
 def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket | None = None,
-          issued_utc: datetime | None = None, alert_rule: AlertRule | None = None) -> dict[str, Any]:
+          issued_utc: datetime | None = None, alert_rule: AlertRule | None = None,
+          contact: dict[str, str] | None = None) -> dict[str, Any]:
     """Seal and store one response (`fields`: officer, procedure, questionnaire,
-    questionnaire_version, answers, reasons, flags and optionally name); return it as stored, once
+    questionnaire_version, answers, reasons, flags); return it as stored, once
     committed. Raises TicketUsed when `ticket` was used before, and stores nothing then. With
-    `alert_rule`, the officer's run of low scores is scanned for service alerts as well.
+    `alert_rule`, the officer's run of low scores is scanned for service alerts as well. A
+    consented `contact` (sync_server.qr.form.contact_of) is stored beside it in the same
+    transaction, outside the sealed body, so that purging it never touches the chain.
 
     Submissions arriving together are committed together (sync_server.qr.group): one transaction
     and one scan for the whole group."""
-    return _group.submit(Submission(fields, tz, now, ticket, issued_utc, alert_rule))
+    return _group.submit(Submission(fields, tz, now, ticket, issued_utc, alert_rule, contact))
 
 
 def _commit(items: list[Item]) -> None:
@@ -139,6 +143,7 @@ def _store_group(items: list[Item], roster: ingest.Roster) -> None:
             _write(epoch.id, [s for _i, s in kept], before, head, tz=tz, now=now, roster=roster,
                    boot=boot, uptime=uptime)
             _use_tickets([(i.work, s) for i, s in kept if i.work.ticket is not None], now)
+            _keep_contacts([(i.work, s) for i, s in kept if i.work.contact is not None])
             _scan_alerts([(i.work, s) for i, s in kept], now)
     for item, sealed in kept:
         item.finish(sealed)
@@ -183,6 +188,12 @@ def _use_tickets(used: list[tuple[Submission, dict[str, Any]]], now: datetime) -
         QrTicket.insert_many([{"nonce": sub.ticket.nonce, "issuer": sub.ticket.issuer,  # type: ignore[union-attr]
                                "issued_utc": sub.issued_utc or now, "used_at": now,
                                "response_uuid": sealed["uuid"]} for sub, sealed in used]).execute()
+
+
+def _keep_contacts(kept: list[tuple[Submission, dict[str, Any]]]) -> None:
+    if kept:
+        CitizenContact.insert_many([{**sub.contact, "response_uuid": sealed["uuid"],  # type: ignore[dict-item]
+                                     "consented_at": sub.now} for sub, sealed in kept]).execute()
 
 
 def _scan_alerts(stored: list[tuple[Submission, dict[str, Any]]], now: datetime) -> None:

@@ -35,7 +35,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from kiosk.shared import privacy
+from kiosk.shared import portal, privacy
 from kiosk.shared.protocol import SCORE_LABELS, question_type
 from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db.models import Officer, utcnow
@@ -55,7 +55,7 @@ from sync_server.qr.common import (
     topics_view,
 )
 from sync_server.qr.faces import face_svg, initials_svg
-from sync_server.qr.form import NO_OFFICER, Choices, InputError, read, response_fields
+from sync_server.qr.form import NO_OFFICER, Choices, InputError, contact_of, read, response_fields
 from sync_server.qr.target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
 from sync_server.roster.build import questionnaire, unit_name
 
@@ -70,7 +70,8 @@ def _privacy() -> dict[str, Any]:
     unit = g.get("unit_info")
     name = unit.name if unit is not None else unit_name(config)
     return {"privacy": privacy.notice(config.privacy, g.get("lang", "vi"), name),
-            "privacy_name": config.qr.ask_name}
+            "privacy_name": config.qr.ask_name or config.qr.ask_phone,
+            "privacy_contact_days": config.qr.contact_days}
 csrf.exempt(bp)  # the views check CSRF themselves: a stale form is shown again, never refused
 
 __all__ = ["bp"]
@@ -98,7 +99,7 @@ def _limiters() -> tuple[FailureLimiter, FailureLimiter]:
 
 def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: str, *,
                  problems: list[str] | None = None, notice: str = "", status: int = 200):
-    lang = g.get("lang", "vi")
+    lang, config = g.get("lang", "vi"), get_config()
     labels = {s: SCORE_LABELS[s].get(lang) or SCORE_LABELS[s]["vi"] for s in SCORE_ORDER}
     officer = target.officer(choices.officer) if choices.officer else None
     html = render_template(
@@ -107,7 +108,9 @@ def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: st
                    for x in q["questions"]],
         topics=topics_view(q), choices=choices, ticket=ticket, problems=problems or [], notice=notice,
         scores=SCORE_ORDER, labels=labels, groups=procedure_groups(officer),
-        ask_name=get_config().qr.ask_name, no_officer=NO_OFFICER, choose=CHOOSE,
+        ask_name=config.qr.ask_name, ask_phone=config.qr.ask_phone,
+        contact_purpose=config.qr.contact_purpose_en if lang == "en" else config.qr.contact_purpose,
+        contact_days=config.qr.contact_days, no_officer=NO_OFFICER, choose=CHOOSE,
         title=_("Đánh giá sự hài lòng"))
     return html, status
 
@@ -173,7 +176,7 @@ def submit(code: str):
     procedures = {p.code for _name, items in groups for p in items}
     try:
         choices, problems = read(request.form, q, {o.code for o in target.choosable}, procedures,
-                                 config.qr.ask_name, _)
+                                 config.qr.ask_name, _, ask_phone=config.qr.ask_phone)
     except InputError as e:
         return refuse("bad_input", target, detail=e.message(_))
     ticket_text = request.form.get("t", "")
@@ -198,10 +201,12 @@ def submit(code: str):
         wait = _take_limit(_subject(target, choices.officer))
         if wait > 0:
             return refuse("limit", target, minutes=max(1, round(wait / 60)))
-    flags = [f"qr:{target.kind}:{target.code}"] + (["qr:ticket"] if ticket else [])
+    flags = ([f"qr:{target.kind}:{target.code}"] + (["qr:ticket"] if ticket else [])
+             + (["assisted"] if choices.assisted else []))
     try:  # with the alert rule: a run of low scores shows on the dashboard as from the kiosks
         qr_store.store(response_fields(choices, q, flags), tz=config.tz, now=now, ticket=ticket,
-                       issued_utc=issued, alert_rule=config.service_alert_rule)
+                       issued_utc=issued, alert_rule=config.service_alert_rule,
+                       contact=contact_of(choices, config.qr.contact_purpose))
     except qr_store.TicketUsed:
         return refuse("ticket_reused", target)
     resp = redirect(url_for("qr.thanks", code=target.code), 303)
@@ -248,7 +253,8 @@ def thanks(code: str):
     return render_template("qr/thanks.html", title=_("Xin cảm ơn Ông/Bà!"), target=target,
                            message=_("Ý kiến của Ông/Bà đã được ghi nhận."), phone=qr.complaint_phone,
                            tel="".join(c for c in qr.complaint_phone if c.isdigit() or c == "+"),
-                           address=qr.complaint_address, back=target is not None and not added)
+                           address=qr.complaint_address, back=target is not None and not added,
+                           portal_line=portal.line(get_config().portal_invite, g.get("lang", "vi")))
 
 
 @bp.get("/face/<int:score>.svg")

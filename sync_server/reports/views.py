@@ -20,6 +20,7 @@ from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.i18n import N_, Msg
 from sync_server.reports import (
+    assisted,
     charts,
     criteria,
     exclusion,
@@ -327,6 +328,15 @@ def yes_no_report():
     """The "yes" answers of yes/no questions, per officer and per procedure (reports.yes_no)."""
     return _counted("reports.yes_no_report",
                     lambda p: yes_no.table(yes_no.count(p.start, p.end), p.label), "hailong-co-khong")
+
+
+@bp.get("/assisted")
+@role_required("staff")
+def assisted_report():
+    """Responses a staff member helped with, apart from the others, per officer (reports.assisted)."""
+    return _counted("reports.assisted_report",
+                    lambda p: assisted.table(assisted.count(p.start, p.end), p.label),
+                    "hailong-co-can-bo-giup")
 
 
 @bp.get("/responses")

@@ -149,6 +149,8 @@ def _build(kiosk_id: str, config: ServerConfig, version: int,
     settings = _kiosk_settings(kiosk_id, officer_codes)
     if config.qr.kiosk_qr:  # the thanks screen shows the QR page of this counter (sync_server.qr.views)
         settings["qr_url"] = f"{config.qr.public_url}/r/{kiosk_id}"
+    if config.portal_invite:  # [portal] invite: the thanks screen's line (optional, older kiosks ignore it)
+        settings["portal_invite"] = dict(config.portal_invite)
     return {"version": version, **shared, "kiosk": settings}
 
 

@@ -57,6 +57,29 @@ def test_the_thanks_screen_is_a_screen_of_its_own(store, fake_clock):
     assert sm.build(c, "vi", inputs=KEYPAD) == model
 
 
+def test_the_portal_invite_follows_the_thanks_only_when_the_roster_sends_it(store, fake_clock):
+    """NĐ 118 Điều 31.1.c, off by default ([portal] invite on the server): the same line after
+    every score, in the session's language."""
+    from kiosk.shared import portal
+
+    c = make(store, fake_clock)
+    c.press(1, "touch")
+    assert sm.build(c, "vi").subtitle == "Ý kiến của Ông/Bà đã được ghi nhận."  # no roster: none
+    r = roster()
+    r["kiosk"]["portal_invite"] = {"vi": "Đánh giá thêm trên dichvucong.gov.vn", "en": "Also on the portal"}
+    store.save_roster(r)
+    fake_clock.advance(10)
+    c.tick()
+    models = []
+    for score in (1, 5):
+        c.press(score, "touch")
+        models.append(sm.build(c, "vi"))
+    assert models[0] == models[1]
+    assert models[0].subtitle == "Ý kiến của Ông/Bà đã được ghi nhận.\n\nĐánh giá thêm trên dichvucong.gov.vn"
+    assert sm.build(c, "en").subtitle == "Your rating has been recorded.\n\nAlso on the portal"
+    assert portal.line({"vi": "Chỉ tiếng Việt"}, "en") == "Chỉ tiếng Việt"
+
+
 def test_the_thanks_qr_code_has_its_caption(store, fake_clock):
     store.save_roster(roster(qr_url="http://10.0.0.2:5000/r/quay-1"))
     c = make(store, fake_clock)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.shared import portal
 from tests.support.gui import push_roster, tap, wait_screen
 from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import OUTPUT
@@ -19,7 +20,10 @@ CHARGE = "chi-phi-ngoai"
 def test_nd118_at_800x480_asks_yes_no_on_touch_and_skips_it_on_keys(tmp_path, xvfb):
     k = KioskProcess(tmp_path, xvfb, size=(800, 480)).start()
     try:
-        push_roster(k, 1, questionnaire="nd118", ask_procedure=False, qr=False)
+        # A 2026 centre: nd118's questions, and the invite to rate the dossier on the national
+        # portal too on the thanks screen (server.toml [portal] invite; NĐ 118 Điều 31.1.c).
+        push_roster(k, 1, questionnaire="nd118", ask_procedure=False, qr=False,
+                    kiosk_extra={"portal_invite": portal.DEFAULT})
         g = wait_screen(k, "idle", "Thái độ của cán bộ khi tiếp Ông/Bà?")
         assert g["clipped"] == []
         k.screenshot(SHOTS / "nd118-800x480-1-idle.png")
@@ -38,6 +42,7 @@ def test_nd118_at_800x480_asks_yes_no_on_touch_and_skips_it_on_keys(tmp_path, xv
         tap(k, xvfb, "choices", "yes")
         g = wait_screen(k, "thanks")
         assert g["choices"] == {} and g["faces"] == {}  # the same thanks as after "Không"
+        assert any(portal.DEFAULT["vi"] in t for t in g["texts"]) and g["clipped"] == [], g
         k.screenshot(SHOTS / "nd118-800x480-4-thanks.png")
         [r] = k.wait_for_count(1)
         assert r["answers"] == {"thai-do": 4, "so-lan-di-lai": 5, "so-noi-lien-he": 3, "thong-tin": 4,

@@ -209,3 +209,19 @@ def test_touch_guard_drops_a_copy_landing_on_the_screen_its_first_copy_brought_u
     assert not guard.accept(("procedure", "1.001193"))
     clock.advance(0.3)
     assert guard.accept(("procedure", "1.001193"))
+
+
+def test_the_officers_assist_button_marks_the_next_rating(kiosk, factory, store):
+    """[gpio] assist_pin (kiosk.assist): a real edge on its mock pin marks the next rating only."""
+    from kiosk.inputs import AssistButton
+
+    controller, _buttons = kiosk
+    assist = AssistButton(21, controller.mark_assisted, pin_factory=factory)
+    try:
+        press(factory, 21)
+        press(factory, PINS[3])  # the citizen's 4
+        press(factory, PINS[4])
+    finally:
+        assist.close()
+    assert [(r["answers"], r["flags"]) for r in store.responses_after(0, 10)] == [
+        ({"q1": 4}, ["assisted"]), ({"q1": 5}, [])]

@@ -160,7 +160,7 @@ def full_site(make_config):
             "user_id": users["viewer"].id, "response_id": Response.select().first().id,
             "officer_code": "nv-lan", "field_code": "tu-phap", "counter_code": "quay-a", "qn_id": qn.id,
             "fleet_id": "quay-2", "quota_id": quota.id, "service_alert_id": service.id,
-            "code": "nv-lan", "score": 5, "server_id": "xa-moi"}
+            "code": "nv-lan", "score": 5, "server_id": "xa-moi", "contact_id": 1}
     # A commune server enrolled on the hub's page (its token's hash only).
     Downstream.create(id="xa-moi", name="Xã Mới", token_sha256="0" * 64)
     yield app, users, args

@@ -37,7 +37,7 @@ def test_the_default_notice_in_vietnamese_and_english(make_config):
     assert "<summary>Không ghi tên, không chụp ảnh. Chạm để xem thêm</summary>" in vi
     assert "Ghi lại: mức đánh giá Ông/Bà chọn, cán bộ và thủ tục được đánh giá, thời gian đánh giá." in vi
     assert "Thời gian lưu: theo quy định lưu trữ của đơn vị." in vi
-    assert "cookie và địa chỉ mạng" in vi and "Ô họ tên" not in vi
+    assert "cookie và địa chỉ mạng" in vi and "Họ tên, số điện thoại không bắt buộc" not in vi
     en = notice(both["en"])
     assert "<summary>No name, no photo is kept. Touch to read more</summary>" in en
     assert "Not kept: your name, phone number, ID number, picture or voice." in en
@@ -49,7 +49,8 @@ def test_server_toml_sets_the_words_and_the_name_field_is_said_apart(make_config
     vi = notice(pages(make_config, extra, "/r/quay-1")["vi"])  # the counter's choice of officer
     assert "<summary>Ẩn danh. <Xem></summary>" in vi  # as text: unescaped here, escaped on the page
     assert "Thời gian lưu: 5 năm, sau đó xóa." in vi
-    assert "Ô họ tên không bắt buộc: họ tên chỉ được ghi khi Ông/Bà tự điền vào." in vi
+    assert ("Họ tên, số điện thoại không bắt buộc: chỉ được lưu khi Ông/Bà tự điền vào và đánh dấu ô "
+            "đồng ý, lưu riêng với đánh giá và được xóa sau 90 ngày.") in vi
 
 
 def test_a_bad_privacy_table_names_the_key(tmp_path):

@@ -21,9 +21,10 @@ QR_URL = "http://192.168.1.10:5000/r/quay-1"
 def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-lan",),
                 questionnaire="tieu-chi-5", ask_procedure=True, lan_name="Nguyễn Thị Lan",
                 show_stats=False, qr=True, topics=True, officers=None, procedures=None,
-                schema: int | None = None) -> None:
+                schema: int | None = None, kiosk_extra: dict | None = None) -> None:
     """Push a roster over the kiosk API, as the server does; `topics=False` drops the
-    questionnaire's chips, `officers` / `procedures` replace the three officers / four procedures."""
+    questionnaire's chips, `officers` / `procedures` replace the three officers / four procedures,
+    `kiosk_extra` adds to the per-kiosk settings (e.g. portal_invite)."""
     roster = {
         "version": version,
         "unit": {"name": "UBND phường Vạn Phúc"},
@@ -44,7 +45,7 @@ def push_roster(k: KioskProcess, version: int, *, mode="counter", on_duty=("nv-l
         ],
         "questionnaire": copy.deepcopy(PRESETS[questionnaire]),
         "kiosk": {"mode": mode, "officers_on_duty": list(on_duty), "ask_procedure": ask_procedure,
-                  "show_stats": show_stats, **({"qr_url": QR_URL} if qr else {})},
+                  "show_stats": show_stats, **({"qr_url": QR_URL} if qr else {}), **(kiosk_extra or {})},
     }
     if not topics:
         roster["questionnaire"]["reasons"] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sync_server.db.models.accounts import AuditLog, User
 from sync_server.db.models.base import BaseModel, utcnow
-from sync_server.db.models.qr import Addendum, QrRefusal, QrTicket
+from sync_server.db.models.qr import Addendum, CitizenContact, QrRefusal, QrTicket
 from sync_server.db.models.ratings import (
     Alert,
     Answer,
@@ -39,9 +39,10 @@ ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Al
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
               Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
-              YesNoAnswer)
+              YesNoAnswer, CitizenContact)
 
-__all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "ClockAnchor",
+__all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "CitizenContact",
+           "ClockAnchor",
            "Conflict", "Counter", "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
            "KioskSetting",
            "Officer", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",

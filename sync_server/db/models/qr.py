@@ -50,3 +50,16 @@ class Addendum(BaseModel):
     comment = TextField(default="")  # NFC, at most sync_server.qr.form.MAX_COMMENT characters
     created_at = DateTimeField(default=utcnow)
     local_date = DateField(index=True)
+
+
+class CitizenContact(BaseModel):
+    """A name or phone number a citizen left on the QR page, with consent ticked, kept OUTSIDE the
+    sealed response (docs/privacy.md): deleting the row (retention, erase on request) leaves the
+    rating and its hash chain as they were. Linked by the response's uuid."""
+
+    id = AutoField()
+    response_uuid = CharField(max_length=64, unique=True)
+    name = CharField(max_length=100, default="")
+    phone = CharField(max_length=24, default="")
+    purpose = CharField(max_length=200)  # the purpose the citizen consented to, as shown
+    consented_at = DateTimeField(index=True)  # when the form was sent (UTC); retention runs from it

@@ -88,6 +88,8 @@ class Response(BaseModel):
     excluded_reason = TextField(null=True)
     excluded_by = CharField(max_length=64, null=True)
     excluded_at = DateTimeField(null=True)
+    # Migration 16: the flag "assisted" (a staff member helped the citizen rate), reported apart.
+    assisted = BooleanField(default=False)
 
     class Meta:
         indexes = (
