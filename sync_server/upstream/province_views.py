@@ -23,7 +23,9 @@ def _page(new: tuple[str, str] | None = None, form: dict[str, str] | None = None
     return render_template("upstream/province.html", communes=communes,
                            silent_days=province.SILENT_DAYS, target=config.satisfaction_target * 100,
                            fmt_pct=figures.fmt_pct, definition=config.satisfaction_definition,
-                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/")), status
+                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/"),
+                           drill=[("officer", _("Cán bộ")), ("procedure", _("Thủ tục")),
+                                  ("field", _("Lĩnh vực"))]), status
 
 
 @bp.get("")

@@ -34,6 +34,7 @@ from tests.support.web import add_user, login, page
 pytestmark = pytest.mark.e2e
 WHOLE = queries.Filters(date(2026, 1, 1), date(2026, 12, 31))
 BY = ("officer", "procedure", "kiosk", "channel", "question", "day")
+OTHER_LAN = "Hoàng Văn Lan"  # commune B's nv-lan
 
 
 def varied(seq: int) -> dict:
@@ -120,6 +121,11 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     first = push(a, "--page", "50")
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "push: ok, 270 sent, 0 left"
+    # At B, nv-lan is another person, in another field: the hub must never add the two up.
+    db = sqlite3.connect(b.parent / (b.stem + "-data") / "server.db")
+    db.execute("UPDATE officer SET name = ?, fields = ? WHERE code = 'nv-lan'", (OTHER_LAN, '["dia-chinh"]'))
+    db.commit()
+    db.close()
     # B is pushed by its own `serve` ([upstream] interval_s): the schedule, not a timer's push --once.
     commune_b = Hub(b, server_config.load(b).port).start()
     try:
@@ -159,19 +165,61 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     for unit, cell in totals.items():
         row = re.search(rf'<tr id="unit-{unit}"([^>]*)>', province).group(1)
         assert f'data-year="{cell.responses}"' in row and 'data-silent="0"' in row
+        assert f'href="/reports?by=officer&amp;unit={unit}"' in province  # the drill-down
+
+    # Drill-down: each commune's own officers, procedures, fields and officer sheet at the hub are
+    # the commune's own tables, row for row (names from its snapshot, B's nv-lan is not A's).
+    year = "/reports?period=year&date=2026-11-01&fmt=csv"
+    for unit, path in (("xa-a", a), ("xa-b", b)):
+        for by in ("officer", "procedure", "field", "kiosk"):
+            mine = table_rows(path, f"{year}&by={by}")
+            assert mine and table_rows(hub_cfg, f"{year}&by={by}&unit={unit}") == mine, (unit, by)
+        sheet = "/reports/officers?month=2026-11&fmt=csv"
+        assert table_rows(hub_cfg, f"{sheet}&unit={unit}") == table_rows(path, sheet), unit
+    lan_a = next(r for r in table_rows(a, f"{year}&by=officer") if r[0] == "Nguyễn Thị Lan")
+    lan_b = next(r for r in table_rows(b, f"{year}&by=officer") if r[0] == OTHER_LAN)
+    assert int(lan_a[2]) == 230 // 3 + 40 // 3 and int(lan_b[2]) == 90 // 3  # visits
+    fields_b = {r[0]: r for r in table_rows(b, f"{year}&by=field")}
+    assert int(fields_b["Kinh tế – Đất đai – Xây dựng"][1]) == 90 // 3  # B's nv-lan's field
+    # Without a unit the hub reads one commune (the first), never the sum of equal codes.
+    assert table_rows(hub_cfg, f"{year}&by=officer") == table_rows(a, f"{year}&by=officer")
+    assert OTHER_LAN not in csv_text_of(hub_cfg, f"{year}&by=officer")
+    assert http_status(hub_cfg, f"{year}&by=officer&unit=xa-khong-co") == 400
+
+
+def staff_client(path):
+    """A test client of a server's own app, logged in as staff."""
+    cfg = open_db(path)
+    from sync_server.app import create_app
+
+    if not User.select().where(User.username == "staff").exists():
+        add_user("staff", role="staff")
+    client = create_app(cfg).test_client()
+    login(client, "staff")
+    return client
+
+
+def http_status(path, url: str) -> int:
+    return staff_client(path).get(url).status_code
+
+
+def csv_text_of(path, url: str) -> str:
+    r = staff_client(path).get(url)
+    assert r.status_code == 200, (url, r.status_code)
+    return r.get_data(as_text=True).lstrip("\ufeff")
+
+
+def table_rows(path, url: str) -> list[list[str]]:
+    """The rows of a report's CSV table (the header row and the rows after it; the title and
+    notes, which name the unit, left out)."""
+    rows = list(csv.reader(io.StringIO(csv_text_of(path, url))))
+    start = next(i for i, r in enumerate(rows) if len(r) > 3)
+    return rows[start + 1:]
 
 
 def report_csv(path, query: str) -> str:
     """A report page of a server as CSV, from its own app, logged in as staff."""
-    cfg = open_db(path)
-    from sync_server.app import create_app
-
-    add_user("staff", role="staff")
-    client = create_app(cfg).test_client()
-    login(client, "staff")
-    r = client.get(f"/reports?period=year&date=2026-11-01&{query}&fmt=csv")
-    assert r.status_code == 200
-    return r.get_data(as_text=True).lstrip("\ufeff")
+    return csv_text_of(path, f"/reports?period=year&date=2026-11-01&{query}&fmt=csv")
 
 
 def hub_alerts(hub_cfg) -> list[tuple[str, str, str]]:
