@@ -27,7 +27,7 @@ from sync_server.db.models import User
 from sync_server.reports import queries
 from tests.support.chains import make_chain
 from tests.support.fake_kiosk import FakeKiosk
-from tests.support.hub import NAMES, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
+from tests.support.hub import NAMES, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml, raw_batch
 from tests.support.server import PG_SKIP, PG_URL, REPO, free_port, reset_postgres
 from tests.support.web import add_user, login, page
 
@@ -297,13 +297,6 @@ def hub_page(path, url: str) -> str:
     client = create_app(cfg).test_client()
     login(client)
     return page(client, url)
-
-
-def raw_batch(server_id: str, chain: list[dict]) -> dict:
-    return {"protocol": 1, "server_id": server_id, "roster": {}, "exclusions": [],
-            "stores": [{"store_id": chain[0]["store_id"], "kiosk_id": chain[0]["kiosk_id"],
-                        "responses": chain,
-                        "times": [["2026-11-22T01:15:02", None, "kiosk", "2026-11-22", 8]] * len(chain)}]}
 
 
 def auth(server_id: str, token: str | None = None) -> dict:

@@ -48,6 +48,14 @@ def commune_toml(path: Path, server_id: str, hub_url: str, kiosks: dict[str, str
     return path
 
 
+def raw_batch(server_id: str, chain: list[dict], day: str = "2026-11-22") -> dict:
+    """An upstream batch of one store by hand (DESIGN.md §6), every response on local `day` at 8h."""
+    return {"protocol": 1, "server_id": server_id, "roster": {}, "exclusions": [],
+            "stores": [{"store_id": chain[0]["store_id"], "kiosk_id": chain[0]["kiosk_id"],
+                        "responses": chain,
+                        "times": [[f"{day}T01:15:02", None, "kiosk", day, 8]] * len(chain)}]}
+
+
 class Hub:
     """`hailong-server serve` as the hub; kill() is SIGKILL, start() again keeps its database."""
 
