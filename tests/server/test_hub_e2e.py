@@ -15,8 +15,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 import requests
 
@@ -185,6 +187,17 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     assert table_rows(hub_cfg, f"{year}&by=officer") == table_rows(a, f"{year}&by=officer")
     assert OTHER_LAN not in csv_text_of(hub_cfg, f"{year}&by=officer")
     assert http_status(hub_cfg, f"{year}&by=officer&unit=xa-khong-co") == 400
+
+    # The province's reports by period, through the commune's own export code: a quarter's XLSX
+    # and DOCX by commune name both communes with their figures.
+    quarter = "/reports?period=quarter&date=2026-11-01&by=unit"
+    sheet = openpyxl.load_workbook(io.BytesIO(staff_client(hub_cfg).get(f"{quarter}&fmt=xlsx").data)).active
+    cells = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in totals}
+    expected = {u: (NAMES[u], c.responses) for u, c in totals.items()}
+    assert {u: (r[1], r[2]) for u, r in cells.items()} == expected
+    docx = staff_client(hub_cfg).get(f"{quarter}&fmt=docx")
+    text = zipfile.ZipFile(io.BytesIO(docx.data)).read("word/document.xml").decode("utf-8")
+    assert docx.status_code == 200 and all(NAMES[u] in text and u in text for u in totals)
 
 
 def staff_client(path):
