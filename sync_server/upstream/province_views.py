@@ -12,7 +12,7 @@ from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.reports import figures, queries
 from sync_server.reports.overview import local_today
-from sync_server.upstream import enrol, province, ranking
+from sync_server.upstream import enrol, pairing, province, ranking
 
 bp = Blueprint("province", __name__, url_prefix="/province")
 
@@ -20,7 +20,7 @@ bp = Blueprint("province", __name__, url_prefix="/province")
 RANK_PERIODS = {"month": queries.month_of, "quarter": queries.quarter_of, "year": queries.year_of}
 
 
-def _page(new: tuple[str, str] | None = None, form: dict[str, str] | None = None, status: int = 200):
+def _page(new: tuple[str, str, str] | None = None, form: dict[str, str] | None = None, status: int = 200):
     config = get_config()  # on a commune server (no [[downstream]]): an empty list that says so
     today, now = local_today(config.tz), utcnow()
     communes = province.communes(config, today, now)
@@ -59,7 +59,8 @@ def enrol_commune():
         flash(e.message(_), "error")
         return _page(form=form, status=400)
     # The token is in this page only: never stored in clear, never in a redirect or a log.
-    return _page(new=(form["server_id"].strip(), token))
+    return _page(new=(form["server_id"].strip(), token,
+                      pairing.code_for(request.host_url, form["server_id"].strip(), token)))
 
 
 @bp.post("/<server_id>/revoke")

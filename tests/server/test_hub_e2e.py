@@ -29,9 +29,18 @@ from sync_server.db.models import User
 from sync_server.reports import queries
 from tests.support.chains import make_chain
 from tests.support.fake_kiosk import FakeKiosk
-from tests.support.hub import NAMES, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml, raw_batch
+from tests.support.hub import (
+    NAMES,
+    TOKENS,
+    CutProxy,
+    Hub,
+    cli,
+    commune_toml,
+    hub_toml,
+    raw_batch,
+)
 from tests.support.server import PG_SKIP, PG_URL, REPO, free_port, reset_postgres
-from tests.support.web import add_user, login, page
+from tests.support.web import PASSWORD, add_user, csrf_token, login, page
 
 pytestmark = pytest.mark.e2e
 WHOLE = queries.Filters(date(2026, 1, 1), date(2026, 12, 31))
@@ -381,6 +390,55 @@ def test_a_wrong_token_and_a_store_pushed_by_two_communes_are_refused(tmp_path, 
     assert len(held(hub.config, "xa-a")) == 30
     assert any(k == "xa-b" and kind == "two_units" and "store-a1" in text
                for k, kind, text in hub_alerts(hub.config))
+
+    # Enrolment by a pairing code: the hub's page shows it once; the commune's technician gives
+    # it to `pair-hub`, which checks it with the hub before it writes [upstream]; then push works.
+    code = enrol_on_page(hub, "xa-moi")
+    new = commune_toml(tmp_path / "xa-moi.toml", "xa-moi", hub.base,
+                       {"quay-1": kiosks("quay-1", "store-moi", 12).url}, upstream=False)
+    assert cli("seed-demo", "--config", str(new)).returncode == 0
+    pull(new)
+    typo = code[:-3] + ("aaa" if code[-3:] != "aaa" else "bbb")
+    bad = cli("pair-hub", typo, "--write", "--config", str(new))
+    assert bad.returncode == 2 and "mistyped" in bad.stderr
+    assert "[upstream]" not in new.read_text(encoding="utf-8")
+    paired = cli("pair-hub", code, "--write", "--config", str(new))
+    assert paired.returncode == 0, paired.stderr
+    assert "knows xa-moi (0 store(s) held)" in paired.stderr and code not in paired.stderr
+    assert push(new).stdout.strip() == "push: ok, 12 sent, 0 left"
+    assert len(held(hub.config, "xa-moi")) == 12
+    again = cli("pair-hub", code, "--write", "--config", str(new))
+    assert again.returncode == 2 and "already there" in again.stderr
+    revoke_on_page(hub, "xa-moi")
+    revoked = cli("pair-hub", code, "--config", str(new))
+    assert revoked.returncode == 3 and "401" in revoked.stderr
+
+
+def admin_post(hub, url: str, form: dict[str, str]):
+    """POST a form of /province on the hub's own app (its database) as admin, every request made
+    to the hub's real address (the page writes it into the pairing code)."""
+    cfg = open_db(hub.config)
+    from sync_server.app import create_app
+
+    if not User.select().where(User.username == "admin").exists():
+        add_user()
+    client = create_app(cfg).test_client()
+    token = csrf_token(client.get("/login", base_url=hub.base).get_data(as_text=True))
+    r = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token},
+                    base_url=hub.base)
+    assert r.status_code == 302
+    token = csrf_token(client.get("/province", base_url=hub.base).get_data(as_text=True))
+    return client.post(url, data={**form, "csrf_token": token}, base_url=hub.base)
+
+
+def enrol_on_page(hub, server_id: str) -> str:
+    r = admin_post(hub, "/province/enrol", {"server_id": server_id, "name": server_id})
+    assert r.status_code == 200
+    return re.search(r"<pre data-pairing>(hl1-[a-z2-7]+)</pre>", r.get_data(as_text=True)).group(1)
+
+
+def revoke_on_page(hub, server_id: str) -> None:
+    assert admin_post(hub, f"/province/{server_id}/revoke", {}).status_code == 302
 
 
 def test_a_commune_restored_from_an_old_backup_resumes_without_doubles(tmp_path, hub, kiosks):
