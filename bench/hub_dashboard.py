@@ -51,8 +51,8 @@ INSERT INTO "response" ("epoch_id", "unit", "kiosk_id", "store_id", "seq", "uuid
 SELECT e."id", e."unit", e."kiosk_id", e."store_id", g.i, 'u-' || g.i, 'nv-' || (g.i / {communes} % 6),
   '1.' || lpad((g.i / 7 % 20)::text, 6, '0'), 'overall', 1,
   CASE WHEN g.i % 10 = 0 THEN 'qr' ELSE 'touch' END, g.i % 25 = 0, '2026-01-01T08:00:00.000+07:00',
-  timestamp '2026-01-01 01:00' + (g.i % 365) * interval '1 day',
-  date '2026-01-01' + (g.i % 365),
+  timestamp '2026-01-01 01:00' + (g.i % 365)::int * interval '1 day',
+  date '2026-01-01' + (g.i % 365)::int,
   '{{"answers":{{"q1":' || (1 + (g.i * 7919) % 100 / 20) || '}},"boot_id":"b","channel":"touch","flags":[],'
   || '"hash":"' || md5(g.i::text) || md5(g.i::text) || '","kiosk_id":"' || e."kiosk_id"
   || '","officer":"nv-1",'
@@ -61,7 +61,7 @@ SELECT e."id", e."unit", e."kiosk_id", e."store_id", g.i, 'u-' || g.i, 'nv-' || 
   || '+07:00","seq":' || g.i || ',"store_id":"' || e."store_id" || '","uptime_ms":1000,"uuid":"u-'
   || g.i || '"}}',
   md5(g.i::text) || md5(g.i::text), now(), 'kiosk', 8 + g.i % 9, g.i % 200 = 0
-FROM generate_series({first}, {last}) g(i)
+FROM generate_series({first}::bigint, {last}::bigint) g(i)
 JOIN "epoch" e ON e."store_id" = 's-' || (g.i % {communes}) || '-' || (g.i / {communes} % 2);
 INSERT INTO "answer" ("response_id", "question", "score", "officer", "local_date")
 SELECT r."id", 'q1', 1 + (r."seq"::bigint * 7919) % 100 / 20, r."officer", r."local_date"
@@ -73,8 +73,8 @@ def generate(first: int, last: int) -> float:
     started = time.perf_counter()
     with write_transaction():
         for statement in _GENERATE.format(communes=COMMUNES, first=first, last=last).split(";\n"):
-            if statement.strip():
-                database.execute_sql(statement)
+            if statement.strip():  # no parameters: a % is the modulo, doubled for the driver
+                database.execute_sql(statement.replace("%", "%%"))
         rollup.rebuild()
     database.execute_sql("ANALYZE")
     return time.perf_counter() - started
