@@ -12,8 +12,12 @@ STAMP  := $(VENV)/.installed-stamp
 demo: sysdeps venv
 	$(BIN)/python deploy/demo.py
 
+# The suite runs on TEST_JOBS pytest-xdist workers, a test module per worker at a time (module
+# fixtures start their X server, kiosk or server once); `make test TEST_JOBS=0` runs it in one
+# process. Each worker gets its own PostgreSQL database (tests/support/server.py).
+TEST_JOBS ?= auto
 test: sysdeps venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 sysdeps:
 	@sh deploy/dev/sysdeps.sh

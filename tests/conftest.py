@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kiosk.store import Store
+from tests.support.groups import xdist_group
 from tests.support.kiosk_core import FakeClock
 from tests.support.xvfb import MISSING_TOOLS_HINT, Xvfb, missing_tools
 
@@ -43,3 +46,12 @@ def browser_page():
         pytest.fail(f"browser tests need {problem}: {browser.CHROMIUM_HINT}")
     with browser.chromium() as page:
         yield page
+
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    # Under pytest-xdist (`make test`: --dist loadgroup) the tests of a group run on one worker.
+    root = Path(str(config.rootpath))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group(Path(str(item.path)), root)))

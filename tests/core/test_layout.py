@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -122,3 +123,17 @@ def test_no_server_test_module_imports_another_test_module():
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tests."):
                 assert node.module.startswith("tests.support."), \
                     f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}"
+
+
+def test_the_installer_modules_share_one_xdist_group():
+    """Every test module that builds a Debian root is in the group that keeps them on one worker
+    (two roots filling the shared apt and pip caches at once would break both)."""
+    from tests.support.groups import DEBIAN_ROOT_MODULES, xdist_group
+
+    deploy = ROOT / "tests" / "deploy"
+    builders = {p.name for p in deploy.glob("test_*.py")
+                if re.search(r"\bdebian_root\b|\bfirst_run\b", p.read_text(encoding="utf-8"))}
+    assert builders and builders <= DEBIAN_ROOT_MODULES, builders - DEBIAN_ROOT_MODULES
+    assert all((deploy / name).exists() for name in DEBIAN_ROOT_MODULES)
+    assert {xdist_group(deploy / name, ROOT) for name in DEBIAN_ROOT_MODULES} == {"debian-root"}
+    assert xdist_group(ROOT / "tests/server/test_config.py", ROOT) == "tests/server/test_config.py"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A real PostgreSQL for the server tests, on 127.0.0.1:5432 (Debian; run as root, e.g. from
-# .ci/run). Idempotent: installs the package if missing, starts the cluster, makes the role and
-# the database, and prints the URL to export as HAILONG_TEST_PG_URL.
+# .ci/run). Idempotent: installs the package if missing, starts the cluster, makes the role (with
+# CREATEDB: each pytest-xdist worker makes a database of its own) and the database, and prints the
+# URL to export as HAILONG_TEST_PG_URL.
 #   export HAILONG_TEST_PG_URL="$(sh tests/server/postgres.sh)"
 set -eu
 
@@ -44,9 +45,9 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
     sleep 1
 done
 if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
-    psql_admin -c "CREATE ROLE $ROLE LOGIN PASSWORD '$PASSWORD'"
+    psql_admin -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
 else
-    psql_admin -c "ALTER ROLE $ROLE LOGIN PASSWORD '$PASSWORD'"
+    psql_admin -c "ALTER ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
 fi
 if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then
     psql_admin -c "CREATE DATABASE $DB OWNER $ROLE ENCODING 'UTF8' TEMPLATE template0"

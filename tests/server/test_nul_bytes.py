@@ -51,12 +51,18 @@ def friendly(r, status: int) -> None:
     assert ("Không tìm thấy trang" if status == 404 else "ký tự NUL") in text, text[-400:]
 
 
-def test_nul_anywhere_is_refused_on_every_route(full_site):
+def test_nul_anywhere_is_refused_on_every_route(full_site, backend):
     app, _users, args = full_site
     client = client_as(app, "admin")
     token = csrf_token(client.get("/roster").get_data(as_text=True))
     names = field_names()
     assert {"kiosk", "period", "o", "t", "username"} <= set(names)
+    # Every field on SQLite, one in ten on PostgreSQL: the refusal is one check before any view and
+    # any database work (web/hooks.py), so the SQLite sweep shows it catches every field on every
+    # route, and the PostgreSQL one that its page renders and nothing is touched there too. (Every
+    # field there cost 98 s of CI and proved nothing more: each request opens a connection.)
+    if backend:
+        names = names[::10]
     before = state()
     swept = {"path": 0, "query": 0, "form": 0}
     for rule, method in rules(app, args):

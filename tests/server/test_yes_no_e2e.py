@@ -218,6 +218,17 @@ def test_an_alert_missed_after_a_pull_is_caught_up(make_kiosk, make_config):
     assert ServiceAlert.get().reason == "yes_no"
 
 
+def step_to(page, question: str) -> None:
+    """"Next" until the question shows, each step waited for: the page moves on the address's
+    hashchange, and a click before it did would go to the same step again (seen under load)."""
+    for step in range(1, 9):
+        if page.locator(f"#q-{question}").is_visible():
+            return
+        page.click(".qr-next-button")
+        page.wait_for_function("n => !document.querySelectorAll('.qr-step')[n].hidden", arg=step)
+    raise AssertionError(f"question {question} never showed")
+
+
 def test_the_preset_the_qr_page_and_the_report_in_chromium(tmp_path, backend, browser_page):
     """An admin makes the nd118 questionnaire on /roster/questionnaires; a citizen answers it on
     the QR page at 360 px (Vietnamese, then English); staff read the yes/no report."""
@@ -239,19 +250,13 @@ def test_the_preset_the_qr_page_and_the_report_in_chromium(tmp_path, backend, br
         p.wait_for_load_state()
         p.set_viewport_size({"width": 360, "height": 740})
         p.goto(base + "/r/quay-1?lang=en")
-        for _ in range(6):  # one question a step (JavaScript): on to the last, the yes/no one
-            if p.locator(f"#q-{CHARGE}").is_visible():
-                break
-            p.click(".qr-next-button")
+        step_to(p, CHARGE)  # one question a step (JavaScript): on to the last, the yes/no one
         assert p.locator(f"#q-{CHARGE} legend").inner_text().endswith(
             "Did you have to pay anything beyond the official fees?")
         screenshot(p, "qr-nd118-yes-no-en")
         p.goto(base + "/r/quay-1?lang=vi")
         p.click("#q-thai-do label.s4")
-        for _ in range(6):
-            if p.locator(f"#q-{CHARGE}").is_visible():
-                break
-            p.click(".qr-next-button")
+        step_to(p, CHARGE)
         p.click(f"#q-{CHARGE} label.qr-yn >> text=Có")
         screenshot(p, "qr-nd118-yes-no-vi")
         p.click(".qr-next-button")

@@ -23,7 +23,40 @@ __all__ = ["PG_SKIP", "PG_URL", "REPO", "TOKEN", "KioskUnderTest", "free_port", 
 
 TOKEN = "k" * 24
 PG_URL_ENV = "HAILONG_TEST_PG_URL"
-PG_URL = os.environ.get(PG_URL_ENV, "").strip()
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own (the tests reset `public`), named
+    after the given one: hailong_test -> hailong_test_gw0, made on first use (the test role has
+    CREATEDB: tests/server/postgres.sh grants it)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    import psycopg2
+    from playhouse.db_url import parse
+
+    address, mark, query = url.partition("?")
+    base, _, name = address.rpartition("/")
+    own = f"{name}_{worker}"
+    params = parse(url, unquote_password=True, unquote_user=True)
+    con = psycopg2.connect(dbname=params.pop("database"), **params)
+    try:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,))
+            if cur.fetchone() is None:
+                try:
+                    cur.execute(f'CREATE DATABASE "{own}"')
+                except psycopg2.Error as exc:
+                    raise RuntimeError(
+                        f"{PG_URL_ENV}: the test workers need CREATEDB to make {own} ({exc.pgerror or exc}); "
+                        "run tests/server/postgres.sh again, or run the tests in one process (-n 0)") from exc
+    finally:
+        con.close()
+    return f"{base}/{own}{mark}{query}"
+
+
+PG_URL = _worker_database(os.environ.get(PG_URL_ENV, "").strip())
 PG_SKIP = (f"PostgreSQL variant skipped: {PG_URL_ENV} is not set (run `sh tests/server/postgres.sh` "
            f"as root and export {PG_URL_ENV}=<the URL it prints>)")
 
