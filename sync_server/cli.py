@@ -137,6 +137,24 @@ def cmd_push(args: argparse.Namespace) -> int:
     return _fail(result.line(), Refused.exit_status if result.status == "refused" else 1)
 
 
+def cmd_pair_hub(args: argparse.Namespace) -> int:
+    from kiosk.shared.exc import PairingError
+    from sync_server.upstream.pairing import pair
+
+    cfg = _load(args)
+    try:
+        p, held, text = pair(cfg, args.code, write=args.write)
+    except PairingError as e:
+        return _fail(f"pair-hub: {e}", EXIT_CONFIG)
+    print(f"pair-hub: the hub {p.url} knows {p.kiosk_id} ({held} store(s) held)", file=sys.stderr)
+    if args.write:
+        print(f"pair-hub: [upstream] added to {cfg.path}; restart hailong-server, then push --once",
+              file=sys.stderr)
+    else:
+        print(text, end="", flush=True)
+    return 0
+
+
 def _read_password(from_stdin: bool) -> str | None:
     if from_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
@@ -298,6 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page", type=int, default=2000, choices=range(1, 5001), metavar="N",
                    help="responses per batch (default 2000, at most 5000)")
     p.set_defaults(func=cmd_push)
+
+    p = sub.add_parser("pair-hub", parents=[common],
+                       help="read the province hub's pairing code, check it, print (or --write) [upstream]")
+    p.add_argument("code", help="the hl1-... code the hub's page showed when it enrolled this commune")
+    p.add_argument("--write", action="store_true", help="add the [upstream] table to the config file")
+    p.set_defaults(func=cmd_pair_hub)
 
     p = sub.add_parser("create-admin", parents=[common], help="create an admin (or reset its password)")
     p.add_argument("--username", required=True)

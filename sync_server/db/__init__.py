@@ -88,7 +88,18 @@ def bulk_insert(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     if not rows:
         return
     names = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
-    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES '
+    insert_values(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ', "", rows, len(columns),
+                  page_size)
+
+
+def insert_values(head: str, tail: str, rows: Sequence[tuple[Any, ...]], width: int,
+                  page_size: int = 500) -> None:
+    """`head` + one VALUES tuple of `width` per row + `tail` (e.g. ON CONFLICT … DO UPDATE),
+    through the driver's fast path: psycopg2's execute_values sends a page of rows per statement
+    (its executemany is one round trip a row); sqlite3's executemany. On PostgreSQL the rows of
+    one statement must not repeat a conflict key."""
+    if not rows:
+        return
     db = database.obj
     cursor = db.cursor()
     try:
@@ -97,6 +108,6 @@ def bulk_insert(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     except ImportError:  # no psycopg2: SQLite, or PostgreSQL through psycopg 3
         pg_cursor = None
     if pg_cursor is not None and isinstance(cursor, pg_cursor):
-        execute_values(cursor, sql + "%s", rows, page_size=page_size)
+        execute_values(cursor, head + "%s " + tail, rows, page_size=page_size)
     else:
-        cursor.executemany(sql + "(" + ", ".join([db.param] * len(columns)) + ")", rows)
+        cursor.executemany(head + "(" + ", ".join([db.param] * width) + ") " + tail, rows)

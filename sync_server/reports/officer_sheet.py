@@ -54,7 +54,7 @@ def parse(raw: str) -> SheetPeriod:
     raise ValueError(raw)
 
 
-def low_topics(start: date, end: date) -> dict[str, Counter]:
+def low_topics(start: date, end: date, unit: str | None = None) -> dict[str, Counter]:
     """{officer ('' = none): Counter of topic codes} over the visits whose officer score (the
     answer to their form's first officer question) was 1 or 2 and that chose a topic."""
     keys = officers.officer_questions()
@@ -62,6 +62,8 @@ def low_topics(start: date, end: date) -> dict[str, Counter]:
     query = (Response.select(Response.body)
              .where((Response.local_date >= start) & (Response.local_date <= end) & ~Response.excluded
                     & ~Response.body.contains(topics.NO_REASONS)))
+    if unit is not None:  # at a province hub: one commune's officers (sync_server.reports.units)
+        query = query.where(Response.unit == unit)
     for (body,) in query.tuples().iterator():
         r = json.loads(body)
         score = (r.get("answers") or {}).get(keys.get(r.get("questionnaire"), ""))
@@ -87,12 +89,13 @@ def _arrow(points: float) -> str:
 
 
 def build(period: SheetPeriod, definition: str, target: float, min_visits: int,
-          names: dict[str, str]) -> exports.Table:
-    f = queries.Filters(period.start, period.end)
+          names: dict[str, str], unit: str | None = None, unit_label: str = "") -> exports.Table:
+    """`unit`: at a province hub, the commune whose officers these are (`unit_label` names it)."""
+    f = queries.Filters(period.start, period.end, unit=unit)
     cells = officers.officer_cells(f)
     prev = period.previous()
-    before = officers.officer_cells(queries.Filters(prev.start, prev.end))
-    chosen = low_topics(period.start, period.end)
+    before = officers.officer_cells(queries.Filters(prev.start, prev.end, unit=unit))
+    chosen = low_topics(period.start, period.end, unit)
     topic_names = topics.names()
     if period.kind == "quarter":
         title = Msg(N_("Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức quý %(quarter)s"),
@@ -103,6 +106,10 @@ def build(period: SheetPeriod, definition: str, target: float, min_visits: int,
     when = Msg(N_("Từ %(start)s đến %(end)s; kỳ trước để so sánh: %(pstart)s – %(pend)s."),
                start=f"{period.start:%d/%m/%Y}", end=f"{period.end:%d/%m/%Y}",
                pstart=f"{prev.start:%d/%m/%Y}", pend=f"{prev.end:%d/%m/%Y}")
+    if unit is not None:
+        when = Msg(N_("Đơn vị: %(name)s. Từ %(start)s đến %(end)s; kỳ trước để so sánh: %(pstart)s – "
+                      "%(pend)s."), name=unit_label, start=f"{period.start:%d/%m/%Y}",
+                   end=f"{period.end:%d/%m/%Y}", pstart=f"{prev.start:%d/%m/%Y}", pend=f"{prev.end:%d/%m/%Y}")
     table = officer_table.build(title, when, cells, names, definition, target, min_visits)
     table.headers += EXTRA_HEADERS
     order = [r.code for r in officers.ranking(cells, names, definition, min_visits)]

@@ -7,6 +7,7 @@ which follows a repaired kiosk clock. No Flask here.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,7 +15,15 @@ from typing import Any
 
 from peewee import fn
 
-from sync_server.db.models import Field, Officer, Procedure, RollupDay, RollupHour, RollupMonth
+from sync_server.db.models import (
+    DownstreamRoster,
+    Field,
+    Officer,
+    Procedure,
+    RollupDay,
+    RollupHour,
+    RollupMonth,
+)
 from sync_server.i18n import N_
 from sync_server.reports.figures import Counts, fmt_count
 from sync_server.roster.counters import officer_codes
@@ -113,7 +122,11 @@ class FieldRule:
     of_officer: dict[str, str]  # only officers with exactly one field
 
     @classmethod
-    def load(cls) -> FieldRule:
+    def load(cls, unit: str | None = None) -> FieldRule:
+        """This server's roster; at a province hub with `unit`, that commune's snapshot (its
+        procedures and officers are its own: an equal code elsewhere is another one)."""
+        if unit:
+            return cls.of_unit(unit)
         known = {code for (code,) in Field.select(Field.code).tuples()}
         officers = {}
         for code, raw in Officer.select(Officer.code, Officer.fields).tuples():
@@ -122,6 +135,27 @@ class FieldRule:
                 officers[code] = mine.pop()
         procedures = Procedure.select(Procedure.code, Procedure.field).tuples()
         return cls({code: fld or "" for code, fld in procedures}, officers)
+
+    @classmethod
+    def of_unit(cls, unit: str) -> FieldRule:
+        entries: dict[str, dict[str, Any]] = {"field": {}, "officer": {}, "procedure": {}}
+        for kind, code, data in (DownstreamRoster.select(DownstreamRoster.kind, DownstreamRoster.code,
+                                                         DownstreamRoster.data)
+                                 .where((DownstreamRoster.server_id == unit)
+                                        & DownstreamRoster.kind.in_(list(entries))).tuples()):
+            try:
+                entries[kind][code] = json.loads(data)
+            except ValueError:
+                entries[kind][code] = {}
+        known = set(entries["field"])
+        officers = {}
+        for code, e in entries["officer"].items():
+            listed = e.get("fields")
+            mine = {f for f in listed if isinstance(f, str) and f in known} if isinstance(listed, list) \
+                else set()
+            if len(mine) == 1:
+                officers[code] = mine.pop()
+        return cls({code: str(e.get("field") or "") for code, e in entries["procedure"].items()}, officers)
 
     def field(self, procedure: str, officer: str) -> str:
         if procedure:
@@ -142,7 +176,7 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
     if "month" in by and "day" not in base:
         base.append("day")
     out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
-    fields = FieldRule.load() if "field" in by else None
+    fields = FieldRule.load(f.unit) if "field" in by else None
     has_question_dim = "question" in by
     for model, start, end in segments(f.start, f.end, need_days="day" in by):
         columns = [getattr(model, _COLUMN[n]) for n in base]

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sync_server.db import database, is_sqlite
+from sync_server.db import database, insert_values, is_sqlite
 from sync_server.db.models import Answer, Response, RollupDay
 
 # `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
@@ -72,25 +72,20 @@ def _upsert_hours(by_hour: dict[tuple[date, int], list[int]]) -> None:
     rows = [(day.isoformat(), hour, n, low) for (day, hour), (n, low) in by_hour.items() if n or low]
     if not rows:
         return
-    db = database.obj
-    marks = ", ".join([db.param] * 4)
-    db.cursor().executemany(
-        f'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") VALUES ({marks}) '
-        'ON CONFLICT ("local_date", "hour") DO UPDATE SET "responses" = "rollup_hour"."responses" + '
-        'excluded."responses", "low" = "rollup_hour"."low" + excluded."low"', rows)
+    insert_values('INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") VALUES ',
+                  'ON CONFLICT ("local_date", "hour") DO UPDATE SET '
+                  '"responses" = "rollup_hour"."responses" + excluded."responses", '
+                  '"low" = "rollup_hour"."low" + excluded."low"', rows, 4)
 
 
 def _upsert(table: str, by_key: dict[Key, list[int]]) -> None:
-    db = database.obj
-    q = db.param
-    marks = ", ".join([q] * (len(KEY) + len(COUNTS)))
     adds = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
     conflict = ", ".join(f'"{c}"' for c in KEY)
-    sql = (f'INSERT INTO "{table}" ({_COLUMNS}) VALUES ({marks}) '
-           f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}")
-    # Dates as ISO text: what peewee stores on SQLite, and what PostgreSQL casts to a date.
+    # Dates as ISO text: what peewee stores on SQLite, and what PostgreSQL casts to a date. The
+    # keys are a dict's: no row repeats one (PostgreSQL refuses that within one statement).
     rows = [(key[0].isoformat(), *key[1:], *counts) for key, counts in by_key.items() if any(counts)]
-    db.cursor().executemany(sql, rows)
+    insert_values(f'INSERT INTO "{table}" ({_COLUMNS}) VALUES ',
+                  f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}", rows, len(KEY) + len(COUNTS))
 
 
 def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[str, int]]],

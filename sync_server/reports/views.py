@@ -30,6 +30,7 @@ from sync_server.reports import (
     officer_table,
     officers,
     topics,
+    units,
     yes_no,
 )
 from sync_server.reports import queries as reports
@@ -124,7 +125,44 @@ def _period() -> Period:
     return Period(kind, start, end)
 
 
-def _names(by: str) -> dict[str, str]:
+OWN = "-"  # `unit=-`: the hub's own kiosks (a code never is "-")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which unit a report reads at a province hub: `unit` for Filters (None: all of them), its
+    `arg` in the URL and its name for the title."""
+
+    unit: str | None
+    arg: str = ""
+    name: str = ""
+
+
+def _scope(by: str) -> Scope:
+    """On a commune server: everything (Scope(None)). At a hub, `unit=<server_id>` or `unit=-`
+    reads one unit; the groupings whose codes are a commune's own (units.SCOPED) always read one
+    (the first commune by default), so equal codes of two communes are never added up."""
+    config = get_config()
+    if by == "unit" or not units.is_hub(config):
+        return Scope(None)
+    known = units.units(config)
+    raw = request.args.get("unit", "").strip()[:64]
+    if not raw and by in units.SCOPED:
+        raw = next(iter(known), OWN)
+    if not raw:
+        return Scope(None)
+    if raw == OWN:
+        return Scope("", OWN, unit_name(config))
+    if raw not in known:
+        abort(400, description=_("Không có đơn vị “%(unit)s” ở trung tâm tỉnh (ô “unit”).", unit=raw))
+    return Scope(raw, raw, known[raw])
+
+
+def _names(by: str, unit: str | None = None) -> dict[str, str]:
+    if unit:  # a commune's own roster, as its last snapshot named it
+        blank = {"officer": "(không rõ cán bộ)", "procedure": "(không chọn thủ tục)",
+                 "field": "(không rõ lĩnh vực)"}
+        return units.names(unit, by) | ({"": blank[by]} if by in blank else {"qr": QR_NAME})
     if by == "officer":
         officers = Officer.select(Officer.code, Officer.name)
         return {o.code: o.name for o in officers} | {"": "(không rõ cán bộ)"}
@@ -214,10 +252,14 @@ def overview():
         abort(400, description=_("Cách nhóm không hợp lệ."))
     fmt = request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
-    f = reports.Filters(period.start, period.end)
-    names = _names(by)
+    scope = _scope(by)
+    f = reports.Filters(period.start, period.end, unit=scope.unit)
+    names = _names(by, scope.unit)
     title = TITLES[by]
     when = Msg(N_("Thời gian: %(period)s."), period=period.label)
+    if scope.unit is not None:  # at a hub: whose officers, procedures, fields
+        when = Msg(N_("Đơn vị: %(name)s (%(code)s). Thời gian: %(period)s."), name=scope.name,
+                   code=scope.arg, period=period.label)
     share_column, qid = SHARE_COLUMN, ""
     if by == "officer":  # the fair officer figure (sync_server.reports.officers)
         officer_cells = officers.officer_cells(f)
@@ -245,7 +287,8 @@ def overview():
         if by == "unit":  # the commune's code and name as the first two columns (DESIGN.md §6)
             table = _by_unit(table, [key[0] for key, _c in order], names)
         share_column = table.headers.index("Tỷ lệ hài lòng")
-    stem = f"hailong-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
+    stem = f"hailong-{by}{unit_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
     if sent is not None:
         return sent
@@ -262,7 +305,8 @@ def overview():
         [c.counts.pct(definition) if c else None for _k, c in points], target)
     bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target)
-    grid, hours = _heatmap(period)
+    # RollupHour has no unit: at a hub, the hours are the province's, not shown for one commune.
+    grid, hours = _heatmap(period) if scope.unit is None else ([], [])
     by_names = {b: n for b, n in BY_NAMES.items() if b != "unit" or get_config().downstream or by == "unit"}
     return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
                            period=period, by=by, by_names=by_names,
@@ -271,7 +315,9 @@ def overview():
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
                            letterhead=letterhead(local_today(get_config().tz)),
                            forms=criteria.used(f) if by == "question" else [],
-                           form=qid)
+                           form=qid, scope=scope, scoped=units.SCOPED,
+                           units=units.units(get_config()) if units.is_hub(get_config()) else None,
+                           own=OWN, own_name=unit_name(get_config()))
 
 
 @bp.get("/officers")
@@ -288,9 +334,11 @@ def officers_month():
                                  "năm-Qsố (2026-Q4)."))
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
     config = get_config()
+    scope = _scope("officer")
     table = officer_sheet.build(period, definition, config.satisfaction_target * 100, config.min_visits,
-                                _names("officer"))
-    sent = send_report(table, fmt, f"hailong-can-bo-{period.arg}", official=True, day=today)
+                                _names("officer", scope.unit), scope.unit, f"{scope.name} ({scope.arg})")
+    unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
+    sent = send_report(table, fmt, f"hailong-can-bo{unit_part}-{period.arg}", official=True, day=today)
     if sent is not None:
         return sent
     return render_template("reports/table.html", title=table.title, table=table,
@@ -299,7 +347,7 @@ def officers_month():
                            quarter=period.arg if period.kind == "quarter" else "",
                            letterhead=letterhead(today),
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
-                           args=request.args)
+                           args=request.args, unit=scope.arg)
 
 
 def _counted(name: str, table_of, stem: str):

@@ -1,7 +1,8 @@
 """Hub side: the province's page, one line per commune server (docs/hub.md): this month's and
 this year's volume and share satisfied (from the same rollups and queries as every report), the
 last push and its result, the day of the newest response held, open alerts, and a commune
-silent for SILENT_DAYS or more (or never heard from) flagged. No Flask here."""
+silent for SILENT_DAYS or more (or never heard from) flagged; the hub's alerts per commune. No
+Flask here."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from peewee import fn
 
 from sync_server.config import ServerConfig
 from sync_server.db.models import Alert, Downstream, RollupDay
+from sync_server.i18n import N_, Msg
 from sync_server.reports import queries
 from sync_server.reports.queries import Cell
 
@@ -56,3 +58,40 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
                            last is None or now - last >= timedelta(days=SILENT_DAYS),
                            bool(d and d.token_sha256 and sid not in names), bool(d and d.revoked)))
     return out
+
+
+# The hub's alerts, most serious first: a store refused (its chain broken or altered, a seq
+# skipped, not a response), a store pushed by two communes, a commune silent too long, then what
+# was stored but needs a look (docs/hub.md "What each alert means").
+KINDS = {"chain": N_("Chuỗi niêm phong"), "gap": N_("Số thứ tự"), "garbage": N_("Dữ liệu không hợp lệ"),
+         "two_units": N_("Một kho ở hai máy chủ xã"), "silent": N_("Im lặng"),
+         "conflict": N_("Trùng mã phiếu"), "unknown": N_("Mã chưa biết")}
+
+
+@dataclass(frozen=True)
+class HubAlert:
+    server_id: str
+    kind: str  # a key of KINDS
+    said: Msg
+
+
+def alerts(rows: list[Commune], now: datetime) -> list[HubAlert]:
+    """Silent communes (worked out now, like a kiosk that stopped answering: nothing to resolve,
+    it ends with the next push) and the stored alerts still open, counted per commune and kind."""
+    out = []
+    for c in rows:
+        if c.revoked or not c.silent:
+            continue
+        if c.last_push_at is None:
+            out.append(HubAlert(c.server_id, "silent", Msg(N_("chưa gửi lên lần nào"))))
+        else:
+            out.append(HubAlert(c.server_id, "silent", Msg(N_("không gửi lên đã %(n)s ngày"),
+                                                           n=(now - c.last_push_at).days)))
+    ids = [c.server_id for c in rows]
+    query = (Alert.select(Alert.kiosk_id, Alert.kind, fn.COUNT(Alert.id))
+             .where(~Alert.resolved & Alert.kiosk_id.in_(ids)).group_by(Alert.kiosk_id, Alert.kind))
+    for sid, kind, n in query.tuples():
+        if kind in KINDS:
+            out.append(HubAlert(sid, kind, Msg(N_("%(n)s cảnh báo chưa xử lý"), n=int(n))))
+    order = list(KINDS)
+    return sorted(out, key=lambda a: (order.index(a.kind), ids.index(a.server_id)))

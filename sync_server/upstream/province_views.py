@@ -3,27 +3,43 @@ token shown once). Only sync_server.app imports this module."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import login_required, role_required
 from sync_server.db.models import utcnow
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
-from sync_server.reports import figures
+from sync_server.reports import figures, queries
 from sync_server.reports.overview import local_today
-from sync_server.upstream import enrol, province
+from sync_server.upstream import enrol, pairing, province, ranking
 
 bp = Blueprint("province", __name__, url_prefix="/province")
 
 
-def _page(new: tuple[str, str] | None = None, form: dict[str, str] | None = None, status: int = 200):
+RANK_PERIODS = {"month": queries.month_of, "quarter": queries.quarter_of, "year": queries.year_of}
+
+
+def _page(new: tuple[str, str, str] | None = None, form: dict[str, str] | None = None, status: int = 200):
     config = get_config()  # on a commune server (no [[downstream]]): an empty list that says so
-    communes = province.communes(config, local_today(config.tz), utcnow())
+    today, now = local_today(config.tz), utcnow()
+    communes = province.communes(config, today, now)
+    kind = request.args.get("rank", "month")
+    if kind not in RANK_PERIODS:
+        abort(400, description=_("Kỳ xếp hạng không hợp lệ (ô “rank”): month, quarter hoặc year."))
+    start, end = RANK_PERIODS[kind](today)
+    cells, days = ranking.period_cells(start, end), ranking.days_of(start, end, today)
+    bands, unranked = ranking.rank(communes, cells, days, config.satisfaction_definition,
+                                   province.SILENT_DAYS)
     return render_template("upstream/province.html", communes=communes,
+                           alerts=province.alerts(communes, now), alert_kinds=province.KINDS,
+                           bands=bands, unranked=unranked, rank_kind=kind, rank_start=start, rank_end=end,
+                           min_sample=ranking.MIN_SAMPLE,
                            silent_days=province.SILENT_DAYS, target=config.satisfaction_target * 100,
                            fmt_pct=figures.fmt_pct, definition=config.satisfaction_definition,
-                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/")), status
+                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/"),
+                           drill=[("officer", _("Cán bộ")), ("procedure", _("Thủ tục")),
+                                  ("field", _("Lĩnh vực"))]), status
 
 
 @bp.get("")
@@ -43,7 +59,8 @@ def enrol_commune():
         flash(e.message(_), "error")
         return _page(form=form, status=400)
     # The token is in this page only: never stored in clear, never in a redirect or a log.
-    return _page(new=(form["server_id"].strip(), token))
+    return _page(new=(form["server_id"].strip(), token,
+                      pairing.code_for(request.host_url, form["server_id"].strip(), token)))
 
 
 @bp.post("/<server_id>/revoke")

@@ -15,8 +15,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 import requests
 
@@ -27,13 +29,23 @@ from sync_server.db.models import User
 from sync_server.reports import queries
 from tests.support.chains import make_chain
 from tests.support.fake_kiosk import FakeKiosk
-from tests.support.hub import NAMES, TOKENS, CutProxy, Hub, cli, commune_toml, hub_toml
+from tests.support.hub import (
+    NAMES,
+    TOKENS,
+    CutProxy,
+    Hub,
+    cli,
+    commune_toml,
+    hub_toml,
+    raw_batch,
+)
 from tests.support.server import PG_SKIP, PG_URL, REPO, free_port, reset_postgres
-from tests.support.web import add_user, login, page
+from tests.support.web import PASSWORD, add_user, csrf_token, login, page
 
 pytestmark = pytest.mark.e2e
 WHOLE = queries.Filters(date(2026, 1, 1), date(2026, 12, 31))
 BY = ("officer", "procedure", "kiosk", "channel", "question", "day")
+OTHER_LAN = "Hoàng Văn Lan"  # commune B's nv-lan
 
 
 def varied(seq: int) -> dict:
@@ -120,6 +132,11 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     first = push(a, "--page", "50")
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "push: ok, 270 sent, 0 left"
+    # At B, nv-lan is another person, in another field: the hub must never add the two up.
+    db = sqlite3.connect(b.parent / (b.stem + "-data") / "server.db")
+    db.execute("UPDATE officer SET name = ?, fields = ? WHERE code = 'nv-lan'", (OTHER_LAN, '["dia-chinh"]'))
+    db.commit()
+    db.close()
     # B is pushed by its own `serve` ([upstream] interval_s): the schedule, not a timer's push --once.
     commune_b = Hub(b, server_config.load(b).port).start()
     try:
@@ -159,19 +176,72 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     for unit, cell in totals.items():
         row = re.search(rf'<tr id="unit-{unit}"([^>]*)>', province).group(1)
         assert f'data-year="{cell.responses}"' in row and 'data-silent="0"' in row
+        assert f'href="/reports?by=officer&amp;unit={unit}"' in province  # the drill-down
+
+    # Drill-down: each commune's own officers, procedures, fields and officer sheet at the hub are
+    # the commune's own tables, row for row (names from its snapshot, B's nv-lan is not A's).
+    year = "/reports?period=year&date=2026-11-01&fmt=csv"
+    for unit, path in (("xa-a", a), ("xa-b", b)):
+        for by in ("officer", "procedure", "field", "kiosk"):
+            mine = table_rows(path, f"{year}&by={by}")
+            assert mine and table_rows(hub_cfg, f"{year}&by={by}&unit={unit}") == mine, (unit, by)
+        sheet = "/reports/officers?month=2026-11&fmt=csv"
+        assert table_rows(hub_cfg, f"{sheet}&unit={unit}") == table_rows(path, sheet), unit
+    lan_a = next(r for r in table_rows(a, f"{year}&by=officer") if r[0] == "Nguyễn Thị Lan")
+    lan_b = next(r for r in table_rows(b, f"{year}&by=officer") if r[0] == OTHER_LAN)
+    assert int(lan_a[2]) == 230 // 3 + 40 // 3 and int(lan_b[2]) == 90 // 3  # visits
+    fields_b = {r[0]: r for r in table_rows(b, f"{year}&by=field")}
+    assert int(fields_b["Kinh tế – Đất đai – Xây dựng"][1]) == 90 // 3  # B's nv-lan's field
+    # Without a unit the hub reads one commune (the first), never the sum of equal codes.
+    assert table_rows(hub_cfg, f"{year}&by=officer") == table_rows(a, f"{year}&by=officer")
+    assert OTHER_LAN not in csv_text_of(hub_cfg, f"{year}&by=officer")
+    assert http_status(hub_cfg, f"{year}&by=officer&unit=xa-khong-co") == 400
+
+    # The province's reports by period, through the commune's own export code: a quarter's XLSX
+    # and DOCX by commune name both communes with their figures.
+    quarter = "/reports?period=quarter&date=2026-11-01&by=unit"
+    sheet = openpyxl.load_workbook(io.BytesIO(staff_client(hub_cfg).get(f"{quarter}&fmt=xlsx").data)).active
+    cells = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in totals}
+    expected = {u: (NAMES[u], c.responses) for u, c in totals.items()}
+    assert {u: (r[1], r[2]) for u, r in cells.items()} == expected
+    docx = staff_client(hub_cfg).get(f"{quarter}&fmt=docx")
+    text = zipfile.ZipFile(io.BytesIO(docx.data)).read("word/document.xml").decode("utf-8")
+    assert docx.status_code == 200 and all(NAMES[u] in text and u in text for u in totals)
+
+
+def staff_client(path):
+    """A test client of a server's own app, logged in as staff."""
+    cfg = open_db(path)
+    from sync_server.app import create_app
+
+    if not User.select().where(User.username == "staff").exists():
+        add_user("staff", role="staff")
+    client = create_app(cfg).test_client()
+    login(client, "staff")
+    return client
+
+
+def http_status(path, url: str) -> int:
+    return staff_client(path).get(url).status_code
+
+
+def csv_text_of(path, url: str) -> str:
+    r = staff_client(path).get(url)
+    assert r.status_code == 200, (url, r.status_code)
+    return r.get_data(as_text=True).lstrip("\ufeff")
+
+
+def table_rows(path, url: str) -> list[list[str]]:
+    """The rows of a report's CSV table (the header row and the rows after it; the title and
+    notes, which name the unit, left out)."""
+    rows = list(csv.reader(io.StringIO(csv_text_of(path, url))))
+    start = next(i for i, r in enumerate(rows) if len(r) > 3)
+    return rows[start + 1:]
 
 
 def report_csv(path, query: str) -> str:
     """A report page of a server as CSV, from its own app, logged in as staff."""
-    cfg = open_db(path)
-    from sync_server.app import create_app
-
-    add_user("staff", role="staff")
-    client = create_app(cfg).test_client()
-    login(client, "staff")
-    r = client.get(f"/reports?period=year&date=2026-11-01&{query}&fmt=csv")
-    assert r.status_code == 200
-    return r.get_data(as_text=True).lstrip("\ufeff")
+    return csv_text_of(path, f"/reports?period=year&date=2026-11-01&{query}&fmt=csv")
 
 
 def hub_alerts(hub_cfg) -> list[tuple[str, str, str]]:
@@ -251,13 +321,6 @@ def hub_page(path, url: str) -> str:
     return page(client, url)
 
 
-def raw_batch(server_id: str, chain: list[dict]) -> dict:
-    return {"protocol": 1, "server_id": server_id, "roster": {}, "exclusions": [],
-            "stores": [{"store_id": chain[0]["store_id"], "kiosk_id": chain[0]["kiosk_id"],
-                        "responses": chain,
-                        "times": [["2026-11-22T01:15:02", None, "kiosk", "2026-11-22", 8]] * len(chain)}]}
-
-
 def auth(server_id: str, token: str | None = None) -> dict:
     return {"Authorization": f"Bearer {token or TOKENS[server_id]}"}
 
@@ -327,6 +390,55 @@ def test_a_wrong_token_and_a_store_pushed_by_two_communes_are_refused(tmp_path, 
     assert len(held(hub.config, "xa-a")) == 30
     assert any(k == "xa-b" and kind == "two_units" and "store-a1" in text
                for k, kind, text in hub_alerts(hub.config))
+
+    # Enrolment by a pairing code: the hub's page shows it once; the commune's technician gives
+    # it to `pair-hub`, which checks it with the hub before it writes [upstream]; then push works.
+    code = enrol_on_page(hub, "xa-moi")
+    new = commune_toml(tmp_path / "xa-moi.toml", "xa-moi", hub.base,
+                       {"quay-1": kiosks("quay-1", "store-moi", 12).url}, upstream=False)
+    assert cli("seed-demo", "--config", str(new)).returncode == 0
+    pull(new)
+    typo = code[:-3] + ("aaa" if code[-3:] != "aaa" else "bbb")
+    bad = cli("pair-hub", typo, "--write", "--config", str(new))
+    assert bad.returncode == 2 and "mistyped" in bad.stderr
+    assert "[upstream]" not in new.read_text(encoding="utf-8")
+    paired = cli("pair-hub", code, "--write", "--config", str(new))
+    assert paired.returncode == 0, paired.stderr
+    assert "knows xa-moi (0 store(s) held)" in paired.stderr and code not in paired.stderr
+    assert push(new).stdout.strip() == "push: ok, 12 sent, 0 left"
+    assert len(held(hub.config, "xa-moi")) == 12
+    again = cli("pair-hub", code, "--write", "--config", str(new))
+    assert again.returncode == 2 and "already there" in again.stderr
+    revoke_on_page(hub, "xa-moi")
+    revoked = cli("pair-hub", code, "--config", str(new))
+    assert revoked.returncode == 3 and "401" in revoked.stderr
+
+
+def admin_post(hub, url: str, form: dict[str, str]):
+    """POST a form of /province on the hub's own app (its database) as admin, every request made
+    to the hub's real address (the page writes it into the pairing code)."""
+    cfg = open_db(hub.config)
+    from sync_server.app import create_app
+
+    if not User.select().where(User.username == "admin").exists():
+        add_user()
+    client = create_app(cfg).test_client()
+    token = csrf_token(client.get("/login", base_url=hub.base).get_data(as_text=True))
+    r = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token},
+                    base_url=hub.base)
+    assert r.status_code == 302
+    token = csrf_token(client.get("/province", base_url=hub.base).get_data(as_text=True))
+    return client.post(url, data={**form, "csrf_token": token}, base_url=hub.base)
+
+
+def enrol_on_page(hub, server_id: str) -> str:
+    r = admin_post(hub, "/province/enrol", {"server_id": server_id, "name": server_id})
+    assert r.status_code == 200
+    return re.search(r"<pre data-pairing>(hl1-[a-z2-7]+)</pre>", r.get_data(as_text=True)).group(1)
+
+
+def revoke_on_page(hub, server_id: str) -> None:
+    assert admin_post(hub, f"/province/{server_id}/revoke", {}).status_code == 302
 
 
 def test_a_commune_restored_from_an_old_backup_resumes_without_doubles(tmp_path, hub, kiosks):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from kiosk.shared import pairing
 from sync_server.app import create_app
 from sync_server.db.models import AuditLog, Downstream
 from tests.support.web import add_user, csrf_token, login, page
@@ -32,6 +33,9 @@ def test_an_admin_enrols_a_commune_its_token_is_shown_once_and_works_until_revok
     html = r.get_data(as_text=True)
     token = re.search(r'token = "([^"]+)"', html).group(1)
     assert len(token) >= 32 and 'server_id = "phuong-moi"' in html
+    # The same three things as one pairing code (kiosk.shared.pairing's format).
+    code = re.search(r"<pre data-pairing>(hl1-[a-z2-7]+)</pre>", html).group(1)
+    assert pairing.decode(code) == pairing.Pairing("phuong-moi", "http://localhost", token)
 
     assert status(app, token) == 200
     assert status(app, token[:-1] + ("x" if token[-1] != "x" else "y")) == 401

@@ -35,17 +35,26 @@ def hub_toml(path: Path, port: int, database_url: str) -> Path:
 
 
 def commune_toml(path: Path, server_id: str, hub_url: str, kiosks: dict[str, str],
-                 token: str | None = None) -> Path:
-    """A commune server on SQLite under path's folder, its kiosks (id → url), pushing to hub_url."""
+                 token: str | None = None, upstream: bool = True) -> Path:
+    """A commune server on SQLite under path's folder, its kiosks (id → url), pushing to hub_url
+    (without an [upstream] table when not `upstream`: one to pair with the hub)."""
     text = (f'[server]\ndata_dir = "{path.parent / (path.stem + "-data")}"\nhost = "127.0.0.1"\n'
-            f'port = {free_port()}\n[unit]\nname = "{NAMES.get(server_id, server_id)}"\n'
-            f'[upstream]\nurl = "{hub_url}"\nserver_id = "{server_id}"\n'
-            f'token = "{token or TOKENS[server_id]}"\n'
-            "interval_s = 5\n")
+            f'port = {free_port()}\n[unit]\nname = "{NAMES.get(server_id, server_id)}"\n')
+    if upstream:
+        text += (f'[upstream]\nurl = "{hub_url}"\nserver_id = "{server_id}"\n'
+                 f'token = "{token or TOKENS[server_id]}"\ninterval_s = 5\n')
     for kid, url in kiosks.items():
         text += f'[[kiosks]]\nid = "{kid}"\nurl = "{url}"\ntoken = "{KIOSK_TOKEN}"\n'
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def raw_batch(server_id: str, chain: list[dict], day: str = "2026-11-22") -> dict:
+    """An upstream batch of one store by hand (DESIGN.md §6), every response on local `day` at 8h."""
+    return {"protocol": 1, "server_id": server_id, "roster": {}, "exclusions": [],
+            "stores": [{"store_id": chain[0]["store_id"], "kiosk_id": chain[0]["kiosk_id"],
+                        "responses": chain,
+                        "times": [[f"{day}T01:15:02", None, "kiosk", day, 8]] * len(chain)}]}
 
 
 class Hub:

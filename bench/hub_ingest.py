@@ -1,0 +1,203 @@
+"""The province hub's ingest of a backlog (issue 15, Measure): N responses from C communes, each
+commune's store pushed in batches of 2,000 as `push --once` sends them, taken by the hub's own
+path (JSON decoded, then sync_server.upstream.receive: the chain re-verified, rows, answers,
+rollups and cursor stored) — beside a bulk insert of the same response and answer rows into the
+same PostgreSQL tables with COPY (psycopg2's copy_expert, the driver's fast path), in the same run.
+
+    HAILONG_BENCH_PG_URL=postgresql://… .venv/bin/python bench/hub_ingest.py [--responses 1000000]
+        [--communes 100]
+
+Everything is prepared before a clock starts: the sealed chains, the batches as the JSON bodies
+that cross the wire, and the baseline's rows as COPY text. The database is emptied (its public
+schema dropped) before each side. Both sides end with the same number of responses and answers,
+checked. Not a test: run by hand (bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psycopg2  # noqa: E402
+from playhouse.db_url import parse  # noqa: E402
+
+from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
+from sync_server import config as server_config  # noqa: E402
+from sync_server.db import connection, database, init_db  # noqa: E402
+from sync_server.upstream import receive  # noqa: E402
+
+PAGE = 2000  # what push --once sends per batch
+START = datetime(2026, 1, 5, 1, 0)  # UTC; 08:00 in Vietnam
+
+
+def reset(url: str) -> None:
+    params = parse(url, unquote_password=True, unquote_user=True)
+    con = psycopg2.connect(dbname=params.pop("database"), **params)
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        cur.execute("CREATE SCHEMA public")
+    con.close()
+
+
+def config_for(url: str, communes: list[str], folder: Path) -> server_config.ServerConfig:
+    text = f'[server]\ndata_dir = "{folder}"\ndatabase_url = "{url}"\n'
+    for c in communes:
+        text += f'[[downstream]]\nid = "{c}"\nname = "Xã {c}"\ntoken = "token-{c}-0123456789abcdef"\n'
+    path = folder / "hub.toml"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return server_config.load(path)
+
+
+def chain(store: str, n: int) -> tuple[list[dict], list[list]]:
+    """A kiosk's sealed responses, three a working hour, and the commune's times for each."""
+    out, times, prev = [], [], GENESIS_HASH
+    for seq in range(1, n + 1):
+        utc = START + timedelta(minutes=20 * seq)
+        local = utc + timedelta(hours=7)
+        r = {"store_id": store, "seq": seq, "uuid": f"{store}-{seq:012d}", "kiosk_id": "quay-1",
+             "officer": f"nv-{seq % 6}", "procedure": f"1.{seq % 20:06d}", "questionnaire": "overall",
+             "questionnaire_version": 1, "answers": {"q1": seq % 5 + 1}, "reasons": [],
+             "channel": "touch", "partial": False, "flags": [],
+             "recorded_at": local.isoformat(timespec="milliseconds") + "+07:00", "boot_id": "b",
+             "uptime_ms": 1000 + seq}
+        out.append(seal(r, prev))
+        prev = out[-1]["hash"]
+        times.append([utc.isoformat(), None, "kiosk", local.date().isoformat(), local.hour])
+    return out, times
+
+
+def roster() -> dict:
+    return {"officer": [{"code": f"nv-{i}", "name": f"Cán bộ {i}"} for i in range(6)],
+            "procedure": [{"code": f"1.{i:06d}", "name": f"Thủ tục {i}"} for i in range(20)]}
+
+
+def prepare(communes: list[str], per: int) -> tuple[list[tuple[str, bytes]], list, list]:
+    """The batches as JSON bodies, and the baseline's (response, answer) rows."""
+    batches, responses, answers = [], [], []
+    for c in communes:
+        store = f"s-{c}"
+        sealed, times = chain(store, per)
+        for i in range(0, per, PAGE):
+            batch = {"protocol": 1, "server_id": c, "roster": roster(), "exclusions": [],
+                     "stores": [{"store_id": store, "kiosk_id": "quay-1", "responses": sealed[i:i + PAGE],
+                                 "times": times[i:i + PAGE], "redacted": []}]}
+            batches.append((c, json.dumps(batch, ensure_ascii=False).encode("utf-8")))
+        for r, t in zip(sealed, times, strict=True):
+            rid = len(responses) + 1
+            responses.append((rid, c, r, t))
+            answers.append((rid, "q1", r["answers"]["q1"], r["officer"], t[3]))
+    return batches, responses, answers
+
+
+def ours(cfg: server_config.ServerConfig, batches: list[tuple[str, bytes]]) -> float:
+    entries = {e.id: e for e in cfg.downstream}
+    started = time.perf_counter()
+    with connection():
+        for server_id, body in batches:
+            outcome = receive.receive(cfg, entries[server_id], json.loads(body.decode("utf-8")),
+                                      datetime.utcnow())
+            assert not outcome.refused, outcome.refused
+    return time.perf_counter() - started
+
+
+def _copy_text(rows: list[tuple]) -> io.StringIO:
+    def field(v) -> str:
+        if v is None:
+            return r"\N"
+        return str(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return io.StringIO("".join("\t".join(field(v) for v in row) + "\n" for row in rows))
+
+
+RESPONSE_COLUMNS = ('"id", "epoch_id", "unit", "kiosk_id", "store_id", "seq", "uuid", "officer", '
+                    '"procedure", '
+                    '"questionnaire", "questionnaire_version", "channel", "partial", "recorded_at", '
+                    '"recorded_utc", "local_date", "body", "hash", "received_at", "corrected_utc", '
+                    '"time_source", "local_hour", "excluded"')
+
+
+def baseline(url: str, communes: list[str], responses: list, answers: list) -> float:
+    """COPY of the same rows; the epochs (one per commune) made before the clock."""
+    params = parse(url, unquote_password=True, unquote_user=True)
+    con = psycopg2.connect(dbname=params.pop("database"), **params)
+    now = datetime.utcnow().isoformat()
+    with con.cursor() as cur:
+        for i, c in enumerate(communes, 1):
+            cur.execute('INSERT INTO "epoch" ("id", "kiosk_id", "store_id", "unit", "last_seq", "head_hash", '
+                        '"first_seen", "last_seen") VALUES (%s, %s, %s, %s, 0, %s, %s, %s)',
+                        (i, "quay-1", f"s-{c}", c, GENESIS_HASH, now, now))
+    con.commit()
+    epoch = {c: i for i, c in enumerate(communes, 1)}
+    rows = [(rid, epoch[c], c, "quay-1", r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
+             "overall", 1, "touch", False, r["recorded_at"], t[0], t[3],
+             canonical_json(r).decode("utf-8"), r["hash"], now, None, "kiosk", t[4], False)
+            for rid, c, r, t in responses]
+    response_text, answer_text = _copy_text(rows), _copy_text(answers)
+    started = time.perf_counter()
+    with con.cursor() as cur:
+        cur.copy_expert(f'COPY "response" ({RESPONSE_COLUMNS}) FROM STDIN', response_text)
+        cur.copy_expert('COPY "answer" ("response_id", "question", "score", "officer", "local_date") '
+                        'FROM STDIN', answer_text)
+    con.commit()
+    took = time.perf_counter() - started
+    con.close()
+    return took
+
+
+def counts() -> tuple[int, int]:
+    with connection():
+        return tuple(database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+                     for t in ("response", "answer"))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--responses", type=int, default=1_000_000)
+    ap.add_argument("--communes", type=int, default=100)
+    ap.add_argument("--database-url", default=os.environ.get("HAILONG_BENCH_PG_URL", ""))
+    args = ap.parse_args()
+    if not args.database_url.startswith("postgresql://"):
+        print("set HAILONG_BENCH_PG_URL (or --database-url) to an empty PostgreSQL database", file=sys.stderr)
+        return 2
+    communes = [f"xa-{i:03d}" for i in range(args.communes)]
+    per = args.responses // args.communes
+    t0 = time.perf_counter()
+    batches, responses, answers = prepare(communes, per)
+    print(f"prepared {len(responses):,} responses in {len(batches):,} batches "
+          f"({sum(len(b) for _c, b in batches) / 1e6:,.0f} MB of JSON) in {time.perf_counter() - t0:,.0f} s",
+          flush=True)
+    folder = Path(__file__).resolve().parents[1] / "var" / "bench" / "hub_ingest"
+    cfg = config_for(args.database_url, communes, folder)
+
+    reset(args.database_url)
+    init_db(cfg)
+    ours_s = ours(cfg, batches)
+    ours_counts = counts()
+    database.close()
+
+    reset(args.database_url)
+    init_db(cfg)
+    base_s = baseline(args.database_url, communes, responses, answers)
+    base_counts = counts()
+    database.close()
+    assert ours_counts == base_counts == (len(responses), len(answers)), (ours_counts, base_counts)
+    n = len(responses)
+    print(f"hub ingest (receive: JSON, chain check, rows, answers, rollups): {ours_s:,.1f} s "
+          f"({n / ours_s:,.0f} responses/s)")
+    print(f"bulk COPY of the same response and answer rows:                {base_s:,.1f} s "
+          f"({n / base_s:,.0f} responses/s)")
+    print(f"ratio: {ours_s / base_s:.2f}x  (load average {os.getloadavg()[0]:.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
