@@ -25,6 +25,15 @@ TOKEN = "k" * 24
 PG_URL_ENV = "HAILONG_TEST_PG_URL"
 
 
+def _connect(url: str):
+    """A psycopg2 connection to the database a URL names (the tests' own, not the app's pool)."""
+    import psycopg2
+    from playhouse.db_url import parse
+
+    params = parse(url, unquote_password=True, unquote_user=True)
+    return psycopg2.connect(dbname=params.pop("database"), **params)
+
+
 def _worker_database(url: str) -> str:
     """Under pytest-xdist each worker gets a database of its own (the tests reset `public`), named
     after the given one: hailong_test -> hailong_test_gw0, made on first use (the test role has
@@ -33,13 +42,11 @@ def _worker_database(url: str) -> str:
     if not url or not worker:
         return url
     import psycopg2
-    from playhouse.db_url import parse
 
     address, mark, query = url.partition("?")
     base, _, name = address.rpartition("/")
     own = f"{name}_{worker}"
-    params = parse(url, unquote_password=True, unquote_user=True)
-    con = psycopg2.connect(dbname=params.pop("database"), **params)
+    con = _connect(url)
     try:
         con.autocommit = True
         with con.cursor() as cur:
@@ -63,11 +70,7 @@ PG_SKIP = (f"PostgreSQL variant skipped: {PG_URL_ENV} is not set (run `sh tests/
 
 def reset_postgres(url: str) -> None:
     """An empty `public` schema for the next test: each test starts from a fresh database."""
-    import psycopg2
-    from playhouse.db_url import parse
-
-    params = parse(url, unquote_password=True, unquote_user=True)
-    con = psycopg2.connect(dbname=params.pop("database"), **params)
+    con = _connect(url)
     try:
         con.autocommit = True
         with con.cursor() as cur:
