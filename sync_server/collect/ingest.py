@@ -27,12 +27,17 @@ from sync_server.collect import clockfix
 from sync_server.collect.alerts import raise_alert
 from sync_server.collect.client import KioskError
 from sync_server.collect.messages import say
+from sync_server.config import QR_KIOSK_ID
 from sync_server.db import bulk_insert, database, is_sqlite, write_transaction
 from sync_server.db.models import (
     Answer,
     ClockAnchor,
     Conflict,
+    Counter,
     Epoch,
+    FleetKiosk,
+    Kiosk,
+    KioskSetting,
     Officer,
     Procedure,
     Questionnaire,
@@ -53,14 +58,21 @@ class Roster:
     officers: set[str]
     procedures: set[str]
     questionnaires: set[tuple[str, int]]
+    # What a QR page's counter code may name (sync_server.qr.target): a counter, or a kiosk of an
+    # install without counters. A QR rating is credited to its counter only if it is one of these.
+    counters: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> Roster:
         questionnaires = {(q.qid, q.version) for q in Questionnaire.select(Questionnaire.qid,
                                                                            Questionnaire.version)}
         questionnaires.add((BUILTIN_QUESTIONNAIRE["id"], BUILTIN_QUESTIONNAIRE["version"]))
+        places = ({c for (c,) in Counter.select(Counter.code).tuples()}
+                  | {k for (k,) in Kiosk.select(Kiosk.id).tuples()}
+                  | {k for (k,) in KioskSetting.select(KioskSetting.kiosk_id).tuples()}
+                  | {k for (k,) in FleetKiosk.select(FleetKiosk.id).tuples()}) - {QR_KIOSK_ID}
         return cls({o.code for o in Officer.select(Officer.code)},
-                   {p.code for p in Procedure.select(Procedure.code)}, questionnaires)
+                   {p.code for p in Procedure.select(Procedure.code)}, questionnaires, frozenset(places))
 
     def unknown(self, r: dict[str, Any]) -> str | None:
         refs = []
@@ -111,10 +123,24 @@ def _stored_uuids(uuids: list[str]) -> dict[str, tuple[int | None, str]]:
 
 
 ASSISTED_FLAG = "assisted"  # a staff member helped the citizen rate (NĐ 118/2025 Điều 31.3; kiosk.assist)
+COUNTER_FLAG = "qr:counter:"  # sync_server.qr.views: the QR page of a counter's poster
+
+
+def counter_of(r: dict[str, Any], roster: Roster) -> str:
+    """The counter a QR rating was made at, from its sealed flag "qr:counter:<code>", so that the
+    by-counter reports count it with that counter's kiosk. '' for a kiosk's response (its kiosk
+    says where it was), the general QR poster, and a code the roster does not know as a counter:
+    a forged or stale flag stays under the QR page, credited to nothing invented."""
+    if r["channel"] != "qr":
+        return ""
+    code = next((f[len(COUNTER_FLAG):] for f in r["flags"] if f.startswith(COUNTER_FLAG)), "")
+    return code if code in roster.counters else ""
+
+
 RESPONSE_COLUMNS = ("epoch", "unit", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
                     "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at",
                     "recorded_utc", "corrected_utc", "time_source", "local_date", "local_hour", "body",
-                    "hash", "received_at", "unknown_refs", "assisted")
+                    "hash", "received_at", "unknown_refs", "assisted", "counter")
 ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
 _SEQ = RESPONSE_COLUMNS.index("seq")
 YES_NO_COLUMNS = ("response", "question", "value", "officer", "procedure", "local_date")
@@ -122,13 +148,13 @@ CONFLICT_COLUMNS = ("kiosk_id", "store_id", "seq", "uuid", "hash", "body", "exis
 
 
 def _row(r: dict[str, Any], epoch_id: int, unit: str, kiosk_id: str, body: str, times: clockfix.Times,
-         unknown: str | None, now: datetime) -> tuple[Any, ...]:
+         unknown: str | None, counter: str, now: datetime) -> tuple[Any, ...]:
     """A response row in RESPONSE_COLUMNS order."""
     return (epoch_id, unit, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
             r["questionnaire"], r["questionnaire_version"], r["channel"], r["partial"],
             r["recorded_at"], times.recorded_utc, times.corrected_utc, times.source,
             times.local_date, times.local_hour, body, r["hash"], now, unknown,
-            ASSISTED_FLAG in r["flags"])
+            ASSISTED_FLAG in r["flags"], counter)
 
 
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
@@ -171,7 +197,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             for ref in (unknown or "").split():
                 result.flagged[ref] = result.flagged.get(ref, 0) + 1
             result.repaired += when.source == clockfix.REPAIRED
-            rows.append(_row(r, epoch_id, unit, kiosk_id, body, when, unknown, now))
+            rows.append(_row(r, epoch_id, unit, kiosk_id, body, when, unknown, counter_of(r, roster), now))
             answers_of[r["seq"]] = (r, when.local_date)
         bulk_insert(Response, RESPONSE_COLUMNS, rows)
         if rows:

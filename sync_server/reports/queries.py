@@ -26,15 +26,19 @@ from sync_server.db.models import (
 )
 from sync_server.i18n import N_
 from sync_server.reports.figures import Counts, fmt_count
+from sync_server.reports.places import Places
 from sync_server.roster.counters import officer_codes
 
 # Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
 DIMENSIONS = ("officer", "procedure", "field", "kiosk", "channel", "questionnaire", "question", "day",
-              "month", "unit")
+              "month", "unit", "counter", "place")
+# "place": where a rating counts in the reports by counter (sync_server.reports.places): the counter
+# of its kiosk, or the counter whose QR poster it came from ("counter": Response.counter).
 # "unit": the commune server at a province hub ('' for the server's own kiosks, DESIGN.md §6).
 _COLUMN = {"unit": "unit", "officer": "officer",
            "procedure": "procedure", "kiosk": "kiosk_id", "channel": "channel",
-           "questionnaire": "questionnaire", "question": "question", "day": "local_date"}
+           "questionnaire": "questionnaire", "question": "question", "day": "local_date",
+           "counter": "counter"}
 
 
 @dataclass(frozen=True)
@@ -173,10 +177,13 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
     base = [n for n in by if n in _COLUMN]
     if "field" in by:
         base += [n for n in ("procedure", "officer") if n not in base]
+    if "place" in by:
+        base += [n for n in ("kiosk", "counter") if n not in base]
     if "month" in by and "day" not in base:
         base.append("day")
     out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
     fields = FieldRule.load(f.unit) if "field" in by else None
+    places = Places.load(f.unit) if "place" in by else None
     has_question_dim = "question" in by
     for model, start, end in segments(f.start, f.end, need_days="day" in by):
         columns = [getattr(model, _COLUMN[n]) for n in base]
@@ -189,18 +196,20 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
             if columns:
                 query = query.group_by(*columns)
             for row in query.tuples():
-                _fold(out, by, base, row, fields, question_rows)
+                _fold(out, by, base, row, fields, places, question_rows)
     return dict(out)
 
 
 def _fold(out: dict[tuple[Any, ...], Cell], by: tuple[str, ...], base: list[str], row: tuple,
-          fields: FieldRule | None, question_rows: bool) -> None:
+          fields: FieldRule | None, places: Places | None, question_rows: bool) -> None:
     values = dict(zip(base, row[:len(base)], strict=True))
     responses, partial, *n = row[len(base):]
     key = []
     for name in by:
         if name == "field" and fields is not None:
             key.append(fields.field(values["procedure"], values["officer"]))
+        elif name == "place" and places is not None:
+            key.append(places.place(values["kiosk"], values["counter"]))
         elif name in ("day", "month"):
             day = as_date(values["day"])
             key.append(day.replace(day=1) if name == "month" else day)

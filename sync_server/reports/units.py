@@ -7,10 +7,8 @@ that commune's roster snapshot (sync_server.upstream.snapshot). No Flask here.
 
 from __future__ import annotations
 
-import json
-
 from sync_server.config import ServerConfig
-from sync_server.db.models import Downstream, DownstreamRoster, Epoch
+from sync_server.db.models import Downstream, DownstreamRoster
 
 # The groupings whose codes belong to one commune: read within one unit at a hub.
 SCOPED = ("officer", "procedure", "field", "kiosk")
@@ -31,25 +29,9 @@ def units(config: ServerConfig) -> dict[str, str]:
 
 
 def names(unit: str, by: str) -> dict[str, str]:
-    """{code: name} of a commune's officers, procedures, fields or counters (kiosk id → the
-    counter's name where it stands at one), from its roster snapshot."""
-    if by == "kiosk":
-        out = {kid: kid for (kid,) in Epoch.select(Epoch.kiosk_id).where(Epoch.unit == unit).tuples()}
-        for (data,) in (DownstreamRoster.select(DownstreamRoster.data)
-                        .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == "counter"))
-                        .tuples()):
-            entry = _loads(data)
-            if isinstance(entry.get("kiosk_id"), str) and entry["kiosk_id"]:
-                out[entry["kiosk_id"]] = str(entry.get("name") or entry["kiosk_id"])
-        return out
+    """{code: name} of a commune's officers, procedures or fields, from its roster snapshot (its
+    counters: sync_server.reports.places)."""
     query = (DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.name)
              .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == by)))
     return {code: name or code for code, name in query.tuples()}
 
-
-def _loads(data: str) -> dict:
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
-from sync_server.db.models import Counter, Downstream, Field, Kiosk, Officer, Procedure
+from sync_server.db.models import Downstream, Field, Officer, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
@@ -22,6 +22,7 @@ from sync_server.i18n import N_, Msg
 from sync_server.reports import (
     assisted,
     charts,
+    counter_table,
     criteria,
     exclusion,
     exports,
@@ -159,6 +160,8 @@ def _scope(by: str) -> Scope:
 
 
 def _names(by: str, unit: str | None = None) -> dict[str, str]:
+    if by == "kiosk":  # named once the groups are known (counter_table.names)
+        return {}
     if unit:  # a commune's own roster, as its last snapshot named it
         blank = {"officer": "(không rõ cán bộ)", "procedure": "(không chọn thủ tục)",
                  "field": "(không rõ lĩnh vực)"}
@@ -171,9 +174,6 @@ def _names(by: str, unit: str | None = None) -> dict[str, str]:
         return {p.code: p.name for p in procedures} | {"": "(không chọn thủ tục)"}
     if by == "field":
         return {f.code: f.name for f in Field.select(Field.code, Field.name)} | {"": "(không rõ lĩnh vực)"}
-    if by == "kiosk":  # the counter's name where a kiosk stands at one
-        at = {c.kiosk_id: c.name for c in Counter.select(Counter.kiosk_id, Counter.name) if c.kiosk_id}
-        return {k.id: k.id for k in Kiosk.select(Kiosk.id)} | at | {"qr": QR_NAME}
     if by == "channel":
         return dict(CHANNEL_NAMES)
     if by == "unit":  # '' is the hub's own kiosks; a commune no longer configured keeps its last name
@@ -276,7 +276,9 @@ def overview():
         labelled = [(label, cell) for label, _about, cell in questions]
         share_column = criteria.SHARE_COLUMN
     else:
-        cells = reports.figures(f, (by,))
+        cells = counter_table.figures(f) if by == "kiosk" else reports.figures(f, (by,))
+        if by == "kiosk":  # a counter's kiosk and its QR poster together, by the counter's name
+            names = counter_table.names(f, [key[0] for key in cells], QR_NAME)
         order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
         labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
         notes = [when, figures.RULES[definition], figures.target_note(target)]
@@ -286,6 +288,8 @@ def overview():
         table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
         if by == "unit":  # the commune's code and name as the first two columns (DESIGN.md §6)
             table = _by_unit(table, [key[0] for key, _c in order], names)
+        if by == "kiosk":
+            table = counter_table.with_channels(table, f, [key[0] for key, _c in order])
         share_column = table.headers.index("Tỷ lệ hài lòng")
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
     stem = f"hailong-{by}{unit_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"

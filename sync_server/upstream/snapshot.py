@@ -15,10 +15,12 @@ from typing import Any
 
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.collect.ingest import Roster
+from sync_server.config import QR_KIOSK_ID
 from sync_server.db import write_transaction
 from sync_server.db.models import (
     Counter,
     DownstreamRoster,
+    Epoch,
     Field,
     Officer,
     Procedure,
@@ -99,7 +101,11 @@ def known(server_id: str) -> Roster:
             versions = json.loads(data).get("versions", [])
             questionnaires |= {(code, v) for v in versions if isinstance(v, int)}
     questionnaires.add((BUILTIN_QUESTIONNAIRE["id"], BUILTIN_QUESTIONNAIRE["version"]))
-    return Roster(codes["officer"], codes["procedure"], questionnaires)
+    # A QR rating's counter as the commune's own QR page resolved it: one of its counters, or one
+    # of its kiosks (an install without counters) — the same rule as a commune's ingest.
+    kiosks = {k for (k,) in Epoch.select(Epoch.kiosk_id).where(Epoch.unit == server_id).tuples()}
+    places = (codes["counter"] | kiosks) - {QR_KIOSK_ID}
+    return Roster(codes["officer"], codes["procedure"], questionnaires, frozenset(places))
 
 
 def apply_exclusions(server_id: str, items: list[Any], now: datetime) -> int:

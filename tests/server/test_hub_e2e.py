@@ -115,6 +115,13 @@ def figures(path, unit: str | None = None) -> dict:
     return {k: (c.responses, c.partial, c.counts) for k, c in queries.figures(f, BY).items()}
 
 
+def places_of(path, unit: str | None = None) -> dict:
+    """The visits by counter (sync_server.reports.places), from the rollups."""
+    open_db(path)
+    return {k: c.responses for k, c in queries.figures(queries.Filters(WHOLE.start, WHOLE.end, unit=unit),
+                                                       ("place",)).items()}
+
+
 def held(path, unit: str = "") -> dict[tuple[str, int], str]:
     """(store, seq) → the sealed response as stored, for one unit."""
     open_db(path)
@@ -460,6 +467,12 @@ def test_a_commune_restored_from_an_old_backup_resumes_without_doubles(tmp_path,
     assert push(a).stdout.strip() == "push: ok, 0 sent, 0 left"
     assert held(hub.config, "xa-a") == held(a) and len(held(a)) == 75
     assert figures(hub.config, "xa-a") == figures(a)
+    # The hub derives the counter from the sealed flag by the commune's rule: Quầy số 1 has its
+    # kiosk's three ratings and the QR one made there.
+    places = places_of(hub.config, "xa-a")
+    assert places == places_of(a) == {("quay-1",): 4, ("qr",): 2}
+    rows = {r[0]: r[1:4] for r in csv.reader(io.StringIO(report_csv(hub.config, "by=kiosk&unit=xa-a"))) if r}
+    assert rows["Quầy số 1"] == ["3", "1", "4"] and rows["Mã QR (điện thoại)"] == ["0", "2", "2"]
 
 
 def test_a_connection_cut_after_the_hub_stored_a_batch_and_a_hub_killed_mid_batch_lose_and_double_nothing(
@@ -511,6 +524,12 @@ def test_thirty_days_offline_then_20000_responses_and_an_exclusion_go_up(tmp_pat
     pushed = push(a)
     assert pushed.returncode == 0 and pushed.stdout.strip() == "push: ok, 20000 sent, 0 left"
     assert figures(hub.config, "xa-a") == figures(a)
+    # The hub derives the counter from the sealed flag by the commune's rule: Quầy số 1 has its
+    # kiosk's three ratings and the QR one made there.
+    places = places_of(hub.config, "xa-a")
+    assert places == places_of(a) == {("quay-1",): 4, ("qr",): 2}
+    rows = {r[0]: r[1:4] for r in csv.reader(io.StringIO(report_csv(hub.config, "by=kiosk&unit=xa-a"))) if r}
+    assert rows["Quầy số 1"] == ["3", "1", "4"] and rows["Mã QR (điện thoại)"] == ["0", "2", "2"]
     open_db(hub.config)
     excluded = Response.get(Response.uuid == target.uuid)
     assert excluded.excluded and excluded.excluded_reason == "cán bộ bấm thử"
@@ -526,7 +545,10 @@ def test_a_citizens_name_never_leaves_the_commune(tmp_path, hub, kiosks):
 
     rating = {"officer": "nv-lan", "procedure": None, "questionnaire": "overall", "questionnaire_version": 1,
               "answers": {"q1": 5}, "reasons": [], "flags": ["qr:officer:nv-lan"]}
-    for extra in ({"name": "Nguyễn Văn Dân"}, {}, {"name": "Trần Thị Bình"}):
+    # The second made at counter quay-1's poster (the demo's "Quầy số 1"); the third names a counter
+    # the commune does not have (forged): credited to nothing, at the commune and at the hub alike.
+    for extra in ({"name": "Nguyễn Văn Dân"}, {"flags": ["qr:counter:quay-1"]},
+                  {"name": "Trần Thị Bình", "flags": ["qr:counter:quay-7"]}):
         qr_store.store({**rating, **extra}, tz=cfg.tz, now=utcnow())
     qr_id = database.execute_sql("SELECT store_id FROM epoch WHERE kiosk_id = 'qr'").fetchone()[0]
     database.close()
@@ -538,6 +560,12 @@ def test_a_citizens_name_never_leaves_the_commune(tmp_path, hub, kiosks):
     assert not any("Nguyễn Văn Dân" in b or "Trần Thị Bình" in b for b in at_hub.values())
     assert at_hub[(qr_id, 2)] == at_commune[(qr_id, 2)]  # without a name: exactly as sealed
     assert figures(hub.config, "xa-a") == figures(a)
+    # The hub derives the counter from the sealed flag by the commune's rule: Quầy số 1 has its
+    # kiosk's three ratings and the QR one made there.
+    places = places_of(hub.config, "xa-a")
+    assert places == places_of(a) == {("quay-1",): 4, ("qr",): 2}
+    rows = {r[0]: r[1:4] for r in csv.reader(io.StringIO(report_csv(hub.config, "by=kiosk&unit=xa-a"))) if r}
+    assert rows["Quầy số 1"] == ["3", "1", "4"] and rows["Mã QR (điện thoại)"] == ["0", "2", "2"]
 
     # Only a QR page response may come without part of itself: a kiosk's is refused.
     chain = make_chain("store-y", 2, kiosk_id="quay-9")

@@ -90,6 +90,9 @@ class Response(BaseModel):
     excluded_at = DateTimeField(null=True)
     # Migration 16: the flag "assisted" (a staff member helped the citizen rate), reported apart.
     assisted = BooleanField(default=False)
+    # Migration 17: the counter a QR rating was made at (the flag "qr:counter:<code>" of a counter
+    # the roster knows, sync_server.collect.ingest.counter_of); '' for every other response.
+    counter = CharField(max_length=64, default="")
 
     class Meta:
         indexes = (

@@ -28,6 +28,8 @@ class RollupDay(BaseModel):
     officer = CharField(max_length=64)
     procedure = CharField(max_length=64)
     kiosk_id = CharField(max_length=64)
+    # Migration 17: Response.counter (a QR rating made at a counter), '' otherwise.
+    counter = CharField(max_length=64, default="")
     channel = CharField(max_length=16)
     questionnaire = CharField(max_length=64)
     question = CharField(max_length=64)
@@ -40,8 +42,8 @@ class RollupDay(BaseModel):
     n5 = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "channel",
-                     "questionnaire", "question"), True),)
+        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "counter",
+                     "channel", "questionnaire", "question"), True),)
 
 
 class RollupMonth(RollupDay):
@@ -50,8 +52,8 @@ class RollupMonth(RollupDay):
 
     class Meta:
         table_name = "rollup_month"
-        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "channel",
-                     "questionnaire", "question"), True),)
+        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "counter",
+                     "channel", "questionnaire", "question"), True),)
 
 
 class RollupHour(BaseModel):
