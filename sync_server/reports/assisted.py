@@ -15,7 +15,7 @@ from peewee import JOIN, Case, fn
 
 from sync_server.db.models import Answer, Officer, Response
 from sync_server.i18n import N_
-from sync_server.reports.exports import Table
+from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 from sync_server.reports.figures import fmt_pct
 
 
@@ -61,12 +61,12 @@ def table(counts: dict[str, dict[bool, Cell]], period_label: str) -> Table:
         for k in (True, False):
             total[k].add(cells[k])
     rows.append([N_("Tổng cộng"), *_cells(total)])
-    notes = [f"Thời gian: {period_label}.",
-             "Có cán bộ giúp: phiếu được đánh dấu khi cán bộ giúp người dân đánh giá (Nghị định "
-             "118/2025/NĐ-CP, Điều 31 khoản 3): phím hoặc nút riêng của cán bộ ở ki-ốt, ô đánh dấu "
-             "trên trang QR.",
-             "Tỷ lệ: số câu trả lời mức 4–5 trên số câu trả lời theo mức 1–5.",
-             "Không tính các phiếu đã loại khỏi báo cáo."]
+    notes = [period_note(period_label),
+             N_("Có cán bộ giúp: phiếu được đánh dấu khi cán bộ giúp người dân đánh giá (Nghị định "
+                "118/2025/NĐ-CP, Điều 31 khoản 3): phím hoặc nút riêng của cán bộ ở ki-ốt, ô đánh dấu "
+                "trên trang QR."),
+             N_("Tỷ lệ: số câu trả lời mức 4–5 trên số câu trả lời theo mức 1–5."),
+             EXCLUDED_NOTE]
     headers = [N_("Cán bộ"), N_("Phiếu có cán bộ giúp"), N_("Tỷ lệ hài lòng (có cán bộ giúp)"),
                N_("Phiếu tự đánh giá"), N_("Tỷ lệ hài lòng (tự đánh giá)")]
     return Table(N_("Phiếu có cán bộ giúp đánh giá"), notes, headers, rows)

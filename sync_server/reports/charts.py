@@ -19,8 +19,9 @@ _STYLE = Style(
     legend_font_size=13, value_colors=("#000000",),
 )
 _COMMON = dict(style=_STYLE, js=[], disable_xml_declaration=True, print_values=True, show_legend=False,
-               range=(0, 100), truncate_label=-1, margin=16, no_data_text="Chưa có đánh giá",
-               no_data_font_size=16)
+               range=(0, 100), truncate_label=-1, margin=16, no_data_font_size=16)
+NO_DATA = "Chưa có đánh giá"
+LABELLED_POINTS = 12  # a trend prints at most about this many values
 LABEL_MAX = 42  # longer names are shortened on the chart (the table beside it has them in full)
 
 
@@ -35,12 +36,15 @@ def _pct_label(value: float | None) -> str:
     return (f"{value:.0f}" if value == round(value) else f"{value:.1f}").replace(".", ",") + "%"
 
 
-def bars(title: str, labels: list[str], values: list[float | None], target_pct: float | None) -> str:
+def bars(title: str, labels: list[str], values: list[float | None], target_pct: float | None,
+         below: str = "dưới chỉ tiêu", no_data: str = NO_DATA) -> str:
     """A horizontal bar per group (satisfaction %). Below the target: a light bar with a dark
-    outline and "▼" after the value — told apart without colour."""
+    outline and "▼" after the value — told apart without colour. `below` and `no_data`: the
+    words in the page's language (the caller translates)."""
     if target_pct is not None:  # the mark is explained where the bars are read
-        title = f"{title} (▼: dưới chỉ tiêu {_pct_label(target_pct)})"
-    chart = pygal.HorizontalBar(title=title, height=max(180, 40 * len(labels) + 90), width=900, **_COMMON)
+        title = f"{title} (▼: {below} {_pct_label(target_pct)})"
+    chart = pygal.HorizontalBar(title=title, height=max(180, 40 * len(labels) + 90), width=900,
+                                **(_COMMON | {"no_data_text": no_data}))
     # pygal draws the first bar at the bottom: reversed, the table's first row is on top.
     chart.x_labels = [_short(label) for label in reversed(labels)]
     points = []
@@ -53,18 +57,24 @@ def bars(title: str, labels: list[str], values: list[float | None], target_pct: 
     return _clean(chart.render(is_unicode=True))
 
 
-def trend(title: str, labels: list[str], values: list[float | None], target_pct: float | None) -> str:
-    """Satisfaction % over time: a line with a dot and the value at every point."""
+def trend(title: str, labels: list[str], values: list[float | None], target_pct: float | None,
+          target: str = "Chỉ tiêu", no_data: str = NO_DATA) -> str:
+    """Satisfaction % over time: a line with a dot at every point, and the value at every point
+    while they fit (at most LABELLED_POINTS); beyond that at every k-th point and the last, so that
+    the values never print over each other (the table has every figure)."""
     # No horizontal guides: the one dashed line left is the target.
     chart = pygal.Line(title=title, height=320, width=900, dots_size=4, x_label_rotation=0,
                        show_y_guides=False, spacing=24,
                        show_minor_x_labels=len(labels) <= 16,
-                       x_labels_major_every=max(1, len(labels) // 12), **_COMMON)
+                       x_labels_major_every=max(1, len(labels) // 12),
+                       **(_COMMON | {"no_data_text": no_data}))
     chart.x_labels = labels
-    chart.value_formatter = _pct_label
-    chart.add("%", values)
+    every, last = -(-len(values) // LABELLED_POINTS), len(values) - 1  # every: 1 while all values fit
+    chart.add("%", [{"value": v, "formatter": (lambda x, shown=i % every == 0 or i == last:
+                                               _pct_label(x) if shown else "")}
+                    for i, v in enumerate(values)])
     if target_pct is not None:  # the dashed line is labelled once, mid-way (never clipped at an edge)
-        name = f"Chỉ tiêu {_pct_label(target_pct)}"
+        name = f"{target} {_pct_label(target_pct)}"
         middle = len(labels) // 2
         points = [{"value": target_pct, "formatter": (lambda _x, here=i == middle: name if here else "")}
                   for i in range(len(labels))]

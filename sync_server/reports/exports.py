@@ -14,7 +14,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from sync_server.i18n import N_, Msg
+
 SHARE = "Tỷ lệ hài lòng"  # the column a below-target row is marked in
+EXCLUDED_NOTE = N_("Không tính các phiếu đã loại khỏi báo cáo.")
+
+
+def _sheet_name(title: str) -> str:
+    """A title cut to a sheet name's 31 characters at a word's end (never "… hài lòn")."""
+    return title if len(title) <= 31 else title[:32].rsplit(" ", 1)[0]
+
+
+def period_note(label: str) -> Msg:
+    """The line that says the period, in the reader's language on a page (Vietnamese in files)."""
+    return Msg(N_("Thời gian: %(period)s."), period=label)
+
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
@@ -71,7 +85,7 @@ def _number(value: object) -> tuple[object, str | None]:
 def to_xlsx(table: Table, unit: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = re.sub(r"[\\/*?:\[\]]", "-", table.title[:31]) or "Báo cáo"
+    ws.title = re.sub(r"[\\/*?:\[\]]", "-", _sheet_name(table.title)) or "Báo cáo"
     ws.append([table.title])
     ws["A1"].font = Font(bold=True, size=14)
     if unit:  # the title block says whose report it is; the period is the first note

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import fn
 
-from sync_server.db.models import Kiosk, Officer, Response
+from sync_server.db.models import Counter, Kiosk, Officer, Response
 from sync_server.reports import officers
 from sync_server.reports import queries as reports
 
@@ -104,6 +104,7 @@ class KioskLine:
     last_pull_status: str | None
     last_error: str | None
     responses: int
+    counter: str = ""  # the name of the counter it stands at: what staff call it
 
 
 def kiosk_lines(kiosk_ids: list[str]) -> list[KioskLine]:
@@ -111,11 +112,12 @@ def kiosk_lines(kiosk_ids: list[str]) -> list[KioskLine]:
     counts = dict(Response.select(Response.kiosk_id, fn.COUNT(Response.id))
                   .group_by(Response.kiosk_id).tuples())
     known = {k.id: k for k in Kiosk.select()}
+    at = {c.kiosk_id: c.name for c in Counter.select(Counter.kiosk_id, Counter.name) if c.kiosk_id}
     order = list(kiosk_ids) + sorted(k for k in known if k not in kiosk_ids)
     lines = []
     for kid in order:
         k = known.get(kid)
         lines.append(KioskLine(kid, k.url if k else "", k.last_contact if k else None,
                                k.last_pull_at if k else None, k.last_pull_status if k else None,
-                               k.last_error if k else None, int(counts.get(kid, 0))))
+                               k.last_error if k else None, int(counts.get(kid, 0)), at.get(kid, "")))
     return lines

@@ -18,7 +18,7 @@ from datetime import date
 
 from sync_server.db.models import Addendum, Questionnaire, Response
 from sync_server.i18n import N_
-from sync_server.reports.exports import Table
+from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 from sync_server.roster.build import questionnaire
 
 SCORES = (1, 2, 3, 4, 5)
@@ -104,13 +104,13 @@ def table(counts: TopicCounts, period_label: str) -> Table:
         rows.append([known.get(code, GONE_NAME), *n, sum(n), added, sum(n) + added])
     rows.append([N_("Số lượt có chọn chủ đề"), *counts.responses, sum(counts.responses), counts.addenda,
                  sum(counts.responses) + counts.addenda])
-    notes = [f"Thời gian: {period_label}.",
-             "Mỗi lượt đánh giá được xếp theo điểm thấp nhất trong các câu trả lời của lượt đó (phiếu "
-             "nhiều câu hỏi). Một lượt có thể chọn nhiều chủ đề, nên cột cộng của các chủ đề có thể lớn "
-             "hơn số lượt.",
-             "Thêm từ điện thoại: chủ đề người dân chọn khi quét mã QR trên màn hình cảm ơn của ki-ốt để "
-             "góp ý thêm về lượt vừa đánh giá; không phải lượt đánh giá mới, không có điểm riêng.",
-             "Không tính các phiếu đã loại khỏi báo cáo."]
+    notes = [period_note(period_label),
+             N_("Mỗi lượt đánh giá được xếp theo điểm thấp nhất trong các câu trả lời của lượt đó (phiếu "
+                "nhiều câu hỏi). Một lượt có thể chọn nhiều chủ đề, nên cột cộng của các chủ đề có thể lớn "
+                "hơn số lượt."),
+             N_("Thêm từ điện thoại: chủ đề người dân chọn khi quét mã QR trên màn hình cảm ơn của ki-ốt để "
+                "góp ý thêm về lượt vừa đánh giá; không phải lượt đánh giá mới, không có điểm riêng."),
+             EXCLUDED_NOTE]
     headers = [N_("Chủ đề"), N_("Mức 1"), N_("Mức 2"), N_("Mức 3"), N_("Mức 4"), N_("Mức 5"),
                N_("Cộng (đánh giá)"), N_("Thêm từ điện thoại"), N_("Tổng cộng")]
     return Table(N_("Chủ đề người dân quan tâm, theo mức đánh giá"), notes, headers, rows)

@@ -43,7 +43,8 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PERIODS = ("day", "week", "month", "quarter", "year", "custom")
 BY = ("officer", "procedure", "field", "kiosk", "channel", "question", "unit")
-BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
+BY_NAMES = {"officer": N_("Cán bộ"), "procedure": N_("Thủ tục"), "field": N_("Lĩnh vực"),
+            "kiosk": N_("Quầy (ki-ốt)"),
             "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi"),
             "unit": N_("Đơn vị (xã, phường)")}  # at a province hub: one row per commune server
 TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cán bộ"),
@@ -54,11 +55,11 @@ TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cá
           "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi"),
           "unit": N_("Kết quả đánh giá mức độ hài lòng theo đơn vị")}
 UNIT_HEADERS = [N_("Mã đơn vị"), N_("Tên đơn vị")]
-CHANNEL_NAMES = {"touch": "Màn hình cảm ứng", "button": "Nút bấm", "keypad": "Bàn phím số",
-                 "qr": "Mã QR (điện thoại)"}
+CHANNEL_NAMES = {"touch": N_("Màn hình cảm ứng"), "button": N_("Nút bấm"), "keypad": N_("Bàn phím số"),
+                 "qr": N_("Mã QR (điện thoại)")}
 QR_NAME = N_("Mã QR (điện thoại)")
 CODE_HEADER = N_("Mã thủ tục")
-WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+WEEKDAYS = (N_("T2"), N_("T3"), N_("T4"), N_("T5"), N_("T6"), N_("T7"), N_("CN"))
 MAX_RANGE_DAYS = 3 * 366
 LIST_PAGE = 100
 
@@ -303,12 +304,17 @@ def overview():
         key = day if by_time == "day" else day.replace(day=1)
         points.append((key, series.get((key,))))
         day = day + timedelta(days=1) if by_time == "day" else (key + timedelta(days=32)).replace(day=1)
+    # The charts in the page's language; a label that is a known message (the QR page's row,
+    # "(không rõ cán bộ)") translated as the table translates it, names as they are.
+    target_words, no_data = _("Chỉ tiêu"), _("Chưa có đánh giá")
     trend_svg = charts.trend(
-        "Tỷ lệ hài lòng theo " + ("ngày" if by_time == "day" else "tháng"),
+        _("Tỷ lệ hài lòng theo ngày") if by_time == "day" else _("Tỷ lệ hài lòng theo tháng"),
         [k.strftime("%d/%m" if by_time == "day" else "%m/%Y") for k, _c in points],
-        [c.counts.pct(definition) if c else None for _k, c in points], target)
-    bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
-                           [c.counts.pct(definition) for _l, c in labelled], target)
+        [c.counts.pct(definition) if c else None for _k, c in points], target, target_words, no_data)
+    bars_svg = charts.bars(_("Tỷ lệ hài lòng theo %(group)s", group=_(BY_NAMES[by]).lower()),
+                           [_(label) if label else label for label, _c in labelled],
+                           [c.counts.pct(definition) for _l, c in labelled], target, _("dưới chỉ tiêu"),
+                           no_data)
     # RollupHour has no unit: at a hub, the hours are the province's, not shown for one commune.
     grid, hours = _heatmap(period) if scope.unit is None else ([], [])
     by_names = {b: n for b, n in BY_NAMES.items() if b != "unit" or get_config().downstream or by == "unit"}

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sync_server.db.models import Officer, Procedure, Questionnaire, Response, ServiceAlert, YesNoAnswer
 from sync_server.i18n import N_
-from sync_server.reports.exports import Table
+from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 
 REASON = "yes_no"  # ServiceAlert.reason of an alert raised by a "yes"
 
@@ -71,12 +71,12 @@ def table(counts: list[Count], period_label: str) -> Table:
                          names.get(code, code) if code else empty, yes, n - yes, n])
     yes, answered = sum(c.yes for c in counts), sum(c.answered for c in counts)
     rows.append([N_("Tổng cộng"), "", "", yes, answered - yes, answered])
-    notes = [f"Thời gian: {period_label}.",
-             "Câu hỏi có/không được đếm riêng, không tính vào tỷ lệ hài lòng, điểm trung bình hay "
-             "số lượt theo mức 1–5.",
-             "Ki-ốt chỉ hỏi câu có/không trên màn hình cảm ứng; lượt đánh giá bằng phím hoặc nút bấm "
-             "không có câu này.",
-             "Không tính các phiếu đã loại khỏi báo cáo."]
+    notes = [period_note(period_label),
+             N_("Câu hỏi có/không được đếm riêng, không tính vào tỷ lệ hài lòng, điểm trung bình hay "
+                "số lượt theo mức 1–5."),
+             N_("Ki-ốt chỉ hỏi câu có/không trên màn hình cảm ứng; lượt đánh giá bằng phím hoặc nút bấm "
+                "không có câu này."),
+             EXCLUDED_NOTE]
     headers = [N_("Câu hỏi"), N_("Theo"), N_("Cán bộ / thủ tục"), N_("Có"), N_("Không"), N_("Số trả lời")]
     return Table(N_("Câu hỏi có/không: số người trả lời “Có”"), notes, headers, rows)
 
