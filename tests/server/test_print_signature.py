@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -66,15 +67,16 @@ def pages_of(pdf: Path) -> list[str]:
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("name,url", [("officer-sheet", "/reports/officers?fmt=print"),
                                       ("by-officer", "/reports?period=month&by=officer&fmt=print")])
-def test_the_signature_is_printed_on_the_page_where_the_table_ends(served, browser_page, name, url):
+def test_the_signature_is_printed_on_the_page_where_the_table_ends(served, browser_page, name, url, tmp_path):
     p = browser_page
     browser_login(p, served, "staff", PASSWORD)
     p.goto(served + url)
     p.emulate_media(media="print")
     OUT.mkdir(parents=True, exist_ok=True)
     for scale in SCALES:
-        pdf = OUT / f"{name}-{scale}.pdf"
+        pdf = tmp_path / f"{name}-{scale}.pdf"  # read back from here: another run may write OUT at once
         p.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, scale=scale)
+        shutil.copy(pdf, OUT / pdf.name)
         pages = pages_of(pdf)
         assert len(pages) >= 2, (scale, "the table should run over pages with thirty officers")
         signed = [i for i, page in enumerate(pages) if SIGNER in page]
