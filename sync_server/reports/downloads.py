@@ -42,13 +42,15 @@ def letterhead(day: date) -> docx_report.Letterhead:
                                   receivers=config.report_receivers, authority=config.signer_authority,
                                   signer_title=signer, signer_name=config.signer_name)
 
-def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
+def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date,
+                head: docx_report.Letterhead | None = None) -> Response | None:
+    """`head`: the letterhead when the page made its own (e.g. naming a reception point)."""
     if fmt == "csv":
         return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
         return _file(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
     if fmt == "docx" and official:
-        return _file(docx_report.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
+        return _file(docx_report.to_docx(table, head or letterhead(day)), f"{stem}.docx", DOCX)
     if fmt not in ("html", "print"):
         abort(400, description=_("Định dạng tệp không hợp lệ."))
     return None

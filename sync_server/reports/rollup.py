@@ -21,9 +21,11 @@ from sync_server.db import database, insert_values, is_sqlite
 from sync_server.db.models import Answer, Response, RollupDay
 
 # `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
-KEY = ("local_date", "unit", "officer", "procedure", "kiosk_id", "channel", "questionnaire", "question")
+# `point`: the reception point the response was stored under (Response.point).
+KEY = ("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "channel", "questionnaire",
+       "question")
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
-Key = tuple[date, str, str, str, str, str, str, str]
+Key = tuple[date, str, str, str, str, str, str, str, str]
 _COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
 
 
@@ -36,8 +38,8 @@ class Deltas:
 
     def response(self, day: date, officer: str | None, procedure: str | None, kiosk_id: str,
                  channel: str, questionnaire: str, partial: bool, answers: Iterable[tuple[str, int]],
-                 sign: int = 1, hour: int | None = None, unit: str = "") -> None:
-        base = (day, unit, officer or "", procedure or "", kiosk_id, channel, questionnaire)
+                 sign: int = 1, hour: int | None = None, unit: str = "", point: str = "") -> None:
+        base = (day, unit, point, officer or "", procedure or "", kiosk_id, channel, questionnaire)
         whole = self.by_key[(*base, "")]
         whole[0] += sign
         whole[1] += sign * bool(partial)
@@ -97,7 +99,8 @@ def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[st
         deltas.response(row[at["local_date"]], row[at["officer"]], row[at["procedure"]], row[at["kiosk_id"]],
                         row[at["channel"]], row[at["questionnaire"]], row[at["partial"]],
                         answers.get(row[at["seq"]], ()), hour=row[at["local_hour"]],
-                        unit=row[at["unit"]] if "unit" in at else "")
+                        unit=row[at["unit"]] if "unit" in at else "",
+                        point=row[at["point"]] if "point" in at else "")
     return deltas
 
 
@@ -108,7 +111,7 @@ def deltas_of(response: Response, sign: int) -> Deltas:
     deltas.response(response.local_date, response.officer, response.procedure, response.kiosk_id,
                     response.channel, response.questionnaire, response.partial, answers, sign,
                     # the stored hour: an exclusion undoes exactly what was added
-                    hour=response.local_hour, unit=response.unit)
+                    hour=response.local_hour, unit=response.unit, point=response.point)
     return deltas
 
 
@@ -119,7 +122,7 @@ def _fill_sql(table: str) -> list[str]:
     if table == "rollup_month":
         day = ("date(r.\"local_date\", 'start of month')" if is_sqlite()
                else "date_trunc('month', r.\"local_date\")::date")
-    keys = [day, 'r."unit"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
+    keys = [day, 'r."unit"', 'r."point"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
         f'r."{c}"' for c in ("kiosk_id", "channel", "questionnaire")]
     groups = ", ".join(str(i) for i in range(1, len(keys) + 1))
     into = f'INSERT INTO "{table}" ({_COLUMNS}) '

@@ -33,22 +33,26 @@ from sync_server.reports import (
     units,
     yes_no,
 )
+from sync_server.reports import points as report_points
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, letterhead, send_report
 from sync_server.reports.overview import local_today
+from sync_server.roster import points as roster_points
 from sync_server.roster.build import unit_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PERIODS = ("day", "week", "month", "quarter", "year", "custom")
-BY = ("officer", "procedure", "field", "kiosk", "channel", "question", "unit")
+BY = ("officer", "procedure", "field", "kiosk", "point", "channel", "question", "unit")
 BY_NAMES = {"officer": "Cán bộ", "procedure": "Thủ tục", "field": "Lĩnh vực", "kiosk": "Quầy (ki-ốt)",
+            "point": N_("Điểm tiếp nhận"),  # only when the centre has several (roster.points)
             "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi"),
             "unit": N_("Đơn vị (xã, phường)")}  # at a province hub: one row per commune server
 TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cán bộ"),
           "procedure": N_("Kết quả đánh giá mức độ hài lòng theo thủ tục"),
           "field": N_("Kết quả đánh giá mức độ hài lòng theo lĩnh vực"),
           "kiosk": N_("Kết quả đánh giá mức độ hài lòng theo quầy"),
+          "point": N_("Kết quả đánh giá mức độ hài lòng theo điểm tiếp nhận"),
           "channel": N_("Kết quả đánh giá mức độ hài lòng theo kênh đánh giá"),
           "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi"),
           "unit": N_("Kết quả đánh giá mức độ hài lòng theo đơn vị")}
@@ -158,6 +162,16 @@ def _scope(by: str) -> Scope:
     return Scope(raw, raw, known[raw])
 
 
+def _point() -> str | None:
+    """`point=<code>`: one reception point's ratings (None: the whole centre)."""
+    raw = request.args.get("point", "").strip()[:64]
+    if not raw:
+        return None
+    if raw not in roster_points.names():
+        abort(400, description=_("Không có điểm tiếp nhận “%(point)s” (ô “point”).", point=raw))
+    return raw
+
+
 def _names(by: str, unit: str | None = None) -> dict[str, str]:
     if unit:  # a commune's own roster, as its last snapshot named it
         blank = {"officer": "(không rõ cán bộ)", "procedure": "(không chọn thủ tục)",
@@ -176,6 +190,8 @@ def _names(by: str, unit: str | None = None) -> dict[str, str]:
         return {k.id: k.id for k in Kiosk.select(Kiosk.id)} | at | {"qr": QR_NAME}
     if by == "channel":
         return dict(CHANNEL_NAMES)
+    if by == "point":
+        return report_points.names()
     if by == "unit":  # '' is the hub's own kiosks; a commune no longer configured keeps its last name
         config = get_config()
         return ({d.id: d.name for d in Downstream.select(Downstream.id, Downstream.name)}
@@ -253,13 +269,20 @@ def overview():
     fmt = request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
     scope = _scope(by)
-    f = reports.Filters(period.start, period.end, unit=scope.unit)
+    point = _point() if by != "point" else None
+    several = roster_points.several()
+    f = reports.Filters(period.start, period.end, unit=scope.unit, point=point)
     names = _names(by, scope.unit)
     title = TITLES[by]
     when = Msg(N_("Thời gian: %(period)s."), period=period.label)
     if scope.unit is not None:  # at a hub: whose officers, procedures, fields
         when = Msg(N_("Đơn vị: %(name)s (%(code)s). Thời gian: %(period)s."), name=scope.name,
                    code=scope.arg, period=period.label)
+    head = letterhead(local_today(get_config().tz))
+    if point is not None:  # one reception point: the title and letterhead say which
+        head.point = Msg(N_("Điểm tiếp nhận: %(name)s"), name=roster_points.names()[point])
+        when = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s). Thời gian: %(period)s."),
+                   name=roster_points.names()[point], code=point, period=period.label)
     share_column, qid = SHARE_COLUMN, ""
     if by == "officer":  # the fair officer figure (sync_server.reports.officers)
         officer_cells = officers.officer_cells(f)
@@ -276,20 +299,30 @@ def overview():
         labelled = [(label, cell) for label, _about, cell in questions]
         share_column = criteria.SHARE_COLUMN
     else:
-        cells = reports.figures(f, (by,))
+        # By counter at a centre with several points: a counter (kiosk) per point it took ratings
+        # at, so a kiosk moved from one point to another shows both, each with its own ratings.
+        apart = by == "kiosk" and several and point is None
+        cells = reports.figures(f, (by, "point") if apart else (by,))
         order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
-        labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
+        at_point = report_points.names()
+        labelled = [((names.get(key[0], key[0]) or "—")
+                     + (f" · {at_point.get(key[1], key[1])}" if apart else ""), cell) for key, cell in order]
         notes = [when, figures.RULES[definition], figures.target_note(target)]
         if by == "field":
             notes.append(reports.FIELD_RULE)
+        if by == "kiosk" and several:
+            notes += report_points.former_notes({key[-1] for key, _c in order} if apart else {point})
         codes = [key[0] for key, _c in order] if by == "procedure" else None
         table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
         if by == "unit":  # the commune's code and name as the first two columns (DESIGN.md §6)
             table = _by_unit(table, [key[0] for key, _c in order], names)
+        if by == "point":  # the commune a point was before the merger, beside its name
+            table = report_points.with_former(table, [key[0] for key, _c in order], f)
         share_column = table.headers.index("Tỷ lệ hài lòng")
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
+    unit_part += f"-{point}" if point else ""
     stem = f"hailong-{by}{unit_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
+    sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz), head=head)
     if sent is not None:
         return sent
     by_time = "day" if (period.end - period.start).days <= 62 else "month"
@@ -305,15 +338,18 @@ def overview():
         [c.counts.pct(definition) if c else None for _k, c in points], target)
     bars_svg = charts.bars(f"Tỷ lệ hài lòng theo {BY_NAMES[by].lower()}", [label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target)
-    # RollupHour has no unit: at a hub, the hours are the province's, not shown for one commune.
-    grid, hours = _heatmap(period) if scope.unit is None else ([], [])
-    by_names = {b: n for b, n in BY_NAMES.items() if b != "unit" or get_config().downstream or by == "unit"}
+    # RollupHour has no unit nor point: the hours are the whole centre's (the province's at a hub),
+    # not shown for one commune or one point.
+    grid, hours = _heatmap(period) if scope.unit is None and point is None else ([], [])
+    by_names = {b: n for b, n in BY_NAMES.items() if (b != "unit" or get_config().downstream or by == "unit")
+                and (b != "point" or several or by == "point")}
     return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
                            period=period, by=by, by_names=by_names,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
-                           letterhead=letterhead(local_today(get_config().tz)),
+                           letterhead=head, points=roster_points.names() if several else None,
+                           point=point or "",
                            forms=criteria.used(f) if by == "question" else [],
                            form=qid, scope=scope, scoped=units.SCOPED,
                            units=units.units(get_config()) if units.is_hub(get_config()) else None,

@@ -90,6 +90,10 @@ class Response(BaseModel):
     excluded_at = DateTimeField(null=True)
     # Migration 16: the flag "assisted" (a staff member helped the citizen rate), reported apart.
     assisted = BooleanField(default=False)
+    # Migration 18: the reception point of the kiosk (or the QR code's counter) when the response
+    # was stored, never recomputed: moving a kiosk later does not move its old ratings. '' at a
+    # province hub for a commune's rows (their points are the commune's own).
+    point = CharField(max_length=64, default="")
 
     class Meta:
         indexes = (
