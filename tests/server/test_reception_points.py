@@ -19,6 +19,7 @@ from sync_server.app import create_app
 from sync_server.collect import ingest
 from sync_server.db import write_transaction
 from sync_server.db.models import AuditLog, Counter, Epoch, ReceptionPoint, Response, RollupDay
+from sync_server.ops import demo_data
 from sync_server.qr import store as qr_store
 from sync_server.reports import rollup
 from sync_server.roster import points
@@ -227,3 +228,18 @@ def test_a_qr_response_belongs_to_its_counters_point(site):
     # nv-lan sits at counters of both points: her own code names no point (never guessed).
     assert [r.point for r in Response.select().order_by(Response.seq)] == ["van-tho", "chinh", ""]
     assert "(không rõ điểm tiếp nhận)" in page(admin, "/reports?by=point&period=year&date=2026-06-01")
+
+
+@SQLITE
+def test_the_demo_is_a_centre_with_two_points_one_of_them_a_former_commune(site):
+    cfg, _app, admin = site
+    assert demo_data.seed(cfg) == demo_data.seed(cfg)  # safe to run again
+    assert [(p.code, p.name, p.former_name) for p in points.ordered()] == [
+        ("chinh", "Trụ sở Trung tâm (xã Đại Lãnh)", ""), ("van-tho", "Điểm tiếp nhận Vạn Thọ", "xã Vạn Thọ")]
+    assert points.point_of_kiosk("quay-1") == "chinh" and points.point_of_counter("vt-1") == "van-tho"
+    qr_store.store({"questionnaire": "overall", "questionnaire_version": 1, "answers": {"q1": 5},
+                    "officer": "nv-mai", "flags": ["qr:counter:vt-1"]},
+                   tz=cfg.tz, now=datetime(2026, 11, 23, 2))
+    assert Response.get().point == "van-tho"
+    html = page(admin, "/reports?by=point&period=year&date=2026-06-01")
+    assert "Điểm tiếp nhận Vạn Thọ" in html and "xã Vạn Thọ, sáp nhập từ 01/07/2025" in html
