@@ -24,6 +24,7 @@ from sync_server.qr import store as qr_store
 from sync_server.reports import rollup
 from sync_server.roster import points
 from tests.support.chains import make_chain
+from tests.support.docx_pdf import NEEDS_OFFICE, render
 from tests.support.web import add_user, client_as, csrf_token, login, page
 
 SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -243,3 +244,17 @@ def test_the_demo_is_a_centre_with_two_points_one_of_them_a_former_commune(site)
     assert Response.get().point == "van-tho"
     html = page(admin, "/reports?by=point&period=year&date=2026-06-01")
     assert "Điểm tiếp nhận Vạn Thọ" in html and "xã Vạn Thọ, sáp nhập từ 01/07/2025" in html
+
+
+@NEEDS_OFFICE
+@SQLITE
+def test_the_docx_of_one_point_names_it_under_the_title_in_libreoffice(site, tmp_path):
+    cfg, _app, admin = site
+    post(admin, "/roster/points", {**VAN_THO, "new": "1"})
+    post(admin, "/roster/points/kiosk", {"kiosk": "quay-2", "point": "van-tho"})
+    Kiosk("quay-2", cfg).store(3, "2025-06-20T09:00:00.000+07:00")
+    url = "/reports?by=kiosk&period=year&date=2025-06-01&point=van-tho&fmt=docx"
+    _data, pages, _sizes = render(admin, url, "points-van-tho", tmp_path)
+    text = " ".join(" ".join(pages).split())
+    assert "Kết quả đánh giá mức độ hài lòng theo quầy Điểm tiếp nhận: Điểm tiếp nhận Vạn Thọ" in text
+    assert "trước đây là xã Vạn Thọ (22360)" in text
