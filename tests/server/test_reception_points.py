@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from docx import Document
@@ -23,8 +23,10 @@ from sync_server.ops import demo_data
 from sync_server.qr import store as qr_store
 from sync_server.reports import rollup
 from sync_server.roster import points
+from sync_server.upstream import province, receive, snapshot
 from tests.support.chains import make_chain
 from tests.support.docx_pdf import NEEDS_OFFICE, render
+from tests.support.hub import raw_batch
 from tests.support.web import add_user, client_as, csrf_token, login, page
 
 SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -258,3 +260,21 @@ def test_the_docx_of_one_point_names_it_under_the_title_in_libreoffice(site, tmp
     text = " ".join(" ".join(pages).split())
     assert "Kết quả đánh giá mức độ hài lòng theo quầy Điểm tiếp nhận: Điểm tiếp nhận Vạn Thọ" in text
     assert "trước đây là xã Vạn Thọ (22360)" in text
+
+
+@SQLITE
+def test_the_hub_names_the_former_communes_a_commune_pushed(make_config):
+    """A commune's snapshot carries its points; the hub's commune list names the former communes.
+    (One database plays both sides: the commune's snapshot is made, then received by the hub.)"""
+    cfg = make_config(extra='[[downstream]]\nid = "xa-dai-lanh"\nname = "Xã Đại Lãnh"\n'
+                            'token = "token-dai-lanh-0123456789abcdef"\n')
+    with write_transaction():
+        ReceptionPoint.create(**{**VAN_THO, "sort": 1, "merged_on": date(2025, 7, 1)})
+    batch = raw_batch("xa-dai-lanh", make_chain("s-dl", 2), "2026-11-22")
+    batch["roster"] = snapshot.roster("Xã Đại Lãnh")
+    assert [p["code"] for p in batch["roster"]["point"]] == ["chinh", "van-tho"]
+    receive.receive(cfg, cfg.downstream[0], batch, datetime(2026, 11, 23))
+    assert province.formers() == {"xa-dai-lanh": ["xã Vạn Thọ (22360), 01/07/2025"]}
+    add_user("staff", "staff")
+    html = page(client_as(create_app(cfg), "staff"), "/province")
+    assert "Gồm xã cũ (trước sáp nhập): xã Vạn Thọ (22360), 01/07/2025" in html
