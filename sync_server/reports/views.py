@@ -35,7 +35,7 @@ from sync_server.reports import (
 )
 from sync_server.reports import points as report_points
 from sync_server.reports import queries as reports
-from sync_server.reports.downloads import definition_arg, letterhead, send_report
+from sync_server.reports.downloads import definition_arg, letterhead, point_arg, send_report
 from sync_server.reports.overview import local_today
 from sync_server.roster import points as roster_points
 from sync_server.roster.build import unit_name
@@ -162,16 +162,6 @@ def _scope(by: str) -> Scope:
     return Scope(raw, raw, known[raw])
 
 
-def _point() -> str | None:
-    """`point=<code>`: one reception point's ratings (None: the whole centre)."""
-    raw = request.args.get("point", "").strip()[:64]
-    if not raw:
-        return None
-    if raw not in roster_points.names():
-        abort(400, description=_("Không có điểm tiếp nhận “%(point)s” (ô “point”).", point=raw))
-    return raw
-
-
 def _names(by: str, unit: str | None = None) -> dict[str, str]:
     if unit:  # a commune's own roster, as its last snapshot named it
         blank = {"officer": "(không rõ cán bộ)", "procedure": "(không chọn thủ tục)",
@@ -269,7 +259,7 @@ def overview():
     fmt = request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
     scope = _scope(by)
-    point = _point() if by != "point" else None
+    point = point_arg() if by != "point" else None
     several = roster_points.several()
     f = reports.Filters(period.start, period.end, unit=scope.unit, point=point)
     names = _names(by, scope.unit)
@@ -278,9 +268,8 @@ def overview():
     if scope.unit is not None:  # at a hub: whose officers, procedures, fields
         when = Msg(N_("Đơn vị: %(name)s (%(code)s). Thời gian: %(period)s."), name=scope.name,
                    code=scope.arg, period=period.label)
-    head = letterhead(local_today(get_config().tz))
+    head = letterhead(local_today(get_config().tz), point)
     if point is not None:  # one reception point: the title and letterhead say which
-        head.point = Msg(N_("Điểm tiếp nhận: %(name)s"), name=roster_points.names()[point])
         when = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s). Thời gian: %(period)s."),
                    name=roster_points.names()[point], code=point, period=period.label)
     share_column, qid = SHARE_COLUMN, ""
@@ -370,18 +359,26 @@ def officers_month():
                                  "năm-Qsố (2026-Q4)."))
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
     config = get_config()
-    scope = _scope("officer")
+    scope, point = _scope("officer"), point_arg()
     table = officer_sheet.build(period, definition, config.satisfaction_target * 100, config.min_visits,
-                                _names("officer", scope.unit), scope.unit, f"{scope.name} ({scope.arg})")
+                                _names("officer", scope.unit), scope.unit, f"{scope.name} ({scope.arg})",
+                                point=point)
+    if point is not None:
+        table.notes.insert(0, Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."),
+                                  name=roster_points.names()[point], code=point))
+    head = letterhead(local_today(get_config().tz), point)
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
-    sent = send_report(table, fmt, f"hailong-can-bo{unit_part}-{period.arg}", official=True, day=today)
+    unit_part += f"-{point}" if point else ""
+    sent = send_report(table, fmt, f"hailong-can-bo{unit_part}-{period.arg}", official=True, day=today,
+                       head=head)
     if sent is not None:
         return sent
     return render_template("reports/table.html", title=table.title, table=table,
                            share_column=officer_table.SHARE_COLUMN, period=period,
                            month=f"{period.start:%Y-%m}" if period.kind == "month" else "",
                            quarter=period.arg if period.kind == "quarter" else "",
-                           letterhead=letterhead(today),
+                           letterhead=head, points=roster_points.names() if roster_points.several() else None,
+                           point=point or "",
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args, unit=scope.arg)
 

@@ -193,6 +193,16 @@ def test_a_report_of_one_point_counts_its_ratings_and_says_which_point(site):
     assert "Điểm tiếp nhận: Điểm tiếp nhận Vạn Thọ" in paragraphs
     r = admin.get("/reports?by=officer&period=year&point=khong-co")
     assert r.status_code == 400 and "point" in r.get_data(as_text=True)
+    # The officers' month sheet (the monthly KPI report) too: its page, file and print view.
+    html = page(admin, "/reports/officers?month=2026-11&point=van-tho")
+    assert re.search(r'<option value="van-tho" selected>', html) and 'id="page-point"' in html
+    sheet = admin.get("/reports/officers?month=2026-11&point=van-tho&fmt=csv")
+    assert "van-tho" in sheet.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(sheet.get_data().decode("utf-8-sig"))))
+    assert rows[1][0] == "Điểm tiếp nhận: Điểm tiếp nhận Vạn Thọ (van-tho)."
+    assert next(row for row in rows if row and row[0] == "Tổng cộng")[2] == "2"
+    assert 'id="print-point"' in page(admin, "/reports/officers?month=2026-11&point=van-tho&fmt=print")
+    assert admin.get("/reports/officers?month=2026-11&point=khong-co").status_code == 400
 
 
 def test_ratings_from_before_the_merger_report_under_the_centre_with_the_old_name(site):
