@@ -288,3 +288,19 @@ def test_the_hub_names_the_former_communes_a_commune_pushed(make_config):
     add_user("staff", "staff")
     html = page(client_as(create_app(cfg), "staff"), "/province")
     assert "Gồm xã cũ (trước sáp nhập): xã Vạn Thọ (22360), 01/07/2025" in html
+
+
+@SQLITE
+def test_the_counter_form_asks_for_the_point_only_when_there_are_several(site):
+    _cfg, _app, admin = site
+    assert 'id="counter-point"' not in page(admin, "/roster")
+    post(admin, "/roster/points", {**VAN_THO, "new": "1"})
+    html = page(admin, "/roster")
+    assert 'id="counter-point"' in html and "<th>Điểm tiếp nhận</th>" in html
+    token = csrf_token(html)
+    form = {"csrf_token": token, "code": "q9", "name": "Quầy 9", "mode": "counter", "sort": "9"}
+    assert admin.post("/roster/counters", data={**form, "point": "van-tho"}).status_code == 302
+    assert Counter.get(Counter.code == "q9").point == "van-tho"
+    admin.post("/roster/counters", data={**form, "code": "q10", "point": "khong-co"})
+    assert Counter.get_or_none(Counter.code == "q10") is None
+    assert "điểm tiếp nhận &#39;khong-co&#39; không tồn tại" in page(admin, "/roster")
