@@ -290,7 +290,7 @@ def overview():
     else:
         # By counter at a centre with several points: a counter (kiosk) per point it took ratings
         # at, so a kiosk moved from one point to another shows both, each with its own ratings.
-        apart = by == "kiosk" and several and point is None
+        apart = by == "kiosk" and several and point is None and not scope.unit  # a commune at a hub: none
         cells = reports.figures(f, (by, "point") if apart else (by,))
         order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
         at_point = report_points.names()
