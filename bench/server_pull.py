@@ -139,7 +139,8 @@ def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
         days.append(t.local_date)
         rows.append((epoch.id, "", "bench-1", r["store_id"], r["seq"], r["uuid"], r["officer"], None,
                      "overall", 1, r["channel"], False, r["recorded_at"], t.recorded_utc, None, "kiosk",
-                     t.local_date, t.local_hour, canonical_json(r).decode(), r["hash"], now, None, False, ""))
+                     t.local_date, t.local_hour, canonical_json(r).decode(), r["hash"], now, None, False, "",
+                     "chinh"))
     t0, c0 = time.perf_counter(), time.process_time()
     with database.connection_context():
         with write_transaction():

@@ -31,6 +31,7 @@ from sync_server.reports.service_views import bp as service_bp
 from sync_server.reports.survey_views import bp as survey_bp
 from sync_server.reports.views import bp as reports_bp
 from sync_server.roster.import_views import bp as import_bp
+from sync_server.roster.points_views import bp as points_bp
 from sync_server.roster.questionnaire_views import bp as questionnaire_bp
 from sync_server.roster.views import bp as roster_bp
 from sync_server.upstream.province_views import bp as province_bp
@@ -42,7 +43,7 @@ SESSION_HOURS = 8
 # Every page, grouped by the package whose job it is (docs/architecture.md).
 BLUEPRINTS = (auth_bp, admin_bp,  # accounts
               monitor_bp, minutes_bp, fleet_bp,  # collect
-              roster_bp, questionnaire_bp, import_bp,  # roster
+              roster_bp, questionnaire_bp, import_bp, points_bp,  # roster
               staff_bp, reports_bp, survey_bp, service_bp, board_bp,  # reports
               qr_bp, qr_staff_bp, qr_contacts_bp,  # qr
               upstream_bp, province_bp)  # upstream: the hub's API for commune servers, its communes' page

@@ -73,6 +73,10 @@ ACTIONS: dict[str, str] = {
     "downstream.enrol": N_("Ghi danh máy chủ xã gửi lên tỉnh"),
     "downstream.revoke": N_("Thu hồi quyền gửi lên tỉnh của máy chủ xã"),
     "collection.open": N_("Mở hòm phiếu ki-ốt (lấy dữ liệu bằng tay, lập biên bản)"),
+    "point.create": N_("Thêm điểm tiếp nhận"),
+    "point.update": N_("Sửa điểm tiếp nhận"),
+    "point.counter": N_("Chuyển quầy sang điểm tiếp nhận khác"),
+    "point.kiosk": N_("Chuyển ki-ốt sang điểm tiếp nhận khác"),
 }
 # The keys of the details, as staff read them; a key not listed shows as it is.
 DETAIL_LABELS: dict[str, str] = {
@@ -87,6 +91,8 @@ DETAIL_LABELS: dict[str, str] = {
     "end": N_("Đến ngày"), "field_code": N_("Lĩnh vực"), "new": N_("Mới"), "updated": N_("Cập nhật"),
     "version": N_("Phiên bản"), "questions": N_("Số câu hỏi"), "received": N_("Số phiếu nhận"),
     "status": N_("Kết quả"), "days": N_("Số ngày lưu"), "response": N_("Phiếu đánh giá"),
+    "former_name": N_("Tên xã cũ (trước sáp nhập)"), "former_code": N_("Mã xã cũ"),
+    "merged_on": N_("Ngày sáp nhập"),
 }
 _CLI_ACTOR = N_("dòng lệnh trên máy chủ")
 _SYSTEM_ACTOR = N_("máy chủ (tự động)")

@@ -45,6 +45,7 @@ from sync_server.db.models import (
     YesNoAnswer,
 )
 from sync_server.reports import rollup
+from sync_server.roster.points import point_of_kiosk, point_of_qr
 
 
 class CursorMoved(KioskError):
@@ -140,7 +141,8 @@ def counter_of(r: dict[str, Any], roster: Roster) -> str:
 RESPONSE_COLUMNS = ("epoch", "unit", "kiosk_id", "store_id", "seq", "uuid", "officer", "procedure",
                     "questionnaire", "questionnaire_version", "channel", "partial", "recorded_at",
                     "recorded_utc", "corrected_utc", "time_source", "local_date", "local_hour", "body",
-                    "hash", "received_at", "unknown_refs", "assisted", "counter")
+                    "hash", "received_at", "unknown_refs", "assisted", "counter",
+                    "point")
 ANSWER_COLUMNS = ("response", "question", "score", "officer", "local_date")
 _SEQ = RESPONSE_COLUMNS.index("seq")
 YES_NO_COLUMNS = ("response", "question", "value", "officer", "procedure", "local_date")
@@ -148,13 +150,13 @@ CONFLICT_COLUMNS = ("kiosk_id", "store_id", "seq", "uuid", "hash", "body", "exis
 
 
 def _row(r: dict[str, Any], epoch_id: int, unit: str, kiosk_id: str, body: str, times: clockfix.Times,
-         unknown: str | None, counter: str, now: datetime) -> tuple[Any, ...]:
+         unknown: str | None, counter: str, now: datetime, point: str) -> tuple[Any, ...]:
     """A response row in RESPONSE_COLUMNS order."""
     return (epoch_id, unit, kiosk_id, r["store_id"], r["seq"], r["uuid"], r["officer"], r["procedure"],
             r["questionnaire"], r["questionnaire_version"], r["channel"], r["partial"],
             r["recorded_at"], times.recorded_utc, times.corrected_utc, times.source,
             times.local_date, times.local_hour, body, r["hash"], now, unknown,
-            ASSISTED_FLAG in r["flags"], counter)
+            ASSISTED_FLAG in r["flags"], counter, point)
 
 
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
@@ -164,7 +166,11 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
     """Insert one verified page and move the cursor from `before` to `after`, all or nothing.
     `bodies` are the responses' canonical JSON if the caller has made them already. A province
     hub passes the commune's `unit` (its server_id) and the `times` the commune worked out (its
-    clock repair, which only the commune could do: it saw the kiosks' boots live)."""
+    clock repair, which only the commune could do: it saw the kiosks' boots live).
+
+    The reception point of each response is fixed here, in the same transaction: the point the
+    kiosk stands at now (a QR response: its code's counter, sync_server.roster.points.point_of_qr);
+    '' for a commune's rows at a hub."""
     result = PageResult()
     with write_transaction():
         query = Epoch.select().where(Epoch.id == epoch_id)
@@ -175,6 +181,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             raise CursorMoved(say("another pull of this kiosk moved the cursor meanwhile; try again"))
         known = _stored_uuids([r["uuid"] for r in responses])
         anchors = {} if times is not None else anchors_for(kiosk_id, (r["boot_id"] for r in responses))
+        here = "" if unit or kiosk_id == QR_KIOSK_ID else point_of_kiosk(kiosk_id)
         rows: list[tuple[Any, ...]] = []
         aside: list[tuple[Any, ...]] = []
         answers_of: dict[int, tuple[dict[str, Any], Any]] = {}
@@ -197,7 +204,8 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             for ref in (unknown or "").split():
                 result.flagged[ref] = result.flagged.get(ref, 0) + 1
             result.repaired += when.source == clockfix.REPAIRED
-            rows.append(_row(r, epoch_id, unit, kiosk_id, body, when, unknown, counter_of(r, roster), now))
+            rows.append(_row(r, epoch_id, unit, kiosk_id, body, when, unknown, counter_of(r, roster), now,
+                             point_of_qr(r["flags"]) if kiosk_id == QR_KIOSK_ID and not unit else here))
             answers_of[r["seq"]] = (r, when.local_date)
         bulk_insert(Response, RESPONSE_COLUMNS, rows)
         if rows:

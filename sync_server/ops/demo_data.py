@@ -1,5 +1,6 @@
 """`hailong-server seed-demo`: a demo roster for one 2026 commune centre (NĐ 118/2025: the
-Trung tâm Phục vụ hành chính công of a commune under its People's Committee, no district), so
+Trung tâm Phục vụ hành chính công of a commune under its People's Committee, no district), with
+two reception points (its main office and the office of a commune merged into it in 2025), so
 that a fresh install shows something real. Safe to run again: roster rows are upserted to the
 same values and kiosk settings are only created where missing (so a unit's own changes survive).
 
@@ -13,11 +14,21 @@ them up on csdl.dichvucong.gov.vn before using this list for a real unit.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
-from sync_server.db.models import Counter, Field, KioskSetting, Officer, Procedure, Questionnaire
+from sync_server.db.models import (
+    Counter,
+    Field,
+    KioskSetting,
+    Officer,
+    Procedure,
+    Questionnaire,
+    ReceptionPoint,
+)
+from sync_server.db.models.roster import MAIN_POINT
 from sync_server.roster import build as roster
 from sync_server.roster import unit as roster_unit
 
@@ -27,6 +38,19 @@ UNIT_NAME = "Trung tâm Phục vụ hành chính công xã Đại Lãnh"
 UNIT = {"kind": "xa", "place": "Đại Lãnh", "name": UNIT_NAME, "superior": "UBND xã Đại Lãnh",
         "province": "Khánh Hòa", "province_code": "", "commune_code": "",
         "address": "Xã Đại Lãnh, tỉnh Khánh Hòa", "signer_title": "Giám đốc"}
+
+# The reception points (sync_server.roster.points): the main office (migration 18 made it) and a
+# point in the office of a commune merged into Đại Lãnh on 1 July 2025. "Vạn Thọ" is an example:
+# a real centre types its own former communes from its merger resolution (with their codes).
+POINTS = [
+    {"code": MAIN_POINT, "name": "Trụ sở Trung tâm (xã Đại Lãnh)", "address": "Xã Đại Lãnh, tỉnh Khánh Hòa",
+     "sort": 0, "former_name": "", "former_code": "", "merged_on": None},
+    {"code": "van-tho", "name": "Điểm tiếp nhận Vạn Thọ", "address": "Trụ sở cũ của UBND xã Vạn Thọ",
+     "sort": 1, "former_name": "xã Vạn Thọ", "former_code": "", "merged_on": date(2025, 7, 1)},
+]
+# The outlying point's counter: no kiosk there in the demo; its QR code /r/vt-1 rates at that point.
+POINT_COUNTER = {"code": "vt-1", "name": "Quầy tiếp nhận Vạn Thọ", "kiosk_id": None, "mode": "shared",
+                 "officers": json.dumps(["nv-tuan", "nv-mai"]), "sort": 100, "point": "van-tho"}
 
 # The centre's desk fields (codes kept from seed 002, names after the 2025 commune departments:
 # Văn phòng HĐND và UBND, Phòng Kinh tế, Phòng Văn hóa – Xã hội).
@@ -114,4 +138,13 @@ def seed(config: ServerConfig) -> int:
                 officer = OFFICERS[i % len(OFFICERS)][0]
                 Counter.create(code=kiosk.id, name=f"Quầy số {i + 1}", kiosk_id=kiosk.id, mode="counter",
                                officers=json.dumps([officer]), sort=i, ask_procedure=True)
+        # The points and the outlying counter only where missing: a unit's own changes survive.
+        for point in POINTS:
+            if ReceptionPoint.get_or_none(ReceptionPoint.code == point["code"]) is None:
+                ReceptionPoint.create(**point)
+            elif point["code"] == MAIN_POINT and ReceptionPoint.get_by_id(MAIN_POINT).name == "Trụ sở chính":
+                ReceptionPoint.update(name=point["name"], address=point["address"]).where(
+                    ReceptionPoint.code == MAIN_POINT).execute()  # as migration 18 named it: the demo's name
+        if Counter.get_or_none(Counter.code == POINT_COUNTER["code"]) is None:
+            Counter.create(**POINT_COUNTER)
     return roster.touch(config)

@@ -17,9 +17,10 @@ RULE = N_("Đánh giá qua mã QR dán tại một quầy được tính cho qu�
           "(không gắn với quầy nào) ở dòng “Mã QR (điện thoại)”.")
 
 
-def figures(f: reports.Filters) -> dict[tuple[Any, ...], reports.Cell]:
-    """{(place,): Cell}: the figures by counter (sync_server.reports.places)."""
-    return reports.figures(f, ("place",))
+def figures(f: reports.Filters, apart: bool = False) -> dict[tuple[Any, ...], reports.Cell]:
+    """{(place,): Cell}: the figures by counter (sync_server.reports.places); with `apart`,
+    {(place, point): Cell}: a counter once per reception point it took ratings at."""
+    return reports.figures(f, ("place", "point") if apart else ("place",))
 
 
 def names(f: reports.Filters, keys: list[str], qr_name: str) -> dict[str, str]:
@@ -28,11 +29,14 @@ def names(f: reports.Filters, keys: list[str], qr_name: str) -> dict[str, str]:
     return {key: qr_name if key == QR_KIOSK_ID else places.label(key) for key in keys}
 
 
-def with_channels(table: exports.Table, f: reports.Filters, keys: list[str]) -> exports.Table:
-    """The table with the visits at the kiosk and by QR code after each counter's name."""
-    split: dict[str, list[int]] = {}
-    for (place, channel), cell in reports.figures(f, ("place", "channel")).items():
-        split.setdefault(place, [0, 0])[channel == "qr"] += cell.responses
+def with_channels(table: exports.Table, f: reports.Filters, keys: list[tuple[Any, ...]],
+                  apart: bool = False) -> exports.Table:
+    """The table with the visits at the kiosk and by QR code after each counter's name; `keys`
+    are the rows' keys as `figures` gave them (with `apart`, (place, point))."""
+    split: dict[tuple[Any, ...], list[int]] = {}
+    dims = ("place", "point", "channel") if apart else ("place", "channel")
+    for key, cell in reports.figures(f, dims).items():
+        split.setdefault(key[:-1], [0, 0])[key[-1] == "qr"] += cell.responses
     rows = [[row[0], *split.get(key, [0, 0]), *row[1:]] for key, row in zip(keys, table.rows, strict=False)]
     total = [sum(n) for n in zip(*split.values(), strict=True)] if split else [0, 0]
     rows.append([table.rows[-1][0], *total, *table.rows[-1][1:]])

@@ -7,6 +7,7 @@ No Flask here."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from kiosk.shared.presets import PRESETS
@@ -44,7 +45,7 @@ def rows_of(qid: str, f: queries.Filters) -> list[tuple[str, str, queries.Cell]]
     """(label "n. question text", about, figures) per question of `qid`, in its order; codes
     answered in the range that the newest version no longer has come last."""
     cells = {key[0]: cell for key, cell in
-             queries.figures(queries.Filters(f.start, f.end, questionnaire=qid), ("question",)).items()}
+             queries.figures(replace(f, questionnaire=qid), ("question",)).items()}
     listed = questions(qid)
     out = [(f"{i}. {q.get('text', {}).get('vi', q['code'])}", about_of(qid, q),
             cells.get(q["code"], queries.Cell())) for i, q in enumerate(listed, 1)]

@@ -45,6 +45,7 @@ class Letterhead:
     signer_title: str = "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"
     signer_name: str = ""
     archive: str = "Lưu: VT."
+    point: str = ""  # a report of one reception point: "Điểm tiếp nhận: …", under the title
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -189,7 +190,9 @@ def to_docx(table: Table, head: Letterhead, *, kind: str = "BÁO CÁO", signers:
 
     _letterhead(doc, head, usable)
     _para(doc, kind, bold=True, size=14)
-    _para(doc, table.title, bold=True, size=14, after=6)
+    _para(doc, table.title, bold=True, size=14, after=0 if head.point else 6)
+    if head.point:
+        _para(doc, head.point, bold=True, size=13, after=6)
     if head.to:
         _para(doc, f"Kính gửi: {head.to}", size=14, after=6)
     for note in table.notes:

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 
 from sync_server.config import DEFAULT_SIGNER
 from sync_server.extensions import get_config
+from sync_server.i18n import N_, Msg
 from sync_server.reports import docx_report, exports, figures
+from sync_server.roster import points as roster_points
 from sync_server.roster import unit as roster_unit
 from sync_server.roster.build import unit_name
 
@@ -28,7 +30,18 @@ def _file(data: bytes, name: str, mimetype: str) -> Response:
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
 
-def letterhead(day: date) -> docx_report.Letterhead:
+def point_arg() -> str | None:
+    """`point=<code>`: one reception point's ratings (None: the whole centre); an unknown one is a
+    400 naming the field."""
+    raw = request.args.get("point", "").strip()[:64]
+    if not raw:
+        return None
+    if raw not in roster_points.names():
+        abort(400, description=_("Không có điểm tiếp nhận “%(point)s” (ô “point”).", point=raw))
+    return raw
+
+
+def letterhead(day: date, point: str | None = None) -> docx_report.Letterhead:
     """The unit on /roster as NĐ 30/2020 lays it out (the People's Committee above, the centre's
     legal name, the place of the date line, the number; no district) and the report's frame from
     `[unit]` (Kính gửi, Nơi nhận, the signature). A signer title set in `[unit]` wins over the
@@ -40,15 +53,20 @@ def letterhead(day: date) -> docx_report.Letterhead:
     return docx_report.Letterhead(superior=unit.superior, unit=unit.name, place=roster_unit.place_of(unit),
                                   number=roster_unit.report_number(unit), day=day, to=config.report_to,
                                   receivers=config.report_receivers, authority=config.signer_authority,
-                                  signer_title=signer, signer_name=config.signer_name)
+                                  signer_title=signer, signer_name=config.signer_name,
+                                  # one reception point's report: named under the title
+                                  point=Msg(N_("Điểm tiếp nhận: %(name)s"), name=roster_points.names()[point])
+                                  if point else "")
 
-def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
+def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date,
+                head: docx_report.Letterhead | None = None) -> Response | None:
+    """`head`: the letterhead when the page made its own (e.g. naming a reception point)."""
     if fmt == "csv":
         return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
         return _file(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
     if fmt == "docx" and official:
-        return _file(docx_report.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
+        return _file(docx_report.to_docx(table, head or letterhead(day)), f"{stem}.docx", DOCX)
     if fmt not in ("html", "print"):
         abort(400, description=_("Định dạng tệp không hợp lệ."))
     return None

@@ -54,7 +54,8 @@ def parse(raw: str) -> SheetPeriod:
     raise ValueError(raw)
 
 
-def low_topics(start: date, end: date, unit: str | None = None) -> dict[str, Counter]:
+def low_topics(start: date, end: date, unit: str | None = None,
+               point: str | None = None) -> dict[str, Counter]:
     """{officer ('' = none): Counter of topic codes} over the visits whose officer score (the
     answer to their form's first officer question) was 1 or 2 and that chose a topic."""
     keys = officers.officer_questions()
@@ -64,6 +65,8 @@ def low_topics(start: date, end: date, unit: str | None = None) -> dict[str, Cou
                     & ~Response.body.contains(topics.NO_REASONS)))
     if unit is not None:  # at a province hub: one commune's officers (sync_server.reports.units)
         query = query.where(Response.unit == unit)
+    if point is not None:  # one reception point's visits (sync_server.roster.points)
+        query = query.where(Response.point == point)
     for (body,) in query.tuples().iterator():
         r = json.loads(body)
         score = (r.get("answers") or {}).get(keys.get(r.get("questionnaire"), ""))
@@ -89,13 +92,15 @@ def _arrow(points: float) -> str:
 
 
 def build(period: SheetPeriod, definition: str, target: float, min_visits: int,
-          names: dict[str, str], unit: str | None = None, unit_label: str = "") -> exports.Table:
-    """`unit`: at a province hub, the commune whose officers these are (`unit_label` names it)."""
-    f = queries.Filters(period.start, period.end, unit=unit)
+          names: dict[str, str], unit: str | None = None, unit_label: str = "",
+          point: str | None = None) -> exports.Table:
+    """`unit`: at a province hub, the commune whose officers these are (`unit_label` names it);
+    `point`: one reception point's visits only (this period's and the previous one's)."""
+    f = queries.Filters(period.start, period.end, unit=unit, point=point)
     cells = officers.officer_cells(f)
     prev = period.previous()
-    before = officers.officer_cells(queries.Filters(prev.start, prev.end, unit=unit))
-    chosen = low_topics(period.start, period.end, unit)
+    before = officers.officer_cells(queries.Filters(prev.start, prev.end, unit=unit, point=point))
+    chosen = low_topics(period.start, period.end, unit, point)
     topic_names = topics.names()
     if period.kind == "quarter":
         title = Msg(N_("Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức quý %(quarter)s"),

@@ -31,11 +31,13 @@ from sync_server.roster.counters import officer_codes
 
 # Grouping dimensions: the rollup column each reads ("field" is looked up from the procedure).
 DIMENSIONS = ("officer", "procedure", "field", "kiosk", "channel", "questionnaire", "question", "day",
-              "month", "unit", "counter", "place")
+              "month", "unit", "counter", "place",
+              "point")
 # "place": where a rating counts in the reports by counter (sync_server.reports.places): the counter
 # of its kiosk, or the counter whose QR poster it came from ("counter": Response.counter).
 # "unit": the commune server at a province hub ('' for the server's own kiosks, DESIGN.md §6).
-_COLUMN = {"unit": "unit", "officer": "officer",
+# "point": the reception point a response was stored under (sync_server.roster.points).
+_COLUMN = {"unit": "unit", "point": "point", "officer": "officer",
            "procedure": "procedure", "kiosk": "kiosk_id", "channel": "channel",
            "questionnaire": "questionnaire", "question": "question", "day": "local_date",
            "counter": "counter"}
@@ -52,6 +54,7 @@ class Filters:
     questionnaire: str | None = None
     question: str | None = None
     unit: str | None = None  # at a province hub: one commune server's rows
+    point: str | None = None  # one reception point's rows
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -70,8 +73,9 @@ class Cell:
 def _where(model, start: date, end: date, f: Filters, *, question_rows: bool):
     cond = (model.local_date >= start) & (model.local_date <= end)
     cond &= (model.question != "") if question_rows else (model.question == "")
-    for name, value in (("unit", f.unit), ("officer", f.officer), ("procedure", f.procedure),
-                        ("kiosk", f.kiosk), ("channel", f.channel), ("questionnaire", f.questionnaire)):
+    for name, value in (("unit", f.unit), ("point", f.point), ("officer", f.officer),
+                        ("procedure", f.procedure), ("kiosk", f.kiosk), ("channel", f.channel),
+                        ("questionnaire", f.questionnaire)):
         if value is not None:
             cond &= getattr(model, _COLUMN[name]) == value
     if f.question is not None and question_rows:

@@ -21,11 +21,12 @@ from sync_server.db import database, insert_values, is_sqlite
 from sync_server.db.models import Answer, Response, RollupDay
 
 # `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
+# `point`: the reception point the response was stored under (Response.point).
 # `counter`: the counter a QR rating was made at (Response.counter), '' for every other response.
-KEY = ("local_date", "unit", "officer", "procedure", "kiosk_id", "counter", "channel", "questionnaire",
+KEY = ("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter", "channel", "questionnaire",
        "question")
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
-Key = tuple[date, str, str, str, str, str, str, str, str]
+Key = tuple[date, str, str, str, str, str, str, str, str, str]
 _COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
 
 
@@ -38,8 +39,9 @@ class Deltas:
 
     def response(self, day: date, officer: str | None, procedure: str | None, kiosk_id: str,
                  channel: str, questionnaire: str, partial: bool, answers: Iterable[tuple[str, int]],
-                 sign: int = 1, hour: int | None = None, unit: str = "", counter: str = "") -> None:
-        base = (day, unit, officer or "", procedure or "", kiosk_id, counter, channel, questionnaire)
+                 sign: int = 1, hour: int | None = None, unit: str = "", point: str = "",
+                 counter: str = "") -> None:
+        base = (day, unit, point, officer or "", procedure or "", kiosk_id, counter, channel, questionnaire)
         whole = self.by_key[(*base, "")]
         whole[0] += sign
         whole[1] += sign * bool(partial)
@@ -100,6 +102,7 @@ def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[st
                         row[at["channel"]], row[at["questionnaire"]], row[at["partial"]],
                         answers.get(row[at["seq"]], ()), hour=row[at["local_hour"]],
                         unit=row[at["unit"]] if "unit" in at else "",
+                        point=row[at["point"]] if "point" in at else "",
                         counter=row[at["counter"]] if "counter" in at else "")
     return deltas
 
@@ -111,7 +114,8 @@ def deltas_of(response: Response, sign: int) -> Deltas:
     deltas.response(response.local_date, response.officer, response.procedure, response.kiosk_id,
                     response.channel, response.questionnaire, response.partial, answers, sign,
                     # the stored hour: an exclusion undoes exactly what was added
-                    hour=response.local_hour, unit=response.unit, counter=response.counter)
+                    hour=response.local_hour, unit=response.unit, point=response.point,
+                    counter=response.counter)
     return deltas
 
 
@@ -122,7 +126,7 @@ def _fill_sql(table: str) -> list[str]:
     if table == "rollup_month":
         day = ("date(r.\"local_date\", 'start of month')" if is_sqlite()
                else "date_trunc('month', r.\"local_date\")::date")
-    keys = [day, 'r."unit"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
+    keys = [day, 'r."unit"', 'r."point"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
         f'r."{c}"' for c in ("kiosk_id", "counter", "channel", "questionnaire")]
     groups = ", ".join(str(i) for i in range(1, len(keys) + 1))
     into = f'INSERT INTO "{table}" ({_COLUMNS}) '

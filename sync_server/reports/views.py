@@ -34,23 +34,27 @@ from sync_server.reports import (
     units,
     yes_no,
 )
+from sync_server.reports import points as report_points
 from sync_server.reports import queries as reports
-from sync_server.reports.downloads import definition_arg, letterhead, send_report
+from sync_server.reports.downloads import definition_arg, letterhead, point_arg, send_report
 from sync_server.reports.overview import local_today
+from sync_server.roster import points as roster_points
 from sync_server.roster.build import unit_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PERIODS = ("day", "week", "month", "quarter", "year", "custom")
-BY = ("officer", "procedure", "field", "kiosk", "channel", "question", "unit")
+BY = ("officer", "procedure", "field", "kiosk", "point", "channel", "question", "unit")
 BY_NAMES = {"officer": N_("Cán bộ"), "procedure": N_("Thủ tục"), "field": N_("Lĩnh vực"),
             "kiosk": N_("Quầy (ki-ốt)"),
+            "point": N_("Điểm tiếp nhận"),  # only when the centre has several (roster.points)
             "channel": N_("Kênh đánh giá"), "question": N_("Câu hỏi"),
             "unit": N_("Đơn vị (xã, phường)")}  # at a province hub: one row per commune server
 TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cán bộ"),
           "procedure": N_("Kết quả đánh giá mức độ hài lòng theo thủ tục"),
           "field": N_("Kết quả đánh giá mức độ hài lòng theo lĩnh vực"),
           "kiosk": N_("Kết quả đánh giá mức độ hài lòng theo quầy"),
+          "point": N_("Kết quả đánh giá mức độ hài lòng theo điểm tiếp nhận"),
           "channel": N_("Kết quả đánh giá mức độ hài lòng theo kênh đánh giá"),
           "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi"),
           "unit": N_("Kết quả đánh giá mức độ hài lòng theo đơn vị")}
@@ -177,6 +181,8 @@ def _names(by: str, unit: str | None = None) -> dict[str, str]:
         return {f.code: f.name for f in Field.select(Field.code, Field.name)} | {"": "(không rõ lĩnh vực)"}
     if by == "channel":
         return dict(CHANNEL_NAMES)
+    if by == "point":
+        return report_points.names()
     if by == "unit":  # '' is the hub's own kiosks; a commune no longer configured keeps its last name
         config = get_config()
         return ({d.id: d.name for d in Downstream.select(Downstream.id, Downstream.name)}
@@ -254,13 +260,19 @@ def overview():
     fmt = request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
     scope = _scope(by)
-    f = reports.Filters(period.start, period.end, unit=scope.unit)
+    point = point_arg() if by != "point" else None
+    several = roster_points.several()
+    f = reports.Filters(period.start, period.end, unit=scope.unit, point=point)
     names = _names(by, scope.unit)
     title = TITLES[by]
     when = Msg(N_("Thời gian: %(period)s."), period=period.label)
     if scope.unit is not None:  # at a hub: whose officers, procedures, fields
         when = Msg(N_("Đơn vị: %(name)s (%(code)s). Thời gian: %(period)s."), name=scope.name,
                    code=scope.arg, period=period.label)
+    head = letterhead(local_today(get_config().tz), point)
+    if point is not None:  # one reception point: the title and letterhead say which
+        when = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s). Thời gian: %(period)s."),
+                   name=roster_points.names()[point], code=point, period=period.label)
     share_column, qid = SHARE_COLUMN, ""
     if by == "officer":  # the fair officer figure (sync_server.reports.officers)
         officer_cells = officers.officer_cells(f)
@@ -277,24 +289,36 @@ def overview():
         labelled = [(label, cell) for label, _about, cell in questions]
         share_column = criteria.SHARE_COLUMN
     else:
-        cells = counter_table.figures(f) if by == "kiosk" else reports.figures(f, (by,))
+        # By counter at a centre with several points: a counter (kiosk) per point it took ratings
+        # at, so a kiosk moved from one point to another shows both, each with its own ratings.
+        apart = by == "kiosk" and several and point is None and not scope.unit  # a commune at a hub: none
         if by == "kiosk":  # a counter's kiosk and its QR poster together, by the counter's name
+            cells = counter_table.figures(f, apart)
             names = counter_table.names(f, [key[0] for key in cells], QR_NAME)
+        else:
+            cells = reports.figures(f, (by,))
         order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
-        labelled = [(names.get(key[0], key[0]) or "—", cell) for key, cell in order]
+        at_point = report_points.names()
+        labelled = [((names.get(key[0], key[0]) or "—")
+                     + (f" · {at_point.get(key[1], key[1])}" if apart else ""), cell) for key, cell in order]
         notes = [when, figures.RULES[definition], figures.target_note(target)]
         if by == "field":
             notes.append(reports.FIELD_RULE)
+        if by == "kiosk" and several:
+            notes += report_points.former_notes({key[-1] for key, _c in order} if apart else {point})
         codes = [key[0] for key, _c in order] if by == "procedure" else None
         table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
         if by == "unit":  # the commune's code and name as the first two columns (DESIGN.md §6)
             table = _by_unit(table, [key[0] for key, _c in order], names)
         if by == "kiosk":
-            table = counter_table.with_channels(table, f, [key[0] for key, _c in order])
+            table = counter_table.with_channels(table, f, [key for key, _c in order], apart)
+        if by == "point":  # the commune a point was before the merger, beside its name
+            table = report_points.with_former(table, [key[0] for key, _c in order], f)
         share_column = table.headers.index("Tỷ lệ hài lòng")
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
+    unit_part += f"-{point}" if point else ""
     stem = f"hailong-{by}{unit_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz))
+    sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz), head=head)
     if sent is not None:
         return sent
     by_time = "day" if (period.end - period.start).days <= 62 else "month"
@@ -315,15 +339,18 @@ def overview():
                            [_(label) if label else label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target, _("dưới chỉ tiêu"),
                            no_data)
-    # RollupHour has no unit: at a hub, the hours are the province's, not shown for one commune.
-    grid, hours = _heatmap(period) if scope.unit is None else ([], [])
-    by_names = {b: n for b, n in BY_NAMES.items() if b != "unit" or get_config().downstream or by == "unit"}
+    # RollupHour has no unit nor point: the hours are the whole centre's (the province's at a hub),
+    # not shown for one commune or one point.
+    grid, hours = _heatmap(period) if scope.unit is None and point is None else ([], [])
+    by_names = {b: n for b, n in BY_NAMES.items() if (b != "unit" or get_config().downstream or by == "unit")
+                and (b != "point" or several or by == "point")}
     return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
                            period=period, by=by, by_names=by_names,
                            definition=definition, definitions=figures.NAMES, periods=PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
-                           letterhead=letterhead(local_today(get_config().tz)),
+                           letterhead=head, points=roster_points.names() if several else None,
+                           point=point or "",
                            forms=criteria.used(f) if by == "question" else [],
                            form=qid, scope=scope, scoped=units.SCOPED,
                            units=units.units(get_config()) if units.is_hub(get_config()) else None,
@@ -344,18 +371,26 @@ def officers_month():
                                  "năm-Qsố (2026-Q4)."))
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
     config = get_config()
-    scope = _scope("officer")
+    scope, point = _scope("officer"), point_arg()
     table = officer_sheet.build(period, definition, config.satisfaction_target * 100, config.min_visits,
-                                _names("officer", scope.unit), scope.unit, f"{scope.name} ({scope.arg})")
+                                _names("officer", scope.unit), scope.unit, f"{scope.name} ({scope.arg})",
+                                point=point)
+    if point is not None:
+        table.notes.insert(0, Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."),
+                                  name=roster_points.names()[point], code=point))
+    head = letterhead(local_today(get_config().tz), point)
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
-    sent = send_report(table, fmt, f"hailong-can-bo{unit_part}-{period.arg}", official=True, day=today)
+    unit_part += f"-{point}" if point else ""
+    sent = send_report(table, fmt, f"hailong-can-bo{unit_part}-{period.arg}", official=True, day=today,
+                       head=head)
     if sent is not None:
         return sent
     return render_template("reports/table.html", title=table.title, table=table,
                            share_column=officer_table.SHARE_COLUMN, period=period,
                            month=f"{period.start:%Y-%m}" if period.kind == "month" else "",
                            quarter=period.arg if period.kind == "quarter" else "",
-                           letterhead=letterhead(today),
+                           letterhead=head, points=roster_points.names() if roster_points.several() else None,
+                           point=point or "",
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args, unit=scope.arg)
 

@@ -13,7 +13,7 @@ import unicodedata
 from typing import Any
 
 from kiosk.shared.protocol import CODE_RE, MAX_TEXT, MODES
-from sync_server.db.models import Counter, Field, Officer
+from sync_server.db.models import Counter, Field, Officer, ReceptionPoint
 from sync_server.exc import InputError
 from sync_server.i18n import N_
 
@@ -107,11 +107,17 @@ def counter_values(data: dict[str, Any]) -> dict[str, Any]:
     for c in officers:
         if c not in known:
             raise InputError("cán bộ '%(code)s' không tồn tại", {"code": c})
-    return {"code": code(data.get("code"), N_("mã quầy")), "name": text(data.get("name"), N_("tên quầy")),
-            "kiosk_id": kiosk_id, "mode": mode, "officers": json.dumps(officers),
-            "sort": _int(data.get("sort"), N_("thứ tự")),
-            # Checkboxes: an unticked one sends nothing.
-            "ask_procedure": data.get("ask_procedure") == "1", "show_stats": data.get("show_stats") == "1"}
+    values = {"code": code(data.get("code"), N_("mã quầy")), "name": text(data.get("name"), N_("tên quầy")),
+              "kiosk_id": kiosk_id, "mode": mode, "officers": json.dumps(officers),
+              "sort": _int(data.get("sort"), N_("thứ tự")),
+              # Checkboxes: an unticked one sends nothing.
+              "ask_procedure": data.get("ask_procedure") == "1", "show_stats": data.get("show_stats") == "1"}
+    if data.get("point"):  # the form asks only at a centre with several reception points
+        point = str(data["point"])[:64]
+        if ReceptionPoint.get_or_none(ReceptionPoint.code == point) is None:
+            raise InputError("điểm tiếp nhận '%(code)s' không tồn tại", {"code": point})
+        values["point"] = point
+    return values
 
 
 def _int(value: object, label: str) -> int:

@@ -72,8 +72,9 @@ def suggested_superior(kind: str, place: str, province: str) -> str:
     return f"UBND {level} {place}" if level and place else ""
 
 
-def _line(form: dict[str, Any], key: str, label: str, max_len: int = MAX_NAME) -> str:
-    s = roster_edit.text(form.get(key), label, max_len, required=False)
+def line(form: dict[str, Any], key: str, label: str, max_len: int = MAX_NAME, required: bool = False) -> str:
+    """One line of text with no district word in it (also a reception point's, sync_server.roster.points)."""
+    s = roster_edit.text(form.get(key), label, max_len, required=required)
     word = district_word(s)
     if word:
         raise InputError("%(label)s: từ 01/7/2025 không còn cấp huyện, xin bỏ '%(word)s'",
@@ -88,12 +89,12 @@ def values(form: dict[str, Any]) -> dict[str, str]:
     if kind not in KINDS:
         raise InputError("%(label)s '%(value)s' không hợp lệ",
                          {"label": N_("loại đơn vị"), "value": kind[:40]})
-    place = _line(form, "place", N_("tên xã, phường"))
-    province = _line(form, "province", N_("tỉnh, thành phố"))
-    name = _line(form, "name", N_("tên đơn vị")) or suggested_name(kind, place)
+    place = line(form, "place", N_("tên xã, phường"))
+    province = line(form, "province", N_("tỉnh, thành phố"))
+    name = line(form, "name", N_("tên đơn vị")) or suggested_name(kind, place)
     if not name:
         raise InputError("%(label)s: không được để trống", {"label": N_("tên đơn vị")})
-    superior = _line(form, "superior", N_("cơ quan chủ quản")) or suggested_superior(kind, place, province)
+    superior = line(form, "superior", N_("cơ quan chủ quản")) or suggested_superior(kind, place, province)
     codes = {}
     for key, pattern, label, digits in (
             ("province_code", PROVINCE_CODE_RE, N_("mã tỉnh"), 2),
@@ -104,8 +105,8 @@ def values(form: dict[str, Any]) -> dict[str, str]:
                              {"label": label, "value": code[:20], "n": digits})
         codes[key] = code
     return {"kind": kind, "place": place, "name": name, "superior": superior, "province": province,
-            **codes, "address": _line(form, "address", N_("địa chỉ"), MAX_ADDRESS),
-            "signer_title": _line(form, "signer_title", N_("chức danh người ký")) or "Giám đốc"}
+            **codes, "address": line(form, "address", N_("địa chỉ"), MAX_ADDRESS),
+            "signer_title": line(form, "signer_title", N_("chức danh người ký")) or "Giám đốc"}
 
 
 def current(config: ServerConfig) -> UnitInfo:

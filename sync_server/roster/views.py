@@ -28,7 +28,7 @@ from sync_server.db.models import Counter, Field, Officer, Procedure, utcnow
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.roster import edit as roster_edit
-from sync_server.roster import photos
+from sync_server.roster import photos, points
 from sync_server.roster import unit as roster_unit
 from sync_server.roster.build import current_version
 from sync_server.roster.changes import changed
@@ -82,6 +82,7 @@ def overview():
         fields=Field.select().order_by(Field.sort, Field.code), counters=counters,
         counter_officers={c.code: officer_codes(c.officers) for c in counters}, editing=editing,
         officers=list(Officer.select().order_by(Officer.sort, Officer.code)),
+        points=points.names() if points.several() else None,
         kiosk_ids=active_ids(get_config()), version=current_version(), tab="overview", typed=_typed())
 
 

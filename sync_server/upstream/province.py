@@ -6,13 +6,14 @@ Flask here."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from peewee import fn
 
 from sync_server.config import ServerConfig
-from sync_server.db.models import Alert, Downstream, RollupDay
+from sync_server.db.models import Alert, Downstream, DownstreamRoster, RollupDay
 from sync_server.i18n import N_, Msg
 from sync_server.reports import queries
 from sync_server.reports.queries import Cell
@@ -34,6 +35,7 @@ class Commune:
     silent: bool  # no push for SILENT_DAYS, or never
     enrolled: bool = False  # on the hub's page (not server.toml): may be revoked there
     revoked: bool = False
+    formers: tuple[str, ...] = ()  # the communes merged into it in 2025, as its points name them
 
 
 def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
@@ -46,6 +48,7 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
     alerts = dict(Alert.select(Alert.kiosk_id, fn.COUNT(Alert.id)).where(~Alert.resolved)
                   .group_by(Alert.kiosk_id).tuples())
     names = {d.id: d.name for d in config.downstream}
+    merged = formers()
     order = list(names) + sorted(k for k in pushed if k not in names)
     out = []
     for sid in order:
@@ -56,7 +59,33 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
                            d.last_error if d else "", queries.as_date(newest.get(sid)),
                            int(alerts.get(sid, 0)),
                            last is None or now - last >= timedelta(days=SILENT_DAYS),
-                           bool(d and d.token_sha256 and sid not in names), bool(d and d.revoked)))
+                           bool(d and d.token_sha256 and sid not in names), bool(d and d.revoked),
+                           tuple(merged.get(sid, ()))))
+    return out
+
+
+def formers() -> dict[str, list[str]]:
+    """{server_id: "xã Vạn Thọ (22360), 01/07/2025", …}: the former communes a commune's pushed
+    reception points name (sync_server.upstream.snapshot, kind "point")."""
+    out: dict[str, list[str]] = {}
+    query = (DownstreamRoster.select(DownstreamRoster.server_id, DownstreamRoster.data)
+             .where(DownstreamRoster.kind == "point")
+             .order_by(DownstreamRoster.server_id, DownstreamRoster.code))
+    for sid, data in query.tuples():
+        try:
+            entry = json.loads(data)
+        except ValueError:
+            continue
+        name = str(entry.get("former_name") or "").strip()
+        if not name:
+            continue
+        code, day = str(entry.get("former_code") or ""), str(entry.get("merged_on") or "")
+        label = f"{name} ({code})" if code else name
+        try:
+            label += f", {date.fromisoformat(day):%d/%m/%Y}" if day else ""
+        except ValueError:
+            pass
+        out.setdefault(sid, []).append(label[:300])
     return out
 
 

@@ -29,10 +29,13 @@ from sync_server.db.models import (
     Unit,
 )
 from sync_server.reports.exclusion import set_excluded
+from sync_server.roster import points
 from sync_server.roster.counters import officer_codes
 from sync_server.upstream.wire import WireError, is_code
 
-KINDS = ("unit", "field", "officer", "procedure", "counter", "questionnaire")
+# "point": the commune's reception points with the communes they were before the 2025 merger
+# (sync_server.roster.points): the hub's commune list names them. A hub older than this ignores it.
+KINDS = ("unit", "field", "officer", "procedure", "counter", "questionnaire", "point")
 
 
 def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
@@ -52,6 +55,8 @@ def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
                      "officers": officer_codes(c.officers)} for c in Counter.select().order_by(Counter.code)],
         "questionnaire": [{"code": qid, "name": qid, "versions": sorted(v)}
                           for qid, v in sorted(versions.items())],
+        "point": [{"code": p.code, "name": p.name, "former_name": p.former_name, "former_code": p.former_code,
+                   "merged_on": p.merged_on.isoformat() if p.merged_on else ""} for p in points.ordered()],
     }
 
 

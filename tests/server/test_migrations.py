@@ -21,7 +21,7 @@ from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database, init_db
 from sync_server.db.migrations import LATEST, MigrationError, current_version, migrate, migrations
 from sync_server.db.migrations import m0001_initial as v1
-from sync_server.db.models import ALL_MODELS, Answer, Epoch, Response
+from sync_server.db.models import ALL_MODELS, Answer, Epoch, ReceptionPoint, Response, RollupDay
 from tests.support.fake_kiosk import FakeKiosk
 from tests.support.server import TOKEN, server_toml
 
@@ -148,6 +148,10 @@ def test_a_database_from_before_migrations_is_adopted_and_pulls_continue(tmp_pat
             r = pull_kiosk(cfg.kiosks[0], cfg)
             assert (r.status, r.received, r.first_seq, r.last_seq) == ("ok", 2, 4, 5), r.message
             assert hourly() == (5, 0)  # and the pull keeps it
+            # Migration 18: the ratings already stored, and those pulled since, are the main point's.
+            assert [(p.code, p.name) for p in ReceptionPoint.select()] == [("chinh", "Trụ sở chính")]
+            assert {x.point for x in Response.select()} == {"chinh"}
+            assert {x.point for x in RollupDay.select()} == {"chinh"}
             assert [x.seq for x in Response.select().order_by(Response.seq)] == [1, 2, 3, 4, 5]
             assert Response.get(Response.seq == 2).body == canonical_json(full[1]).decode()
     finally:

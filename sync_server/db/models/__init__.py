@@ -26,10 +26,12 @@ from sync_server.db.models.roster import (
     Counter,
     Field,
     FleetKiosk,
+    KioskPoint,
     KioskSetting,
     Officer,
     Procedure,
     Questionnaire,
+    ReceptionPoint,
     Setting,
     Unit,
 )
@@ -39,12 +41,13 @@ ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Al
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
               Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
-              YesNoAnswer, CitizenContact)
+              YesNoAnswer, CitizenContact, ReceptionPoint, KioskPoint)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "CitizenContact",
            "ClockAnchor",
            "Conflict", "Counter", "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
-           "KioskSetting",
+           "KioskPoint", "KioskSetting",
            "Officer", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",
+           "ReceptionPoint",
            "Response", "RollupDay", "RollupHour", "RollupMonth", "ServiceAlert", "Setting", "Unit",
            "UpstreamAck", "UpstreamLog", "User", "YesNoAnswer", "utcnow"]

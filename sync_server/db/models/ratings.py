@@ -93,6 +93,10 @@ class Response(BaseModel):
     # Migration 17: the counter a QR rating was made at (the flag "qr:counter:<code>" of a counter
     # the roster knows, sync_server.collect.ingest.counter_of); '' for every other response.
     counter = CharField(max_length=64, default="")
+    # Migration 18: the reception point of the kiosk (or the QR code's counter) when the response
+    # was stored, never recomputed: moving a kiosk later does not move its old ratings. '' at a
+    # province hub for a commune's rows (their points are the commune's own).
+    point = CharField(max_length=64, default="")
 
     class Meta:
         indexes = (

@@ -25,6 +25,7 @@ class RollupDay(BaseModel):
     # Migration 12: the commune server the rows came from at a province hub (its server_id);
     # '' for the server's own kiosks, so every commune's own rollups look as before.
     unit = CharField(max_length=64, default="")
+    point = CharField(max_length=64, default="")  # migration 18: Response.point
     officer = CharField(max_length=64)
     procedure = CharField(max_length=64)
     kiosk_id = CharField(max_length=64)
@@ -42,7 +43,7 @@ class RollupDay(BaseModel):
     n5 = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "counter",
+        indexes = ((("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter",
                      "channel", "questionnaire", "question"), True),)
 
 
@@ -52,7 +53,7 @@ class RollupMonth(RollupDay):
 
     class Meta:
         table_name = "rollup_month"
-        indexes = ((("local_date", "unit", "officer", "procedure", "kiosk_id", "counter",
+        indexes = ((("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter",
                      "channel", "questionnaire", "question"), True),)
 
 

@@ -7,12 +7,17 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    DateField,
     DateTimeField,
     IntegerField,
     TextField,
 )
 
 from sync_server.db.models.base import BaseModel, utcnow
+
+# The reception point migration 18 made for what existed before points (every counter, kiosk
+# and stored rating): a centre with one point never sees it named.
+MAIN_POINT = "chinh"
 
 
 class Unit(BaseModel):
@@ -109,6 +114,37 @@ class Counter(BaseModel):
     # Migration 9: the kiosk at this counter asks for the procedure / shows the month's figures.
     ask_procedure = BooleanField(default=False)
     show_stats = BooleanField(default=False)
+    # Migration 18: the reception point (ReceptionPoint.code) this counter is part of.
+    point = CharField(max_length=64, default=MAIN_POINT)
+
+
+class ReceptionPoint(BaseModel):
+    """A reception point (điểm tiếp nhận, NĐ 118/2025 Điều 7.3.b) of the centre: the main office
+    and, e.g., the office of a commune merged in 2025 (sync_server.roster.points). Its counters and
+    kiosks belong to it. `former_*`: the commune this point was before the merger (the pre-merger
+    map): ratings its kiosks recorded before `merged_on` carry that old name in the reports."""
+
+    code = CharField(primary_key=True, max_length=64)
+    name = CharField(max_length=200)
+    address = CharField(max_length=300, default="")
+    sort = IntegerField(default=0)
+    former_name = CharField(max_length=200, default="")  # "xã Vạn Thọ"
+    former_code = CharField(max_length=8, default="")  # its 5-digit code on the old list
+    merged_on = DateField(null=True)  # the day the merger took effect, e.g. 2025-07-01
+
+    class Meta:
+        table_name = "reception_point"
+
+
+class KioskPoint(BaseModel):
+    """The reception point of a kiosk that stands at no counter (one at a counter is where its
+    counter is)."""
+
+    kiosk_id = CharField(primary_key=True, max_length=64)
+    point = CharField(max_length=64)
+
+    class Meta:
+        table_name = "kiosk_point"
 
 
 class FleetKiosk(BaseModel):

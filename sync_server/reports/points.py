@@ -1,0 +1,62 @@
+"""Reports by reception point (sync_server.roster.points): the names a table uses, the column of the
+commune a point was before the 2025 merger (the pre-merger map) with the visits its kiosks took
+before that day, and the notes that say the same under the table by counter. The figures
+themselves are the rollups' (`Filters.point`, the dimension "point"). No Flask here."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from sync_server.i18n import N_, Msg
+from sync_server.reports import exports
+from sync_server.reports import queries as reports
+from sync_server.reports.figures import fmt_count
+from sync_server.roster import points as roster_points
+
+UNKNOWN = N_("(không rõ điểm tiếp nhận)")  # a QR response from an officer's code seated at several points
+FORMER_HEADER = N_("Xã cũ (trước sáp nhập)")
+
+
+def names() -> dict[str, str]:
+    return roster_points.names() | {"": UNKNOWN}
+
+
+def before_merger(f: reports.Filters, point: str, former: roster_points.Former) -> int:
+    """Visits the point's kiosks took in the report's range before the merger took effect."""
+    if former.merged_on is None or f.start >= former.merged_on:
+        return 0
+    end = min(f.end, former.merged_on - timedelta(days=1))
+    return reports.total(replace(f, start=f.start, end=end, point=point)).responses
+
+
+def former_cell(f: reports.Filters, point: str, former: roster_points.Former) -> str:
+    if former.merged_on is None:
+        return former.label()
+    day = f"{former.merged_on:%d/%m/%Y}"
+    n = before_merger(f, point, former)
+    if not n:
+        return Msg(N_("%(former)s, sáp nhập từ %(day)s"), former=former.label(), day=day)
+    return Msg(N_("%(former)s, sáp nhập từ %(day)s; %(n)s lượt đánh giá trước ngày đó"),
+               former=former.label(), day=day, n=fmt_count(n))
+
+
+def with_former(table: exports.Table, codes: list[str], f: reports.Filters) -> exports.Table:
+    """The table by point with a column naming, per point, the commune it was (none: no column)."""
+    formers = roster_points.formers()
+    if not any(code in formers for code in codes):
+        return table
+    rows = [[row[0], former_cell(f, code, formers[code]) if code in formers else "", *row[1:]]
+            for code, row in zip(codes, table.rows, strict=False)]
+    rows.append([table.rows[-1][0], "", *table.rows[-1][1:]])
+    return replace(table, headers=[table.headers[0], FORMER_HEADER, *table.headers[1:]], rows=rows)
+
+
+def former_notes(shown: set[str]) -> list[str]:
+    """Under the table by counter: the points shown that were a commune before the merger."""
+    return [Msg(N_("%(point)s: trước đây là %(former)s; phiếu ghi trước ngày sáp nhập vẫn tính cho trung "
+                   "tâm."), point=roster_points.names().get(code, code), former=former.label())
+            for code, former in roster_points.formers().items() if code in shown]
+
+
+__all__ = ["FORMER_HEADER", "UNKNOWN", "before_merger", "former_notes", "names", "with_former"]
