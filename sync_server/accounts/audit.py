@@ -73,6 +73,8 @@ ACTIONS: dict[str, str] = {
     "downstream.enrol": N_("Ghi danh máy chủ xã gửi lên tỉnh"),
     "downstream.revoke": N_("Thu hồi quyền gửi lên tỉnh của máy chủ xã"),
     "collection.open": N_("Mở hòm phiếu ki-ốt (lấy dữ liệu bằng tay, lập biên bản)"),
+    "overdue.import": N_("Nhập số hồ sơ quá hạn của tháng"),
+    "overdue.replace": N_("Nhập lại (thay thế) số hồ sơ quá hạn của tháng"),
 }
 # The keys of the details, as staff read them; a key not listed shows as it is.
 DETAIL_LABELS: dict[str, str] = {
@@ -87,6 +89,8 @@ DETAIL_LABELS: dict[str, str] = {
     "end": N_("Đến ngày"), "field_code": N_("Lĩnh vực"), "new": N_("Mới"), "updated": N_("Cập nhật"),
     "version": N_("Phiên bản"), "questions": N_("Số câu hỏi"), "received": N_("Số phiếu nhận"),
     "status": N_("Kết quả"), "days": N_("Số ngày lưu"), "response": N_("Phiếu đánh giá"),
+    "month": N_("Tháng"), "settled": N_("Hồ sơ đã giải quyết"), "overdue": N_("Hồ sơ quá hạn"),
+    "complaints": N_("Hồ sơ có PAKN"), "before": N_("Trước đó"),
 }
 _CLI_ACTOR = N_("dòng lệnh trên máy chủ")
 _SYSTEM_ACTOR = N_("máy chủ (tự động)")

@@ -1,0 +1,39 @@
+"""Migration 17: the overdue-dossier counts of a month, imported from the provincial system.
+
+`overdue_month`: one row per calendar month (its first day): how many dossiers were settled, how
+many of them late, and (when the province's file has it) how many had a complaint (PAKN). The
+Decision-766-style estimate (sync_server.reports.estimate) reads it to reproduce criterion 5.4;
+re-importing a month replaces its row (audited). Nothing existed before, so no data moves.
+
+Reserved as migration 19 for issue 14 (the lead renumbers at merge): the runner refuses a gap,
+so on this branch it is the next number after 16.
+"""
+
+from __future__ import annotations
+
+from peewee import AutoField, CharField, DateField, DateTimeField, IntegerField, Model
+
+from sync_server.db.migrations.frozen import create
+
+
+class _Base(Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class OverdueMonth(_Base):
+    id = AutoField()
+    month = DateField(unique=True)
+    settled = IntegerField()
+    overdue = IntegerField()
+    complaints = IntegerField(null=True)
+    imported_at = DateTimeField()
+    imported_by = CharField(max_length=64)
+    source = CharField(max_length=200, default="")
+
+    class Meta:
+        table_name = "overdue_month"
+
+
+def up(db) -> None:
+    create(db, (OverdueMonth,))
