@@ -75,6 +75,7 @@ ACTIONS: dict[str, str] = {
     "collection.open": N_("Mở hòm phiếu ki-ốt (lấy dữ liệu bằng tay, lập biên bản)"),
     "overdue.import": N_("Nhập số hồ sơ quá hạn của tháng"),
     "overdue.replace": N_("Nhập lại (thay thế) số hồ sơ quá hạn của tháng"),
+    "dossier.export": N_("Tải danh sách đánh giá theo mã hồ sơ"),
 }
 # The keys of the details, as staff read them; a key not listed shows as it is.
 DETAIL_LABELS: dict[str, str] = {

@@ -23,7 +23,7 @@ def definition_arg() -> str:
         abort(400, description=_("Cách tính tỷ lệ hài lòng không hợp lệ."))
     return chosen
 
-def _file(data: bytes, name: str, mimetype: str) -> Response:
+def attachment(data: bytes, name: str, mimetype: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
@@ -44,11 +44,11 @@ def letterhead(day: date) -> docx_report.Letterhead:
 
 def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date) -> Response | None:
     if fmt == "csv":
-        return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
+        return attachment(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return _file(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
+        return attachment(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
     if fmt == "docx" and official:
-        return _file(docx_report.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
+        return attachment(docx_report.to_docx(table, letterhead(day)), f"{stem}.docx", DOCX)
     if fmt not in ("html", "print"):
         abort(400, description=_("Định dạng tệp không hợp lệ."))
     return None

@@ -15,6 +15,7 @@ from sync_server.db.models.ratings import (
     Answer,
     ClockAnchor,
     Conflict,
+    DossierLink,
     Epoch,
     Kiosk,
     PullLog,
@@ -46,11 +47,12 @@ ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Al
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
               Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
-              YesNoAnswer, CitizenContact, OverdueMonth)
+              YesNoAnswer, CitizenContact, OverdueMonth, DossierLink)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "CitizenContact",
            "ClockAnchor",
-           "Conflict", "Counter", "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
+           "Conflict", "Counter", "DossierLink",
+           "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
            "KioskSetting",
            "Officer", "OverdueMonth",
            "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",

@@ -1,9 +1,13 @@
-"""Migration 17: the overdue-dossier counts of a month, imported from the provincial system.
+"""Migration 17: the overdue-dossier counts of a month, imported from the provincial system; the
+dossier codes linked to ratings.
 
 `overdue_month`: one row per calendar month (its first day): how many dossiers were settled, how
 many of them late, and (when the province's file has it) how many had a complaint (PAKN). The
 Decision-766-style estimate (sync_server.reports.estimate) reads it to reproduce criterion 5.4;
-re-importing a month replaces its row (audited). Nothing existed before, so no data moves.
+re-importing a month replaces its row (audited).
+`dossier_link`: a rating's dossier code (mã hồ sơ) when the unit turned the link on, by the
+response's uuid and outside the sealed body, so that it can be erased without touching the hash
+chain (docs/privacy.md). Nothing existed before, so no data moves.
 
 Reserved as migration 19 for issue 14 (the lead renumbers at merge): the runner refuses a gap,
 so on this branch it is the next number after 16.
@@ -35,5 +39,15 @@ class OverdueMonth(_Base):
         table_name = "overdue_month"
 
 
+class DossierLink(_Base):
+    id = AutoField()
+    response_uuid = CharField(max_length=64, unique=True)
+    code = CharField(max_length=64, index=True)
+    linked_at = DateTimeField()
+
+    class Meta:
+        table_name = "dossier_link"
+
+
 def up(db) -> None:
-    create(db, (OverdueMonth,))
+    create(db, (OverdueMonth, DossierLink))
