@@ -15,6 +15,9 @@ import pytest
 
 from kiosk.controller import KioskController
 from kiosk.shared import dossier
+from kiosk.shared.configfile import ConfigError
+from kiosk.shared.protocol import GENESIS_HASH, verify_chain
+from sync_server import config as server_config
 from sync_server.app import create_app
 from sync_server.collect.puller import pull_kiosk
 from sync_server.db import database
@@ -24,9 +27,10 @@ from sync_server.reports import dossiers, exclusion
 from sync_server.roster import build as roster
 from tests.support.browser import screenshot
 from tests.support.kiosk_core import FakeClock
-from tests.support.server import free_port, server_toml
+from tests.support.qr import seed_roster
+from tests.support.server import TOKEN, free_port, server_toml
 from tests.support.serving import browser_login, serving
-from tests.support.web import PASSWORD, add_user, page, staff_client
+from tests.support.web import PASSWORD, add_user, csrf_token, page, staff_client
 
 CODES = ("000.00.32.H56-251203-0001", "000.00.32.H56-251203-0002")
 
@@ -108,3 +112,67 @@ def test_the_dossier_page_in_chromium(pulled, tmp_path, browser_page):
         assert p.locator("#dossier-count").inner_text().startswith("2 ratings")
         assert "not a connection to the National Public Service Portal" in p.locator("body").inner_text()
         screenshot(p, "issue14-dossiers-en")
+
+
+QR_EXTRA = '[qr]\nask_dossier = true\nper_device = 100\nper_ip = 100\n'
+
+
+def _send(client, **fields) -> tuple[int, str]:
+    token = csrf_token(client.get("/r/nv-lan").get_data(as_text=True))
+    r = client.post("/r/nv-lan", data={"csrf_token": token, "o": "nv-lan", "q_q1": "4", **fields})
+    return r.status_code, r.get_data(as_text=True)
+
+
+def test_the_qr_pages_optional_dossier_field(make_config):
+    cfg = make_config([("quay-1", "http://127.0.0.1:9", TOKEN)], extra=QR_EXTRA)
+    seed_roster()
+    phone = create_app(cfg).test_client()
+    html = phone.get("/r/nv-lan").get_data(as_text=True)
+    assert 'name="dossier"' in html and "không còn ẩn danh" in html
+    assert "Mã hồ sơ không bắt buộc" in html  # and the privacy notice says it
+    status, html = _send(phone, dossier="HS 12")
+    assert status == 400 and "Mã hồ sơ chưa đúng dạng" in html and 'value="HS 12"' in html
+    assert Response.select().count() == 0
+    assert _send(phone, dossier=" " + CODES[0].lower())[0] == 303
+    assert _send(phone)[0] == 303  # left empty: a rating as ever
+    chain = [json.loads(r.body) for r in Response.select().order_by(Response.seq)]
+    assert verify_chain(chain, 0, GENESIS_HASH)[0] == 2 and CODES[0] not in json.dumps(chain)
+    assert {d.response_uuid: d.code for d in DossierLink.select()} == {chain[0]["uuid"]: CODES[0]}
+
+    off = make_config([("quay-1", "http://127.0.0.1:9", TOKEN)], extra="[qr]\nper_device = 100\n")
+    phone = create_app(off).test_client()
+    assert 'name="dossier"' not in phone.get("/r/nv-lan").get_data(as_text=True)
+    status, html = _send(phone, dossier=CODES[1])
+    assert status == 400 and "Trang này không nhận mã hồ sơ." in html
+
+
+def test_a_bad_dossier_pattern_names_the_key(tmp_path):
+    path = tmp_path / "server.toml"
+    text = f'[server]\ndata_dir = "{tmp_path}"\n[qr]\ndossier_pattern = "HS-[0-9"\n'
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"qr\.dossier_pattern"):
+        server_config.load(path)
+
+
+@pytest.mark.e2e
+def test_the_qr_dossier_field_on_a_phone_in_vi_and_en(tmp_path):
+    """Chromium at 360 px (SQLite only: the database plays no part in what is looked at)."""
+    from tests.support.browser import chromium
+    from tests.support.qr import serving_qr
+
+    with serving_qr(tmp_path, "", QR_EXTRA, seed_roster) as (base, _path), chromium(javascript=False) as p:
+        p.goto(base + "/r/nv-lan")
+        p.check('#q-q1 input[value="4"]')
+        p.fill('input[name="dossier"]', "HS 12")
+        p.click("button.qr-send")
+        assert p.locator("text=Mã hồ sơ chưa đúng dạng").is_visible()
+        p.locator('input[name="dossier"]').scroll_into_view_if_needed()
+        screenshot(p, "issue14-qr-dossier-vi")
+        p.goto(base + "/r/nv-lan?lang=en")
+        p.locator('input[name="dossier"]').scroll_into_view_if_needed()
+        assert "no longer anonymous" in p.locator(".qr-dossier + .qr-hint").inner_text()
+        screenshot(p, "issue14-qr-dossier-en")
+        p.fill('input[name="dossier"]', CODES[0])
+        p.check('#q-q1 input[value="5"]')
+        p.click("button.qr-send")
+        assert p.locator("text=recorded").first.is_visible()
