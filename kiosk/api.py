@@ -140,8 +140,12 @@ def create_api(
         last_seq, _ = store.head()
         # The sealed bodies are JSON text already: spliced into the page as they are, not decoded
         # and encoded again (44 ms for a page of 1,000 on the dev VM, more on a Pi; bench/server_pull.py).
+        # The dossier codes of these responses ([dossier] on), beside them and outside the seal:
+        # a server that does not know the key ignores it (docs/protocol.md).
+        dossiers = store.dossiers_between(after, after + len(bodies)) if bodies else {}
+        extra = f',"dossiers":{json.dumps(dossiers, ensure_ascii=False)}' if dossiers else ""
         page = (f'{{"last_seq":{int(last_seq)},"responses":[{",".join(bodies)}],'
-                f'"store_id":{json.dumps(store.store_id)}}}')
+                f'"store_id":{json.dumps(store.store_id)}{extra}}}')
         return app.response_class(page, mimetype="application/json")
 
     @app.put("/api/v1/roster")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kiosk import service_hours as hours_mod
+from kiosk.shared import dossier as dossier_format
 from kiosk.shared import privacy
 from kiosk.shared.configfile import Section, load_toml
 from kiosk.shared.protocol import CODE_RE, DEFAULT_PORT
@@ -54,6 +56,10 @@ class KioskConfig:
     assist_key: str = ""  # a key the officer presses to mark the rating as assisted; "" = none
     assist_window_s: float = 300.0  # how long the mark waits for a rating to end
     privacy: dict = field(default_factory=dict)  # [privacy]: the notice's words (kiosk.shared.privacy)
+    # [dossier]: a USB scanner's dossier code linked to the rating (kiosk.dossier); None: off.
+    dossier_pattern: str | None = None
+    dossier_gap_s: float = 0.08
+    dossier_window_s: float = 300.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -157,8 +163,10 @@ def load(path: Path | str = DEFAULT_PATH) -> KioskConfig:
         dim_after_s=display.number("dim_after_s", hours_mod.DEFAULT_DIM_AFTER_S, lo=5, hi=3600),
         best_first=display.choice("order", ("best_first", "worst_first"), "best_first") == "best_first",
         privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
+        **_dossier(Section(path, "dossier", data.get("dossier"), required=False)),
         extra={k: v for k, v in data.items()
-               if k not in {"kiosk", "api", "flow", "gpio", "display", "admin", "sound", "privacy"}},
+               if k not in {"kiosk", "api", "flow", "gpio", "display", "admin", "sound", "privacy",
+                            "dossier"}},
     )
 
 
@@ -172,6 +180,20 @@ def _assist_key(flow: Section) -> str:
     if key and key not in ASSIST_KEYS:
         raise flow.fail("assist_key", f"must be one of {', '.join(ASSIST_KEYS)} (\"\": none), got {key!r}")
     return key
+
+
+def _dossier(section: Section) -> dict[str, Any]:
+    """[dossier] enabled (off by default), pattern (kiosk.shared.dossier), scan_gap_s, window_s."""
+    if not section.boolean("enabled", False):
+        return {}
+    pattern = section.string("pattern", dossier_format.DEFAULT_PATTERN)
+    try:
+        dossier_format.compile_pattern(pattern)
+    except re.error as e:
+        raise section.fail("pattern", f"is not a regular expression: {e}") from None
+    return {"dossier_pattern": pattern,
+            "dossier_gap_s": section.number("scan_gap_s", 0.08, lo=0.01, hi=1),
+            "dossier_window_s": section.number("window_s", 300, lo=10, hi=3600)}
 
 
 def _rotation(display: Section) -> int:

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from kiosk import assist
+from kiosk.dossier import DossierMark
 from kiosk.flow import BURST_FLAG, Clock, Outcome, Phase, RatingFlow, Submission
 from kiosk.photos import PhotoStore
 from kiosk.procedures import ProcedureStep
+from kiosk.shared import dossier as dossier_format
 from kiosk.shared import qrticket
 from kiosk.shared.presets import PRESETS
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, YES_NO, question_type, roster_photos
@@ -49,6 +52,8 @@ class KioskController:
         burst_action: str = "ignore",
         thanks_qr_s: float = THANKS_QR_S,
         assist_window_s: float = assist.DEFAULT_WINDOW_S,
+        dossier_pattern: re.Pattern[str] | None = None,
+        dossier_window_s: float = assist.DEFAULT_WINDOW_S,
     ) -> None:
         self.store = store
         self.photos = PhotoStore(store.path.parent / "photos")  # where the kiosk API keeps them
@@ -70,6 +75,9 @@ class KioskController:
         )
         self.listeners: list[Callable[[], None]] = []
         self.assist = assist.AssistMark(assist_window_s, clock=clock)
+        # [dossier] on: the scanned dossier code waiting for this rating (kiosk.dossier); None: off.
+        self.dossier_pattern = dossier_pattern
+        self.dossier = DossierMark(dossier_window_s, clock=clock)
         # Set by the app to the kiosk's API token: the thanks screen's QR code then carries a
         # single-use ticket signed with it (kiosk.shared.qrticket), made once per response.
         self.qr_ticket_key: str | None = None
@@ -304,7 +312,7 @@ class KioskController:
         }
         if submission.yes_no:  # only then: every other response keeps the body it always had
             fields["yes_no"] = submission.yes_no
-        stored = self.store.append(fields)
+        stored = self.store.append(fields, dossier=self.dossier.take())
         self.thanks_qr_url = self._qr_url(stored["uuid"])
         if submission.procedure:
             self.procedures.used(submission.officer, submission.procedure)
@@ -319,6 +327,18 @@ class KioskController:
         Nothing changes on the screen; the event log says when."""
         self.assist.arm()
         self.log_event("assist_marked")
+
+    def attach_dossier(self, raw: str) -> bool:
+        """A code from the scanner: kept for the rating being given (or the next) when it has
+        the unit's format. Nothing changes on the screen; the event log says that a code was
+        taken or refused, never the code."""
+        code = dossier_format.normalise(raw, self.dossier_pattern) if self.dossier_pattern else None
+        if code is None:
+            self.log_event("dossier_refused", length=len(raw))
+            return False
+        self.dossier.arm(code)
+        self.log_event("dossier_attached")
+        return True
 
     def _qr_url(self, response_uuid: str) -> str | None:
         """The thanks screen's QR address: the roster's qr_url, with a fresh ticket when signing.

@@ -29,6 +29,8 @@ KINDS = (
     "export",              # hailong-kiosk export (detail: to, last_seq)
     "import",              # hailong-kiosk import (detail: file, responses_added, ...)
     "assist_marked",       # the officer's assist key or button (kiosk.assist): the next rating is assisted
+    "dossier_attached",    # a scanned dossier code kept for the next rating (kiosk.dossier); never the code
+    "dossier_refused",     # a scan without the unit's dossier format, or with [dossier] off; never the code
 )
 
 EVENT_KEYS = ("seq", "uuid", "kind", "recorded_at", "boot_id", "uptime_ms", "detail")

@@ -105,6 +105,9 @@ class Store:
                 self.db.execute_sql(sql)
             # The idle screen's month figures read one month of rows, not the whole store.
             self.db.execute_sql("CREATE INDEX IF NOT EXISTS response_recorded_at ON response (recorded_at)")
+            # A rating's dossier code ([dossier] on), outside the sealed body: deleted once acked.
+            self.db.execute_sql("CREATE TABLE IF NOT EXISTS dossier_link (seq INTEGER PRIMARY KEY, "
+                                "uuid TEXT NOT NULL, code TEXT NOT NULL)")
             with self.db.atomic("IMMEDIATE"):
                 if self._meta("store_id") is None:
                     self._set_meta("store_id", str(uuid.uuid4()))
@@ -146,9 +149,10 @@ class Store:
             return list(self.db.execute_sql(sql, (since,)).fetchall())
 
     # --- responses --------------------------------------------------------------------
-    def append(self, fields: dict[str, Any]) -> dict[str, Any]:
+    def append(self, fields: dict[str, Any], dossier: str | None = None) -> dict[str, Any]:
         """Seal and commit one response; return it as stored. Raises on any failure, in
-        which case nothing was stored."""
+        which case nothing was stored. `dossier`: the scanned dossier code, kept in the same
+        transaction outside the sealed body (`dossier_link`, docs/privacy.md)."""
         with self._connected(), self.db.atomic("IMMEDIATE"):
             # Plain SQL on the hot path: peewee's query builder cost more than the commit.
             head = self.db.execute_sql(_HEAD_SQL).fetchone()
@@ -172,7 +176,17 @@ class Store:
             sealed = seal(response, prev)
             self.db.execute_sql(_INSERT_SQL, (seq, sealed["uuid"], sealed["recorded_at"],
                                               sealed["hash"], canonical_json(sealed).decode("utf-8")))
+            if dossier:
+                self.db.execute_sql("INSERT INTO dossier_link (seq, uuid, code) VALUES (?, ?, ?)",
+                                    (seq, sealed["uuid"], dossier))
         return sealed
+
+    def dossiers_between(self, after: int, upto: int) -> dict[str, str]:
+        """{response uuid: dossier code} of the responses after seq `after` up to `upto`."""
+        with self._connected():
+            rows = self.db.execute_sql("SELECT uuid, code FROM dossier_link WHERE seq > ? AND seq <= ?",
+                                       (after, upto))
+            return dict(rows.fetchall())
 
     def head(self) -> tuple[int, str]:
         """(last seq, its hash); (0, 64 zeros) for an empty store."""
@@ -351,6 +365,8 @@ class Store:
         with self._connected(), self.db.atomic("IMMEDIATE"):
             acked = max(int(self._meta("acked_seq") or 0), seq)
             self._set_meta("acked_seq", str(acked))
+            # The server holds them now: the kiosk keeps no dossier code longer than it must.
+            self.db.execute_sql("DELETE FROM dossier_link WHERE seq <= ?", (acked,))
         return acked
 
     def roster(self) -> dict[str, Any] | None:

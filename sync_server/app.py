@@ -27,6 +27,8 @@ from sync_server.qr.contact_views import bp as qr_contacts_bp
 from sync_server.qr.staff_views import bp as qr_staff_bp
 from sync_server.qr.views import bp as qr_bp
 from sync_server.reports.board_views import bp as board_bp
+from sync_server.reports.dossier_views import bp as dossiers_bp
+from sync_server.reports.overdue_views import bp as overdue_bp
 from sync_server.reports.service_views import bp as service_bp
 from sync_server.reports.survey_views import bp as survey_bp
 from sync_server.reports.views import bp as reports_bp
@@ -44,7 +46,7 @@ SESSION_HOURS = 8
 BLUEPRINTS = (auth_bp, admin_bp,  # accounts
               monitor_bp, minutes_bp, fleet_bp,  # collect
               roster_bp, questionnaire_bp, import_bp, points_bp,  # roster
-              staff_bp, reports_bp, survey_bp, service_bp, board_bp,  # reports
+              staff_bp, reports_bp, survey_bp, service_bp, board_bp, overdue_bp, dossiers_bp,  # reports
               qr_bp, qr_staff_bp, qr_contacts_bp,  # qr
               upstream_bp, province_bp)  # upstream: the hub's API for commune servers, its communes' page
 

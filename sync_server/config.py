@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.shared import portal, privacy
+from kiosk.shared import dossier, portal, privacy
 from kiosk.shared.configfile import ConfigError, Section, load_toml
 from kiosk.shared.protocol import CODE_RE
 from sync_server.i18n import N_
@@ -109,6 +109,10 @@ class QrConfig:
     contact_purpose: str = "để liên hệ lại khi cần làm rõ ý kiến của Ông/Bà"
     contact_purpose_en: str = "to contact you if your opinion needs making clear"
     contact_days: int = 90
+    # The optional dossier code field (mã hồ sơ, docs/privacy.md): off by default; the format as
+    # the kiosk's [dossier] pattern (kiosk.shared.dossier).
+    ask_dossier: bool = False
+    dossier_pattern: str = dossier.DEFAULT_PATTERN
 
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{1,23}$")
@@ -141,7 +145,14 @@ def _qr(path: Path, data: object) -> QrConfig:
     for key, text in purpose.items():
         if len(text) > 200:
             raise qr.fail(key, "at most 200 characters")
+    pattern = qr.string("dossier_pattern", dossier.DEFAULT_PATTERN)
+    try:
+        dossier.compile_pattern(pattern)
+    except re.error as e:
+        raise qr.fail("dossier_pattern", f"is not a regular expression: {e}") from None
     config = QrConfig(
+        ask_dossier=qr.boolean("ask_dossier", False),
+        dossier_pattern=pattern,
         ask_name=qr.boolean("ask_name", False),
         ask_phone=qr.boolean("ask_phone", False),
         contact_purpose=purpose["contact_purpose"],

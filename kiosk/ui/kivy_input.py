@@ -10,11 +10,14 @@ down is one press, never an auto-repeat. Everything runs on Kivy's main thread a
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.core.window import Window
 
+from kiosk.dossier import Press, Scan, ScanBuffer
 from kiosk.ui import screen_model
 from kiosk.ui.touch_guard import TouchGuard
 
@@ -89,12 +92,20 @@ def key_name(key: int, codepoint: str | None) -> str:
     return (codepoint or "").lower()
 
 
+ENTER_KEYS = (13, 271)  # Enter and the numpad's Enter: a scanner ends its code with one
+MODIFIER_KEYS = range(300, 320)  # Kivy's codes of Shift, Ctrl, Alt, Caps Lock…
+
+
 class KeyInput:
-    """Keys 1-5 and numpad 1-5 while the config's keypad is on (USB arcade-button encoders)."""
+    """Keys 1-5 and numpad 1-5 while the config's keypad is on (USB arcade-button encoders).
+    With [dossier] on, a USB scanner's code (a fast burst of keys, then Enter) is told apart from
+    a press (kiosk.dossier) and handed to the controller; the screen shows nothing of it."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self._down: set[int] = set()
+        self.scans = (ScanBuffer(app.cfg.dossier_gap_s, clock=time.monotonic) if app.cfg.dossier_pattern
+                      else None)
 
     def bind(self) -> None:
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
@@ -103,6 +114,8 @@ class KeyInput:
         if self.app.cfg.assist_key and key_name(key, codepoint) == self.app.cfg.assist_key:
             self.app.controller.mark_assisted()  # the officer's key: nothing shows (kiosk.assist)
             return True
+        if self.scans is not None:
+            return self._scanned(key, codepoint)
         score = NUMPAD_KEYS.get(key)
         if score is None and codepoint in ("1", "2", "3", "4", "5"):
             score = int(codepoint)
@@ -113,6 +126,33 @@ class KeyInput:
         self._down.add(key)
         self.app.press(score, "keypad")
         return True
+
+    def _scanned(self, key: int, codepoint: str | None) -> bool:
+        assert self.scans is not None
+        if key in ENTER_KEYS:
+            self._act(self.scans.enter())
+            return True
+        if key in MODIFIER_KEYS:  # Shift (for a code's capitals) comes with a stray codepoint
+            return False
+        char = str(NUMPAD_KEYS[key]) if key in NUMPAD_KEYS else codepoint
+        if not char or len(char) != 1 or not char.isprintable():
+            return False
+        # No auto-repeat check here: a scanner's "000" arrives faster than the keys' releases.
+        # A held key repeats only after ~0.5 s: its first press is settled by then, and the
+        # repeats make a burst without Enter, which rates nothing.
+        self._act(self.scans.feed(char))
+        Clock.schedule_once(self._poll, self.scans.gap_s + 0.01)
+        return True
+
+    def _poll(self, _dt: float) -> None:
+        if self.scans is not None:
+            self._act(self.scans.poll())
+
+    def _act(self, action: Scan | Press | None) -> None:
+        if isinstance(action, Scan):
+            self.app.controller.attach_dossier(action.code)
+        elif isinstance(action, Press) and self.app.cfg.keypad:
+            self.app.press(action.score, "keypad")
 
     def _on_key_up(self, _window, key: int, *_args) -> bool:
         self._down.discard(key)

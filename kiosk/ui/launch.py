@@ -21,6 +21,7 @@ from kiosk.controller import KioskController
 from kiosk.feedback import open_feedback
 from kiosk.inputs import open_assist_button, open_rating_buttons
 from kiosk.shared import clock
+from kiosk.shared import dossier as dossier_format
 from kiosk.sound import Sound
 from kiosk.store import Store
 from kiosk.ui.drm import choose_drm_card
@@ -107,7 +108,10 @@ def run_app(cfg: KioskConfig) -> int:
     contact = ServerContact()
     controller = KioskController(store, cooldown_s=cfg.cooldown_s, thanks_s=cfg.thanks_s,
                                  inactivity_s=cfg.inactivity_s, burst_action=cfg.burst_action,
-                                 thanks_qr_s=cfg.thanks_qr_s, assist_window_s=cfg.assist_window_s)
+                                 thanks_qr_s=cfg.thanks_qr_s, assist_window_s=cfg.assist_window_s,
+                                 dossier_pattern=(dossier_format.compile_pattern(cfg.dossier_pattern)
+                                                  if cfg.dossier_pattern else None),
+                                 dossier_window_s=cfg.dossier_window_s)
     controller.qr_ticket_key = cfg.api_token  # the server checks the thanks screen's tickets with it
     try:
         api = ApiServer(create_api(store, kiosk_id=cfg.kiosk_id, token=cfg.api_token,

@@ -77,6 +77,9 @@ ACTIONS: dict[str, str] = {
     "point.update": N_("Sửa điểm tiếp nhận"),
     "point.counter": N_("Chuyển quầy sang điểm tiếp nhận khác"),
     "point.kiosk": N_("Chuyển ki-ốt sang điểm tiếp nhận khác"),
+    "overdue.import": N_("Nhập số hồ sơ quá hạn của tháng"),
+    "overdue.replace": N_("Nhập lại (thay thế) số hồ sơ quá hạn của tháng"),
+    "dossier.export": N_("Tải danh sách đánh giá theo mã hồ sơ"),
 }
 # The keys of the details, as staff read them; a key not listed shows as it is.
 DETAIL_LABELS: dict[str, str] = {
@@ -93,6 +96,8 @@ DETAIL_LABELS: dict[str, str] = {
     "status": N_("Kết quả"), "days": N_("Số ngày lưu"), "response": N_("Phiếu đánh giá"),
     "former_name": N_("Tên xã cũ (trước sáp nhập)"), "former_code": N_("Mã xã cũ"),
     "merged_on": N_("Ngày sáp nhập"),
+    "month": N_("Tháng"), "settled": N_("Hồ sơ đã giải quyết"), "overdue": N_("Hồ sơ quá hạn"),
+    "complaints": N_("Hồ sơ có PAKN"), "before": N_("Trước đó"),
 }
 _CLI_ACTOR = N_("dòng lệnh trên máy chủ")
 _SYSTEM_ACTOR = N_("máy chủ (tự động)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from kiosk.shared.exc import ProtocolError
@@ -104,6 +105,21 @@ def check_page(page: dict[str, Any], store_id: str,
             raise Refused("gap", say("seq %(expected)s: expected next, got %(got)s (gap or reorder)",
                                      expected=expected, got=r["seq"]))
     return responses, bodies, last_seq
+
+
+# A dossier code as a pull may carry it (the kiosk checked the unit's own format already).
+_DOSSIER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./_-]{0,63}$")
+
+
+def page_dossiers(page: dict[str, Any], responses: list[dict[str, Any]]) -> dict[str, str]:
+    """The page's optional `dossiers` ({response uuid: dossier code}, outside the seal,
+    docs/protocol.md): only codes of a sane shape for responses of this page; anything else is
+    dropped, never a reason to refuse the sealed responses."""
+    raw = page.get("dossiers")
+    if not isinstance(raw, dict):
+        return {}
+    uuids = {r["uuid"] for r in responses}
+    return {u: c for u, c in raw.items() if u in uuids and isinstance(c, str) and _DOSSIER.match(c)}
 
 
 def verify_page(responses: list[dict[str, Any]], bodies: list[str], after: int,

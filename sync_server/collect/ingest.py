@@ -34,6 +34,7 @@ from sync_server.db.models import (
     ClockAnchor,
     Conflict,
     Counter,
+    DossierLink,
     Epoch,
     FleetKiosk,
     Kiosk,
@@ -162,11 +163,13 @@ def _row(r: dict[str, Any], epoch_id: int, unit: str, kiosk_id: str, body: str, 
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
                roster: Roster, bodies: list[str] | None = None, unit: str = "",
-               times: list[clockfix.Times] | None = None) -> PageResult:
+               times: list[clockfix.Times] | None = None,
+               dossiers: dict[str, str] | None = None) -> PageResult:
     """Insert one verified page and move the cursor from `before` to `after`, all or nothing.
     `bodies` are the responses' canonical JSON if the caller has made them already. A province
     hub passes the commune's `unit` (its server_id) and the `times` the commune worked out (its
-    clock repair, which only the commune could do: it saw the kiosks' boots live).
+    clock repair, which only the commune could do: it saw the kiosks' boots live). `dossiers`:
+    the page's dossier codes by response uuid (outside the seal), stored with the responses.
 
     The reception point of each response is fixed here, in the same transaction: the point the
     kiosk stands at now (a QR response: its code's counter, sync_server.roster.points.point_of_qr);
@@ -222,6 +225,9 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                         [(ids[seq], q, value, r["officer"], r["procedure"], day)
                          for seq, (r, day) in answers_of.items() for q, value in r.get("yes_no", {}).items()])
         bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
+        linked = [(r["uuid"], dossiers[r["uuid"]], now) for r, _day in answers_of.values()
+                  if dossiers and r["uuid"] in dossiers]
+        bulk_insert(DossierLink, ("response_uuid", "code", "linked_at"), linked)
         # The reports' rollups move with the rows, in this same transaction.
         rollup.apply(rollup.add_stored(rows, {seq: list(r["answers"].items())
                                               for seq, (r, _day) in answers_of.items()}, RESPONSE_COLUMNS))

@@ -282,7 +282,7 @@ class _Pull:
                     raise Refused("chain", str(e)) from None
                 page_result = ingest.store_page(epoch.id, self.entry.id, responses, (after, head), new_head,
                                                 tz=self.config.tz, now=self.now(), roster=known,
-                                                bodies=bodies)
+                                                bodies=bodies, dossiers=checks.page_dossiers(page, responses))
                 after, head = new_head
                 r.cursor, r.head_hash = after, head
                 if page_result.stored:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.shared import dossier
 from kiosk.shared.protocol import YES_NO, question_type
 from sync_server.exc import InputError
 
@@ -27,7 +28,8 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 .-]*$")
 MAX_COMMENT = 500  # a few sentences; the page's textarea stops there too
 NO_OFFICER = "-"  # "I do not know / in general"
 # reasons_seen: sent by pages served before the topics were asked after every score; ignored.
-SINGLE_FIELDS = ("o", "t", "procedure", "name", "phone", "consent", "assisted", "reasons_seen", "csrf_token")
+SINGLE_FIELDS = ("o", "t", "procedure", "name", "phone", "consent", "assisted", "dossier", "reasons_seen",
+                 "csrf_token")
 ADDENDUM_FIELDS = ("t", "comment", "csrf_token")
 
 
@@ -44,6 +46,7 @@ class Choices:
     phone: str = ""
     consent: bool = False  # the citizen ticked the box; never ticked by the page
     assisted: bool = False  # a staff member helped to rate (NĐ 118/2025 Điều 31.3): the flag "assisted"
+    dossier: str = ""  # the dossier code ([qr] ask_dossier), kept beside the response, never sealed
 
 
 @dataclass
@@ -90,8 +93,10 @@ def _topics(form: Any, questionnaire: Mapping[str, Any], _: Callable[..., str]) 
 
 
 def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], procedures: set[str],
-         ask_name: bool, _: Callable[..., str], *, ask_phone: bool = False) -> tuple[Choices, list[str]]:
-    """(choices, problems a citizen can fix). Raises InputError for what no honest form sends."""
+         ask_name: bool, _: Callable[..., str], *, ask_phone: bool = False,
+         dossier_pattern: re.Pattern[str] | None = None) -> tuple[Choices, list[str]]:
+    """(choices, problems a citizen can fix). Raises InputError for what no honest form sends.
+    `dossier_pattern`: the dossier code's format when the page asks for one, else None."""
     for name in SINGLE_FIELDS:
         _one(form, name)
     choices = Choices()
@@ -130,7 +135,25 @@ def read(form: Any, questionnaire: Mapping[str, Any], officers: set[str], proced
         raise InputError(_("Họ tên dài quá %(n)s ký tự.", n=MAX_NAME))
     choices.name = clean_text(name, MAX_NAME)
     problems += _contact(form, choices, ask_phone, _)
+    problems += _dossier(form, choices, dossier_pattern, _)
     return choices, problems
+
+
+def _dossier(form: Any, choices: Choices, pattern: re.Pattern[str] | None,
+             _: Callable[..., str]) -> list[str]:
+    """The optional dossier code, in the unit's format (kiosk.shared.dossier) or a problem."""
+    raw = _one(form, "dossier") or ""
+    if raw and pattern is None:
+        raise InputError(_("Trang này không nhận mã hồ sơ."))
+    if len(raw) > dossier.MAX_LEN * 4:
+        raise InputError(_("Mã hồ sơ dài quá %(n)s ký tự.", n=dossier.MAX_LEN))
+    choices.dossier = clean_text(raw, dossier.MAX_LEN * 4)
+    if choices.dossier and pattern is not None:
+        code = dossier.normalise(choices.dossier, pattern)
+        if code is None:
+            return [_("Mã hồ sơ chưa đúng dạng: xin chép đúng mã in trên giấy hẹn, hoặc để trống.")]
+        choices.dossier = code
+    return []
 
 
 def _contact(form: Any, choices: Choices, ask_phone: bool, _: Callable[..., str]) -> list[str]:

@@ -76,11 +76,12 @@ class Submission:
     issued_utc: datetime | None
     alert_rule: AlertRule | None
     contact: dict[str, str] | None = None  # name/phone/purpose, kept beside the response, never sealed
+    dossier: str | None = None  # the dossier code ([qr] ask_dossier), beside the response, never sealed
 
 
 def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket | None = None,
           issued_utc: datetime | None = None, alert_rule: AlertRule | None = None,
-          contact: dict[str, str] | None = None) -> dict[str, Any]:
+          contact: dict[str, str] | None = None, dossier: str | None = None) -> dict[str, Any]:
     """Seal and store one response (`fields`: officer, procedure, questionnaire,
     questionnaire_version, answers, reasons, flags); return it as stored, once
     committed. Raises TicketUsed when `ticket` was used before, and stores nothing then. With
@@ -90,7 +91,7 @@ def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket
 
     Submissions arriving together are committed together (sync_server.qr.group): one transaction
     and one scan for the whole group."""
-    return _group.submit(Submission(fields, tz, now, ticket, issued_utc, alert_rule, contact))
+    return _group.submit(Submission(fields, tz, now, ticket, issued_utc, alert_rule, contact, dossier))
 
 
 def _commit(items: list[Item]) -> None:
@@ -141,7 +142,8 @@ def _store_group(items: list[Item], roster: ingest.Roster) -> None:
             head = (sealed["seq"], sealed["hash"])
         if kept:
             _write(epoch.id, [s for _i, s in kept], before, head, tz=tz, now=now, roster=roster,
-                   boot=boot, uptime=uptime)
+                   boot=boot, uptime=uptime,
+                   dossiers={s["uuid"]: i.work.dossier for i, s in kept if i.work.dossier})
             _use_tickets([(i.work, s) for i, s in kept if i.work.ticket is not None], now)
             _keep_contacts([(i.work, s) for i, s in kept if i.work.contact is not None])
             _scan_alerts([(i.work, s) for i, s in kept], now)
@@ -174,13 +176,14 @@ def _seal(sub: Submission, store_id: str, head: tuple[int, str], boot: str, upti
 
 
 def _write(epoch_id: int, sealed: list[dict[str, Any]], before: tuple[int, str], after: tuple[int, str], *,
-           tz: ZoneInfo, now: datetime, roster: ingest.Roster, boot: str, uptime: int) -> None:
+           tz: ZoneInfo, now: datetime, roster: ingest.Roster, boot: str, uptime: int,
+           dossiers: dict[str, str] | None = None) -> None:
     # The server's clock is the one the reports trust: anchor this boot so the stored times are
     # taken as they are (clockfix), exactly as for a kiosk whose clock was right.
     ingest.save_anchor(QR_KIOSK_ID, {"boot_id": boot, "uptime_ms": uptime,
                                      "wall_clock": now.isoformat() + "+00:00"}, now)
     ingest.store_page(epoch_id, QR_KIOSK_ID, sealed, before, after, tz=tz, now=now, roster=roster,
-                      bodies=[canonical_json(s).decode("utf-8") for s in sealed])
+                      bodies=[canonical_json(s).decode("utf-8") for s in sealed], dossiers=dossiers)
 
 
 def _use_tickets(used: list[tuple[Submission, dict[str, Any]]], now: datetime) -> None:

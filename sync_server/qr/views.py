@@ -35,7 +35,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from kiosk.shared import portal, privacy
+from kiosk.shared import dossier, portal, privacy
 from kiosk.shared.protocol import SCORE_LABELS, question_type
 from sync_server.accounts.ratelimit import FailureLimiter
 from sync_server.db.models import Officer, utcnow
@@ -71,6 +71,7 @@ def _privacy() -> dict[str, Any]:
     name = unit.name if unit is not None else unit_name(config)
     return {"privacy": privacy.notice(config.privacy, g.get("lang", "vi"), name),
             "privacy_name": config.qr.ask_name or config.qr.ask_phone,
+            "privacy_dossier": config.qr.ask_dossier,
             "privacy_contact_days": config.qr.contact_days}
 csrf.exempt(bp)  # the views check CSRF themselves: a stale form is shown again, never refused
 
@@ -108,7 +109,7 @@ def _render_form(target: Target, q: dict[str, Any], choices: Choices, ticket: st
                    for x in q["questions"]],
         topics=topics_view(q), choices=choices, ticket=ticket, problems=problems or [], notice=notice,
         scores=SCORE_ORDER, labels=labels, groups=procedure_groups(officer),
-        ask_name=config.qr.ask_name, ask_phone=config.qr.ask_phone,
+        ask_name=config.qr.ask_name, ask_phone=config.qr.ask_phone, ask_dossier=config.qr.ask_dossier,
         contact_purpose=config.qr.contact_purpose_en if lang == "en" else config.qr.contact_purpose,
         contact_days=config.qr.contact_days, no_officer=NO_OFFICER, choose=CHOOSE,
         title=_("Đánh giá sự hài lòng"))
@@ -176,7 +177,9 @@ def submit(code: str):
     procedures = {p.code for _name, items in groups for p in items}
     try:
         choices, problems = read(request.form, q, {o.code for o in target.choosable}, procedures,
-                                 config.qr.ask_name, _, ask_phone=config.qr.ask_phone)
+                                 config.qr.ask_name, _, ask_phone=config.qr.ask_phone,
+                                 dossier_pattern=(dossier.compile_pattern(config.qr.dossier_pattern)
+                                                  if config.qr.ask_dossier else None))
     except InputError as e:
         return refuse("bad_input", target, detail=e.message(_))
     ticket_text = request.form.get("t", "")
@@ -206,7 +209,8 @@ def submit(code: str):
     try:  # with the alert rule: a run of low scores shows on the dashboard as from the kiosks
         qr_store.store(response_fields(choices, q, flags), tz=config.tz, now=now, ticket=ticket,
                        issued_utc=issued, alert_rule=config.service_alert_rule,
-                       contact=contact_of(choices, config.qr.contact_purpose))
+                       contact=contact_of(choices, config.qr.contact_purpose),
+                       dossier=choices.dossier or None)
     except qr_store.TicketUsed:
         return refuse("ticket_reused", target)
     resp = redirect(url_for("qr.thanks", code=target.code), 303)

@@ -203,11 +203,15 @@ def to_docx(table: Table, head: Letterhead, *, kind: str = "BÁO CÁO", signers:
         p = _para(doc, note, size=13, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=3)
         p.paragraph_format.first_line_indent = Cm(1)
     _grid(doc, columns, usable, size)
-    for heading, text in table.after:
+    # A heading stays with its first line and the last line with the signature; the lines between
+    # may break across a page, so that a long closing section does not push the table onto a new page.
+    for i, (heading, text) in enumerate(table.after):
         if heading:
             _para(doc, heading, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=3, keep=True)
-        for line in (text or "").splitlines() or [""]:
-            _para(doc, line, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=3, keep=True)
+        lines = (text or "").splitlines() or [""]
+        for j, line in enumerate(lines):
+            last = i == len(table.after) - 1 and j == len(lines) - 1
+            _para(doc, line, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=3, keep=last)
     _para(doc, "", keep=True)
     if signers:
         _signers(doc, signers, usable)

@@ -25,7 +25,7 @@ def definition_arg() -> str:
         abort(400, description=_("Cách tính tỷ lệ hài lòng không hợp lệ."))
     return chosen
 
-def _file(data: bytes, name: str, mimetype: str) -> Response:
+def attachment(data: bytes, name: str, mimetype: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
@@ -62,11 +62,11 @@ def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: 
                 head: docx_report.Letterhead | None = None) -> Response | None:
     """`head`: the letterhead when the page made its own (e.g. naming a reception point)."""
     if fmt == "csv":
-        return _file(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
+        return attachment(exports.to_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return _file(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
+        return attachment(exports.to_xlsx(table, unit_name(get_config())), f"{stem}.xlsx", XLSX)
     if fmt == "docx" and official:
-        return _file(docx_report.to_docx(table, head or letterhead(day)), f"{stem}.docx", DOCX)
+        return attachment(docx_report.to_docx(table, head or letterhead(day)), f"{stem}.docx", DOCX)
     if fmt not in ("html", "print"):
         abort(400, description=_("Định dạng tệp không hợp lệ."))
     return None

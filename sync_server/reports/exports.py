@@ -67,6 +67,17 @@ def to_csv(table: Table) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
+def plain_csv(headers: list[str], rows: list[list[object]]) -> bytes:
+    """A machine's CSV: one header line, then the rows (no title or notes), UTF-8 with BOM,
+    formula-looking text made inert."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else _inert(v) for v in row])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
 _SHARE = re.compile(r"(\d+),(\d) %")  # "76,9 %", as fmt_pct writes a share
 _DECIMAL = re.compile(r"(\d+),(\d+)")  # "4,03", as fmt_mean writes a mean
 

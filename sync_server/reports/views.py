@@ -24,6 +24,7 @@ from sync_server.reports import (
     charts,
     counter_table,
     criteria,
+    estimate,
     exclusion,
     exports,
     figures,
@@ -315,6 +316,10 @@ def overview():
         if by == "point":  # the commune a point was before the merger, beside its name
             table = report_points.with_former(table, [key[0] for key, _c in order], f)
         share_column = table.headers.index("Tỷ lệ hài lòng")
+    # The Decision-766-style estimate of the whole period, beside ours (reports.estimate).
+    est = estimate.estimate(period.start, period.end, scope.unit, with_overdue=not units.is_hub(get_config()))
+    est_lines = estimate.lines(est)
+    table.after.append((estimate.HEADING, "\n".join(est_lines)))
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
     unit_part += f"-{point}" if point else ""
     stem = f"hailong-{by}{unit_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
@@ -354,7 +359,8 @@ def overview():
                            forms=criteria.used(f) if by == "question" else [],
                            form=qid, scope=scope, scoped=units.SCOPED,
                            units=units.units(get_config()) if units.is_hub(get_config()) else None,
-                           own=OWN, own_name=unit_name(get_config()))
+                           own=OWN, own_name=unit_name(get_config()), estimate_lines=est_lines,
+                           estimate_heading=estimate.HEADING)
 
 
 @bp.get("/officers")

@@ -239,11 +239,13 @@ def csv_text_of(path, url: str) -> str:
 
 
 def table_rows(path, url: str) -> list[list[str]]:
-    """The rows of a report's CSV table (the header row and the rows after it; the title and
-    notes, which name the unit, left out)."""
+    """The rows of a report's CSV table (the header row and the rows after it up to the blank
+    line before any closing section; the title and notes, which name the unit, left out). The
+    766-style estimate after the table says where the full criterion is computed: not compared."""
     rows = list(csv.reader(io.StringIO(csv_text_of(path, url))))
     start = next(i for i, r in enumerate(rows) if len(r) > 3)
-    return rows[start + 1:]
+    end = next((i for i in range(start + 1, len(rows)) if not rows[i]), len(rows))
+    return rows[start + 1:end]
 
 
 def report_csv(path, query: str) -> str:

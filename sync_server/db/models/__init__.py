@@ -15,13 +15,21 @@ from sync_server.db.models.ratings import (
     Answer,
     ClockAnchor,
     Conflict,
+    DossierLink,
     Epoch,
     Kiosk,
     PullLog,
     Response,
     YesNoAnswer,
 )
-from sync_server.db.models.reports import Quota, RollupDay, RollupHour, RollupMonth, ServiceAlert
+from sync_server.db.models.reports import (
+    OverdueMonth,
+    Quota,
+    RollupDay,
+    RollupHour,
+    RollupMonth,
+    ServiceAlert,
+)
 from sync_server.db.models.roster import (
     Counter,
     Field,
@@ -41,13 +49,13 @@ ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Al
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
               Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
-              YesNoAnswer, CitizenContact, ReceptionPoint, KioskPoint)
+              YesNoAnswer, CitizenContact, ReceptionPoint, KioskPoint, OverdueMonth, DossierLink)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "CitizenContact",
            "ClockAnchor",
-           "Conflict", "Counter", "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
-           "KioskPoint", "KioskSetting",
-           "Officer", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",
-           "ReceptionPoint",
+           "Conflict", "Counter", "DossierLink", "Downstream", "DownstreamRoster", "Epoch", "Field",
+           "FleetKiosk", "Kiosk", "KioskPoint", "KioskSetting",
+           "Officer", "OverdueMonth", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire",
+           "Quota", "ReceptionPoint",
            "Response", "RollupDay", "RollupHour", "RollupMonth", "ServiceAlert", "Setting", "Unit",
            "UpstreamAck", "UpstreamLog", "User", "YesNoAnswer", "utcnow"]

@@ -226,3 +226,17 @@ class Alert(BaseModel):
     last_seen = DateTimeField(null=True)
     resolved_by = CharField(max_length=64, null=True)
     resolved_at = DateTimeField(null=True)
+
+
+class DossierLink(BaseModel):
+    """Migration 19: the dossier code (mã hồ sơ, NĐ 118 Điều 28) a rating was linked to, when
+    the unit turned the link on ([dossier] on the kiosk). By the response's uuid, outside the
+    sealed body: a code can be erased and the chain still verifies (docs/privacy.md)."""
+
+    id = AutoField()
+    response_uuid = CharField(max_length=64, unique=True)
+    code = CharField(max_length=64, index=True)
+    linked_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "dossier_link"

@@ -1,4 +1,5 @@
-"""What reports read and keep: the rollups (day, month, hour), service alerts, quotas."""
+"""What reports read and keep: the rollups (day, month, hour), service alerts, quotas, the
+overdue-dossier counts imported per month."""
 
 from __future__ import annotations
 
@@ -108,3 +109,21 @@ class Quota(BaseModel):
     start = DateField()
     end = DateField()
     label = CharField(max_length=200, default="")
+
+
+class OverdueMonth(BaseModel):
+    """Migration 19: a month's dossier counts from the provincial TTHC system (imported CSV,
+    sync_server.reports.overdue), for the Decision-766-style estimate of criterion 5.4.
+    `complaints` is None when the province's file did not give it."""
+
+    id = AutoField()
+    month = DateField(unique=True)  # the first day of the month
+    settled = IntegerField()  # dossiers settled in the month
+    overdue = IntegerField()  # of which settled late
+    complaints = IntegerField(null=True)  # dossiers with a complaint (PAKN)
+    imported_at = DateTimeField(default=utcnow)
+    imported_by = CharField(max_length=64)
+    source = CharField(max_length=200, default="")  # the uploaded file's name
+
+    class Meta:
+        table_name = "overdue_month"
