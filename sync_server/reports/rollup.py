@@ -1,5 +1,6 @@
 """The rollups reports read (RollupDay per day, RollupMonth per month, RollupHour per day and hour
-for the hour × weekday map): kept equal to the raw rows.
+for the hour × weekday map, RollupUnitDay and RollupUnitMonth per day or month and commune server
+for the province's pages): kept equal to the raw rows.
 
 Every change to what the figures count goes through here in the same transaction: a page of
 responses stored (`add_stored`), a response excluded or included again (`deltas_of`), and
@@ -25,6 +26,7 @@ KEY = ("local_date", "unit", "officer", "procedure", "kiosk_id", "channel", "que
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
 Key = tuple[date, str, str, str, str, str, str, str]
 _COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
+_COUNT_COLUMNS = ", ".join(f'"{c}"' for c in COUNTS)
 
 
 class Deltas:
@@ -65,7 +67,23 @@ def apply(deltas: Deltas) -> None:
             month[i] += n
     for table, by_key in (("rollup_day", deltas.by_key), ("rollup_month", monthly)):
         _upsert(table, by_key)
+    for table, by_key in (("rollup_unit_day", deltas.by_key), ("rollup_unit_month", monthly)):
+        _upsert_units(table, by_key)
     _upsert_hours(deltas.by_hour)
+
+
+def _upsert_units(table: str, by_key: dict[Key, list[int]]) -> None:
+    """The same deltas folded to (day or month, unit): the visits' counts from the '' rows, the
+    scores from the question rows, all questions together."""
+    folded: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+    for key, counts in by_key.items():
+        cell = folded[(key[0], key[1])]
+        for i, n in enumerate(counts):
+            cell[i] += n
+    rows = [(day.isoformat(), unit, *counts) for (day, unit), counts in folded.items() if any(counts)]
+    adds = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
+    insert_values(f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) VALUES ',
+                  f'ON CONFLICT ("local_date", "unit") DO UPDATE SET {adds}', rows, 2 + len(COUNTS))
 
 
 def _upsert_hours(by_hour: dict[tuple[date, int], list[int]]) -> None:
@@ -141,13 +159,23 @@ _FILL_HOURS = (
     'FROM "response" r WHERE NOT r."excluded" GROUP BY r."local_date", r."local_hour"')
 
 
+def _fill_units_sql(table: str, source: str) -> str:
+    """INSERT … SELECT that sum a filled rollup (day or month) into its per-unit table: the same
+    counts, all officers, procedures, counters, channels, questionnaires and questions together."""
+    sums = ", ".join(f'SUM("{c}")' for c in COUNTS)
+    return (f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) '
+            f'SELECT "local_date", "unit", {sums} FROM "{source}" GROUP BY "local_date", "unit"')
+
+
 def rebuild() -> int:
     """Recompute every rollup from the raw rows (inside the caller's write transaction).
     Returns the number of daily rollup rows."""
-    for table in ("rollup_day", "rollup_month", "rollup_hour"):
+    for table in ("rollup_day", "rollup_month", "rollup_hour", "rollup_unit_day", "rollup_unit_month"):
         database.execute_sql(f'DELETE FROM "{table}"')
     for table in ("rollup_day", "rollup_month"):
         for sql in _fill_sql(table):
             database.execute_sql(sql)
+    database.execute_sql(_fill_units_sql("rollup_unit_day", "rollup_day"))
+    database.execute_sql(_fill_units_sql("rollup_unit_month", "rollup_month"))
     database.execute_sql(_FILL_HOURS)
     return RollupDay.select().count()

@@ -21,7 +21,15 @@ from sync_server.db.models.ratings import (
     Response,
     YesNoAnswer,
 )
-from sync_server.db.models.reports import Quota, RollupDay, RollupHour, RollupMonth, ServiceAlert
+from sync_server.db.models.reports import (
+    Quota,
+    RollupDay,
+    RollupHour,
+    RollupMonth,
+    RollupUnitDay,
+    RollupUnitMonth,
+    ServiceAlert,
+)
 from sync_server.db.models.roster import (
     Counter,
     Field,
@@ -39,12 +47,13 @@ ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Al
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
               Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
-              YesNoAnswer, CitizenContact)
+              YesNoAnswer, CitizenContact, RollupUnitDay, RollupUnitMonth)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "CitizenContact",
            "ClockAnchor",
            "Conflict", "Counter", "Downstream", "DownstreamRoster", "Epoch", "Field", "FleetKiosk", "Kiosk",
            "KioskSetting",
            "Officer", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire", "Quota",
-           "Response", "RollupDay", "RollupHour", "RollupMonth", "ServiceAlert", "Setting", "Unit",
+           "Response", "RollupDay", "RollupHour", "RollupMonth", "RollupUnitDay", "RollupUnitMonth",
+           "ServiceAlert", "Setting", "Unit",
            "UpstreamAck", "UpstreamLog", "User", "YesNoAnswer", "utcnow"]
