@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sync_server.db import database, insert_values, is_sqlite
+from sync_server.db import database, is_sqlite, upsert_values
 from sync_server.db.models import Answer, Response, RollupDay
 
 # `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
@@ -81,29 +81,25 @@ def _upsert_units(table: str, by_key: dict[Key, list[int]]) -> None:
         for i, n in enumerate(counts):
             cell[i] += n
     rows = [(day.isoformat(), unit, *counts) for (day, unit), counts in folded.items() if any(counts)]
-    adds = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
-    insert_values(f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) VALUES ',
-                  f'ON CONFLICT ("local_date", "unit") DO UPDATE SET {adds}', rows, 2 + len(COUNTS))
+    upsert_values(table, ("local_date", "unit", *COUNTS), ("local_date", "unit"), _adds(table), rows)
 
 
 def _upsert_hours(by_hour: dict[tuple[date, int], list[int]]) -> None:
     rows = [(day.isoformat(), hour, n, low) for (day, hour), (n, low) in by_hour.items() if n or low]
-    if not rows:
-        return
-    insert_values('INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") VALUES ',
-                  'ON CONFLICT ("local_date", "hour") DO UPDATE SET '
+    upsert_values("rollup_hour", ("local_date", "hour", "responses", "low"), ("local_date", "hour"),
                   '"responses" = "rollup_hour"."responses" + excluded."responses", '
-                  '"low" = "rollup_hour"."low" + excluded."low"', rows, 4)
+                  '"low" = "rollup_hour"."low" + excluded."low"', rows)
+
+
+def _adds(table: str) -> str:
+    return ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
 
 
 def _upsert(table: str, by_key: dict[Key, list[int]]) -> None:
-    adds = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
-    conflict = ", ".join(f'"{c}"' for c in KEY)
     # Dates as ISO text: what peewee stores on SQLite, and what PostgreSQL casts to a date. The
     # keys are a dict's: no row repeats one (PostgreSQL refuses that within one statement).
     rows = [(key[0].isoformat(), *key[1:], *counts) for key, counts in by_key.items() if any(counts)]
-    insert_values(f'INSERT INTO "{table}" ({_COLUMNS}) VALUES ',
-                  f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}", rows, len(KEY) + len(COUNTS))
+    upsert_values(table, (*KEY, *COUNTS), KEY, _adds(table), rows)
 
 
 def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[str, int]]],
