@@ -7,7 +7,8 @@ may not have that photo yet: a new or changed photo, or once a day (a hub restor
 backup gets it back the next day). The hub checks the bytes against the hash, decodes them as the
 commune's upload is decoded (sync_server.roster.photos: JPEG, PNG or WebP, size-limited,
 re-encoded without metadata), and keeps its own re-encoded copy per (commune, officer); an
-officer sent without `photo_sha256` (no longer public, or removed) has the hub's copy deleted.
+officer sent without `photo_sha256` (no longer public), or no longer sent, has the hub's copy
+deleted.
 No Flask here.
 """
 
@@ -93,8 +94,14 @@ def hub_photo(data_dir: Path, server_id: str, officer: str) -> bytes | None:
 def take(server_id: str, officers: list[Any], data_dir: Path) -> None:
     """Hub side, before the snapshot is kept: take each officer's `photo_jpeg` out of its entry
     (it is not kept in the roster's data) and store it; drop the copy of an officer sent without
-    `photo_sha256`. WireError for a photo that does not match its hash or is not an image."""
+    `photo_sha256`, or not sent at all. WireError for a photo that does not match its hash or is
+    not an image."""
     folder = hub_dir(data_dir, server_id)
+    listed = {e.get("code") for e in officers if isinstance(e, dict)}
+    if folder.is_dir():
+        for path in folder.glob("*.jpg"):
+            if path.stem not in listed:  # an officer the commune no longer lists
+                path.unlink(missing_ok=True)
     for i, entry in enumerate(officers):
         if not isinstance(entry, dict) or not is_code(entry.get("code")):
             continue  # keep_roster names the bad entry

@@ -18,6 +18,7 @@ from sync_server import config as server_config
 from sync_server.app import create_app
 from sync_server.db import database
 from sync_server.db.models import DownstreamRoster, Officer
+from sync_server.roster import photos
 from sync_server.upstream import photos_up, snapshot
 from tests.support.chains import make_chain
 from tests.support.fake_kiosk import FakeKiosk
@@ -95,14 +96,26 @@ def test_only_a_photo_marked_public_goes_up_and_goes_when_withdrawn(tmp_path, hu
         kiosk.stop()
 
 
-def test_a_photo_that_does_not_match_its_hash_is_refused_naming_the_field(hub):
-    batch = raw_batch("xa-a", make_chain("store-x", 1, kiosk_id="quay-1"))
+def test_by_hand_a_photo_that_does_not_match_its_hash_is_refused_and_one_no_longer_listed_goes(hub):
+    hub_cfg = server_config.load(hub.config)
     data = image("JPEG", (100, 100))
-    batch["roster"] = {"officer": [{"code": "nv-lan", "name": "Lan", "photo_sha256": "0" * 64,
-                                    "photo_jpeg": base64.b64encode(data).decode()}]}
-    r = requests.post(hub.base + "/api/v1/upstream/batch", json=batch,
-                      headers={"Authorization": f"Bearer {TOKENS['xa-a']}"}, timeout=30)
+    chain = make_chain("store-x", 2, kiosk_id="quay-1")
+
+    def post(officers: list, responses: list):
+        batch = raw_batch("xa-a", responses)
+        batch["roster"] = {"officer": officers}
+        return requests.post(hub.base + "/api/v1/upstream/batch", json=batch,
+                             headers={"Authorization": f"Bearer {TOKENS['xa-a']}"}, timeout=30)
+
+    lan = {"code": "nv-lan", "name": "Lan", "photo_sha256": photos.sha256(data),
+           "photo_jpeg": base64.b64encode(data).decode()}
+    assert post([lan], chain[:1]).status_code == 200
+    assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is not None
+    # nv-lan no longer in the commune's roster: the hub's copy goes.
+    assert post([{"code": "nv-hung", "name": "Hùng"}], chain[1:]).status_code == 200
+    assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
+
+    r = post([{**lan, "photo_sha256": "0" * 64}], chain[1:])
     assert r.status_code == 400, r.text
     assert "roster.officer[0].photo_jpeg" in r.text
-    hub_cfg = server_config.load(hub.config)
     assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
