@@ -75,8 +75,9 @@ def exclusions() -> list[dict[str, Any]]:
 
 
 def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime, data_dir: Path) -> None:
-    """Hub side: upsert the commune's entries; an entry the commune dropped stays known (its old
-    responses still name it). Officers' public photos are taken out and kept apart (photos_up)."""
+    """Hub side: upsert the commune's entries that changed (`updated_at`: when one last changed);
+    an entry the commune dropped stays known (its old responses still name it). Officers' public
+    photos are taken out and kept apart (photos_up)."""
     if isinstance(snapshot.get("officer"), list):
         photos_up.take(server_id, snapshot["officer"], data_dir)
     rows = []
@@ -91,6 +92,11 @@ def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime, data_di
             rows.append({"server_id": server_id, "kind": kind, "code": code,
                          "name": str(e.get("name", ""))[:2000],
                          "data": json.dumps(e, ensure_ascii=False)[:20000], "updated_at": now})
+    query = (DownstreamRoster.select(DownstreamRoster.kind, DownstreamRoster.code, DownstreamRoster.name,
+                                     DownstreamRoster.data).where(DownstreamRoster.server_id == server_id))
+    held = {(kind, code): (name, data) for kind, code, name, data in query.tuples()}
+    # Every batch carries the whole snapshot: only what changed since the last one is written.
+    rows = [row for row in rows if held.get((row["kind"], row["code"])) != (row["name"], row["data"])]
     with write_transaction():
         for row in rows:
             DownstreamRoster.insert(**row).on_conflict(
