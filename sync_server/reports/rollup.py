@@ -160,7 +160,9 @@ def _fill_units_sql(table: str, source: str) -> str:
     counts, all officers, procedures, counters, channels, questionnaires and questions together."""
     sums = ", ".join(f'SUM("{c}")' for c in COUNTS)
     return (f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) '
-            f'SELECT "local_date", "unit", {sums} FROM "{source}" GROUP BY "local_date", "unit"')
+            f'SELECT "local_date", "unit", {sums} FROM "{source}" GROUP BY "local_date", "unit" '
+            # in date order, as pushes add them: a period's rows sit together on disk
+            'ORDER BY "local_date", "unit"')
 
 
 def rebuild() -> int:
