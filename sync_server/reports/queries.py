@@ -23,6 +23,8 @@ from sync_server.db.models import (
     RollupDay,
     RollupHour,
     RollupMonth,
+    RollupUnitDay,
+    RollupUnitMonth,
 )
 from sync_server.i18n import N_
 from sync_server.reports.figures import Counts, fmt_count
@@ -186,6 +188,8 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
     if "month" in by and "day" not in base:
         base.append("day")
     out: dict[tuple[Any, ...], Cell] = defaultdict(Cell)
+    if _by_unit_only(f, base):
+        return _unit_figures(f, by, base, out)
     fields = FieldRule.load(f.unit) if "field" in by else None
     places = Places.load(f.unit) if "place" in by else None
     has_question_dim = "question" in by
@@ -201,6 +205,38 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
                 query = query.group_by(*columns)
             for row in query.tuples():
                 _fold(out, by, base, row, fields, places, question_rows)
+    return dict(out)
+
+
+# The per-unit rollups hold no officer, procedure, counter, channel, questionnaire or question.
+_UNIT_GRAIN = {"unit", "day"}
+_UNIT_TABLE = {RollupDay: RollupUnitDay, RollupMonth: RollupUnitMonth}
+
+
+def _by_unit_only(f: Filters, base: list[str]) -> bool:
+    """True when the per-(day or month, unit) rollups hold all `figures` needs: grouped by unit,
+    day or month only, filtered by the date range and at most a unit."""
+    return set(base) <= _UNIT_GRAIN and all(
+        v is None for v in (f.officer, f.procedure, f.kiosk, f.channel, f.questionnaire, f.question))
+
+
+def _unit_figures(f: Filters, by: tuple[str, ...], base: list[str],
+                  out: dict[tuple[Any, ...], Cell]) -> dict[tuple[Any, ...], Cell]:
+    """`figures` from RollupUnitMonth (whole months) and RollupUnitDay (the edge days): a row a
+    commune a month — a year by commune reads 12 rows a commune, not a row a visit."""
+    for model, start, end in segments(f.start, f.end, need_days="day" in by):
+        table = _UNIT_TABLE[model]
+        cond = (table.local_date >= start) & (table.local_date <= end)
+        if f.unit is not None:
+            cond &= table.unit == f.unit
+        columns = [getattr(table, _COLUMN[n]) for n in base]
+        sums = [fn.SUM(getattr(table, c)) for c in ("responses", "partial", "n1", "n2", "n3", "n4", "n5")]
+        query = table.select(*columns, *sums).where(cond)
+        if columns:
+            query = query.group_by(*columns)
+        for row in query.tuples():
+            _fold(out, by, base, row, None, False)
+            _fold(out, by, base, row, None, True)
     return dict(out)
 
 

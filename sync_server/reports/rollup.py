@@ -1,5 +1,6 @@
 """The rollups reports read (RollupDay per day, RollupMonth per month, RollupHour per day and hour
-for the hour × weekday map): kept equal to the raw rows.
+for the hour × weekday map, RollupUnitDay and RollupUnitMonth per day or month and commune server
+for the province's pages): kept equal to the raw rows.
 
 Every change to what the figures count goes through here in the same transaction: a page of
 responses stored (`add_stored`), a response excluded or included again (`deltas_of`), and
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sync_server.db import database, insert_values, is_sqlite
+from sync_server.db import database, is_sqlite, upsert_values
 from sync_server.db.models import Answer, Response, RollupDay
 
 # `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
@@ -28,6 +29,7 @@ KEY = ("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "count
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
 Key = tuple[date, str, str, str, str, str, str, str, str, str]
 _COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
+_COUNT_COLUMNS = ", ".join(f'"{c}"' for c in COUNTS)
 
 
 class Deltas:
@@ -69,27 +71,39 @@ def apply(deltas: Deltas) -> None:
             month[i] += n
     for table, by_key in (("rollup_day", deltas.by_key), ("rollup_month", monthly)):
         _upsert(table, by_key)
+    for table, by_key in (("rollup_unit_day", deltas.by_key), ("rollup_unit_month", monthly)):
+        _upsert_units(table, by_key)
     _upsert_hours(deltas.by_hour)
+
+
+def _upsert_units(table: str, by_key: dict[Key, list[int]]) -> None:
+    """The same deltas folded to (day or month, unit): the visits' counts from the '' rows, the
+    scores from the question rows, all questions together."""
+    folded: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0] * len(COUNTS))
+    for key, counts in by_key.items():
+        cell = folded[(key[0], key[1])]
+        for i, n in enumerate(counts):
+            cell[i] += n
+    rows = [(day.isoformat(), unit, *counts) for (day, unit), counts in folded.items() if any(counts)]
+    upsert_values(table, ("local_date", "unit", *COUNTS), ("local_date", "unit"), _adds(table), rows)
 
 
 def _upsert_hours(by_hour: dict[tuple[date, int], list[int]]) -> None:
     rows = [(day.isoformat(), hour, n, low) for (day, hour), (n, low) in by_hour.items() if n or low]
-    if not rows:
-        return
-    insert_values('INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") VALUES ',
-                  'ON CONFLICT ("local_date", "hour") DO UPDATE SET '
+    upsert_values("rollup_hour", ("local_date", "hour", "responses", "low"), ("local_date", "hour"),
                   '"responses" = "rollup_hour"."responses" + excluded."responses", '
-                  '"low" = "rollup_hour"."low" + excluded."low"', rows, 4)
+                  '"low" = "rollup_hour"."low" + excluded."low"', rows)
+
+
+def _adds(table: str) -> str:
+    return ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
 
 
 def _upsert(table: str, by_key: dict[Key, list[int]]) -> None:
-    adds = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
-    conflict = ", ".join(f'"{c}"' for c in KEY)
     # Dates as ISO text: what peewee stores on SQLite, and what PostgreSQL casts to a date. The
     # keys are a dict's: no row repeats one (PostgreSQL refuses that within one statement).
     rows = [(key[0].isoformat(), *key[1:], *counts) for key, counts in by_key.items() if any(counts)]
-    insert_values(f'INSERT INTO "{table}" ({_COLUMNS}) VALUES ',
-                  f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}", rows, len(KEY) + len(COUNTS))
+    upsert_values(table, (*KEY, *COUNTS), KEY, _adds(table), rows)
 
 
 def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[str, int]]],
@@ -148,13 +162,25 @@ _FILL_HOURS = (
     'FROM "response" r WHERE NOT r."excluded" GROUP BY r."local_date", r."local_hour"')
 
 
+def _fill_units_sql(table: str, source: str) -> str:
+    """INSERT … SELECT that sum a filled rollup (day or month) into its per-unit table: the same
+    counts, all officers, procedures, counters, channels, questionnaires and questions together."""
+    sums = ", ".join(f'SUM("{c}")' for c in COUNTS)
+    return (f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) '
+            f'SELECT "local_date", "unit", {sums} FROM "{source}" GROUP BY "local_date", "unit" '
+            # in date order, as pushes add them: a period's rows sit together on disk
+            'ORDER BY "local_date", "unit"')
+
+
 def rebuild() -> int:
     """Recompute every rollup from the raw rows (inside the caller's write transaction).
     Returns the number of daily rollup rows."""
-    for table in ("rollup_day", "rollup_month", "rollup_hour"):
+    for table in ("rollup_day", "rollup_month", "rollup_hour", "rollup_unit_day", "rollup_unit_month"):
         database.execute_sql(f'DELETE FROM "{table}"')
     for table in ("rollup_day", "rollup_month"):
         for sql in _fill_sql(table):
             database.execute_sql(sql)
+    database.execute_sql(_fill_units_sql("rollup_unit_day", "rollup_day"))
+    database.execute_sql(_fill_units_sql("rollup_unit_month", "rollup_month"))
     database.execute_sql(_FILL_HOURS)
     return RollupDay.select().count()

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from peewee import fn
 
 from sync_server.config import ServerConfig
-from sync_server.db.models import Alert, Downstream, DownstreamRoster, RollupDay
+from sync_server.db.models import Alert, Downstream, DownstreamRoster, RollupUnitDay, RollupUnitMonth
 from sync_server.i18n import N_, Msg
 from sync_server.reports import queries
 from sync_server.reports.queries import Cell
@@ -43,8 +43,7 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
     month = queries.figures(queries.Filters(*queries.month_of(today)), ("unit",))
     year = queries.figures(queries.Filters(*queries.year_of(today)), ("unit",))
     pushed = {d.id: d for d in Downstream.select()}
-    newest = dict(RollupDay.select(RollupDay.unit, fn.MAX(RollupDay.local_date))
-                  .where(RollupDay.question == "").group_by(RollupDay.unit).tuples())
+    newest = newest_days()
     alerts = dict(Alert.select(Alert.kiosk_id, fn.COUNT(Alert.id)).where(~Alert.resolved)
                   .group_by(Alert.kiosk_id).tuples())
     names = {d.id: d.name for d in config.downstream}
@@ -56,7 +55,7 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
         last = d.last_push_at if d else None
         out.append(Commune(sid, names.get(sid) or (d.name if d else sid), month.get((sid,), Cell()),
                            year.get((sid,), Cell()), last, d.last_status if d else "",
-                           d.last_error if d else "", queries.as_date(newest.get(sid)),
+                           d.last_error if d else "", newest.get(sid),
                            int(alerts.get(sid, 0)),
                            last is None or now - last >= timedelta(days=SILENT_DAYS),
                            bool(d and d.token_sha256 and sid not in names), bool(d and d.revoked),
@@ -87,6 +86,21 @@ def formers() -> dict[str, list[str]]:
             pass
         out.setdefault(sid, []).append(label[:300])
     return out
+
+
+def newest_days() -> dict[str, date]:
+    """{unit: the newest local day it has a counted response on}: each unit's newest month from the
+    per-month rollup (a row a commune a month), then the days from that month on in the per-day
+    one — not a scan of every day of every commune."""
+    months = dict(RollupUnitMonth.select(RollupUnitMonth.unit, fn.MAX(RollupUnitMonth.local_date))
+                  .where(RollupUnitMonth.responses > 0).group_by(RollupUnitMonth.unit).tuples())
+    if not months:
+        return {}
+    since = min(queries.as_date(m) for m in months.values())
+    query = (RollupUnitDay.select(RollupUnitDay.unit, fn.MAX(RollupUnitDay.local_date))
+             .where((RollupUnitDay.local_date >= since) & (RollupUnitDay.responses > 0))
+             .group_by(RollupUnitDay.unit))
+    return {unit: queries.as_date(day) for unit, day in query.tuples()}
 
 
 # The hub's alerts, most serious first: a store refused (its chain broken or altered, a seq

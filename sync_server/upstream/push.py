@@ -27,7 +27,7 @@ from sync_server.config import KioskEntry, ServerConfig
 from sync_server.db import connection, write_transaction
 from sync_server.db.models import UpstreamAck, UpstreamLog, utcnow
 from sync_server.exc import Refused
-from sync_server.upstream import outbox
+from sync_server.upstream import outbox, photos_up
 
 log = logging.getLogger(__name__)
 PAGE = 2000  # responses per batch: about 2 MB, one transaction per store at the hub
@@ -96,11 +96,17 @@ def _push(client: HubClient, config: ServerConfig, r: PushResult, acks: dict[str
     acks.update(_acks(client.request("GET", "/upstream/status")))
     _remember(acks, now())
     refused: set[str] = set()
+    photos: dict[str, str] | None = None  # the public photos the first batch carries
     for batch in outbox.batches(config.upstream.server_id, config.unit_name, acks, page, config.tz, refused):
         if cancel is not None and cancel.is_set():
             r.said.append(say("stopped (server shutting down); the next push goes on"))
             return
+        if photos is None:
+            roster, photos = photos_up.attach(batch["roster"], config.data_dir, now().date())
+            batch = {**batch, "roster": roster}
         reply = client.request("POST", "/upstream/batch", json=batch)
+        photos_up.remember(photos, now().date())  # the hub keeps the roster before any store
+        photos = {}
         before = dict(acks)
         acks.update(_acks(reply))
         _remember(acks, now())

@@ -154,7 +154,7 @@ def receive(config: ServerConfig, entry: DownstreamEntry, batch: dict[str, Any],
     """Store what chains, refuse (and raise) what does not; wire.WireError for a batch that is
     not one. The roster snapshot is kept first, so the responses' codes are known."""
     stores = wire.check_batch(batch)
-    snapshot.keep_roster(entry.id, batch["roster"], now)
+    snapshot.keep_roster(entry.id, batch["roster"], now, config.data_dir)
     roster = snapshot.known(entry.id)
     outcome = Outcome(acks={})
     for store in stores:

@@ -2,7 +2,8 @@
 `exclusions`), kept and applied on the hub (`keep_roster`, `known`, `apply_exclusions`).
 
 What goes up is public by law (officers' names and titles, NĐ 118 Điều 9.8; procedures, fields,
-counters): no photo, no account, and nothing a citizen wrote beside a rating (the QR page's
+counters), and an officer's photo only once an admin marked it for public display (photos_up):
+no other photo, no account, and nothing a citizen wrote beside a rating (the QR page's
 addenda stay on the commune). An exclusion made at the commune applies at the hub with its
 reason, through the same code the report page uses (sync_server.reports.exclusion). No Flask here.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
@@ -31,6 +33,7 @@ from sync_server.db.models import (
 from sync_server.reports.exclusion import set_excluded
 from sync_server.roster import points
 from sync_server.roster.counters import officer_codes
+from sync_server.upstream import photos_up
 from sync_server.upstream.wire import WireError, is_code
 
 # "point": the commune's reception points with the communes they were before the 2025 merger
@@ -47,8 +50,7 @@ def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
     return {
         "unit": [{"code": "unit", "name": unit.name if unit else unit_name}],
         "field": [{"code": f.code, "name": f.name} for f in Field.select().order_by(Field.code)],
-        "officer": [{"code": o.code, "name": o.name, "title": o.title, "fields": officer_codes(o.fields),
-                     "active": o.active} for o in Officer.select().order_by(Officer.code)],
+        "officer": [_officer(o) for o in Officer.select().order_by(Officer.code)],
         "procedure": [{"code": p.code, "name": p.name, "field": p.field, "active": p.active}
                       for p in Procedure.select().order_by(Procedure.code)],
         "counter": [{"code": c.code, "name": c.name, "kiosk_id": c.kiosk_id,
@@ -58,6 +60,14 @@ def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
         "point": [{"code": p.code, "name": p.name, "former_name": p.former_name, "former_code": p.former_code,
                    "merged_on": p.merged_on.isoformat() if p.merged_on else ""} for p in points.ordered()],
     }
+
+
+def _officer(o: Officer) -> dict[str, Any]:
+    entry = {"code": o.code, "name": o.name, "title": o.title, "fields": officer_codes(o.fields),
+             "active": o.active}
+    if o.photo_public and o.photo_sha256:  # only a photo an admin marked public (photos_up)
+        entry["photo_sha256"] = o.photo_sha256
+    return entry
 
 
 def exclusions() -> list[dict[str, Any]]:
@@ -71,9 +81,12 @@ def exclusions() -> list[dict[str, Any]]:
             for r in query]
 
 
-def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime) -> None:
-    """Hub side: upsert the commune's entries; an entry the commune dropped stays known (its old
-    responses still name it)."""
+def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime, data_dir: Path) -> None:
+    """Hub side: upsert the commune's entries that changed (`updated_at`: when one last changed);
+    an entry the commune dropped stays known (its old responses still name it). Officers' public
+    photos are taken out and kept apart (photos_up)."""
+    if isinstance(snapshot.get("officer"), list):
+        photos_up.take(server_id, snapshot["officer"], data_dir)
     rows = []
     for kind in KINDS:
         entries = snapshot.get(kind, [])
@@ -86,6 +99,11 @@ def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime) -> None
             rows.append({"server_id": server_id, "kind": kind, "code": code,
                          "name": str(e.get("name", ""))[:2000],
                          "data": json.dumps(e, ensure_ascii=False)[:20000], "updated_at": now})
+    query = (DownstreamRoster.select(DownstreamRoster.kind, DownstreamRoster.code, DownstreamRoster.name,
+                                     DownstreamRoster.data).where(DownstreamRoster.server_id == server_id))
+    held = {(kind, code): (name, data) for kind, code, name, data in query.tuples()}
+    # Every batch carries the whole snapshot: only what changed since the last one is written.
+    rows = [row for row in rows if held.get((row["kind"], row["code"])) != (row["name"], row["data"])]
     with write_transaction():
         for row in rows:
             DownstreamRoster.insert(**row).on_conflict(

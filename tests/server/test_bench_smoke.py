@@ -39,3 +39,11 @@ def test_the_hub_ingest_benchmark_runs_on_postgresql():
         pytest.skip(PG_SKIP)
     out = run_bench("hub_ingest.py", "--responses", "2000", "--communes", "3", "--database-url", PG_URL)
     assert re.search(r"ratio: \d+\.\d+x", out), out[-1500:]
+
+
+def test_the_hub_dashboard_benchmark_runs_on_postgresql():
+    """Tiny: 3,300 communes, 5,000 responses; it checks its figures equal a naive GROUP BY's."""
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    out = run_bench("hub_dashboard.py", "--responses", "5000", "--database-url", PG_URL)
+    assert re.search(r"one province \(100 communes\), the year +ours +[\d,]+ ms", out), out[-1500:]

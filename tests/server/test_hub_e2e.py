@@ -24,7 +24,7 @@ import requests
 
 from kiosk.shared.protocol import canonical_json
 from sync_server import config as server_config
-from sync_server.db import database, init_db
+from sync_server.db import database
 from sync_server.db.models import User
 from sync_server.reports import queries
 from tests.support.chains import make_chain
@@ -36,10 +36,11 @@ from tests.support.hub import (
     Hub,
     cli,
     commune_toml,
-    hub_toml,
+    open_db,
     raw_batch,
+    running_hub,
 )
-from tests.support.server import PG_SKIP, PG_URL, REPO, free_port, reset_postgres
+from tests.support.server import REPO
 from tests.support.web import PASSWORD, add_user, csrf_token, login, page
 
 pytestmark = pytest.mark.e2e
@@ -57,16 +58,7 @@ def varied(seq: int) -> dict:
 
 @pytest.fixture
 def hub(tmp_path):
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    reset_postgres(PG_URL)
-    port = free_port()
-    h = Hub(hub_toml(tmp_path / "hub.toml", port, PG_URL), port).start()
-    yield h
-    log = h.stop()
-    assert not any(token in log for token in TOKENS.values()), "a token in the hub's log"
-    if database.obj is not None and not database.is_closed():
-        database.close()
+    yield from running_hub(tmp_path)
 
 
 @pytest.fixture
@@ -98,14 +90,6 @@ def pull(path) -> None:
 
 def push(path, *extra: str):
     return cli("push", "--once", "--config", str(path), *extra)
-
-
-def open_db(path) -> server_config.ServerConfig:
-    if database.obj is not None and not database.is_closed():
-        database.close()
-    cfg = server_config.load(path)
-    init_db(cfg)
-    return cfg
 
 
 def figures(path, unit: str | None = None) -> dict:

@@ -10,7 +10,7 @@ so a rollup that drifts from the raw data fails.
 from __future__ import annotations
 
 import random
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 
 import pytest
@@ -21,7 +21,15 @@ from sync_server.exc import InputError
 from sync_server.reports import exclusion, rollup
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import Counts
-from tests.support.responses import OFFICERS, PROCEDURES, generated, local_day, local_time, store_chain
+from tests.support.responses import (
+    OFFICERS,
+    PROCEDURES,
+    expected,
+    generated,
+    local_day,
+    local_time,
+    store_chain,
+)
 
 
 @pytest.fixture
@@ -54,20 +62,6 @@ def year(make_config):
     assert len(out_uuids) == 39
     return cfg, [r for r in everything if r["uuid"] not in out_uuids]
 
-
-def expected(responses: list[dict], start: date, end: date, key) -> dict:
-    """Independent figures: {group: (answer counts by score, responses, partial)}."""
-    scores: dict = defaultdict(list)
-    visits: Counter = Counter()
-    partial: Counter = Counter()
-    for r in responses:
-        if not start <= local_day(r) <= end:
-            continue
-        k = key(r)
-        visits[k] += 1
-        partial[k] += r["partial"]
-        scores[k].extend(r["answers"].values())
-    return {k: (Counts.from_scores(scores[k]), visits[k], partial[k]) for k in visits}
 
 
 def as_plain(cells: dict) -> dict:

@@ -10,9 +10,12 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support.server import REPO, free_port, hailong, wait_until_up
+import pytest
+
+from tests.support.server import PG_SKIP, PG_URL, REPO, free_port, hailong, reset_postgres, wait_until_up
 
 KIOSK_TOKEN = "k" * 24
 TOKENS = {"xa-a": "token-of-xa-a-0123456789", "xa-b": "token-of-xa-b-0123456789"}
@@ -162,3 +165,32 @@ class CutProxy:
         self.release.set()
         self.listener.close()
 
+
+
+def running_hub(tmp_path: Path) -> Iterator[Hub]:
+    """The body of a `hub` fixture: a hub on the test PostgreSQL database, emptied first; its log
+    must never hold a token."""
+    from sync_server.db import database
+
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    reset_postgres(PG_URL)
+    port = free_port()
+    h = Hub(hub_toml(tmp_path / "hub.toml", port, PG_URL), port).start()
+    yield h
+    log = h.stop()
+    assert not any(token in log for token in TOKENS.values()), "a token in the hub's log"
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def open_db(path: Path):
+    """This process's database connection switched to the server of config `path`."""
+    from sync_server import config as server_config
+    from sync_server.db import database, init_db
+
+    if database.obj is not None and not database.is_closed():
+        database.close()
+    cfg = server_config.load(path)
+    init_db(cfg)
+    return cfg

@@ -5,6 +5,7 @@ fields), stored the way a pull stores them, and when each happened in the unit's
 from __future__ import annotations
 
 import random
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,17 +42,18 @@ def generated(n: int, kiosk_id: str, channel: str, rng: random.Random, utc_clock
     return make_chain(f"store-{kiosk_id}", n, kiosk_id=kiosk_id, each=each)
 
 
-def store_chain(chain: list[dict], kiosk_id: str, cfg) -> None:
-    """The chain in the database the way a pull stores it (pages of 500), without an alert scan."""
+def store_chain(chain: list[dict], kiosk_id: str, cfg, unit: str = "") -> None:
+    """The chain in the database the way a pull stores it (pages of 500), without an alert scan;
+    with `unit`, as a province hub stores a commune server's store."""
     with write_transaction():
-        epoch = Epoch.create(kiosk_id=kiosk_id, store_id=chain[0]["store_id"])
+        epoch = Epoch.create(kiosk_id=kiosk_id, store_id=chain[0]["store_id"], unit=unit)
     roster = ingest.Roster.load()
     head = (0, GENESIS_HASH)
     for i in range(0, len(chain), 500):
         page = chain[i:i + 500]
         after = (page[-1]["seq"], page[-1]["hash"])
         ingest.store_page(epoch.id, kiosk_id, page, head, after, tz=cfg.tz, now=datetime(2026, 12, 31),
-                          roster=roster)
+                          roster=roster, unit=unit)
         head = after
 
 
@@ -68,3 +70,21 @@ def local_time(r: dict) -> datetime:
 def local_day(r: dict) -> date:
     """The day it happened, in the unit's zone."""
     return local_time(r).date()
+
+
+def expected(responses: list[dict], start: date, end: date, key) -> dict:
+    """Independent figures, from the generated responses themselves (not the server's tables):
+    {key(r): (answer counts by score, responses, partial)} over [start, end]."""
+    from sync_server.reports.figures import Counts
+
+    scores: dict = defaultdict(list)
+    visits: Counter = Counter()
+    partial: Counter = Counter()
+    for r in responses:
+        if not start <= local_day(r) <= end:
+            continue
+        k = key(r)
+        visits[k] += 1
+        partial[k] += r["partial"]
+        scores[k].extend(r["answers"].values())
+    return {k: (Counts.from_scores(scores[k]), visits[k], partial[k]) for k in visits}

@@ -28,6 +28,8 @@ from sync_server.db.models.reports import (
     RollupDay,
     RollupHour,
     RollupMonth,
+    RollupUnitDay,
+    RollupUnitMonth,
     ServiceAlert,
 )
 from sync_server.db.models.roster import (
@@ -49,7 +51,8 @@ ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Al
               Unit, Field, Officer, Procedure, Questionnaire, KioskSetting, Setting, RollupDay, RollupMonth,
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
               Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
-              YesNoAnswer, CitizenContact, ReceptionPoint, KioskPoint, OverdueMonth, DossierLink)
+              YesNoAnswer, CitizenContact, ReceptionPoint, KioskPoint, OverdueMonth, DossierLink,
+              RollupUnitDay, RollupUnitMonth)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "CitizenContact",
            "ClockAnchor",
@@ -57,5 +60,6 @@ __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel",
            "FleetKiosk", "Kiosk", "KioskPoint", "KioskSetting",
            "Officer", "OverdueMonth", "Procedure", "PullLog", "QrRefusal", "QrTicket", "Questionnaire",
            "Quota", "ReceptionPoint",
-           "Response", "RollupDay", "RollupHour", "RollupMonth", "ServiceAlert", "Setting", "Unit",
+           "Response", "RollupDay", "RollupHour", "RollupMonth", "RollupUnitDay", "RollupUnitMonth",
+           "ServiceAlert", "Setting", "Unit",
            "UpstreamAck", "UpstreamLog", "User", "YesNoAnswer", "utcnow"]

@@ -58,6 +58,38 @@ class RollupMonth(RollupDay):
                      "channel", "questionnaire", "question"), True),)
 
 
+class RollupUnitDay(BaseModel):
+    """Migration 20: per local day and commune server (`unit`, '' for the server's own kiosks) the
+    visits, the partial ones and the answers by score, all questions together — the grain of the
+    province and national pages (one row a commune a day, whatever the volume: the RollupDay rows
+    hardly compress at a commune's ~10 visits a day). Kept by sync_server.reports.rollup with the
+    others."""
+
+    id = AutoField()
+    local_date = DateField()
+    unit = CharField(max_length=64, default="")
+    responses = IntegerField(default=0)
+    partial = IntegerField(default=0)
+    n1 = IntegerField(default=0)
+    n2 = IntegerField(default=0)
+    n3 = IntegerField(default=0)
+    n4 = IntegerField(default=0)
+    n5 = IntegerField(default=0)
+
+    class Meta:
+        table_name = "rollup_unit_day"
+        indexes = ((("local_date", "unit"), True),)
+
+
+class RollupUnitMonth(RollupUnitDay):
+    """The same per calendar month (`local_date` = its first day): a year by commune is 12 rows a
+    commune."""
+
+    class Meta:
+        table_name = "rollup_unit_month"
+        indexes = ((("local_date", "unit"), True),)
+
+
 class RollupHour(BaseModel):
     """Per local day and hour of the day: responses, and those with an answer of 1 or 2 — the
     hour × weekday map of the reports (sync_server.reports.rollup keeps it with the others)."""
