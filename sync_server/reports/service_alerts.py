@@ -22,7 +22,7 @@ from sync_server.config import QR_KIOSK_ID, AlertRule
 from sync_server.db import database, write_transaction
 from sync_server.db.models import Counter, Kiosk, Officer, Response, ServiceAlert
 from sync_server.exc import InputError
-from sync_server.reports import yes_no
+from sync_server.reports import alert_window, yes_no
 
 SUBJECTS = ("officer", "kiosk")
 # Not a counter: every QR response is stored under the server's virtual kiosk "qr"
@@ -91,8 +91,24 @@ _ROWS_SQL = ('SELECT r."officer", r."kiosk_id", r."recorded_utc", r."corrected_u
 Spans = dict[tuple[str, str], tuple[datetime, datetime]]  # (kind, code) -> (from, to)
 
 
-def _rows_by_subject(spans: Spans) -> dict[tuple[str, str], list[Rated]]:
-    """{(kind, code): its responses within its span, sorted by time}."""
+def _rows_by_subject(spans: Spans, now: datetime | None = None,
+                     keep: timedelta | None = None) -> dict[tuple[str, str], list[Rated]]:
+    """{(kind, code): its responses within its span, sorted by time}: from the copy of the recent
+    ones this process keeps (alert_window) when it can answer, else from the database."""
+    if now is not None and keep is not None:
+        held = alert_window.rows(spans, now, keep, Rated)
+        if held is not None:
+            return held
+    return _rows_from_database(spans)
+
+
+def _keep(rule: AlertRule) -> timedelta:
+    """How far back the copy reaches: a scan of the QR page's newest response reaches one window
+    back, a pulled page a little further (a kiosk pulled every few minutes)."""
+    return 2 * rule.window + timedelta(hours=2)
+
+
+def _rows_from_database(spans: Spans) -> dict[tuple[str, str], list[Rated]]:
     db = database.obj
     codes = {kind: [code for k, code in spans if k == kind] for kind in SUBJECTS}
     which, params = [], []
@@ -158,7 +174,7 @@ def scan(new: Iterable[tuple[str | None, str, datetime]], rule: AlertRule, now: 
         return 0
     widened = {key: (lo - rule.window, hi + rule.window) for key, (lo, hi) in spans.items()}
     created = 0
-    for (kind, code), rows in _rows_by_subject(widened).items():
+    for (kind, code), rows in _rows_by_subject(widened, now, _keep(rule)).items():
         found_all = incidents(rows, rule)
         if not found_all:
             continue
