@@ -12,6 +12,7 @@ scanning the same responses twice changes nothing (a re-pulled page, a restart).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,6 +53,17 @@ class Incident:
 def incidents(rows: Sequence[Rated], rule: AlertRule) -> list[Incident]:
     """The incidents in `rows` (sorted by time). A window ends at each response and holds those
     less than `rule.window` before it; windows that trip and overlap are merged."""
+    if rule.low_share > 0:
+        # A window that trips holds a response with a low score: only those from one window
+        # before the first such response to one window after the last can be in an incident. The
+        # windows of the rest hold no low score (an hour of 5s under load is thousands of rows).
+        first_low = next((i for i, r in enumerate(rows) if r.low), None)
+        if first_low is None:
+            return []
+        last_low = len(rows) - 1 - next(i for i, r in enumerate(reversed(rows)) if r.low)
+        start = bisect_right(rows, rows[first_low].at - rule.window, hi=first_low, key=_at)
+        end = bisect_left(rows, rows[last_low].at + rule.window, lo=last_low, key=_at)
+        rows = rows[start:end]
     spans: list[list[int]] = []  # [first index, last index] of each incident
     answers = low = 0
     first = 0
@@ -74,6 +86,10 @@ def incidents(rows: Sequence[Rated], rule: AlertRule) -> list[Incident]:
         out.append(Incident(chunk[0].at, chunk[-1].at, len(chunk), sum(r.answers for r in chunk),
                             sum(r.low for r in chunk)))
     return out
+
+
+def _at(r: Rated) -> datetime:
+    return r.at
 
 
 def _as_datetime(value) -> datetime:
