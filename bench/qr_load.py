@@ -5,7 +5,9 @@ A real `hailong-server serve` (waitress, 8 threads) on 127.0.0.1 with SQLite, dr
 by the same waitress, i.e. what the server costs before any page logic or database work.
 The per-device limit is switched off ([qr] window_minutes = 0), so every POST is stored: each is
 one sealed response on the QR chain, in one write transaction. Afterwards the stored chain is
-verified end to end and compared with wrk's count of successful submits.
+verified end to end and compared with wrk's count of successful submits. The server process's
+CPU time per request is printed beside each rate (on a shared machine it varies far less than
+the wall-clock rate).
 
     apt-get install wrk
     .venv/bin/python bench/qr_load.py [--seconds 10] [--connections 32]
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -49,6 +52,20 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     errors = re.search(r"Socket errors: (.*)", out)
     return {"rps": rps, "p99_ms": p99_ms, "requests": total, "non_2xx_3xx": int(bad.group(1)) if bad else 0,
             "socket_errors": errors.group(1) if errors else ""}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc): under a shared machine's load
+    the server's CPU per request is steadier than its wall-clock rate."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, *args) -> dict[str, float]:
+    before = cpu_seconds(pid)
+    result = wrk(*args)
+    result["cpu_ms"] = (cpu_seconds(pid) - before) * 1000 / max(result["requests"], 1)
+    return result
 
 
 def lua_string(text: str) -> str:
@@ -89,9 +106,9 @@ def main() -> int:
                           f'wrk.headers["Cookie"] = {lua_string(cookie)}\n', encoding="utf-8")
         time.sleep(0.5)
         results = {
-            "static": wrk(base + "/static/style.css", args.seconds, args.connections),
-            "form_get": wrk(base + "/r/nv-lan", args.seconds, args.connections),
-            "submit_post": wrk(base + "/r/nv-lan", args.seconds, args.connections, script),
+            "static": measured(proc.pid, base + "/static/style.css", args.seconds, args.connections),
+            "form_get": measured(proc.pid, base + "/r/nv-lan", args.seconds, args.connections),
+            "submit_post": measured(proc.pid, base + "/r/nv-lan", args.seconds, args.connections, script),
         }
     finally:
         proc.terminate()
@@ -108,11 +125,13 @@ def main() -> int:
     database.close()
     post = results["submit_post"]
     stored_by_wrk = post["requests"] - post["non_2xx_3xx"]
-    print(f"{'':12} {'req/s':>9} {'p99 ms':>8} {'vs static req/s':>16} {'requests':>9} {'non-2xx/3xx':>11}")
+    print(f"{'':12} {'req/s':>9} {'p99 ms':>8} {'vs static req/s':>16} {'requests':>9} {'non-2xx/3xx':>11} "
+          f"{'CPU ms/req':>10} {'vs static CPU':>13}")
     for name, r in results.items():
         ratio = results["static"]["rps"] / r["rps"]
+        cpu_ratio = r["cpu_ms"] / max(results["static"]["cpu_ms"], 1e-9)
         print(f"{name:12} {r['rps']:9.1f} {r['p99_ms']:8.1f} {ratio:15.1f}x {r['requests']:9d} "
-              f"{r['non_2xx_3xx']:11d} {r['socket_errors']}")
+              f"{r['non_2xx_3xx']:11d} {r['cpu_ms']:10.2f} {cpu_ratio:12.1f}x {r['socket_errors']}")
     print(f"stored on the QR chain: {len(chain)} (1 check + {stored_by_wrk} answered 303 within wrk's "
           f"window, + any still in flight at its end); chain verified to seq {last}")
     print(f"write transactions: {groups} ({len(chain) / max(groups, 1):.1f} responses each)")

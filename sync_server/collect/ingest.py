@@ -28,20 +28,11 @@ from sync_server.collect.alerts import raise_alert
 from sync_server.collect.client import KioskError
 from sync_server.collect.messages import say
 from sync_server.config import QR_KIOSK_ID
-from sync_server.db import bulk_insert, database, is_sqlite, write_transaction
+from sync_server.db import bulk_insert, database, insert_values, is_sqlite, write_transaction
 from sync_server.db.models import (
     Answer,
-    ClockAnchor,
     Conflict,
-    Counter,
     DossierLink,
-    Epoch,
-    FleetKiosk,
-    Kiosk,
-    KioskSetting,
-    Officer,
-    Procedure,
-    Questionnaire,
     Response,
     YesNoAnswer,
 )
@@ -66,15 +57,19 @@ class Roster:
 
     @classmethod
     def load(cls) -> Roster:
-        questionnaires = {(q.qid, q.version) for q in Questionnaire.select(Questionnaire.qid,
-                                                                           Questionnaire.version)}
+        # Plain SQL: read before every QR submit, where building three peewee queries cost more
+        # than running them.
+        db = database.obj
+        questionnaires = set(db.execute_sql('SELECT "qid", "version" FROM "questionnaire"').fetchall())
         questionnaires.add((BUILTIN_QUESTIONNAIRE["id"], BUILTIN_QUESTIONNAIRE["version"]))
-        places = ({c for (c,) in Counter.select(Counter.code).tuples()}
-                  | {k for (k,) in Kiosk.select(Kiosk.id).tuples()}
-                  | {k for (k,) in KioskSetting.select(KioskSetting.kiosk_id).tuples()}
-                  | {k for (k,) in FleetKiosk.select(FleetKiosk.id).tuples()}) - {QR_KIOSK_ID}
-        return cls({o.code for o in Officer.select(Officer.code)},
-                   {p.code for p in Procedure.select(Procedure.code)}, questionnaires, frozenset(places))
+        # A QR response's counter may name any counter or kiosk the server knows (counter_of).
+        places = {c for (c,) in db.execute_sql(
+            'SELECT "code" FROM "counter" UNION SELECT "id" FROM "kiosk" '
+            'UNION SELECT "kiosk_id" FROM "kiosk_setting" UNION SELECT "id" FROM "fleet_kiosk"')}
+        places.discard(QR_KIOSK_ID)
+        return cls({c for (c,) in db.execute_sql('SELECT "code" FROM "officer"')},
+                   {c for (c,) in db.execute_sql('SELECT "code" FROM "procedure"')}, questionnaires,
+                   frozenset(places))
 
     def unknown(self, r: dict[str, Any]) -> str | None:
         refs = []
@@ -98,9 +93,18 @@ class PageResult:
 
 
 def anchors_for(kiosk_id: str, boot_ids: Iterable[str]) -> dict[str, clockfix.Anchor]:
-    rows = ClockAnchor.select().where((ClockAnchor.kiosk_id == kiosk_id)
-                                      & ClockAnchor.boot_id.in_(list(set(boot_ids))))
-    return {a.boot_id: clockfix.Anchor(a.boot_id, a.uptime_ms, a.server_utc) for a in rows}
+    boots = list(set(boot_ids))
+    if not boots:
+        return {}
+    q = database.obj.param
+    rows = database.execute_sql(
+        f'SELECT "boot_id", "uptime_ms", "server_utc" FROM "clock_anchor" WHERE "kiosk_id" = {q} '
+        f'AND "boot_id" IN ({", ".join([q] * len(boots))})', (kiosk_id, *boots))
+    return {b: clockfix.Anchor(b, uptime, _as_datetime(at)) for b, uptime, at in rows}
+
+
+def _as_datetime(value: Any) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text
 
 
 def save_anchor(kiosk_id: str, status: dict[str, Any], server_utc: datetime) -> None:
@@ -110,9 +114,12 @@ def save_anchor(kiosk_id: str, status: dict[str, Any], server_utc: datetime) -> 
               "clock_synced": status.get("clock_synced") if isinstance(status.get("clock_synced"),
                                                                          bool) else None}
     # An upsert: two pulls of the same kiosk at once must not both try to create the row.
-    ClockAnchor.insert(kiosk_id=kiosk_id, boot_id=status["boot_id"], **values).on_conflict(
-        conflict_target=[ClockAnchor.kiosk_id, ClockAnchor.boot_id],
-        update={getattr(ClockAnchor, k): v for k, v in values.items()}).execute()
+    insert_values('INSERT INTO "clock_anchor" ("kiosk_id", "boot_id", "uptime_ms", "server_utc", '
+                  '"kiosk_wall", "clock_synced") VALUES ',
+                  ' ON CONFLICT ("kiosk_id", "boot_id") DO UPDATE SET "uptime_ms" = excluded."uptime_ms", '
+                  '"server_utc" = excluded."server_utc", '
+                  '"kiosk_wall" = excluded."kiosk_wall", "clock_synced" = excluded."clock_synced"',
+                  [(kiosk_id, status["boot_id"], *values.values())], 6)
 
 
 def _stored_uuids(uuids: list[str]) -> dict[str, tuple[int | None, str]]:
@@ -176,11 +183,13 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
     '' for a commune's rows at a hub."""
     result = PageResult()
     with write_transaction():
-        query = Epoch.select().where(Epoch.id == epoch_id)
         # PostgreSQL: lock the cursor row, so a second pull of the same kiosk waits here and then
         # sees the moved cursor (SQLite's IMMEDIATE transaction already serialises writers).
-        epoch = (query if is_sqlite() else query.for_update()).get()
-        if (epoch.last_seq, epoch.head_hash) != before:
+        q = database.obj.param
+        last_seq, head_hash, store_id = database.execute_sql(
+            f'SELECT "last_seq", "head_hash", "store_id" FROM "epoch" WHERE "id" = {q}'
+            + ("" if is_sqlite() else " FOR UPDATE"), (epoch_id,)).fetchone()
+        if (last_seq, head_hash) != before:
             raise CursorMoved(say("another pull of this kiosk moved the cursor meanwhile; try again"))
         known = _stored_uuids([r["uuid"] for r in responses])
         anchors = {} if times is not None else anchors_for(kiosk_id, (r["boot_id"] for r in responses))
@@ -216,7 +225,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             q = database.obj.param
             ids = dict(database.execute_sql(
                 f'SELECT "seq", "id" FROM "response" WHERE "store_id" = {q} AND "seq" BETWEEN {q} AND {q}',
-                (epoch.store_id, rows[0][_SEQ], rows[-1][_SEQ])).fetchall())
+                (store_id, rows[0][_SEQ], rows[-1][_SEQ])).fetchall())
             bulk_insert(Answer, ANSWER_COLUMNS,
                         [(ids[seq], q, score, r["officer"], day)
                          for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])
@@ -231,8 +240,8 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         # The reports' rollups move with the rows, in this same transaction.
         rollup.apply(rollup.add_stored(rows, {seq: list(r["answers"].items())
                                               for seq, (r, _day) in answers_of.items()}, RESPONSE_COLUMNS))
-        Epoch.update(last_seq=after[0], head_hash=after[1], last_seen=now).where(
-            Epoch.id == epoch_id).execute()
+        database.execute_sql(f'UPDATE "epoch" SET "last_seq" = {q}, "head_hash" = {q}, "last_seen" = {q} '
+                             f'WHERE "id" = {q}', (after[0], after[1], now, epoch_id))
         result.stored = list(answers_of)
     return result
 

@@ -46,19 +46,32 @@ class TicketUsed(Refused):
         super().__init__("ticket_reused", "ticket used before", detail=nonce)
 
 
-def _epoch() -> Epoch:
+@dataclass(frozen=True)
+class _Head:
+    """The QR epoch as a submit needs it: its id, store and cursor."""
+
+    id: int
+    store_id: str
+    last_seq: int
+    head_hash: str
+
+
+_EPOCH_SQL = ('SELECT e."id", e."store_id", e."last_seq", e."head_hash" FROM "epoch" e '
+              'JOIN "setting" s ON s."value" = e."store_id" WHERE s."key" = {q} AND e."kiosk_id" = {q}')
+
+
+def _epoch() -> _Head:
     """The QR epoch, made on first use and locked for this transaction. Two first submits at once
-    both insert-or-ignore the same keys, so there is only ever one."""
-    query = Epoch.select().join(Setting, on=(Setting.value == Epoch.store_id)).where(
-        (Setting.key == STORE_KEY) & (Epoch.kiosk_id == QR_KIOSK_ID))
-    epoch = (query if is_sqlite() else query.for_update(of=Epoch)).first()
-    if epoch is not None:  # one query, as on every submit but the very first
-        return epoch
+    both insert-or-ignore the same keys, so there is only ever one. Plain SQL: a query built by
+    peewee on every submit cost more than running it."""
+    sql = _EPOCH_SQL.format(q=database.obj.param) + ("" if is_sqlite() else " FOR UPDATE OF e")
+    row = database.execute_sql(sql, (STORE_KEY, QR_KIOSK_ID)).fetchone()
+    if row is not None:  # one query, as on every submit but the very first
+        return _Head(*row)
     Setting.insert(key=STORE_KEY, value=f"qr-{uuid.uuid4()}").on_conflict_ignore().execute()
     store_id = Setting.get(Setting.key == STORE_KEY).value
     Epoch.insert(kiosk_id=QR_KIOSK_ID, store_id=store_id).on_conflict_ignore().execute()
-    query = Epoch.select().where((Epoch.kiosk_id == QR_KIOSK_ID) & (Epoch.store_id == store_id))
-    return (query if is_sqlite() else query.for_update()).get()
+    return _Head(*database.execute_sql(sql, (STORE_KEY, QR_KIOSK_ID)).fetchone())
 
 
 def ticket_used(nonce: str) -> bool:
@@ -208,8 +221,11 @@ def _scan_alerts(stored: list[tuple[Submission, dict[str, Any]]], now: datetime)
     try:
         with database.atomic():
             service_alerts.scan([(s["officer"], s["kiosk_id"], sub.now) for sub, s in stored], rule, now)
-            for _sub, s in stored:  # a "yes" to a yes/no question is an alert of its own
-                yes_no.scan_page(s["store_id"], s["seq"], s["seq"], rule.on_yes, now)
+            # A "yes" to a yes/no question is an alert of its own; a group with no "yes" in it
+            # has nothing to look up (the group's seqs follow each other on the chain).
+            if any(any(s.get("yes_no", {}).values()) for _sub, s in stored):
+                yes_no.scan_page(stored[0][1]["store_id"], stored[0][1]["seq"], stored[-1][1]["seq"],
+                                 rule.on_yes, now)
     except Exception:
         log.exception("scanning QR responses for service alerts failed")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sync_server.config import ServerConfig
+from sync_server.db import database
 from sync_server.db.models import Counter, Field, FleetKiosk, KioskSetting, Officer, Procedure
 from sync_server.roster import counters as counter_table
 from sync_server.roster.build import _json_list
@@ -55,7 +56,9 @@ def counter_officers(code: str, config: ServerConfig) -> list[Officer] | None:
 
 
 def resolve(code: str, config: ServerConfig) -> Target | None:
-    officer = Officer.get_or_none((Officer.code == code) & Officer.active)
+    # A raw query (no SQL built by peewee): this runs on every QR page and submit.
+    q = database.obj.param
+    officer = next(iter(Officer.raw(f'SELECT * FROM "officer" WHERE "code" = {q} AND "active"', code)), None)
     if officer is not None:
         return Target(code, "officer", (officer,))
     officers = counter_officers(code, config)
@@ -87,6 +90,11 @@ def procedure_groups(officer: Officer | None = None) -> list[tuple[str, list[Pro
     known = {f.code for f in fields}
     rest = [p for p in procedures if p.field not in known]
     return [(name, items) for name, items in groups if items] + ([("", rest)] if rest else [])
+
+
+def active_procedures() -> set[str]:
+    """The codes of every active procedure (those `procedure_groups` lists), in one plain query."""
+    return {c for (c,) in database.execute_sql('SELECT "code" FROM "procedure" WHERE "active"')}
 
 
 def photo_path(officer: Officer, data_dir: Path) -> Path | None:

@@ -56,7 +56,15 @@ from sync_server.qr.common import (
 )
 from sync_server.qr.faces import face_svg, initials_svg
 from sync_server.qr.form import NO_OFFICER, Choices, InputError, contact_of, read, response_fields
-from sync_server.qr.target import PHOTO_TYPES, Target, initials, photo_path, procedure_groups, resolve
+from sync_server.qr.target import (
+    PHOTO_TYPES,
+    Target,
+    active_procedures,
+    initials,
+    photo_path,
+    procedure_groups,
+    resolve,
+)
 from sync_server.roster.build import questionnaire, unit_name
 
 bp = Blueprint("qr", __name__, url_prefix="/r")
@@ -173,8 +181,7 @@ def submit(code: str):
     if target is None:
         return refuse("unknown_code")
     q = questionnaire()
-    groups = procedure_groups()
-    procedures = {p.code for _name, items in groups for p in items}
+    procedures = active_procedures()
     try:
         choices, problems = read(request.form, q, {o.code for o in target.choosable}, procedures,
                                  config.qr.ask_name, _, ask_phone=config.qr.ask_phone,

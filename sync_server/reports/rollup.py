@@ -24,8 +24,8 @@ from sync_server.db.models import Answer, Response, RollupDay
 # `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
 # `point`: the reception point the response was stored under (Response.point).
 # `counter`: the counter a QR rating was made at (Response.counter), '' for every other response.
-KEY = ("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter", "channel", "questionnaire",
-       "question")
+KEY = ("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter", "channel",
+       "questionnaire", "question")
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
 Key = tuple[date, str, str, str, str, str, str, str, str, str]
 _COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))

@@ -12,6 +12,7 @@ scanning the same responses twice changes nothing (a re-pulled page, a restart).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from sync_server.config import QR_KIOSK_ID, AlertRule
 from sync_server.db import database, write_transaction
 from sync_server.db.models import Counter, Kiosk, Officer, Response, ServiceAlert
 from sync_server.exc import InputError
-from sync_server.reports import yes_no
+from sync_server.reports import alert_window, yes_no
 
 SUBJECTS = ("officer", "kiosk")
 # Not a counter: every QR response is stored under the server's virtual kiosk "qr"
@@ -52,6 +53,17 @@ class Incident:
 def incidents(rows: Sequence[Rated], rule: AlertRule) -> list[Incident]:
     """The incidents in `rows` (sorted by time). A window ends at each response and holds those
     less than `rule.window` before it; windows that trip and overlap are merged."""
+    if rule.low_share > 0:
+        # A window that trips holds a response with a low score: only those from one window
+        # before the first such response to one window after the last can be in an incident. The
+        # windows of the rest hold no low score (an hour of 5s under load is thousands of rows).
+        first_low = next((i for i, r in enumerate(rows) if r.low), None)
+        if first_low is None:
+            return []
+        last_low = len(rows) - 1 - next(i for i, r in enumerate(reversed(rows)) if r.low)
+        start = bisect_right(rows, rows[first_low].at - rule.window, hi=first_low, key=_at)
+        end = bisect_left(rows, rows[last_low].at + rule.window, lo=last_low, key=_at)
+        rows = rows[start:end]
     spans: list[list[int]] = []  # [first index, last index] of each incident
     answers = low = 0
     first = 0
@@ -76,6 +88,10 @@ def incidents(rows: Sequence[Rated], rule: AlertRule) -> list[Incident]:
     return out
 
 
+def _at(r: Rated) -> datetime:
+    return r.at
+
+
 def _as_datetime(value) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
@@ -91,8 +107,24 @@ _ROWS_SQL = ('SELECT r."officer", r."kiosk_id", r."recorded_utc", r."corrected_u
 Spans = dict[tuple[str, str], tuple[datetime, datetime]]  # (kind, code) -> (from, to)
 
 
-def _rows_by_subject(spans: Spans) -> dict[tuple[str, str], list[Rated]]:
-    """{(kind, code): its responses within its span, sorted by time}."""
+def _rows_by_subject(spans: Spans, now: datetime | None = None,
+                     keep: timedelta | None = None) -> dict[tuple[str, str], list[Rated]]:
+    """{(kind, code): its responses within its span, sorted by time}: from the copy of the recent
+    ones this process keeps (alert_window) when it can answer, else from the database."""
+    if now is not None and keep is not None:
+        held = alert_window.rows(spans, now, keep, Rated)
+        if held is not None:
+            return held
+    return _rows_from_database(spans)
+
+
+def _keep(rule: AlertRule) -> timedelta:
+    """How far back the copy reaches: a scan of the QR page's newest response reaches one window
+    back, a pulled page a little further (a kiosk pulled every few minutes)."""
+    return 2 * rule.window + timedelta(hours=2)
+
+
+def _rows_from_database(spans: Spans) -> dict[tuple[str, str], list[Rated]]:
     db = database.obj
     codes = {kind: [code for k, code in spans if k == kind] for kind in SUBJECTS}
     which, params = [], []
@@ -158,7 +190,7 @@ def scan(new: Iterable[tuple[str | None, str, datetime]], rule: AlertRule, now: 
         return 0
     widened = {key: (lo - rule.window, hi + rule.window) for key, (lo, hi) in spans.items()}
     created = 0
-    for (kind, code), rows in _rows_by_subject(widened).items():
+    for (kind, code), rows in _rows_by_subject(widened, now, _keep(rule)).items():
         found_all = incidents(rows, rule)
         if not found_all:
             continue

@@ -24,7 +24,7 @@ from kiosk.shared.protocol import (
     validate_roster,
 )
 from sync_server.config import ServerConfig
-from sync_server.db import write_transaction
+from sync_server.db import database, write_transaction
 from sync_server.db.models import (
     Counter,
     Field,
@@ -32,7 +32,6 @@ from sync_server.db.models import (
     KioskSetting,
     Officer,
     Procedure,
-    Questionnaire,
     Setting,
 )
 from sync_server.roster import photos, unit
@@ -64,9 +63,11 @@ def _json_list(raw: str | None) -> list[str]:
 
 
 def questionnaire() -> dict[str, Any]:
-    row = (Questionnaire.select().where(Questionnaire.active)
-           .order_by(Questionnaire.version.desc()).first())
-    return json.loads(row.document) if row else copy.deepcopy(BUILTIN_QUESTIONNAIRE)
+    # Plain SQL: read on every QR page and submit, where peewee building the query cost more than
+    # running it.
+    row = database.execute_sql('SELECT "document" FROM "questionnaire" WHERE "active" '
+                               'ORDER BY "version" DESC LIMIT 1').fetchone()
+    return json.loads(row[0]) if row else copy.deepcopy(BUILTIN_QUESTIONNAIRE)
 
 
 def unit_name(config: ServerConfig) -> str:

@@ -18,6 +18,7 @@ SMALL = [
     (("report_query.py", "--responses", "3000"), r"dashboard, all four .* \d+\.\d×"),
     (("kiosk_commit.py", "--presses", "50"), r"ratio ours/raw: p50 \d+\.\d+x"),
     (("kiosk_stats.py", "--responses", "1000"), r"desk_stats/commit = \d"),
+    (("qr_submit_cpu.py", "--before", "10"), r"ratio submit/static: \d+\.\dx"),
 ]
 
 

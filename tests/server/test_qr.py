@@ -22,6 +22,7 @@ from sync_server.db.models import (
     Epoch,
     KioskSetting,
     Officer,
+    Procedure,
     QrRefusal,
     QrTicket,
     Response,
@@ -263,6 +264,18 @@ def test_unknown_codes_and_huge_bodies_are_refused(client):
     assert Response.select().count() == 0
     counted = {r.reason: r.count for r in QrRefusal.select()}
     assert counted == {"unknown_code": 2, "too_large": 1}
+
+
+def test_an_officer_or_procedure_made_inactive_after_the_form_opened_is_refused(client):
+    """The submit reads the roster again: a code deactivated meanwhile stores nothing."""
+    _html, token = form_for(client, "/r/nv-lan")
+    Procedure.update(active=False).where(Procedure.code == "1.001193").execute()
+    r = client.post("/r/nv-lan", data=good(token, procedure="1.001193"))
+    assert r.status_code == 400 and "Không có thủ tục mã" in r.get_data(as_text=True)
+    Officer.update(active=False).where(Officer.code == "nv-lan").execute()
+    assert client.post("/r/nv-lan", data=good(token)).status_code == 404
+    assert client.get("/r/nv-lan").status_code == 404
+    assert Response.select().count() == 0
 
 
 def test_a_stale_form_is_shown_again_with_the_choices_kept(client):

@@ -23,6 +23,7 @@ from sync_server.collect import ingest
 from sync_server.db.models import QrTicket, Response, ServiceAlert, utcnow
 from sync_server.qr import store as qr_store
 from sync_server.qr.group import GroupCommit, Item
+from sync_server.reports import yes_no
 from tests.support.qr import seed_roster, serving_qr, stored
 from tests.support.server import TOKEN
 from tests.support.web import csrf_token
@@ -139,6 +140,26 @@ def test_one_alert_scan_per_group_and_its_failure_stores_the_responses(cfg, monk
     assert ServiceAlert.select().count() == 1
     items = commit_group([sub(cfg, rule=rule, q1=1) for _ in range(2)])
     assert all(i.error is None for i in items) and len(stored_chain()) == 7
+
+
+def test_a_yes_anywhere_in_a_group_raises_its_alert_and_a_group_without_looks_up_nothing(cfg, monkeypatch):
+    """The yes/no scan runs once per group over the group's seqs, and not at all without a "yes"."""
+    rule = cfg.service_alert_rule
+    subs = [sub(cfg, rule=rule) for _ in range(4)]
+    subs[2].fields["yes_no"] = {"q3": True}
+    subs[1].fields["yes_no"] = {"q3": False}
+    commit_group(subs)
+    [alert] = ServiceAlert.select().where(ServiceAlert.reason == "yes_no")
+    assert alert.response_id == Response.get(Response.uuid == stored_chain()[2]["uuid"]).id
+    looked_up = []
+    real = yes_no.scan_page
+    monkeypatch.setattr(yes_no, "scan_page", lambda *a: looked_up.append(a) or real(*a))
+    commit_group([sub(cfg, rule=rule) for _ in range(3)])
+    last = [sub(cfg, rule=rule) for _ in range(3)]
+    last[2].fields["yes_no"] = {"q3": True}
+    commit_group(last)
+    assert [a[1:3] for a in looked_up] == [(8, 10)]
+    assert ServiceAlert.select().where(ServiceAlert.reason == "yes_no").count() == 2
 
 
 def test_group_commit_answers_every_submitter_with_its_own_result():

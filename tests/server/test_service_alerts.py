@@ -76,6 +76,37 @@ def test_against_a_brute_force_reading_of_the_rule():
         assert sum(f.responses for f in found) == len(covered)
 
 
+def every_window(rows: list[Rated], rule: Rule) -> list[tuple]:
+    """The rule read the slow way: every window, each summed afresh; overlapping ones merged."""
+    spans: list[list[int]] = []
+    for i, r in enumerate(rows):
+        window = [j for j in range(i + 1) if rows[j].at > r.at - rule.window]
+        answers, low = sum(rows[j].answers for j in window), sum(rows[j].low for j in window)
+        if len(window) >= rule.min_responses and answers > 0 and low >= rule.low_share * answers:
+            if spans and window[0] <= spans[-1][1]:
+                spans[-1][1] = i
+            else:
+                spans.append([window[0], i])
+    return [(rows[a].at, rows[b].at, b - a + 1, sum(r.answers for r in rows[a:b + 1]),
+             sum(r.low for r in rows[a:b + 1])) for a, b in spans]
+
+
+def test_long_runs_without_a_low_score_change_nothing():
+    """incidents() looks only around the low scores: the same incidents as every window summed,
+    on sequences that are mostly 4s and 5s with a few low scores, ties and gaps."""
+    rng = random.Random(16)
+    for rule in (RULE, Rule(low_share=0.3, min_responses=2, window=timedelta(minutes=5))):
+        for _ in range(300):
+            t, rows = 0.0, []
+            for _ in range(rng.randint(0, 60)):
+                t += rng.choice([0, 0.5, 1, 2, 8, 30])
+                answers = rng.randint(0, 3)
+                low = rng.randint(1, answers) if answers and rng.random() < 0.15 else 0
+                rows.append(at(t, low, answers))
+            found = [(f.start, f.end, f.responses, f.answers, f.low) for f in incidents(rows, rule)]
+            assert found == every_window(rows, rule)
+
+
 def low_run(store_id: str, n: int, start_minute: int, *, start_seq: int = 1, prev: str | None = None,
             officer: str = "nv-lan", scores=(1, 2, 1, 5)):
     def each(seq: int) -> dict:
