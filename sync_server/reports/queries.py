@@ -208,7 +208,7 @@ def figures(f: Filters, by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], Cell]
     return dict(out)
 
 
-# The per-unit rollups hold no officer, procedure, counter, channel, questionnaire or question.
+# The per-unit rollups hold no point, officer, procedure, counter, channel, questionnaire or question.
 _UNIT_GRAIN = {"unit", "day"}
 _UNIT_TABLE = {RollupDay: RollupUnitDay, RollupMonth: RollupUnitMonth}
 
@@ -217,7 +217,8 @@ def _by_unit_only(f: Filters, base: list[str]) -> bool:
     """True when the per-(day or month, unit) rollups hold all `figures` needs: grouped by unit,
     day or month only, filtered by the date range and at most a unit."""
     return set(base) <= _UNIT_GRAIN and all(
-        v is None for v in (f.officer, f.procedure, f.kiosk, f.channel, f.questionnaire, f.question))
+        v is None for v in (f.officer, f.procedure, f.kiosk, f.channel, f.questionnaire, f.question,
+                            f.point))
 
 
 def _unit_figures(f: Filters, by: tuple[str, ...], base: list[str],
@@ -235,8 +236,8 @@ def _unit_figures(f: Filters, by: tuple[str, ...], base: list[str],
         if columns:
             query = query.group_by(*columns)
         for row in query.tuples():
-            _fold(out, by, base, row, None, False)
-            _fold(out, by, base, row, None, True)
+            _fold(out, by, base, row, None, None, False)
+            _fold(out, by, base, row, None, None, True)
     return dict(out)
 
 

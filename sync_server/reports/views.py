@@ -6,6 +6,7 @@ from sync_server.reports.queries; this module only reads the request and lays th
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -299,9 +300,12 @@ def overview():
         else:
             cells = reports.figures(f, (by,))
         order = sorted(cells.items(), key=lambda kv: (-(kv[1].counts.total), names.get(kv[0][0], kv[0][0])))
-        at_point = report_points.names()
+        # The point after a counter's name only where the counter took ratings at two points (a
+        # kiosk moved): otherwise the row is the counter's, as at the province hub.
+        at_point, seen = report_points.names(), Counter(key[0] for key, _c in order)
         labelled = [((names.get(key[0], key[0]) or "—")
-                     + (f" · {at_point.get(key[1], key[1])}" if apart else ""), cell) for key, cell in order]
+                     + (f" · {at_point.get(key[1], key[1])}" if apart and seen[key[0]] > 1 else ""), cell)
+                    for key, cell in order]
         notes = [when, figures.RULES[definition], figures.target_note(target)]
         if by == "field":
             notes.append(reports.FIELD_RULE)
