@@ -57,6 +57,10 @@ class ScanBuffer:
             return self._settle()
         return None
 
+    def pending(self) -> bool:
+        """Characters wait for their gap to pass (poll again later)."""
+        return bool(self._chars)
+
     def _settle(self) -> Press | None:
         """The burst ends without Enter: a lone 1–5 is a press; anything else is dropped."""
         chars, self._chars = self._chars, ""

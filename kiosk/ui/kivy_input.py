@@ -147,6 +147,11 @@ class KeyInput:
     def _poll(self, _dt: float) -> None:
         if self.scans is not None:
             self._act(self.scans.poll())
+            # Kivy counts the delay from the frame's start, which under load can be well before
+            # the key was fed: a poll that comes too early must come again, or a citizen's lone
+            # key would never be settled into a press (seen: a lost "4" in a loaded test run).
+            if self.scans.pending():
+                Clock.schedule_once(self._poll, self.scans.gap_s + 0.01)
 
     def _act(self, action: Scan | Press | None) -> None:
         if isinstance(action, Scan):

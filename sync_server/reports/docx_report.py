@@ -206,8 +206,9 @@ def to_docx(table: Table, head: Letterhead, *, kind: str = "BÁO CÁO", signers:
     # A heading stays with its first line and the last line with the signature; the lines between
     # may break across a page, so that a long closing section does not push the table onto a new page.
     for i, (heading, text) in enumerate(table.after):
-        if heading:
-            _para(doc, heading, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=3, keep=True)
+        if heading:  # set off from the table or the section above it
+            _para(doc, heading, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=3,
+                  keep=True).paragraph_format.space_before = Pt(9)
         lines = (text or "").splitlines() or [""]
         for j, line in enumerate(lines):
             last = i == len(table.after) - 1 and j == len(lines) - 1

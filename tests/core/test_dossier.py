@@ -30,8 +30,10 @@ def test_a_burst_then_enter_is_a_scan_and_a_lone_key_a_press(fake_clock):
     assert scans.enter() == Scan(CODE)
     assert scans.feed("4") is None
     assert scans.poll() is None  # not yet: a scanner's next key may still come
+    assert scans.pending()  # so the adapter polls again (kivy_input: an early poll is not the end)
     fake_clock.advance(0.1)
     assert scans.poll() == Press(4) and scans.poll() is None
+    assert not scans.pending()
     scans.feed("6")  # not a rating key, alone: dropped
     fake_clock.advance(0.1)
     assert scans.poll() is None

@@ -54,7 +54,7 @@ def test_points_pages_the_report_by_point_and_its_print_view(tmp_path, backend, 
         screenshot(p, "points-report-by-counter-vi")
         p.goto(base + "/reports?by=officer&period=year&point=van-tho&fmt=print&lang=vi")
         assert p.locator("#print-point").inner_text() == "Điểm tiếp nhận: Điểm tiếp nhận Vạn Thọ"
-        assert p.locator("#report-table tr.total td").nth(2).inner_text() == "1"  # the total, kept with the signature
+        assert p.locator("#report-table tr.total td").nth(2).inner_text() == "1"  # kept with the signature
         screenshot(p, "points-print-vi")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         p.emulate_media(media="print")
