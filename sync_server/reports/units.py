@@ -7,8 +7,12 @@ that commune's roster snapshot (sync_server.upstream.snapshot). No Flask here.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from sync_server.config import ServerConfig
 from sync_server.db.models import Downstream, DownstreamRoster
+from sync_server.roster import photos
 
 # The groupings whose codes belong to one commune: read within one unit at a hub.
 SCOPED = ("officer", "procedure", "field", "kiosk")
@@ -35,3 +39,32 @@ def names(unit: str, by: str) -> dict[str, str]:
              .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == by)))
     return {code: name or code for code, name in query.tuples()}
 
+
+
+def _public(unit: str) -> dict[str, str]:
+    """{code: name} of the commune's officers whose latest snapshot marks a photo public."""
+    out = {}
+    query = (DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.name, DownstreamRoster.data)
+             .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == "officer")))
+    for code, name, data in query.tuples():
+        try:
+            entry = json.loads(data)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("photo_sha256"):
+            out[code] = name or code
+    return out
+
+
+def public_photo(data_dir: Path, unit: str, officer: str) -> bytes | None:
+    """The hub's copy of a commune officer's photo, only while the commune's snapshot marks it
+    public (the copy is deleted when it no longer does: both must agree)."""
+    if officer not in _public(unit):
+        return None
+    return photos.hub_photo(data_dir, unit, officer)
+
+
+def public_photos(data_dir: Path, unit: str) -> list[tuple[str, str]]:
+    """(code, name) of the commune's officers with a public photo the hub holds, by name."""
+    return sorted(((code, name) for code, name in _public(unit).items()
+                   if photos.hub_photo(data_dir, unit, code) is not None), key=lambda cn: (cn[1], cn[0]))

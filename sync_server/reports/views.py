@@ -364,6 +364,9 @@ def overview():
                            form=qid, scope=scope, scoped=units.SCOPED,
                            units=units.units(get_config()) if units.is_hub(get_config()) else None,
                            own=OWN, own_name=unit_name(get_config()), estimate_lines=est_lines,
+                           # a commune's officers at the hub: the photos it marked public
+                           officer_photos=units.public_photos(get_config().data_dir, scope.unit)
+                           if by == "officer" and scope.unit else [],
                            estimate_heading=estimate.HEADING)
 
 

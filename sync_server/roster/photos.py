@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kiosk.shared.protocol import CODE_RE
 from sync_server.exc import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -23,6 +24,21 @@ FORMATS = {"JPEG", "PNG", "WEBP"}
 
 def photos_dir(data_dir: Path) -> Path:
     return data_dir / "photos"
+
+
+def hub_dir(data_dir: Path, server_id: str) -> Path:
+    """At a province hub: its copies of one commune's public photos (sync_server.upstream.photos_up)."""
+    return photos_dir(data_dir) / "hub" / server_id
+
+
+def hub_photo(data_dir: Path, server_id: str, officer: str) -> bytes | None:
+    """The hub's copy of a commune officer's public photo, or None."""
+    if not (CODE_RE.match(server_id) and CODE_RE.match(officer)):
+        return None
+    try:
+        return (hub_dir(data_dir, server_id) / f"{officer}.jpg").read_bytes()
+    except OSError:
+        return None
 
 
 def reencode(data: bytes) -> bytes:

@@ -77,26 +77,12 @@ def remember(attached: dict[str, str], today: date) -> None:
 
 # --- hub side -------------------------------------------------------------------------------
 
-def hub_dir(data_dir: Path, server_id: str) -> Path:
-    return photos.photos_dir(data_dir) / "hub" / server_id
-
-
-def hub_photo(data_dir: Path, server_id: str, officer: str) -> bytes | None:
-    """The hub's copy of a commune officer's public photo, or None."""
-    if not (is_code(server_id) and is_code(officer)):
-        return None
-    try:
-        return (hub_dir(data_dir, server_id) / f"{officer}.jpg").read_bytes()
-    except OSError:
-        return None
-
-
 def take(server_id: str, officers: list[Any], data_dir: Path) -> None:
     """Hub side, before the snapshot is kept: take each officer's `photo_jpeg` out of its entry
     (it is not kept in the roster's data) and store it; drop the copy of an officer sent without
     `photo_sha256`, or not sent at all. WireError for a photo that does not match its hash or is
     not an image."""
-    folder = hub_dir(data_dir, server_id)
+    folder = photos.hub_dir(data_dir, server_id)
     listed = {e.get("code") for e in officers if isinstance(e, dict)}
     if folder.is_dir():
         for path in folder.glob("*.jpg"):

@@ -3,14 +3,14 @@ token shown once). Only sync_server.app imports this module."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import login_required, role_required
 from sync_server.db.models import utcnow
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
-from sync_server.reports import figures, queries
+from sync_server.reports import figures, queries, units
 from sync_server.reports.overview import local_today
 from sync_server.upstream import enrol, pairing, province, ranking
 
@@ -73,3 +73,17 @@ def revoke(server_id: str):
     else:
         flash(_("Đã thu hồi: máy chủ xã %(id)s không gửi lên được nữa.", id=server_id), "ok")
     return redirect(url_for("province.overview"))
+
+
+@bp.get("/<server_id>/officers/<officer>/photo.jpg")
+@login_required
+def officer_photo(server_id: str, officer: str) -> Response:
+    """A commune officer's photo as the hub keeps it: only while the commune marks it public."""
+    data = units.public_photo(get_config().data_dir, server_id[:64], officer[:64])
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Withdrawn at the commune, it must go from the hub's pages: never kept by a browser.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

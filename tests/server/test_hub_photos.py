@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -17,14 +18,16 @@ from PIL import Image
 from sync_server import config as server_config
 from sync_server.app import create_app
 from sync_server.db import database
-from sync_server.db.models import DownstreamRoster, Officer
+from sync_server.db.models import DownstreamRoster, Officer, User
 from sync_server.roster import photos
 from sync_server.upstream import photos_up, snapshot
+from tests.support.browser import screenshot
 from tests.support.chains import make_chain
 from tests.support.fake_kiosk import FakeKiosk
 from tests.support.hub import TOKENS, cli, commune_toml, open_db, raw_batch, running_hub
 from tests.support.images import image, mark_photo_public, upload_photo
-from tests.support.web import add_user, client_as
+from tests.support.serving import browser_login
+from tests.support.web import PASSWORD, add_user, client_as, csrf_token
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +49,38 @@ def hub_officer(hub_cfg, code: str) -> dict:
                                            & (DownstreamRoster.code == code)).data)
 
 
-def test_only_a_photo_marked_public_goes_up_and_goes_when_withdrawn(tmp_path, hub):
+def hub_session(hub) -> requests.Session:
+    """A staff member logged in to the real hub process through its login form."""
+    open_db(hub.config)
+    if not User.select().where(User.username == "staff").exists():
+        add_user("staff", "staff")
+    database.close()
+    session = requests.Session()
+    token = csrf_token(session.get(hub.base + "/login", timeout=30).text)
+    r = session.post(hub.base + "/login", data={"username": "staff", "password": PASSWORD,
+                                                "csrf_token": token}, allow_redirects=False, timeout=30)
+    assert r.status_code == 302, r.text
+    return session
+
+
+def drill_photos(session: requests.Session, hub) -> dict[str, bytes]:
+    """The photos the hub's drill-down into xa-a's officers shows: {officer: the image served}."""
+    page = session.get(hub.base + "/reports", params={"by": "officer", "unit": "xa-a"}, timeout=30)
+    assert page.status_code == 200
+    shown = {}
+    for src, code in re.findall(r'<img src="([^"]+)"[^>]*data-officer="([^"]+)"', page.text):
+        got = session.get(hub.base + src.replace("&amp;", "&"), timeout=30)
+        assert got.status_code == 200 and got.headers["Content-Type"] == "image/jpeg"
+        assert "no-store" in got.headers["Cache-Control"]
+        shown[code] = got.content
+    return shown
+
+
+def photo_url(hub, officer: str) -> str:
+    return f"{hub.base}/province/xa-a/officers/{officer}/photo.jpg"
+
+
+def test_only_a_photo_marked_public_goes_up_and_goes_when_withdrawn(tmp_path, hub, browser_page):
     kiosk = FakeKiosk("quay-1", "store-a1", make_chain("store-a1", 3, kiosk_id="quay-1"))
     try:
         a = commune_toml(tmp_path / "xa-a.toml", "xa-a", hub.base, {"quay-1": kiosk.url})
@@ -71,12 +105,32 @@ def test_only_a_photo_marked_public_goes_up_and_goes_when_withdrawn(tmp_path, hu
 
         push(a)
         hub_cfg = server_config.load(hub.config)
-        got = photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan")
+        got = photos.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan")
         assert got is not None and Image.open(io.BytesIO(got)).size == (400, 300)
-        assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-hung") is None
+        assert photos.hub_photo(hub_cfg.data_dir, "xa-a", "nv-hung") is None
         assert hub_officer(hub.config, "nv-lan")["photo_sha256"] == lan.photo_sha256
         assert "photo_jpeg" not in hub_officer(hub.config, "nv-lan")  # kept apart, not in the roster row
         assert "photo_sha256" not in hub_officer(hub.config, "nv-hung")
+
+        # The hub's drill-down into the commune's officers shows the public photo, served by the
+        # hub (its own copy), to staff only; never the private one.
+        staff = hub_session(hub)
+        assert drill_photos(staff, hub) == {"nv-lan": got}
+        assert staff.get(photo_url(hub, "nv-hung"), timeout=30).status_code == 404
+        # A file in the hub's folder is not enough: the commune's snapshot must mark it public.
+        stray = photos.hub_dir(hub_cfg.data_dir, "xa-a") / "nv-hung.jpg"
+        stray.write_bytes(got)
+        assert drill_photos(staff, hub) == {"nv-lan": got}
+        assert staff.get(photo_url(hub, "nv-hung"), timeout=30).status_code == 404
+        stray.unlink()
+        # In Chromium: the photo drawn beside the officers' table (test-output/web/ to look at).
+        browser_login(browser_page, hub.base, "staff", PASSWORD)
+        browser_page.goto(hub.base + "/reports?by=officer&unit=xa-a")
+        drawn = browser_page.locator("#officer-photos img[data-officer=nv-lan]")
+        assert drawn.evaluate("img => img.complete && img.naturalWidth") == 400
+        screenshot(browser_page, "issue15-hub-officer-photos")
+        anonymous = requests.get(photo_url(hub, "nv-lan"), allow_redirects=False, timeout=30)
+        assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
         # Sent once a day: the next push carries the hash only.
         open_db(a)
@@ -89,8 +143,12 @@ def test_only_a_photo_marked_public_goes_up_and_goes_when_withdrawn(tmp_path, hu
         assert mark_photo_public(admin, "nv-lan", public=False).status_code == 302
         database.close()
         push(a)
-        assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
+        assert photos.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
         assert "photo_sha256" not in hub_officer(hub.config, "nv-lan")
+        assert drill_photos(staff, hub) == {}  # gone from the hub's pages too
+        browser_page.reload()
+        assert browser_page.locator("#officer-photos").count() == 0
+        assert staff.get(photo_url(hub, "nv-lan"), timeout=30).status_code == 404
         database.close()
     finally:
         kiosk.stop()
@@ -110,12 +168,12 @@ def test_by_hand_a_photo_that_does_not_match_its_hash_is_refused_and_one_no_long
     lan = {"code": "nv-lan", "name": "Lan", "photo_sha256": photos.sha256(data),
            "photo_jpeg": base64.b64encode(data).decode()}
     assert post([lan], chain[:1]).status_code == 200
-    assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is not None
+    assert photos.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is not None
     # nv-lan no longer in the commune's roster: the hub's copy goes.
     assert post([{"code": "nv-hung", "name": "Hùng"}], chain[1:]).status_code == 200
-    assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
+    assert photos.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
 
     r = post([{**lan, "photo_sha256": "0" * 64}], chain[1:])
     assert r.status_code == 400, r.text
     assert "roster.officer[0].photo_jpeg" in r.text
-    assert photos_up.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
+    assert photos.hub_photo(hub_cfg.data_dir, "xa-a", "nv-lan") is None
