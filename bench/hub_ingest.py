@@ -106,15 +106,46 @@ def prepare(communes: list[str], per: int) -> tuple[list[tuple[str, bytes]], lis
     return batches, responses, answers
 
 
-def ours(cfg: server_config.ServerConfig, batches: list[tuple[str, bytes]]) -> float:
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the PostgreSQL backend serving us, from /proc (the server
+    runs on this machine), or NaN where /proc cannot tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+class Clock:
+    """Wall time, this process's CPU and its database backend's CPU over a block."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def __enter__(self) -> Clock:
+        self.started = (time.perf_counter(), time.process_time(), backend_cpu(self.pid))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        wall, cpu, db = self.started
+        self.wall = time.perf_counter() - wall
+        self.cpu = time.process_time() - cpu
+        self.db_cpu = backend_cpu(self.pid) - db
+
+    def __str__(self) -> str:
+        return f"{self.wall:,.1f} s wall, {self.cpu:,.1f} s CPU here, {self.db_cpu:,.1f} s CPU in PostgreSQL"
+
+
+def ours(cfg: server_config.ServerConfig, batches: list[tuple[str, bytes]]) -> Clock:
     entries = {e.id: e for e in cfg.downstream}
-    started = time.perf_counter()
     with connection():
-        for server_id, body in batches:
-            outcome = receive.receive(cfg, entries[server_id], json.loads(body.decode("utf-8")),
-                                      datetime.utcnow())
-            assert not outcome.refused, outcome.refused
-    return time.perf_counter() - started
+        pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        with Clock(pid) as clock:
+            for server_id, body in batches:
+                outcome = receive.receive(cfg, entries[server_id], json.loads(body.decode("utf-8")),
+                                          datetime.utcnow())
+                assert not outcome.refused, outcome.refused
+    return clock
 
 
 def _copy_text(rows: list[tuple]) -> io.StringIO:
@@ -132,7 +163,7 @@ RESPONSE_COLUMNS = ('"id", "epoch_id", "unit", "kiosk_id", "store_id", "seq", "u
                     '"time_source", "local_hour", "excluded"')
 
 
-def baseline(url: str, communes: list[str], responses: list, answers: list) -> float:
+def baseline(url: str, communes: list[str], responses: list, answers: list) -> Clock:
     """COPY of the same rows; the epochs (one per commune) made before the clock."""
     params = parse(url, unquote_password=True, unquote_user=True)
     con = psycopg2.connect(dbname=params.pop("database"), **params)
@@ -149,15 +180,14 @@ def baseline(url: str, communes: list[str], responses: list, answers: list) -> f
              canonical_json(r).decode("utf-8"), r["hash"], now, None, "kiosk", t[4], False)
             for rid, c, r, t in responses]
     response_text, answer_text = _copy_text(rows), _copy_text(answers)
-    started = time.perf_counter()
-    with con.cursor() as cur:
-        cur.copy_expert(f'COPY "response" ({RESPONSE_COLUMNS}) FROM STDIN', response_text)
-        cur.copy_expert('COPY "answer" ("response_id", "question", "score", "officer", "local_date") '
-                        'FROM STDIN', answer_text)
-    con.commit()
-    took = time.perf_counter() - started
+    with Clock(con.get_backend_pid()) as clock:
+        with con.cursor() as cur:
+            cur.copy_expert(f'COPY "response" ({RESPONSE_COLUMNS}) FROM STDIN', response_text)
+            cur.copy_expert('COPY "answer" ("response_id", "question", "score", "officer", "local_date") '
+                            'FROM STDIN', answer_text)
+        con.commit()
     con.close()
-    return took
+    return clock
 
 
 def counts() -> tuple[int, int]:
@@ -187,22 +217,26 @@ def main() -> int:
 
     reset(args.database_url)
     init_db(cfg)
-    ours_s = ours(cfg, batches)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    ours_clock = ours(cfg, batches)
     ours_counts = counts()
     database.close()
 
     reset(args.database_url)
     init_db(cfg)
-    base_s = baseline(args.database_url, communes, responses, answers)
+    base_clock = baseline(args.database_url, communes, responses, answers)
     base_counts = counts()
     database.close()
     assert ours_counts == base_counts == (len(responses), len(answers)), (ours_counts, base_counts)
     n = len(responses)
-    print(f"hub ingest (receive: JSON, chain check, rows, answers, rollups): {ours_s:,.1f} s "
+    ours_s, base_s = ours_clock.wall, base_clock.wall
+    print(f"hub ingest (receive: JSON, chain check, rows, answers, rollups): {ours_clock} "
           f"({n / ours_s:,.0f} responses/s)")
-    print(f"bulk COPY of the same response and answer rows:                {base_s:,.1f} s "
+    print(f"bulk COPY of the same response and answer rows:                {base_clock} "
           f"({n / base_s:,.0f} responses/s)")
-    print(f"ratio: {ours_s / base_s:.2f}x  (load average {os.getloadavg()[0]:.2f})")
+    cpu = (ours_clock.cpu + ours_clock.db_cpu) / (base_clock.cpu + base_clock.db_cpu)
+    print(f"ratio: {ours_s / base_s:.2f}x wall, {cpu:.2f}x "
+          f"CPU (here + PostgreSQL)  (load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     return 0
 
 

@@ -233,13 +233,12 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             bulk_insert(YesNoAnswer, YES_NO_COLUMNS,
                         [(ids[seq], q, value, r["officer"], r["procedure"], day)
                          for seq, (r, day) in answers_of.items() for q, value in r.get("yes_no", {}).items()])
+            # The reports' rollups move with the rows, in this same transaction, summed from them.
+            rollup.add(ids[seq] for seq in answers_of)
         bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
         linked = [(r["uuid"], dossiers[r["uuid"]], now) for r, _day in answers_of.values()
                   if dossiers and r["uuid"] in dossiers]
         bulk_insert(DossierLink, ("response_uuid", "code", "linked_at"), linked)
-        # The reports' rollups move with the rows, in this same transaction.
-        rollup.apply(rollup.add_stored(rows, {seq: list(r["answers"].items())
-                                              for seq, (r, _day) in answers_of.items()}, RESPONSE_COLUMNS))
         database.execute_sql(f'UPDATE "epoch" SET "last_seq" = {q}, "head_hash" = {q}, "last_seen" = {q} '
                              f'WHERE "id" = {q}', (after[0], after[1], now, epoch_id))
         result.stored = list(answers_of)

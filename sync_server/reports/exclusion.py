@@ -31,7 +31,7 @@ def set_excluded(response_id: int, excluded: bool, reason: str, actor: str, role
         if bool(response.excluded) == excluded:
             raise InputError(N_("Phiếu này đã bị loại khỏi báo cáo.") if excluded
                              else N_("Phiếu này đang được tính trong báo cáo."))
-        rollup.apply(rollup.deltas_of(response, -1 if excluded else 1))
+        rollup.add([response.id], -1 if excluded else 1)
         Response.update(excluded=excluded, excluded_reason=reason, excluded_by=actor,
                         excluded_at=now).where(Response.id == response_id).execute()
         audit.record(actor, "response.exclude" if excluded else "response.include",

@@ -3,23 +3,20 @@ for the hour × weekday map, RollupUnitDay and RollupUnitMonth per day or month 
 for the province's pages): kept equal to the raw rows.
 
 Every change to what the figures count goes through here in the same transaction: a page of
-responses stored (`add_stored`), a response excluded or included again (`deltas_of`), and
-`rebuild()` recomputes everything from the raw rows (the CLI `rebuild-rollups`, and the test that
-the two agree). Days and hours are the response's stored `local_date` and `local_hour`: the
-unit's time zone, never the kiosk's offset (sync_server.collect.clockfix). Deltas are summed in Python
-per key and applied with one upsert per key: INSERT … ON CONFLICT DO UPDATE adds them, on SQLite
-and PostgreSQL alike. No Flask here.
+responses stored (`add(ids)`), a response excluded or included again (`add([id], -1 or 1)`), and
+`rebuild()` recomputes everything from the raw rows (the CLI `rebuild-rollups`, and the tests
+that the two agree). Days and hours are the response's stored `local_date` and `local_hour`: the
+unit's time zone, never the kiosk's offset (sync_server.collect.clockfix). A change is summed by
+the database from the stored rows, with the grouping `rebuild()` uses, and added by one
+INSERT … SELECT … ON CONFLICT DO UPDATE per rollup, on SQLite and PostgreSQL alike. No Flask here.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
-from typing import Any
 
-from sync_server.db import database, is_sqlite, upsert_values
-from sync_server.db.models import Answer, Response, RollupDay
+from sync_server.db import database, is_sqlite
+from sync_server.db.models import RollupDay
 
 # `unit`: the commune server a row came from at a province hub, '' for the server's own kiosks.
 # `point`: the reception point the response was stored under (Response.point).
@@ -27,138 +24,109 @@ from sync_server.db.models import Answer, Response, RollupDay
 KEY = ("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter", "channel",
        "questionnaire", "question")
 COUNTS = ("responses", "partial", "n1", "n2", "n3", "n4", "n5")
-Key = tuple[date, str, str, str, str, str, str, str, str, str]
 _COLUMNS = ", ".join(f'"{c}"' for c in (*KEY, *COUNTS))
 _COUNT_COLUMNS = ", ".join(f'"{c}"' for c in COUNTS)
 
 
-class Deltas:
-    """Counts to add (or, with sign -1, to take away) per rollup key, and per (day, hour)."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
-        self.by_hour: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0, 0])  # responses, low
-
-    def response(self, day: date, officer: str | None, procedure: str | None, kiosk_id: str,
-                 channel: str, questionnaire: str, partial: bool, answers: Iterable[tuple[str, int]],
-                 sign: int = 1, hour: int | None = None, unit: str = "", point: str = "",
-                 counter: str = "") -> None:
-        base = (day, unit, point, officer or "", procedure or "", kiosk_id, counter, channel, questionnaire)
-        whole = self.by_key[(*base, "")]
-        whole[0] += sign
-        whole[1] += sign * bool(partial)
-        low = False
-        for question, score in answers:
-            self.by_key[(*base, question)][1 + score] += sign
-            low = low or score <= 2
-        if hour is not None:
-            cell = self.by_hour[(day, hour)]
-            cell[0] += sign
-            cell[1] += sign * low
-
-    def __len__(self) -> int:
-        return len(self.by_key)
-
-
-def apply(deltas: Deltas) -> None:
-    """Add the deltas to the daily and the monthly rollups (inside the caller's transaction)."""
-    if not deltas.by_key:
+def add(ids: Iterable[int], sign: int = 1) -> None:
+    """Add the responses `ids` (and their answers) to every rollup, or with sign -1 take them
+    away, inside the caller's transaction. The database sums them where they are, with the
+    grouping `rebuild()` uses: the responses and answers are read once into a scratch table at
+    the daily rollup's grain, and each rollup gets one INSERT … SELECT … ON CONFLICT DO UPDATE
+    from it (the monthly and per-commune ones folded further); no deltas built in Python."""
+    where = _rows_where(sorted(set(ids)))
+    if where is None:
         return
-    monthly: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
-    for key, counts in deltas.by_key.items():
-        month = monthly[(key[0].replace(day=1), *key[1:])]
-        for i, n in enumerate(counts):
-            month[i] += n
-    for table, by_key in (("rollup_day", deltas.by_key), ("rollup_month", monthly)):
-        _upsert(table, by_key)
-    for table, by_key in (("rollup_unit_day", deltas.by_key), ("rollup_unit_month", monthly)):
-        _upsert_units(table, by_key)
-    _upsert_hours(deltas.by_hour)
+    database.execute_sql(f'CREATE TEMP TABLE IF NOT EXISTS "{_SCRATCH}" AS SELECT {_COLUMNS} '
+                         'FROM "rollup_day" WHERE 1 = 0')
+    _keys, visits, answers = _parts("rollup_day", where, sign)
+    database.execute_sql(f'INSERT INTO "{_SCRATCH}" ({_COLUMNS}) {visits} UNION ALL {answers}')
+    month = _month('"local_date"')
+    sums = ", ".join(f'SUM("{c}")' for c in COUNTS)
+    rest = ", ".join(f'"{c}"' for c in KEY[1:])
+    groups = ", ".join(str(i) for i in range(1, len(KEY) + 1))
+    for table, select in (
+            ("rollup_day", f'SELECT {_COLUMNS} FROM "{_SCRATCH}" WHERE 1 = 1'),
+            ("rollup_month", f'SELECT {month}, {rest}, {sums} FROM "{_SCRATCH}" GROUP BY {groups}')):
+        # WHERE 1 = 1: SQLite would read an ON right after a bare FROM as a join's
+        database.execute_sql(f'INSERT INTO "{table}" ({_COLUMNS}) {select} '
+                             f'ON CONFLICT ({", ".join(chr(34) + c + chr(34) for c in KEY)}) '
+                             f'DO UPDATE SET {_adds(table)}')
+    for table, day in (("rollup_unit_day", '"local_date"'), ("rollup_unit_month", month)):
+        database.execute_sql(f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) '
+                             f'SELECT {day}, "unit", {sums} FROM "{_SCRATCH}" GROUP BY 1, 2 '
+                             f'ON CONFLICT ("local_date", "unit") DO UPDATE SET {_adds(table)}')
+    database.execute_sql(('DELETE FROM ' if is_sqlite() else 'TRUNCATE ') + f'"{_SCRATCH}"')
+    database.execute_sql(
+        'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") '
+        f'SELECT r."local_date", r."local_hour", {sign} * COUNT(*), {sign} * {_LOW} '
+        f'FROM "response" r WHERE ({where}) AND r."local_hour" IS NOT NULL GROUP BY 1, 2 '
+        'ON CONFLICT ("local_date", "hour") DO UPDATE SET '
+        '"responses" = "rollup_hour"."responses" + excluded."responses", '
+        '"low" = "rollup_hour"."low" + excluded."low"')
 
 
-def _upsert_units(table: str, by_key: dict[Key, list[int]]) -> None:
-    """The same deltas folded to (day or month, unit): the visits' counts from the '' rows, the
-    scores from the question rows, all questions together."""
-    folded: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0] * len(COUNTS))
-    for key, counts in by_key.items():
-        cell = folded[(key[0], key[1])]
-        for i, n in enumerate(counts):
-            cell[i] += n
-    rows = [(day.isoformat(), unit, *counts) for (day, unit), counts in folded.items() if any(counts)]
-    upsert_values(table, ("local_date", "unit", *COUNTS), ("local_date", "unit"), _adds(table), rows)
+_SCRATCH = "_rollup_delta"  # a temporary table: this connection's own, emptied after each use
 
 
-def _upsert_hours(by_hour: dict[tuple[date, int], list[int]]) -> None:
-    rows = [(day.isoformat(), hour, n, low) for (day, hour), (n, low) in by_hour.items() if n or low]
-    upsert_values("rollup_hour", ("local_date", "hour", "responses", "low"), ("local_date", "hour"),
-                  '"responses" = "rollup_hour"."responses" + excluded."responses", '
-                  '"low" = "rollup_hour"."low" + excluded."low"', rows)
+def _rows_where(ids: list[int]) -> str | None:
+    """A predicate on r."id" naming exactly `ids`: a page's new rows are nearly always one run of
+    ids, so runs become BETWEENs (integers from the database: written in, not parameters)."""
+    if not ids:
+        return None
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    if len(runs) > 16:
+        return f'r."id" IN ({", ".join(map(str, ids))})'
+    return " OR ".join(f'r."id" BETWEEN {a} AND {b}' for a, b in runs)
+
+
+def _month(day: str) -> str:
+    return f"date({day}, 'start of month')" if is_sqlite() else f"date_trunc('month', {day})::date"
+
+
+def _parts(table: str, where: str, sign: int) -> tuple[list[str], str, str]:
+    """The key expressions of `table`, and the SELECTs of the responses' counts (question '') and
+    of the answers' by question over the rows `where` picks."""
+    day = _month('r."local_date"') if table == "rollup_month" else 'r."local_date"'
+    keys = [day, 'r."unit"', 'r."point"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
+        f'r."{c}"' for c in ("kiosk_id", "counter", "channel", "questionnaire")]
+    groups = ", ".join(str(i) for i in range(1, len(keys) + 1))
+    scores = ", ".join(f'{sign} * SUM(CASE WHEN a."score" = {s} THEN 1 ELSE 0 END)' for s in range(1, 6))
+    visits = (f"SELECT {', '.join(keys)}, '', {sign} * COUNT(*), "
+              f'{sign} * SUM(CASE WHEN r."partial" THEN 1 ELSE 0 END), 0, 0, 0, 0, 0 '
+              f'FROM "response" r WHERE {where} GROUP BY {groups}')
+    answers = (f'SELECT {", ".join(keys)}, a."question", 0, 0, {scores} FROM "answer" a '
+               f'JOIN "response" r ON r."id" = a."response_id" WHERE {where} '
+               f'GROUP BY {groups}, {len(keys) + 1}')
+    return keys, visits, answers
 
 
 def _adds(table: str) -> str:
     return ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
 
 
-def _upsert(table: str, by_key: dict[Key, list[int]]) -> None:
-    # Dates as ISO text: what peewee stores on SQLite, and what PostgreSQL casts to a date. The
-    # keys are a dict's: no row repeats one (PostgreSQL refuses that within one statement).
-    rows = [(key[0].isoformat(), *key[1:], *counts) for key, counts in by_key.items() if any(counts)]
-    upsert_values(table, (*KEY, *COUNTS), KEY, _adds(table), rows)
-
-
-def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[str, int]]],
-               columns: tuple[str, ...]) -> Deltas:
-    """Deltas for response rows just stored (in `columns` order) and their answers by seq."""
-    at = {name: i for i, name in enumerate(columns)}
-    deltas = Deltas()
-    for row in rows:
-        deltas.response(row[at["local_date"]], row[at["officer"]], row[at["procedure"]], row[at["kiosk_id"]],
-                        row[at["channel"]], row[at["questionnaire"]], row[at["partial"]],
-                        answers.get(row[at["seq"]], ()), hour=row[at["local_hour"]],
-                        unit=row[at["unit"]] if "unit" in at else "",
-                        point=row[at["point"]] if "point" in at else "",
-                        counter=row[at["counter"]] if "counter" in at else "")
-    return deltas
-
-
-def deltas_of(response: Response, sign: int) -> Deltas:
-    deltas = Deltas()
-    answers = [(a.question, a.score) for a in Answer.select(Answer.question, Answer.score)
-               .where(Answer.response == response.id)]
-    deltas.response(response.local_date, response.officer, response.procedure, response.kiosk_id,
-                    response.channel, response.questionnaire, response.partial, answers, sign,
-                    # the stored hour: an exclusion undoes exactly what was added
-                    hour=response.local_hour, unit=response.unit, point=response.point,
-                    counter=response.counter)
-    return deltas
+# A response with an answer of 1–2 (the hour × weekday map's "low").
+_LOW = ('SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a WHERE a."response_id" = r."id" AND a."score" <= 2) '
+        'THEN 1 ELSE 0 END)')
 
 
 def _fill_sql(table: str) -> list[str]:
     """INSERT … SELECT that sum the raw rows (not excluded) into `table` per KEY: one statement for
     the responses (question ''), one for the answers by question."""
-    day = 'r."local_date"'
-    if table == "rollup_month":
-        day = ("date(r.\"local_date\", 'start of month')" if is_sqlite()
-               else "date_trunc('month', r.\"local_date\")::date")
-    keys = [day, 'r."unit"', 'r."point"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
-        f'r."{c}"' for c in ("kiosk_id", "counter", "channel", "questionnaire")]
-    groups = ", ".join(str(i) for i in range(1, len(keys) + 1))
+    _keys, visits, answers = _parts(table, 'NOT r."excluded"', 1)
     into = f'INSERT INTO "{table}" ({_COLUMNS}) '
-    scores = ", ".join(f'SUM(CASE WHEN a."score" = {s} THEN 1 ELSE 0 END)' for s in range(1, 6))
-    kept = 'WHERE NOT r."excluded"'
-    return [
-        into + f"SELECT {', '.join(keys)}, '', COUNT(*), SUM(CASE WHEN r.\"partial\" THEN 1 ELSE 0 END), "
-        f'0, 0, 0, 0, 0 FROM "response" r {kept} GROUP BY {groups}',
-        into + f'SELECT {", ".join(keys)}, a."question", 0, 0, {scores} FROM "answer" a '
-        f'JOIN "response" r ON r."id" = a."response_id" {kept} GROUP BY {groups}, {len(keys) + 1}',
-    ]
+    return [into + visits, into + answers]
 
 
 # Per local day and hour: the responses, and those with an answer of 1–2 (the hour × weekday map).
 _FILL_HOURS = (
-    'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") '
-    'SELECT r."local_date", r."local_hour", COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a '
-    'WHERE a."response_id" = r."id" AND a."score" <= 2) THEN 1 ELSE 0 END) '
+    f'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") '
+    f'SELECT r."local_date", r."local_hour", COUNT(*), {_LOW} '
     'FROM "response" r WHERE NOT r."excluded" GROUP BY r."local_date", r."local_hour"')
 
 
