@@ -13,7 +13,7 @@ from typing import Any
 from kiosk.shared.presets import PRESETS
 from sync_server.db.models import Questionnaire
 from sync_server.i18n import N_, Msg
-from sync_server.reports import exports, figures, queries
+from sync_server.reports import exports, figures, queries, units
 from sync_server.roster.questionnaires import ABOUT_NAMES, about_of
 
 HEADERS = [N_("Câu hỏi"), N_("Về"), N_("Câu trả lời"), N_("Điểm trung bình"), N_("Tỷ lệ hài lòng"),
@@ -28,8 +28,14 @@ def used(f: queries.Filters) -> list[str]:
     return [key[0] for key, _c in sorted(cells.items(), key=lambda kv: (-kv[1].responses, kv[0][0]))]
 
 
-def questions(qid: str) -> list[dict[str, Any]]:
-    """The questions of the newest stored version of `qid` ([] when none is stored)."""
+def questions(qid: str, unit: str | None = None) -> list[dict[str, Any]]:
+    """The questions of the newest stored version of `qid` ([] when none is stored); at a province
+    hub for one commune (`unit`), of that commune's own `qid` as its snapshot names it."""
+    if unit:
+        known = units.questionnaires(unit)
+        if qid in known:
+            return known[qid]
+        return PRESETS.get(qid, {}).get("questions", [])
     row = (Questionnaire.select().where(Questionnaire.qid == qid)
            .order_by(Questionnaire.version.desc()).first())
     if row is None:
@@ -46,7 +52,7 @@ def rows_of(qid: str, f: queries.Filters) -> list[tuple[str, str, queries.Cell]]
     answered in the range that the newest version no longer has come last."""
     cells = {key[0]: cell for key, cell in
              queries.figures(replace(f, questionnaire=qid), ("question",)).items()}
-    listed = questions(qid)
+    listed = questions(qid, f.unit)
     out = [(f"{i}. {q.get('text', {}).get('vi', q['code'])}", about_of(qid, q),
             cells.get(q["code"], queries.Cell())) for i, q in enumerate(listed, 1)]
     known = {q["code"] for q in listed}

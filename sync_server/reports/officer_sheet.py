@@ -58,7 +58,7 @@ def low_topics(start: date, end: date, unit: str | None = None,
                point: str | None = None) -> dict[str, Counter]:
     """{officer ('' = none): Counter of topic codes} over the visits whose officer score (the
     answer to their form's first officer question) was 1 or 2 and that chose a topic."""
-    keys = officers.officer_questions()
+    keys = officers.officer_questions(unit)
     out: dict[str, Counter] = {}
     query = (Response.select(Response.body)
              .where((Response.local_date >= start) & (Response.local_date <= end) & ~Response.excluded

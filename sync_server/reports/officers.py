@@ -23,7 +23,7 @@ from peewee import fn
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
 from sync_server.db.models import Questionnaire
 from sync_server.i18n import N_
-from sync_server.reports import queries
+from sync_server.reports import queries, units
 from sync_server.reports.figures import Counts
 from sync_server.roster.questionnaires import about_of
 
@@ -35,19 +35,23 @@ UNKNOWN = N_("(không rõ cán bộ)")
 SMALL = N_("ít lượt")
 
 
-def officer_questions() -> dict[str, str]:
+def officer_questions(unit: str | None = None) -> dict[str, str]:
     """{questionnaire id: the code of its first question about the officer}, from each id's newest
-    stored version (the built-in one too, for kiosks that never had a roster)."""
-    newest: dict[str, str] = {}
-    for qid, document in (Questionnaire.select(Questionnaire.qid, Questionnaire.document)
-                          .order_by(Questionnaire.version).tuples()):
-        newest[qid] = document
+    stored version (the built-in one too, for kiosks that never had a roster). At a province hub,
+    for one commune (`unit`, its server_id): from that commune's own questionnaires, as its
+    snapshot names them (the same id may be another form at another commune, or at the hub)."""
+    newest: dict[str, list] = {}
+    if unit:
+        newest = units.questionnaires(unit)
+    else:
+        for qid, document in (Questionnaire.select(Questionnaire.qid, Questionnaire.document)
+                              .order_by(Questionnaire.version).tuples()):
+            try:
+                newest[qid] = json.loads(document).get("questions", [])
+            except (ValueError, AttributeError):
+                newest.pop(qid, None)
     out: dict[str, str] = {}
-    for qid, document in newest.items():
-        try:
-            questions = json.loads(document).get("questions", [])
-        except (ValueError, AttributeError):
-            continue
+    for qid, questions in newest.items():
         first = next((q["code"] for q in questions if isinstance(q, dict) and "code" in q
                       and about_of(qid, q) == "officer"), None)
         if first:
@@ -64,7 +68,7 @@ def officer_cells(f: queries.Filters) -> dict[str, queries.Cell]:
     it, is a visit without an officer score)."""
     out = {key[0]: queries.Cell(Counts(), c.responses, c.partial)
            for key, c in queries.figures(f, ("officer",)).items()}
-    keys = officer_questions()
+    keys = officer_questions(f.unit)
     for model, start, end in queries.segments(f.start, f.end, need_days=False):
         pairs = reduce(or_, [(model.questionnaire == qid) & (model.question == code)
                              for qid, code in keys.items()])

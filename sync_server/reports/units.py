@@ -68,3 +68,19 @@ def public_photos(data_dir: Path, unit: str) -> list[tuple[str, str]]:
     """(code, name) of the commune's officers with a public photo the hub holds, by name."""
     return sorted(((code, name) for code, name in _public(unit).items()
                    if photos.hub_photo(data_dir, unit, code) is not None), key=lambda cn: (cn[1], cn[0]))
+
+
+def questionnaires(unit: str) -> dict[str, list[dict]]:
+    """{questionnaire id: its newest version's questions} as a commune's snapshot sends them
+    (sync_server.upstream.snapshot): what the hub knows of the commune's own questionnaires."""
+    out = {}
+    query = (DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.data)
+             .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == "questionnaire")))
+    for qid, data in query.tuples():
+        try:
+            listed = json.loads(data).get("questions")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(listed, list):
+            out[qid] = [q for q in listed if isinstance(q, dict) and isinstance(q.get("code"), str)]
+    return out

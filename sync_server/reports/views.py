@@ -432,8 +432,10 @@ def topics_report():
 @role_required("staff")
 def yes_no_report():
     """The "yes" answers of yes/no questions, per officer and per procedure (reports.yes_no)."""
+    unit = _scope("officer").unit  # at a hub: one commune's (its own questions, officers)
     return _counted("reports.yes_no_report",
-                    lambda p: yes_no.table(yes_no.count(p.start, p.end), p.label), "hailong-co-khong")
+                    lambda p: yes_no.table(yes_no.count(p.start, p.end, unit), p.label, unit),
+                    "hailong-co-khong" + (f"-{unit}" if unit else ""))
 
 
 @bp.get("/assisted")

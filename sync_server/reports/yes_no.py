@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sync_server.db.models import Officer, Procedure, Questionnaire, Response, ServiceAlert, YesNoAnswer
-from sync_server.i18n import N_
+from sync_server.i18n import N_, Msg
+from sync_server.reports import units
 from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 
 REASON = "yes_no"  # ServiceAlert.reason of an alert raised by a "yes"
@@ -28,36 +29,50 @@ class Count:
     answered: int
 
 
-def count(start: date, end: date) -> list[Count]:
-    """Per question, officer and procedure: how many answered, how many said yes."""
+def count(start: date, end: date, unit: str | None = None) -> list[Count]:
+    """Per question, officer and procedure: how many answered, how many said yes. `unit`: at a
+    province hub, one commune's (its server_id; '' the hub's own kiosks)."""
     totals: dict[tuple[str, str, str], list[int]] = {}
     rows = (YesNoAnswer.select(YesNoAnswer.question, YesNoAnswer.officer, YesNoAnswer.procedure,
                                YesNoAnswer.value)
             .join(Response, on=(YesNoAnswer.response == Response.id))
-            .where((YesNoAnswer.local_date >= start) & (YesNoAnswer.local_date <= end) & ~Response.excluded)
-            .tuples())
-    for question, officer, procedure, value in rows:
+            .where((YesNoAnswer.local_date >= start) & (YesNoAnswer.local_date <= end) & ~Response.excluded))
+    if unit is not None:
+        rows = rows.where(Response.unit == unit)
+    for question, officer, procedure, value in rows.tuples():
         cell = totals.setdefault((question, officer or "", procedure or ""), [0, 0])
         cell[0] += bool(value)
         cell[1] += 1
     return [Count(q, o, p, yes, n) for (q, o, p), (yes, n) in sorted(totals.items())]
 
 
-def question_texts() -> dict[str, str]:
-    """Code -> Vietnamese text of every question ever in a stored questionnaire (newest wins)."""
+def question_texts(unit: str | None = None) -> dict[str, str]:
+    """Code -> Vietnamese text of every question ever in a stored questionnaire (newest wins); at
+    a hub for one commune (`unit`), of that commune's questionnaires as its snapshot names them."""
     texts: dict[str, str] = {}
-    for row in Questionnaire.select().order_by(Questionnaire.version):
-        for q in json.loads(row.document).get("questions", []):
+    if unit:
+        documents = [{"questions": q} for q in units.questionnaires(unit).values()]
+    else:
+        stored = Questionnaire.select(Questionnaire.document).order_by(Questionnaire.version)
+        documents = [json.loads(row.document) for row in stored]
+    for document in documents:
+        for q in document.get("questions", []):
             if isinstance(q, dict) and isinstance(q.get("text"), dict):
                 texts[str(q.get("code"))] = str(q["text"].get("vi", ""))
     return texts
 
 
-def table(counts: list[Count], period_label: str) -> Table:
-    """One row per question and officer, then per question and procedure."""
-    texts = question_texts()
-    officers = {o.code: o.name for o in Officer.select(Officer.code, Officer.name)}
-    procedures = {p.code: f"{p.name} ({p.code})" for p in Procedure.select(Procedure.code, Procedure.name)}
+def table(counts: list[Count], period_label: str, unit: str | None = None) -> Table:
+    """One row per question and officer, then per question and procedure (at a hub for one
+    commune, `unit`: named from that commune's snapshot)."""
+    texts = question_texts(unit)
+    if unit:
+        officers = units.names(unit, "officer")
+        procedures = {code: f"{name} ({code})" for code, name in units.names(unit, "procedure").items()}
+    else:
+        officers = {o.code: o.name for o in Officer.select(Officer.code, Officer.name)}
+        procedures = {p.code: f"{p.name} ({p.code})"
+                      for p in Procedure.select(Procedure.code, Procedure.name)}
     rows: list[list[object]] = []
     for by, names, empty in (("officer", officers, N_("(không rõ cán bộ)")),
                              ("procedure", procedures, N_("(không chọn thủ tục)"))):
@@ -72,6 +87,7 @@ def table(counts: list[Count], period_label: str) -> Table:
     yes, answered = sum(c.yes for c in counts), sum(c.answered for c in counts)
     rows.append([N_("Tổng cộng"), "", "", yes, answered - yes, answered])
     notes = [period_note(period_label),
+             *([Msg(N_("Đơn vị: %(code)s."), code=unit)] if unit else []),
              N_("Câu hỏi có/không được đếm riêng, không tính vào tỷ lệ hài lòng, điểm trung bình hay "
                 "số lượt theo mức 1–5."),
              N_("Ki-ốt chỉ hỏi câu có/không trên màn hình cảm ứng; lượt đánh giá bằng phím hoặc nút bấm "

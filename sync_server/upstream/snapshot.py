@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE
+from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, question_type
 from sync_server.collect.ingest import Roster
 from sync_server.config import QR_KIOSK_ID
 from sync_server.db import write_transaction
@@ -33,6 +33,7 @@ from sync_server.db.models import (
 from sync_server.reports.exclusion import set_excluded
 from sync_server.roster import points
 from sync_server.roster.counters import officer_codes
+from sync_server.roster.questionnaires import about_of
 from sync_server.upstream import photos_up
 from sync_server.upstream.wire import WireError, is_code
 
@@ -45,8 +46,12 @@ def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
     """Commune side: the roster as the hub keeps it, (kind, code) → name and details."""
     unit = Unit.select().order_by(Unit.id).first()
     versions: dict[str, list[int]] = {}
-    for qid, version in Questionnaire.select(Questionnaire.qid, Questionnaire.version).tuples():
+    newest: dict[str, str] = {}
+    for qid, version, document in (Questionnaire.select(Questionnaire.qid, Questionnaire.version,
+                                                        Questionnaire.document)
+                                   .order_by(Questionnaire.version).tuples()):
         versions.setdefault(qid, []).append(version)
+        newest[qid] = document
     return {
         "unit": [{"code": "unit", "name": unit.name if unit else unit_name}],
         "field": [{"code": f.code, "name": f.name} for f in Field.select().order_by(Field.code)],
@@ -55,11 +60,23 @@ def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
                       for p in Procedure.select().order_by(Procedure.code)],
         "counter": [{"code": c.code, "name": c.name, "kiosk_id": c.kiosk_id,
                      "officers": officer_codes(c.officers)} for c in Counter.select().order_by(Counter.code)],
-        "questionnaire": [{"code": qid, "name": qid, "versions": sorted(v)}
-                          for qid, v in sorted(versions.items())],
+        "questionnaire": [{"code": qid, "name": qid, "versions": sorted(v),
+                           "questions": _questions(qid, newest[qid])} for qid, v in sorted(versions.items())],
         "point": [{"code": p.code, "name": p.name, "former_name": p.former_name, "former_code": p.former_code,
                    "merged_on": p.merged_on.isoformat() if p.merged_on else ""} for p in points.ordered()],
     }
+
+
+def _questions(qid: str, document: str) -> list[dict[str, Any]]:
+    """The newest version's questions as the hub's reports need them (the same as the commune's
+    own: which one is the first about the officer, their order and texts, which are yes/no)."""
+    try:
+        listed = json.loads(document).get("questions", [])
+    except (ValueError, AttributeError):
+        return []
+    return [{"code": q["code"], "about": about_of(qid, q), "type": question_type(q),
+             "text": {k: str(v)[:300] for k, v in (q.get("text") or {}).items() if k in ("vi", "en")}}
+            for q in listed if isinstance(q, dict) and isinstance(q.get("code"), str)]
 
 
 def _officer(o: Officer) -> dict[str, Any]:
