@@ -16,7 +16,21 @@ from peewee import (
 from sync_server.db.models.base import BaseModel, utcnow
 
 
-class RollupDay(BaseModel):
+class RollupCounts(BaseModel):
+    """The counts every rollup by day or month keeps (sync_server.reports.rollup.COUNTS): visits,
+    partial ones, and answers by score. Not a table: RollupDay, RollupMonth, RollupUnitDay and
+    RollupUnitMonth add their keys to these (the migrations keep their own frozen copies)."""
+
+    responses = IntegerField(default=0)
+    partial = IntegerField(default=0)
+    n1 = IntegerField(default=0)
+    n2 = IntegerField(default=0)
+    n3 = IntegerField(default=0)
+    n4 = IntegerField(default=0)
+    n5 = IntegerField(default=0)
+
+
+class RollupDay(RollupCounts):
     """Score counts per local day × officer × procedure × kiosk × channel × questionnaire ×
     question (sync_server.reports.rollup). On the question '' row: `responses` and `partial` instead.
     Text keys use '' for "none" so that the unique key holds on every database."""
@@ -35,13 +49,6 @@ class RollupDay(BaseModel):
     channel = CharField(max_length=16)
     questionnaire = CharField(max_length=64)
     question = CharField(max_length=64)
-    responses = IntegerField(default=0)
-    partial = IntegerField(default=0)
-    n1 = IntegerField(default=0)
-    n2 = IntegerField(default=0)
-    n3 = IntegerField(default=0)
-    n4 = IntegerField(default=0)
-    n5 = IntegerField(default=0)
 
     class Meta:
         indexes = ((("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter",
@@ -58,7 +65,7 @@ class RollupMonth(RollupDay):
                      "channel", "questionnaire", "question"), True),)
 
 
-class RollupUnitDay(BaseModel):
+class RollupUnitDay(RollupCounts):
     """Migration 20: per local day and commune server (`unit`, '' for the server's own kiosks) the
     visits, the partial ones and the answers by score, all questions together — the grain of the
     province and national pages (one row a commune a day, whatever the volume: the RollupDay rows
@@ -68,13 +75,6 @@ class RollupUnitDay(BaseModel):
     id = AutoField()
     local_date = DateField()
     unit = CharField(max_length=64, default="")
-    responses = IntegerField(default=0)
-    partial = IntegerField(default=0)
-    n1 = IntegerField(default=0)
-    n2 = IntegerField(default=0)
-    n3 = IntegerField(default=0)
-    n4 = IntegerField(default=0)
-    n5 = IntegerField(default=0)
 
     class Meta:
         table_name = "rollup_unit_day"
