@@ -75,11 +75,11 @@ def revoke(server_id: str):
     return redirect(url_for("province.overview"))
 
 
-@bp.get("/<server_id>/officers/<officer>/photo.jpg")
+@bp.get("/<server_id>/officers/<officer_code>/photo.jpg")
 @login_required
-def officer_photo(server_id: str, officer: str) -> Response:
+def officer_photo(server_id: str, officer_code: str) -> Response:
     """A commune officer's photo as the hub keeps it: only while the commune marks it public."""
-    data = units.public_photo(get_config().data_dir, server_id[:64], officer[:64])
+    data = units.public_photo(get_config().data_dir, server_id[:64], officer_code[:64])
     if data is None:
         abort(404)
     response = Response(data, mimetype="image/jpeg")

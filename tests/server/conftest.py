@@ -24,6 +24,7 @@ from sync_server.db.models import (
     Alert,
     Counter,
     Downstream,
+    DownstreamRoster,
     Field,
     FleetKiosk,
     Officer,
@@ -163,6 +164,11 @@ def full_site(make_config):
             "code": "nv-lan", "score": 5, "server_id": "xa-moi", "contact_id": 1}
     # A commune server enrolled on the hub's page (its token's hash only).
     Downstream.create(id="xa-moi", name="Xã Mới", token_sha256="0" * 64)
+    # ... whose officer nv-lan has a photo marked public there, as the hub keeps it.
+    DownstreamRoster.create(server_id="xa-moi", kind="officer", code="nv-lan", name="Lan",
+                            data=json.dumps({"code": "nv-lan", "photo_sha256": "0" * 64}))
+    photo_files.hub_dir(cfg.data_dir, "xa-moi").mkdir(parents=True)
+    (photo_files.hub_dir(cfg.data_dir, "xa-moi") / "nv-lan.jpg").write_bytes(image("JPEG", (40, 40)))
     yield app, users, args
     fake.stop()
 
