@@ -270,16 +270,24 @@ def officers_month():
 
 
 def _counted(name: str, table_of, stem: str):
-    """A counting report (no 1–5 figures, not an official one): page, print, CSV, XLSX."""
-    period, fmt = period_form.read_period(), request.args.get("fmt", "html")
-    table = table_of(period)
-    sent = send_report(table, fmt, f"{stem}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", official=False,
-                       day=local_today(get_config().tz))
+    """A counting report (no 1–5 figures, not an official one): page, print, CSV, XLSX; for the
+    whole centre or one reception point (`point`), named under the title and in the file name."""
+    period, fmt, point = period_form.read_period(), request.args.get("fmt", "html"), point_arg()
+    table = table_of(period, point)
+    point_line = None
+    if point is not None:
+        point_line = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."), name=roster_points.names()[point],
+                         code=point)
+        table.notes.insert(0, point_line)
+    point_part = f"-{point}" if point else ""
+    sent = send_report(table, fmt, f"{stem}{point_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
+                       official=False, day=local_today(get_config().tz))
     if sent is not None:
         return sent
     return render_template("reports/topics.html", title=table.title, table=table, period=period,
                            periods=period_form.PERIODS, print_view=fmt == "print", args=request.args,
-                           endpoint=name)
+                           endpoint=name, points=roster_points.names() if roster_points.several() else None,
+                           point=point or "", point_line=point_line)
 
 
 @bp.get("/topics")
@@ -287,7 +295,8 @@ def _counted(name: str, table_of, stem: str):
 def topics_report():
     """How often each topic chip was chosen, by score, with the addenda (sync_server.reports.topics)."""
     return _counted("reports.topics_report",
-                    lambda p: topics.table(topics.count(p.start, p.end), p.label), "hailong-chu-de")
+                    lambda p, point: topics.table(topics.count(p.start, p.end, point), p.label),
+                    "hailong-chu-de")
 
 
 @bp.get("/yes-no")
@@ -295,7 +304,8 @@ def topics_report():
 def yes_no_report():
     """The "yes" answers of yes/no questions, per officer and per procedure (reports.yes_no)."""
     return _counted("reports.yes_no_report",
-                    lambda p: yes_no.table(yes_no.count(p.start, p.end), p.label), "hailong-co-khong")
+                    lambda p, point: yes_no.table(yes_no.count(p.start, p.end, point), p.label),
+                    "hailong-co-khong")
 
 
 @bp.get("/assisted")
@@ -303,7 +313,7 @@ def yes_no_report():
 def assisted_report():
     """Responses a staff member helped with, apart from the others, per officer (reports.assisted)."""
     return _counted("reports.assisted_report",
-                    lambda p: assisted.table(assisted.count(p.start, p.end), p.label),
+                    lambda p, point: assisted.table(assisted.count(p.start, p.end, point), p.label),
                     "hailong-co-can-bo-giup")
 
 

@@ -28,15 +28,17 @@ class Count:
     answered: int
 
 
-def count(start: date, end: date) -> list[Count]:
-    """Per question, officer and procedure: how many answered, how many said yes."""
+def count(start: date, end: date, point: str | None = None) -> list[Count]:
+    """Per question, officer and procedure: how many answered, how many said yes (at one
+    reception point when `point` is given)."""
     totals: dict[tuple[str, str, str], list[int]] = {}
     rows = (YesNoAnswer.select(YesNoAnswer.question, YesNoAnswer.officer, YesNoAnswer.procedure,
                                YesNoAnswer.value)
             .join(Response, on=(YesNoAnswer.response == Response.id))
-            .where((YesNoAnswer.local_date >= start) & (YesNoAnswer.local_date <= end) & ~Response.excluded)
-            .tuples())
-    for question, officer, procedure, value in rows:
+            .where((YesNoAnswer.local_date >= start) & (YesNoAnswer.local_date <= end) & ~Response.excluded))
+    if point is not None:
+        rows = rows.where(Response.point == point)
+    for question, officer, procedure, value in rows.tuples():
         cell = totals.setdefault((question, officer or "", procedure or ""), [0, 0])
         cell[0] += bool(value)
         cell[1] += 1
