@@ -79,7 +79,7 @@ def _names(by: str, unit: str | None = None) -> dict[str, str]:
         return {}
     if unit:  # a commune's own roster, as its last snapshot named it
         blank = {"officer": "(không rõ cán bộ)", "procedure": "(không chọn thủ tục)",
-                 "field": "(không rõ lĩnh vực)"}
+                 "field": "(không rõ lĩnh vực)", "point": report_points.UNKNOWN}
         return units.names(unit, by) | ({"": blank[by]} if by in blank else {"qr": QR_NAME})
     if by == "officer":
         officers = Officer.select(Officer.code, Officer.name)
@@ -182,7 +182,8 @@ def overview():
         if by == "kiosk":
             table = counter_table.with_channels(table, f, [key for key, _c in order], apart)
         if by == "point":  # the commune a point was before the merger, beside its name
-            table = report_points.with_former(table, [key[0] for key, _c in order], f)
+            table = report_points.with_former(table, [key[0] for key, _c in order], f,
+                                              units.formers(scope.unit) if scope.unit else None)
         share_column = table.headers.index("Tỷ lệ hài lòng")
     # The Decision-766-style estimate of the whole period, beside ours (reports.estimate).
     est = estimate.estimate(period.start, period.end, scope.unit, with_overdue=not units.is_hub(get_config()))
@@ -215,8 +216,10 @@ def overview():
     # RollupHour has no unit nor point: the hours are the whole centre's (the province's at a hub),
     # not shown for one commune or one point.
     grid, hours = _heatmap(period) if scope.unit is None and point is None else ([], [])
+    # At a hub, one commune's drill-down offers its points when its snapshot names several.
+    points_here = len(units.names(scope.unit, "point")) > 1 if scope.unit else several
     by_names = {b: n for b, n in BY_NAMES.items() if (b != "unit" or get_config().downstream or by == "unit")
-                and (b != "point" or several or by == "point")}
+                and (b != "point" or points_here or by == "point")}
     return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
                            period=period, by=by, by_names=by_names,
                            definition=definition, definitions=figures.NAMES, periods=period_form.PERIODS,
