@@ -6,8 +6,12 @@ The file (format `hailong-kiosk-export`, version 1) is JSON Lines, UTF-8:
     then       every response exactly as stored (its canonical JSON, hash included), seq order
     then       every event: {"record": "event", ...}, seq order
     then       at most one {"record": "roster", "roster": {...}}
+    then       the dossier codes the server has not acknowledged yet, seq order:
+               {"record": "dossier", "seq": N, "uuid": "...", "code": "..."}
 
-`content_sha256` is the SHA-256 of every byte after line 1. A response line never has a
+`content_sha256` is the SHA-256 of every byte after line 1. A file with dossier records is
+format_version 2 (an older kiosk refuses it, saying to update, rather than drop the codes); one
+without is version 1, as before. A response line never has a
 "record" key, so `verify_chain(json.loads(line) for the response lines)` re-checks the chain
 with the standard library alone. The file is written to a temporary name, flushed and renamed:
 a pulled-out stick leaves the previous export whole. kiosk.restore reads it back.
@@ -36,7 +40,7 @@ from kiosk.shared.protocol import (
 from kiosk.store import Store
 
 FORMAT = "hailong-kiosk-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: dossier records (written only when there are some)
 PROGRESS_EVERY = 10_000
 
 Progress = Callable[[str], None]
@@ -55,8 +59,9 @@ class ExportResult:
         m = self.manifest
         seqs = f"seq {m['first_seq']}..{m['last_seq']}" if m["responses"] else "no responses"
         flag = "" if m["chain_ok"] else f" -- CHAIN BROKEN at seq {m['first_bad_seq']}, not importable"
+        codes = f" and {m['dossiers']} dossier codes not yet acked" if m["dossiers"] else ""
         return (f"exported {m['responses']} responses ({seqs}, acked {m['acked_seq']}) and "
-                f"{m['events']} events of store {m['store_id']} to {self.path}{flag}")
+                f"{m['events']} events{codes} of store {m['store_id']} to {self.path}{flag}")
 
 
 def export_name(kiosk_id: str, store_id: str, when: datetime) -> str:
@@ -71,7 +76,16 @@ def _destination(dest: Path, kiosk_id: str, store_id: str, when: datetime) -> Pa
     return dest
 
 
-def _content(store: Store, roster: dict[str, Any] | None) -> Iterator[bytes]:
+def _unacked_dossiers(store: Store) -> list[tuple[int, str, str]]:
+    """(seq, uuid, code) of the dossier codes the server has not acknowledged: the store deletes
+    a code once acked, so the filter only guards against carrying one the server already has."""
+    rows = store.db.execute_sql("SELECT seq, uuid, code FROM dossier_link WHERE seq > ? ORDER BY seq",
+                                (store.acked_seq(),))
+    return [(int(seq), uuid, code) for seq, uuid, code in rows.fetchall()]
+
+
+def _content(store: Store, roster: dict[str, Any] | None,
+             dossiers: list[tuple[int, str, str]]) -> Iterator[bytes]:
     """The lines after the manifest, each ending in a newline."""
     for _seq, body in store.response_bodies():
         yield body.encode("utf-8") + b"\n"
@@ -79,6 +93,8 @@ def _content(store: Store, roster: dict[str, Any] | None) -> Iterator[bytes]:
         yield canonical_json({"record": "event", **event}) + b"\n"
     if roster is not None:
         yield canonical_json({"record": "roster", "roster": roster}) + b"\n"
+    for seq, uuid, code in dossiers:
+        yield canonical_json({"record": "dossier", "seq": seq, "uuid": uuid, "code": code}) + b"\n"
 
 
 def export_store(store: Store, dest: Path | str, *, allow_broken: bool = False,
@@ -107,24 +123,25 @@ def export_store(store: Store, dest: Path | str, *, allow_broken: bool = False,
         last_seq, head_hash = store.head()
         first = store.db.execute_sql("SELECT MIN(seq) FROM response").fetchone()[0]
         roster = store.roster()
+        dossiers = _unacked_dossiers(store)
         digest = hashlib.sha256()
-        for line in _content(store, roster):
+        for line in _content(store, roster, dossiers):
             digest.update(line)
         manifest = {
-            "record": "manifest", "format": FORMAT, "format_version": FORMAT_VERSION,
+            "record": "manifest", "format": FORMAT, "format_version": FORMAT_VERSION if dossiers else 1,
             "protocol": PROTOCOL_VERSION, "software_version": __version__,
             "kiosk_id": store.kiosk_id, "store_id": store.store_id,
             "store_created_at": store.meta("created_at"),
             "responses": total, "events": store.event_count(),
             "first_seq": first, "last_seq": last_seq, "head_hash": head_hash,
-            "acked_seq": store.acked_seq(),
+            "acked_seq": store.acked_seq(), "dossiers": len(dossiers),
             "roster_version": roster.get("version") if roster else None,
             "chain_ok": check.ok, "first_bad_seq": check.first_bad_seq,
             "chain_problem": check.problem or None,
             "exported_at": clock.wall_clock_iso(),
             "content_sha256": digest.hexdigest(),
         }
-        _write_atomically(path, canonical_json(manifest) + b"\n", _content(store, roster),
+        _write_atomically(path, canonical_json(manifest) + b"\n", _content(store, roster, dossiers),
                           manifest["content_sha256"], total, progress, every)
     return ExportResult(path, manifest)
 

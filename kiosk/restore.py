@@ -21,6 +21,7 @@ from typing import Any
 
 from kiosk.events import validate_event
 from kiosk.export import FORMAT, FORMAT_VERSION, PROGRESS_EVERY, Progress, no_progress
+from kiosk.shared.dossier import MAX_LEN as MAX_DOSSIER
 from kiosk.shared.exc import EventError, ProtocolError, TransferError
 from kiosk.shared.protocol import (
     GENESIS_HASH,
@@ -84,9 +85,25 @@ def _read_manifest(path: Path, raw: bytes) -> dict[str, Any]:
     return m
 
 
+def _check_dossier(obj: dict[str, Any], m: dict[str, Any], unacked: dict[int, str], last: int) -> None:
+    """A dossier record names a response of the file the server had not acknowledged, by seq and
+    uuid, once, in seq order; its code is one printable line of at most 64 characters."""
+    seq, code = obj.get("seq"), obj.get("code")
+    if not isinstance(seq, int) or isinstance(seq, bool) or not m["acked_seq"] < seq <= m["last_seq"]:
+        raise ProtocolError(f"dossier.seq: {str(seq)[:20]!r} is not an unacknowledged seq of this file")
+    if seq <= last:
+        raise ProtocolError(f"dossier seq {seq}: twice, or not in seq order")
+    if obj.get("uuid") != unacked.get(seq):
+        raise ProtocolError(f"dossier seq {seq}.uuid: not the uuid of the response at that seq")
+    if not (isinstance(code, str) and 0 < len(code) <= MAX_DOSSIER and code.isprintable()
+            and code == code.strip()):
+        raise ProtocolError(f"dossier seq {seq}.code: not a dossier code "
+                            f"(1-{MAX_DOSSIER} printable characters)")
+
+
 def read_export(path: Path, progress: Progress = no_progress,
                 every: int = PROGRESS_EVERY) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield ("manifest" | "response" | "event" | "roster", record), checking as it reads:
+    """Yield ("manifest" | "response" | "event" | "roster" | "dossier", record), checking as it reads:
     every line whole and JSON, every response valid and chained from seq 1, every event
     well-formed; at the end counts, head and checksum against the manifest. Raises
     TransferError naming the file and line. Only a fully consumed iterator has checked it all."""
@@ -101,6 +118,8 @@ def read_export(path: Path, progress: Progress = no_progress,
         seq, prev = 0, GENESIS_HASH
         events = 0
         roster_seen = False
+        unacked: dict[int, str] = {}  # seq -> uuid of the responses a dossier record may name
+        dossier_seq, dossiers = 0, 0
         lineno = 1
         while raw := f.readline(MAX_LINE):
             lineno += 1
@@ -117,6 +136,8 @@ def read_export(path: Path, progress: Progress = no_progress,
                 raise _fail(path, lineno, "not a JSON object")
             record = obj.get("record")
             try:
+                if dossiers and record != "dossier":
+                    raise _fail(path, lineno, "a record after the dossier codes: not in export order")
                 if record is None:
                     if events or roster_seen:
                         raise _fail(path, lineno, "a response after the events: not in export order")
@@ -125,6 +146,8 @@ def read_export(path: Path, progress: Progress = no_progress,
                         raise ProtocolError(f"response seq {obj['seq']}.store_id: {obj['store_id']!r} "
                                             f"is not the manifest's store {m['store_id']}")
                     seq, prev = verify_chain([obj], seq, prev)
+                    if seq > m["acked_seq"]:
+                        unacked[seq] = obj["uuid"]
                     if seq % every == 0:
                         progress(f"import: {seq} of {m['responses']} responses checked")
                     yield "response", obj
@@ -139,6 +162,10 @@ def read_export(path: Path, progress: Progress = no_progress,
                         raise _fail(path, lineno, "roster: must be an object")
                     roster_seen = True
                     yield "roster", obj["roster"]
+                elif record == "dossier":
+                    _check_dossier(obj, m, unacked, dossier_seq)
+                    dossier_seq, dossiers = obj["seq"], dossiers + 1
+                    yield "dossier", obj
                 else:
                     raise _fail(path, lineno, f"unexpected record {str(record)[:40]!r}")
             except (ProtocolError, EventError) as e:
@@ -150,6 +177,9 @@ def read_export(path: Path, progress: Progress = no_progress,
         if events != m["events"]:
             raise _fail(path, None, f"truncated or incomplete: the manifest lists {m['events']} events, "
                                     f"the file has {events} ({end})")
+        if dossiers != m.get("dossiers", 0):
+            raise _fail(path, None, f"truncated or incomplete: the manifest lists {m.get('dossiers', 0)} "
+                                    f"dossier codes, the file has {dossiers} ({end})")
         if prev != m["head_hash"]:
             raise _fail(path, None, f"the last response (seq {seq}) is not the manifest's head_hash")
         if digest.hexdigest() != m["content_sha256"]:
@@ -166,6 +196,7 @@ class ImportResult:
     last_seq: int
     responses_added: int = 0
     events_added: int = 0
+    dossiers_added: int = 0  # codes the server had not acknowledged, sent at the next pull
     acked_seq: int = 0
     acked_restored: bool = False
     adopted_identity: bool = False
@@ -174,14 +205,15 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.responses_added or self.events_added or self.acked_restored
+        return bool(self.responses_added or self.events_added or self.dossiers_added or self.acked_restored
                     or self.adopted_identity or self.roster_restored)
 
     def line(self) -> str:
         if not self.changed:
             return (f"nothing to do: this store ({self.store_id}) already holds everything in "
                     f"{self.path} (seq 1..{self.last_seq})")
-        return (f"imported {self.responses_added} responses and {self.events_added} events from "
+        codes = f" and {self.dossiers_added} dossier codes" if self.dossiers_added else ""
+        return (f"imported {self.responses_added} responses and {self.events_added} events{codes} from "
                 f"{self.path}: store {self.store_id} now ends at seq {self.last_seq}, "
                 f"acked {self.acked_seq}")
 
@@ -250,6 +282,7 @@ def _merge(store: Store, path: Path, m: dict[str, Any], probe: int, probe_hash: 
                             "diverged; nothing imported")
     result = ImportResult(path, m["store_id"], max(head[0], m["last_seq"]))
     roster: dict[str, Any] | None = None
+    dossiers: list[dict[str, Any]] = []
     with store.transaction():
         if store.head() != head:
             raise TransferError("the store changed during the import (is the kiosk running?); try again")
@@ -275,17 +308,35 @@ def _merge(store: Store, path: Path, m: dict[str, Any], probe: int, probe_hash: 
                 result.events_added += 1
             elif kind == "roster":
                 roster = obj
+            elif kind == "dossier":
+                dossiers.append(obj)
         if m["acked_seq"] > store.acked_seq():
             store.ack(m["acked_seq"])
             result.acked_restored = True
         result.acked_seq = store.acked_seq()
+        result.dossiers_added = _restore_dossiers(store, dossiers)
         result.roster_restored = _restore_roster(store, roster, result)
         if result.changed:
             store.log_event("import", file=path.name, store_id=m["store_id"], from_kiosk=m["kiosk_id"],
                             responses_added=result.responses_added, events_added=result.events_added,
+                            dossiers_added=result.dossiers_added,
                             last_seq=result.last_seq, acked_seq=result.acked_seq,
                             content_sha256=m["content_sha256"])
     return result
+
+
+def _restore_dossiers(store: Store, dossiers: list[dict[str, Any]]) -> int:
+    """The codes still waiting for the server, beside their responses as before the re-imaging;
+    none the store (or the server, through its ack) already holds. Inside the import's
+    transaction, so they go in with the responses or not at all."""
+    added = 0
+    for d in dossiers:
+        if d["seq"] > store.acked_seq():
+            cursor = store.db.execute_sql(
+                "INSERT OR IGNORE INTO dossier_link (seq, uuid, code) VALUES (?, ?, ?)",
+                (d["seq"], d["uuid"], d["code"]))
+            added += cursor.rowcount
+    return added
 
 
 def _restore_roster(store: Store, roster: dict[str, Any] | None, result: ImportResult) -> int | None:

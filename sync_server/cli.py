@@ -13,6 +13,8 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync_server.app import create_app
     from sync_server.collect.loop import PullLoop
-    from sync_server.qr.contacts import PurgeLoop
+    from sync_server.ops.retention import RetentionLoop
     from sync_server.upstream.schedule import PushLoop
     from sync_server.upstream.wire import MAX_BATCH_BYTES
 
@@ -76,7 +78,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # server.toml's kiosks and those added on the web (re-read by the loop as they change).
     loop = None if args.no_pull else PullLoop(cfg, kiosks=lambda: fleet.current(cfg)).start()
     pusher = PushLoop(cfg).start() if cfg.upstream is not None else None  # [upstream]: to the hub
-    purger = PurgeLoop(cfg.qr.contact_days).start()  # citizens' names and phones past [qr] contact_days
+    # Personal data past its period (names and phones, dossier codes); the ratings stay.
+    purger = RetentionLoop([(name, job) for name, (_line, job) in _retention(cfg).items()]).start()
     signal.signal(signal.SIGTERM, _interrupt)  # systemd and NSSM stop with SIGTERM
     print(f"hailong-server {__version__}: http://{host}:{server.effective_port}/ "  # type: ignore[union-attr]
           f"({len(fleet.current(cfg))} kiosk(s), pull every {cfg.pull_interval_s:g} s)", flush=True)
@@ -248,14 +251,24 @@ def cmd_scan_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_purge_contacts(args: argparse.Namespace) -> int:
+def _retention(cfg: config.ServerConfig) -> dict[str, tuple[str, Callable[[datetime], int]]]:
+    """What serve purges hourly and purge-contacts / purge-dossiers once: the line, the job."""
+    from sync_server.qr import contacts
+    from sync_server.reports import dossier_links
+
+    return {"contacts": (f"contacts: %d purged (left more than {cfg.qr.contact_days} day(s) ago)",
+                         lambda now: contacts.purge(now, cfg.qr.contact_days)),
+            "dossiers": (f"dossier codes: %d purged (stored more than {cfg.dossier_days} day(s) ago)",
+                         lambda now: dossier_links.purge(now, cfg.dossier_days))}
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
     from sync_server.db.models import utcnow
-    from sync_server.qr.contacts import purge
 
     cfg = _load(args)
     init_db(cfg)
-    gone = purge(utcnow(), cfg.qr.contact_days)
-    print(f"contacts: {gone} purged (left more than {cfg.qr.contact_days} day(s) ago)")
+    line, job = _retention(cfg)[args.what]
+    print(line % job(utcnow()))
     return 0
 
 
@@ -342,7 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("purge-contacts", parents=[common],
                        help="delete citizens' names and phones past [qr] contact_days (serve: hourly)")
-    p.set_defaults(func=cmd_purge_contacts)
+    p.set_defaults(func=cmd_purge, what="contacts")
+    p = sub.add_parser("purge-dossiers", parents=[common],
+                       help="delete dossier codes linked to ratings past [dossier] days (serve: hourly)")
+    p.set_defaults(func=cmd_purge, what="dossiers")
 
     p = sub.add_parser("rebuild-rollups", parents=[common],
                        help="recompute the report rollups from the stored responses")

@@ -210,6 +210,7 @@ class ServerConfig:
     downstream: tuple[DownstreamEntry, ...] = ()  # [[downstream]]: this server is a hub for these
     privacy: dict = field(default_factory=dict)  # [privacy]: the QR page's notice (kiosk.shared.privacy)
     portal_invite: dict = field(default_factory=dict)  # [portal]: {} = off (kiosk.shared.portal)
+    dossier_days: int = 90  # [dossier] days: codes kept this long, the rating stays (docs/privacy.md)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -338,6 +339,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
     alerts = Section(path, "alerts", data.get("alerts"), required=False)
     board = Section(path, "board", data.get("board"), required=False)
     report_keys = Section(path, "reports", data.get("reports"), required=False)
+    dossier_keys = Section(path, "dossier", data.get("dossier"), required=False)
 
     timezone = server.string("timezone", "Asia/Ho_Chi_Minh")
     try:
@@ -391,6 +393,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         downstream=_downstream(path, data.get("downstream", [])),
         privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
         portal_invite=portal.from_config(Section(path, "portal", data.get("portal"), required=False)),
+        dossier_days=dossier_keys.integer("days", 90, lo=1, hi=3650),
     )
 
 

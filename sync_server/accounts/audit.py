@@ -15,7 +15,7 @@ from sync_server.db.models import AuditLog, utcnow
 from sync_server.i18n import N_
 
 CLI = "cli"
-SYSTEM = "system"  # what the server does by itself (the retention purge of citizens' contacts)
+SYSTEM = "system"  # what the server does by itself (the retention purges of contacts, dossier codes)
 
 
 def record(actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None, *,
@@ -80,6 +80,8 @@ ACTIONS: dict[str, str] = {
     "overdue.import": N_("Nhập số hồ sơ quá hạn của tháng"),
     "overdue.replace": N_("Nhập lại (thay thế) số hồ sơ quá hạn của tháng"),
     "dossier.export": N_("Tải danh sách đánh giá theo mã hồ sơ"),
+    "dossier.erase": N_("Xóa mã hồ sơ gắn với đánh giá theo yêu cầu"),
+    "dossier.purge": N_("Tự xóa mã hồ sơ quá thời hạn lưu"),
 }
 # The keys of the details, as staff read them; a key not listed shows as it is.
 DETAIL_LABELS: dict[str, str] = {
@@ -94,6 +96,7 @@ DETAIL_LABELS: dict[str, str] = {
     "end": N_("Đến ngày"), "field_code": N_("Lĩnh vực"), "new": N_("Mới"), "updated": N_("Cập nhật"),
     "version": N_("Phiên bản"), "questions": N_("Số câu hỏi"), "received": N_("Số phiếu nhận"),
     "status": N_("Kết quả"), "days": N_("Số ngày lưu"), "response": N_("Phiếu đánh giá"),
+    "responses": N_("Các phiếu đánh giá"),
     "former_name": N_("Tên xã cũ (trước sáp nhập)"), "former_code": N_("Mã xã cũ"),
     "merged_on": N_("Ngày sáp nhập"),
     "month": N_("Tháng"), "settled": N_("Hồ sơ đã giải quyết"), "overdue": N_("Hồ sơ quá hạn"),

@@ -171,7 +171,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
                roster: Roster, bodies: list[str] | None = None, unit: str = "",
                times: list[clockfix.Times] | None = None,
-               dossiers: dict[str, str] | None = None) -> PageResult:
+               dossiers: dict[str, str] | None = None, points: list[str] | None = None) -> PageResult:
     """Insert one verified page and move the cursor from `before` to `after`, all or nothing.
     `bodies` are the responses' canonical JSON if the caller has made them already. A province
     hub passes the commune's `unit` (its server_id) and the `times` the commune worked out (its
@@ -180,7 +180,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
 
     The reception point of each response is fixed here, in the same transaction: the point the
     kiosk stands at now (a QR response: its code's counter, sync_server.roster.points.point_of_qr);
-    '' for a commune's rows at a hub."""
+    at a hub, the `points` the commune stored them at (one per response; '' when it sent none)."""
     result = PageResult()
     with write_transaction():
         # PostgreSQL: lock the cursor row, so a second pull of the same kiosk waits here and then
@@ -216,8 +216,10 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             for ref in (unknown or "").split():
                 result.flagged[ref] = result.flagged.get(ref, 0) + 1
             result.repaired += when.source == clockfix.REPAIRED
+            point = (points[i] if points is not None else "") if unit else (
+                point_of_qr(r["flags"]) if kiosk_id == QR_KIOSK_ID else here)
             rows.append(_row(r, epoch_id, unit, kiosk_id, body, when, unknown, counter_of(r, roster), now,
-                             point_of_qr(r["flags"]) if kiosk_id == QR_KIOSK_ID and not unit else here))
+                             point))
             answers_of[r["seq"]] = (r, when.local_date)
         bulk_insert(Response, RESPONSE_COLUMNS, rows)
         if rows:

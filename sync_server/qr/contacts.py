@@ -8,8 +8,6 @@ purge and erase is in the audit log, without the name or number erased.
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,8 +17,6 @@ from sync_server.db.models import CitizenContact
 from sync_server.exc import InputError
 from sync_server.i18n import N_
 
-log = logging.getLogger(__name__)
-PURGE_EVERY_S = 3600.0
 MAX_LISTED = 500
 
 
@@ -72,32 +68,3 @@ def erase(contact_id: int, actor: str, *, role: str | None = None, ip: str | Non
         row.delete_instance()
         audit.record(actor, "contact.erase", f"contact:{contact_id}", {"response": row.response_uuid},
                      role=role, ip=ip)
-
-
-class PurgeLoop:
-    """serve's retention purge: once at start, then every hour (a purge that fails is tried at the
-    next turn; the staff list purges before it shows anything, so nothing expired is read)."""
-
-    def __init__(self, days: int) -> None:
-        self.days = days
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="contact-purge", daemon=True)
-
-    def start(self) -> PurgeLoop:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        from sync_server.db.models import utcnow
-
-        while True:  # at start, whatever follows: a server stopped quickly still purged once
-            try:
-                purge(utcnow(), self.days)
-            except Exception:  # the database is down: try again at the next turn
-                log.exception("purging citizens' contacts")
-            if self._stop.wait(PURGE_EVERY_S):
-                return

@@ -34,8 +34,9 @@ class Cell:
         return 100.0 * self.satisfied / self.answers if self.answers else None
 
 
-def count(start: date, end: date) -> dict[str, dict[bool, Cell]]:
-    """officer code ("" = none) -> {assisted: Cell, not assisted: Cell}."""
+def count(start: date, end: date, point: str | None = None) -> dict[str, dict[bool, Cell]]:
+    """officer code ("" = none) -> {assisted: Cell, not assisted: Cell} (at one reception point
+    when `point` is given)."""
     answers = (Answer.select(Answer.response, fn.COUNT(Answer.id).alias("n"),
                              fn.SUM(Case(None, [(Answer.score >= 4, 1)], 0)).alias("ok"))
                .group_by(Answer.response))
@@ -43,9 +44,11 @@ def count(start: date, end: date) -> dict[str, dict[bool, Cell]]:
                             fn.SUM(fn.COALESCE(answers.c.n, 0)), fn.SUM(fn.COALESCE(answers.c.ok, 0)))
             .join(answers, JOIN.LEFT_OUTER, on=(answers.c.response_id == Response.id))
             .where((Response.local_date >= start) & (Response.local_date <= end) & ~Response.excluded)
-            .group_by(Response.officer, Response.assisted).tuples())
+            .group_by(Response.officer, Response.assisted))
+    if point is not None:
+        rows = rows.where(Response.point == point)
     out: dict[str, dict[bool, Cell]] = {}
-    for officer, assisted, responses, n, ok in rows:
+    for officer, assisted, responses, n, ok in rows.tuples():
         cells = out.setdefault(officer or "", {True: Cell(), False: Cell()})
         cells[bool(assisted)].add(Cell(responses, int(n or 0), int(ok or 0)))
     return out

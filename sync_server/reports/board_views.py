@@ -16,18 +16,25 @@ from sync_server.accounts.access import login_required
 from sync_server.extensions import get_config
 from sync_server.reports import figures
 from sync_server.reports import queries as reports
+from sync_server.reports.downloads import point_arg
 from sync_server.reports.officers import OFFICER_RULE
 from sync_server.reports.overview import local_today
 from sync_server.reports.public_results import month_results
+from sync_server.roster import points as roster_points
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 REFRESH_S = 300
 SIZES = ("a4", "a3")
 
 
-def _texts(config) -> dict:
+def _texts(config, point: str | None) -> dict:
+    """What both pages show besides the figures, and the reception point (`point`: one point's
+    figures, its name under the unit's; a point's own lobby screen opens /board?point=<code>)."""
+    several = roster_points.several()
     return {"rule": figures.RULES[config.satisfaction_definition], "field_rule": reports.FIELD_RULE,
-            "officer_rule": OFFICER_RULE, "target": config.satisfaction_target * 100}
+            "officer_rule": OFFICER_RULE, "target": config.satisfaction_target * 100,
+            "point": point or "", "point_name": roster_points.names()[point] if point else "",
+            "points": roster_points.names() if several else None}
 
 
 @bp.get("")
@@ -35,8 +42,10 @@ def board():
     config = get_config()
     today = local_today(config.tz)
     start, end = reports.month_of(today)
-    results = month_results(start, min(end, today), config)
-    return render_template("reports/board.html", r=results, today=today, refresh=REFRESH_S, **_texts(config))
+    point = point_arg()
+    results = month_results(start, min(end, today), config, point)
+    return render_template("reports/board.html", r=results, today=today, refresh=REFRESH_S,
+                           **_texts(config, point))
 
 
 def _month(raw: str, today: date) -> tuple[date | None, str]:
@@ -62,9 +71,10 @@ def poster():
     size = size if size in SIZES else "a4"
     raw = request.args.get("month", "").strip()[:16]
     month, error = _month(raw, today)
+    point = point_arg()
     results, whole = None, False
     if month is not None:
         start, end = reports.month_of(month)
-        results, whole = month_results(start, min(end, today), config), end < today
+        results, whole = month_results(start, min(end, today), config, point), end < today
     return render_template("reports/poster.html", r=results, size=size, sizes=SIZES, raw=raw, error=error,
-                           month=month, today=today, whole=whole, **_texts(config))
+                           month=month, today=today, whole=whole, **_texts(config, point))

@@ -41,9 +41,11 @@ def former_cell(f: reports.Filters, point: str, former: roster_points.Former) ->
                former=former.label(), day=day, n=fmt_count(n))
 
 
-def with_former(table: exports.Table, codes: list[str], f: reports.Filters) -> exports.Table:
-    """The table by point with a column naming, per point, the commune it was (none: no column)."""
-    formers = roster_points.formers()
+def with_former(table: exports.Table, codes: list[str], f: reports.Filters,
+                formers: dict[str, roster_points.Former] | None = None) -> exports.Table:
+    """The table by point with a column naming, per point, the commune it was (none: no column);
+    `formers`: a commune's at a hub (reports.units.formers), else this centre's own."""
+    formers = roster_points.formers() if formers is None else formers
     if not any(code in formers for code in codes):
         return table
     rows = [[row[0], former_cell(f, code, formers[code]) if code in formers else "", *row[1:]]

@@ -50,8 +50,10 @@ def _lines(cells: dict, names: dict[str, str], definition: str, unknown: str) ->
     return sorted(out, key=lambda x: (not x.code, vn_key(x.name), x.name))  # "Khác" last
 
 
-def month_results(start: date, end: date, config: ServerConfig) -> MonthResults:
-    f = reports.Filters(start, end)
+def month_results(start: date, end: date, config: ServerConfig, point: str | None = None) -> MonthResults:
+    """The whole centre's month, or one reception point's (an outlying point's own lobby screen
+    and poster)."""
+    f = reports.Filters(start, end, point=point)
     definition = config.satisfaction_definition
     total = reports.total(f)
     out = MonthResults(start, end, total.responses, total.partial, total.counts.pct(definition))

@@ -13,8 +13,9 @@ from sync_server.exc import InputError
 from sync_server.extensions import get_config
 from sync_server.reports import exports, figures, quotas, yearly
 from sync_server.reports import queries as reports
-from sync_server.reports.downloads import definition_arg, letterhead, send_report
+from sync_server.reports.downloads import definition_arg, letterhead, point_arg, send_report
 from sync_server.reports.overview import local_today
+from sync_server.roster import points as roster_points
 
 bp = Blueprint("survey", __name__, url_prefix="/reports")
 
@@ -63,9 +64,9 @@ def _year() -> int:
 @bp.get("/year")
 @role_required("staff")
 def year_report():
-    year, definition = _year(), definition_arg()
+    year, definition, point = _year(), definition_arg(), point_arg()
     fmt = request.args.get("fmt", "html")
-    report = yearly.build(year, definition)
+    report = yearly.build(year, definition, point)
     title = ("Kết quả khảo sát, lấy ý kiến người dân, tổ chức đã giao dịch, nhận kết quả giải quyết "
              f"TTHC năm {year}")
     table = exports.Table(
@@ -73,12 +74,16 @@ def year_report():
         [[n, content, result] for n, content, result, _key in report.rows],
         after=[(heading, text) for _key, heading, text in report.sections])
     today = local_today(get_config().tz)
-    sent = send_report(table, fmt, f"hailong-bao-cao-nam-{year}", official=True, day=today)
+    head = letterhead(today, point)  # one reception point: named under the title
+    point_part = f"-{point}" if point else ""
+    sent = send_report(table, fmt, f"hailong-bao-cao-nam{point_part}-{year}", official=True, day=today,
+                       head=head)
     if sent is not None:
         return sent
     return render_template("reports/yearly.html", report=report, title=title, hints=yearly.HINTS, year=year,
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
-                           letterhead=letterhead(today), args=request.args)
+                           letterhead=head, args=request.args, point=point or "",
+                           points=roster_points.names() if roster_points.several() else None)
 
 
 @bp.post("/year")
@@ -92,4 +97,5 @@ def year_save():
         flash(e.message(_), "error")
     else:
         flash(_("Đã lưu báo cáo năm."), "ok")
-    return redirect(url_for("survey.year_report", year=year))
+    point = request.form.get("point", "").strip()[:64] or None  # back to the point's page (checked there)
+    return redirect(url_for("survey.year_report", year=year, point=point))

@@ -60,13 +60,16 @@ def _scores(answers: object) -> list[int]:
     return [v for v in answers.values() if isinstance(v, int) and not isinstance(v, bool) and v in SCORES]
 
 
-def count(start: date, end: date) -> TopicCounts:
-    """The topics chosen between two local dates (inclusive)."""
+def count(start: date, end: date, point: str | None = None) -> TopicCounts:
+    """The topics chosen between two local dates (inclusive); at one reception point's ratings
+    only when `point` is given (an addendum follows its rating's point)."""
     known = names()
     out = TopicCounts()
     query = (Response.select(Response.body)
              .where((Response.local_date >= start) & (Response.local_date <= end) & ~Response.excluded
                     & ~Response.body.contains(NO_REASONS)))
+    if point is not None:
+        query = query.where(Response.point == point)
     for (body,) in query.tuples().iterator():
         response = json.loads(body)
         reasons = [r for r in response.get("reasons") or [] if isinstance(r, str)]
@@ -81,6 +84,9 @@ def count(start: date, end: date) -> TopicCounts:
     addenda = (Addendum.select(Addendum.topics)
                .where((Addendum.local_date >= start) & (Addendum.local_date <= end)
                       & Addendum.response_uuid.not_in(excluded)))
+    if point is not None:
+        addenda = addenda.where(Addendum.response_uuid.in_(Response.select(Response.uuid)
+                                                           .where(Response.point == point)))
     for (raw,) in addenda.tuples().iterator():
         topics = set(json.loads(raw or "[]"))
         if topics:

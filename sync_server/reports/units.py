@@ -8,14 +8,17 @@ that commune's roster snapshot (sync_server.upstream.snapshot). No Flask here.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from sync_server.config import ServerConfig
 from sync_server.db.models import Downstream, DownstreamRoster
 from sync_server.roster import photos
+from sync_server.roster.points import Former
 
-# The groupings whose codes belong to one commune: read within one unit at a hub.
-SCOPED = ("officer", "procedure", "field", "kiosk")
+# The groupings whose codes belong to one commune: read within one unit at a hub. A commune's
+# reception points too: the batch says at which of them it stored each response (upstream.wire).
+SCOPED = ("officer", "procedure", "field", "kiosk", "point")
 
 
 def is_hub(config: ServerConfig) -> bool:
@@ -83,4 +86,22 @@ def questionnaires(unit: str) -> dict[str, list[dict]]:
             continue
         if isinstance(listed, list):
             out[qid] = [q for q in listed if isinstance(q, dict) and isinstance(q.get("code"), str)]
+    return out
+
+
+def formers(unit: str) -> dict[str, Former]:
+    """{point code: the commune it was before the 2025 merger} of one commune's reception points,
+    from its roster snapshot (kind "point"), as the commune's own table by point names them."""
+    out: dict[str, Former] = {}
+    query = (DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.data)
+             .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == "point")))
+    for code, data in query.tuples():
+        try:
+            entry = json.loads(data)
+            day = date.fromisoformat(entry["merged_on"]) if entry.get("merged_on") else None
+        except (ValueError, TypeError, AttributeError):
+            continue
+        name = str(entry.get("former_name") or "").strip()
+        if name:
+            out[code] = Former(name, str(entry.get("former_code") or ""), day)
     return out

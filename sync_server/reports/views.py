@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -27,11 +25,12 @@ from sync_server.reports import (
     criteria,
     estimate,
     exclusion,
-    exports,
     figures,
     officer_sheet,
     officer_table,
     officers,
+    period_form,
+    period_table,
     topics,
     units,
     yes_no,
@@ -45,7 +44,6 @@ from sync_server.roster.build import unit_name
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-PERIODS = ("day", "week", "month", "quarter", "year", "custom")
 BY = ("officer", "procedure", "field", "kiosk", "point", "channel", "question", "unit")
 BY_NAMES = {"officer": N_("Cán bộ"), "procedure": N_("Thủ tục"), "field": N_("Lĩnh vực"),
             "kiosk": N_("Quầy (ki-ốt)"),
@@ -60,110 +58,20 @@ TITLES = {"officer": N_("Kết quả đánh giá mức độ hài lòng theo cá
           "channel": N_("Kết quả đánh giá mức độ hài lòng theo kênh đánh giá"),
           "question": N_("Kết quả đánh giá mức độ hài lòng theo câu hỏi"),
           "unit": N_("Kết quả đánh giá mức độ hài lòng theo đơn vị")}
-UNIT_HEADERS = [N_("Mã đơn vị"), N_("Tên đơn vị")]
 CHANNEL_NAMES = {"touch": N_("Màn hình cảm ứng"), "button": N_("Nút bấm"), "keypad": N_("Bàn phím số"),
                  "qr": N_("Mã QR (điện thoại)")}
 QR_NAME = N_("Mã QR (điện thoại)")
-CODE_HEADER = N_("Mã thủ tục")
 WEEKDAYS = (N_("T2"), N_("T3"), N_("T4"), N_("T5"), N_("T6"), N_("T7"), N_("CN"))
-MAX_RANGE_DAYS = 3 * 366
 LIST_PAGE = 100
 
 
-@dataclass
-class Period:
-    kind: str
-    start: date
-    end: date
-
-    @property
-    def label(self) -> str:
-        if self.start == self.end:
-            return self.start.strftime("%d/%m/%Y")
-        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
 
-class PeriodError(Exception):
-    """A period a person can correct: shown on the period form, next to `field`."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-@bp.errorhandler(PeriodError)
-def _period_error(e: PeriodError):
-    return render_template("reports/bad_period.html", error=e, periods=PERIODS, args=request.args,
+@bp.errorhandler(period_form.PeriodError)
+def _period_error(e: period_form.PeriodError):
+    return render_template("reports/bad_period.html", error=e, periods=period_form.PERIODS, args=request.args,
                            kept={k: v for k, v in request.args.items()
                                  if k not in ("period", "date", "start", "end", "fmt") and len(v) < 100}), 400
-
-
-def _date_arg(name: str, default: date) -> date:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise PeriodError(name, _("Ngày không hợp lệ ở ô “%(name)s”: dùng dạng năm-tháng-ngày, "
-                                  "ví dụ 2026-11-23.", name=name)) from None
-
-
-def _period() -> Period:
-    today = local_today(get_config().tz)
-    kind = request.args.get("period", "month")
-    if kind not in PERIODS:
-        raise PeriodError("period", _("Kỳ báo cáo không hợp lệ."))
-    day = _date_arg("date", today)
-    if kind == "day":
-        return Period(kind, day, day)
-    if kind == "week":
-        return Period(kind, *reports.report_week(day))
-    if kind == "month":
-        return Period(kind, *reports.month_of(day))
-    if kind == "quarter":
-        return Period(kind, *reports.quarter_of(day))
-    if kind == "year":
-        return Period(kind, *reports.year_of(day))
-    start, end = _date_arg("start", today.replace(day=1)), _date_arg("end", today)
-    if end < start:
-        raise PeriodError("end", _("Ngày kết thúc đứng trước ngày bắt đầu."))
-    if (end - start).days > MAX_RANGE_DAYS:
-        raise PeriodError("end", _("Khoảng thời gian dài quá 3 năm."))
-    return Period(kind, start, end)
-
-
-OWN = "-"  # `unit=-`: the hub's own kiosks (a code never is "-")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which unit a report reads at a province hub: `unit` for Filters (None: all of them), its
-    `arg` in the URL and its name for the title."""
-
-    unit: str | None
-    arg: str = ""
-    name: str = ""
-
-
-def _scope(by: str) -> Scope:
-    """On a commune server: everything (Scope(None)). At a hub, `unit=<server_id>` or `unit=-`
-    reads one unit; the groupings whose codes are a commune's own (units.SCOPED) always read one
-    (the first commune by default), so equal codes of two communes are never added up."""
-    config = get_config()
-    if by == "unit" or not units.is_hub(config):
-        return Scope(None)
-    known = units.units(config)
-    raw = request.args.get("unit", "").strip()[:64]
-    if not raw and by in units.SCOPED:
-        raw = next(iter(known), OWN)
-    if not raw:
-        return Scope(None)
-    if raw == OWN:
-        return Scope("", OWN, unit_name(config))
-    if raw not in known:
-        abort(400, description=_("Không có đơn vị “%(unit)s” ở trung tâm tỉnh (ô “unit”).", unit=raw))
-    return Scope(raw, raw, known[raw])
 
 
 def _names(by: str, unit: str | None = None) -> dict[str, str]:
@@ -171,7 +79,7 @@ def _names(by: str, unit: str | None = None) -> dict[str, str]:
         return {}
     if unit:  # a commune's own roster, as its last snapshot named it
         blank = {"officer": "(không rõ cán bộ)", "procedure": "(không chọn thủ tục)",
-                 "field": "(không rõ lĩnh vực)"}
+                 "field": "(không rõ lĩnh vực)", "point": report_points.UNKNOWN}
         return units.names(unit, by) | ({"": blank[by]} if by in blank else {"qr": QR_NAME})
     if by == "officer":
         officers = Officer.select(Officer.code, Officer.name)
@@ -192,57 +100,12 @@ def _names(by: str, unit: str | None = None) -> dict[str, str]:
     return {}
 
 
-def _by_unit(table: exports.Table, codes: list[str], names: dict[str, str]) -> exports.Table:
-    """The table by commune with its code and its name as two columns (DESIGN.md §6)."""
-    rows = [[code, names.get(code, code), *row[1:]] for code, row in zip(codes, table.rows, strict=False)]
-    rows.append([table.rows[-1][0], "", *table.rows[-1][1:]])
-    return exports.Table(table.title, table.notes, [*UNIT_HEADERS, *table.headers[1:]], rows,
-                         table.below_target_rows, table.after)
-
-
-def _row(label: str, cell: reports.Cell, definition: str) -> list[Any]:
-    c = cell.counts
-    three = list(c.three_level()) if definition == "three_level" else []
-    return [label, cell.responses, cell.partial, c.total, figures.fmt_mean(c.mean),
-            figures.fmt_pct(c.pct(definition)), *three, *reversed(c.n)]
-
-
-# The visits, and next to them how many of those were partial (K10: counted apart); the five
-# levels in the kiosk's words; the three-level columns only when that view is chosen.
-HEADERS = ["", N_("Lượt đánh giá"), reports.PARTIAL_HEADER, N_("Câu trả lời"), N_("Điểm trung bình"),
-           N_("Tỷ lệ hài lòng")]
-SHARE_COLUMN = HEADERS.index("Tỷ lệ hài lòng")
-
-
-def _headers(first: str, definition: str) -> list[str]:
-    three = list(figures.THREE_LEVEL_HEADERS) if definition == "three_level" else []
-    return [first, *HEADERS[1:], *three, *figures.LEVELS]
-
-
-def _table(title: str, first_header: str, labelled: list[tuple[str, reports.Cell]], total: reports.Cell,
-           notes: list[str], definition: str, target: float, codes: list[str] | None = None) -> exports.Table:
-    """`codes`: a column of codes after the names (procedures: their national code)."""
-    rows, below = [], set()
-    for i, (label, cell) in enumerate(labelled):
-        rows.append(_row(label, cell, definition))
-        if codes is not None:
-            rows[-1].insert(1, codes[i])
-        if cell.counts.below(target, definition):
-            below.add(i)
-    rows.append(_row("Tổng cộng", total, definition))
-    headers = _headers(first_header, definition)
-    if codes is not None:
-        rows[-1].insert(1, "")
-        headers.insert(1, CODE_HEADER)
-    return exports.Table(title, notes, headers, rows, below)
-
-
 def _codes(cells: dict[str, reports.Cell], names: dict[str, str], definition: str) -> list[str]:
     """The officer codes in the order of the officer table's rows (for its bar chart)."""
     return [r.code for r in officers.ranking(cells, names, definition, get_config().min_visits)]
 
 
-def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
+def _heatmap(period: period_form.Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
     """[weekday][hour] -> (responses, with a score of 1–2) in the unit's time zone: the office
     hours 7h–17h, widened to every hour that has a rating, so the cells add up to the table."""
     cells = reports.hour_grid(period.start, period.end)
@@ -255,13 +118,13 @@ def _heatmap(period: Period) -> tuple[list[list[tuple[int, int]]], list[int]]:
 @bp.get("")
 @role_required("staff")
 def overview():
-    period, definition = _period(), definition_arg()
+    period, definition = period_form.read_period(), definition_arg()
     by = request.args.get("by", "officer")
     if by not in BY:
         abort(400, description=_("Cách nhóm không hợp lệ."))
     fmt = request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
-    scope = _scope(by)
+    scope = period_form.scope(by)
     point = point_arg() if by != "point" else None
     several = roster_points.several()
     f = reports.Filters(period.start, period.end, unit=scope.unit, point=point)
@@ -275,7 +138,7 @@ def overview():
     if point is not None:  # one reception point: the title and letterhead say which
         when = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s). Thời gian: %(period)s."),
                    name=roster_points.names()[point], code=point, period=period.label)
-    share_column, qid = SHARE_COLUMN, ""
+    share_column, qid = period_table.SHARE_COLUMN, ""
     if by == "officer":  # the fair officer figure (sync_server.reports.officers)
         officer_cells = officers.officer_cells(f)
         table = officer_table.build(title, when, officer_cells, names, definition,
@@ -312,19 +175,21 @@ def overview():
         if by == "kiosk" and several:
             notes += report_points.former_notes({key[-1] for key, _c in order} if apart else {point})
         codes = [key[0] for key, _c in order] if by == "procedure" else None
-        table = _table(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target, codes)
+        table = period_table.build(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target,
+                                   codes)
         if by == "unit":  # the commune's code and name as the first two columns (DESIGN.md §6)
-            table = _by_unit(table, [key[0] for key, _c in order], names)
+            table = period_table.by_unit(table, [key[0] for key, _c in order], names)
         if by == "kiosk":
             table = counter_table.with_channels(table, f, [key for key, _c in order], apart)
         if by == "point":  # the commune a point was before the merger, beside its name
-            table = report_points.with_former(table, [key[0] for key, _c in order], f)
+            table = report_points.with_former(table, [key[0] for key, _c in order], f,
+                                              units.formers(scope.unit) if scope.unit else None)
         share_column = table.headers.index("Tỷ lệ hài lòng")
     # The Decision-766-style estimate of the whole period, beside ours (reports.estimate).
     est = estimate.estimate(period.start, period.end, scope.unit, with_overdue=not units.is_hub(get_config()))
     est_lines = estimate.lines(est)
     table.after.append((estimate.HEADING, "\n".join(est_lines)))
-    unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
+    unit_part = f"-{scope.arg}" if scope.arg and scope.arg != period_form.OWN else ""
     unit_part += f"-{point}" if point else ""
     stem = f"hailong-{by}{unit_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     sent = send_report(table, fmt, stem, official=True, day=local_today(get_config().tz), head=head)
@@ -351,11 +216,13 @@ def overview():
     # RollupHour has no unit nor point: the hours are the whole centre's (the province's at a hub),
     # not shown for one commune or one point.
     grid, hours = _heatmap(period) if scope.unit is None and point is None else ([], [])
+    # At a hub, one commune's drill-down offers its points when its snapshot names several.
+    points_here = len(units.names(scope.unit, "point")) > 1 if scope.unit else several
     by_names = {b: n for b, n in BY_NAMES.items() if (b != "unit" or get_config().downstream or by == "unit")
-                and (b != "point" or several or by == "point")}
+                and (b != "point" or points_here or by == "point")}
     return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
                            period=period, by=by, by_names=by_names,
-                           definition=definition, definitions=figures.NAMES, periods=PERIODS,
+                           definition=definition, definitions=figures.NAMES, periods=period_form.PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
                            letterhead=head, points=roster_points.names() if several else None,
@@ -363,7 +230,7 @@ def overview():
                            forms=criteria.used(f) if by == "question" else [],
                            form=qid, scope=scope, scoped=units.SCOPED,
                            units=units.units(get_config()) if units.is_hub(get_config()) else None,
-                           own=OWN, own_name=unit_name(get_config()), estimate_lines=est_lines,
+                           own=period_form.OWN, own_name=unit_name(get_config()), estimate_lines=est_lines,
                            # a commune's officers at the hub: the photos it marked public
                            officer_photos=units.public_photos(get_config().data_dir, scope.unit)
                            if by == "officer" and scope.unit else [],
@@ -384,7 +251,7 @@ def officers_month():
                                  "năm-Qsố (2026-Q4)."))
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
     config = get_config()
-    scope, point = _scope("officer"), point_arg()
+    scope, point = period_form.scope("officer"), point_arg()
     table = officer_sheet.build(period, definition, config.satisfaction_target * 100, config.min_visits,
                                 _names("officer", scope.unit), scope.unit, f"{scope.name} ({scope.arg})",
                                 point=point)
@@ -392,7 +259,7 @@ def officers_month():
         table.notes.insert(0, Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."),
                                   name=roster_points.names()[point], code=point))
     head = letterhead(local_today(get_config().tz), point)
-    unit_part = f"-{scope.arg}" if scope.arg and scope.arg != OWN else ""
+    unit_part = f"-{scope.arg}" if scope.arg and scope.arg != period_form.OWN else ""
     unit_part += f"-{point}" if point else ""
     sent = send_report(table, fmt, f"hailong-can-bo{unit_part}-{period.arg}", official=True, day=today,
                        head=head)
@@ -409,15 +276,24 @@ def officers_month():
 
 
 def _counted(name: str, table_of, stem: str):
-    """A counting report (no 1–5 figures, not an official one): page, print, CSV, XLSX."""
-    period, fmt = _period(), request.args.get("fmt", "html")
-    table = table_of(period)
-    sent = send_report(table, fmt, f"{stem}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", official=False,
-                       day=local_today(get_config().tz))
+    """A counting report (no 1–5 figures, not an official one): page, print, CSV, XLSX; for the
+    whole centre or one reception point (`point`), named under the title and in the file name."""
+    period, fmt, point = period_form.read_period(), request.args.get("fmt", "html"), point_arg()
+    table = table_of(period, point)
+    point_line = None
+    if point is not None:
+        point_line = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."), name=roster_points.names()[point],
+                         code=point)
+        table.notes.insert(0, point_line)
+    point_part = f"-{point}" if point else ""
+    sent = send_report(table, fmt, f"{stem}{point_part}-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
+                       official=False, day=local_today(get_config().tz))
     if sent is not None:
         return sent
     return render_template("reports/topics.html", title=table.title, table=table, period=period,
-                           periods=PERIODS, print_view=fmt == "print", args=request.args, endpoint=name)
+                           periods=period_form.PERIODS, print_view=fmt == "print", args=request.args,
+                           endpoint=name, points=roster_points.names() if roster_points.several() else None,
+                           point=point or "", point_line=point_line)
 
 
 @bp.get("/topics")
@@ -425,16 +301,17 @@ def _counted(name: str, table_of, stem: str):
 def topics_report():
     """How often each topic chip was chosen, by score, with the addenda (sync_server.reports.topics)."""
     return _counted("reports.topics_report",
-                    lambda p: topics.table(topics.count(p.start, p.end), p.label), "hailong-chu-de")
+                    lambda p, point: topics.table(topics.count(p.start, p.end, point), p.label),
+                    "hailong-chu-de")
 
 
 @bp.get("/yes-no")
 @role_required("staff")
 def yes_no_report():
     """The "yes" answers of yes/no questions, per officer and per procedure (reports.yes_no)."""
-    unit = _scope("officer").unit  # at a hub: one commune's (its own questions, officers)
+    unit = period_form.scope("officer").unit  # at a hub: one commune's (its own questions, officers)
     return _counted("reports.yes_no_report",
-                    lambda p: yes_no.table(yes_no.count(p.start, p.end, unit), p.label, unit),
+                    lambda p, point: yes_no.table(yes_no.count(p.start, p.end, unit, point), p.label, unit),
                     "hailong-co-khong" + (f"-{unit}" if unit else ""))
 
 
@@ -443,14 +320,14 @@ def yes_no_report():
 def assisted_report():
     """Responses a staff member helped with, apart from the others, per officer (reports.assisted)."""
     return _counted("reports.assisted_report",
-                    lambda p: assisted.table(assisted.count(p.start, p.end), p.label),
+                    lambda p, point: assisted.table(assisted.count(p.start, p.end, point), p.label),
                     "hailong-co-can-bo-giup")
 
 
 @bp.get("/responses")
 @role_required("staff")
 def responses():
-    period = _period()
+    period = period_form.read_period()
     query = (Rating.select().where((Rating.local_date >= period.start) & (Rating.local_date <= period.end))
              .order_by(Rating.id.desc()))
     kiosk = request.args.get("kiosk", "").strip()

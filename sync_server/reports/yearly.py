@@ -88,8 +88,8 @@ def save_text(year: int, form: dict[str, str], actor: str, role: str | None = No
         audit.record(actor, "yearly_report.edit", f"yearly-report:{year}", changed, role=role, ip=ip)
 
 
-def _channels(start: date, end: date) -> str:
-    cells = reports.figures(reports.Filters(start, end), ("channel",))
+def _channels(f: reports.Filters) -> str:
+    cells = reports.figures(f, ("channel",))
     at_desk = [c for (ch,), c in cells.items() if ch != "qr"]
     kiosk, kiosk_partial = sum(c.responses for c in at_desk), sum(c.partial for c in at_desk)
     kinds = sorted({CHANNELS.get(ch, ch) for (ch,), c in cells.items() if ch != "qr" and c.responses})
@@ -103,9 +103,9 @@ def _channels(start: date, end: date) -> str:
     return "; ".join(parts) or "Chưa có phiếu nào trong năm"
 
 
-def _most(start: date, end: date) -> str:
-    by_field = reports.figures(reports.Filters(start, end), ("field",))
-    by_procedure = reports.figures(reports.Filters(start, end), ("procedure",))
+def _most(f: reports.Filters) -> str:
+    by_field = reports.figures(f, ("field",))
+    by_procedure = reports.figures(f, ("procedure",))
     fields = {f.code: f.name for f in Field.select(Field.code, Field.name)}
     procedures = {p.code: p.name for p in Procedure.select(Procedure.code, Procedure.name)}
     parts = []
@@ -122,20 +122,25 @@ def _most(start: date, end: date) -> str:
     return "; ".join(parts) + ". " + reports.FIELD_RULE
 
 
-def build(year: int, definition: str) -> Yearly:
+def build(year: int, definition: str, point: str | None = None) -> Yearly:
+    """The year's report; its computed rows at one reception point when `point` is given (the
+    staff's written rows are the centre's, one text per year)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
+    f = reports.Filters(start, end, point=point)
     text = staff_text(year)
-    total = reports.total(reports.Filters(start, end))
-    first, last = (Rating.select(fn.MIN(Rating.local_date), fn.MAX(Rating.local_date))
-                   .where((Rating.local_date >= start) & (Rating.local_date <= end) & ~Rating.excluded)
-                   .tuples().get())
+    total = reports.total(f)
+    span = (Rating.select(fn.MIN(Rating.local_date), fn.MAX(Rating.local_date))
+            .where((Rating.local_date >= start) & (Rating.local_date <= end) & ~Rating.excluded))
+    if point is not None:
+        span = span.where(Rating.point == point)
+    first, last = span.tuples().get()
     first, last = reports.as_date(first), reports.as_date(last)
     pct = total.counts.pct(definition)
     computed = {
         2: (f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}" if first and last
             else "Chưa có phiếu nào trong năm"),
-        3: _channels(start, end),
-        6: _most(start, end),
+        3: _channels(f),
+        6: _most(f),
         7: f"{reports.forms(total.responses, total.partial)}; {figures.NAMES[definition].lower()}: "
            f"{figures.fmt_pct(pct)}",
     }

@@ -29,9 +29,10 @@ class Count:
     answered: int
 
 
-def count(start: date, end: date, unit: str | None = None) -> list[Count]:
+def count(start: date, end: date, unit: str | None = None, point: str | None = None) -> list[Count]:
     """Per question, officer and procedure: how many answered, how many said yes. `unit`: at a
-    province hub, one commune's (its server_id; '' the hub's own kiosks)."""
+    province hub, one commune's (its server_id; '' the hub's own kiosks); `point`: at one
+    reception point."""
     totals: dict[tuple[str, str, str], list[int]] = {}
     rows = (YesNoAnswer.select(YesNoAnswer.question, YesNoAnswer.officer, YesNoAnswer.procedure,
                                YesNoAnswer.value)
@@ -39,6 +40,8 @@ def count(start: date, end: date, unit: str | None = None) -> list[Count]:
             .where((YesNoAnswer.local_date >= start) & (YesNoAnswer.local_date <= end) & ~Response.excluded))
     if unit is not None:
         rows = rows.where(Response.unit == unit)
+    if point is not None:
+        rows = rows.where(Response.point == point)
     for question, officer, procedure, value in rows.tuples():
         cell = totals.setdefault((question, officer or "", procedure or ""), [0, 0])
         cell[0] += bool(value)

@@ -46,13 +46,15 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _rows(store: Store, after: int, limit: int, tz: ZoneInfo) -> list[tuple[dict[str, Any], list[Any]]]:
+def _rows(store: Store, after: int, limit: int, tz: ZoneInfo) -> list[tuple[dict[str, Any], list[Any], str]]:
+    """(sealed response, its times, its reception point) after `after`, at most `limit`."""
     q = database.obj.param
     last = min(store.last_seq, after + limit)
-    found = {seq: (body, clockfix.Times(_as_dt(rec), _as_dt(cor), src, _as_date(day), hour))
-             for seq, body, rec, cor, src, day, hour in database.execute_sql(
+    found = {seq: (body, clockfix.Times(_as_dt(rec), _as_dt(cor), src, _as_date(day), hour), point)
+             for seq, body, rec, cor, src, day, hour, point in database.execute_sql(
                  'SELECT "seq", "body", "recorded_utc", "corrected_utc", "time_source", "local_date", '
-                 f'"local_hour" FROM "response" WHERE "store_id" = {q} AND "seq" > {q} AND "seq" <= {q}',
+                 f'"local_hour", "point" FROM "response" WHERE "store_id" = {q} AND "seq" > {q} '
+                 f'AND "seq" <= {q}',
                  (store.store_id, after, last)).fetchall()}
     if len(found) < last - after:  # seqs kept aside as conflicts: their body, times as recorded
         for seq, body in database.execute_sql(
@@ -61,13 +63,13 @@ def _rows(store: Store, after: int, limit: int, tz: ZoneInfo) -> list[tuple[dict
             if seq not in found:
                 r = json.loads(body)
                 found[seq] = (body, clockfix.response_times(r["recorded_at"], r["boot_id"], r["uptime_ms"],
-                                                            None, tz, datetime(1970, 1, 1)))
+                                                            None, tz, datetime(1970, 1, 1)), "")
     out = []
     for seq in range(after + 1, last + 1):
         if seq not in found:
             break  # a hole this server cannot fill: the hub will name the seq
-        body, times = found[seq]
-        out.append((json.loads(body), wire.times_out(times)))
+        body, times, point = found[seq]
+        out.append((json.loads(body), wire.times_out(times), point or ""))
     return out
 
 
@@ -99,8 +101,9 @@ def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz:
                 continue
             budget -= len(rows)
             parts.append({"store_id": store.store_id, "kiosk_id": store.kiosk_id,
-                          "responses": [r for r, _t in rows], "times": [t for _r, t in rows],
-                          "redacted": [r["seq"] for r, _t in rows if redact(r)]})
+                          "responses": [r for r, _t, _p in rows], "times": [t for _r, t, _p in rows],
+                          "points": [p for _r, _t, p in rows],  # where the commune stored each (not sealed)
+                          "redacted": [r["seq"] for r, _t, _p in rows if redact(r)]})
         if not parts and sent_one:
             return
         sent_one = True

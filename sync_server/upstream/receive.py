@@ -80,9 +80,10 @@ def _held_bodies(store_id: str, first: int, last: int) -> dict[int, str]:
     return dict(rows)
 
 
-def _check(store: dict[str, Any], held: int, head: str) -> tuple[list, list[str], list, tuple[int, str]]:
-    """The responses after `held` with their bodies and times, and the new head; _Refusal names the
-    first seq that cannot be taken."""
+def _check(store: dict[str, Any], held: int,
+           head: str) -> tuple[list, list[str], list, list[str], tuple[int, str]]:
+    """The responses after `held` with their bodies, times and reception points, and the new head;
+    _Refusal names the first seq that cannot be taken."""
     store_id, items, times = store["store_id"], store["responses"], store["times"]
     seqs = [r.get("seq") if isinstance(r, dict) else None for r in items]
     again = 0
@@ -94,7 +95,7 @@ def _check(store: dict[str, Any], held: int, head: str) -> tuple[list, list[str]
             if bodies.get(seq) != canonical_json(r).decode("utf-8"):
                 raise _Refusal(seq, Refused("chain", say(
                     "seq %(seq)s: differs from the response the hub holds", seq=seq)))
-    new, new_bodies, new_times = [], [], []
+    new, new_bodies, new_times, new_points = [], [], [], []
     after, prev = held, head
     redacted = set(store["redacted"])
     for i in range(again, len(items)):
@@ -115,7 +116,8 @@ def _check(store: dict[str, Any], held: int, head: str) -> tuple[list, list[str]
         new.append(responses[0])
         new_bodies.append(bodies[0])
         new_times.append(when)
-    return new, new_bodies, new_times, (after, prev)
+        new_points.append(store["points"][i])
+    return new, new_bodies, new_times, new_points, (after, prev)
 
 
 def _redacted_link(r: dict[str, Any], prev: str) -> tuple[int, str]:
@@ -134,12 +136,13 @@ def _store_one(entry: DownstreamEntry, store: dict[str, Any], config: ServerConf
     for _attempt in range(3):  # another batch of the same commune may move the cursor meanwhile
         epoch = _epoch(entry.id, store["kiosk_id"], store["store_id"], now)
         held, head = epoch.last_seq, epoch.head_hash
-        new, bodies, times, after = _check(store, held, head)
+        new, bodies, times, points, after = _check(store, held, head)
         if not new:
             return 0
         try:
             result = ingest.store_page(epoch.id, store["kiosk_id"], new, (held, head), after, tz=config.tz,
-                                       now=now, roster=roster, bodies=bodies, unit=entry.id, times=times)
+                                       now=now, roster=roster, bodies=bodies, unit=entry.id, times=times,
+                                       points=points)
         except ingest.CursorMoved:
             continue
         if result.conflicts or result.flagged:

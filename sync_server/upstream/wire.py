@@ -1,10 +1,13 @@
 """The upstream batch as it travels (DESIGN.md §6, docs/protocol.md "Upstream"), both sides.
 
 A batch: {"protocol": 1, "server_id", "roster": {...}, "exclusions": [...], "stores": [{"store_id",
-"kiosk_id", "responses": [sealed responses, exactly as the kiosk sealed them], "times": [[...]]}]}.
+"kiosk_id", "responses": [sealed responses, exactly as the kiosk sealed them], "times": [[...]],
+"points": ["<the commune's reception point code>" or "", ...]}]}.
 `times` holds, per response, what the commune's clock repair made of it (sync_server.collect.
 clockfix.Times): only the commune saw the kiosk's boots live, so the hub takes its days and hours
-and its figures equal the commune's. They sit beside the sealed response, never inside it.
+and its figures equal the commune's. `points` (optional; a commune older than this sends none)
+holds, per response, the reception point the commune stored it at, so the hub's table of a
+commune by point equals the commune's own. Both sit beside the sealed response, never inside it.
 No Flask here.
 """
 
@@ -88,4 +91,11 @@ def check_batch(batch: Any) -> list[dict[str, Any]]:
         if not isinstance(s.get("responses"), list) or not isinstance(s.get("times"), list) \
                 or len(s["responses"]) != len(s["times"]):
             raise WireError(f"{where} (store {sid}): responses and times must be lists of the same length")
+        # The commune's reception point of each response, outside the seal; a commune older than
+        # this sends none: its rows are the whole commune's ('').
+        points = s.setdefault("points", [""] * len(s["responses"]))
+        if not isinstance(points, list) or len(points) != len(s["responses"]) \
+                or not all(p == "" or is_code(p) for p in points):
+            raise WireError(f"{where} (store {sid}): points must be a list of codes ('' for none), "
+                            "one per response")
     return stores

@@ -74,6 +74,7 @@ SERVER_WEB_GLUE = {
     "sync_server.accounts.access",  # who may see a page (decorators, the session's user)
     "sync_server.roster.changes",  # records a roster change from a view (audit + version)
     "sync_server.reports.downloads",  # sends XLSX/DOCX files
+    "sync_server.reports.period_form",  # reads the period form (and a hub's unit) from the request
     "sync_server.qr.common", "sync_server.qr.addendum",  # the QR page's request helpers
 }
 

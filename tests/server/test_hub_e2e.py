@@ -75,10 +75,17 @@ def kiosks():
         k.stop()
 
 
-def commune(tmp_path, server_id: str, hub_url: str, fakes: list[FakeKiosk], **kw):
+def commune(tmp_path, server_id: str, hub_url: str, fakes: list[FakeKiosk], points: dict | None = None, **kw):
+    """A commune server on the demo roster (two reception points) that pulled `fakes`; `points`:
+    {kiosk id: reception point} for kiosks placed elsewhere than the main office before the pull."""
     path = commune_toml(tmp_path / f"{server_id}.toml", server_id, hub_url,
                         {k.kiosk_id: k.url for k in fakes}, **kw)
     assert cli("seed-demo", "--config", str(path)).returncode == 0
+    db = sqlite3.connect(path.parent / (path.stem + "-data") / "server.db")
+    db.executemany("UPDATE counter SET point = ? WHERE kiosk_id = ?",
+                   [(point, kiosk) for kiosk, point in (points or {}).items()])
+    db.commit()
+    db.close()
     pull(path)
     return path
 
@@ -116,7 +123,7 @@ def held(path, unit: str = "") -> dict[tuple[str, int], str]:
 
 def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tmp_path, hub, kiosks):
     a = commune(tmp_path, "xa-a", hub.base, [kiosks("quay-1", "store-a1", 230),
-                                             kiosks("quay-2", "store-a2", 40)])
+                                             kiosks("quay-2", "store-a2", 40)], points={"quay-2": "van-tho"})
     # Commune B has a kiosk named quay-1 too and officers with the same codes: (server_id, code).
     b = commune(tmp_path, "xa-b", hub.base, [kiosks("quay-1", "store-b1", 90)])
 
@@ -169,11 +176,16 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
         assert f'data-year="{cell.responses}"' in row and 'data-silent="0"' in row
         assert f'href="/reports?by=officer&amp;unit={unit}"' in province  # the drill-down
 
-    # Drill-down: each commune's own officers, procedures, fields and officer sheet at the hub are
-    # the commune's own tables, row for row (names from its snapshot, B's nv-lan is not A's).
+    # Drill-down: each commune's own officers, procedures, fields, counters, reception points and
+    # officer sheet at the hub are the commune's own tables, row for row (names from its snapshot,
+    # B's nv-lan is not A's; A's points with the commune Vạn Thọ was before the merger).
     year = "/reports?period=year&date=2026-11-01&fmt=csv"
+    points_a = {r[0]: r for r in table_rows(a, f"{year}&by=point")}
+    assert [int(points_a[name][2]) for name in ("Trụ sở Trung tâm (xã Đại Lãnh)", "Điểm tiếp nhận Vạn Thọ")] \
+        == [230, 40] and points_a["Điểm tiếp nhận Vạn Thọ"][1].startswith("xã Vạn Thọ")
+    assert 'value="point"' in hub_page(hub_cfg, "/reports?by=officer&unit=xa-a")  # the grouping is offered
     for unit, path in (("xa-a", a), ("xa-b", b)):
-        for by in ("officer", "procedure", "field", "kiosk"):
+        for by in ("officer", "procedure", "field", "kiosk", "point"):
             mine = table_rows(path, f"{year}&by={by}")
             assert mine and table_rows(hub_cfg, f"{year}&by={by}&unit={unit}") == mine, (unit, by)
         sheet = "/reports/officers?month=2026-11&fmt=csv"

@@ -16,6 +16,7 @@ from sync_server import config as server_config
 from sync_server.app import create_app
 from sync_server.db import database, init_db
 from sync_server.db.models import Answer, AuditLog, CitizenContact, Response, utcnow
+from sync_server.ops.retention import RetentionLoop
 from sync_server.qr import contacts
 from tests.support.qr import seed_roster
 from tests.support.server import TOKEN, hailong
@@ -95,7 +96,7 @@ def test_the_retention_purge_keeps_the_rating_and_the_chain(client, cfg, tmp_pat
     assert AuditLog.select().where(AuditLog.action == "contact.purge").count() == 1
     # serve's loop purges once at start, however soon it is stopped.
     CitizenContact.update(consented_at=utcnow() - timedelta(days=40)).execute()
-    contacts.PurgeLoop(30).start().stop()
+    RetentionLoop([("contacts", lambda now: contacts.purge(now, 30))]).start().stop()
     assert CitizenContact.select().count() == 0 and len(sealed()) == 2
 
 
