@@ -37,6 +37,7 @@ from sync_server.db.models import (
     YesNoAnswer,
 )
 from sync_server.reports import rollup
+from sync_server.roster import cache
 from sync_server.roster.points import PointMap
 
 
@@ -193,7 +194,8 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             raise CursorMoved(say("another pull of this kiosk moved the cursor meanwhile; try again"))
         known = _stored_uuids([r["uuid"] for r in responses])
         anchors = {} if times is not None else anchors_for(kiosk_id, (r["boot_id"] for r in responses))
-        points = None if unit else PointMap.load()  # read once for the page, not per response
+        # Read once for the page, not per response; kept while the roster is unchanged.
+        points = None if unit else cache.cached("points", PointMap.load)
         here = "" if points is None or kiosk_id == QR_KIOSK_ID else points.of_kiosk(kiosk_id)
         of_qr = points.of_qr if points is not None and kiosk_id == QR_KIOSK_ID else None
         rows: list[tuple[Any, ...]] = []
