@@ -37,7 +37,8 @@ from sync_server.db.models import (
     YesNoAnswer,
 )
 from sync_server.reports import rollup
-from sync_server.roster.points import point_of_kiosk, point_of_qr
+from sync_server.roster import cache
+from sync_server.roster.points import PointMap
 
 
 class CursorMoved(KioskError):
@@ -179,7 +180,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
     the page's dossier codes by response uuid (outside the seal), stored with the responses.
 
     The reception point of each response is fixed here, in the same transaction: the point the
-    kiosk stands at now (a QR response: its code's counter, sync_server.roster.points.point_of_qr);
+    kiosk stands at now (a QR response: its code's counter, sync_server.roster.points.PointMap.of_qr);
     at a hub, the `points` the commune stored them at (one per response; '' when it sent none)."""
     result = PageResult()
     with write_transaction():
@@ -193,7 +194,10 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             raise CursorMoved(say("another pull of this kiosk moved the cursor meanwhile; try again"))
         known = _stored_uuids([r["uuid"] for r in responses])
         anchors = {} if times is not None else anchors_for(kiosk_id, (r["boot_id"] for r in responses))
-        here = "" if unit or kiosk_id == QR_KIOSK_ID else point_of_kiosk(kiosk_id)
+        # Read once for the page, not per response; kept while the roster is unchanged.
+        point_map = None if unit else cache.cached("points", PointMap.load)
+        here = "" if point_map is None or kiosk_id == QR_KIOSK_ID else point_map.of_kiosk(kiosk_id)
+        of_qr = point_map.of_qr if point_map is not None and kiosk_id == QR_KIOSK_ID else None
         rows: list[tuple[Any, ...]] = []
         aside: list[tuple[Any, ...]] = []
         answers_of: dict[int, tuple[dict[str, Any], Any]] = {}
@@ -217,7 +221,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                 result.flagged[ref] = result.flagged.get(ref, 0) + 1
             result.repaired += when.source == clockfix.REPAIRED
             point = (points[i] if points is not None else "") if unit else (
-                point_of_qr(r["flags"]) if kiosk_id == QR_KIOSK_ID else here)
+                of_qr(r["flags"]) if of_qr is not None else here)
             rows.append(_row(r, epoch_id, unit, kiosk_id, body, when, unknown, counter_of(r, roster), now,
                              point))
             answers_of[r["seq"]] = (r, when.local_date)

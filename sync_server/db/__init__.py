@@ -101,6 +101,8 @@ def bulk_insert(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
 
 def _pg_cursor() -> Any:
     """A psycopg2 cursor of this thread's connection, or None on SQLite (or another driver)."""
+    if is_sqlite():  # without the import below: a QR submit made it a dozen times (issue 16)
+        return None
     cursor = database.obj.cursor()
     try:
         from psycopg2.extensions import cursor as pg_cursor
@@ -151,13 +153,10 @@ def insert_values(head: str, tail: str, rows: Sequence[tuple[Any, ...]], width: 
     if not rows:
         return
     db = database.obj
-    cursor = db.cursor()
-    try:
-        from psycopg2.extensions import cursor as pg_cursor
+    cursor = _pg_cursor()
+    if cursor is not None:
         from psycopg2.extras import execute_values
-    except ImportError:  # no psycopg2: SQLite, or PostgreSQL through psycopg 3
-        pg_cursor = None
-    if pg_cursor is not None and isinstance(cursor, pg_cursor):
+
         execute_values(cursor, head + "%s " + tail, rows, page_size=page_size)
     else:
-        cursor.executemany(head + "(" + ", ".join([db.param] * width) + ") " + tail, rows)
+        db.cursor().executemany(head + "(" + ", ".join([db.param] * width) + ") " + tail, rows)

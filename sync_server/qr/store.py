@@ -34,6 +34,7 @@ from sync_server.db.models import Addendum, CitizenContact, Epoch, QrRefusal, Qr
 from sync_server.exc import Refused
 from sync_server.qr.group import GroupCommit, Item
 from sync_server.reports import service_alerts, yes_no
+from sync_server.roster import cache
 
 STORE_KEY = "qr_store_id"
 log = logging.getLogger(__name__)
@@ -110,7 +111,8 @@ def store(fields: dict[str, Any], *, tz: ZoneInfo, now: datetime, ticket: Ticket
 def _commit(items: list[Item]) -> None:
     """The group's leader: all of `items` in one transaction. Should that transaction fail as a
     whole, each is tried again alone, so one bad submission fails nobody else's."""
-    roster = ingest.Roster.load()  # read before the write lock: only flags unknown codes
+    # Read before the write lock (it only flags unknown codes), once while the roster is unchanged.
+    roster = cache.cached("ingest.roster", ingest.Roster.load)
     try:
         _store_group(items, roster)
     except Exception:

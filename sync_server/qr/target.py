@@ -12,6 +12,7 @@ from pathlib import Path
 from sync_server.config import ServerConfig
 from sync_server.db import database
 from sync_server.db.models import Counter, Field, FleetKiosk, KioskSetting, Officer, Procedure
+from sync_server.roster import cache
 from sync_server.roster import counters as counter_table
 from sync_server.roster.build import _json_list
 
@@ -56,7 +57,20 @@ def counter_officers(code: str, config: ServerConfig) -> list[Officer] | None:
 
 
 def resolve(code: str, config: ServerConfig) -> Target | None:
-    # A raw query (no SQL built by peewee): this runs on every QR page and submit.
+    """What `code` names, read once while the roster is unchanged (sync_server.roster.cache):
+    this runs on every QR page and submit."""
+    held = cache.cached(("qr.target", code), lambda: _resolved(code, config))
+    if held is not None and held[0] is config:
+        return held[1]
+    return None if held is None else _resolve(code, config)
+
+
+def _resolved(code: str, config: ServerConfig) -> tuple[ServerConfig, Target] | None:
+    target = _resolve(code, config)
+    return None if target is None else (config, target)
+
+
+def _resolve(code: str, config: ServerConfig) -> Target | None:
     q = database.obj.param
     officer = next(iter(Officer.raw(f'SELECT * FROM "officer" WHERE "code" = {q} AND "active"', code)), None)
     if officer is not None:
@@ -92,9 +106,11 @@ def procedure_groups(officer: Officer | None = None) -> list[tuple[str, list[Pro
     return [(name, items) for name, items in groups if items] + ([("", rest)] if rest else [])
 
 
-def active_procedures() -> set[str]:
-    """The codes of every active procedure (those `procedure_groups` lists), in one plain query."""
-    return {c for (c,) in database.execute_sql('SELECT "code" FROM "procedure" WHERE "active"')}
+def active_procedures() -> frozenset[str]:
+    """The codes of every active procedure (those `procedure_groups` lists), in one plain query
+    while the roster is unchanged."""
+    return cache.cached("qr.active_procedures", lambda: frozenset(
+        c for (c,) in database.execute_sql('SELECT "code" FROM "procedure" WHERE "active"')))
 
 
 def photo_path(officer: Officer, data_dir: Path) -> Path | None:

@@ -27,7 +27,6 @@ from flask import (
     abort,
     current_app,
     g,
-    redirect,
     render_template,
     request,
     send_file,
@@ -220,9 +219,23 @@ def submit(code: str):
                        dossier=choices.dossier or None)
     except qr_store.TicketUsed:
         return refuse("ticket_reused", target)
-    resp = redirect(url_for("qr.thanks", code=target.code), 303)
+    resp = _see_thanks(target.code)
     device_cookie(resp)
     return resp
+
+
+def _see_thanks(code: str) -> Response:
+    """303 to the thanks page. Its URL is made once per code and mount point (url_for was a
+    twentieth of a submit's CPU), and the answer has no body: every browser follows a 303, and
+    werkzeug's HTML "Redirecting..." page was built on every submit for nobody."""
+    urls = current_app.extensions.setdefault("hailong.qr_thanks_urls", {})
+    key = (request.script_root, code)
+    url = urls.get(key)
+    if url is None:
+        url = url_for("qr.thanks", code=code)
+        if len(urls) < 1000:  # codes that resolved: the roster's, a few hundred at most
+            urls[key] = url
+    return Response(status=303, headers={"Location": url})
 
 
 def _limit_keys(subject: str) -> list[tuple[FailureLimiter, tuple[str, str, str]]]:

@@ -54,6 +54,8 @@ class _Copy:
     audit_id: int
     last: tuple[int, str | None] = (0, None)  # the highest response id seen, and its uuid
     rows: dict[Key, list[Entry]] = field(default_factory=dict)
+    # (time, id) of the responses with an answer scored 1-2, per key: where a run can be.
+    lows: dict[Key, list[tuple[datetime, int]]] = field(default_factory=dict)
 
     def add(self, cursor, make) -> None:
         from_text = datetime.fromisoformat
@@ -70,20 +72,43 @@ class _Copy:
             entry = (at, rid, make(at, answers, low))
             for key in (("officer", officer), ("kiosk", kiosk_id)):
                 if key[1]:
-                    rows = self.rows.setdefault(key, [])
-                    if not rows or rows[-1][:2] < entry[:2]:
-                        rows.append(entry)  # the usual case: the newest response
-                    else:
-                        insort(rows, entry, key=lambda e: e[:2])
+                    _put(self.rows.setdefault(key, []), entry)
+                    if low:
+                        _put(self.lows.setdefault(key, []), entry[:2])
 
     def trim(self, before: datetime) -> None:
-        for key, rows in list(self.rows.items()):
-            cut = bisect_left(rows, before, key=lambda e: e[0])
-            if cut == len(rows):
-                del self.rows[key]
-            elif cut:
-                del rows[:cut]
+        for held in (self.rows, self.lows):
+            for key, rows in list(held.items()):
+                cut = bisect_left(rows, before, key=lambda e: e[0])
+                if cut == len(rows):
+                    del held[key]
+                elif cut:
+                    del rows[:cut]
         self.start = before
+
+    def around_lows(self, key: Key, a: datetime, b: datetime, window: timedelta) -> list[Entry]:
+        """The entries of `key` within [a, b] that `service_alerts.incidents` keeps: those less
+        than one window from a low score in [a, b] (none without one). Found by bisection, so a
+        scan of an hour of 4s and 5s costs nothing per row."""
+        lows = self.lows.get(key, ())
+        i = bisect_left(lows, a, key=lambda e: e[0])
+        j = bisect_right(lows, b, lo=i, key=lambda e: e[0])
+        if i == j:
+            return []
+        held = self.rows[key]
+        lo = max(bisect_left(held, a, key=lambda e: e[0]),
+                 bisect_right(held, lows[i][0] - window, key=lambda e: e[0]))
+        hi = min(bisect_right(held, b, lo=lo, key=lambda e: e[0]),
+                 bisect_left(held, lows[j - 1][0] + window, lo=lo, key=lambda e: e[0]))
+        return held[lo:hi]
+
+
+def _put(rows: list, entry: tuple) -> None:
+    """Into `rows`, sorted by (time, id)."""
+    if not rows or rows[-1][:2] < entry[:2]:
+        rows.append(entry)  # the usual case: the newest response
+    else:
+        insort(rows, entry, key=lambda e: e[:2])
 
 
 _lock = threading.Lock()
@@ -91,11 +116,13 @@ _copy: _Copy | None = None
 
 
 def rows(spans: dict[Key, tuple[datetime, datetime]], now: datetime, keep: timedelta,
-         make) -> dict[Key, list[Any]] | None:
+         make, window: timedelta | None = None) -> dict[Key, list[Any]] | None:
     """{key: make(time, answers, low) of each of its responses (not excluded) with a time within
     its span, in order of (time, id)}, as the database holds them in this transaction; None when
     the copy cannot answer (PostgreSQL, or a span reaching back before `now - keep`). Call inside
-    a write transaction (as the scan is)."""
+    a write transaction (as the scan is). With `window` (a rule that needs a low score to trip),
+    only the part of each span `service_alerts.incidents` would look at: within `window` of a
+    low score (`_Copy.around_lows`)."""
     if not spans or not is_sqlite():
         return None
     lo = min(a for a, _b in spans.values())
@@ -108,6 +135,9 @@ def rows(spans: dict[Key, tuple[datetime, datetime]], now: datetime, keep: timed
             return None
         out: dict[Key, list[Any]] = {}
         for key, (a, b) in spans.items():
+            if window is not None:
+                out[key] = [e[2] for e in copy.around_lows(key, a, b, window)]
+                continue
             held = copy.rows.get(key, ())
             i = bisect_left(held, a, key=lambda e: e[0])
             j = bisect_right(held, b, lo=i, key=lambda e: e[0])

@@ -107,12 +107,14 @@ _ROWS_SQL = ('SELECT r."officer", r."kiosk_id", r."recorded_utc", r."corrected_u
 Spans = dict[tuple[str, str], tuple[datetime, datetime]]  # (kind, code) -> (from, to)
 
 
-def _rows_by_subject(spans: Spans, now: datetime | None = None,
-                     keep: timedelta | None = None) -> dict[tuple[str, str], list[Rated]]:
+def _rows_by_subject(spans: Spans, now: datetime | None = None, keep: timedelta | None = None,
+                     rule: AlertRule | None = None) -> dict[tuple[str, str], list[Rated]]:
     """{(kind, code): its responses within its span, sorted by time}: from the copy of the recent
-    ones this process keeps (alert_window) when it can answer, else from the database."""
+    ones this process keeps (alert_window) when it can answer, else from the database. With a
+    `rule` that needs a low score, the copy hands over only the rows `incidents` looks at."""
     if now is not None and keep is not None:
-        held = alert_window.rows(spans, now, keep, Rated)
+        window = rule.window if rule is not None and rule.low_share > 0 else None
+        held = alert_window.rows(spans, now, keep, Rated, window)
         if held is not None:
             return held
     return _rows_from_database(spans)
@@ -190,7 +192,7 @@ def scan(new: Iterable[tuple[str | None, str, datetime]], rule: AlertRule, now: 
         return 0
     widened = {key: (lo - rule.window, hi + rule.window) for key, (lo, hi) in spans.items()}
     created = 0
-    for (kind, code), rows in _rows_by_subject(widened, now, _keep(rule)).items():
+    for (kind, code), rows in _rows_by_subject(widened, now, _keep(rule), rule).items():
         found_all = incidents(rows, rule)
         if not found_all:
             continue

@@ -3,7 +3,10 @@ CSRFProtect reads the form, the NUL refusal before any view, then the database c
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from sync_server import i18n
 from sync_server.db import database, is_sqlite
@@ -11,7 +14,25 @@ from sync_server.extensions import babel, csrf
 from sync_server.web.nul import refuse_nul
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its serializer made once per set of keys instead of
+    on every request (making it serializes a test value and derives nothing: a twentieth of a QR
+    submit's CPU, issue 16). The serializer keeps no state between calls; the keys, salt and
+    signature are Flask's own."""
+
+    _held: tuple[Any, Any] = (None, None)
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        held = self._held
+        if held[0] != keys:
+            held = self._held = (keys, super().get_signing_serializer(app))
+        return held[1]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
+
     @app.before_request
     def _upload_limit() -> None:
         # Before CSRFProtect reads the form: a view marked `upload_limit` (a photo upload) may

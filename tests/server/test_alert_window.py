@@ -163,3 +163,28 @@ def test_a_scan_reaching_before_the_copy_reads_the_database(cfg):
     # Days back (a month's backlog pulled): never loaded into the copy.
     old = t - timedelta(days=3)
     assert alert_window.rows({("officer", "nv-lan"): (old, old)}, t, keep, Rated) is None
+
+
+def test_the_copy_hands_the_scan_only_the_rows_near_a_low_score(cfg):
+    """A run of 4s and 5s costs the scan nothing per row: with the rule's window, the copy hands
+    over only the rows within one window of a low score in the span (issue 16)."""
+    t = utcnow().replace(microsecond=0)
+
+    def submit(at: datetime, q1: int) -> None:
+        fields = {"officer": "nv-lan", "procedure": None, "questionnaire": "tt01", "questionnaire_version": 2,
+                  "answers": {"q1": q1}, "reasons": [], "flags": ["qr:officer:nv-lan"]}
+        qr_store._commit([Item(qr_store.Submission(fields, cfg.tz, at, None, None, None))])
+
+    for i in range(40):  # one low score 20 minutes in, among 4s and 5s a minute apart
+        submit(t + timedelta(minutes=i), 1 if i == 20 else 4 + i % 2)
+    keep, key = timedelta(hours=3), ("officer", "nv-lan")
+    end = t + timedelta(minutes=39)
+    with write_transaction():
+        every = alert_window.rows({key: (t, end)}, end, keep, Rated)[key]
+        near = alert_window.rows({key: (t, end)}, end, keep, Rated, RULE.window)[key]
+        after = alert_window.rows({key: (t + timedelta(minutes=21), end)}, end, keep, Rated, RULE.window)[key]
+    assert len(every) == 40
+    low_at = t + timedelta(minutes=20)
+    assert near == [r for r in every if low_at - RULE.window < r.at < low_at + RULE.window]
+    assert len(near) == 29 and after == []  # 14 each side of the low score; none without one
+    assert service_alerts.incidents(near, RULE) == service_alerts.incidents(every, RULE)

@@ -96,6 +96,17 @@ def test_a_response_is_stored_as_channel_qr_on_its_own_chain(client):
     assert total.responses == 1
 
 
+def test_the_thanks_redirect_names_each_code_under_its_mount_point(client):
+    """The 303's URL is made once per code and mount point (issue 16): behind a proxy that mounts
+    the server under /hailong, and without, each answer names its own code's thanks page."""
+    for root, code in (("", "nv-lan"), ("/hailong", "nv-lan"), ("/hailong", "nv-hung"), ("", "nv-hung")):
+        client.set_cookie("hl_qr", f"phone{root}{code}")
+        _html, token = form_for(client, f"/r/{code}")
+        r = client.post(f"/r/{code}", data=good(token, o=code), environ_overrides={"SCRIPT_NAME": root})
+        assert r.status_code == 303 and r.headers["Location"] == f"{root}/r/{code}/cam-on"
+    assert Response.select().count() == 4
+
+
 def test_a_counter_shows_its_officers_then_the_others_and_a_general_choice(client):
     html = client.get("/r/quay-1").get_data(as_text=True)
     here, others = html.index('id="qr-here"'), html.index('id="qr-others"')

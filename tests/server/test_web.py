@@ -120,3 +120,18 @@ def test_dashboard_lists_the_demo_officers(cfg, client):
     for code, name, _title, _fields in demo_data.OFFICERS:
         assert f'id="officer-{code}"' in html and name in html
     assert "<script" not in html and not re.search(r'(src|href)="(https?:)?//', html)  # no CDN
+
+
+def test_the_session_serializer_is_made_once_and_follows_the_key(make_config):
+    """The session cookie's serializer is kept between requests (issue 16), never past a change
+    of the secret key: a cookie signed with the old key no longer opens a session."""
+    app = create_app(make_config())
+    client = app.test_client()
+    client.get("/login?lang=en")
+    with client.session_transaction() as s:
+        assert s["lang"] == "en"
+    sessions = app.session_interface
+    assert sessions.get_signing_serializer(app) is sessions.get_signing_serializer(app)
+    app.secret_key = "another-key-" * 4
+    with client.session_transaction() as s:
+        assert "lang" not in s
