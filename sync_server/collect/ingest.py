@@ -194,6 +194,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         known = _stored_uuids([r["uuid"] for r in responses])
         anchors = {} if times is not None else anchors_for(kiosk_id, (r["boot_id"] for r in responses))
         here = "" if unit or kiosk_id == QR_KIOSK_ID else point_of_kiosk(kiosk_id)
+        clock = clockfix.LocalClock(tz)  # the zone's offsets looked up once per hour of the page
         rows: list[tuple[Any, ...]] = []
         aside: list[tuple[Any, ...]] = []
         answers_of: dict[int, tuple[dict[str, Any], Any]] = {}
@@ -210,7 +211,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                 continue
             known[r["uuid"]] = (None, r["hash"])  # a uuid twice in one page: the second conflicts
             when = times[i] if times is not None else clockfix.response_times(
-                r["recorded_at"], r["boot_id"], r["uptime_ms"], anchors.get(r["boot_id"]), tz, now)
+                r["recorded_at"], r["boot_id"], r["uptime_ms"], anchors.get(r["boot_id"]), tz, now, clock)
             unknown = roster.unknown(r)
             result.flagged_rows += unknown is not None
             for ref in (unknown or "").split():
