@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from sync_server.db import database, is_sqlite, upsert_values
@@ -110,14 +111,18 @@ def add_stored(rows: Iterable[tuple[Any, ...]], answers: dict[int, list[tuple[st
                columns: tuple[str, ...]) -> Deltas:
     """Deltas for response rows just stored (in `columns` order) and their answers by seq."""
     at = {name: i for i, name in enumerate(columns)}
+    # One itemgetter for the row's fields (a column it lacks reads as ''): a page of 5,000 rows
+    # looked each field up by name before, 12 dictionary look-ups a row.
+    fields = [at.get(name, len(columns)) for name in ("local_date", "officer", "procedure", "kiosk_id",
+                                                       "channel", "questionnaire", "partial", "seq",
+                                                       "local_hour", "unit", "point", "counter")]
+    pick, short = itemgetter(*fields), len(columns) in fields
     deltas = Deltas()
     for row in rows:
-        deltas.response(row[at["local_date"]], row[at["officer"]], row[at["procedure"]], row[at["kiosk_id"]],
-                        row[at["channel"]], row[at["questionnaire"]], row[at["partial"]],
-                        answers.get(row[at["seq"]], ()), hour=row[at["local_hour"]],
-                        unit=row[at["unit"]] if "unit" in at else "",
-                        point=row[at["point"]] if "point" in at else "",
-                        counter=row[at["counter"]] if "counter" in at else "")
+        day, officer, procedure, kiosk, channel, questionnaire, partial, seq, hour, unit, point, counter = (
+            pick((*row, "") if short else row))
+        deltas.response(day, officer, procedure, kiosk, channel, questionnaire, partial,
+                        answers.get(seq, ()), hour=hour, unit=unit, point=point, counter=counter)
     return deltas
 
 
