@@ -92,8 +92,7 @@ class Apart:
     def submit(self, after: tuple[int, str]) -> Future[CheckedPage | tuple[Any, ...]]:
         return self.pool.submit(_fetch_and_check, self.entry, self.timeouts, self.store_id, after, self.limit)
 
-    @staticmethod
-    def result(future: Future[CheckedPage | tuple[Any, ...]]) -> CheckedPage:
+    def result(self, future: Future[CheckedPage | tuple[Any, ...]]) -> CheckedPage:
         got = future.result()
         if isinstance(got, CheckedPage):
             return got

@@ -235,14 +235,28 @@ class _Pull:
                                            n=target, a=at[0]))
                     target = max(target, page.last_seq)
                     if page.head[0] < target:
-                        ahead = (page.head, self.apart.submit(page.head) if self.apart else
-                                 fetcher.submit(pagecheck.fetch, self.client, page.head[0], self.page_limit))
+                        ahead = (page.head, self.ahead(fetcher, page.head))
                     self.store(epoch, page, known)
                     at = page.head
             finally:
                 if self.apart is not None:
                     self.apart.close()
                     self.apart = None
+
+    def ahead(self, fetcher: ThreadPoolExecutor, at: tuple[int, str]) -> Future[Any]:
+        """The next page: fetched and checked apart, or (without that process) fetched here."""
+        if self.apart is not None:
+            try:
+                return self.apart.submit(at)
+            except (BrokenProcessPool, OSError):  # it could not start: the pull goes on without it
+                self.drop_apart()
+        return fetcher.submit(pagecheck.fetch, self.client, at[0], self.page_limit)
+
+    def drop_apart(self) -> None:
+        assert self.apart is not None
+        log.warning("the page checking process of %s is gone; checking here", self.entry.id)
+        self.apart.close()
+        self.apart = None
 
     def next_page(self, store_id: str, at: tuple[int, str],
                   ahead: tuple[tuple[int, str], Future[Any]] | None) -> pagecheck.CheckedPage:
@@ -252,9 +266,7 @@ class _Pull:
             try:
                 page = self.apart.result(ahead[1])
             except BrokenProcessPool:  # killed, or out of memory: the pull goes on without it
-                log.warning("the page checking process of %s died; checking here", self.entry.id)
-                self.apart.close()
-                self.apart = None
+                self.drop_apart()
             else:
                 self.result.checked_apart += 1
                 self.result.checker_cpu_s += page.cpu_s

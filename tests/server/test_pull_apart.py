@@ -116,3 +116,23 @@ def test_a_kiosk_gone_in_the_middle_is_unreachable_as_here(kiosk, make_config):
     assert r.message == "connection closed without a reply"
     assert (r.received, r.checked_apart) == (12, 3)
     assert Response.select().count() == 12 and Epoch.get().last_seq == 12
+
+
+def test_the_checking_process_killed_mid_pull_leaves_the_pull_whole(kiosk, make_config, monkeypatch):
+    killed = []
+    result = pagecheck.Apart.result
+
+    def kill_then_result(self, future):
+        if not killed:  # the first page asked of it: its worker process is killed (SIGKILL)
+            for process in list(self.pool._processes.values()):
+                process.kill()
+                process.join()
+                killed.append(process.pid)
+        return result(self, future)
+
+    monkeypatch.setattr(pagecheck.Apart, "result", kill_then_result)
+    chain = make_chain("store-a", 24)
+    _f, r = _pull(kiosk, make_config, chain)
+    assert killed and (r.status, r.received) == ("ok", 24), r.message
+    assert r.checked_apart <= 1  # the rest were checked here
+    assert Response.select().count() == 24 and Epoch.get().head_hash == chain[-1]["hash"]
