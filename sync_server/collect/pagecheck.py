@@ -98,7 +98,7 @@ class Apart:
             return got
         if got[0] == "Refused":
             raise Refused(got[1], got[2], got[3])
-        raise _ERRORS[got[0]](got[1])
+        raise _ERRORS.get(got[0], BadReply)(got[1])
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
