@@ -11,8 +11,12 @@ within 3x.
 
     .venv/bin/python bench/server_pull.py [--responses 100000] [--database-url postgresql://…]
 
-With --database-url (PostgreSQL) both sides use that database; its `public` schema is emptied
-first, so give it a scratch database (e.g. the one tests/server/postgres.sh makes).
+With --database-url (PostgreSQL) both sides use that database; the schema it points at is
+emptied first (`public`, or the one named by `?options=-csearch_path%3Dbench_pull`), so give it a
+scratch database or a schema of its own.
+
+    --here-too: a third side, the same pull with every page checked in this process (the
+    long-catch-up path checks them in a process of its own, sync_server.collect.pagecheck).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import subprocess  # noqa: E402
 
+import requests  # noqa: E402
+
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
@@ -44,7 +50,7 @@ TOKEN = "b" * 32
 OFFICERS = ("nv-lan", "nv-hung", "nv-minh", "nv-hoa")
 # CPU time of this process (every thread), per side: steadier than wall time on a shared machine.
 # The kiosk's own work is in its process and not counted here; the wall time counts it.
-CPU: dict[str, list[float]] = {"pull": [], "bulk": []}
+CPU: dict[str, list[float]] = {"pull": [], "bulk": [], "checker": [], "here": []}
 
 
 KIOSK_PROCESS = """
@@ -94,8 +100,10 @@ def reset(cfg: server_config.ServerConfig) -> None:
     if cfg.database_url:
         db = init_db(cfg, create=False)
         with db.connection_context():
-            db.execute_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            db.execute_sql("CREATE SCHEMA public")
+            # The schema the URL points at (…?options=-csearch_path%3Dbench_pull), else public.
+            schema = db.execute_sql("SHOW search_path").fetchone()[0].split(",")[-1].strip().strip('"')
+            db.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            db.execute_sql(f'CREATE SCHEMA "{schema}"')
     elif cfg.sqlite_path.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(str(cfg.sqlite_path) + suffix).unlink(missing_ok=True)
@@ -105,14 +113,21 @@ def reset(cfg: server_config.ServerConfig) -> None:
             Officer.create(code=code, name=code)
 
 
-def bench_pull(cfg: server_config.ServerConfig, n: int) -> tuple[float, float]:
+def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> tuple[float, float]:
     """The pull (collect, verify, store, rollups, cursor) and, timed apart, the service-alert scan
-    that `pull_kiosk` runs after it by default."""
+    that `pull_kiosk` runs after it by default. `here`: every page checked in this process (a
+    session of the caller's own keeps them here), to compare with the pages checked apart."""
     reset(cfg)
     t0, c0 = time.perf_counter(), time.process_time()
-    result = pull_kiosk(cfg.kiosks[0], cfg, scan_alerts=False)
+    result = pull_kiosk(cfg.kiosks[0], cfg, scan_alerts=False, session=requests.Session() if here else None)
     elapsed = time.perf_counter() - t0
-    CPU["pull"].append(time.process_time() - c0)
+    # A long catch-up checks its pages in a process of its own (pagecheck.Apart): its CPU counts.
+    if here:
+        CPU["here"].append(time.process_time() - c0)
+    else:
+        apart = getattr(result, "checker_cpu_s", 0.0)  # (0 for code before it: run against main)
+        CPU["checker"].append(apart)
+        CPU["pull"].append(time.process_time() - c0 + apart)
     assert (result.status, result.received) == ("ok", n), result.line()
     with database.connection_context():
         assert Response.select().count() == n and Answer.select().count() == n
@@ -160,6 +175,8 @@ def main() -> int:
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--database-url", default="", help="default: SQLite in a temporary directory")
     parser.add_argument("--runs", type=int, default=3, help="runs of each side, interleaved")
+    parser.add_argument("--here-too", action="store_true",
+                        help="a third side: the same pull with every page checked in this process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=Path(__file__).parent) as tmp:
         directory = Path(tmp)
@@ -178,12 +195,14 @@ def main() -> int:
                             f'token = "{TOKEN}"\n', encoding="utf-8")
             cfg = server_config.load(path, environ={})
             # Interleaved: disk and CPU noise hit both sides alike.
-            pulls, scans, bulks = [], [], []
+            pulls, scans, bulks, heres = [], [], [], []
             for _ in range(args.runs):
                 pulled, scanned = bench_pull(cfg, args.responses)
                 pulls.append(pulled)
                 scans.append(scanned)
                 bulks.append(bench_bulk(cfg, chain))
+                if args.here_too:
+                    heres.append(bench_pull(cfg, args.responses, here=True)[0])
         finally:
             kiosk.stdin.close()
             kiosk.wait(timeout=30)
@@ -197,8 +216,14 @@ def main() -> int:
     print(f"ratio pull/bulk: {pull / bulk:.2f}x  (runs: pull {', '.join(f'{x:.2f}' for x in pulls)} s; "
           f"bulk {', '.join(f'{x:.2f}' for x in bulks)} s)")
     cpu_pull, cpu_bulk = statistics.median(CPU["pull"]), statistics.median(CPU["bulk"])
-    print(f"CPU time of the server process, median: pull {cpu_pull:.2f} s, bulk {cpu_bulk:.2f} s, "
+    print(f"CPU time of the server's processes, median: pull {cpu_pull:.2f} s (of it "
+          f"{statistics.median(CPU['checker']):.2f} s in the page checking process), bulk {cpu_bulk:.2f} s, "
           f"ratio {cpu_pull / cpu_bulk:.2f}x")
+    if heres:
+        print(f"pull, every page checked in this process: best {min(heres):.2f} s, ratio best "
+              f"{min(heres) / bulk:.2f}x, median {statistics.median(heres) / statistics.median(bulks):.2f}x "
+              f"(runs {', '.join(f'{x:.2f}' for x in heres)} s); CPU median "
+              f"{statistics.median(CPU['here']):.2f} s = {statistics.median(CPU['here']) / cpu_bulk:.2f}x")
     print(f"then the service-alert scan of the same responses: {min(scans):.2f} s "
           f"({min(scans) / bulk:.2f}x the bulk insert)")
     return 0

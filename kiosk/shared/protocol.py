@@ -57,11 +57,19 @@ CODE_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_CODE - 1}}}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
+# json.dumps with these arguments builds a new encoder at every call; one made once gives the
+# same text (an encoder keeps no state between calls, so threads may share it).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_text(obj: Any) -> str:
+    """canonical_json as text: what the server stores as a response's body."""
+    return _CANONICAL.encode(obj)
+
+
 def canonical_json(obj: Any) -> bytes:
     """The one byte form that hashes are taken over (DESIGN.md §3)."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    return _CANONICAL.encode(obj).encode("utf-8")
 
 
 def response_hash(response: Mapping[str, Any]) -> str:

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from kiosk.shared.exc import ProtocolError
-from kiosk.shared.protocol import MAX_CODE, canonical_json, validate_response, verify_chain
+from kiosk.shared.protocol import MAX_CODE, canonical_text, validate_response, verify_chain
 from sync_server.collect.client import BadReply
 from sync_server.collect.messages import say
 from sync_server.config import KioskEntry
@@ -53,25 +53,41 @@ def has_clock(s: dict[str, Any]) -> bool:
             and is_int(s.get("uptime_ms")) and 0 <= s["uptime_ms"] < 2**62)
 
 
+_CODE_KEYS = ("store_id", "uuid", "kiosk_id", "officer", "procedure", "questionnaire", "recorded_at",
+              "boot_id")
+
+
 def check_fits(r: dict[str, Any], body: str) -> None:
     """What the protocol validator leaves open but the database cannot hold (PostgreSQL refuses
-    NUL characters and too long codes; SQLite would silently take them)."""
-    where = f"response seq {r['seq']}"
-    for key in ("store_id", "uuid", "kiosk_id", "officer", "procedure", "questionnaire",
-                "recorded_at", "boot_id"):
+    NUL characters and too long codes; SQLite would silently take them). The message's place is
+    made only for a response that fails (a catch-up checks 100,000)."""
+    for key in _CODE_KEYS:
         if r[key] is not None and len(r[key]) > MAX_CODE:
-            raise Refused("garbage", say("%(where)s: longer than %(n)s characters", where=f"{where}.{key}",
-                                             n=MAX_CODE), body[:4000])
+            raise Refused("garbage", say("%(where)s: longer than %(n)s characters",
+                                         where=f"response seq {r['seq']}.{key}", n=MAX_CODE), body[:4000])
     for key in ("answers", "yes_no"):
-        for q in r.get(key, {}):
+        for q in r.get(key, ()):
             if not 0 < len(q) <= MAX_CODE:
                 raise Refused("garbage", say("%(where)s: question code must have 1-%(n)s characters",
-                                             where=f"{where}.{key}", n=MAX_CODE), body[:4000])
+                                             where=f"response seq {r['seq']}.{key}", n=MAX_CODE), body[:4000])
     if r["seq"] > _INT32 or abs(r["questionnaire_version"]) > _INT32:
-        raise Refused("garbage", say("%(where)s: seq or questionnaire_version out of range", where=where),
+        raise Refused("garbage", say("%(where)s: seq or questionnaire_version out of range",
+                                     where=f"response seq {r['seq']}"), body[:4000])
+    # The canonical JSON writes a NUL as the escape \u0000, never as the character: look for the
+    # escape, then make sure it is one (a literal backslash before "u0000" is written \\u0000).
+    if "\\u0000" in body and _has_nul(r):
+        raise Refused("garbage", say("%(where)s: contains a NUL character", where=f"response seq {r['seq']}"),
                       body[:4000])
-    if "\x00" in body:
-        raise Refused("garbage", say("%(where)s: contains a NUL character", where=where), body[:4000])
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def check_page(page: dict[str, Any], store_id: str,
@@ -90,10 +106,14 @@ def check_page(page: dict[str, Any], store_id: str,
     bodies = []
     for i, r in enumerate(responses):
         try:
-            validate_response(r, where=f"page after seq {after}, item {i}")
-        except ProtocolError as e:
-            raise Refused("garbage", str(e), json.dumps(r, ensure_ascii=False)[:4000]) from None
-        body = canonical_json(r).decode("utf-8")
+            validate_response(r)
+        except ProtocolError:  # again, for the message naming its place (made only on failure)
+            try:
+                validate_response(r, where=f"page after seq {after}, item {i}")
+            except ProtocolError as e:
+                raise Refused("garbage", str(e), json.dumps(r, ensure_ascii=False)[:4000]) from None
+            raise  # never: the same checks on the same response fail the second time too
+        body = canonical_text(r)
         check_fits(r, body)
         if r["store_id"] != store_id:
             raise Refused("chain", say("response seq %(seq)s: store_id %(got)s is not the store %(store)s",

@@ -198,6 +198,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         point_map = None if unit else cache.cached("points", PointMap.load)
         here = "" if point_map is None or kiosk_id == QR_KIOSK_ID else point_map.of_kiosk(kiosk_id)
         of_qr = point_map.of_qr if point_map is not None and kiosk_id == QR_KIOSK_ID else None
+        clock = clockfix.LocalClock(tz)  # the zone's offsets looked up once per hour of the page
         rows: list[tuple[Any, ...]] = []
         aside: list[tuple[Any, ...]] = []
         answers_of: dict[int, tuple[dict[str, Any], Any]] = {}
@@ -214,7 +215,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                 continue
             known[r["uuid"]] = (None, r["hash"])  # a uuid twice in one page: the second conflicts
             when = times[i] if times is not None else clockfix.response_times(
-                r["recorded_at"], r["boot_id"], r["uptime_ms"], anchors.get(r["boot_id"]), tz, now)
+                r["recorded_at"], r["boot_id"], r["uptime_ms"], anchors.get(r["boot_id"]), tz, now, clock)
             unknown = roster.unknown(r)
             result.flagged_rows += unknown is not None
             for ref in (unknown or "").split():

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,7 +29,7 @@ from kiosk.shared.protocol import (
     ProtocolError,
     roster_photos,
 )
-from sync_server.collect import checks, clockfix, ingest
+from sync_server.collect import checks, clockfix, epochs, ingest, pagecheck
 from sync_server.collect.alerts import raise_alert
 from sync_server.collect.client import BadReply, KioskClient, NotJson, Unreachable
 from sync_server.collect.messages import Message, as_message, dumps, english, say
@@ -74,6 +75,8 @@ class PullResult:
     conflict_seqs: list[int] = field(default_factory=list)
     unknown_refs: dict[str, int] = field(default_factory=dict)  # code -> responses naming it
     log_id: int | None = None  # its PullLog row, once written
+    checked_apart: int = 0  # pages checked in the checking process (pagecheck.Apart)
+    checker_cpu_s: float = 0.0  # that process's CPU time for them (bench/server_pull.py)
 
     def note(self, said: Message | str) -> None:
         self.said.append(as_message(said))
@@ -96,59 +99,19 @@ class PullResult:
         return f"{self.kiosk_id}: {self.status} ({self.message})"
 
 
-# --- epochs --------------------------------------------------------------------------------
-
-def _new_store_message(kiosk_id: str, store_id: str) -> list[Message]:
-    """What staff must know when a kiosk shows up with another store: was the old card emptied?"""
-    old = (Epoch.select().where((Epoch.kiosk_id == kiosk_id) & (Epoch.store_id != store_id))
-           .order_by(Epoch.last_seen.desc()).first())
-    parts = [say("new store %(store)s (card re-imaged or replaced?): a new epoch starts", store=store_id)]
-    if old is None:
-        return parts
-    parts.append(say("the old store %(store)s is kept (seq 1-%(seq)s held)", store=old.store_id,
-                     seq=old.last_seq))
-    row = Kiosk.get_or_none(Kiosk.id == kiosk_id)
-    try:
-        last = json.loads(row.last_status) if row and row.last_status else {}
-    except ValueError:
-        last = {}
-    reported = last.get("last_seq") if last.get("store_id") == old.store_id else None
-    if checks.is_int(reported) and reported > old.last_seq:
-        missing = last["last_seq"] - old.last_seq
-        parts.append(say("the old card last reported seq %(seq)s: %(n)s response(s) were never pulled — "
-                         "recover them from the old card (hailong-kiosk export)", seq=last["last_seq"],
-                         n=missing))
-    return parts
-
-
-def _epoch(kiosk_id: str, store_id: str, now: datetime) -> tuple[Epoch, bool]:
-    this = (Epoch.kiosk_id == kiosk_id) & (Epoch.store_id == store_id)
-    with write_transaction():
-        epoch = Epoch.get_or_none(this)
-        if epoch is not None:
-            return epoch, False
-        message = _new_store_message(kiosk_id, store_id)
-        had_one = Epoch.select().where(Epoch.kiosk_id == kiosk_id).exists()
-        # Two first pulls at once (serve's loop and a cron `pull --once`): one creates it.
-        made = Epoch.insert(kiosk_id=kiosk_id, store_id=store_id, first_seen=now,
-                            last_seen=now).on_conflict_ignore().execute()
-        if made and had_one:
-            raise_alert(kiosk_id, "new_store", message, "", now)
-        return Epoch.get(this), bool(made) and had_one
-
-
 # --- one kiosk -----------------------------------------------------------------------------
 
 class _Pull:
     def __init__(self, entry: KioskEntry, config: ServerConfig, now: Clock, page_limit: int,
                  session: requests.Session | None, cancel: threading.Event | None) -> None:
         self.entry, self.config, self.now, self.page_limit = entry, config, now, page_limit
-        self.cancel = cancel
+        self.cancel, self.own_session = cancel, session is None
         self.client = KioskClient(entry, session, connect_timeout_s=config.connect_timeout_s,
                                   read_timeout_s=config.read_timeout_s)
         self.result = PullResult(entry.id)
         self.status: dict[str, Any] | None = None
         self.pushed_photos: set[str] | None = None
+        self.apart: pagecheck.Apart | None = None  # the checking process of a long catch-up
 
     def read_status(self) -> dict[str, Any]:
         before = self.now()
@@ -168,7 +131,7 @@ class _Pull:
 
     def run(self) -> None:
         status = self.read_status()
-        epoch, self.result.new_epoch = _epoch(self.entry.id, status["store_id"], self.now())
+        epoch, self.result.new_epoch = epochs.open_epoch(self.entry.id, status["store_id"], self.now())
         r = self.result
         r.store_id, r.cursor, r.head_hash = epoch.store_id, epoch.last_seq, epoch.head_hash
         if r.new_epoch:
@@ -244,58 +207,89 @@ class _Pull:
         except (Unreachable, BadReply, NotJson) as e:
             self.result.note(say("photos not sent: %(e)s", e=e.said))
 
-    def fetch(self, after: int) -> dict[str, Any]:
-        try:
-            return self.client.request("GET", "/responses", params={"after": after, "limit": self.page_limit})
-        except NotJson as e:
-            raise Refused("garbage", e.said) from None
-
     def pull_pages(self, epoch: Epoch) -> None:
-        """Page by page from the cursor. The next page is fetched while this one is checked and
-        stored, so the kiosk's time to answer overlaps the server's work; a prefetched page is
-        used only if it starts where the stored chain ends. (Storing on a thread of its own as
-        well was measured: no faster, the checks and the inserts share one GIL.)"""
+        """Page by page from the cursor. The next page is fetched while this one is stored, so the
+        kiosk's time to answer overlaps the server's work; for a backlog of several pages it is
+        also checked then, in a process of its own (pagecheck.Apart: the checks leave this
+        process's GIL). A page fetched ahead is used only if it starts where the stored chain
+        ends. (Storing on a thread of its own was measured: no faster, one GIL.)"""
         assert self.status is not None
         r, known = self.result, ingest.Roster.load()
-        after, head, target = epoch.last_seq, epoch.head_hash, self.status["last_seq"]
+        at, target = (epoch.last_seq, epoch.head_hash), self.status["last_seq"]
+        if self.own_session and target - at[0] >= pagecheck.APART_FROM_PAGES * self.page_limit:
+            self.apart = pagecheck.Apart(self.entry, self.client.timeout, epoch.store_id, self.page_limit)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"fetch-{self.entry.id}") as fetcher:
-            ahead: tuple[int, Future[dict[str, Any]]] | None = None
-            for _ in range(MAX_PAGES_PER_PULL):
-                if after >= target:
-                    return
-                if self.cancel is not None and self.cancel.is_set():
-                    r.note(say("stopped at seq %(seq)s (server shutting down); the next pull goes on",
-                               seq=after))
-                    return
-                page = ahead[1].result() if ahead and ahead[0] == after else self.fetch(after)
-                ahead = None
-                responses, bodies, last_seq = checks.check_page(page, epoch.store_id, after)
-                if not responses:
-                    raise BadReply(say("the kiosk reports seq %(n)s but sent nothing after seq %(a)s",
-                                       n=target, a=after))
-                target = max(target, last_seq)
-                if responses[-1]["seq"] < target:
-                    ahead = (responses[-1]["seq"], fetcher.submit(self.fetch, responses[-1]["seq"]))
-                try:
-                    new_head = checks.verify_page(responses, bodies, after, head)
-                except ProtocolError as e:
-                    raise Refused("chain", str(e)) from None
-                page_result = ingest.store_page(epoch.id, self.entry.id, responses, (after, head), new_head,
-                                                tz=self.config.tz, now=self.now(), roster=known,
-                                                bodies=bodies, dossiers=checks.page_dossiers(page, responses))
-                after, head = new_head
-                r.cursor, r.head_hash = after, head
-                if page_result.stored:
-                    r.first_seq = r.first_seq or page_result.stored[0]
-                    r.last_seq = page_result.stored[-1]
-                    r.received += len(page_result.stored)
-                r.duplicates += page_result.duplicates
-                r.conflicts += len(page_result.conflicts)
-                r.conflict_seqs += page_result.conflicts
-                r.flagged += page_result.flagged_rows
-                r.repaired += page_result.repaired
-                for ref, n in page_result.flagged.items():
-                    r.unknown_refs[ref] = r.unknown_refs.get(ref, 0) + n
+            ahead: tuple[tuple[int, str], Future[Any]] | None = None
+            try:
+                for _ in range(MAX_PAGES_PER_PULL):
+                    if at[0] >= target:
+                        return
+                    if self.cancel is not None and self.cancel.is_set():
+                        r.note(say("stopped at seq %(seq)s (server shutting down); the next pull goes on",
+                                   seq=at[0]))
+                        return
+                    page = self.next_page(epoch.store_id, at, ahead)
+                    ahead = None
+                    if not page.responses:
+                        raise BadReply(say("the kiosk reports seq %(n)s but sent nothing after seq %(a)s",
+                                           n=target, a=at[0]))
+                    target = max(target, page.last_seq)
+                    if page.head[0] < target:
+                        ahead = (page.head, self.ahead(fetcher, page.head))
+                    self.store(epoch, page, known)
+                    at = page.head
+            finally:
+                if self.apart is not None:
+                    self.apart.close()
+                    self.apart = None
+
+    def ahead(self, fetcher: ThreadPoolExecutor, at: tuple[int, str]) -> Future[Any]:
+        """The next page: fetched and checked apart, or (without that process) fetched here."""
+        if self.apart is not None:
+            try:
+                return self.apart.submit(at)
+            except (BrokenProcessPool, OSError):  # it could not start: the pull goes on without it
+                self.drop_apart()
+        return fetcher.submit(pagecheck.fetch, self.client, at[0], self.page_limit)
+
+    def drop_apart(self) -> None:
+        assert self.apart is not None
+        log.warning("the page checking process of %s is gone; checking here", self.entry.id)
+        self.apart.close()
+        self.apart = None
+
+    def next_page(self, store_id: str, at: tuple[int, str],
+                  ahead: tuple[tuple[int, str], Future[Any]] | None) -> pagecheck.CheckedPage:
+        if ahead is not None and ahead[0] == at:
+            if self.apart is None:
+                return pagecheck.check(ahead[1].result(), store_id, at)
+            try:
+                page = self.apart.result(ahead[1])
+            except BrokenProcessPool:  # killed, or out of memory: the pull goes on without it
+                self.drop_apart()
+            else:
+                self.result.checked_apart += 1
+                self.result.checker_cpu_s += page.cpu_s
+                return page
+        return pagecheck.check(pagecheck.fetch(self.client, at[0], self.page_limit), store_id, at)
+
+    def store(self, epoch: Epoch, page: pagecheck.CheckedPage, known: ingest.Roster) -> None:
+        r = self.result
+        page_result = ingest.store_page(epoch.id, self.entry.id, page.responses, page.after, page.head,
+                                        tz=self.config.tz, now=self.now(), roster=known, bodies=page.bodies,
+                                        dossiers=page.dossiers)
+        r.cursor, r.head_hash = page.head
+        if page_result.stored:
+            r.first_seq = r.first_seq or page_result.stored[0]
+            r.last_seq = page_result.stored[-1]
+            r.received += len(page_result.stored)
+        r.duplicates += page_result.duplicates
+        r.conflicts += len(page_result.conflicts)
+        r.conflict_seqs += page_result.conflicts
+        r.flagged += page_result.flagged_rows
+        r.repaired += page_result.repaired
+        for ref, n in page_result.flagged.items():
+            r.unknown_refs[ref] = r.unknown_refs.get(ref, 0) + n
 
     def ack(self, status: dict[str, Any]) -> None:
         cursor = self.result.cursor

@@ -56,7 +56,9 @@ def add(ids: Iterable[int], sign: int = 1) -> None:
         database.execute_sql(f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) '
                              f'SELECT {day}, "unit", {sums} FROM "{_SCRATCH}" GROUP BY 1, 2 '
                              f'ON CONFLICT ("local_date", "unit") DO UPDATE SET {_adds(table)}')
-    database.execute_sql(('DELETE FROM ' if is_sqlite() else 'TRUNCATE ') + f'"{_SCRATCH}"')
+    # DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE gives the table a new file each time, ~26 ms
+    # a call against ~3 ms for this DELETE of one page's rows (measured on the dev VM, issue 16).
+    database.execute_sql(f'DELETE FROM "{_SCRATCH}"')
     database.execute_sql(
         'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") '
         f'SELECT r."local_date", r."local_hour", {sign} * COUNT(*), {sign} * {_LOW} '

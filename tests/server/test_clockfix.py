@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync_server.collect.clockfix import (
@@ -11,6 +11,7 @@ from sync_server.collect.clockfix import (
     TOLERANCE_S,
     UNANCHORED,
     Anchor,
+    LocalClock,
     parse_recorded,
     response_times,
     skew_seconds,
@@ -74,3 +75,56 @@ def test_parse_and_skew():
     assert parse_recorded("", TZ) is None
     assert skew_seconds("2026-11-22T10:06:00+07:00", SERVER_NOW, TZ) == 360.0
     assert skew_seconds("garbage", SERVER_NOW, TZ) is None
+
+
+# LocalClock (a page's day and hour with the zone's offset looked up once per UTC hour) must give
+# what astimezone gives for every instant, also in hours where the offset changes mid-hour.
+ZONES = ("Asia/Ho_Chi_Minh", "Europe/Berlin", "America/Sao_Paulo",
+         "Australia/Lord_Howe",  # DST of 30 minutes
+         "America/St_Johns",  # -03:30, DST of an hour: it changes at hh:30 UTC
+         "Asia/Kathmandu")  # +05:30 → +05:45 on 1986-01-01, at 18:30 UTC
+
+
+def _exact(utc: datetime, tz: ZoneInfo) -> tuple[date, int]:
+    local = utc.replace(tzinfo=UTC).astimezone(tz)
+    return local.date(), local.hour
+
+
+def test_the_local_clock_agrees_with_astimezone_across_offset_changes():
+    step = timedelta(minutes=7, seconds=13, microseconds=1)
+    spans = [(datetime(1985, 12, 31, 12), 200), (datetime(2023, 3, 11, 12), 600),
+             (datetime(2023, 3, 25, 12), 1000), (datetime(2023, 4, 1, 12), 400),
+             (datetime(2023, 9, 30, 12), 400), (datetime(2023, 10, 28, 12), 600),
+             (datetime(2023, 11, 4, 12), 400)]
+    mismatched, checked = [], 0
+    for name in ZONES:
+        tz = ZoneInfo(name)
+        clock = LocalClock(tz)
+        for start, n in spans:
+            for i in range(n):
+                utc = start + i * step
+                checked += 1
+                if clock.day_hour(utc) != _exact(utc, tz):
+                    mismatched.append((name, utc))
+    assert checked == len(ZONES) * 3600 and mismatched == []
+
+
+def test_st_johns_changes_its_local_hour_inside_a_utc_hour():
+    # What the test above relies on: in the UTC hour 05:00-06:00 of 2023-03-12 the local hour
+    # goes 01 → 03, so one offset for the whole hour would give a wrong hour for half of it.
+    tz = ZoneInfo("America/St_Johns")
+    hours = {_exact(datetime(2023, 3, 12, 5, m), tz)[1] for m in (10, 50)}
+    assert hours == {1, 3}
+
+
+def test_response_times_with_a_shared_clock_are_the_same():
+    tz = ZoneInfo("Europe/Berlin")
+    clock = LocalClock(tz)
+    anchor = Anchor("b", 50_000_000, datetime(2023, 10, 29, 1, 30))
+    cases = [("2023-10-29T02:10:00+02:00", "b", 49_000_000), ("2023-10-29T02:10:00+01:00", "b", 49_000_000),
+             ("2023-10-29T02:40:00", "x", 1), ("not a time", "x", 1), ("2019-01-01T00:00:00Z", "b", 10),
+             ("2023-03-26T02:30:00", "b", 49_999_000)]
+    for recorded_at, boot, uptime in cases:
+        for a in (anchor, None):
+            assert (response_times(recorded_at, boot, uptime, a, tz, RECEIVED, clock)
+                    == response_times(recorded_at, boot, uptime, a, tz, RECEIVED)), recorded_at
