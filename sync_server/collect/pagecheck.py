@@ -80,6 +80,12 @@ def _fetch_and_check(entry: KioskEntry, timeouts: tuple[float, float], store_id:
     return checked
 
 
+def available() -> bool:
+    """A fork server exists on Linux and macOS, not on Windows (where the office PC may run the
+    server): there every page is checked in the puller's own process, as before."""
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
 class Apart:
     """Pages fetched and checked in one worker process, started by a fork server (a fork of this
     process itself would copy its other threads' locks: waitress, the pull loop)."""

@@ -216,7 +216,8 @@ class _Pull:
         assert self.status is not None
         r, known = self.result, ingest.Roster.load()
         at, target = (epoch.last_seq, epoch.head_hash), self.status["last_seq"]
-        if self.own_session and target - at[0] >= pagecheck.APART_FROM_PAGES * self.page_limit:
+        long_catch_up = target - at[0] >= pagecheck.APART_FROM_PAGES * self.page_limit
+        if long_catch_up and self.own_session and pagecheck.available():
             self.apart = pagecheck.Apart(self.entry, self.client.timeout, epoch.store_id, self.page_limit)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"fetch-{self.entry.id}") as fetcher:
             ahead: tuple[tuple[int, str], Future[Any]] | None = None

@@ -68,6 +68,15 @@ def test_a_short_backlog_stays_here(kiosk, make_config):
     assert (r.status, r.checked_apart) == ("ok", 0)
 
 
+def test_without_a_fork_server_every_page_is_checked_here(kiosk, make_config, monkeypatch):
+    # Windows has no fork server: get_context("forkserver") would raise and fail every long pull.
+    monkeypatch.setattr(pagecheck.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    chain = make_chain("store-a", 24)
+    _f, r = _pull(kiosk, make_config, chain)
+    assert (r.status, r.received, r.checked_apart) == ("ok", 24, 0), r.message
+    assert Response.select().count() == 24
+
+
 def _tampered(chain):
     chain[16]["answers"]["q1"] = 1 if chain[16]["answers"]["q1"] != 1 else 2  # seq 17, page 6
     return chain
