@@ -13,10 +13,11 @@ from datetime import date
 
 from peewee import JOIN, Case, fn
 
-from sync_server.db.models import Answer, Officer, Response
+from sync_server.db.models import Answer, Response
 from sync_server.i18n import N_
 from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 from sync_server.reports.figures import fmt_pct
+from sync_server.roster.names import officer_names
 
 
 @dataclass
@@ -55,7 +56,7 @@ def count(start: date, end: date, point: str | None = None) -> dict[str, dict[bo
 
 
 def table(counts: dict[str, dict[bool, Cell]], period_label: str) -> Table:
-    names = {o.code: o.name for o in Officer.select(Officer.code, Officer.name)}
+    names = officer_names()
     rows: list[list[object]] = []
     total = {True: Cell(), False: Cell()}
     for code in sorted(counts, key=lambda c: (c == "", names.get(c, c))):

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from kiosk.shared.dossier import MAX_LEN
 from sync_server.accounts import audit
 from sync_server.db import write_transaction
-from sync_server.db.models import DossierLink, Officer, Response
+from sync_server.db.models import DossierLink, Response
 from sync_server.exc import InputError
 from sync_server.i18n import N_
+from sync_server.roster.names import officer_names
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def find(raw: str, days: int) -> tuple[str, list[Linked]]:
     rows = (Response.select(Response, DossierLink.linked_at.alias("linked"))
             .join(DossierLink, on=(DossierLink.response_uuid == Response.uuid))
             .where(DossierLink.code == code).order_by(Response.recorded_utc, Response.id).objects())
-    names = dict(Officer.select(Officer.code, Officer.name).tuples())
+    names = officer_names()
     return code, [Linked(r.uuid, r.time_utc, names.get(r.officer, r.officer or ""), r.channel,
                          r.linked + timedelta(days=days)) for r in rows]
 

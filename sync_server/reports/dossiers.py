@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from sync_server.db.models import Answer, DossierLink, Officer, Procedure, Response
+from sync_server.db.models import Answer, DossierLink, Procedure, Response
+from sync_server.roster.names import officer_names
 
 # The columns, documented in docs/reports.md ("The per-dossier export").
 HEADERS = ["ma_ho_so", "thoi_gian", "ma_can_bo", "can_bo", "ma_thu_tuc", "thu_tuc", "kenh", "diem",
@@ -28,7 +29,7 @@ def rows(start: date, end: date, tz: ZoneInfo) -> list[list[object]]:
                                      .where(Answer.response.in_(ids[i:i + 500]))
                                      .order_by(Answer.id).tuples()):
             scores.setdefault(rid, []).append((question, score))
-    officers = dict(Officer.select(Officer.code, Officer.name).tuples())
+    officers = officer_names()
     procedures = dict(Procedure.select(Procedure.code, Procedure.name).tuples())
     out: list[list[object]] = []
     for r in linked:

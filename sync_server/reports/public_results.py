@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sync_server.config import ServerConfig
-from sync_server.db.models import Field, Officer
+from sync_server.db.models import Field
 from sync_server.i18n import N_
 from sync_server.reports import queries as reports
 from sync_server.reports.officers import officer_cells
+from sync_server.roster.names import officer_names
 
 OTHER = N_("Khác")  # the responses whose field is not known
 
@@ -60,7 +61,7 @@ def month_results(start: date, end: date, config: ServerConfig, point: str | Non
     out.fields = _lines(reports.figures(f, ("field",)), {x.code: x.name for x in Field.select()},
                         definition, OTHER)
     if config.board_show_officers:
-        names = {o.code: o.name for o in Officer.select().where(Officer.active)}
+        names = officer_names(active_only=True)
         cells = {(code,): cell for code, cell in officer_cells(f).items()}
         out.officers = [x for x in _lines(cells, names, definition, "") if x.code in names]  # never "unknown"
     return out

@@ -21,9 +21,10 @@ from typing import Any
 from sync_server.accounts import audit
 from sync_server.config import QR_KIOSK_ID, AlertRule
 from sync_server.db import database, write_transaction
-from sync_server.db.models import Counter, Kiosk, Officer, Response, ServiceAlert
+from sync_server.db.models import Counter, Kiosk, Response, ServiceAlert
 from sync_server.exc import InputError
 from sync_server.reports import alert_window, yes_no
+from sync_server.roster.names import officer_names
 
 SUBJECTS = ("officer", "kiosk")
 # Not a counter: every QR response is stored under the server's virtual kiosk "qr"
@@ -259,7 +260,7 @@ def open_alerts(limit: int = 50) -> list[ServiceAlert]:
 
 
 def subject_names() -> dict[tuple[str, str], str]:
-    names = {("officer", o.code): o.name for o in Officer.select(Officer.code, Officer.name)}
+    names = {("officer", code): name for code, name in officer_names().items()}
     names.update({("kiosk", k.id): k.id for k in Kiosk.select(Kiosk.id)})
     # A kiosk standing at a counter goes by the counter's name, as staff know it.
     names.update({("kiosk", c.kiosk_id): f"{c.name} ({c.kiosk_id})"

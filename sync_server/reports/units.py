@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sync_server.config import ServerConfig
 from sync_server.db.models import Downstream, DownstreamRoster
+from sync_server.roster import names as names_module
 from sync_server.roster import photos
 from sync_server.roster.points import Former
 
@@ -40,7 +41,8 @@ def names(unit: str, by: str) -> dict[str, str]:
     counters: sync_server.reports.places)."""
     query = (DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.name)
              .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == by)))
-    return {code: name or code for code, name in query.tuples()}
+    named = {code: name or code for code, name in query.tuples()}
+    return names_module.distinct(named.items()) if by == "officer" else named
 
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
-from sync_server.db.models import Downstream, Field, Officer, Procedure
+from sync_server.db.models import Downstream, Field, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.extensions import get_config
@@ -41,6 +41,7 @@ from sync_server.reports.downloads import definition_arg, letterhead, point_arg,
 from sync_server.reports.overview import local_today
 from sync_server.roster import points as roster_points
 from sync_server.roster.build import unit_name
+from sync_server.roster.names import officer_names
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -82,8 +83,7 @@ def _names(by: str, unit: str | None = None) -> dict[str, str]:
                  "field": "(không rõ lĩnh vực)", "point": report_points.UNKNOWN}
         return units.names(unit, by) | ({"": blank[by]} if by in blank else {"qr": QR_NAME})
     if by == "officer":
-        officers = Officer.select(Officer.code, Officer.name)
-        return {o.code: o.name for o in officers} | {"": "(không rõ cán bộ)"}
+        return officer_names() | {"": "(không rõ cán bộ)"}
     if by == "procedure":
         procedures = Procedure.select(Procedure.code, Procedure.name)
         return {p.code: p.name for p in procedures} | {"": "(không chọn thủ tục)"}

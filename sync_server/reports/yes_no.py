@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sync_server.db.models import Officer, Procedure, Questionnaire, Response, ServiceAlert, YesNoAnswer
+from sync_server.db.models import Procedure, Questionnaire, Response, ServiceAlert, YesNoAnswer
 from sync_server.i18n import N_, Msg
 from sync_server.reports import units
 from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
+from sync_server.roster.names import officer_names
 
 REASON = "yes_no"  # ServiceAlert.reason of an alert raised by a "yes"
 
@@ -73,7 +74,7 @@ def table(counts: list[Count], period_label: str, unit: str | None = None) -> Ta
         officers = units.names(unit, "officer")
         procedures = {code: f"{name} ({code})" for code, name in units.names(unit, "procedure").items()}
     else:
-        officers = {o.code: o.name for o in Officer.select(Officer.code, Officer.name)}
+        officers = officer_names()
         procedures = {p.code: f"{p.name} ({p.code})"
                       for p in Procedure.select(Procedure.code, Procedure.name)}
     rows: list[list[object]] = []
