@@ -1,8 +1,8 @@
 """Reception points (điểm tiếp nhận, NĐ 118/2025 Điều 7.3.b): the main office of a centre and, e.g.,
 the office kept in a commune merged into it in 2025, each with its own counters and kiosks.
 
-- Which point a rating belongs to is decided when it is stored (`point_of_kiosk`,
-  `point_of_counter`, `point_of_officer`) and kept on the response: moving a kiosk or a counter
+- Which point a rating belongs to is decided when it is stored (`PointMap`, read once per page
+  of responses) and kept on the response: moving a kiosk or a counter
   later moves its future ratings only.
 - The pre-merger map: a point may name the commune it was before the merger (`former_name`,
   `former_code`, `merged_on`). Ratings its kiosks recorded before that day are this centre's
@@ -53,11 +53,6 @@ def ordered() -> list[ReceptionPoint]:
 def several() -> bool:
     """More than one point: only then do pages, filters and tables name points."""
     return ReceptionPoint.select().limit(2).count() > 1
-
-
-def main_code() -> str:
-    """The first point in order (the main office): where a kiosk or counter nobody placed is."""
-    return PointMap.load().main()
 
 
 def names() -> dict[str, str]:
@@ -135,14 +130,6 @@ def point_of_kiosk(kiosk_id: str) -> str:
     return PointMap.load().of_kiosk(kiosk_id)
 
 
-def point_of_officer(officer: str) -> str:
-    return PointMap.load().of_officer(officer)
-
-
-def point_of_qr(flags: list[str]) -> str:
-    return PointMap.load().of_qr(flags)
-
-
 def _date(value: object, label: str) -> date | None:
     raw = str(value or "").strip()
     if not raw:
@@ -203,6 +190,5 @@ def place_kiosk(kiosk_id: str, point: str) -> str:
     return before
 
 
-__all__ = ["Former", "PointMap", "existing", "formers", "main_code", "names", "ordered", "place_counter",
-           "place_kiosk", "point_of_counter", "point_of_kiosk", "point_of_officer", "point_of_qr",
-           "several", "values"]
+__all__ = ["Former", "PointMap", "existing", "formers", "names", "ordered", "place_counter", "place_kiosk",
+           "point_of_counter", "point_of_kiosk", "several", "values"]

@@ -36,9 +36,10 @@ def _back(message: str, category: str = "ok"):
 def index():
     at_counters = {c.kiosk_id for c in Counter.select(Counter.kiosk_id) if c.kiosk_id}
     loose = [k for k in active_ids(get_config()) if k not in at_counters]
+    where = points.PointMap.load()  # once for the page, not once per kiosk
     return render_template("roster/points.html", points=points.ordered(),
                            counters=list(Counter.select().order_by(Counter.sort, Counter.code)),
-                           kiosks=[(k, points.point_of_kiosk(k)) for k in loose], main=points.main_code(),
+                           kiosks=[(k, where.of_kiosk(k)) for k in loose], main=where.main(),
                            names=points.names(),
                            version=current_version(), tab="points")
 
