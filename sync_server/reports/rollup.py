@@ -39,7 +39,7 @@ def add(ids: Iterable[int], sign: int = 1) -> None:
         return
     database.execute_sql(f'CREATE TEMP TABLE IF NOT EXISTS "{_SCRATCH}" AS SELECT {_COLUMNS} '
                          'FROM "rollup_day" WHERE 1 = 0')
-    _keys, visits, answers = _parts("rollup_day", where, sign)
+    visits, answers = _parts("rollup_day", where, sign)
     database.execute_sql(f'INSERT INTO "{_SCRATCH}" ({_COLUMNS}) {visits} UNION ALL {answers}')
     month = _month('"local_date"')
     sums = ", ".join(f'SUM("{c}")' for c in COUNTS)
@@ -91,9 +91,9 @@ def _month(day: str) -> str:
     return f"date({day}, 'start of month')" if is_sqlite() else f"date_trunc('month', {day})::date"
 
 
-def _parts(table: str, where: str, sign: int) -> tuple[list[str], str, str]:
-    """The key expressions of `table`, and the SELECTs of the responses' counts (question '') and
-    of the answers' by question over the rows `where` picks."""
+def _parts(table: str, where: str, sign: int) -> tuple[str, str]:
+    """The SELECTs of `table`'s rows: the responses' counts (question '') and the answers' by
+    question, over the rows `where` picks."""
     day = _month('r."local_date"') if table == "rollup_month" else 'r."local_date"'
     keys = [day, 'r."unit"', 'r."point"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
         f'r."{c}"' for c in ("kiosk_id", "counter", "channel", "questionnaire")]
@@ -105,7 +105,7 @@ def _parts(table: str, where: str, sign: int) -> tuple[list[str], str, str]:
     answers = (f'SELECT {", ".join(keys)}, a."question", 0, 0, {scores} FROM "answer" a '
                f'JOIN "response" r ON r."id" = a."response_id" WHERE {where} '
                f'GROUP BY {groups}, {len(keys) + 1}')
-    return keys, visits, answers
+    return visits, answers
 
 
 def _adds(table: str) -> str:
@@ -120,7 +120,7 @@ _LOW = ('SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a WHERE a."response_id" = 
 def _fill_sql(table: str) -> list[str]:
     """INSERT … SELECT that sum the raw rows (not excluded) into `table` per KEY: one statement for
     the responses (question ''), one for the answers by question."""
-    _keys, visits, answers = _parts(table, 'NOT r."excluded"', 1)
+    visits, answers = _parts(table, 'NOT r."excluded"', 1)
     into = f'INSERT INTO "{table}" ({_COLUMNS}) '
     return [into + visits, into + answers]
 
