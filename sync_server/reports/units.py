@@ -46,25 +46,30 @@ def names(unit: str, by: str) -> dict[str, str]:
 
 
 
-def _public(unit: str) -> dict[str, str]:
-    """{code: name} of the commune's officers whose latest snapshot marks a photo public."""
-    out = {}
-    query = (DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.name, DownstreamRoster.data)
-             .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == "officer")))
-    for code, name, data in query.tuples():
-        try:
-            entry = json.loads(data)
-        except ValueError:
-            continue
-        if isinstance(entry, dict) and entry.get("photo_sha256"):
-            out[code] = name or code
-    return out
+def _marks_public(data: str) -> bool:
+    """Whether an officer's snapshot entry marks a photo public (it then carries its hash)."""
+    try:
+        entry = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(entry, dict) and bool(entry.get("photo_sha256"))
+
+
+def _public(unit: str, officer: str | None = None) -> dict[str, str]:
+    """{code: name} of the commune's officers (or of the one `officer`) whose latest snapshot
+    marks a photo public."""
+    where = (DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == "officer")
+    if officer is not None:
+        where &= DownstreamRoster.code == officer
+    query = DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.name,
+                                    DownstreamRoster.data).where(where)
+    return {code: name or code for code, name, data in query.tuples() if _marks_public(data)}
 
 
 def public_photo(data_dir: Path, unit: str, officer: str) -> bytes | None:
     """The hub's copy of a commune officer's photo, only while the commune's snapshot marks it
     public (the copy is deleted when it no longer does: both must agree)."""
-    if officer not in _public(unit):
+    if officer not in _public(unit, officer):  # that one row, not the commune's every officer
         return None
     return photos.hub_photo(data_dir, unit, officer)
 
