@@ -9,8 +9,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test sysdeps venv lint bench clean messages
 
+# A new var/ starts with a month of sample ratings; `make demo DEMO_ARGS=--empty` starts empty.
+DEMO_ARGS ?=
 demo: sysdeps venv
-	$(BIN)/python deploy/demo.py
+	$(BIN)/python deploy/demo.py $(DEMO_ARGS)
 
 # The suite runs on TEST_JOBS pytest-xdist workers, a test module per worker at a time (module
 # fixtures start their X server, kiosk or server once); `make test TEST_JOBS=0` runs it in one

@@ -4,10 +4,15 @@ Creates the configs (a random kiosk token, kept), the demo roster and a staff lo
 password, kept in var/demo-login.txt), starts `hailong-server serve` and `hailong-kiosk run`
 (in a window when a display exists, otherwise under Xvfb, and says so), prints the URLs and
 waits. Ctrl-C stops everything cleanly.
+
+On the first start (a new var/) the kiosk's store gets a month of SAMPLE ratings before the kiosk
+starts, and the QR page a few once the server is up (deploy/demo_sample.py), so every report has
+something to show; `python deploy/demo.py --empty` (with a new var/) starts an empty centre.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import shutil
@@ -16,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,6 +30,7 @@ BIN = Path(sys.executable).parent
 SERVER_PORT = 5000
 KIOSK_PORT = 8765
 ADMIN = "admin"
+SAMPLE_MARK = VAR / "SAMPLE-DATA.txt"  # says, on every later start, that the figures are made up
 
 SERVER_TOML = """\
 # Demo sync server (made by `make demo`; edit freely, it is kept).
@@ -72,6 +79,45 @@ def say(text: str) -> None:
 def port_free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def sample_month(kiosk_toml: Path) -> None:
+    """The sample month into the kiosk's own store (it does not exist yet: a new var/)."""
+    import demo_sample  # beside this file; needs the venv's kiosk and sync_server
+
+    from kiosk import config as kiosk_config
+    from kiosk.store import Store
+
+    cfg = kiosk_config.load(kiosk_toml)
+    store = Store(cfg.db_path, cfg.kiosk_id)
+    try:
+        n = demo_sample.fill(store, demo_sample.today())
+    finally:
+        store.close()
+    SAMPLE_MARK.write_text(f"SAMPLE DATA: {n} made-up ratings of the {demo_sample.DAYS} days before "
+                           f"{demo_sample.today():%d/%m/%Y} in this demo's kiosk store "
+                           "(deploy/demo_sample.py)\n", encoding="utf-8")
+    say(f"SAMPLE DATA: {n} ratings of the last {demo_sample.DAYS} days written into the kiosk's store "
+        "(not real; a new var/ and `python deploy/demo.py --empty` start empty)")
+
+
+def sample_qr(base: str) -> None:
+    """A few QR ratings at Vạn Thọ, as phones give them, once the server answers."""
+    import demo_sample
+
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/login", timeout=2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        for n, (code, officer, score) in enumerate(demo_sample.QR_RATINGS):
+            demo_sample.qr_rate(base, code, officer, score, device=f"demo-phone-{n}")
+    except (OSError, RuntimeError) as e:
+        say(f"the sample QR ratings were not all given ({e}); the demo goes on")
+        return
+    say(f"SAMPLE DATA: {len(demo_sample.QR_RATINGS)} ratings on the QR page {base}/r/vt-1 (Vạn Thọ), today")
 
 
 def write_configs() -> tuple[Path, Path]:
@@ -143,13 +189,23 @@ def stop(procs: list[subprocess.Popen]) -> None:
             p.wait()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The sync server and one kiosk on this machine.")
+    parser.add_argument("--empty", action="store_true",
+                        help="on the first start (a new var/), no sample ratings: an empty centre")
+    args = parser.parse_args(argv)
     for port in (SERVER_PORT, KIOSK_PORT):
         if not port_free(port):
             sys.exit(f"[demo] port {port} on 127.0.0.1 is in use (another demo running?)")
+    first = not (VAR / "kiosk.toml").exists() and not (VAR / "kiosk").exists()
     server_toml, kiosk_toml = write_configs()
     hailong("hailong-server", "seed-demo", "--config", str(server_toml))
     password = staff_login(server_toml)
+    sample = first and not args.empty
+    if sample:
+        sample_month(kiosk_toml)
+    elif SAMPLE_MARK.exists():
+        say(f"the figures include sample data ({SAMPLE_MARK.relative_to(REPO)}); rm -rf var/ to start anew")
 
     procs: list[subprocess.Popen] = []
     env = dict(os.environ)
@@ -175,6 +231,8 @@ def main() -> int:
         say(f"staff pages:  http://127.0.0.1:{SERVER_PORT}/   login: {ADMIN} / {password}")
         say(f"kiosk API:    http://127.0.0.1:{KIOSK_PORT}/api/v1/status  (bearer token in {kiosk_toml})")
         say("press a face (or keys 1-5) on the kiosk; the server pulls every 5 s. Ctrl-C stops.")
+        if sample:
+            sample_qr(f"http://127.0.0.1:{SERVER_PORT}")
         while True:
             for name, p in (("kiosk", kiosk), ("server", server)):
                 if p.poll() is not None:
