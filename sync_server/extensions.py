@@ -4,11 +4,11 @@ in app.py, so that a blueprint never imports the module that imports it (flaskr'
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_locale
 from flask_wtf.csrf import CSRFProtect
 
 from sync_server.config import ServerConfig
-from sync_server.i18n import TRANSLATIONS
+from sync_server.i18n import DEFAULT, TRANSLATIONS
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -19,3 +19,9 @@ pull_domain = Domain(translation_directories=str(TRANSLATIONS), domain="pull")
 def get_config() -> ServerConfig:
     """The ServerConfig of the running app (create_app keeps it in app.extensions)."""
     return current_app.extensions["hailong"]
+
+
+def reader_locale() -> str:
+    """The language the page is written in ("vi", "en"): its numbers follow it (i18n.number)."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT

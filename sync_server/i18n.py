@@ -10,11 +10,17 @@ package: the office PC has no build step). `make messages` extracts, updates and
   and lets `pybabel extract` find it; it is translated when shown (`_(value)` in a view, the
   `tr` filter in a template — never `_(variable)` in a template: Jinja would mark it safe).
 - No Flask here: the logic modules import `N_` from this module.
+- Numbers for a person go through `number` (Babel's format_decimal in the reader's locale:
+  "4,5" and "1.234" in Vietnamese, "4.5" and "1,234" in English). A figure made without a request
+  is a `Figure`: it reads as the Vietnamese text (what the signed DOCX, the CSV and the logs say),
+  and a page writes it in its reader's language (the web filters call `localized`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from babel.numbers import format_decimal
 
 LANGS = ("vi", "en")
 DEFAULT = "vi"
@@ -33,6 +39,43 @@ class Msg(str):
         obj = super().__new__(cls, msgid % values if values else msgid)
         obj.msgid, obj.values = msgid, values
         return obj
+
+
+# kind: (decimals, Babel pattern). A share is "92,5 %" in Vietnamese, as the signed reports always
+# wrote it, and "92.5%" in English; "pct0" is a share without decimals (chart labels).
+_KINDS = {"count": (0, "#,##0"), "dec1": (1, "#,##0.0"), "mean": (2, "#,##0.00"), "points": (2, "#,##0.00"),
+          "pct": (1, "#,##0.0"), "pct0": (0, "#,##0")}
+_PERCENT = {"vi": " %", "en": "%"}
+
+
+def number(value: float, kind: str, locale: str = DEFAULT) -> str:
+    """`value` written for a reader of `locale` ("vi", "en"); kinds in _KINDS."""
+    digits, pattern = _KINDS[kind]
+    # round() first: the same half-way cases as the f-strings the reports used before
+    text = format_decimal(round(value, digits), pattern, locale=locale)
+    return text + _PERCENT.get(locale, "%") if kind.startswith("pct") else text
+
+
+class Figure(str):
+    """A number made where there is no request, with a text before it ("↑ "): it reads as the
+    Vietnamese text; `localized` writes it for a reader of another language."""
+
+    value: float
+    kind: str
+    prefix: str
+
+    def __new__(cls, value: float, kind: str, prefix: str = "") -> Figure:
+        obj = super().__new__(cls, prefix + number(value, kind))
+        obj.value, obj.kind, obj.prefix = value, kind, prefix
+        return obj
+
+    def localized(self, locale: str) -> str:
+        return self.prefix + number(self.value, self.kind, locale)
+
+
+def localized(value: object, locale: str) -> object:
+    """A Figure in `locale`; anything else unchanged."""
+    return value.localized(locale) if isinstance(value, Figure) else value
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention, a keyword of `pybabel extract`

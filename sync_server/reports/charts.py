@@ -11,6 +11,8 @@ import re
 import pygal
 from pygal.style import Style
 
+from sync_server.i18n import DEFAULT, number
+
 _STYLE = Style(
     background="#ffffff", plot_background="#ffffff", foreground="#111111",
     foreground_strong="#000000", foreground_subtle="#555555", opacity="1", opacity_hover="1",
@@ -29,20 +31,20 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
 
 
-def _pct_label(value: float | None) -> str:
-    """"92,5%", and "90%" without a useless decimal."""
+def _pct_label(value: float | None, locale: str = DEFAULT) -> str:
+    """"92,5%" ("92.5%" in English), and "90%" without a useless decimal; no space: a label is short."""
     if value is None:
         return ""
-    return (f"{value:.0f}" if value == round(value) else f"{value:.1f}").replace(".", ",") + "%"
+    return number(value, "pct0" if value == round(value) else "pct", locale).replace(" %", "%")
 
 
 def bars(title: str, labels: list[str], values: list[float | None], target_pct: float | None,
-         below: str = "dưới chỉ tiêu", no_data: str = NO_DATA) -> str:
+         below: str = "dưới chỉ tiêu", no_data: str = NO_DATA, locale: str = DEFAULT) -> str:
     """A horizontal bar per group (satisfaction %). Below the target: a light bar with a dark
     outline and "▼" after the value — told apart without colour. `below` and `no_data`: the
-    words in the page's language (the caller translates)."""
+    words in the page's language (the caller translates); `locale`: its numbers'."""
     if target_pct is not None:  # the mark is explained where the bars are read
-        title = f"{title} (▼: {below} {_pct_label(target_pct)})"
+        title = f"{title} (▼: {below} {_pct_label(target_pct, locale)})"
     chart = pygal.HorizontalBar(title=title, height=max(180, 40 * len(labels) + 90), width=900,
                                 **(_COMMON | {"no_data_text": no_data}))
     # pygal draws the first bar at the bottom: reversed, the table's first row is on top.
@@ -50,7 +52,8 @@ def bars(title: str, labels: list[str], values: list[float | None], target_pct: 
     points = []
     for v in reversed(values):
         below = v is not None and target_pct is not None and v < target_pct
-        points.append({"value": v, "formatter": (lambda x, b=below: _pct_label(x) + (" ▼" if b else "")),
+        mark = " ▼" if below else ""
+        points.append({"value": v, "formatter": (lambda x, m=mark: _pct_label(x, locale) + m),
                        "style": "fill: #eeeeee; stroke: #000; stroke-width: 1.5" if below else
                                 "fill: #9a9a9a; stroke: #000; stroke-width: 1"})
     chart.add("%", points)
@@ -58,7 +61,7 @@ def bars(title: str, labels: list[str], values: list[float | None], target_pct: 
 
 
 def trend(title: str, labels: list[str], values: list[float | None], target_pct: float | None,
-          target: str = "Chỉ tiêu", no_data: str = NO_DATA) -> str:
+          target: str = "Chỉ tiêu", no_data: str = NO_DATA, locale: str = DEFAULT) -> str:
     """Satisfaction % over time: a line with a dot at every point, and the value at every point
     while they fit (at most LABELLED_POINTS); beyond that at every k-th point and the last, so that
     the values never print over each other (the table has every figure)."""
@@ -71,10 +74,10 @@ def trend(title: str, labels: list[str], values: list[float | None], target_pct:
     chart.x_labels = labels
     every, last = -(-len(values) // LABELLED_POINTS), len(values) - 1  # every: 1 while all values fit
     chart.add("%", [{"value": v, "formatter": (lambda x, shown=i % every == 0 or i == last:
-                                               _pct_label(x) if shown else "")}
+                                               _pct_label(x, locale) if shown else "")}
                     for i, v in enumerate(values)])
     if target_pct is not None:  # the dashed line is labelled once, mid-way (never clipped at an edge)
-        name = f"{target} {_pct_label(target_pct)}"
+        name = f"{target} {_pct_label(target_pct, locale)}"
         middle = len(labels) // 2
         points = [{"value": target_pct, "formatter": (lambda _x, here=i == middle: name if here else "")}
                   for i in range(len(labels))]

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from peewee import Case, fn
 
 from sync_server.db.models import Answer, OverdueMonth, Response
-from sync_server.i18n import N_, Msg
+from sync_server.i18n import N_, Figure, Msg
 from sync_server.reports.figures import fmt_count, fmt_pct
 
 FULL_AT = 0.90  # a share of 90 % or more earns all the points
@@ -41,7 +41,7 @@ def points(share: float | None) -> float | None:
 
 
 def fmt_points(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}".replace(".", ",")
+    return "—" if value is None else Figure(value, "points")
 
 
 def months_of(start: date, end: date) -> list[date] | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sync_server.i18n import N_, Msg
+from sync_server.i18n import N_, Figure, Msg
 
 DEFINITIONS = ("survey", "not_dissatisfied", "three_level")
 DEFAULT_DEFINITION = "survey"
@@ -110,16 +110,15 @@ def target_note(target_pct: float) -> str:
 
 
 def fmt_pct(value: float | None) -> str:
-    """Vietnamese style: a decimal comma, one decimal ("92,5 %"); a dash when there is no figure."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + " %"
+    """A share, one decimal ("92,5 %"; a page in English: "92.5%"); a dash when there is none."""
+    return "—" if value is None else Figure(value, "pct")
 
 
 def fmt_count(n: int) -> str:
-    """Vietnamese style: a dot between thousands ("1.234")."""
-    return f"{n:,}".replace(",", ".")
+    """A count with its thousands ("1.234"; a page in English: "1,234")."""
+    return Figure(n, "count")
 
 
 def fmt_mean(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}".replace(".", ",")
+    """A mean score, two decimals ("4,03"; a page in English: "4.03")."""
+    return "—" if value is None else Figure(value, "mean")

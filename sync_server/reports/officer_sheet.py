@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sync_server.db.models import Response
-from sync_server.i18n import N_, Msg
+from sync_server.i18n import N_, Figure, Msg
 from sync_server.reports import exports, officer_table, officers, queries, topics
 
 EXTRA_HEADERS = [N_("So với kỳ trước (điểm %)"), N_("Không hài lòng (mức 2, 1)"),
@@ -87,8 +87,8 @@ def _change(now: queries.Cell | None, before: queries.Cell | None, definition: s
 def _arrow(points: float) -> str:
     """"↑ 2,2" / "↓ 1,5" / "= 0,0" percentage points: no "+" or "-" first, which a spreadsheet
     would read as a formula."""
-    text = f"{abs(points):.1f}".replace(".", ",")
-    return ("= " if text == "0,0" else "↑ " if points > 0 else "↓ ") + text
+    size = abs(points)
+    return Figure(size, "dec1", "= " if round(size, 1) == 0 else "↑ " if points > 0 else "↓ ")
 
 
 def build(period: SheetPeriod, definition: str, target: float, min_visits: int,

@@ -18,6 +18,7 @@ from sync_server.accounts import audit
 from sync_server.db import write_transaction
 from sync_server.db.models import OverdueMonth
 from sync_server.exc import InputError
+from sync_server.reports.figures import fmt_count
 from sync_server.roster.importer import read_table
 
 MAX_ROWS = 600  # fifty years of months: more is not this file
@@ -61,7 +62,7 @@ def _count(raw: str) -> int:
     text = raw.replace(".", "").replace(" ", "")  # "1.234": a Vietnamese thousands separator
     if not text.isdigit() or int(text) > MAX_COUNT:
         raise InputError("cần một số nguyên từ 0 đến %(max)s, không phải “%(value)s”.",
-                         {"max": f"{MAX_COUNT:,}".replace(",", "."), "value": raw[:20]})
+                         {"max": fmt_count(MAX_COUNT), "value": raw[:20]})
     return int(text)
 
 

@@ -16,7 +16,7 @@ from sync_server.accounts.access import role_required
 from sync_server.db.models import Downstream, Field, Procedure
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
-from sync_server.extensions import get_config
+from sync_server.extensions import get_config, reader_locale
 from sync_server.i18n import N_, Msg
 from sync_server.reports import (
     assisted,
@@ -208,11 +208,12 @@ def overview():
     trend_svg = charts.trend(
         _("Tỷ lệ hài lòng theo ngày") if by_time == "day" else _("Tỷ lệ hài lòng theo tháng"),
         [k.strftime("%d/%m" if by_time == "day" else "%m/%Y") for k, _c in points],
-        [c.counts.pct(definition) if c else None for _k, c in points], target, target_words, no_data)
+        [c.counts.pct(definition) if c else None for _k, c in points], target, target_words, no_data,
+        locale=reader_locale())
     bars_svg = charts.bars(_("Tỷ lệ hài lòng theo %(group)s", group=_(BY_NAMES[by]).lower()),
                            [_(label) if label else label for label, _c in labelled],
                            [c.counts.pct(definition) for _l, c in labelled], target, _("dưới chỉ tiêu"),
-                           no_data)
+                           no_data, locale=reader_locale())
     # RollupHour has no unit nor point: the hours are the whole centre's (the province's at a hub),
     # not shown for one commune or one point.
     grid, hours = _heatmap(period) if scope.unit is None and point is None else ([], [])

@@ -1,5 +1,7 @@
-"""The template filters: numbers, sizes and times the Vietnamese way, and messages made without a
-request rendered in the page's language."""
+"""The template filters: numbers and sizes in the reader's locale (sync_server.i18n.number: "4,5"
+in Vietnamese, "4.5" in English), times the Vietnamese way, and messages made without a request
+rendered in the page's language. Every `{{ … }}` that prints a Figure (a report's share, mean,
+count made without a request) prints it in the reader's locale (Jinja's `finalize`)."""
 
 from __future__ import annotations
 
@@ -10,15 +12,21 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_babel import gettext as _
 
+from sync_server import i18n
 from sync_server.collect import messages as pull_messages
-from sync_server.extensions import pull_domain
+from sync_server.extensions import pull_domain, reader_locale
 from sync_server.i18n import Msg
 
 
 def _pct(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.1f}".replace(".", ",") + " %"
+    return i18n.number(value, "pct", reader_locale())
+
+
+def _num(value: float | None, kind: str = "count") -> str:
+    """`{{ n|num }}` a count, `{{ x|num("dec1") }}` one decimal… in the reader's locale."""
+    return "—" if value is None else i18n.number(value, kind, reader_locale())
 
 
 def _size(n: int | None) -> str:
@@ -26,7 +34,7 @@ def _size(n: int | None) -> str:
         return "—"
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".", ",")
+            return f"{n:.0f} {unit}" if unit == "B" else f"{i18n.number(n, 'dec1', reader_locale())} {unit}"
         n /= 1024
     return ""
 
@@ -47,6 +55,8 @@ def _seconds(value: float | None) -> str:
 
 
 def init_app(app: Flask, tz: ZoneInfo) -> None:
+    app.jinja_env.finalize = lambda value: i18n.localized(value, reader_locale())
+
     @app.template_filter("pct")
     def pct_filter(value: float | None) -> str:
         return _pct(value)
@@ -69,11 +79,13 @@ def init_app(app: Flask, tz: ZoneInfo) -> None:
         """A message chosen at run time (a status, a label from a table marked with N_), in the
         page's language; the result is escaped like any value (never `_(value)`: Jinja's gettext
         would mark it safe)."""
-        if isinstance(value, Msg):
-            return _(value.msgid, **value.values)
+        if isinstance(value, Msg):  # (a Figure passes through gettext unchanged: `finalize` writes it)
+            locale = reader_locale()
+            return _(value.msgid, **{k: i18n.localized(v, locale) for k, v in value.values.items()})
         return _(value) if value else (value or "")
 
     app.add_template_filter(_size, "size")
+    app.add_template_filter(_num, "num")
     app.add_template_filter(_seconds, "seconds")
 
     @app.template_filter("pullmsg")

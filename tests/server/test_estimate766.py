@@ -128,7 +128,7 @@ def test_the_estimate_with_and_without_the_overdue_import(office):
     english = page(staff, f"/reports?{MONTH}&lang=en")
     assert ("Decision-766-style estimate (criterion 5.4): an estimate from the kiosks, not the "
             "official 766 score") in english
-    assert "Share not dissatisfied: 70,0 % (7 of 10 ratings); estimated points: 4,67/6." in english
+    assert "Share not dissatisfied: 70.0% (7 of 10 ratings); estimated points: 4.67/6." in english
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -190,7 +190,7 @@ def test_the_estimate_and_the_import_page_in_chromium(office, tmp_path, browser_
         screenshot(p, "issue14-estimate-vi")
         p.goto(f"{base}/reports?{MONTH}&lang=en")
         english = p.locator("#estimate-766").inner_text()
-        assert "not the official 766 score" in english and "4,20/6" in english
+        assert "not the official 766 score" in english and "4.20/6" in english
         screenshot(p, "issue14-estimate-en")
         p.goto(f"{base}/reports/overdue?lang=en")
         assert "Overdue dossiers by month" in p.locator("h1").inner_text()
