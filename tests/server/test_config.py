@@ -169,3 +169,18 @@ def test_service_alert_rule_and_board(tmp_path):
 def test_reports_min_visits(tmp_path):
     assert config.load(write(tmp_path, SERVER)).min_visits == 10
     assert config.load(write(tmp_path, SERVER + "[reports]\nmin_visits = 25\n")).min_visits == 25
+
+
+def test_the_names_the_code_and_the_docs_use_are_read_from_sync_server_config():
+    # config/ is a package by job (qr, machines); its modules' public names stay where they were.
+    from sync_server.config import machines, qr
+
+    c = config
+
+    assert c.QrConfig is qr.QrConfig and c.KioskEntry is machines.KioskEntry
+    assert c.UpstreamConfig is machines.UpstreamConfig and c.DownstreamEntry is machines.DownstreamEntry
+    assert (c.QR_KIOSK_ID, c.MIN_TOKEN_LENGTH) == ("qr", 16)
+    for name in ("ServerConfig", "AlertRule", "ConfigError", "load", "check_database_url", "district_word",
+                 "DEFAULT_PATH", "DEFAULT_SIGNER", "DATABASE_URL_ENV"):
+        assert hasattr(c, name), name
+    assert set(c.__all__) <= set(dir(c))
