@@ -47,10 +47,12 @@ class InputError(ServerError, ValueError):
     def __str__(self) -> str:
         return self.message(lambda text: text)
 
-    def message(self, gettext: Callable[[str], str]) -> str:
+    def message(self, gettext: Callable[[str], str], locale: str | None = None) -> str:
         """The message in the reader's language: the template, its labels ("label", "what": field
-        names, msgids too) and any nested InputError translated with `gettext`."""
-        values = {k: v.message(gettext) if isinstance(v, InputError)
+        names, msgids too) and any nested InputError translated with `gettext`; a number made as
+        an i18n.Figure written for a reader of `locale` (None: as made, the Vietnamese way)."""
+        values = {k: v.message(gettext, locale) if isinstance(v, InputError)
+                  else v.localized(locale) if locale and hasattr(v, "localized")  # an i18n.Figure
                   else gettext(v) if k in ("label", "what") and isinstance(v, str) else v
                   for k, v in self.values.items()}
         text = gettext(self.template)

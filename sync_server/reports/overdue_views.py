@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from sync_server.accounts.access import role_required
 from sync_server.exc import InputError
+from sync_server.extensions import reader_locale
 from sync_server.reports import overdue
 from sync_server.reports.overdue import ImportErrors
 from sync_server.roster.importer import MAX_BYTES
@@ -36,9 +37,9 @@ def upload():
     try:
         rows = overdue.parse(data)
     except ImportErrors as e:
-        return _render([err.message(_) for err in e.errors], 400)
+        return _render([err.message(_, reader_locale()) for err in e.errors], 400)
     except InputError as e:  # from read_table: too big, not UTF-8, not a table
-        return _render([e.message(_)], 400)
+        return _render([e.message(_, reader_locale())], 400)
     counts = overdue.store(rows, g.user.username, (file.filename or "") if file else "", role=g.user.role,
                            ip=request.remote_addr)
     flash(_("Đã nhập %(new)s tháng mới, thay thế %(replaced)s tháng đã có.", **counts), "ok")

@@ -94,3 +94,19 @@ def test_pages_in_english_write_english_numbers_and_the_docx_stays_vietnamese(mo
     for url in ("/", "/board"):
         page = staff.get(url).get_data(as_text=True)
         assert EN_SHARE.search(page) is None and VI_SHARE.search(page), url
+
+
+def test_an_error_names_its_limit_in_the_readers_numbers(cfg):
+    """A count out of range in the province's overdue file (reports.overdue): the limit the message
+    names is a Figure, written for the reader."""
+    add_user("staff", "staff")
+    staff = client_as(create_app(cfg), "staff")
+    csv_file = b"thang,ho_so_da_giai_quyet,ho_so_qua_han\n2026-11,200,99999999\n"
+    for lang, limit in (("en", "10,000,000"), ("vi", "10.000.000")):
+        page = staff.get(f"/reports/overdue?lang={lang}").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        bad = staff.post("/reports/overdue", content_type="multipart/form-data", data={
+            "csrf_token": token,
+            "file": (io.BytesIO(csv_file), "t.csv")})
+        assert bad.status_code == 400
+        assert limit in bad.get_data(as_text=True), lang
