@@ -118,8 +118,8 @@ def _adds(table: str) -> str:
 def _low(by_answer: str = "1 = 1") -> str:
     """The responses with an answer of 1–2 (the hour × weekday map's "low"), among the answers
     `by_answer` picks (a change's: the same predicate keeps the look-up on its index)."""
-    return ('SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a WHERE a."response_id" = r."id" AND a."score" <= 2 '
-            f'AND {by_answer}) THEN 1 ELSE 0 END)')
+    return ('SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a WHERE a."response_id" = r."id" '
+            f'AND a."score" <= 2 AND {by_answer}) THEN 1 ELSE 0 END)')
 
 
 def _fill_sql(table: str) -> list[str]:
