@@ -25,7 +25,7 @@ from sync_server.config import DownstreamEntry, ServerConfig
 from sync_server.db import database, write_transaction
 from sync_server.db.models import Epoch
 from sync_server.exc import Refused
-from sync_server.upstream import peers, snapshot, wire
+from sync_server.upstream import canonical, peers, snapshot, wire
 
 
 @dataclass
@@ -131,7 +131,7 @@ def _check_run(store: dict[str, Any], start: int, held: int,
     a page's worth of calls instead of a call each. Raises what the loop would, without its seq."""
     items = store["responses"][start:]
     page = {"store_id": store["store_id"], "responses": items, "last_seq": held + len(items)}
-    responses, bodies, _last = checks.check_page(page, store["store_id"], held)
+    responses, bodies, _last = checks.check_page(page, store["store_id"], held, canonical.response_text)
     after = checks.verify_page(responses, bodies, held, head)
     times = [wire.times_in(t, "") for t in store["times"][start:]]
     return responses, bodies, times, store["points"][start:], after
