@@ -66,6 +66,18 @@ def test_rows_are_kept_and_the_key_is_the_primary_key(migrated):
         assert database.obj.get_primary_keys(table) == list(KEY)
 
 
+def test_unit_point_and_counter_keep_their_default(migrated):
+    """Rows written without them (migration 17's refill, a commune's own rows of old) get ''."""
+    for table in ("rollup_day", "rollup_month"):
+        database.execute_sql(f'INSERT INTO "{table}" ("local_date", "officer", "procedure", "kiosk_id", '
+                             '"channel", "questionnaire", "question", "responses", "partial", "n1", "n2", '
+                             "\"n3\", \"n4\", \"n5\") VALUES ('2026-04-01', 'nv-lan', '', 'quay-1', 'touch', "
+                             "'overall', '', 1, 0, 0, 0, 0, 0, 0)")
+        got = database.execute_sql(f'SELECT "unit", "point", "counter" FROM "{table}" '
+                                   "WHERE \"local_date\" = '2026-04-01'").fetchall()
+        assert [tuple(r) for r in got] == [("", "", "")]
+
+
 def test_the_key_still_refuses_a_second_row(migrated):
     marks = ", ".join([database.obj.param] * len(ROWS[0]))
     for table in ("rollup_day", "rollup_month"):

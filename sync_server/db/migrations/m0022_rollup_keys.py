@@ -13,7 +13,7 @@ copied over. Frozen: no application code.
 
 from __future__ import annotations
 
-from peewee import CharField, CompositeKey, DateField, IntegerField, Model, PostgresqlDatabase
+from peewee import SQL, CharField, CompositeKey, DateField, IntegerField, Model, PostgresqlDatabase
 
 from sync_server.db.migrations.frozen import create
 
@@ -31,8 +31,9 @@ def _keyed(table: str) -> type[Model]:
     """The rebuilt table (SQLite), made under a new name and renamed once filled."""
     fields = {"local_date": DateField()}
     for name in KEY[1:]:
-        fields[name] = CharField(max_length=16 if name == "channel" else 64,
-                                 default="" if name in ("unit", "point", "counter") else None)
+        # unit, point and counter keep the SQL DEFAULT '' their migrations (12, 18, 17) gave them
+        defaults = [SQL("DEFAULT ''")] if name in ("unit", "point", "counter") else None
+        fields[name] = CharField(max_length=16 if name == "channel" else 64, constraints=defaults)
     fields.update({name: IntegerField() for name in COUNTS})
     meta = type("Meta", (), {"table_name": f"{table}_keyed", "primary_key": CompositeKey(*KEY),
                              "without_rowid": True})
