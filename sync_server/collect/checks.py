@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from kiosk.shared.exc import ProtocolError
@@ -90,10 +91,12 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def check_page(page: dict[str, Any], store_id: str,
-                after: int) -> tuple[list[dict[str, Any]], list[str], int]:
+def check_page(page: dict[str, Any], store_id: str, after: int,
+               encode: Callable[[dict[str, Any]], str] = canonical_text
+               ) -> tuple[list[dict[str, Any]], list[str], int]:
     """The page's responses, their canonical JSON (made once, stored as the body) and the
-    kiosk's last seq; Refused for anything that must not be stored."""
+    kiosk's last seq; Refused for anything that must not be stored. `encode`: canonical_text, or
+    one that writes the same text for a validated response (sync_server.upstream.canonical)."""
     responses, last_seq = page.get("responses"), page.get("last_seq")
     if not isinstance(responses, list) or not is_int(last_seq) or not isinstance(page.get("store_id"), str):
         raise Refused("garbage", say("page after seq %(seq)s: not a responses page "
@@ -113,7 +116,7 @@ def check_page(page: dict[str, Any], store_id: str,
             except ProtocolError as e:
                 raise Refused("garbage", str(e), json.dumps(r, ensure_ascii=False)[:4000]) from None
             raise  # never: the same checks on the same response fail the second time too
-        body = canonical_text(r)
+        body = encode(r)
         check_fits(r, body)
         if r["store_id"] != store_id:
             raise Refused("chain", say("response seq %(seq)s: store_id %(got)s is not the store %(store)s",

@@ -34,12 +34,21 @@ def add(ids: Iterable[int], sign: int = 1) -> None:
     grouping `rebuild()` uses: the responses and answers are read once into a scratch table at
     the daily rollup's grain, and each rollup gets one INSERT … SELECT … ON CONFLICT DO UPDATE
     from it (the monthly and per-commune ones folded further); no deltas built in Python."""
-    where = _rows_where(sorted(set(ids)))
-    if where is None:
+    ids = sorted(set(ids))
+    if not ids:
         return
-    database.execute_sql(f'CREATE TEMP TABLE IF NOT EXISTS "{_SCRATCH}" AS SELECT {_COLUMNS} '
+    # The answers are read by their own response_id too: a join on r."id" alone let the planner,
+    # its statistics behind a growing table, read the whole answer table for every page (a hub's
+    # ingest grew with everything it held, issue 15).
+    where, by_answer = _rows_where(ids, 'r."id"'), _rows_where(ids, 'a."response_id"')
+    # PostgreSQL: ON COMMIT DELETE ROWS truncates it in place at each commit. A DELETE alone left
+    # its dead rows behind for good (no autovacuum for a temporary table): a connection's scratch
+    # grew by a page's worth with every page, and each page's GROUP BYs read all of it (issue 15:
+    # 2,236 pages after 50 pages of 2,000 at a hub, ~22,000 by the end of a million).
+    keep = "" if is_sqlite() else " ON COMMIT DELETE ROWS"
+    database.execute_sql(f'CREATE TEMP TABLE IF NOT EXISTS "{_SCRATCH}"{keep} AS SELECT {_COLUMNS} '
                          'FROM "rollup_day" WHERE 1 = 0')
-    visits, answers = _parts("rollup_day", where, sign)
+    visits, answers = _parts("rollup_day", where, sign, by_answer)
     database.execute_sql(f'INSERT INTO "{_SCRATCH}" ({_COLUMNS}) {visits} UNION ALL {answers}')
     month = _month('"local_date"')
     sums = ", ".join(f'SUM("{c}")' for c in COUNTS)
@@ -56,12 +65,13 @@ def add(ids: Iterable[int], sign: int = 1) -> None:
         database.execute_sql(f'INSERT INTO "{table}" ("local_date", "unit", {_COUNT_COLUMNS}) '
                              f'SELECT {day}, "unit", {sums} FROM "{_SCRATCH}" GROUP BY 1, 2 '
                              f'ON CONFLICT ("local_date", "unit") DO UPDATE SET {_adds(table)}')
-    # DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE gives the table a new file each time, ~26 ms
-    # a call against ~3 ms for this DELETE of one page's rows (measured on the dev VM, issue 16).
+    # Emptied for the next change in the same transaction. DELETE, not TRUNCATE: on PostgreSQL a
+    # TRUNCATE gives the table a new file each time, ~26 ms a call against ~3 ms for this DELETE of
+    # one page's rows (measured on the dev VM, issue 16).
     database.execute_sql(f'DELETE FROM "{_SCRATCH}"')
     database.execute_sql(
         'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") '
-        f'SELECT r."local_date", r."local_hour", {sign} * COUNT(*), {sign} * {_LOW} '
+        f'SELECT r."local_date", r."local_hour", {sign} * COUNT(*), {sign} * {_low(by_answer)} '
         f'FROM "response" r WHERE ({where}) AND r."local_hour" IS NOT NULL GROUP BY 1, 2 '
         'ON CONFLICT ("local_date", "hour") DO UPDATE SET '
         '"responses" = "rollup_hour"."responses" + excluded."responses", '
@@ -71,11 +81,10 @@ def add(ids: Iterable[int], sign: int = 1) -> None:
 _SCRATCH = "_rollup_delta"  # a temporary table: this connection's own, emptied after each use
 
 
-def _rows_where(ids: list[int]) -> str | None:
-    """A predicate on r."id" naming exactly `ids`: a page's new rows are nearly always one run of
-    ids, so runs become BETWEENs (integers from the database: written in, not parameters)."""
-    if not ids:
-        return None
+def _rows_where(ids: list[int], column: str) -> str:
+    """A predicate on `column` naming exactly `ids` (sorted, not empty): a page's new rows are
+    nearly always one run of ids, so runs become BETWEENs (integers from the database: written
+    in, not parameters)."""
     runs: list[list[int]] = []
     for i in ids:
         if runs and i == runs[-1][1] + 1:
@@ -83,17 +92,17 @@ def _rows_where(ids: list[int]) -> str | None:
         else:
             runs.append([i, i])
     if len(runs) > 16:
-        return f'r."id" IN ({", ".join(map(str, ids))})'
-    return " OR ".join(f'r."id" BETWEEN {a} AND {b}' for a, b in runs)
+        return f'{column} IN ({", ".join(map(str, ids))})'
+    return "(" + " OR ".join(f"{column} BETWEEN {a} AND {b}" for a, b in runs) + ")"
 
 
 def _month(day: str) -> str:
     return f"date({day}, 'start of month')" if is_sqlite() else f"date_trunc('month', {day})::date"
 
 
-def _parts(table: str, where: str, sign: int) -> tuple[str, str]:
+def _parts(table: str, where: str, sign: int, by_answer: str = "1 = 1") -> tuple[str, str]:
     """The SELECTs of `table`'s rows: the responses' counts (question '') and the answers' by
-    question, over the rows `where` picks."""
+    question, over the rows `where` picks (and the answers `by_answer` picks: the same ones)."""
     day = _month('r."local_date"') if table == "rollup_month" else 'r."local_date"'
     keys = [day, 'r."unit"', 'r."point"'] + [f'COALESCE(r."{c}", \'\')' for c in ("officer", "procedure")] + [
         f'r."{c}"' for c in ("kiosk_id", "counter", "channel", "questionnaire")]
@@ -103,7 +112,7 @@ def _parts(table: str, where: str, sign: int) -> tuple[str, str]:
               f'{sign} * SUM(CASE WHEN r."partial" THEN 1 ELSE 0 END), 0, 0, 0, 0, 0 '
               f'FROM "response" r WHERE {where} GROUP BY {groups}')
     answers = (f'SELECT {", ".join(keys)}, a."question", 0, 0, {scores} FROM "answer" a '
-               f'JOIN "response" r ON r."id" = a."response_id" WHERE {where} '
+               f'JOIN "response" r ON r."id" = a."response_id" WHERE ({where}) AND {by_answer} '
                f'GROUP BY {groups}, {len(keys) + 1}')
     return visits, answers
 
@@ -112,9 +121,11 @@ def _adds(table: str) -> str:
     return ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in COUNTS)
 
 
-# A response with an answer of 1–2 (the hour × weekday map's "low").
-_LOW = ('SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a WHERE a."response_id" = r."id" AND a."score" <= 2) '
-        'THEN 1 ELSE 0 END)')
+def _low(by_answer: str = "1 = 1") -> str:
+    """The responses with an answer of 1–2 (the hour × weekday map's "low"), among the answers
+    `by_answer` picks (a change's: the same predicate keeps the look-up on its index)."""
+    return ('SUM(CASE WHEN EXISTS (SELECT 1 FROM "answer" a WHERE a."response_id" = r."id" '
+            f'AND a."score" <= 2 AND {by_answer}) THEN 1 ELSE 0 END)')
 
 
 def _fill_sql(table: str) -> list[str]:
@@ -128,7 +139,7 @@ def _fill_sql(table: str) -> list[str]:
 # Per local day and hour: the responses, and those with an answer of 1–2 (the hour × weekday map).
 _FILL_HOURS = (
     f'INSERT INTO "rollup_hour" ("local_date", "hour", "responses", "low") '
-    f'SELECT r."local_date", r."local_hour", COUNT(*), {_LOW} '
+    f'SELECT r."local_date", r."local_hour", COUNT(*), {_low()} '
     'FROM "response" r WHERE NOT r."excluded" GROUP BY r."local_date", r."local_hour"')
 
 

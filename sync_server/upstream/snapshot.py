@@ -18,7 +18,7 @@ from typing import Any
 from kiosk.shared.protocol import BUILTIN_QUESTIONNAIRE, question_type
 from sync_server.collect.ingest import Roster
 from sync_server.config import QR_KIOSK_ID
-from sync_server.db import write_transaction
+from sync_server.db import insert_values, write_transaction
 from sync_server.db.models import (
     Counter,
     DownstreamRoster,
@@ -104,7 +104,7 @@ def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime, data_di
     photos are taken out and kept apart (photos_up)."""
     if isinstance(snapshot.get("officer"), list):
         photos_up.take(server_id, snapshot["officer"], data_dir)
-    rows = []
+    rows: dict[tuple[str, str], tuple] = {}  # a code listed twice: its last entry, as before
     for kind in KINDS:
         entries = snapshot.get(kind, [])
         if not isinstance(entries, list):
@@ -113,20 +113,19 @@ def keep_roster(server_id: str, snapshot: dict[str, Any], now: datetime, data_di
             code = e.get("code") if isinstance(e, dict) else None
             if not is_code(code):
                 raise WireError(f"roster.{kind}[{i}].code must be a code")
-            rows.append({"server_id": server_id, "kind": kind, "code": code,
-                         "name": str(e.get("name", ""))[:2000],
-                         "data": json.dumps(e, ensure_ascii=False)[:20000], "updated_at": now})
+            rows[kind, code] = (server_id, kind, code, str(e.get("name", ""))[:2000],
+                                json.dumps(e, ensure_ascii=False)[:20000], now)
     query = (DownstreamRoster.select(DownstreamRoster.kind, DownstreamRoster.code, DownstreamRoster.name,
                                      DownstreamRoster.data).where(DownstreamRoster.server_id == server_id))
     held = {(kind, code): (name, data) for kind, code, name, data in query.tuples()}
-    # Every batch carries the whole snapshot: only what changed since the last one is written.
-    rows = [row for row in rows if held.get((row["kind"], row["code"])) != (row["name"], row["data"])]
+    # Every batch carries the whole snapshot: only what changed since the last one is written, in
+    # one statement (a commune's first push writes its whole roster).
+    changed = [row for key, row in rows.items() if held.get(key) != row[3:5]]
     with write_transaction():
-        for row in rows:
-            DownstreamRoster.insert(**row).on_conflict(
-                conflict_target=[DownstreamRoster.server_id, DownstreamRoster.kind, DownstreamRoster.code],
-                update={DownstreamRoster.name: row["name"], DownstreamRoster.data: row["data"],
-                        DownstreamRoster.updated_at: now}).execute()
+        insert_values('INSERT INTO "downstream_roster" ("server_id", "kind", "code", "name", "data", '
+                      '"updated_at") VALUES ',
+                      'ON CONFLICT ("server_id", "kind", "code") DO UPDATE SET "name" = excluded."name", '
+                      '"data" = excluded."data", "updated_at" = excluded."updated_at"', changed, 6)
 
 
 def known(server_id: str) -> Roster:

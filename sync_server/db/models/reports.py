@@ -6,6 +6,7 @@ from __future__ import annotations
 from peewee import (
     AutoField,
     CharField,
+    CompositeKey,
     DateField,
     DateTimeField,
     IntegerField,
@@ -33,9 +34,9 @@ class RollupCounts(BaseModel):
 class RollupDay(RollupCounts):
     """Score counts per local day × officer × procedure × kiosk × channel × questionnaire ×
     question (sync_server.reports.rollup). On the question '' row: `responses` and `partial` instead.
-    Text keys use '' for "none" so that the unique key holds on every database."""
+    Text keys use '' for "none" so that the unique key holds on every database. Migration 22: the
+    key is the primary key (no surrogate `id`: nothing read it, and every row paid for it)."""
 
-    id = AutoField()
     local_date = DateField()
     # Migration 12: the commune server the rows came from at a province hub (its server_id);
     # '' for the server's own kiosks, so every commune's own rollups look as before.
@@ -51,8 +52,8 @@ class RollupDay(RollupCounts):
     question = CharField(max_length=64)
 
     class Meta:
-        indexes = ((("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter",
-                     "channel", "questionnaire", "question"), True),)
+        primary_key = CompositeKey("local_date", "unit", "point", "officer", "procedure", "kiosk_id",
+                                   "counter", "channel", "questionnaire", "question")
 
 
 class RollupMonth(RollupDay):
@@ -61,8 +62,6 @@ class RollupMonth(RollupDay):
 
     class Meta:
         table_name = "rollup_month"
-        indexes = ((("local_date", "unit", "point", "officer", "procedure", "kiosk_id", "counter",
-                     "channel", "questionnaire", "question"), True),)
 
 
 class RollupUnitDay(RollupCounts):
