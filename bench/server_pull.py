@@ -51,6 +51,7 @@ OFFICERS = ("nv-lan", "nv-hung", "nv-minh", "nv-hoa")
 # CPU time of this process (every thread), per side: steadier than wall time on a shared machine.
 # The kiosk's own work is in its process and not counted here; the wall time counts it.
 CPU: dict[str, list[float]] = {"pull": [], "bulk": [], "checker": [], "here": []}
+AHEAD: list[int] = []  # pages whose rows the checking process made (PostgreSQL; 0 before issue 16e)
 
 
 KIOSK_PROCESS = """
@@ -128,6 +129,7 @@ def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> t
         apart = getattr(result, "checker_cpu_s", 0.0)  # (0 for code before it: run against main)
         CPU["checker"].append(apart)
         CPU["pull"].append(time.process_time() - c0 + apart)
+        AHEAD.append(getattr(result, "made_ahead", 0))
     assert (result.status, result.received) == ("ok", n), result.line()
     with database.connection_context():
         assert Response.select().count() == n and Answer.select().count() == n
@@ -219,6 +221,7 @@ def main() -> int:
     print(f"CPU time of the server's processes, median: pull {cpu_pull:.2f} s (of it "
           f"{statistics.median(CPU['checker']):.2f} s in the page checking process), bulk {cpu_bulk:.2f} s, "
           f"ratio {cpu_pull / cpu_bulk:.2f}x")
+    print(f"pages whose rows were made in the page checking process: {AHEAD}")
     if heres:
         print(f"pull, every page checked in this process: best {min(heres):.2f} s, ratio best "
               f"{min(heres) / bulk:.2f}x, median {statistics.median(heres) / statistics.median(bulks):.2f}x "

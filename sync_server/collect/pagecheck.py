@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.shared.exc import ProtocolError
-from sync_server.collect import checks
+from sync_server.collect import checks, rows
 from sync_server.collect.client import BadReply, KioskClient, KioskError, NotJson, Unreachable
 from sync_server.config import KioskEntry
 from sync_server.exc import Refused
@@ -37,6 +37,7 @@ class CheckedPage:
     last_seq: int  # the kiosk's last seq, as the page says
     dossiers: dict[str, str]
     cpu_s: float = 0.0  # CPU time of the checking process for this page (0 when checked here)
+    prepared: rows.Prepared | None = None  # its rows made ahead, apart (PostgreSQL)
 
 
 def fetch(client: KioskClient, after: int, limit: int) -> dict[str, Any]:
@@ -63,9 +64,12 @@ _ERRORS: dict[str, type[KioskError]] = {c.__name__: c for c in (Unreachable, Bad
 
 
 def _fetch_and_check(entry: KioskEntry, timeouts: tuple[float, float], store_id: str,
-                     after: tuple[int, str], limit: int) -> CheckedPage | tuple[Any, ...]:
+                     after: tuple[int, str], limit: int,
+                     source: rows.RowSource | None = None) -> CheckedPage | tuple[Any, ...]:
     """Run in the checking process. An error comes back as a tuple: an exception's pickled form
-    keeps only its text, and the minutes need its message code and values."""
+    keeps only its text, and the minutes need its message code and values. With a `source`, the
+    page's rows are made here too, as COPY text (rows.prepare): the puller's thread then only
+    sends them, if its transaction reads the same source."""
     started = time.process_time()
     client = KioskClient(entry, connect_timeout_s=timeouts[0], read_timeout_s=timeouts[1])
     try:
@@ -76,6 +80,8 @@ def _fetch_and_check(entry: KioskEntry, timeouts: tuple[float, float], store_id:
         return (type(e).__name__, e.said)
     finally:
         client.session.close()
+    if source is not None:
+        checked.prepared = rows.prepare(checked.responses, checked.bodies, source)
     checked.cpu_s = time.process_time() - started
     return checked
 
@@ -95,8 +101,10 @@ class Apart:
         context = multiprocessing.get_context("forkserver")
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
 
-    def submit(self, after: tuple[int, str]) -> Future[CheckedPage | tuple[Any, ...]]:
-        return self.pool.submit(_fetch_and_check, self.entry, self.timeouts, self.store_id, after, self.limit)
+    def submit(self, after: tuple[int, str],
+               source: rows.RowSource | None = None) -> Future[CheckedPage | tuple[Any, ...]]:
+        return self.pool.submit(_fetch_and_check, self.entry, self.timeouts, self.store_id, after, self.limit,
+                                source)
 
     def result(self, future: Future[CheckedPage | tuple[Any, ...]]) -> CheckedPage:
         got = future.result()

@@ -29,7 +29,7 @@ from kiosk.shared.protocol import (
     ProtocolError,
     roster_photos,
 )
-from sync_server.collect import checks, clockfix, epochs, ingest, pagecheck
+from sync_server.collect import checks, clockfix, epochs, ingest, pagecheck, rows
 from sync_server.collect.alerts import raise_alert
 from sync_server.collect.client import BadReply, KioskClient, NotJson, Unreachable
 from sync_server.collect.messages import Message, as_message, dumps, english, say
@@ -77,6 +77,7 @@ class PullResult:
     log_id: int | None = None  # its PullLog row, once written
     checked_apart: int = 0  # pages checked in the checking process (pagecheck.Apart)
     checker_cpu_s: float = 0.0  # that process's CPU time for them (bench/server_pull.py)
+    made_ahead: int = 0  # pages whose rows that process made too (PostgreSQL; rows.prepare)
 
     def note(self, said: Message | str) -> None:
         self.said.append(as_message(said))
@@ -112,6 +113,7 @@ class _Pull:
         self.status: dict[str, Any] | None = None
         self.pushed_photos: set[str] | None = None
         self.apart: pagecheck.Apart | None = None  # the checking process of a long catch-up
+        self.source: rows.RowSource | None = None  # what it makes the pages' rows from (PostgreSQL)
 
     def read_status(self) -> dict[str, Any]:
         before = self.now()
@@ -219,6 +221,7 @@ class _Pull:
         long_catch_up = target - at[0] >= pagecheck.APART_FROM_PAGES * self.page_limit
         if long_catch_up and self.own_session and pagecheck.available():
             self.apart = pagecheck.Apart(self.entry, self.client.timeout, epoch.store_id, self.page_limit)
+            self.source = ingest.row_source(epoch.id, self.entry.id, self.config.tz, known)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"fetch-{self.entry.id}") as fetcher:
             ahead: tuple[tuple[int, str], Future[Any]] | None = None
             try:
@@ -248,7 +251,7 @@ class _Pull:
         """The next page: fetched and checked apart, or (without that process) fetched here."""
         if self.apart is not None:
             try:
-                return self.apart.submit(at)
+                return self.apart.submit(at, self.source)
             except (BrokenProcessPool, OSError):  # it could not start: the pull goes on without it
                 self.drop_apart()
         return fetcher.submit(pagecheck.fetch, self.client, at[0], self.page_limit)
@@ -278,7 +281,7 @@ class _Pull:
         r = self.result
         page_result = ingest.store_page(epoch.id, self.entry.id, page.responses, page.after, page.head,
                                         tz=self.config.tz, now=self.now(), roster=known, bodies=page.bodies,
-                                        dossiers=page.dossiers)
+                                        dossiers=page.dossiers, prepared=page.prepared)
         r.cursor, r.head_hash = page.head
         if page_result.stored:
             r.first_seq = r.first_seq or page_result.stored[0]
@@ -289,6 +292,7 @@ class _Pull:
         r.conflict_seqs += page_result.conflicts
         r.flagged += page_result.flagged_rows
         r.repaired += page_result.repaired
+        r.made_ahead += page_result.made_ahead
         for ref, n in page_result.flagged.items():
             r.unknown_refs[ref] = r.unknown_refs.get(ref, 0) + n
 
