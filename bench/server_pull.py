@@ -17,6 +17,9 @@ scratch database or a schema of its own.
 
     --here-too: a third side, the same pull with every page checked in this process (the
     long-catch-up path checks them in a process of its own, sync_server.collect.pagecheck).
+    --text-ahead: a fourth side, the bulk insert with its response rows' COPY text made before
+    its clock too (PostgreSQL): on PostgreSQL the pull makes that text in the page checking
+    process, while the page before is stored (sync_server.collect.rows.prepare).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import subprocess  # noqa: E402
 
 import requests  # noqa: E402
 
+import sync_server.db as server_db  # noqa: E402
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
@@ -50,7 +54,7 @@ TOKEN = "b" * 32
 OFFICERS = ("nv-lan", "nv-hung", "nv-minh", "nv-hoa")
 # CPU time of this process (every thread), per side: steadier than wall time on a shared machine.
 # The kiosk's own work is in its process and not counted here; the wall time counts it.
-CPU: dict[str, list[float]] = {"pull": [], "bulk": [], "checker": [], "here": []}
+CPU: dict[str, list[float]] = {"pull": [], "bulk": [], "checker": [], "here": [], "ahead": []}
 AHEAD: list[int] = []  # pages whose rows the checking process made (PostgreSQL; 0 before issue 16e)
 
 
@@ -141,11 +145,13 @@ def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> t
     return elapsed, scanned
 
 
-def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
+def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict], text_ahead: bool = False) -> float:
     """The same rows, straight in: what storing them costs with nothing else around it. The rows
     (bodies as JSON, times parsed) are made before the clock starts. The clock stops after the
     connection is closed, as the pull's does: on SQLite closing the last connection checkpoints
-    the WAL into the database file, work that belongs to the rows on both sides."""
+    the WAL into the database file, work that belongs to the rows on both sides. `text_ahead`
+    (PostgreSQL): the response rows' COPY text made before the clock too; the answers' rows,
+    which need the ids, in it, as the pull does."""
     reset(cfg)
     tz, now = cfg.tz, utcnow()
     with database.connection_context():
@@ -158,15 +164,19 @@ def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
                      "overall", 1, r["channel"], False, r["recorded_at"], t.recorded_utc, None, "kiosk",
                      t.local_date, t.local_hour, canonical_json(r).decode(), r["hash"], now, None, False, "",
                      "chinh"))
+    text = server_db.copy_text(rows) if text_ahead else None
     t0, c0 = time.perf_counter(), time.process_time()
     with database.connection_context():
         with write_transaction():
-            bulk_insert(Response, RESPONSE_COLUMNS, rows)
+            if text is not None:
+                server_db.copy_in(Response, RESPONSE_COLUMNS, text)
+            else:
+                bulk_insert(Response, RESPONSE_COLUMNS, rows)
             ids = dict(Response.select(Response.seq, Response.id).tuples())
             bulk_insert(Answer, ANSWER_COLUMNS, [(ids[r["seq"]], "q1", r["answers"]["q1"], r["officer"], day)
                                                  for r, day in zip(chain, days, strict=True)])
     elapsed = time.perf_counter() - t0
-    CPU["bulk"].append(time.process_time() - c0)
+    CPU["ahead" if text_ahead else "bulk"].append(time.process_time() - c0)
     with database.connection_context():
         assert Response.select().count() == len(chain) and Answer.select().count() == len(chain)
     return elapsed
@@ -179,6 +189,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each side, interleaved")
     parser.add_argument("--here-too", action="store_true",
                         help="a third side: the same pull with every page checked in this process")
+    parser.add_argument("--text-ahead", action="store_true",
+                        help="a fourth side (PostgreSQL): the bulk insert, COPY text made before the clock")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=Path(__file__).parent) as tmp:
         directory = Path(tmp)
@@ -197,7 +209,7 @@ def main() -> int:
                             f'token = "{TOKEN}"\n', encoding="utf-8")
             cfg = server_config.load(path, environ={})
             # Interleaved: disk and CPU noise hit both sides alike.
-            pulls, scans, bulks, heres = [], [], [], []
+            pulls, scans, bulks, heres, aheads = [], [], [], [], []
             for _ in range(args.runs):
                 pulled, scanned = bench_pull(cfg, args.responses)
                 pulls.append(pulled)
@@ -205,6 +217,8 @@ def main() -> int:
                 bulks.append(bench_bulk(cfg, chain))
                 if args.here_too:
                     heres.append(bench_pull(cfg, args.responses, here=True)[0])
+                if args.text_ahead:
+                    aheads.append(bench_bulk(cfg, chain, text_ahead=True))
         finally:
             kiosk.stdin.close()
             kiosk.wait(timeout=30)
@@ -227,6 +241,12 @@ def main() -> int:
               f"{min(heres) / bulk:.2f}x, median {statistics.median(heres) / statistics.median(bulks):.2f}x "
               f"(runs {', '.join(f'{x:.2f}' for x in heres)} s); CPU median "
               f"{statistics.median(CPU['here']):.2f} s = {statistics.median(CPU['here']) / cpu_bulk:.2f}x")
+    if aheads:
+        print(f"bulk insert, its response COPY text made before the clock: best {min(aheads):.2f} s, "
+              f"pull/that: best {pull / min(aheads):.2f}x, median "
+              f"{statistics.median(pulls) / statistics.median(aheads):.2f}x "
+              f"(runs {', '.join(f'{x:.2f}' for x in aheads)} s; "
+              f"CPU median {statistics.median(CPU['ahead']):.2f} s)")
     print(f"then the service-alert scan of the same responses: {min(scans):.2f} s "
           f"({min(scans) / bulk:.2f}x the bulk insert)")
     return 0
