@@ -238,9 +238,14 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
             ids = dict(database.execute_sql(
                 f'SELECT "seq", "id" FROM "response" WHERE "store_id" = {q} AND "seq" BETWEEN {q} AND {q}',
                 (store_id, seqs[0], seqs[-1])).fetchall())
-            bulk_insert(Answer, ANSWER_COLUMNS,
-                        [(ids[seq], q, score, r["officer"], day)
-                         for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])
+            if new.answer_tails is not None:  # made ahead: each line but its response's id
+                if new.answer_tails:
+                    lines = [f"{ids[seq]}{tail}" for seq, tail in new.answer_tails]
+                    copy_in(Answer, ANSWER_COLUMNS, "".join(lines))
+            else:
+                bulk_insert(Answer, ANSWER_COLUMNS,
+                            [(ids[seq], q, score, r["officer"], day)
+                             for seq, (r, day) in answers_of.items() for q, score in r["answers"].items()])
             # Yes/no answers (roster schema 3) in their own table: never a 1–5 figure.
             bulk_insert(YesNoAnswer, YES_NO_COLUMNS,
                         [(ids[seq], q, value, r["officer"], r["procedure"], day)

@@ -109,6 +109,8 @@ class NewRows:
     flagged_rows: int = 0
     repaired: int = 0
     text: str | None = None  # made ahead: the rows as COPY text in PREPARED_COLUMNS, received_at left out
+    # made ahead: each answer's COPY line after its response's id (the id is numbered when stored)
+    answer_tails: list[tuple[int, str]] | None = None
 
 
 def new_rows(picked: Iterable[int], responses: list[dict[str, Any]], bodies: list[str], *, epoch_id: int,
@@ -173,5 +175,13 @@ def prepare(responses: list[dict[str, Any]], bodies: list[str], source: RowSourc
     if any(row[_RECORDED_UTC] is _NOT_YET for row in new.rows):
         return None
     new.text = copy_text([row[:_RECEIVED_AT] + row[_RECEIVED_AT + 1:] for row in new.rows])
+    # ANSWER_COLUMNS (ingest) but the first: question, score, officer, local date.
+    seqs, answers = [], []
+    for seq, (r, day) in new.answers_of.items():
+        for q, score in r["answers"].items():
+            seqs.append(seq)
+            answers.append((q, score, r["officer"], day))
+    lines = copy_text(answers).split("\n")[:-1] if answers else []  # a newline in a value is escaped
+    new.answer_tails = [(seq, f"\t{line}\n") for seq, line in zip(seqs, lines, strict=True)]
     new.rows = []  # not sent back: the text is what is stored
     return Prepared(source, new)
