@@ -40,6 +40,7 @@ import subprocess  # noqa: E402
 import requests  # noqa: E402
 
 import sync_server.db as server_db  # noqa: E402
+from bench.hub_ingest import backend_cpu  # noqa: E402
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
@@ -55,6 +56,8 @@ OFFICERS = ("nv-lan", "nv-hung", "nv-minh", "nv-hoa")
 # CPU time of this process (every thread), per side: steadier than wall time on a shared machine.
 # The kiosk's own work is in its process and not counted here; the wall time counts it.
 CPU: dict[str, list[float]] = {"pull": [], "bulk": [], "checker": [], "here": [], "ahead": []}
+# PostgreSQL: CPU time of the database backend serving each side (its own work, apart from ours).
+PG_CPU: dict[str, list[float]] = {"pull": [], "bulk": []}
 AHEAD: list[int] = []  # pages whose rows the checking process made (PostgreSQL; 0 before issue 16e)
 
 
@@ -123,9 +126,14 @@ def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> t
     that `pull_kiosk` runs after it by default. `here`: every page checked in this process (a
     session of the caller's own keeps them here), to compare with the pages checked apart."""
     reset(cfg)
-    t0, c0 = time.perf_counter(), time.process_time()
+    backend = _backend(cfg)  # the pull uses this thread's connection, opened here (PostgreSQL)
+    t0, c0, b0 = time.perf_counter(), time.process_time(), backend_cpu(backend) if backend else 0.0
     result = pull_kiosk(cfg.kiosks[0], cfg, scan_alerts=False, session=requests.Session() if here else None)
     elapsed = time.perf_counter() - t0
+    if backend:
+        if not here:
+            PG_CPU["pull"].append(backend_cpu(backend) - b0)
+        database.close()
     # A long catch-up checks its pages in a process of its own (pagecheck.Apart): its CPU counts.
     if here:
         CPU["here"].append(time.process_time() - c0)
@@ -143,6 +151,14 @@ def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> t
                                      cfg.service_alert_rule, utcnow())
         scanned = time.perf_counter() - t0
     return elapsed, scanned
+
+
+def _backend(cfg: server_config.ServerConfig) -> int | None:
+    """The pid of the PostgreSQL backend of this thread's connection (opened now), None on SQLite."""
+    if not cfg.database_url:
+        return None
+    database.connect(reuse_if_open=True)
+    return database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
 
 
 def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict], text_ahead: bool = False) -> float:
@@ -165,7 +181,8 @@ def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict], text_ahead: b
                      t.local_date, t.local_hour, canonical_json(r).decode(), r["hash"], now, None, False, "",
                      "chinh"))
     text = server_db.copy_text(rows) if text_ahead else None
-    t0, c0 = time.perf_counter(), time.process_time()
+    backend = _backend(cfg)
+    t0, c0, b0 = time.perf_counter(), time.process_time(), backend_cpu(backend) if backend else 0.0
     with database.connection_context():
         with write_transaction():
             if text is not None:
@@ -175,6 +192,8 @@ def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict], text_ahead: b
             ids = dict(Response.select(Response.seq, Response.id).tuples())
             bulk_insert(Answer, ANSWER_COLUMNS, [(ids[r["seq"]], "q1", r["answers"]["q1"], r["officer"], day)
                                                  for r, day in zip(chain, days, strict=True)])
+        if backend and not text_ahead:  # before the close: the backend ends with its connection
+            PG_CPU["bulk"].append(backend_cpu(backend) - b0)
     elapsed = time.perf_counter() - t0
     CPU["ahead" if text_ahead else "bulk"].append(time.process_time() - c0)
     with database.connection_context():
@@ -236,6 +255,12 @@ def main() -> int:
           f"{statistics.median(CPU['checker']):.2f} s in the page checking process), bulk {cpu_bulk:.2f} s, "
           f"ratio {cpu_pull / cpu_bulk:.2f}x")
     print(f"pages whose rows were made in the page checking process: {AHEAD}")
+    if PG_CPU["pull"]:
+        pg_pull, pg_bulk = statistics.median(PG_CPU["pull"]), statistics.median(PG_CPU["bulk"])
+        print(f"CPU time of the PostgreSQL backend, median: pull {pg_pull:.2f} s, bulk {pg_bulk:.2f} s; "
+              f"with the server's processes: pull {cpu_pull + pg_pull:.2f} s, "
+              f"bulk {cpu_bulk + pg_bulk:.2f} s, "
+              f"ratio {(cpu_pull + pg_pull) / (cpu_bulk + pg_bulk):.2f}x")
     if heres:
         print(f"pull, every page checked in this process: best {min(heres):.2f} s, ratio best "
               f"{min(heres) / bulk:.2f}x, median {statistics.median(heres) / statistics.median(bulks):.2f}x "
