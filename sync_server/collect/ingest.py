@@ -189,6 +189,21 @@ def _new_rows_here(result: PageResult, responses: list[dict[str, Any]], bodies: 
     return new
 
 
+def _new_ids(store_id: str, seqs: list[int]) -> dict[int, int]:
+    """The ids the database just gave the page's new rows (`seqs`, inserted in that order by one
+    statement), by the unique (store_id, seq). Each row takes the next id as it is inserted, so
+    if the range of seqs holds exactly these rows and their ids are one run, the k-th row has the
+    k-th id: three numbers read, not 5,000 pairs (a fifth of the puller's CPU on PostgreSQL).
+    Otherwise (another writer took an id meanwhile, a row of the range stored before) each is read."""
+    q = database.obj.param
+    where, args = f'WHERE "store_id" = {q} AND "seq" BETWEEN {q} AND {q}', (store_id, seqs[0], seqs[-1])
+    low, high, count = database.execute_sql(f'SELECT MIN("id"), MAX("id"), COUNT(*) FROM "response" {where}',
+                                            args).fetchone()
+    if count == len(seqs) and high - low + 1 == count:
+        return dict(zip(seqs, range(low, high + 1), strict=True))
+    return dict(database.execute_sql(f'SELECT "seq", "id" FROM "response" {where}', args).fetchall())
+
+
 def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
                before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
                roster: Roster, bodies: list[str] | None = None, unit: str = "",
@@ -233,11 +248,7 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         result.flagged, result.flagged_rows, result.repaired = new.flagged, new.flagged_rows, new.repaired
         answers_of = new.answers_of
         if answers_of:
-            # The ids just made, by the unique (store_id, seq): one indexed query on any database.
-            seqs = list(answers_of)
-            ids = dict(database.execute_sql(
-                f'SELECT "seq", "id" FROM "response" WHERE "store_id" = {q} AND "seq" BETWEEN {q} AND {q}',
-                (store_id, seqs[0], seqs[-1])).fetchall())
+            ids = _new_ids(store_id, list(answers_of))
             if new.answer_tails is not None:  # made ahead: each line but its response's id
                 if new.answer_tails:
                     lines = [f"{ids[seq]}{tail}" for seq, tail in new.answer_tails]

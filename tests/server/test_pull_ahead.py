@@ -181,3 +181,19 @@ def test_rows_are_not_made_ahead_when_a_time_needs_the_time_of_storing():
     assert rows.prepare(chain[:1] + chain[2:], bodies[:1] + bodies[2:], source) is not None
     twice = [chain[0], {**chain[2], "uuid": chain[0]["uuid"]}]
     assert rows.prepare(twice, bodies[:2], source) is None  # the second would be a conflict
+
+
+def test_the_ids_of_a_page_are_read_each_when_they_are_not_one_run(make_config):
+    cfg = make_config()
+    a, b = make_chain("store-a", 3), make_chain("store-b", 1)
+    for kiosk_id, page in (("quay-1", a[:2]), ("quay-2", b), ("quay-1", a[2:])):  # ids 1, 2 | 3 | 4
+        epoch = Epoch.get_or_create(kiosk_id=kiosk_id, store_id=page[0]["store_id"],
+                                    defaults={"first_seen": NOW, "last_seen": NOW})[0]
+        ingest.store_page(epoch.id, kiosk_id, page, (epoch.last_seq, epoch.head_hash),
+                          (page[-1]["seq"], page[-1]["hash"]), tz=cfg.tz, now=NOW,
+                          roster=ingest.Roster.load())
+    stored = dict(Response.select(Response.seq, Response.id).where(Response.store_id == "store-a").tuples())
+    assert sorted(stored.values()) != list(range(min(stored.values()), min(stored.values()) + 3))
+    with database.connection_context():
+        assert ingest._new_ids("store-a", [1, 2, 3]) == stored  # another store's row took an id between
+        assert ingest._new_ids("store-a", [1, 2]) == {1: stored[1], 2: stored[2]}  # one run
