@@ -17,6 +17,9 @@ scratch database or a schema of its own.
 
     --here-too: a third side, the same pull with every page checked in this process (the
     long-catch-up path checks them in a process of its own, sync_server.collect.pagecheck).
+    --text-ahead: a fourth side, the bulk insert with its response rows' COPY text made before
+    its clock too (PostgreSQL): on PostgreSQL the pull makes that text in the page checking
+    process, while the page before is stored (sync_server.collect.rows.prepare).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ import subprocess  # noqa: E402
 
 import requests  # noqa: E402
 
+import sync_server.db as server_db  # noqa: E402
+from bench.hub_ingest import backend_cpu  # noqa: E402
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
@@ -50,7 +55,10 @@ TOKEN = "b" * 32
 OFFICERS = ("nv-lan", "nv-hung", "nv-minh", "nv-hoa")
 # CPU time of this process (every thread), per side: steadier than wall time on a shared machine.
 # The kiosk's own work is in its process and not counted here; the wall time counts it.
-CPU: dict[str, list[float]] = {"pull": [], "bulk": [], "checker": [], "here": []}
+CPU: dict[str, list[float]] = {"pull": [], "bulk": [], "checker": [], "here": [], "ahead": []}
+# PostgreSQL: CPU time of the database backend serving each side (its own work, apart from ours).
+PG_CPU: dict[str, list[float]] = {"pull": [], "bulk": []}
+AHEAD: list[int] = []  # pages whose rows the checking process made (PostgreSQL; 0 before issue 16e)
 
 
 KIOSK_PROCESS = """
@@ -118,9 +126,14 @@ def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> t
     that `pull_kiosk` runs after it by default. `here`: every page checked in this process (a
     session of the caller's own keeps them here), to compare with the pages checked apart."""
     reset(cfg)
-    t0, c0 = time.perf_counter(), time.process_time()
+    backend = _backend(cfg)  # the pull uses this thread's connection, opened here (PostgreSQL)
+    t0, c0, b0 = time.perf_counter(), time.process_time(), backend_cpu(backend) if backend else 0.0
     result = pull_kiosk(cfg.kiosks[0], cfg, scan_alerts=False, session=requests.Session() if here else None)
     elapsed = time.perf_counter() - t0
+    if backend:
+        if not here:
+            PG_CPU["pull"].append(backend_cpu(backend) - b0)
+        database.close()
     # A long catch-up checks its pages in a process of its own (pagecheck.Apart): its CPU counts.
     if here:
         CPU["here"].append(time.process_time() - c0)
@@ -128,6 +141,7 @@ def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> t
         apart = getattr(result, "checker_cpu_s", 0.0)  # (0 for code before it: run against main)
         CPU["checker"].append(apart)
         CPU["pull"].append(time.process_time() - c0 + apart)
+        AHEAD.append(getattr(result, "made_ahead", 0))
     assert (result.status, result.received) == ("ok", n), result.line()
     with database.connection_context():
         assert Response.select().count() == n and Answer.select().count() == n
@@ -139,11 +153,21 @@ def bench_pull(cfg: server_config.ServerConfig, n: int, here: bool = False) -> t
     return elapsed, scanned
 
 
-def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
+def _backend(cfg: server_config.ServerConfig) -> int | None:
+    """The pid of the PostgreSQL backend of this thread's connection (opened now), None on SQLite."""
+    if not cfg.database_url:
+        return None
+    database.connect(reuse_if_open=True)
+    return database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+
+
+def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict], text_ahead: bool = False) -> float:
     """The same rows, straight in: what storing them costs with nothing else around it. The rows
     (bodies as JSON, times parsed) are made before the clock starts. The clock stops after the
     connection is closed, as the pull's does: on SQLite closing the last connection checkpoints
-    the WAL into the database file, work that belongs to the rows on both sides."""
+    the WAL into the database file, work that belongs to the rows on both sides. `text_ahead`
+    (PostgreSQL): the response rows' COPY text made before the clock too; the answers' rows,
+    which need the ids, in it, as the pull does."""
     reset(cfg)
     tz, now = cfg.tz, utcnow()
     with database.connection_context():
@@ -156,15 +180,22 @@ def bench_bulk(cfg: server_config.ServerConfig, chain: list[dict]) -> float:
                      "overall", 1, r["channel"], False, r["recorded_at"], t.recorded_utc, None, "kiosk",
                      t.local_date, t.local_hour, canonical_json(r).decode(), r["hash"], now, None, False, "",
                      "chinh"))
-    t0, c0 = time.perf_counter(), time.process_time()
+    text = server_db.copy_text(rows) if text_ahead else None
+    backend = _backend(cfg)
+    t0, c0, b0 = time.perf_counter(), time.process_time(), backend_cpu(backend) if backend else 0.0
     with database.connection_context():
         with write_transaction():
-            bulk_insert(Response, RESPONSE_COLUMNS, rows)
+            if text is not None:
+                server_db.copy_in(Response, RESPONSE_COLUMNS, text)
+            else:
+                bulk_insert(Response, RESPONSE_COLUMNS, rows)
             ids = dict(Response.select(Response.seq, Response.id).tuples())
             bulk_insert(Answer, ANSWER_COLUMNS, [(ids[r["seq"]], "q1", r["answers"]["q1"], r["officer"], day)
                                                  for r, day in zip(chain, days, strict=True)])
+        if backend and not text_ahead:  # before the close: the backend ends with its connection
+            PG_CPU["bulk"].append(backend_cpu(backend) - b0)
     elapsed = time.perf_counter() - t0
-    CPU["bulk"].append(time.process_time() - c0)
+    CPU["ahead" if text_ahead else "bulk"].append(time.process_time() - c0)
     with database.connection_context():
         assert Response.select().count() == len(chain) and Answer.select().count() == len(chain)
     return elapsed
@@ -177,6 +208,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each side, interleaved")
     parser.add_argument("--here-too", action="store_true",
                         help="a third side: the same pull with every page checked in this process")
+    parser.add_argument("--text-ahead", action="store_true",
+                        help="a fourth side (PostgreSQL): the bulk insert, COPY text made before the clock")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=Path(__file__).parent) as tmp:
         directory = Path(tmp)
@@ -195,7 +228,7 @@ def main() -> int:
                             f'token = "{TOKEN}"\n', encoding="utf-8")
             cfg = server_config.load(path, environ={})
             # Interleaved: disk and CPU noise hit both sides alike.
-            pulls, scans, bulks, heres = [], [], [], []
+            pulls, scans, bulks, heres, aheads = [], [], [], [], []
             for _ in range(args.runs):
                 pulled, scanned = bench_pull(cfg, args.responses)
                 pulls.append(pulled)
@@ -203,6 +236,8 @@ def main() -> int:
                 bulks.append(bench_bulk(cfg, chain))
                 if args.here_too:
                     heres.append(bench_pull(cfg, args.responses, here=True)[0])
+                if args.text_ahead:
+                    aheads.append(bench_bulk(cfg, chain, text_ahead=True))
         finally:
             kiosk.stdin.close()
             kiosk.wait(timeout=30)
@@ -219,11 +254,24 @@ def main() -> int:
     print(f"CPU time of the server's processes, median: pull {cpu_pull:.2f} s (of it "
           f"{statistics.median(CPU['checker']):.2f} s in the page checking process), bulk {cpu_bulk:.2f} s, "
           f"ratio {cpu_pull / cpu_bulk:.2f}x")
+    print(f"pages whose rows were made in the page checking process: {AHEAD}")
+    if PG_CPU["pull"]:
+        pg_pull, pg_bulk = statistics.median(PG_CPU["pull"]), statistics.median(PG_CPU["bulk"])
+        print(f"CPU time of the PostgreSQL backend, median: pull {pg_pull:.2f} s, bulk {pg_bulk:.2f} s; "
+              f"with the server's processes: pull {cpu_pull + pg_pull:.2f} s, "
+              f"bulk {cpu_bulk + pg_bulk:.2f} s, "
+              f"ratio {(cpu_pull + pg_pull) / (cpu_bulk + pg_bulk):.2f}x")
     if heres:
         print(f"pull, every page checked in this process: best {min(heres):.2f} s, ratio best "
               f"{min(heres) / bulk:.2f}x, median {statistics.median(heres) / statistics.median(bulks):.2f}x "
               f"(runs {', '.join(f'{x:.2f}' for x in heres)} s); CPU median "
               f"{statistics.median(CPU['here']):.2f} s = {statistics.median(CPU['here']) / cpu_bulk:.2f}x")
+    if aheads:
+        print(f"bulk insert, its response COPY text made before the clock: best {min(aheads):.2f} s, "
+              f"pull/that: best {pull / min(aheads):.2f}x, median "
+              f"{statistics.median(pulls) / statistics.median(aheads):.2f}x "
+              f"(runs {', '.join(f'{x:.2f}' for x in aheads)} s; "
+              f"CPU median {statistics.median(CPU['ahead']):.2f} s)")
     print(f"then the service-alert scan of the same responses: {min(scans):.2f} s "
           f"({min(scans) / bulk:.2f}x the bulk insert)")
     return 0

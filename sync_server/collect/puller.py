@@ -13,8 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -77,6 +76,7 @@ class PullResult:
     log_id: int | None = None  # its PullLog row, once written
     checked_apart: int = 0  # pages checked in the checking process (pagecheck.Apart)
     checker_cpu_s: float = 0.0  # that process's CPU time for them (bench/server_pull.py)
+    made_ahead: int = 0  # pages whose rows that process made too (PostgreSQL; rows.prepare)
 
     def note(self, said: Message | str) -> None:
         self.said.append(as_message(said))
@@ -111,7 +111,6 @@ class _Pull:
         self.result = PullResult(entry.id)
         self.status: dict[str, Any] | None = None
         self.pushed_photos: set[str] | None = None
-        self.apart: pagecheck.Apart | None = None  # the checking process of a long catch-up
 
     def read_status(self) -> dict[str, Any]:
         before = self.now()
@@ -211,16 +210,19 @@ class _Pull:
         """Page by page from the cursor. The next page is fetched while this one is stored, so the
         kiosk's time to answer overlaps the server's work; for a backlog of several pages it is
         also checked then, in a process of its own (pagecheck.Apart: the checks leave this
-        process's GIL). A page fetched ahead is used only if it starts where the stored chain
-        ends. (Storing on a thread of its own was measured: no faster, one GIL.)"""
+        process's GIL), and on PostgreSQL its rows made there too (rows.prepare). A page fetched
+        ahead is used only if it starts where the stored chain ends (pagecheck.Pager). (Storing
+        on a thread of its own was measured: no faster, one GIL.)"""
         assert self.status is not None
         r, known = self.result, ingest.Roster.load()
         at, target = (epoch.last_seq, epoch.head_hash), self.status["last_seq"]
         long_catch_up = target - at[0] >= pagecheck.APART_FROM_PAGES * self.page_limit
+        apart, source = None, None
         if long_catch_up and self.own_session and pagecheck.available():
-            self.apart = pagecheck.Apart(self.entry, self.client.timeout, epoch.store_id, self.page_limit)
+            apart = pagecheck.Apart(self.entry, self.client.timeout, epoch.store_id, self.page_limit)
+            source = ingest.row_source(epoch.id, self.entry.id, self.config.tz, known)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"fetch-{self.entry.id}") as fetcher:
-            ahead: tuple[tuple[int, str], Future[Any]] | None = None
+            pager = pagecheck.Pager(self.client, epoch.store_id, self.page_limit, fetcher, apart, source)
             try:
                 for _ in range(MAX_PAGES_PER_PULL):
                     if at[0] >= target:
@@ -229,56 +231,23 @@ class _Pull:
                         r.note(say("stopped at seq %(seq)s (server shutting down); the next pull goes on",
                                    seq=at[0]))
                         return
-                    page = self.next_page(epoch.store_id, at, ahead)
-                    ahead = None
+                    page = pager.page(at)
                     if not page.responses:
                         raise BadReply(say("the kiosk reports seq %(n)s but sent nothing after seq %(a)s",
                                            n=target, a=at[0]))
                     target = max(target, page.last_seq)
-                    if page.head[0] < target:
-                        ahead = (page.head, self.ahead(fetcher, page.head))
+                    pager.ask_after(page.head, target)
                     self.store(epoch, page, known)
                     at = page.head
             finally:
-                if self.apart is not None:
-                    self.apart.close()
-                    self.apart = None
-
-    def ahead(self, fetcher: ThreadPoolExecutor, at: tuple[int, str]) -> Future[Any]:
-        """The next page: fetched and checked apart, or (without that process) fetched here."""
-        if self.apart is not None:
-            try:
-                return self.apart.submit(at)
-            except (BrokenProcessPool, OSError):  # it could not start: the pull goes on without it
-                self.drop_apart()
-        return fetcher.submit(pagecheck.fetch, self.client, at[0], self.page_limit)
-
-    def drop_apart(self) -> None:
-        assert self.apart is not None
-        log.warning("the page checking process of %s is gone; checking here", self.entry.id)
-        self.apart.close()
-        self.apart = None
-
-    def next_page(self, store_id: str, at: tuple[int, str],
-                  ahead: tuple[tuple[int, str], Future[Any]] | None) -> pagecheck.CheckedPage:
-        if ahead is not None and ahead[0] == at:
-            if self.apart is None:
-                return pagecheck.check(ahead[1].result(), store_id, at)
-            try:
-                page = self.apart.result(ahead[1])
-            except BrokenProcessPool:  # killed, or out of memory: the pull goes on without it
-                self.drop_apart()
-            else:
-                self.result.checked_apart += 1
-                self.result.checker_cpu_s += page.cpu_s
-                return page
-        return pagecheck.check(pagecheck.fetch(self.client, at[0], self.page_limit), store_id, at)
+                pager.close()
+                r.checked_apart, r.checker_cpu_s = pager.checked_apart, pager.cpu_s
 
     def store(self, epoch: Epoch, page: pagecheck.CheckedPage, known: ingest.Roster) -> None:
         r = self.result
         page_result = ingest.store_page(epoch.id, self.entry.id, page.responses, page.after, page.head,
                                         tz=self.config.tz, now=self.now(), roster=known, bodies=page.bodies,
-                                        dossiers=page.dossiers)
+                                        dossiers=page.dossiers, prepared=page.prepared)
         r.cursor, r.head_hash = page.head
         if page_result.stored:
             r.first_seq = r.first_seq or page_result.stored[0]
@@ -289,6 +258,7 @@ class _Pull:
         r.conflict_seqs += page_result.conflicts
         r.flagged += page_result.flagged_rows
         r.repaired += page_result.repaired
+        r.made_ahead += page_result.made_ahead
         for ref, n in page_result.flagged.items():
             r.unknown_refs[ref] = r.unknown_refs.get(ref, 0) + n
 

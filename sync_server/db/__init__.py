@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from peewee import Database, DatabaseProxy, Model, SqliteDatabase
+from peewee import Database, DatabaseProxy, Model, SqliteDatabase, __exception_wrapper__
 from playhouse.db_url import connect as connect_url
 
 from sync_server.config import ServerConfig
@@ -93,7 +93,8 @@ def bulk_insert(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
     names = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
     cursor = _pg_cursor()
     if cursor is not None:  # PostgreSQL: COPY, the bulk path (a third of INSERT … VALUES' cost)
-        cursor.copy_expert(f'COPY "{model._meta.table_name}" ({names}) FROM STDIN', _copy_text(rows))
+        text = io.StringIO(copy_text(rows))
+        cursor.copy_expert(f'COPY "{model._meta.table_name}" ({names}) FROM STDIN', text)
         return
     insert_values(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ', "", rows, len(columns),
                   page_size)
@@ -116,7 +117,15 @@ _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPED = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def _copy_value(v: Any) -> str:
+def copy_in(model: type[Model], columns: Sequence[str], text: str) -> None:
+    """PostgreSQL only: rows of `model` already written as COPY text (`copy_text`), one line each.
+    A unique index's refusal is raised as peewee's IntegrityError, as any other statement's."""
+    names = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
+    with __exception_wrapper__:
+        _pg_cursor().copy_expert(f'COPY "{model._meta.table_name}" ({names}) FROM STDIN', io.StringIO(text))
+
+
+def copy_value(v: Any) -> str:
     kind = type(v)
     if kind is str:  # most values: nothing to escape, and the search is one pass in C
         return _SPECIAL.sub(lambda m: _ESCAPED[m.group()], v) if _SPECIAL.search(v) else v
@@ -126,15 +135,16 @@ def _copy_value(v: Any) -> str:
         return "t" if v else "f"
     if kind is int:
         return str(v)
-    return _copy_value(v.isoformat() if isinstance(v, date | datetime) else str(v))
+    return copy_value(v.isoformat() if isinstance(v, date | datetime) else str(v))
 
 
-def _copy_text(rows: Sequence[tuple[Any, ...]]) -> io.StringIO:
+def copy_text(rows: Sequence[tuple[Any, ...]]) -> str:
+    """The rows in COPY's text format, each line ended by a newline."""
     # Column by column: a column of one type (or that type and NULLs) is made text by one C-level
     # map (str, isoformat, …), and a column of strings is searched once for anything to escape;
     # a call per value was a fifth of a hub's ingest (issue 15). Anything else: per value.
     columns = [_copy_column(values) for values in zip(*rows, strict=True)]
-    return io.StringIO("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n")
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 _BOOL_TEXT = {True: "t", False: "f"}
@@ -148,11 +158,11 @@ def _copy_column(values: tuple[Any, ...]) -> Sequence[str]:
     if kinds <= {str}:
         strings = [v for v in values if v is not None] if nulls else values
         if _SPECIAL.search("".join(strings)):  # one search: a special character is one character
-            return [_copy_value(v) for v in values]
+            return [copy_value(v) for v in values]
         return ["\\N" if v is None else v for v in values] if nulls else values
     as_text = _AS_TEXT.get(kinds.pop()) if len(kinds) == 1 else None
     if as_text is None:
-        return [_copy_value(v) for v in values]
+        return [copy_value(v) for v in values]
     return ["\\N" if v is None else as_text(v) for v in values] if nulls else list(map(as_text, values))
 
 

@@ -42,6 +42,14 @@ def test_the_hub_ingest_benchmark_runs_on_postgresql():
     assert re.search(r"ratio: \d+\.\d+x", out), out[-1500:]
 
 
+def test_the_pull_benchmark_runs_on_postgresql_with_its_text_ahead_baseline():
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    out = run_bench("server_pull.py", "--responses", "300", "--runs", "1", "--text-ahead",
+                    "--database-url", PG_URL)
+    assert re.search(r"pull/that: best \d+\.\d+x", out), out[-1500:]
+
+
 def test_the_hub_dashboard_benchmark_runs_on_postgresql():
     """Tiny: 3,300 communes, 5,000 responses; it checks its figures equal a naive GROUP BY's."""
     if not PG_URL:

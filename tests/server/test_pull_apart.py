@@ -145,3 +145,34 @@ def test_the_checking_process_killed_mid_pull_leaves_the_pull_whole(kiosk, make_
     assert killed and (r.status, r.received) == ("ok", 24), r.message
     assert r.checked_apart <= 1  # the rest were checked here
     assert Response.select().count() == 24 and Epoch.get().head_hash == chain[-1]["hash"]
+
+
+class _ShortPage(FakeKiosk):
+    """A kiosk whose page after seq 6 holds two responses, not three (as a kiosk may)."""
+
+    def page(self, after: int, limit: int) -> dict:
+        page = super().page(after, limit)
+        if after == 6:
+            page["responses"] = page["responses"][:2]
+        return page
+
+
+def test_a_page_asked_ahead_on_a_wrong_guess_is_never_fetched(make_config):
+    # Pages are asked of the checking process two ahead, the second on the guess that the page
+    # before it is full; the page after 6 ends at 8, so "the page after 9" follows nothing there:
+    # never fetched, and the page after 8 asked again with its head.
+    chain = make_chain("store-a", 24)
+    f = _ShortPage("quay-1", "store-a", chain)
+    try:
+        cfg = make_config([("quay-1", f.url, TOKEN)])
+        know_officers("nv-lan")
+        r = pull_kiosk(cfg.kiosks[0], cfg, page_limit=PAGE)
+    finally:
+        f.stop()
+    assert (r.status, r.received, r.chain_verified) == ("ok", 24, True), r.message
+    stored = {seq: body for seq, body in Response.select(Response.seq, Response.body).tuples()}
+    assert stored == {c["seq"]: canonical_json(c).decode() for c in chain}
+    assert (Epoch.get().last_seq, Epoch.get().head_hash) == (24, chain[-1]["hash"])
+    assert r.checked_apart == 8  # every page but the first
+    asked = [q for q in f.requests if "/responses" in q]
+    assert [q for q in asked if "after=9&" in q] == [] and len(asked) == 9, asked
