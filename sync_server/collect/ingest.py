@@ -113,9 +113,10 @@ def save_anchor(kiosk_id: str, status: dict[str, Any], server_utc: datetime) -> 
 def row_source(epoch_id: int, kiosk_id: str, tz: ZoneInfo, roster: Roster) -> rows.RowSource | None:
     """What a kiosk's pulled rows are made from, for rows made ahead (PostgreSQL, not the QR
     page's own store); store_page reads it again in each page's transaction and compares."""
-    if is_sqlite() or kiosk_id == QR_KIOSK_ID:
+    if kiosk_id == QR_KIOSK_ID:
         return None
-    return rows.RowSource(epoch_id, kiosk_id, tz, roster, recent_anchors(kiosk_id), _point_here(kiosk_id))
+    return rows.RowSource(epoch_id, kiosk_id, tz, roster, recent_anchors(kiosk_id), _point_here(kiosk_id),
+                          as_text=not is_sqlite())
 
 
 def _point_here(kiosk_id: str) -> str:
@@ -151,6 +152,19 @@ def _copy_prepared(prepared: rows.Prepared, now: datetime) -> rows.NewRows | Non
             copy_in(Response, rows.PREPARED_COLUMNS, text)
     except IntegrityError:
         return None
+    return prepared.new
+
+
+_UUID = rows.RESPONSE_COLUMNS.index("uuid")
+
+
+def _insert_prepared(prepared: rows.Prepared, now: datetime) -> rows.NewRows | None:
+    """SQLite: the rows made ahead inserted as they are if none of the page's responses is stored
+    yet (SQLite has no savepoint-cheap COPY to let the index decide); else None: sorted here."""
+    made = prepared.new.rows
+    if _stored_uuids([row[_UUID] for row in made]):
+        return None
+    bulk_insert(Response, rows.RESPONSE_COLUMNS, rows.received_now(made, now))
     return prepared.new
 
 
@@ -237,9 +251,9 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
         # Read once for the page, not per response; kept while the roster is unchanged.
         here = "" if unit or kiosk_id == QR_KIOSK_ID else _point_here(kiosk_id)
         new = None
-        if (prepared is not None and not is_sqlite()
-                and prepared.source == rows.RowSource(epoch_id, kiosk_id, tz, roster, anchors, here)):
-            new = _copy_prepared(prepared, now)
+        if prepared is not None and prepared.source == rows.RowSource(epoch_id, kiosk_id, tz, roster,
+                                                                      anchors, here):
+            new = _insert_prepared(prepared, now) if is_sqlite() else _copy_prepared(prepared, now)
             result.made_ahead = new is not None
         if new is None:
             new = _new_rows_here(result, responses, bodies, epoch_id=epoch_id, kiosk_id=kiosk_id, unit=unit,

@@ -76,7 +76,7 @@ class PullResult:
     log_id: int | None = None  # its PullLog row, once written
     checked_apart: int = 0  # pages checked in the checking process (pagecheck.Apart)
     checker_cpu_s: float = 0.0  # that process's CPU time for them (bench/server_pull.py)
-    made_ahead: int = 0  # pages whose rows that process made too (PostgreSQL; rows.prepare)
+    made_ahead: int = 0  # pages whose rows that process made too (rows.prepare)
 
     def note(self, said: Message | str) -> None:
         self.said.append(as_message(said))

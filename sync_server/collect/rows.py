@@ -2,12 +2,13 @@
 does not know, the counter and reception point they are credited to (docs/protocol.md, "How the
 server pulls"). `sync_server.collect.ingest.store_page` stores them.
 
-On PostgreSQL a long catch-up makes them one page ahead, in the page checking process
-(sync_server.collect.pagecheck), as COPY text (`prepare`): the puller's thread then only sends
-it. Rows made there are used only if everything they were made from is what the page's own
-transaction reads — the epoch, the roster, the clock anchors of the page's boots, the kiosk's
-reception point — and every response of the page is new; otherwise the page's rows are made
-again in the transaction, as they always were. No Flask here.
+A long catch-up makes them one page ahead, in the page checking process
+(sync_server.collect.pagecheck, `prepare`): on PostgreSQL as COPY text, on SQLite as the rows
+themselves; the puller's thread then only sends them. Rows made there are used only if
+everything they were made from is what the page's own transaction reads — the epoch, the
+roster, the clock anchors of the page's boots, the kiosk's reception point — and every response
+of the page is new; otherwise the page's rows are made again in the transaction, as they always
+were. No Flask here.
 """
 
 from __future__ import annotations
@@ -144,10 +145,13 @@ class RowSource:
     roster: Roster
     anchors: dict[str, clockfix.Anchor]  # of the page's boots (the whole kiosk's when handed over)
     point: str  # the reception point the kiosk stands at
+    # PostgreSQL: made as COPY text; SQLite: as rows (not what they are made from: not compared)
+    as_text: bool = field(default=True, compare=False)
 
     def for_boots(self, boots: Iterable[str]) -> RowSource:
         anchors = {b: self.anchors[b] for b in set(boots) if b in self.anchors}
-        return RowSource(self.epoch_id, self.kiosk_id, self.tz, self.roster, anchors, self.point)
+        return RowSource(self.epoch_id, self.kiosk_id, self.tz, self.roster, anchors, self.point,
+                         self.as_text)
 
 
 @dataclass
@@ -161,10 +165,15 @@ class Prepared:
 _NOT_YET = datetime(2000, 1, 1)
 
 
+def received_now(made: list[tuple[Any, ...]], now: datetime) -> list[tuple[Any, ...]]:
+    """Rows made ahead (SQLite), with the time of the page's transaction as their received_at."""
+    return [row[:_RECEIVED_AT] + (now,) + row[_RECEIVED_AT + 1:] for row in made]
+
+
 def prepare(responses: list[dict[str, Any]], bodies: list[str], source: RowSource) -> Prepared | None:
-    """The page's rows as COPY text, as store_page would make them if all of its responses are
-    new; None when they cannot be made ahead (a uuid twice in the page, a time that needs the
-    time of storing)."""
+    """The page's rows as store_page would make them if all of its responses are new (COPY text,
+    or on SQLite the rows with received_at still to fill); None when they cannot be made ahead (a
+    uuid twice in the page, a time that needs the time of storing)."""
     if len({r["uuid"] for r in responses}) != len(responses):
         return None
     source = source.for_boots(r["boot_id"] for r in responses)
@@ -174,6 +183,8 @@ def prepare(responses: list[dict[str, Any]], bodies: list[str], source: RowSourc
                    point_of=lambda _i, _r: source.point)
     if any(row[_RECORDED_UTC] is _NOT_YET for row in new.rows):
         return None
+    if not source.as_text:
+        return Prepared(source, new)  # SQLite: the rows as they are; store_page sets received_at
     new.text = copy_text([row[:_RECEIVED_AT] + row[_RECEIVED_AT + 1:] for row in new.rows])
     # ANSWER_COLUMNS (ingest) but the first: question, score, officer, local date.
     seqs, answers = [], []

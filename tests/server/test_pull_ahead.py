@@ -1,5 +1,5 @@
-"""On PostgreSQL a long catch-up makes each page's response rows in the page checking process,
-as COPY text (sync_server.collect.rows.prepare), while the puller stores the page before. The
+"""A long catch-up makes each page's response rows in the page checking process (as COPY text on
+PostgreSQL, as rows on SQLite: sync_server.collect.rows.prepare), while the puller stores the page before. The
 rows stored must be exactly those the page's own transaction would have made: the same times
 repaired against the same anchors, the same codes flagged, the same point; a page with a
 response already stored is sorted as before (a duplicate stored once, a conflict kept aside);
@@ -10,6 +10,7 @@ checked in the puller's own process."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,9 +31,10 @@ NOW = utc(2026, 11, 22, 6, 0)
 WRONG_BOOT = utc(2020, 1, 1)  # the kiosk's clock after a power cut: boot-a's times are repaired
 
 
-@pytest.fixture
-def backend() -> str:
-    """PostgreSQL only: rows are made ahead only for COPY (SQLite's path is unchanged)."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    if request.param == "sqlite":
+        return ""
     if not PG_URL:
         pytest.skip(PG_SKIP)
     reset_postgres(PG_URL)
@@ -53,6 +55,22 @@ def _each(seq: int) -> dict:
 
 
 @pytest.fixture
+def make_config(make_config, backend, tmp_path):
+    """Each call on an empty database: a test compares two pulls, each made from nothing."""
+
+    def fresh(*args, **kwargs):
+        if backend:
+            reset_postgres(backend)
+        else:
+            if database.obj is not None and not database.is_closed():
+                database.close()
+            shutil.rmtree(tmp_path / "server-data", ignore_errors=True)
+        return make_config(*args, **kwargs)
+
+    return fresh
+
+
+@pytest.fixture
 def kiosk():
     made: list[FakeKiosk] = []
 
@@ -69,7 +87,6 @@ def kiosk():
 
 def _pull(kiosk, make_config, chain, *, here: bool = False, before=None):
     """A fresh database, then one pull (`before()` first, in that database)."""
-    reset_postgres(PG_URL)
     cfg = make_config([("quay-1", kiosk(chain).url, TOKEN)])
     know_officers("nv-lan")
     Procedure.create(code="1.001193", name="Khai sinh")
