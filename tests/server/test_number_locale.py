@@ -90,6 +90,8 @@ def test_pages_in_english_write_english_numbers_and_the_docx_stays_vietnamese(mo
     for url in ("/", "/board"):
         page = staff.get(url).get_data(as_text=True)
         assert VI_SHARE.search(page) is None and EN_SHARE.search(page), url
+    rule = staff.get("/service-alerts").get_data(as_text=True)  # the rule's share: no space in English
+    assert "≥ 50% of answers" in rule and "50 %" not in rule
     staff.get("/?lang=vi")
     for url in ("/", "/board"):
         page = staff.get(url).get_data(as_text=True)
