@@ -75,19 +75,19 @@ def anchors_for(kiosk_id: str, boot_ids: Iterable[str]) -> dict[str, clockfix.An
     if not boots:
         return {}
     q = database.obj.param
-    found = database.execute_sql(
-        f'SELECT "boot_id", "uptime_ms", "server_utc" FROM "clock_anchor" WHERE "kiosk_id" = {q} '
-        f'AND "boot_id" IN ({", ".join([q] * len(boots))})', (kiosk_id, *boots))
-    return {b: clockfix.Anchor(b, uptime, _as_datetime(at)) for b, uptime, at in found}
+    return _anchors(f'AND "boot_id" IN ({", ".join([q] * len(boots))})', (kiosk_id, *boots))
 
 
 def recent_anchors(kiosk_id: str, limit: int = 1000) -> dict[str, clockfix.Anchor]:
     """The kiosk's latest boots on the server's clock, for rows made ahead (rows.RowSource): a
     page of a boot not among them is made again in its transaction, with that boot's anchor."""
-    q = database.obj.param
-    found = database.execute_sql(
-        f'SELECT "boot_id", "uptime_ms", "server_utc" FROM "clock_anchor" WHERE "kiosk_id" = {q} '
-        f'ORDER BY "server_utc" DESC LIMIT {int(limit)}', (kiosk_id,))
+    return _anchors(f'ORDER BY "server_utc" DESC LIMIT {int(limit)}', (kiosk_id,))
+
+
+def _anchors(rest: str, args: tuple[Any, ...]) -> dict[str, clockfix.Anchor]:
+    """The kiosk's clock anchors (its id the first of `args`) that `rest` of the query picks."""
+    found = database.execute_sql('SELECT "boot_id", "uptime_ms", "server_utc" FROM "clock_anchor" '
+                                 f'WHERE "kiosk_id" = {database.obj.param} {rest}', args)
     return {b: clockfix.Anchor(b, uptime, _as_datetime(at)) for b, uptime, at in found}
 
 
@@ -111,8 +111,8 @@ def save_anchor(kiosk_id: str, status: dict[str, Any], server_utc: datetime) -> 
 
 
 def row_source(epoch_id: int, kiosk_id: str, tz: ZoneInfo, roster: Roster) -> rows.RowSource | None:
-    """What a kiosk's pulled rows are made from, for rows made ahead (PostgreSQL, not the QR
-    page's own store); store_page reads it again in each page's transaction and compares."""
+    """What a kiosk's pulled rows are made from, for rows made ahead (not the QR page's own
+    store); store_page reads it again in each page's transaction and compares."""
     if kiosk_id == QR_KIOSK_ID:
         return None
     return rows.RowSource(epoch_id, kiosk_id, tz, roster, recent_anchors(kiosk_id), _point_here(kiosk_id),

@@ -45,7 +45,7 @@ class CheckedPage:
     last_seq: int  # the kiosk's last seq, as the page says
     dossiers: dict[str, str]
     cpu_s: float = 0.0  # CPU time of the checking process for this page (0 when checked here)
-    prepared: rows.Prepared | None = None  # its rows made ahead, apart (PostgreSQL)
+    prepared: rows.Prepared | None = None  # its rows made ahead, apart (rows.prepare)
 
 
 def fetch(client: KioskClient, after: int, limit: int) -> dict[str, Any]:
@@ -77,9 +77,10 @@ def _fetch_and_check(entry: KioskEntry, timeouts: tuple[float, float], store_id:
                      source: rows.RowSource | None = None) -> CheckedPage | tuple[Any, ...]:
     """Run in the checking process. An error comes back as a tuple: an exception's pickled form
     keeps only its text, and the minutes need its message code and values. With a `source`, the
-    page's rows are made here too, as COPY text (rows.prepare): the puller's thread then only
-    sends them, if its transaction reads the same source. `after` = (seq, None): the page after
-    `seq`, chained onto the head the page checked before it here ended at, if it ended at `seq`."""
+    page's rows are made here too (rows.prepare: COPY text, or rows on SQLite): the puller's
+    thread then only sends them, if its transaction reads the same source. `after` = (seq, None):
+    the page after `seq`, chained onto the head the page checked before it here ended at, if it
+    ended at `seq`."""
     global _last_head
     if after[1] is None:
         if _last_head is None or _last_head[0] != after[0]:

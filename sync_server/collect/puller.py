@@ -210,9 +210,9 @@ class _Pull:
         """Page by page from the cursor. The next page is fetched while this one is stored, so the
         kiosk's time to answer overlaps the server's work; for a backlog of several pages it is
         also checked then, in a process of its own (pagecheck.Apart: the checks leave this
-        process's GIL), and on PostgreSQL its rows made there too (rows.prepare). A page fetched
-        ahead is used only if it starts where the stored chain ends (pagecheck.Pager). (Storing
-        on a thread of its own was measured: no faster, one GIL.)"""
+        process's GIL), and its rows made there too (rows.prepare). A page fetched ahead is used
+        only if it starts where the stored chain ends (pagecheck.Pager). (Storing on a thread of
+        its own was measured: no faster, one GIL.)"""
         assert self.status is not None
         r, known = self.result, ingest.Roster.load()
         at, target = (epoch.last_seq, epoch.head_hash), self.status["last_seq"]
