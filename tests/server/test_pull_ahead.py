@@ -24,21 +24,11 @@ from sync_server.db import database
 from sync_server.db.models import Conflict, Epoch, Procedure, Response
 from tests.support.chains import iso_vn, make_chain, utc
 from tests.support.fake_kiosk import FakeKiosk
-from tests.support.server import PG_SKIP, PG_URL, TOKEN, know_officers, reset_postgres
+from tests.support.server import TOKEN, know_officers, reset_postgres
 
 PAGE = 3  # 8 pages of 3: the first checked here, the other 7 apart
 NOW = utc(2026, 11, 22, 6, 0)
 WRONG_BOOT = utc(2020, 1, 1)  # the kiosk's clock after a power cut: boot-a's times are repaired
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request) -> str:
-    if request.param == "sqlite":
-        return ""
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    reset_postgres(PG_URL)
-    return PG_URL
 
 
 def _each(seq: int) -> dict:
