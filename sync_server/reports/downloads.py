@@ -12,7 +12,7 @@ from sync_server.config import DEFAULT_SIGNER
 from sync_server.extensions import get_config
 from sync_server.i18n import N_, Msg
 from sync_server.reports import docx_report, exports, figures
-from sync_server.roster import points as roster_points
+from sync_server.reports import points as report_points
 from sync_server.roster import unit as roster_unit
 from sync_server.roster.build import unit_name
 
@@ -30,33 +30,34 @@ def attachment(data: bytes, name: str, mimetype: str) -> Response:
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
 
-def point_arg() -> str | None:
+def point_arg(unit: str | None = None) -> str | None:
     """`point=<code>`: one reception point's ratings (None: the whole centre); an unknown one is a
-    400 naming the field."""
+    400 naming the field. At a hub, `unit` (a commune's server_id) checks the code against that
+    commune's points, not the hub's own."""
     raw = request.args.get("point", "").strip()[:64]
     if not raw:
         return None
-    if raw not in roster_points.names():
+    if raw not in report_points.names_in(unit):
         abort(400, description=_("Không có điểm tiếp nhận “%(point)s” (ô “point”).", point=raw))
     return raw
 
 
-def letterhead(day: date, point: str | None = None) -> docx_report.Letterhead:
+def letterhead(day: date, point: str | None = None, unit: str | None = None) -> docx_report.Letterhead:
     """The unit on /roster as NĐ 30/2020 lays it out (the People's Committee above, the centre's
     legal name, the place of the date line, the number; no district) and the report's frame from
     `[unit]` (Kính gửi, Nơi nhận, the signature). A signer title set in `[unit]` wins over the
     unit page's ("Giám đốc")."""
     config = get_config()
-    unit = roster_unit.current(config)
+    own = roster_unit.current(config)
     signer = (config.signer_title if config.signer_title != DEFAULT_SIGNER
-              else unit.signer_title.upper())
-    return docx_report.Letterhead(superior=unit.superior, unit=unit.name, place=roster_unit.place_of(unit),
-                                  number=roster_unit.report_number(unit), day=day, to=config.report_to,
+              else own.signer_title.upper())
+    return docx_report.Letterhead(superior=own.superior, unit=own.name, place=roster_unit.place_of(own),
+                                  number=roster_unit.report_number(own), day=day, to=config.report_to,
                                   receivers=config.report_receivers, authority=config.signer_authority,
                                   signer_title=signer, signer_name=config.signer_name,
                                   # one reception point's report: named under the title
-                                  point=Msg(N_("Điểm tiếp nhận: %(name)s"), name=roster_points.names()[point])
-                                  if point else "")
+                                  point=Msg(N_("Điểm tiếp nhận: %(name)s"),
+                                            name=report_points.names_in(unit)[point]) if point else "")
 
 def send_report(table: exports.Table, fmt: str, stem: str, official: bool, day: date,
                 head: docx_report.Letterhead | None = None) -> Response | None:

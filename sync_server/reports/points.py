@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from sync_server.i18n import N_, Msg
-from sync_server.reports import exports
+from sync_server.reports import exports, units
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import fmt_count
 from sync_server.roster import points as roster_points
@@ -20,6 +20,23 @@ FORMER_HEADER = N_("Xã cũ (trước sáp nhập)")
 
 def names() -> dict[str, str]:
     return roster_points.names() | {"": UNKNOWN}
+
+
+def names_in(unit: str | None = None) -> dict[str, str]:
+    """{code: name} of the points a report of `unit` filters by: at a hub, a commune's (`unit` its
+    server_id) as its roster snapshot names them, for its responses carry its own point codes;
+    else ('' the hub's own kiosks, None a commune server) this server's own points."""
+    return units.names(unit, "point") if unit else roster_points.names()
+
+
+def formers_in(unit: str | None = None) -> dict[str, roster_points.Former]:
+    """The pre-merger map of `unit`'s points (as names_in)."""
+    return units.formers(unit) if unit else roster_points.formers()
+
+
+def several_in(unit: str | None = None) -> bool:
+    """Whether `unit` has more than one point: only then do its pages offer the point filter."""
+    return len(names_in(unit)) > 1 if unit else roster_points.several()
 
 
 def before_merger(f: reports.Filters, point: str, former: roster_points.Former) -> int:
@@ -54,11 +71,14 @@ def with_former(table: exports.Table, codes: list[str], f: reports.Filters,
     return replace(table, headers=[table.headers[0], FORMER_HEADER, *table.headers[1:]], rows=rows)
 
 
-def former_notes(shown: set[str]) -> list[str]:
-    """Under the table by counter: the points shown that were a commune before the merger."""
+def former_notes(shown: set[str], unit: str | None = None) -> list[str]:
+    """Under the table by counter: the points shown that were a commune before the merger (a
+    commune's at a hub when `unit` names it)."""
+    named = names_in(unit)
     return [Msg(N_("%(point)s: trước đây là %(former)s; phiếu ghi trước ngày sáp nhập vẫn tính cho trung "
-                   "tâm."), point=roster_points.names().get(code, code), former=former.label())
-            for code, former in roster_points.formers().items() if code in shown]
+                   "tâm."), point=named.get(code, code), former=former.label())
+            for code, former in formers_in(unit).items() if code in shown]
 
 
-__all__ = ["FORMER_HEADER", "UNKNOWN", "before_merger", "former_notes", "names", "with_former"]
+__all__ = ["FORMER_HEADER", "UNKNOWN", "before_merger", "former_notes", "formers_in", "names", "names_in",
+           "several_in", "with_former"]

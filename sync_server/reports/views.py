@@ -39,7 +39,6 @@ from sync_server.reports import points as report_points
 from sync_server.reports import queries as reports
 from sync_server.reports.downloads import definition_arg, letterhead, point_arg, send_report
 from sync_server.reports.overview import local_today
-from sync_server.roster import points as roster_points
 from sync_server.roster.build import unit_name
 from sync_server.roster.names import officer_names
 
@@ -125,8 +124,10 @@ def overview():
     fmt = request.args.get("fmt", "html")
     target = get_config().satisfaction_target * 100
     scope = period_form.scope(by)
-    point = point_arg() if by != "point" else None
-    several = roster_points.several()
+    # At a hub, one commune's points (its snapshot's codes and names), not the hub's own.
+    point = point_arg(scope.unit) if by != "point" else None
+    several = report_points.several_in(scope.unit)
+    point_names = report_points.names_in(scope.unit)
     f = reports.Filters(period.start, period.end, unit=scope.unit, point=point)
     names = _names(by, scope.unit)
     title = TITLES[by]
@@ -134,10 +135,14 @@ def overview():
     if scope.unit is not None:  # at a hub: whose officers, procedures, fields
         when = Msg(N_("Đơn vị: %(name)s (%(code)s). Thời gian: %(period)s."), name=scope.name,
                    code=scope.arg, period=period.label)
-    head = letterhead(local_today(get_config().tz), point)
-    if point is not None:  # one reception point: the title and letterhead say which
+    head = letterhead(local_today(get_config().tz), point, scope.unit)
+    if point is not None and scope.unit:  # a commune's point at a hub: which commune, which point
+        when = Msg(N_("Đơn vị: %(unit)s (%(unit_code)s). Điểm tiếp nhận: %(name)s (%(code)s). "
+                      "Thời gian: %(period)s."), unit=scope.name, unit_code=scope.arg,
+                   name=point_names[point], code=point, period=period.label)
+    elif point is not None:  # one reception point: the title and letterhead say which
         when = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s). Thời gian: %(period)s."),
-                   name=roster_points.names()[point], code=point, period=period.label)
+                   name=point_names[point], code=point, period=period.label)
     share_column, qid = period_table.SHARE_COLUMN, ""
     if by == "officer":  # the fair officer figure (sync_server.reports.officers)
         officer_cells = officers.officer_cells(f)
@@ -173,7 +178,8 @@ def overview():
         if by == "field":
             notes.append(reports.FIELD_RULE)
         if by == "kiosk" and several:
-            notes += report_points.former_notes({key[-1] for key, _c in order} if apart else {point})
+            notes += report_points.former_notes({key[-1] for key, _c in order} if apart else {point},
+                                                scope.unit)
         codes = [key[0] for key, _c in order] if by == "procedure" else None
         table = period_table.build(title, BY_NAMES[by], labelled, reports.total(f), notes, definition, target,
                                    codes)
@@ -183,7 +189,7 @@ def overview():
             table = counter_table.with_channels(table, f, [key for key, _c in order], apart)
         if by == "point":  # the commune a point was before the merger, beside its name
             table = report_points.with_former(table, [key[0] for key, _c in order], f,
-                                              units.formers(scope.unit) if scope.unit else None)
+                                              report_points.formers_in(scope.unit))
         share_column = table.headers.index("Tỷ lệ hài lòng")
     # The Decision-766-style estimate of the whole period, beside ours (reports.estimate).
     est = estimate.estimate(period.start, period.end, scope.unit, with_overdue=not units.is_hub(get_config()))
@@ -218,15 +224,14 @@ def overview():
     # not shown for one commune or one point.
     grid, hours = _heatmap(period) if scope.unit is None and point is None else ([], [])
     # At a hub, one commune's drill-down offers its points when its snapshot names several.
-    points_here = len(units.names(scope.unit, "point")) > 1 if scope.unit else several
     by_names = {b: n for b, n in BY_NAMES.items() if (b != "unit" or get_config().downstream or by == "unit")
-                and (b != "point" or points_here or by == "point")}
+                and (b != "point" or several or by == "point")}
     return render_template("reports/reports.html", title=title, table=table, share_column=share_column,
                            period=period, by=by, by_names=by_names,
                            definition=definition, definitions=figures.NAMES, periods=period_form.PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
-                           letterhead=head, points=roster_points.names() if several else None,
+                           letterhead=head, points=point_names if several else None,
                            point=point or "",
                            forms=criteria.used(f) if by == "question" else [],
                            form=qid, scope=scope, scoped=units.SCOPED,
@@ -252,14 +257,15 @@ def officers_month():
                                  "năm-Qsố (2026-Q4)."))
     definition, fmt = definition_arg(), request.args.get("fmt", "html")
     config = get_config()
-    scope, point = period_form.scope("officer"), point_arg()
+    scope = period_form.scope("officer")
+    point = point_arg(scope.unit)  # at a hub: a point of the commune shown
     table = officer_sheet.build(period, definition, config.satisfaction_target * 100, config.min_visits,
                                 _names("officer", scope.unit), scope.unit, f"{scope.name} ({scope.arg})",
                                 point=point)
     if point is not None:
         table.notes.insert(0, Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."),
-                                  name=roster_points.names()[point], code=point))
-    head = letterhead(local_today(get_config().tz), point)
+                                  name=report_points.names_in(scope.unit)[point], code=point))
+    head = letterhead(local_today(get_config().tz), point, scope.unit)
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != period_form.OWN else ""
     unit_part += f"-{point}" if point else ""
     sent = send_report(table, fmt, f"hailong-can-bo{unit_part}-{period.arg}", official=True, day=today,
@@ -270,20 +276,23 @@ def officers_month():
                            share_column=officer_table.SHARE_COLUMN, period=period,
                            month=f"{period.start:%Y-%m}" if period.kind == "month" else "",
                            quarter=period.arg if period.kind == "quarter" else "",
-                           letterhead=head, points=roster_points.names() if roster_points.several() else None,
+                           letterhead=head,
+                           points=report_points.names_in(scope.unit) if report_points.several_in(scope.unit)
+                           else None,
                            point=point or "",
                            definition=definition, definitions=figures.NAMES, print_view=fmt == "print",
                            args=request.args, unit=scope.arg)
 
 
-def _counted(name: str, table_of, stem: str):
+def _counted(name: str, table_of, stem: str, unit: str | None = None):
     """A counting report (no 1–5 figures, not an official one): page, print, CSV, XLSX; for the
-    whole centre or one reception point (`point`), named under the title and in the file name."""
-    period, fmt, point = period_form.read_period(), request.args.get("fmt", "html"), point_arg()
+    whole centre or one reception point (`point`), named under the title and in the file name;
+    `unit`: at a hub, the commune whose points `point` names."""
+    period, fmt, point = period_form.read_period(), request.args.get("fmt", "html"), point_arg(unit)
     table = table_of(period, point)
     point_line = None
     if point is not None:
-        point_line = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."), name=roster_points.names()[point],
+        point_line = Msg(N_("Điểm tiếp nhận: %(name)s (%(code)s)."), name=report_points.names_in(unit)[point],
                          code=point)
         table.notes.insert(0, point_line)
     point_part = f"-{point}" if point else ""
@@ -293,7 +302,8 @@ def _counted(name: str, table_of, stem: str):
         return sent
     return render_template("reports/topics.html", title=table.title, table=table, period=period,
                            periods=period_form.PERIODS, print_view=fmt == "print", args=request.args,
-                           endpoint=name, points=roster_points.names() if roster_points.several() else None,
+                           endpoint=name,
+                           points=report_points.names_in(unit) if report_points.several_in(unit) else None,
                            point=point or "", point_line=point_line)
 
 
@@ -313,7 +323,7 @@ def yes_no_report():
     unit = period_form.scope("officer").unit  # at a hub: one commune's (its own questions, officers)
     return _counted("reports.yes_no_report",
                     lambda p, point: yes_no.table(yes_no.count(p.start, p.end, unit, point), p.label, unit),
-                    "hailong-co-khong" + (f"-{unit}" if unit else ""))
+                    "hailong-co-khong" + (f"-{unit}" if unit else ""), unit)
 
 
 @bp.get("/assisted")
