@@ -91,11 +91,14 @@ def year_report():
 def year_save():
     year = _year()
     user = g.user
+    point = request.form.get("point", "").strip()[:64] or None  # that point's own text
+    if point is not None and point not in roster_points.names():
+        abort(400, description=_("Không có điểm tiếp nhận “%(point)s” (ô “point”).", point=point))
     try:
-        yearly.save_text(year, request.form.to_dict(), user.username, role=user.role, ip=request.remote_addr)
+        yearly.save_text(year, request.form.to_dict(), user.username, role=user.role, ip=request.remote_addr,
+                         point=point)
     except InputError as e:
         flash(e.message(_), "error")
     else:
         flash(_("Đã lưu báo cáo năm."), "ok")
-    point = request.form.get("point", "").strip()[:64] or None  # back to the point's page (checked there)
     return redirect(url_for("survey.year_report", year=year, point=point))

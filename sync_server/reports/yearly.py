@@ -2,7 +2,9 @@
 rows, filled in from the data where the data knows them (period, form, the field and procedure
 with the most forms, the total), and written by staff where it does not (the implementing
 document, the cycle, the unit in charge, how results were published, sub-units), plus the
-"difficulties" and "proposals" sections. Staff text is kept per year. No Flask here."""
+"difficulties" and "proposals" sections. Staff text is kept per year: the centre's, and each
+reception point's own for the point's report, a row a point left empty reading the centre's.
+No Flask here."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from peewee import fn
 
 from sync_server.accounts import audit
 from sync_server.db import write_transaction
-from sync_server.db.models import Field, Procedure, Setting
+from sync_server.db.models import Field, Procedure, YearlyText
 from sync_server.db.models import Response as Rating
 from sync_server.exc import InputError
 from sync_server.reports import figures
@@ -60,32 +62,35 @@ class Yearly:
     partial: int  # of `total`, the responses left unfinished (counted apart, K10)
     pct: float | None
     definition: str
+    point: str | None = None
+    own: dict[str, str] | None = None  # a point's own staff text (None: the centre's report)
+    centre: dict[str, str] | None = None  # the centre's, what a point's empty rows read
 
 
-def _key(year: int) -> str:
-    return f"yearly-report:{year}"
-
-
-def staff_text(year: int) -> dict[str, str]:
-    row = Setting.get_or_none(Setting.key == _key(year))
+def staff_text(year: int, point: str | None = None) -> dict[str, str]:
+    """The staff text kept for the year (`point`: that point's own, not the centre's)."""
+    row = YearlyText.get_or_none((YearlyText.year == year) & (YearlyText.point == (point or "")))
     return json.loads(row.value) if row else {}
 
 
 def save_text(year: int, form: dict[str, str], actor: str, role: str | None = None,
-              ip: str | None = None) -> None:
+              ip: str | None = None, point: str | None = None) -> None:
+    """Keep the year's staff text: the centre's, or one reception point's own (`point`)."""
     values = {}
     for key in EDITABLE:
         text = (form.get(key) or "").strip()
         if len(text) > MAX_TEXT:
             raise InputError("Mục “%(key)s”: dài quá %(n)s ký tự.", {"key": key, "n": MAX_TEXT})
         values[key] = text
+    value = json.dumps(values, ensure_ascii=False)
     with write_transaction():
-        before = staff_text(year)
-        Setting.insert(key=_key(year), value=json.dumps(values, ensure_ascii=False)).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: json.dumps(values, ensure_ascii=False)}
-        ).execute()
+        before = staff_text(year, point)
+        YearlyText.insert(year=year, point=point or "", value=value).on_conflict(
+            conflict_target=[YearlyText.year, YearlyText.point], update={YearlyText.value: value}).execute()
         changed = {k: v for k, v in values.items() if before.get(k, "") != v}
-        audit.record(actor, "yearly_report.edit", f"yearly-report:{year}", changed, role=role, ip=ip)
+        # The audit's target as before for the centre's text; a point's names the point.
+        audit.record(actor, "yearly_report.edit", f"yearly-report:{year}" + (f":{point}" if point else ""),
+                     changed, role=role, ip=ip)
 
 
 def _channels(f: reports.Filters) -> str:
@@ -123,11 +128,13 @@ def _most(f: reports.Filters) -> str:
 
 
 def build(year: int, definition: str, point: str | None = None) -> Yearly:
-    """The year's report; its computed rows at one reception point when `point` is given (the
-    staff's written rows are the centre's, one text per year)."""
+    """The year's report; at one reception point when `point` is given: its computed rows from the
+    point's ratings, its written rows the point's own text, a row it left empty the centre's."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     f = reports.Filters(start, end, point=point)
-    text = staff_text(year)
+    centre = staff_text(year)
+    own = staff_text(year, point) if point is not None else None
+    text = centre | {k: v for k, v in (own or {}).items() if v}
     total = reports.total(f)
     span = (Rating.select(fn.MIN(Rating.local_date), fn.MAX(Rating.local_date))
             .where((Rating.local_date >= start) & (Rating.local_date <= end) & ~Rating.excluded))
@@ -146,4 +153,4 @@ def build(year: int, definition: str, point: str | None = None) -> Yearly:
     }
     rows = [(n, content, computed[n] if key is None else text.get(key, ""), key) for n, content, key in ROWS]
     sections = [(key, heading, text.get(key, "")) for key, heading in SECTIONS]
-    return Yearly(year, rows, sections, total.responses, total.partial, pct, definition)
+    return Yearly(year, rows, sections, total.responses, total.partial, pct, definition, point, own, centre)

@@ -31,6 +31,7 @@ from sync_server.db.models.reports import (
     RollupUnitDay,
     RollupUnitMonth,
     ServiceAlert,
+    YearlyText,
 )
 from sync_server.db.models.roster import (
     Counter,
@@ -52,7 +53,7 @@ ALL_MODELS = (Kiosk, Epoch, Response, Conflict, ClockAnchor, Answer, PullLog, Al
               Counter, FleetKiosk, RollupHour, ServiceAlert, Quota, QrTicket, QrRefusal, Addendum,
               Downstream, DownstreamRoster, UpstreamAck, UpstreamLog,
               YesNoAnswer, CitizenContact, ReceptionPoint, KioskPoint, OverdueMonth, DossierLink,
-              RollupUnitDay, RollupUnitMonth)
+              RollupUnitDay, RollupUnitMonth, YearlyText)
 
 __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel", "CitizenContact",
            "ClockAnchor",
@@ -62,4 +63,4 @@ __all__ = ["ALL_MODELS", "Addendum", "Alert", "Answer", "AuditLog", "BaseModel",
            "Quota", "ReceptionPoint",
            "Response", "RollupDay", "RollupHour", "RollupMonth", "RollupUnitDay", "RollupUnitMonth",
            "ServiceAlert", "Setting", "Unit",
-           "UpstreamAck", "UpstreamLog", "User", "YesNoAnswer", "utcnow"]
+           "UpstreamAck", "UpstreamLog", "User", "YearlyText", "YesNoAnswer", "utcnow"]

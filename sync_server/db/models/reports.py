@@ -158,3 +158,16 @@ class OverdueMonth(BaseModel):
 
     class Meta:
         table_name = "overdue_month"
+
+
+class YearlyText(BaseModel):
+    """Migration 23: the yearly report's staff-written rows (sync_server.reports.yearly), one JSON
+    text per year and reception point; the centre's under point ''."""
+
+    year = IntegerField()
+    point = CharField(max_length=64, default="")
+    value = TextField()
+
+    class Meta:
+        table_name = "yearly_text"
+        primary_key = CompositeKey("year", "point")
