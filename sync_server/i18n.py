@@ -14,12 +14,18 @@ package: the office PC has no build step). `make messages` extracts, updates and
   "4,5" and "1.234" in Vietnamese, "4.5" and "1,234" in English). A figure made without a request
   is a `Figure`: it reads as the Vietnamese text (what the signed DOCX, the CSV and the logs say),
   and a page writes it in its reader's language (the web filters call `localized`).
+- Dates the same way: `day` writes one for a reader ("04/12/2026" in Vietnamese, "4 Dec 2026" in
+  English, Babel's CLDR patterns); a date made without a request is a `Day`, which reads as the
+  Vietnamese (the DOCX is signed in Vietnamese) and is written in the page's language by the same
+  filters.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LANGS = ("vi", "en")
@@ -73,9 +79,41 @@ class Figure(str):
         return self.prefix + number(self.value, self.kind, locale)
 
 
+# kind: (Vietnamese strftime, the CLDR pattern of other languages): a day, a month, a day in a
+# chart's axis where the year is said elsewhere.
+_DATES = {"day": ("%d/%m/%Y", "d MMM y"), "month": ("%m/%Y", "MMM y"), "daymonth": ("%d/%m", "d MMM"),
+          "monthname": ("%m/%Y", "MMMM y")}  # a heading ("Tháng 12/2026", "December 2026")
+
+
+def day(value: date, locale: str = DEFAULT, kind: str = "day") -> str:
+    """`value` written for a reader of `locale`: "04/12/2026" (vi), "4 Dec 2026" (en)."""
+    vi, pattern = _DATES[kind]
+    return value.strftime(vi) if locale == DEFAULT else format_date(value, pattern, locale=locale)
+
+
+class Day(str):
+    """Dates made where there is no request: one, a span (`Day(start, end)`: "01/12/2026 –
+    31/12/2026", one date when both are the same day) or a list (`sep=", "`). It reads as the
+    Vietnamese text; `localized` writes it for a reader of another language."""
+
+    dates: tuple[date, ...]
+    kind: str
+    sep: str
+
+    def __new__(cls, *dates: date, kind: str = "day", sep: str = " – ") -> Day:
+        if len(dates) == 2 and dates[0] == dates[1] and sep == " – ":
+            dates = dates[:1]
+        obj = super().__new__(cls, sep.join(day(d, DEFAULT, kind) for d in dates))
+        obj.dates, obj.kind, obj.sep = dates, kind, sep
+        return obj
+
+    def localized(self, locale: str) -> str:
+        return self.sep.join(day(d, locale, self.kind) for d in self.dates)
+
+
 def localized(value: object, locale: str) -> object:
-    """A Figure in `locale`; anything else unchanged."""
-    return value.localized(locale) if isinstance(value, Figure) else value
+    """A Figure or a Day in `locale`; anything else unchanged."""
+    return value.localized(locale) if isinstance(value, Figure | Day) else value
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention, a keyword of `pybabel extract`

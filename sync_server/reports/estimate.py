@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from peewee import Case, fn
 
 from sync_server.db.models import Answer, OverdueMonth, Response
-from sync_server.i18n import N_, Figure, Msg
+from sync_server.i18n import N_, Day, Figure, Msg
 from sync_server.reports.figures import fmt_count, fmt_pct
 
 FULL_AT = 0.90  # a share of 90 % or more earns all the points
@@ -134,7 +134,7 @@ def _line_54(e: Estimate) -> list[str]:
     if e.missing:
         return [Msg(N_("Tiêu chí 5.4 đầy đủ: chưa tính được vì thiếu số hồ sơ quá hạn của tháng %(months)s "
                        "(nhập tệp CSV từ hệ thống giải quyết TTHC của tỉnh)."),
-                    months=", ".join(f"{m:%m/%Y}" for m in e.missing))]
+                    months=Day(*e.missing, kind="month", sep=", "))]
     if not e.settled:
         return [N_("Tiêu chí 5.4 đầy đủ: không có hồ sơ nào được giải quyết trong thời gian này.")]
     overdue = sum(m.overdue for m in e.imported)

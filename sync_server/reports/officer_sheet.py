@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sync_server.db.models import Response
-from sync_server.i18n import N_, Figure, Msg
+from sync_server.i18n import N_, Day, Figure, Msg
 from sync_server.reports import exports, officer_table, officers, queries, topics
 
 EXTRA_HEADERS = [N_("So với kỳ trước (điểm %)"), N_("Không hài lòng (mức 2, 1)"),
@@ -107,14 +107,13 @@ def build(period: SheetPeriod, definition: str, target: float, min_visits: int,
                     quarter=f"{(period.start.month - 1) // 3 + 1}/{period.start.year}")
     else:
         title = Msg(N_("Kết quả đánh giá mức độ hài lòng đối với cán bộ, công chức tháng %(month)s"),
-                    month=f"{period.start:%m/%Y}")
+                    month=Day(period.start, kind="monthname"))
     when = Msg(N_("Từ %(start)s đến %(end)s; kỳ trước để so sánh: %(pstart)s – %(pend)s."),
-               start=f"{period.start:%d/%m/%Y}", end=f"{period.end:%d/%m/%Y}",
-               pstart=f"{prev.start:%d/%m/%Y}", pend=f"{prev.end:%d/%m/%Y}")
+               start=Day(period.start), end=Day(period.end), pstart=Day(prev.start), pend=Day(prev.end))
     if unit is not None:
         when = Msg(N_("Đơn vị: %(name)s. Từ %(start)s đến %(end)s; kỳ trước để so sánh: %(pstart)s – "
-                      "%(pend)s."), name=unit_label, start=f"{period.start:%d/%m/%Y}",
-                   end=f"{period.end:%d/%m/%Y}", pstart=f"{prev.start:%d/%m/%Y}", pend=f"{prev.end:%d/%m/%Y}")
+                      "%(pend)s."), name=unit_label, start=Day(period.start),
+                   end=Day(period.end), pstart=Day(prev.start), pend=Day(prev.end))
     table = officer_table.build(title, when, cells, names, definition, target, min_visits)
     table.headers += EXTRA_HEADERS
     order = [r.code for r in officers.ranking(cells, names, definition, min_visits)]

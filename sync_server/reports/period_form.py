@@ -11,6 +11,7 @@ from flask import abort, request
 from flask_babel import gettext as _
 
 from sync_server.extensions import get_config
+from sync_server.i18n import Day
 from sync_server.reports import queries as reports
 from sync_server.reports import units
 from sync_server.reports.overview import local_today
@@ -27,10 +28,9 @@ class Period:
     end: date
 
     @property
-    def label(self) -> str:
-        if self.start == self.end:
-            return self.start.strftime("%d/%m/%Y")
-        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+    def label(self) -> Day:
+        """"01/12/2026 – 31/12/2026" in files; the page writes it in its reader's language."""
+        return Day(self.start, self.end)
 
 
 class PeriodError(Exception):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from sync_server.i18n import N_, Msg
+from sync_server.i18n import N_, Day, Msg
 from sync_server.reports import exports, units
 from sync_server.reports import queries as reports
 from sync_server.reports.figures import fmt_count
@@ -50,7 +50,7 @@ def before_merger(f: reports.Filters, point: str, former: roster_points.Former) 
 def former_cell(f: reports.Filters, point: str, former: roster_points.Former) -> str:
     if former.merged_on is None:
         return former.label()
-    day = f"{former.merged_on:%d/%m/%Y}"
+    day = Day(former.merged_on)  # the page writes it in its reader's language
     n = before_merger(f, point, former)
     if not n:
         return Msg(N_("%(former)s, sáp nhập từ %(day)s"), former=former.label(), day=day)

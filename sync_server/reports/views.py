@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from sync_server import i18n
 from sync_server.accounts.access import role_required
 from sync_server.db.models import Downstream, Field, Procedure
 from sync_server.db.models import Response as Rating
@@ -213,7 +214,7 @@ def overview():
     target_words, no_data = _("Chỉ tiêu"), _("Chưa có đánh giá")
     trend_svg = charts.trend(
         _("Tỷ lệ hài lòng theo ngày") if by_time == "day" else _("Tỷ lệ hài lòng theo tháng"),
-        [k.strftime("%d/%m" if by_time == "day" else "%m/%Y") for k, _c in points],
+        [i18n.day(k, reader_locale(), "daymonth" if by_time == "day" else "month") for k, _c in points],
         [c.counts.pct(definition) if c else None for _k, c in points], target, target_words, no_data,
         locale=reader_locale())
     bars_svg = charts.bars(_("Tỷ lệ hài lòng theo %(group)s", group=_(BY_NAMES[by]).lower()),

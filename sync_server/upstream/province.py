@@ -14,7 +14,7 @@ from peewee import fn
 
 from sync_server.config import ServerConfig
 from sync_server.db.models import Alert, Downstream, DownstreamRoster, RollupUnitDay, RollupUnitMonth
-from sync_server.i18n import N_, Msg
+from sync_server.i18n import N_, Day, Msg
 from sync_server.reports import queries
 from sync_server.reports.queries import Cell
 
@@ -79,12 +79,13 @@ def formers() -> dict[str, list[str]]:
         if not name:
             continue
         code, day = str(entry.get("former_code") or ""), str(entry.get("merged_on") or "")
-        label = f"{name} ({code})" if code else name
-        try:
-            label += f", {date.fromisoformat(day):%d/%m/%Y}" if day else ""
+        label = (f"{name} ({code})" if code else name)[:280]
+        try:  # the day in the page's language (a Msg: the template's `tr`)
+            if day:
+                label = Msg(N_("%(former)s, %(day)s"), former=label, day=Day(date.fromisoformat(day)))
         except ValueError:
             pass
-        out.setdefault(sid, []).append(label[:300])
+        out.setdefault(sid, []).append(label)
     return out
 
 

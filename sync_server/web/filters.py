@@ -1,11 +1,12 @@
 """The template filters: numbers and sizes in the reader's locale (sync_server.i18n.number: "4,5"
-in Vietnamese, "4.5" in English), times the Vietnamese way, and messages made without a request
-rendered in the page's language. Every `{{ … }}` that prints a Figure (a report's share, mean,
-count made without a request) prints it in the reader's locale (Jinja's `finalize`)."""
+in Vietnamese, "4.5" in English), dates and times in the reader's language ("04/12/2026",
+"4 Dec 2026"), and messages made without a request rendered in the page's language. Every
+`{{ … }}` that prints a Figure or a Day (a report's share, a period made without a request) prints
+it in the reader's locale (Jinja's `finalize`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,10 +64,13 @@ def init_app(app: Flask, tz: ZoneInfo) -> None:
 
     @app.template_filter("localtime")
     def localtime_filter(value: datetime | None, seconds: bool = False) -> str:
+        """"14:05 04/12/2026" (vi), "4 Dec 2026, 14:05" (en), in the unit's time zone."""
         if value is None:
             return _("chưa có")
-        fmt = "%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y"
-        return value.replace(tzinfo=UTC).astimezone(tz).strftime(fmt)
+        local = value.replace(tzinfo=UTC).astimezone(tz)
+        clock, locale = local.strftime("%H:%M:%S" if seconds else "%H:%M"), reader_locale()
+        the_day = i18n.day(local.date(), locale)
+        return f"{clock} {the_day}" if locale == i18n.DEFAULT else f"{the_day}, {clock}"
 
     @app.template_filter("say")
     def say_filter(message: Any) -> str:
@@ -93,6 +97,7 @@ def init_app(app: Flask, tz: ZoneInfo) -> None:
         """A pull's stored messages in the page's language (the `pull` catalogue)."""
         return pull_messages.render(value, pull_domain.gettext)
 
-    @app.template_filter("vndate")
-    def vndate_filter(value) -> str:
-        return value.strftime("%d/%m/%Y")
+    @app.template_filter("day")
+    def day_filter(value: date, kind: str = "day") -> str:
+        """A date in the reader's language: `{{ d|day }}`, `{{ d|day("month") }}` (i18n.day)."""
+        return i18n.day(value, reader_locale(), kind)

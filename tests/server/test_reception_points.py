@@ -224,7 +224,7 @@ def test_ratings_from_before_the_merger_report_under_the_centre_with_the_old_nam
     assert got["Tổng cộng"][2] == "9"  # one centre: the old commune's ratings are among its own
     html = page(admin, "/reports?by=point&period=year&date=2025-06-01&lang=en")
     assert "Former commune (before the merger)" in html
-    assert "xã Vạn Thọ (22360), merged from 01/07/2025; 3 ratings before that day" in html
+    assert "xã Vạn Thọ (22360), merged from 1 Jul 2025; 3 ratings before that day" in html  # English date
     html = page(admin, "/reports?by=kiosk&period=year&date=2025-06-01&lang=vi")
     assert "Điểm tiếp nhận Vạn Thọ: trước đây là xã Vạn Thọ (22360)" in html
 
