@@ -21,8 +21,11 @@ from sync_server.db.migrations import LATEST, current_version, migrate, migratio
 from sync_server.db.models import AuditLog, Setting, YearlyText
 from sync_server.ops import demo_data
 from sync_server.reports import yearly
-from tests.support.server import server_toml
-from tests.support.web import add_user, client_as, csrf_token, page
+from tests.support.browser import screenshot
+from tests.support.docx_pdf import NEEDS_OFFICE, render
+from tests.support.server import free_port, server_toml
+from tests.support.serving import browser_login, serving
+from tests.support.web import PASSWORD, add_user, client_as, csrf_token, page
 
 YEAR = 2026
 URL = f"/reports/year?year={YEAR}"
@@ -119,3 +122,57 @@ def test_migration_23_keeps_the_centres_texts(tmp_path, backend):
                 k.startswith("yearly-report:20") for k in left)
     finally:
         database.close()
+
+
+@NEEDS_OFFICE
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_points_docx_carries_its_text_in_libreoffice(staff, tmp_path):
+    save(staff, CENTRE)
+    save(staff, VAN_THO, "van-tho")
+    _data, pages, sizes = render(staff, f"{URL}&point=van-tho&fmt=docx", "yearly-van-tho", tmp_path)
+    text = " ".join(" ".join(pages).split())
+    assert "Điểm tiếp nhận: Điểm tiếp nhận Vạn Thọ" in text and all(w < h for w, h in sizes)
+    assert VAN_THO["unit"] in text and CENTRE["unit"] not in text
+    assert CENTRE["cycle"] in text and CENTRE["difficulties"] in text  # rows it left empty: the centre's
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_point_writes_its_rows_in_chromium(make_config, tmp_path, browser_page):
+    """Against a real serve process: the centre's text shows in the point's empty boxes, the
+    point's own is saved and printed; screenshots yearly-point-*.png (vi, en; 1280, 360)."""
+    cfg = make_config()
+    demo_data.seed(cfg)
+    add_user("staff", "staff")
+    yearly.save_text(YEAR, CENTRE, "staff")
+    database.close()
+    port = free_port()
+    path = tmp_path / "serve.toml"
+    path.write_text(server_toml(tmp_path / "server-data", [], port=port), encoding="utf-8")
+    with serving(path, port) as base:
+        p = browser_page
+        browser_login(p, base, "staff", PASSWORD)
+        p.goto(f"{base}{URL}&point=van-tho")
+        box = p.locator('textarea[name="unit"]')
+        assert box.input_value() == "" and box.get_attribute("placeholder") == CENTRE["unit"]
+        assert p.locator("#point-text-note").is_visible()
+        screenshot(p, "yearly-point-vi-1280-before")
+        box.fill(VAN_THO["unit"])
+        p.click("#yearly-form button[type=submit]")
+        p.wait_for_url(f"{base}{URL}&point=van-tho")
+        assert p.locator('textarea[name="unit"]').input_value() == VAN_THO["unit"]
+        screenshot(p, "yearly-point-vi-1280")
+        p.goto(f"{base}{URL}&point=van-tho&fmt=print")
+        printed = p.locator("#row-1").inner_text()
+        assert VAN_THO["unit"] in printed and CENTRE["cycle"] in p.locator("#row-4").inner_text()
+        p.goto(f"{base}{URL}&point=van-tho&lang=en")
+        assert "this reception point's own" in p.locator("#point-text-note").inner_text()
+        screenshot(p, "yearly-point-en-1280")
+        p.set_viewport_size({"width": 360, "height": 640})
+        for lang in ("en", "vi"):
+            p.goto(f"{base}{URL}&point=van-tho&lang={lang}")
+            assert p.evaluate("document.documentElement.scrollWidth") <= 360
+            screenshot(p, f"yearly-point-{lang}-360")
+    with database.connection_context():
+        assert yearly.staff_text(YEAR, "van-tho")["unit"] == VAN_THO["unit"]
+        assert yearly.staff_text(YEAR)["unit"] == CENTRE["unit"]
