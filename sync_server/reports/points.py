@@ -23,10 +23,10 @@ def names() -> dict[str, str]:
 
 
 def names_in(unit: str | None = None) -> dict[str, str]:
-    """{code: name} of the points a report of `unit` filters by: at a hub, a commune's (`unit` its
-    server_id) as its roster snapshot names them, for its responses carry its own point codes;
-    else ('' the hub's own kiosks, None a commune server) this server's own points."""
-    return units.names(unit, "point") if unit else roster_points.names()
+    """{code: name} of the points a report of `unit` filters by, in order: at a hub, a commune's
+    (`unit` its server_id) as its roster snapshot names and orders them, for its responses carry
+    its own point codes; else ('' the hub's own kiosks, None a commune server) this server's own."""
+    return units.points(unit) if unit else roster_points.names()
 
 
 def formers_in(unit: str | None = None) -> dict[str, roster_points.Former]:

@@ -96,6 +96,21 @@ def questionnaires(unit: str) -> dict[str, list[dict]]:
     return out
 
 
+def points(unit: str) -> dict[str, str]:
+    """{code: name} of a commune's reception points in the commune's order (the snapshot's `sort`,
+    then the code; a commune older than `sort`: by code)."""
+    query = (DownstreamRoster.select(DownstreamRoster.code, DownstreamRoster.name, DownstreamRoster.data)
+             .where((DownstreamRoster.server_id == unit) & (DownstreamRoster.kind == "point")))
+    listed = []
+    for code, name, data in query.tuples():
+        try:
+            sort = int(json.loads(data).get("sort") or 0)
+        except (ValueError, TypeError, AttributeError):
+            sort = 0
+        listed.append((sort, code, name or code))
+    return {code: name for _sort, code, name in sorted(listed)}
+
+
 def formers(unit: str) -> dict[str, Former]:
     """{point code: the commune it was before the 2025 merger} of one commune's reception points,
     from its roster snapshot (kind "point"), as the commune's own table by point names them."""

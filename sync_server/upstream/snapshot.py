@@ -62,8 +62,10 @@ def roster(unit_name: str) -> dict[str, list[dict[str, Any]]]:
                      "officers": officer_codes(c.officers)} for c in Counter.select().order_by(Counter.code)],
         "questionnaire": [{"code": qid, "name": qid, "versions": sorted(v),
                            "questions": _questions(qid, newest[qid])} for qid, v in sorted(versions.items())],
+        # `sort`: the hub lists a commune's points in the commune's order (its main office first)
         "point": [{"code": p.code, "name": p.name, "former_name": p.former_name, "former_code": p.former_code,
-                   "merged_on": p.merged_on.isoformat() if p.merged_on else ""} for p in points.ordered()],
+                   "merged_on": p.merged_on.isoformat() if p.merged_on else "", "sort": p.sort}
+                  for p in points.ordered()],
     }
 
 

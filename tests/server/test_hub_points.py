@@ -11,10 +11,14 @@ from datetime import datetime
 import pytest
 
 from sync_server.app import create_app
+from sync_server.db import database
 from sync_server.upstream import receive
+from tests.support.browser import screenshot
 from tests.support.chains import make_chain
 from tests.support.hub import raw_batch
-from tests.support.web import add_user, client_as, page
+from tests.support.server import free_port, server_toml
+from tests.support.serving import browser_login, serving
+from tests.support.web import PASSWORD, add_user, client_as, page
 
 SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 COMMUNES = {"xa-a": "Xã A", "xa-b": "Phường B"}
@@ -25,8 +29,8 @@ POINTS = {
     "xa-a": [{"code": "chinh", "name": "Trụ sở xã A"},
              {"code": "van-tho", "name": "Điểm tiếp nhận Vạn Thọ", "former_name": "xã Vạn Thọ",
               "former_code": "22360", "merged_on": "2025-07-01"}],
-    "xa-b": [{"code": "chinh", "name": "Trụ sở phường B"},
-             {"code": "an-phu", "name": "Điểm tiếp nhận An Phú"}],
+    "xa-b": [{"code": "chinh", "name": "Trụ sở phường B", "sort": 0},
+             {"code": "an-phu", "name": "Điểm tiếp nhận An Phú", "sort": 1}],  # listed as B orders them
 }
 AT = {"xa-a": ["chinh"] * 3 + ["van-tho"] * 2, "xa-b": ["chinh"] * 4 + ["an-phu"]}  # each response's point
 YEAR = "period=year&date=2026-06-01"
@@ -92,3 +96,37 @@ def test_a_communes_table_by_point_names_its_points_and_former_commune(hub):
     # The counter table of one point names the point's former commune under it, from the snapshot.
     html = page(hub, f"/reports?by=kiosk&{YEAR}&unit=xa-a&point=van-tho")
     assert "Điểm tiếp nhận Vạn Thọ: trước đây là xã Vạn Thọ (22360)" in html
+
+
+@pytest.mark.e2e
+@SQLITE
+def test_the_hubs_drill_down_by_point_in_chromium(hub, tmp_path, browser_page):
+    """A real serve process on the hub's database: commune B's page offers B's points; choosing one
+    reads it; changing the commune clears it (no 400). Screenshots hub-point-*.png (vi, en; 1280, 360)."""
+    database.close()
+    port = free_port()
+    path = tmp_path / "serve.toml"
+    path.write_text(server_toml(tmp_path / "server-data", [], port=port, extra=DOWNSTREAM), encoding="utf-8")
+    with serving(path, port, "--no-pull") as base:
+        p = browser_page
+        browser_login(p, base, "staff", PASSWORD)
+        p.goto(f"{base}/reports?by=officer&{YEAR}&unit=xa-b")
+        options = p.locator('select[name="point"] option').all_inner_texts()
+        assert options[1:] == ["Trụ sở phường B", "Điểm tiếp nhận An Phú"], options
+        p.select_option('select[name="point"]', "an-phu")
+        p.click("form.filters button[type=submit]")
+        assert p.locator("#page-point").inner_text() == "Điểm tiếp nhận: Điểm tiếp nhận An Phú"
+        assert p.locator("#report-table tfoot td").nth(2).inner_text() == "1"
+        screenshot(p, "hub-point-vi-1280")
+        p.select_option('select[name="unit"]', "xa-a")  # A has no "an-phu": the point is cleared
+        p.click("form.filters button[type=submit]")
+        assert "unit=xa-a" in p.url and p.locator("#page-point").count() == 0
+        assert p.locator('select[name="point"]').input_value() == ""
+        p.goto(f"{base}/reports?by=officer&{YEAR}&unit=xa-a&point=van-tho&lang=en")
+        assert "Reception point: Điểm tiếp nhận Vạn Thọ (van-tho)" in p.content()
+        screenshot(p, "hub-point-en-1280")
+        p.set_viewport_size({"width": 360, "height": 640})
+        for lang in ("en", "vi"):
+            p.goto(f"{base}/reports?by=point&{YEAR}&unit=xa-a&lang={lang}")
+            assert p.evaluate("document.documentElement.scrollWidth") <= 360
+            screenshot(p, f"hub-point-by-point-{lang}-360")

@@ -282,7 +282,7 @@ def test_the_hub_names_the_former_communes_a_commune_pushed(make_config):
         ReceptionPoint.create(**{**VAN_THO, "sort": 1, "merged_on": date(2025, 7, 1)})
     batch = raw_batch("xa-dai-lanh", make_chain("s-dl", 2), "2026-11-22")
     batch["roster"] = snapshot.roster("Xã Đại Lãnh")
-    assert [p["code"] for p in batch["roster"]["point"]] == ["chinh", "van-tho"]
+    assert [(p["code"], p["sort"]) for p in batch["roster"]["point"]] == [("chinh", 0), ("van-tho", 1)]
     receive.receive(cfg, cfg.downstream[0], batch, datetime(2026, 11, 23))
     assert province.formers() == {"xa-dai-lanh": ["xã Vạn Thọ (22360), 01/07/2025"]}
     add_user("staff", "staff")
