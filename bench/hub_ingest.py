@@ -35,7 +35,7 @@ from playhouse.db_url import parse  # noqa: E402
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.db import connection, database, init_db  # noqa: E402
-from sync_server.upstream import receive  # noqa: E402
+from sync_server.upstream import receive, wire  # noqa: E402
 
 PAGE = 2000  # what push --once sends per batch
 START = datetime(2026, 1, 5, 1, 0)  # UTC; 08:00 in Vietnam
@@ -156,7 +156,7 @@ def ours(cfg: server_config.ServerConfig, batches: list[tuple[str, bytes]]) -> C
         pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
         with Clock(pid) as clock:
             for server_id, body in batches:
-                outcome = receive.receive(cfg, entries[server_id], json.loads(body.decode("utf-8")),
+                outcome = receive.receive(cfg, entries[server_id], wire.decode(body),
                                           datetime.utcnow())
                 assert not outcome.refused, outcome.refused
     return clock

@@ -369,7 +369,8 @@ def test_the_batch_endpoint_by_hand_tokens_a_batch_twice_a_tampered_one_and_size
     assert len(held(hub.config, "xa-a")) == 10 and held(hub.config, "xa-b") == {}
     assert any(k == "xa-b" and kind == "two_units" for k, kind, _t in hub_alerts(hub.config))
 
-    for body, problem in ((b"not json", "not JSON"), (b'{"protocol": 1, "server_id": "xa-a"}', "roster")):
+    for body, problem in ((b"not json", "not JSON"), (b"[" * 100_000 + b"]" * 100_000, "not JSON"),
+                          (b'{"protocol": 1, "server_id": "xa-a"}', "roster")):
         r = requests.post(url + "/batch", data=body, headers=auth("xa-a"), timeout=10)
         assert r.status_code == 400 and problem in r.json()["error"]["message"]
     conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=10)
