@@ -33,6 +33,7 @@ from sync_server.config import QR_KIOSK_ID
 from sync_server.db import (
     bulk_insert,
     copy_in,
+    copy_text,
     copy_value,
     database,
     insert_values,
@@ -174,8 +175,26 @@ def _new_rows_here(result: PageResult, responses: list[dict[str, Any]], bodies: 
                    points: list[str] | None) -> rows.NewRows:
     """The page sorted against what is stored (a duplicate stored once, a conflict kept aside),
     and the rows of its new responses made and inserted."""
-    known = _stored_uuids([r["uuid"] for r in responses])
     of_qr = cache.cached("points", PointMap.load).of_qr if not unit and kiosk_id == QR_KIOSK_ID else None
+
+    def point_of(i: int, r: dict[str, Any]) -> str:
+        if unit:
+            return points[i] if points is not None else ""
+        return of_qr(r["flags"]) if of_qr is not None else here
+
+    def made(picked: Iterable[int]) -> rows.NewRows:
+        return rows.new_rows(picked, responses, bodies, epoch_id=epoch_id, kiosk_id=kiosk_id, unit=unit,
+                             tz=tz, now=now, roster=roster, anchors=anchors, point_of=point_of, times=times)
+
+    if responses and not is_sqlite():  # as _copy_prepared: all taken as new, the unique index decides
+        new = made(range(len(responses)))
+        try:
+            with database.atomic():  # a savepoint: a refusal undoes this copy alone
+                copy_in(Response, rows.RESPONSE_COLUMNS, copy_text(new.rows))
+            return new
+        except IntegrityError:
+            pass  # one is stored already (or twice in the page): sorted one by one below
+    known = _stored_uuids([r["uuid"] for r in responses])
     aside: list[tuple[Any, ...]] = []
     picked: list[int] = []
     for i, r in enumerate(responses):
@@ -190,14 +209,7 @@ def _new_rows_here(result: PageResult, responses: list[dict[str, Any]], bodies: 
             continue
         known[r["uuid"]] = (None, r["hash"])  # a uuid twice in one page: the second conflicts
         picked.append(i)
-
-    def point_of(i: int, r: dict[str, Any]) -> str:
-        if unit:
-            return points[i] if points is not None else ""
-        return of_qr(r["flags"]) if of_qr is not None else here
-
-    new = rows.new_rows(picked, responses, bodies, epoch_id=epoch_id, kiosk_id=kiosk_id, unit=unit, tz=tz,
-                        now=now, roster=roster, anchors=anchors, point_of=point_of, times=times)
+    new = made(picked)
     bulk_insert(Response, rows.RESPONSE_COLUMNS, new.rows)
     bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
     return new
