@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from peewee import IntegrityError
+from peewee import IntegrityError, OperationalError
 
 from kiosk.shared.protocol import canonical_json
 from sync_server.collect import clockfix, rows
@@ -247,6 +247,35 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
     The reception point of each response is fixed here, in the same transaction: the point the
     kiosk stands at now (a QR response: its code's counter, sync_server.roster.points.PointMap.of_qr);
     at a hub, the `points` the commune stored them at (one per response; '' when it sent none)."""
+    outermost = not database.in_transaction()
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return _store_page(epoch_id, kiosk_id, responses, before, after, tz=tz, now=now, roster=roster,
+                               bodies=bodies, unit=unit, times=times, dossiers=dossiers, points=points,
+                               prepared=prepared)
+        except OperationalError as e:
+            # Two pages stored at once (two kiosks' pulls, two communes' pushes) add to the same
+            # rollup rows; PostgreSQL may end one as a deadlock. Nothing of it was kept: the page
+            # is stored again (only as its own transaction: an outer one is the caller's to retry).
+            if not (outermost and attempt < _ATTEMPTS and _lost_a_race(e)):
+                raise
+    raise AssertionError("unreachable")
+
+
+_ATTEMPTS = 3
+_RACES = ("40P01", "40001")  # deadlock_detected, serialization_failure
+
+
+def _lost_a_race(error: OperationalError) -> bool:
+    """The driver's error (peewee raises its own while handling it) says deadlock or serialization."""
+    return any(getattr(e, "pgcode", None) in _RACES for e in (error, error.__cause__, error.__context__))
+
+
+def _store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
+                before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
+                roster: Roster, bodies: list[str] | None, unit: str, times: list[clockfix.Times] | None,
+                dossiers: dict[str, str] | None, points: list[str] | None,
+                prepared: rows.Prepared | None) -> PageResult:
     result = PageResult()
     if bodies is None:
         bodies = [canonical_json(r).decode("utf-8") for r in responses]

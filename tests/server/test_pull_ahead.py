@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from peewee import OperationalError
 
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json
 from sync_server.collect import clockfix, ingest, rows
@@ -243,3 +244,38 @@ def test_a_page_made_here_is_taken_as_new_and_sorted_only_when_the_index_refuses
                                                                                       ("store-c", 2)]
     assert Epoch.get(Epoch.kiosk_id == "quay-1").last_seq == 6
     assert Response.select().where(Response.uuid == chain[3]["uuid"]).count() == 1
+
+
+def test_a_page_that_loses_a_deadlock_is_stored_again_once(make_config, backend, monkeypatch):
+    """Two pages stored at once (two communes' pushes, two kiosks' pulls) add to the same rollup
+    rows, and PostgreSQL may end one of them as a deadlock: its transaction is undone and the page
+    stored again, once. Inside a caller's transaction it is not retried (the caller's to retry)."""
+    cfg = make_config()
+    if not backend:
+        pytest.skip("SQLite serialises writers: no deadlock to lose")
+    real_add, lost = ingest.rollup.add, []
+
+    def add_losing_once(ids, sign=1):
+        ids = list(ids)
+        if not lost:
+            lost.append(len(ids))
+            database.execute_sql("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (test)' "
+                                 "USING ERRCODE = 'deadlock_detected'; END $$")
+        real_add(ids, sign)
+
+    monkeypatch.setattr(ingest.rollup, "add", add_losing_once)
+    chain = make_chain("store-a", 4)
+    epoch = Epoch.create(kiosk_id="quay-1", store_id="store-a", first_seen=NOW, last_seen=NOW)
+    result = ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (4, chain[-1]["hash"]),
+                               tz=cfg.tz, now=NOW, roster=ingest.Roster.load())
+    assert lost == [4] and result.stored == [1, 2, 3, 4]
+    assert Response.select().count() == 4 and Epoch.get_by_id(epoch.id).last_seq == 4
+    visits = 'SELECT SUM("responses") FROM "rollup_day" WHERE "question" = \'\''
+    assert database.execute_sql(visits).fetchone()[0] == 4
+
+    lost.clear()
+    more = make_chain("store-a", 2, start=5, prev=chain[-1]["hash"])
+    with pytest.raises(OperationalError), database.atomic():
+        ingest.store_page(epoch.id, "quay-1", more, (4, chain[-1]["hash"]), (6, more[-1]["hash"]),
+                          tz=cfg.tz, now=NOW, roster=ingest.Roster.load())
+    assert Response.select().count() == 4 and Epoch.get_by_id(epoch.id).last_seq == 4
