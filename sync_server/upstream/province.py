@@ -36,6 +36,15 @@ class Commune:
     enrolled: bool = False  # on the hub's page (not server.toml): may be revoked there
     revoked: bool = False
     formers: tuple[str, ...] = ()  # the communes merged into it in 2025, as its points name them
+    # What it had not pushed yet at its last batch, as it said (None: its software does not say).
+    backlog: int | None = None
+    backlog_oldest: datetime | None = None  # UTC: when the oldest of them was rated
+
+    def backlog_days(self, now: datetime) -> int | None:
+        """How many days the oldest response not pushed yet has waited (None: none, or not said)."""
+        if not self.backlog or self.backlog_oldest is None:
+            return None
+        return max(0, (now - self.backlog_oldest).days)
 
 
 def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
@@ -59,7 +68,8 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
                            int(alerts.get(sid, 0)),
                            last is None or now - last >= timedelta(days=SILENT_DAYS),
                            bool(d and d.token_sha256 and sid not in names), bool(d and d.revoked),
-                           tuple(merged.get(sid, ()))))
+                           tuple(merged.get(sid, ())), d.backlog if d else None,
+                           d.backlog_oldest if d else None))
     return out
 
 

@@ -37,7 +37,7 @@ def _page(new: tuple[str, str, str] | None = None, form: dict[str, str] | None =
                            min_sample=ranking.MIN_SAMPLE,
                            silent_days=province.SILENT_DAYS, target=config.satisfaction_target * 100,
                            fmt_pct=figures.fmt_pct, definition=config.satisfaction_definition,
-                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/"),
+                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/"), now=now,
                            drill=[("officer", _("Cán bộ")), ("procedure", _("Thủ tục")),
                                   ("field", _("Lĩnh vực"))]), status
 

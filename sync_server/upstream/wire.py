@@ -14,7 +14,7 @@ No Flask here.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -102,6 +102,30 @@ def times_in(value: Any, where: str) -> clockfix.Times:
     except (TypeError, ValueError):
         raise WireError(f"{where}: times must be [recorded_utc, corrected_utc|null, source, "
                         f"local_date, local_hour]") from None
+
+
+def backlog_of(batch: dict[str, Any]) -> tuple[int, datetime | None] | None:
+    """The batch's optional `backlog` (what the commune will still not hold pushed after this
+    batch: responses, and when the oldest was rated, UTC) or None when absent or not of that
+    shape: it is what a commune says of itself, shown on the province's page, never a reason to
+    refuse its responses."""
+    value = batch.get("backlog")
+    if not isinstance(value, dict):
+        return None
+    left, oldest = value.get("responses"), value.get("oldest_utc")
+    if not (isinstance(left, int) and not isinstance(left, bool) and 0 <= left <= 2**31 - 1):
+        return None
+    if oldest is None:
+        return left, None
+    if not (isinstance(oldest, str) and len(oldest) <= 40):
+        return None
+    try:
+        when = datetime.fromisoformat(oldest)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return left, when
 
 
 def is_code(value: Any) -> bool:

@@ -174,6 +174,9 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     for unit, cell in totals.items():
         row = re.search(rf'<tr id="unit-{unit}"([^>]*)>', province).group(1)
         assert f'data-year="{cell.responses}"' in row and 'data-silent="0"' in row
+        # Each commune's last batch said it had nothing left to push.
+        whole_row = re.search(rf'<tr id="unit-{unit}".*?</tr>', province, re.S).group(0)
+        assert '<td class="backlog" data-backlog="0">0</td>' in whole_row
         assert f'href="/reports?by=officer&amp;unit={unit}"' in province  # the drill-down
 
     # Drill-down: each commune's own officers, procedures, fields, counters, reception points and
