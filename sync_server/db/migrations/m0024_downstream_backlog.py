@@ -1,4 +1,4 @@
-"""Migration 23: what a commune server has not pushed yet, as it said with its last batch
+"""Migration 24: what a commune server has not pushed yet, as it said with its last batch
 (the batch's optional `backlog`, docs/protocol.md): `downstream.backlog` (responses) and
 `downstream.backlog_oldest` (UTC: when the oldest of them was rated). NULL: the commune's
 software does not say (older than this), or it has never pushed."""
