@@ -5,7 +5,13 @@ rollups and cursor stored) — beside a bulk insert of the same response and ans
 same PostgreSQL tables with COPY (psycopg2's copy_expert, the driver's fast path), in the same run.
 
     HAILONG_BENCH_PG_URL=postgresql://… .venv/bin/python bench/hub_ingest.py [--responses 1000000]
-        [--communes 100]
+        [--communes 100] [--http K]
+
+With `--http K` the hub is a real `hailong-server serve` process (waitress, 8 threads) and the
+batches go to it over HTTP on 127.0.0.1, K communes pushing at once (each commune's batches in
+order, as `push` sends them; as a province's communes do, not one after the other); CPU is then
+the hub process's and every PostgreSQL process's (its backends, WAL writer, checkpointer), on both
+sides. Without it, the hub's path is called in this process, one batch at a time.
 
 Everything is prepared before a clock starts: the sealed chains, the batches as the JSON bodies
 that cross the wire, and the baseline's rows as COPY text (made from the batches after the hub's
@@ -22,7 +28,10 @@ import argparse
 import io
 import json
 import os
+import queue
+import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,12 +39,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg2  # noqa: E402
+import requests  # noqa: E402
 from playhouse.db_url import parse  # noqa: E402
 
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from sync_server import config as server_config  # noqa: E402
 from sync_server.db import connection, database, init_db  # noqa: E402
-from sync_server.upstream import receive  # noqa: E402
+from sync_server.upstream import receive, wire  # noqa: E402
 
 PAGE = 2000  # what push --once sends per batch
 START = datetime(2026, 1, 5, 1, 0)  # UTC; 08:00 in Vietnam
@@ -156,10 +166,118 @@ def ours(cfg: server_config.ServerConfig, batches: list[tuple[str, bytes]]) -> C
         pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
         with Clock(pid) as clock:
             for server_id, body in batches:
-                outcome = receive.receive(cfg, entries[server_id], json.loads(body.decode("utf-8")),
+                outcome = receive.receive(cfg, entries[server_id], wire.decode(body),
                                           datetime.utcnow())
                 assert not outcome.refused, outcome.refused
     return clock
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process on this machine, its threads included."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0  # a process that ended meanwhile (an autovacuum worker)
+
+
+def postgres_cpu() -> float:
+    """CPU seconds PostgreSQL has used (the server runs on this machine): every process of it now
+    running, and the backends that ended (a hub opens a connection per request), which their
+    parent, the postmaster, has counted as its children's time."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() not in ("postgres", "postmaster"):
+                    continue
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+            if not (entry / "cmdline").read_bytes().startswith(b"postgres:"):  # the postmaster
+                total += sum(int(f) for f in fields[13:15]) / os.sysconf("SC_CLK_TCK")  # ended children
+    return total
+
+
+class WholeClock:
+    """Wall time, one process's CPU (the hub's, or this one's) and all of PostgreSQL's over a block."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def __enter__(self) -> WholeClock:
+        self.started = (time.perf_counter(), process_cpu(self.pid), postgres_cpu())
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        wall, cpu, db = self.started
+        self.wall = time.perf_counter() - wall
+        self.cpu = process_cpu(self.pid) - cpu
+        self.db_cpu = postgres_cpu() - db
+
+    def __str__(self) -> str:
+        return (f"{self.wall:,.1f} s wall, {self.cpu:,.1f} s CPU in its process, "
+                f"{self.db_cpu:,.1f} s CPU in PostgreSQL")
+
+
+def ours_http(cfg: server_config.ServerConfig, config_path: Path, batches: list[tuple[str, bytes]],
+              pushers: int) -> WholeClock:
+    """The batches POSTed to a real hub process, `pushers` communes at once."""
+    port = free_port()
+    hub = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config_path),
+                            "--host", "127.0.0.1", "--port", str(port), "--no-pull"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/api/v1/upstream"
+    tokens = {e.id: e.token for e in cfg.downstream}
+    try:
+        for _ in range(300):
+            try:
+                requests.get(base + "/status", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        by_commune: dict[str, list[bytes]] = {}
+        for server_id, body in batches:
+            by_commune.setdefault(server_id, []).append(body)
+        todo: queue.Queue[str] = queue.Queue()
+        for server_id in by_commune:
+            todo.put(server_id)
+        failures: list[str] = []
+
+        def pusher() -> None:
+            session = requests.Session()
+            while failures == []:
+                try:
+                    server_id = todo.get_nowait()
+                except queue.Empty:
+                    return
+                headers = {"Authorization": f"Bearer {tokens[server_id]}", "Content-Type": "application/json"}
+                for body in by_commune[server_id]:
+                    reply = session.post(base + "/batch", data=body, headers=headers, timeout=600)
+                    if reply.status_code != 200:
+                        failures.append(f"{server_id}: {reply.status_code} {reply.text[:300]}")
+                        return
+
+        threads = [threading.Thread(target=pusher) for _ in range(pushers)]
+        with WholeClock(hub.pid) as clock:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        assert not failures, failures
+    finally:
+        hub.terminate()
+        hub.wait(30)
+    return clock
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _copy_text(rows: list[tuple]) -> io.StringIO:
@@ -177,7 +295,7 @@ RESPONSE_COLUMNS = ('"id", "epoch_id", "unit", "kiosk_id", "store_id", "seq", "u
                     '"time_source", "local_hour", "excluded"')
 
 
-def baseline(url: str, communes: list[str], responses: list, answers: list) -> Clock:
+def baseline(url: str, communes: list[str], responses: list, answers: list, whole: bool = False) -> Clock:
     """COPY of the same rows; the epochs (one per commune) made before the clock."""
     params = parse(url, unquote_password=True, unquote_user=True)
     con = psycopg2.connect(dbname=params.pop("database"), **params)
@@ -194,7 +312,7 @@ def baseline(url: str, communes: list[str], responses: list, answers: list) -> C
              canonical_json(r).decode("utf-8"), r["hash"], now, None, "kiosk", t[4], False)
             for rid, c, r, t in responses]
     response_text, answer_text = _copy_text(rows), _copy_text(answers)
-    with Clock(con.get_backend_pid()) as clock:
+    with (WholeClock(os.getpid()) if whole else Clock(con.get_backend_pid())) as clock:
         with con.cursor() as cur:
             cur.copy_expert(f'COPY "response" ({RESPONSE_COLUMNS}) FROM STDIN', response_text)
             cur.copy_expert('COPY "answer" ("response_id", "question", "score", "officer", "local_date") '
@@ -215,6 +333,8 @@ def main() -> int:
     ap.add_argument("--responses", type=int, default=1_000_000)
     ap.add_argument("--communes", type=int, default=100)
     ap.add_argument("--database-url", default=os.environ.get("HAILONG_BENCH_PG_URL", ""))
+    ap.add_argument("--http", type=int, default=0, metavar="K",
+                    help="POST to a real hub process, K communes at once (0: call the hub's path here)")
     args = ap.parse_args()
     if not args.database_url.startswith("postgresql://"):
         print("set HAILONG_BENCH_PG_URL (or --database-url) to an empty PostgreSQL database", file=sys.stderr)
@@ -233,19 +353,25 @@ def main() -> int:
     reset(args.database_url)
     init_db(cfg)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-    ours_clock = ours(cfg, batches)
+    if args.http:
+        database.close()
+        ours_clock = ours_http(cfg, folder / "hub.toml", batches, args.http)
+        init_db(cfg)
+    else:
+        ours_clock = ours(cfg, batches)
     ours_counts = counts()
     database.close()
 
     reset(args.database_url)
     init_db(cfg)
     responses, answers = rows_of(batches)
-    base_clock = baseline(args.database_url, communes, responses, answers)
+    base_clock = baseline(args.database_url, communes, responses, answers, whole=bool(args.http))
     base_counts = counts()
     database.close()
     assert ours_counts == base_counts == (n, len(answers)) == (len(responses), n), (ours_counts, base_counts)
     ours_s, base_s = ours_clock.wall, base_clock.wall
-    print(f"hub ingest (receive: JSON, chain check, rows, answers, rollups): {ours_clock} "
+    how = f"over HTTP, {args.http} communes at once" if args.http else "receive, one batch at a time"
+    print(f"hub ingest ({how}: JSON, chain check, rows, answers, rollups): {ours_clock} "
           f"({n / ours_s:,.0f} responses/s)")
     print(f"bulk COPY of the same response and answer rows:                {base_clock} "
           f"({n / base_s:,.0f} responses/s)")

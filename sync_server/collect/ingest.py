@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from peewee import IntegrityError
+from peewee import IntegrityError, OperationalError
 
 from kiosk.shared.protocol import canonical_json
 from sync_server.collect import clockfix, rows
@@ -33,6 +33,7 @@ from sync_server.config import QR_KIOSK_ID
 from sync_server.db import (
     bulk_insert,
     copy_in,
+    copy_text,
     copy_value,
     database,
     insert_values,
@@ -174,8 +175,26 @@ def _new_rows_here(result: PageResult, responses: list[dict[str, Any]], bodies: 
                    points: list[str] | None) -> rows.NewRows:
     """The page sorted against what is stored (a duplicate stored once, a conflict kept aside),
     and the rows of its new responses made and inserted."""
-    known = _stored_uuids([r["uuid"] for r in responses])
     of_qr = cache.cached("points", PointMap.load).of_qr if not unit and kiosk_id == QR_KIOSK_ID else None
+
+    def point_of(i: int, r: dict[str, Any]) -> str:
+        if unit:
+            return points[i] if points is not None else ""
+        return of_qr(r["flags"]) if of_qr is not None else here
+
+    def made(picked: Iterable[int]) -> rows.NewRows:
+        return rows.new_rows(picked, responses, bodies, epoch_id=epoch_id, kiosk_id=kiosk_id, unit=unit,
+                             tz=tz, now=now, roster=roster, anchors=anchors, point_of=point_of, times=times)
+
+    if responses and not is_sqlite():  # as _copy_prepared: all taken as new, the unique index decides
+        new = made(range(len(responses)))
+        try:
+            with database.atomic():  # a savepoint: a refusal undoes this copy alone
+                copy_in(Response, rows.RESPONSE_COLUMNS, copy_text(new.rows))
+            return new
+        except IntegrityError:
+            pass  # one is stored already (or twice in the page): sorted one by one below
+    known = _stored_uuids([r["uuid"] for r in responses])
     aside: list[tuple[Any, ...]] = []
     picked: list[int] = []
     for i, r in enumerate(responses):
@@ -190,14 +209,7 @@ def _new_rows_here(result: PageResult, responses: list[dict[str, Any]], bodies: 
             continue
         known[r["uuid"]] = (None, r["hash"])  # a uuid twice in one page: the second conflicts
         picked.append(i)
-
-    def point_of(i: int, r: dict[str, Any]) -> str:
-        if unit:
-            return points[i] if points is not None else ""
-        return of_qr(r["flags"]) if of_qr is not None else here
-
-    new = rows.new_rows(picked, responses, bodies, epoch_id=epoch_id, kiosk_id=kiosk_id, unit=unit, tz=tz,
-                        now=now, roster=roster, anchors=anchors, point_of=point_of, times=times)
+    new = made(picked)
     bulk_insert(Response, rows.RESPONSE_COLUMNS, new.rows)
     bulk_insert(Conflict, CONFLICT_COLUMNS, aside)
     return new
@@ -235,6 +247,35 @@ def store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
     The reception point of each response is fixed here, in the same transaction: the point the
     kiosk stands at now (a QR response: its code's counter, sync_server.roster.points.PointMap.of_qr);
     at a hub, the `points` the commune stored them at (one per response; '' when it sent none)."""
+    outermost = not database.in_transaction()
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return _store_page(epoch_id, kiosk_id, responses, before, after, tz=tz, now=now, roster=roster,
+                               bodies=bodies, unit=unit, times=times, dossiers=dossiers, points=points,
+                               prepared=prepared)
+        except OperationalError as e:
+            # Two pages stored at once (two kiosks' pulls, two communes' pushes) add to the same
+            # rollup rows; PostgreSQL may end one as a deadlock. Nothing of it was kept: the page
+            # is stored again (only as its own transaction: an outer one is the caller's to retry).
+            if not (outermost and attempt < _ATTEMPTS and _lost_a_race(e)):
+                raise
+    raise AssertionError("unreachable")
+
+
+_ATTEMPTS = 3
+_RACES = ("40P01", "40001")  # deadlock_detected, serialization_failure
+
+
+def _lost_a_race(error: OperationalError) -> bool:
+    """The driver's error (peewee raises its own while handling it) says deadlock or serialization."""
+    return any(getattr(e, "pgcode", None) in _RACES for e in (error, error.__cause__, error.__context__))
+
+
+def _store_page(epoch_id: int, kiosk_id: str, responses: list[dict[str, Any]],
+                before: tuple[int, str], after: tuple[int, str], *, tz: ZoneInfo, now: datetime,
+                roster: Roster, bodies: list[str] | None, unit: str, times: list[clockfix.Times] | None,
+                dossiers: dict[str, str] | None, points: list[str] | None,
+                prepared: rows.Prepared | None) -> PageResult:
     result = PageResult()
     if bodies is None:
         bodies = [canonical_json(r).decode("utf-8") for r in responses]

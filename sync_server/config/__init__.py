@@ -3,7 +3,7 @@
 Every problem is one ConfigError line naming the file, the key and what is wrong; the CLI turns
 it into exit status 2. The readers are shared with the kiosk (`kiosk.shared.configfile`).
 
-Here [server], [unit], [alerts], [board], [reports], [dossier] and the whole ServerConfig; the
+Here [server], [unit], [alerts], [board], [reports], [dossier], [province] and the whole ServerConfig; the
 tables with a job of their own in modules beside it: `qr` ([qr], the citizens' page) and
 `machines` ([[kiosks]], [upstream], [[downstream]]). Their names are all importable from here.
 """
@@ -107,6 +107,11 @@ class ServerConfig:
     privacy: dict = field(default_factory=dict)  # [privacy]: the QR page's notice (kiosk.shared.privacy)
     portal_invite: dict = field(default_factory=dict)  # [portal]: {} = off (kiosk.shared.portal)
     dossier_days: int = 90  # [dossier] days: codes kept this long, the rating stays (docs/privacy.md)
+    # [province] (a hub): a commune that has not pushed for this many days is flagged silent and
+    # not ranked (3: a commune PC is on every working day; a province may raise it over Tết) ...
+    province_silent_days: int = 3
+    # ... and one with fewer visits in the period is not ranked (100: a share known to about ±10 points)
+    province_min_sample: int = 100
 
     @property
     def tz(self) -> ZoneInfo:
@@ -168,6 +173,7 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
     board = Section(path, "board", data.get("board"), required=False)
     report_keys = Section(path, "reports", data.get("reports"), required=False)
     dossier_keys = Section(path, "dossier", data.get("dossier"), required=False)
+    province_keys = Section(path, "province", data.get("province"), required=False)
 
     timezone = server.string("timezone", "Asia/Ho_Chi_Minh")
     try:
@@ -222,6 +228,8 @@ def load(path: Path | str = DEFAULT_PATH, environ: Mapping[str, str] | None = No
         privacy=privacy.from_config(Section(path, "privacy", data.get("privacy"), required=False)),
         portal_invite=portal.from_config(Section(path, "portal", data.get("portal"), required=False)),
         dossier_days=dossier_keys.integer("days", 90, lo=1, hi=3650),
+        province_silent_days=province_keys.integer("silent_days", 3, lo=1, hi=90),
+        province_min_sample=province_keys.integer("min_sample", 100, lo=1, hi=1_000_000),
     )
 
 

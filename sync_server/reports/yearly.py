@@ -114,17 +114,25 @@ def _most(f: reports.Filters) -> str:
     fields = {f.code: f.name for f in Field.select(Field.code, Field.name)}
     procedures = {p.code: p.name for p in Procedure.select(Procedure.code, Procedure.name)}
     parts = []
-    known_fields = [(c.responses, k[0], c.partial) for k, c in by_field.items() if k[0]]
-    if known_fields:
-        n, code, partial = max(known_fields)
-        parts.append(f"Lĩnh vực: {fields.get(code, code)} — {reports.forms(n, partial)}")
-    known_procedures = [(c.responses, k[0], c.partial) for k, c in by_procedure.items() if k[0]]
-    if known_procedures:
-        n, code, partial = max(known_procedures)
-        parts.append(f"Thủ tục: {procedures.get(code, code)} (mã {code}) — {reports.forms(n, partial)}")
+    # Two with the same count are both the most: each is named (in code order), never one picked.
+    top_fields = _tops({k[0]: c for k, c in by_field.items() if k[0]})
+    if top_fields:
+        parts.append("Lĩnh vực: " + ", ".join(
+            f"{fields.get(code, code)} — {reports.forms(c.responses, c.partial)}" for code, c in top_fields))
+    top_procedures = _tops({k[0]: c for k, c in by_procedure.items() if k[0]})
+    if top_procedures:
+        parts.append("Thủ tục: " + ", ".join(
+            f"{procedures.get(code, code)} (mã {code}) — {reports.forms(c.responses, c.partial)}"
+            for code, c in top_procedures))
     if not parts:
         return "Chưa xác định (phiếu chưa ghi thủ tục)"
     return "; ".join(parts) + ". " + reports.FIELD_RULE
+
+
+def _tops(cells: dict[str, reports.Cell]) -> list[tuple[str, reports.Cell]]:
+    """The codes with the most responses (several when they tie), in code order."""
+    most = max((c.responses for c in cells.values()), default=0)
+    return sorted((code, c) for code, c in cells.items() if most and c.responses == most)
 
 
 def build(year: int, definition: str, point: str | None = None) -> Yearly:

@@ -81,6 +81,27 @@ def redact(response: dict[str, Any]) -> bool:
     return bool(private)
 
 
+def left_after(parts: list[dict[str, Any]], acks: dict[str, int]) -> dict[str, Any]:
+    """The batch's `backlog` (docs/protocol.md): what the hub will still not hold once it has
+    taken this batch's `parts` — responses, and when the oldest of them was rated (UTC) — so the
+    province sees how far behind a commune is, not only when it last pushed."""
+    sent = {p["store_id"]: p["responses"][-1]["seq"] for p in parts}
+    left, oldest = 0, None
+    q = database.obj.param
+    for store in stores():
+        held = sent.get(store.store_id, acks.get(store.store_id, 0))
+        if held >= store.last_seq:
+            continue
+        left += store.last_seq - held
+        row = database.execute_sql(
+            'SELECT COALESCE("corrected_utc", "recorded_utc") FROM "response" '
+            f'WHERE "store_id" = {q} AND "seq" = {q}', (store.store_id, held + 1)).fetchone()
+        rated = _as_dt(row[0]) if row else None  # a seq kept aside as a conflict: not known here
+        if rated is not None and (oldest is None or rated < oldest):
+            oldest = rated
+    return {"responses": left, "oldest_utc": oldest.isoformat() if oldest else None}
+
+
 def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz: ZoneInfo,
             skip: set[str]) -> Iterator[dict[str, Any]]:
     """Yield batches of at most `page` responses, from the hub's `acks` on, until nothing is left
@@ -108,6 +129,6 @@ def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz:
             return
         sent_one = True
         yield {"protocol": wire.PROTOCOL, "server_id": server_id, "roster": roster,
-               "exclusions": exclusions, "stores": parts}
+               "exclusions": exclusions, "stores": parts, "backlog": left_after(parts, acks)}
         if not parts:
             return

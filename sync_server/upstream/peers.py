@@ -51,10 +51,14 @@ def acks(server_id: str) -> dict[str, int]:
     return {store_id: seq for store_id, seq in query.tuples()}
 
 
-def note_push(entry: DownstreamEntry, now: datetime, status: str, error: str, stored: int) -> None:
-    """What the hub's pages show per commune: last push, its result, what it brought."""
+def note_push(entry: DownstreamEntry, now: datetime, status: str, error: str, stored: int,
+              backlog: tuple[int, datetime | None] | None = None) -> None:
+    """What the hub's pages show per commune: last push, its result, what it brought, and what it
+    says it has not pushed yet (`backlog`: responses and the oldest's time; None: it does not say)."""
+    left, oldest = backlog if backlog is not None else (None, None)
     with write_transaction():
         Downstream.insert(id=entry.id, name=entry.name, first_push_at=now).on_conflict_ignore().execute()
         Downstream.update(name=entry.name, first_push_at=fn.COALESCE(Downstream.first_push_at, now),
                           last_push_at=now, last_status=status, last_error=error,
-                          pushed=Downstream.pushed + stored).where(Downstream.id == entry.id).execute()
+                          pushed=Downstream.pushed + stored, backlog=left,
+                          backlog_oldest=oldest).where(Downstream.id == entry.id).execute()

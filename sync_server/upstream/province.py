@@ -1,8 +1,8 @@
 """Hub side: the province's page, one line per commune server (docs/hub.md): this month's and
 this year's volume and share satisfied (from the same rollups and queries as every report), the
-last push and its result, the day of the newest response held, open alerts, and a commune
-silent for SILENT_DAYS or more (or never heard from) flagged; the hub's alerts per commune. No
-Flask here."""
+last push and its result, what it has not pushed yet, the day of the newest response held, open
+alerts, and a commune silent for [province] silent_days or more (or never heard from) flagged; the
+hub's alerts per commune. No Flask here."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from sync_server.i18n import N_, Day, Msg
 from sync_server.reports import queries
 from sync_server.reports.queries import Cell
 
-SILENT_DAYS = 3  # a commune PC is on every working day; three days without a push is worth a call
-
 
 @dataclass
 class Commune:
@@ -32,10 +30,19 @@ class Commune:
     last_error: str  # message codes
     newest_day: date | None  # the newest local day the hub holds a response of
     open_alerts: int
-    silent: bool  # no push for SILENT_DAYS, or never
+    silent: bool  # no push for [province] silent_days, or never
     enrolled: bool = False  # on the hub's page (not server.toml): may be revoked there
     revoked: bool = False
     formers: tuple[str, ...] = ()  # the communes merged into it in 2025, as its points name them
+    # What it had not pushed yet at its last batch, as it said (None: its software does not say).
+    backlog: int | None = None
+    backlog_oldest: datetime | None = None  # UTC: when the oldest of them was rated
+
+    def backlog_days(self, now: datetime) -> int | None:
+        """How many days the oldest response not pushed yet has waited (None: none, or not said)."""
+        if not self.backlog or self.backlog_oldest is None:
+            return None
+        return max(0, (now - self.backlog_oldest).days)
 
 
 def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
@@ -57,9 +64,10 @@ def communes(config: ServerConfig, today: date, now: datetime) -> list[Commune]:
                            year.get((sid,), Cell()), last, d.last_status if d else "",
                            d.last_error if d else "", newest.get(sid),
                            int(alerts.get(sid, 0)),
-                           last is None or now - last >= timedelta(days=SILENT_DAYS),
+                           last is None or now - last >= timedelta(days=config.province_silent_days),
                            bool(d and d.token_sha256 and sid not in names), bool(d and d.revoked),
-                           tuple(merged.get(sid, ()))))
+                           tuple(merged.get(sid, ())), d.backlog if d else None,
+                           d.backlog_oldest if d else None))
     return out
 
 

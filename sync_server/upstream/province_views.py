@@ -30,14 +30,14 @@ def _page(new: tuple[str, str, str] | None = None, form: dict[str, str] | None =
     start, end = RANK_PERIODS[kind](today)
     cells, days = ranking.period_cells(start, end), ranking.days_of(start, end, today)
     bands, unranked = ranking.rank(communes, cells, days, config.satisfaction_definition,
-                                   province.SILENT_DAYS)
+                                   config.province_silent_days, config.province_min_sample)
     return render_template("upstream/province.html", communes=communes,
                            alerts=province.alerts(communes, now), alert_kinds=province.KINDS,
                            bands=bands, unranked=unranked, rank_kind=kind, rank_start=start, rank_end=end,
-                           min_sample=ranking.MIN_SAMPLE,
-                           silent_days=province.SILENT_DAYS, target=config.satisfaction_target * 100,
+                           min_sample=config.province_min_sample,
+                           silent_days=config.province_silent_days, target=config.satisfaction_target * 100,
                            fmt_pct=figures.fmt_pct, definition=config.satisfaction_definition,
-                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/"),
+                           new=new, form=form or {}, hub_url=request.host_url.rstrip("/"), now=now,
                            drill=[("officer", _("Cán bộ")), ("procedure", _("Thủ tục")),
                                   ("field", _("Lĩnh vực"))]), status
 

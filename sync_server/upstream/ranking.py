@@ -5,7 +5,7 @@ Three rules, each because a plain sort by share satisfied would mislead:
   better than 450 of 500 (the page shows each share's 95 % interval, which says so);
 - communes rank among peers of a like volume (BANDS, visits per day of the period): a rural
   commune with 8 visits a day and an urban ward with 300 serve different crowds;
-- a commune silent for SILENT_DAYS (province.SILENT_DAYS) or revoked is flagged, not ranked: its
+- a commune silent for [province] silent_days or revoked is flagged, not ranked: its
   figures stop where its pushes stopped.
 The figures are the report's own (queries.figures by unit). No Flask here.
 """
@@ -21,7 +21,7 @@ from sync_server.reports import queries
 from sync_server.reports.queries import Cell
 from sync_server.upstream.province import Commune
 
-MIN_SAMPLE = 100  # visits: a share of 100 answers is known to about ±10 points
+MIN_SAMPLE = 100  # visits ([province] min_sample): a share of 100 answers is known to about ±10 points
 # (lowest visits a day, label): a commune belongs to the last band whose floor it reaches.
 BANDS = ((0.0, N_("Dưới 10 lượt/ngày")), (10.0, N_("Từ 10 đến dưới 50 lượt/ngày")),
          (50.0, N_("Từ 50 lượt/ngày")))
@@ -68,7 +68,7 @@ def days_of(start: date, end: date, today: date) -> int:
 
 
 def rank(communes: list[Commune], cells: dict[str, Cell], days: int, definition: str,
-         silent_days: int) -> tuple[list[Band], list[Unranked]]:
+         silent_days: int, min_sample: int = MIN_SAMPLE) -> tuple[list[Band], list[Unranked]]:
     bands = [Band(label) for _floor, label in BANDS]
     unranked: list[Unranked] = []
     for c in communes:
@@ -79,9 +79,9 @@ def rank(communes: list[Commune], cells: dict[str, Cell], days: int, definition:
         elif c.silent:
             unranked.append(Unranked(c, cell, Msg(N_("im lặng: không gửi lên từ %(n)s ngày trở lên"),
                                                  n=silent_days)))
-        elif cell.responses < MIN_SAMPLE or share is None:
+        elif cell.responses < min_sample or share is None:
             unranked.append(Unranked(c, cell, Msg(N_("ít phiếu: %(n)s lượt, cần ít nhất %(min)s"),
-                                                 n=cell.responses, min=MIN_SAMPLE)))
+                                                 n=cell.responses, min=min_sample)))
         else:
             per_day = cell.responses / days
             band = next(b for (floor, _l), b in reversed(list(zip(BANDS, bands, strict=True)))

@@ -190,5 +190,27 @@ def receive(config: ServerConfig, entry: DownstreamEntry, batch: dict[str, Any],
     snapshot.apply_exclusions(entry.id, batch["exclusions"], now)
     outcome.acks = peers.acks(entry.id)
     error = dumps(r.said for r in outcome.refused)
-    peers.note_push(entry, now, "refused" if outcome.refused else "ok", error, outcome.stored)
+    peers.note_push(entry, now, "refused" if outcome.refused else "ok", error, outcome.stored,
+                    _backlog(batch, stores, {r.store_id for r in outcome.refused}))
     return outcome
+
+
+def _backlog(batch: dict[str, Any], stores: list[dict[str, Any]],
+             refused: set[str]) -> tuple[int, datetime | None] | None:
+    """What the commune says it will still not have pushed once this batch is taken, plus what
+    the hub did not take of it (a refused store's responses stay the commune's backlog)."""
+    said = wire.backlog_of(batch)
+    if said is None:
+        return None
+    left, oldest = said
+    for store in stores:
+        if store["store_id"] not in refused or not store["responses"]:
+            continue
+        left += len(store["responses"])
+        try:
+            first = wire.times_in(store["times"][0], "")
+        except wire.WireError:
+            continue
+        rated = first.corrected_utc or first.recorded_utc
+        oldest = rated if oldest is None else min(oldest, rated)
+    return left, oldest

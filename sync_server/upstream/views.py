@@ -4,7 +4,6 @@ no CSRF token (a machine, not a browser form). Only sync_server.app imports this
 
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, jsonify, request
@@ -44,8 +43,8 @@ def batch():
     if request.content_length is None or request.content_length > wire.MAX_BATCH_BYTES:
         return _error(413, f"a batch needs a Content-Length of at most {wire.MAX_BATCH_BYTES} bytes")
     try:
-        data = json.loads(request.get_data(cache=False).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        data = wire.decode(request.get_data(cache=False))
+    except ValueError:
         return _error(400, "the batch is not JSON")
     if isinstance(data, dict) and data.get("server_id") != entry.id:
         return _error(401, "this token is not the token of that server_id")

@@ -13,8 +13,11 @@ No Flask here.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import UTC, date, datetime
 from typing import Any
+
+import orjson
 
 from kiosk.shared.protocol import CODE_RE, MAX_CODE
 from sync_server.collect import clockfix
@@ -35,6 +38,54 @@ class WireError(ValueError):
     """A batch that is not one; the message names the part."""
 
 
+# An integer of 19 digits or more may lie beyond 64 bits, which orjson decodes as a float where the
+# standard library keeps the integer. Digits are mapped to "0" to find runs of 19 with a fast
+# search; a run is a number (not part of a string such as a hash) if what comes before it, past a
+# minus sign and blanks, is where a JSON value starts: the body's start, "[", ":" or ",".
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+_VALUE_STARTS = frozenset(b"[:,")
+_BLANKS = frozenset(b" \t\r\n-")
+
+
+def _long_number(body: bytes) -> bool:
+    """Whether the body may hold a number of 19 digits or more (a string with ":" or "," just
+    before such a run may say so too: then the slower decoder decodes it, as exactly)."""
+    digits = body.translate(_DIGITS_AS_ZERO)
+    at = digits.find(_LONG_NUMBER)
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and body[before] in _BLANKS:
+            before -= 1
+        if before < 0 or body[before] in _VALUE_STARTS:
+            return True
+        end = at + len(_LONG_NUMBER)
+        while end < len(digits) and digits[end] == 0x30:  # past the rest of the run
+            end += 1
+        at = digits.find(_LONG_NUMBER, end)
+    return False
+
+
+def decode(body: bytes) -> Any:
+    """A batch's JSON, exactly what `json.loads` makes of it, at orjson's speed where the two agree
+    (a 2,000-response batch: ~4 ms against ~7 ms). They differ where orjson refuses what the
+    standard library takes (NaN and Infinity, a lone surrogate escape: decoded by the standard
+    library) and on an integer beyond 64 bits (orjson makes it a float: a body that may hold a
+    number of 19 digits goes to the standard library). ValueError (UnicodeDecodeError and
+    json.JSONDecodeError are kinds of it) for a body that is not JSON, nesting too deep for the
+    standard library included (its RecursionError was a 500); orjson takes nesting a little deeper
+    (1,024 levels against the standard library's ~1,000), which no batch's checks accept anyway."""
+    if not _long_number(body):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass  # the standard library's answer decides (and its error is the one reported)
+    try:
+        return json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+
+
 def times_out(t: clockfix.Times) -> list[Any]:
     return [t.recorded_utc.isoformat(), t.corrected_utc.isoformat() if t.corrected_utc else None,
             t.source, t.local_date.isoformat(), t.local_hour]
@@ -51,6 +102,30 @@ def times_in(value: Any, where: str) -> clockfix.Times:
     except (TypeError, ValueError):
         raise WireError(f"{where}: times must be [recorded_utc, corrected_utc|null, source, "
                         f"local_date, local_hour]") from None
+
+
+def backlog_of(batch: dict[str, Any]) -> tuple[int, datetime | None] | None:
+    """The batch's optional `backlog` (what the commune will still not hold pushed after this
+    batch: responses, and when the oldest was rated, UTC) or None when absent or not of that
+    shape: it is what a commune says of itself, shown on the province's page, never a reason to
+    refuse its responses."""
+    value = batch.get("backlog")
+    if not isinstance(value, dict):
+        return None
+    left, oldest = value.get("responses"), value.get("oldest_utc")
+    if not (isinstance(left, int) and not isinstance(left, bool) and 0 <= left <= 2**31 - 1):
+        return None
+    if oldest is None:
+        return left, None
+    if not (isinstance(oldest, str) and len(oldest) <= 40):
+        return None
+    try:
+        when = datetime.fromisoformat(oldest)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return left, when
 
 
 def is_code(value: Any) -> bool:

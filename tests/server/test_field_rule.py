@@ -130,5 +130,22 @@ def test_the_public_board_and_the_yearly_row_6_follow(month):
     login(client, "staff")
     html = page(client, f"/reports/year?year={today.year}")
     row6 = html.split('id="row-6"')[1].split("</tr>")[0]
-    top = max(FIELDS, key=lambda c: want[(c,)][1])
-    assert f"Lĩnh vực: {FIELDS[top]} — {want[(top,)][1]} phiếu" in row6 and RULE in row6
+    # Every field with the most responses is named (two that tie are both the most).
+    most = max(want[(c,)][1] for c in FIELDS)
+    tops = [c for c in sorted(FIELDS) if want[(c,)][1] == most]
+    named = re.search(r"Lĩnh vực: (.*?); Thủ tục:", row6).group(1)
+    found = re.findall(r"([^,—]+?) — (\d+) phiếu", named)
+    assert [name.strip() for name, _n in found] == [FIELDS[c] for c in tops]
+    assert all(int(n) == most for _name, n in found)
+    assert RULE in row6
+
+
+def test_fields_or_procedures_that_tie_for_the_most_are_all_named():
+    from sync_server.reports import yearly
+    from sync_server.reports.queries import Cell
+
+    cells = {"van-hoa": Cell(responses=88, partial=19), "tu-phap": Cell(responses=88, partial=17),
+             "dia-chinh": Cell(responses=69)}
+    assert [code for code, _c in yearly._tops(cells)] == ["tu-phap", "van-hoa"]
+    assert [code for code, _c in yearly._tops({"a": Cell(responses=3), "b": Cell(responses=2)})] == ["a"]
+    assert yearly._tops({"a": Cell(responses=0)}) == []  # nothing counted: none is "the most"

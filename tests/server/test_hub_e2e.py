@@ -174,6 +174,9 @@ def test_two_communes_push_in_pages_and_the_hub_holds_exactly_what_each_holds(tm
     for unit, cell in totals.items():
         row = re.search(rf'<tr id="unit-{unit}"([^>]*)>', province).group(1)
         assert f'data-year="{cell.responses}"' in row and 'data-silent="0"' in row
+        # Each commune's last batch said it had nothing left to push.
+        whole_row = re.search(rf'<tr id="unit-{unit}".*?</tr>', province, re.S).group(0)
+        assert '<td class="backlog" data-backlog="0">0</td>' in whole_row
         assert f'href="/reports?by=officer&amp;unit={unit}"' in province  # the drill-down
 
     # Drill-down: each commune's own officers, procedures, fields, counters, reception points and
@@ -369,7 +372,8 @@ def test_the_batch_endpoint_by_hand_tokens_a_batch_twice_a_tampered_one_and_size
     assert len(held(hub.config, "xa-a")) == 10 and held(hub.config, "xa-b") == {}
     assert any(k == "xa-b" and kind == "two_units" for k, kind, _t in hub_alerts(hub.config))
 
-    for body, problem in ((b"not json", "not JSON"), (b'{"protocol": 1, "server_id": "xa-a"}', "roster")):
+    for body, problem in ((b"not json", "not JSON"), (b"[" * 100_000 + b"]" * 100_000, "not JSON"),
+                          (b'{"protocol": 1, "server_id": "xa-a"}', "roster")):
         r = requests.post(url + "/batch", data=body, headers=auth("xa-a"), timeout=10)
         assert r.status_code == 400 and problem in r.json()["error"]["message"]
     conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=10)

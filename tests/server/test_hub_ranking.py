@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from kiosk.shared.exc import ConfigError
+from sync_server import config as server_config
 from sync_server.app import create_app
 from sync_server.db.models import utcnow
 from sync_server.reports.figures import Counts
@@ -40,7 +42,11 @@ def push(cfg, sid: str, store: str, n: int, day: date, *, when=None, each=None, 
 
 @pytest.fixture
 def hub(make_config):
-    cfg = make_config(extra=DOWNSTREAM)
+    return build(make_config)
+
+
+def build(make_config, extra: str = ""):
+    cfg = make_config(extra=DOWNSTREAM + extra)
     today = local_today(cfg.tz)
     push(cfg, "xa-a", "s-a", 300, today, each=scores(10))  # 90 %
     push(cfg, "xa-b", "s-b", 300, today, each=scores(5))  # 80 %
@@ -76,6 +82,29 @@ def test_the_ranking_leaves_out_small_samples_and_silent_communes_and_the_alerts
     assert "1 cảnh báo chưa xử lý" in said[("xa-a", "chain")]
 
     assert client_as(create_app(hub), "staff").get("/province?rank=decade").status_code == 400
+
+
+def test_the_silent_days_and_the_minimum_sample_are_the_provinces_to_set(make_config):
+    """[province] silent_days = 7 (a week of Tết is not silence) and min_sample = 20: the commune
+    last heard from five days ago and the one with 20 visits are ranked, and the page says so."""
+    cfg = build(make_config, "[province]\nsilent_days = 7\nmin_sample = 20\n")
+    html = page(client_as(create_app(cfg), "staff"), "/province?rank=month")
+    ranked = dict(re.findall(r'<tr data-unit="([^"]+)" data-rank="(\d+)">', html))
+    assert {"xa-im", "xa-nho"} <= set(ranked)
+    section = html[html.index('id="unranked"'):]
+    assert set(re.findall(r'<tr data-unit="([^"]+)">', section)) == {"xa-chua"}  # never pushed
+    assert "không gửi từ 7 ngày trở lên" in html and "có từ 20 lượt đánh giá trở lên" in html
+    alerts = html[html.index('id="hub-alerts"'):html.index('id="province"')]
+    assert 'data-unit="xa-im" data-kind="silent"' not in alerts
+
+
+@pytest.mark.parametrize("key, value", [("silent_days", "0"), ("silent_days", '"3"'), ("min_sample", "0")])
+def test_a_bad_province_value_names_its_key(tmp_path, key, value):
+    path = tmp_path / "server.toml"
+    path.write_text(f'[server]\ndata_dir = "{tmp_path}"\n[province]\n{key} = {value}\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        server_config.load(path)
+    assert f"server.toml: province.{key}: must be" in str(caught.value)
 
 
 def commune(sid: str, silent: bool = False) -> province.Commune:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from peewee import OperationalError
 
 from kiosk.shared.protocol import GENESIS_HASH, canonical_json
 from sync_server.collect import clockfix, ingest, rows
@@ -204,3 +205,77 @@ def test_the_ids_of_a_page_are_read_each_when_they_are_not_one_run(make_config):
     with database.connection_context():
         assert ingest._new_ids("store-a", [1, 2, 3]) == stored  # another store's row took an id between
         assert ingest._new_ids("store-a", [1, 2]) == {1: stored[1], 2: stored[2]}  # one run
+
+
+def test_a_page_made_here_is_taken_as_new_and_sorted_only_when_the_index_refuses(make_config, backend,
+                                                                                  monkeypatch):
+    """store_page without rows made ahead (a hub's batch, a page checked in the puller's thread): on
+    PostgreSQL every response is copied as new and the uuid index decides — no look-up of the page's
+    uuids first — and a refusal (a duplicate, a conflict, a uuid twice in the page) is sorted as on
+    SQLite, which looks the uuids up first."""
+    cfg = make_config()
+    looked_up: list[int] = []
+    real = ingest._stored_uuids
+    monkeypatch.setattr(ingest, "_stored_uuids", lambda uuids: looked_up.append(len(uuids)) or real(uuids))
+
+    def store(kiosk_id, page, held):
+        epoch = Epoch.get_or_create(kiosk_id=kiosk_id, store_id=page[0]["store_id"],
+                                    defaults={"first_seen": NOW, "last_seen": NOW})[0]
+        return ingest.store_page(epoch.id, kiosk_id, page, held, (page[-1]["seq"], page[-1]["hash"]),
+                                 tz=cfg.tz, now=NOW, roster=ingest.Roster.load())
+
+    chain = make_chain("store-a", 6)
+    first = store("quay-1", chain[:3], (0, GENESIS_HASH))
+    assert (first.stored, first.duplicates, first.conflicts) == ([1, 2, 3], 0, [])
+    assert looked_up == ([] if backend else [3])
+
+    _store_aside(cfg, "quay-9", chain[3])  # seq 4 stored before (its card was in quay-9)
+    _store_aside(cfg, "quay-2", make_chain("store-b", 5, uuid_prefix=chain[0]["uuid"][:8])[4])  # seq 5's uuid
+    looked_up.clear()
+    second = store("quay-1", chain[3:], (3, chain[2]["hash"]))
+    assert (second.stored, second.duplicates, second.conflicts) == ([6], 1, [5])
+    assert looked_up == [3]  # the copy refused on PostgreSQL, undone alone; then sorted
+
+    same = make_chain("store-c", 2, each=lambda _seq: {"uuid": "c0ffee00-0000-4000-8000-000000000001"})
+    third = store("quay-3", same, (0, GENESIS_HASH))
+    assert (third.stored, third.duplicates, third.conflicts) == ([1], 0, [2])
+    assert Response.select().count() == 3 + 2 + 1 + 1
+    assert [(c.store_id, c.seq) for c in Conflict.select().order_by(Conflict.id)] == [("store-a", 5),
+                                                                                      ("store-c", 2)]
+    assert Epoch.get(Epoch.kiosk_id == "quay-1").last_seq == 6
+    assert Response.select().where(Response.uuid == chain[3]["uuid"]).count() == 1
+
+
+def test_a_page_that_loses_a_deadlock_is_stored_again_once(make_config, backend, monkeypatch):
+    """Two pages stored at once (two communes' pushes, two kiosks' pulls) add to the same rollup
+    rows, and PostgreSQL may end one of them as a deadlock: its transaction is undone and the page
+    stored again, once. Inside a caller's transaction it is not retried (the caller's to retry)."""
+    cfg = make_config()
+    if not backend:
+        pytest.skip("SQLite serialises writers: no deadlock to lose")
+    real_add, lost = ingest.rollup.add, []
+
+    def add_losing_once(ids, sign=1):
+        ids = list(ids)
+        if not lost:
+            lost.append(len(ids))
+            database.execute_sql("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (test)' "
+                                 "USING ERRCODE = 'deadlock_detected'; END $$")
+        real_add(ids, sign)
+
+    monkeypatch.setattr(ingest.rollup, "add", add_losing_once)
+    chain = make_chain("store-a", 4)
+    epoch = Epoch.create(kiosk_id="quay-1", store_id="store-a", first_seen=NOW, last_seen=NOW)
+    result = ingest.store_page(epoch.id, "quay-1", chain, (0, GENESIS_HASH), (4, chain[-1]["hash"]),
+                               tz=cfg.tz, now=NOW, roster=ingest.Roster.load())
+    assert lost == [4] and result.stored == [1, 2, 3, 4]
+    assert Response.select().count() == 4 and Epoch.get_by_id(epoch.id).last_seq == 4
+    visits = 'SELECT SUM("responses") FROM "rollup_day" WHERE "question" = \'\''
+    assert database.execute_sql(visits).fetchone()[0] == 4
+
+    lost.clear()
+    more = make_chain("store-a", 2, start=5, prev=chain[-1]["hash"])
+    with pytest.raises(OperationalError), database.atomic():
+        ingest.store_page(epoch.id, "quay-1", more, (4, chain[-1]["hash"]), (6, more[-1]["hash"]),
+                          tz=cfg.tz, now=NOW, roster=ingest.Roster.load())
+    assert Response.select().count() == 4 and Epoch.get_by_id(epoch.id).last_seq == 4

@@ -25,6 +25,10 @@ class Downstream(BaseModel):
     enrolled_by = CharField(max_length=64, null=True)
     enrolled_at = DateTimeField(null=True)
     revoked = BooleanField(default=False)
+    # What it had not pushed yet when it sent its last batch (the batch's `backlog`): responses,
+    # and when the oldest of them was rated (UTC); None when its software does not say.
+    backlog = IntegerField(null=True)
+    backlog_oldest = DateTimeField(null=True)
 
 
 class DownstreamRoster(BaseModel):
