@@ -66,8 +66,9 @@ def trend(title: str, labels: list[str], values: list[float | None], target_pct:
     while they fit (at most LABELLED_POINTS); beyond that at every k-th point and the last, so that
     the values never print over each other (the table has every figure)."""
     # No horizontal guides: the one dashed line left is the target.
+    # margin_right: the last point's value is printed to its right ("93,3%"), past the plot.
     chart = pygal.Line(title=title, height=320, width=900, dots_size=4, x_label_rotation=0,
-                       show_y_guides=False, spacing=24,
+                       show_y_guides=False, spacing=24, margin_right=56,
                        show_minor_x_labels=len(labels) <= 16,
                        x_labels_major_every=max(1, len(labels) // 12),
                        **(_COMMON | {"no_data_text": no_data}))

@@ -313,3 +313,23 @@ def test_a_wide_table_prints_on_landscape_pages_a_narrow_one_on_portrait(scene):
     assert 'class="top noprint"' in wide  # and without the site's header and menu
     narrow = page(staff, "/reports/year?year=2026&fmt=print")
     assert "size: A4 landscape" not in narrow
+
+
+@pytest.mark.parametrize("values", [[100.0, 83.3, 81.8, 66.7, 81.8, 93.3], [77.8] * 31])
+def test_every_value_on_the_trend_chart_is_drawn_whole(browser_page, values):
+    """R12 of the field test: the last point's value was cut at the chart's right edge ("93,").
+    Chromium lays the SVG out; every printed value's box must lie inside the drawing."""
+    from sync_server.reports import charts
+
+    labels = [f"{d:02d}/12" for d in range(1, len(values) + 1)]
+    svg = charts.trend("Tỷ lệ hài lòng theo ngày", labels, values, 90.0)
+    browser_page.set_content(f"<body style='margin:0'>{svg}</body>")
+    boxes = browser_page.evaluate("""() => {
+        const svg = document.querySelector('svg'), outer = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll('text.value')].filter(t => t.textContent).map(t => {
+            const b = t.getBoundingClientRect();
+            return [t.textContent, b.left - outer.left, b.right - outer.left, outer.width]; });
+    }""")
+    assert boxes and any(text.startswith(f"{values[-1]:.1f}".replace(".", ",")) for text, *_ in boxes)
+    for text, left, right, width in boxes:
+        assert 0 <= left and right <= width, (text, left, right, width)
