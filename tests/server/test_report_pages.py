@@ -333,3 +333,23 @@ def test_every_value_on_the_trend_chart_is_drawn_whole(browser_page, values):
     assert boxes and any(text.startswith(f"{values[-1]:.1f}".replace(".", ",")) for text, *_ in boxes)
     for text, left, right, width in boxes:
         assert 0 <= left and right <= width, (text, left, right, width)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_list_of_responses_names_what_it_shows(scene):
+    """A6 of the field test: the list showed nv-lan, 1.001193, touch, quay-1 and q1=4. Now the
+    officer, procedure and counter by name, the channel in words, answers by question number."""
+    _cfg, app = scene
+    with write_transaction():
+        Counter.create(code="quay-a", name="Quầy Một cửa số 1", kiosk_id="quay-1")
+    html = page(client_as(app, "staff"), f"/reports/responses?{YEAR}")
+    table = html.split('id="responses"')[1].split("</table>")[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table, flags=re.S)
+    assert cells, table[:500]
+    for code in ("quay-1", "nv-lan", "1.001193", "touch", "overall", "tieu-chi-5"):
+        assert code not in cells, code
+    assert not re.search(r"\b(q1|c\d)=", table)
+    for words in ("Quầy Một cửa số 1", "Nguyễn Thị Lan", "Đăng ký khai sinh", "Màn hình cảm ứng", "Câu 1: "):
+        assert words in table, words
+    english = page(client_as(app, "staff"), f"/reports/responses?{YEAR}&lang=en")
+    assert "Touch screen" in english and "Q1: " in english
