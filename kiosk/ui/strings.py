@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from kiosk.shared.protocol import SCORE_LABELS
 
+PIN_DOT = "\u2022"  # one per PIN digit typed; Roboto has "•" (not "●", which drew a box)
+
+
+def pin_mask(digits: int) -> str:
+    """The PIN pad's line while typing: a dot per digit, spaced so that they can be counted."""
+    return " ".join(PIN_DOT * digits)
+
+
 STRINGS: dict[str, dict[str, str]] = {
     "default_unit": {"vi": "Bộ phận Một cửa", "en": "One-stop counter"},
     "officer_on_duty": {"vi": "Cán bộ tiếp nhận: {name}", "en": "Officer on duty: {name}"},

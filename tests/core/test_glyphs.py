@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import ImageFont
 
-from kiosk.ui.strings import STRINGS
+from kiosk.ui.strings import STRINGS, pin_mask
 
 ROBOTO = Path(importlib.util.find_spec("kivy").origin).parent / "data" / "fonts" / "Roboto-Regular.ttf"
 
@@ -36,3 +36,8 @@ def test_the_check_sees_a_missing_glyph(missing):
 def test_every_kiosk_string_is_drawn_in_its_font(missing, key):
     for language, text in STRINGS[key].items():
         assert missing(text) == [], (key, language, text)
+
+
+def test_the_pin_pads_dots_are_drawn(missing):
+    """K13: the PIN pad masked each digit with "●", which Roboto lacks: the digits showed as boxes."""
+    assert missing(pin_mask(4)) == [] and len(pin_mask(4).split()) == 4
