@@ -92,13 +92,11 @@ def trend(title: str, labels: list[str], values: list[float | None], target_pct:
 
 
 def _empty(title: str, message: str) -> str:
-    """A chart with nothing to draw: its title and the message in ordinary type, without an empty
-    grid for the message to print over (pygal's is 64 px across the guides)."""
-    font = "font-family: Roboto, 'Noto Sans', Arial, sans-serif; font-size: 16px"
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="pygal-chart chart-empty" viewBox="0 0 900 80">'
-            f'<text x="450" y="24" text-anchor="middle" style="{font}">{escape(title)}</text>'
-            f'<text x="450" y="60" text-anchor="middle" class="no_data" '
-            f'style="{font}; fill: #555555">{escape(message)}</text></svg>')
+    """A chart with nothing to draw: its title and the message as text in the page's own type,
+    without an empty grid for the message to print over (pygal's is 64 px across the guides), and
+    readable on a phone, where an SVG 900 units wide shrinks its words to 6 px."""
+    return (f'<div class="chart-empty"><p class="chart-title">{escape(title)}</p>'
+            f'<p class="no_data muted">{escape(message)}</p></div>')
 
 
 def _clean(svg: str) -> str:
