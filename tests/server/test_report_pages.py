@@ -366,3 +366,15 @@ def test_an_empty_chart_says_so_in_ordinary_type():
         assert '<p class="no_data muted">Chưa có đánh giá</p>' in svg, svg[:300]
         assert "<svg" not in svg and "font-size" not in svg
         assert "guide" not in svg  # no empty grid under the message
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("by", ["officer", "procedure", "question"])
+def test_the_print_view_says_the_period_once(scene, by):
+    """R3 of the field test (the printed body repeats itself): in print the notes come before the
+    table and already say the period; the page's own "Thời gian:" line printed it a second time."""
+    _cfg, app = scene
+    staff = client_as(app, "staff")
+    printed = page(staff, f"/reports?{YEAR}&by={by}&fmt=print")
+    assert printed.count("01/01/2026 – 31/12/2026") == 1, by
+    assert page(staff, f"/reports?{YEAR}&by={by}").count("01/01/2026 – 31/12/2026") >= 1  # on screen too
