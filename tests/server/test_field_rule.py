@@ -130,5 +130,8 @@ def test_the_public_board_and_the_yearly_row_6_follow(month):
     login(client, "staff")
     html = page(client, f"/reports/year?year={today.year}")
     row6 = html.split('id="row-6"')[1].split("</tr>")[0]
-    top = max(FIELDS, key=lambda c: want[(c,)][1])
-    assert f"Lĩnh vực: {FIELDS[top]} — {want[(top,)][1]} phiếu" in row6 and RULE in row6
+    # The generated month depends on the time of day (the span of its random times); at some
+    # times two fields tie for the most forms, and the row names one of them.
+    most = max(want[(c,)][1] for c in FIELDS)
+    assert any(f"Lĩnh vực: {FIELDS[c]} — {most} phiếu" in row6 for c in FIELDS if want[(c,)][1] == most), row6
+    assert RULE in row6
