@@ -110,7 +110,8 @@ def test_names_not_codes_procedures_with_their_code_in_a_column_counters_by_name
 
 @pytest.mark.parametrize("query,words", [
     ("period=fortnight", "Kỳ báo cáo không hợp lệ"),
-    ("period=custom&start=2026-13-01", "Ngày không hợp lệ ở ô “start”"),
+    ("period=custom&start=2026-13-01", "Ngày không hợp lệ ở ô “Từ”"),  # the box's label, not "start"
+    ("period=day&date=2026-02-30", "Ngày không hợp lệ ở ô “Ngày”"),
     ("period=custom&start=2026-05-01&end=2026-04-01", "Ngày kết thúc đứng trước ngày bắt đầu"),
     ("by=shoe-size", "Cách nhóm không hợp lệ"),
     ("def=happiness", "Cách tính tỷ lệ hài lòng không hợp lệ"),
@@ -378,3 +379,12 @@ def test_the_print_view_says_the_period_once(scene, by):
     printed = page(staff, f"/reports?{YEAR}&by={by}&fmt=print")
     assert printed.count("01/01/2026 – 31/12/2026") == 1, by
     assert page(staff, f"/reports?{YEAR}&by={by}").count("01/01/2026 – 31/12/2026") >= 1  # on screen too
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_dossier_page_names_a_bad_date_by_its_box(scene):
+    """The same sentence on the per-dossier page: the box "Từ", not the parameter "start"."""
+    _cfg, app = scene
+    r = client_as(app, "staff").get("/reports/dossiers?start=2026-13-01&end=2026-12-31")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Ngày không hợp lệ ở ô “Từ”" in html and "“start”" not in html
