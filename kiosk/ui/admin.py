@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from kiosk import __version__
@@ -77,6 +78,27 @@ class KioskFacts:
         return self.stored == self.acked
 
 
+def _when(iso: str) -> str:
+    """"13:59:50 03/12/2026 (UTC+07:00)": a clock's reading, not ISO text. The zone stays on the
+    line: a kiosk left in UTC is the fault a technician looks for here (field test C1)."""
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso  # shown as it came rather than hidden
+    if at.tzinfo is None:
+        return f"{at:%H:%M:%S %d/%m/%Y}"
+    offset = at.strftime("%z")
+    return f"{at:%H:%M:%S %d/%m/%Y} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _number(value: float, language: str, decimals: int = 0) -> str:
+    """Thousands grouped and the decimal mark as the language writes them: "79.816", "51,2"."""
+    plain = f"{value:,.{decimals}f}"
+    if language == "vi":
+        return plain.translate(str.maketrans(",.", ".,"))
+    return plain
+
+
 def fact_lines(f: KioskFacts, language: str) -> list[str]:
     """The admin screen's status page, one fact per line, Vietnamese first."""
     def t(key: str, **values: object) -> str:
@@ -89,10 +111,10 @@ def fact_lines(f: KioskFacts, language: str) -> list[str]:
         t("admin_roster", version=f.roster_version) if f.roster_version else t("admin_roster_none"),
         t("admin_duty", names=duty) + (t("admin_duty_local") if f.duty_chosen_here else ""),
         t("admin_stored", stored=f.stored, acked=f.acked) + (t("admin_safe") if f.safe_to_reimage else ""),
-        t("admin_contact", when=f.last_server_contact or t("admin_never")),
-        t("admin_clock", when=f.wall_clock) + ("" if f.clock_synced else t("admin_not_synced")),
-        t("admin_disk", mb=f.free_disk_mb)
-        + (t("admin_temp", c=f"{f.cpu_temp_c:.1f}") if f.cpu_temp_c is not None else ""),
+        t("admin_contact", when=_when(f.last_server_contact) if f.last_server_contact else t("admin_never")),
+        t("admin_clock", when=_when(f.wall_clock)) + ("" if f.clock_synced else t("admin_not_synced")),
+        t("admin_disk", mb=_number(f.free_disk_mb, language))
+        + (t("admin_temp", c=_number(f.cpu_temp_c, language, 1)) if f.cpu_temp_c is not None else ""),
     ]
 
 

@@ -23,7 +23,7 @@ from kivy.utils import escape_markup
 
 from kiosk.shared.faces import BUTTON, BUTTON_CHOSEN, INK, TILE
 from kiosk.ui import admin
-from kiosk.ui.strings import text
+from kiosk.ui.strings import pin_mask, text
 
 LONG_PRESS_S = 3.0
 CORNER_PX = 100
@@ -81,7 +81,7 @@ class PinPad(_WhiteView):
             return
         elif len(self.entered) < 12:
             self.entered += key
-        self.message.text = "●" * len(self.entered) or text("admin_pin", self._language)
+        self.message.text = pin_mask(len(self.entered)) or text("admin_pin", self._language)
 
     def _submit(self) -> None:
         result = self._lock.check(self.entered)

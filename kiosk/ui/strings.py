@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from kiosk.shared.protocol import SCORE_LABELS
 
+PIN_DOT = "\u2022"  # one per PIN digit typed; Roboto has "•" (not "●", which drew a box)
+
+
+def pin_mask(digits: int) -> str:
+    """The PIN pad's line while typing: a dot per digit, spaced so that they can be counted."""
+    return " ".join(PIN_DOT * digits)
+
+
 STRINGS: dict[str, dict[str, str]] = {
     "default_unit": {"vi": "Bộ phận Một cửa", "en": "One-stop counter"},
     "officer_on_duty": {"vi": "Cán bộ tiếp nhận: {name}", "en": "Officer on duty: {name}"},
@@ -80,8 +88,11 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "Choose the officer on duty here:"},
     "admin_duty_no_roster": {"vi": "Chưa có danh sách cán bộ từ máy chủ.",
                              "en": "No officers yet: the server has not sent a roster."},
-    "admin_pairing_hint": {"vi": "Nhập mã này vào trang \u201cThêm máy đánh giá\u201d trên máy chủ:",
-                           "en": "Type this code into the server's \u201cAdd a kiosk\u201d page:"},
+    # The server's own words for the way there (its menu, page and form), tested against them.
+    "admin_pairing_hint": {"vi": "Trên máy chủ: \u201cDanh mục\u201d \u203a \u201cDanh sách ki-ốt\u201d "
+                                 "\u203a \u201cThêm ki-ốt\u201d, nhập mã này:",
+                           "en": "On the server: \u201cRoster\u201d \u203a \u201cKiosk list\u201d \u203a "
+                                 "\u201cAdd kiosk\u201d, enter this code:"},
     "admin_button": {"vi": "Nút {score}", "en": "Button {score}"},
     "channel_touch": {"vi": "màn hình", "en": "screen"},
     "channel_keypad": {"vi": "bàn phím", "en": "keypad"},

@@ -53,7 +53,8 @@ def page_url(code: str, ticket: str = "") -> str:
 @role_required("staff")
 def overview():
     officers = list(Officer.select().where(Officer.active).order_by(Officer.sort, Officer.code))
-    return render_template("qr/staff.html", officers=officers, counters=counters(get_config()),
+    names = dict(Counter.select(Counter.code, Counter.name).tuples())  # staff know counters by name
+    return render_template("qr/staff.html", officers=officers, counters=counters(get_config()), names=names,
                            sizes=SIZES, max_tickets=MAX_TICKETS, title=_("Trang đánh giá qua mã QR"))
 
 

@@ -7,6 +7,7 @@ office LAN may not reach. No Flask here."""
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pygal
 from pygal.style import Style
@@ -21,7 +22,7 @@ _STYLE = Style(
     legend_font_size=13, value_colors=("#000000",),
 )
 _COMMON = dict(style=_STYLE, js=[], disable_xml_declaration=True, print_values=True, show_legend=False,
-               range=(0, 100), truncate_label=-1, margin=16, no_data_font_size=16)
+               range=(0, 100), truncate_label=-1, margin=16)
 NO_DATA = "Chưa có đánh giá"
 LABELLED_POINTS = 12  # a trend prints at most about this many values
 LABEL_MAX = 42  # longer names are shortened on the chart (the table beside it has them in full)
@@ -45,6 +46,8 @@ def bars(title: str, labels: list[str], values: list[float | None], target_pct: 
     words in the page's language (the caller translates); `locale`: its numbers'."""
     if target_pct is not None:  # the mark is explained where the bars are read
         title = f"{title} (▼: {below} {_pct_label(target_pct, locale)})"
+    if all(v is None for v in values):
+        return _empty(title, no_data)
     chart = pygal.HorizontalBar(title=title, height=max(180, 40 * len(labels) + 90), width=900,
                                 **(_COMMON | {"no_data_text": no_data}))
     # pygal draws the first bar at the bottom: reversed, the table's first row is on top.
@@ -65,9 +68,12 @@ def trend(title: str, labels: list[str], values: list[float | None], target_pct:
     """Satisfaction % over time: a line with a dot at every point, and the value at every point
     while they fit (at most LABELLED_POINTS); beyond that at every k-th point and the last, so that
     the values never print over each other (the table has every figure)."""
+    if all(v is None for v in values):
+        return _empty(title, no_data)
     # No horizontal guides: the one dashed line left is the target.
+    # margin_right: the last point's value is printed to its right ("93,3%"), past the plot.
     chart = pygal.Line(title=title, height=320, width=900, dots_size=4, x_label_rotation=0,
-                       show_y_guides=False, spacing=24,
+                       show_y_guides=False, spacing=24, margin_right=56,
                        show_minor_x_labels=len(labels) <= 16,
                        x_labels_major_every=max(1, len(labels) // 12),
                        **(_COMMON | {"no_data_text": no_data}))
@@ -83,6 +89,14 @@ def trend(title: str, labels: list[str], values: list[float | None], target_pct:
                   for i in range(len(labels))]
         chart.add("chỉ tiêu", points, dots_size=0.01, stroke_style={"dasharray": "12,6", "width": 3})
     return _clean(chart.render(is_unicode=True))
+
+
+def _empty(title: str, message: str) -> str:
+    """A chart with nothing to draw: its title and the message as text in the page's own type,
+    without an empty grid for the message to print over (pygal's is 64 px across the guides), and
+    readable on a phone, where an SVG 900 units wide shrinks its words to 6 px."""
+    return (f'<div class="chart-empty"><p class="chart-title">{escape(title)}</p>'
+            f'<p class="no_data muted">{escape(message)}</p></div>')
 
 
 def _clean(svg: str) -> str:

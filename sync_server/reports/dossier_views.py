@@ -17,6 +17,7 @@ from sync_server.extensions import get_config
 from sync_server.reports import dossier_links, dossiers, exports
 from sync_server.reports.downloads import attachment
 from sync_server.reports.overview import local_today
+from sync_server.reports.period_form import DATE_LABELS
 from sync_server.reports.queries import month_of
 
 bp = Blueprint("dossiers", __name__, url_prefix="/reports/dossiers")
@@ -30,7 +31,7 @@ def _day(name: str, default: date) -> tuple[date, str | None]:
         return date.fromisoformat(raw), None
     except ValueError:
         return default, _("Ngày không hợp lệ ở ô “%(name)s”: dùng dạng năm-tháng-ngày, ví dụ 2026-11-23.",
-                          name=name)
+                          name=_(DATE_LABELS[name]) if name in DATE_LABELS else name)
 
 
 @bp.get("")

@@ -11,7 +11,7 @@ from flask import abort, request
 from flask_babel import gettext as _
 
 from sync_server.extensions import get_config
-from sync_server.i18n import Day
+from sync_server.i18n import N_, Day
 from sync_server.reports import queries as reports
 from sync_server.reports import units
 from sync_server.reports.overview import local_today
@@ -41,6 +41,9 @@ class PeriodError(Exception):
         self.field, self.message = field, message
 
 
+DATE_LABELS = {"date": N_("Ngày"), "start": N_("Từ"), "end": N_("Đến")}  # the boxes' labels on the form
+
+
 def date_arg(name: str, default: date) -> date:
     raw = request.args.get(name, "").strip()
     if not raw:
@@ -48,8 +51,10 @@ def date_arg(name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
+        # The box as the reader sees it labelled ("Từ"), not the URL's parameter ("start").
+        label = _(DATE_LABELS[name]) if name in DATE_LABELS else name
         raise PeriodError(name, _("Ngày không hợp lệ ở ô “%(name)s”: dùng dạng năm-tháng-ngày, "
-                                  "ví dụ 2026-11-23.", name=name)) from None
+                                  "ví dụ 2026-11-23.", name=label)) from None
 
 
 def read_period() -> Period:

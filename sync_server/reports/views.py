@@ -32,6 +32,7 @@ from sync_server.reports import (
     officers,
     period_form,
     period_table,
+    response_list,
     topics,
     units,
     yes_no,
@@ -347,9 +348,11 @@ def responses():
         query = query.where(Rating.kiosk_id == kiosk[:64])
     page_no = max(1, request.args.get("page", 1, type=int) or 1)
     rows = list(query.paginate(page_no, LIST_PAGE))
+    labels = response_list.Labels.load(rows)
     for r in rows:
-        r.answers = json.loads(r.body).get("answers", {})
+        r.answers = labels.answers(r, json.loads(r.body).get("answers", {}))
     return render_template("reports/responses.html", title=_("Phiếu đánh giá"), rows=rows, period=period,
+                           labels=labels, channels=CHANNEL_NAMES, qr_name=QR_NAME,
                            page_no=page_no, more=len(rows) == LIST_PAGE, kiosk=kiosk, args=request.args,
                            addenda=topics.addenda_for([r.uuid for r in rows]))
 

@@ -82,12 +82,27 @@ def test_fact_lines_are_vietnamese_first_and_english_on_the_switch():
     vi = "\n".join(admin.fact_lines(facts(), "vi"))
     for expected in ("Máy: quay-1", "192.168.1.20", "cổng API: 8765", "bản 3",
                      "Cán bộ trực: Nguyễn Thị Lan (chọn tại máy)", "10 / 10", "có thể cài lại",
-                     "chưa bao giờ", "chưa đồng bộ", "900 MB", "51.2 °C"):
+                     "chưa bao giờ", "chưa đồng bộ", "900 MB", "51,2 °C"):
         assert expected in vi, expected
     en = "\n".join(admin.fact_lines(facts(roster_version=0, cpu_temp_c=None, officers_on_duty=(),
                                           duty_chosen_here=False, acked=9), "en"))
     assert "No roster from the server yet" in en and "Officer on duty: none" in en
     assert "Stored / acked by the server: 10 / 9" in en and "re-image" not in en and "CPU" not in en
+
+
+def test_times_and_sizes_read_as_a_technician_reads_them():
+    """K13 of the field test: the admin page showed "2026-12-03T06:59:53.254+00:00" and "79816 MB".
+    Times now read as a clock does, with the zone they are in (a kiosk left in UTC shows it);
+    numbers group their thousands and use the language's decimal mark."""
+    f = facts(wall_clock="2026-12-03T06:59:53.254+00:00", last_server_contact="2026-12-03T13:59:50.100+07:00",
+              free_disk_mb=79816, cpu_temp_c=51.25)
+    vi, en = "\n".join(admin.fact_lines(f, "vi")), "\n".join(admin.fact_lines(f, "en"))
+    assert "Máy chủ liên lạc lần cuối: 13:59:50 03/12/2026 (UTC+07:00)" in vi
+    assert "Đồng hồ: 06:59:53 03/12/2026 (UTC+00:00)" in vi
+    assert "Ổ đĩa còn trống: 79.816 MB" in vi and "51,2 °C" in vi
+    assert "Free disk: 79,816 MB" in en and "51.2 °C" in en and "13:59:50 03/12/2026 (UTC+07:00)" in en
+    assert "T06:59" not in vi + en and ".254" not in vi + en
+    assert "Đồng hồ: lạ" in "\n".join(admin.fact_lines(facts(wall_clock="lạ"), "vi"))  # shown as it came
 
 
 def test_wrapped_pairing_code_still_decodes():

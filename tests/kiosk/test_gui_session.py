@@ -12,6 +12,7 @@ import time
 import pytest
 
 from kiosk.shared.presets import PRESETS
+from kiosk.ui.strings import pin_mask
 from tests.support.gui import PIN, enter_pin, long_press_corner, push_roster, tap, wait_screen
 from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import OUTPUT, wait_for
@@ -100,6 +101,11 @@ def test_admin_screen_behind_pin_with_button_test_and_lockout(tmp_path, xvfb):
         long_press_corner(k, xvfb)
         wait_for(lambda: k.settled_geometry()["admin"] == "pin", 10, "the PIN pad")
         xvfb.screenshot(SHOTS / "admin-1-pin.png")
+        tap(k, xvfb, "pad", PIN[0])
+        tap(k, xvfb, "pad", PIN[1])
+        wait_for(lambda: pin_mask(2) in k.settled_geometry()["texts"], 5, "two dots for two digits")
+        xvfb.screenshot(SHOTS / "admin-1b-pin-2-digits.png")  # K13: the dots were boxes
+        tap(k, xvfb, "pad", "clear")
         enter_pin(k, xvfb, PIN)
         g = wait_for(lambda: (g := k.settled_geometry())["admin"] == "open" and g, 10, "the admin screen")
         info = "\n".join(g["texts"])

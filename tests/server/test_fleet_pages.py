@@ -139,3 +139,19 @@ def test_the_pull_loop_picks_up_a_kiosk_added_while_it_runs(site, make_kiosk, mo
         assert kiosk.store.acked_seq() == 1
     finally:
         loop.stop()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_kiosks_pairing_hint_names_the_pages_the_server_has(site, language):
+    """K13 of the field test: the kiosk sent the technician to a page "Thêm máy đánh giá" that the
+    server does not have. Every quoted name in the hint is a link or heading of the server's
+    pages, in the same language, and the path starts at the menu."""
+    from kiosk.ui.strings import text
+
+    _cfg, _app, admin = site
+    hint = text("admin_pairing_hint", language)
+    names = re.findall(r"“([^”]+)”", hint)
+    assert len(names) == 3, hint  # menu → list → the add form
+    menu, fleet_page = page(admin, f"/?lang={language}"), page(admin, "/fleet")
+    assert f">{names[0]}</a>" in menu, names[0]
+    assert f">{names[1]}</a>" in fleet_page and f"<h2>{names[2]}</h2>" in fleet_page, names

@@ -49,3 +49,14 @@ def test_with_the_office_address_the_poster_prints_and_names_the_counter(make_co
     html = page(staff, "/qr/poster/quay-a")
     assert 'id="local-warning"' not in html and printable(html)
     assert "http://192.168.1.10:5000/r/quay-a" in html and "<strong>Quầy Một cửa số 1</strong>" in html
+
+
+@SQLITE
+def test_the_qr_page_lists_counters_by_name(make_config):
+    """A2 of the field test: /qr listed the counter as "quay-1" (and "Quầy quay-1" in the ticket
+    choice). Its name first, the code beside it small, as for officers."""
+    staff = site(make_config, "http://192.168.1.10:5000")
+    html = page(staff, "/qr")
+    row = re.search(r"<tr><td>([^<]*)<span[^>]*>quay-a</span></td>", html)
+    assert row and row.group(1).strip() == "Quầy Một cửa số 1", html.split("<h2>")[1][:1500]
+    assert '<option value="quay-a">Quầy Một cửa số 1</option>' in html and "Quầy quay-a" not in html

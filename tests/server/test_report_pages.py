@@ -110,7 +110,8 @@ def test_names_not_codes_procedures_with_their_code_in_a_column_counters_by_name
 
 @pytest.mark.parametrize("query,words", [
     ("period=fortnight", "Kỳ báo cáo không hợp lệ"),
-    ("period=custom&start=2026-13-01", "Ngày không hợp lệ ở ô “start”"),
+    ("period=custom&start=2026-13-01", "Ngày không hợp lệ ở ô “Từ”"),  # the box's label, not "start"
+    ("period=day&date=2026-02-30", "Ngày không hợp lệ ở ô “Ngày”"),
     ("period=custom&start=2026-05-01&end=2026-04-01", "Ngày kết thúc đứng trước ngày bắt đầu"),
     ("by=shoe-size", "Cách nhóm không hợp lệ"),
     ("def=happiness", "Cách tính tỷ lệ hài lòng không hợp lệ"),
@@ -313,3 +314,77 @@ def test_a_wide_table_prints_on_landscape_pages_a_narrow_one_on_portrait(scene):
     assert 'class="top noprint"' in wide  # and without the site's header and menu
     narrow = page(staff, "/reports/year?year=2026&fmt=print")
     assert "size: A4 landscape" not in narrow
+
+
+@pytest.mark.parametrize("values", [[100.0, 83.3, 81.8, 66.7, 81.8, 93.3], [77.8] * 31])
+def test_every_value_on_the_trend_chart_is_drawn_whole(browser_page, values):
+    """R12 of the field test: the last point's value was cut at the chart's right edge ("93,").
+    Chromium lays the SVG out; every printed value's box must lie inside the drawing."""
+    from sync_server.reports import charts
+
+    labels = [f"{d:02d}/12" for d in range(1, len(values) + 1)]
+    svg = charts.trend("Tỷ lệ hài lòng theo ngày", labels, values, 90.0)
+    browser_page.set_content(f"<body style='margin:0'>{svg}</body>")
+    boxes = browser_page.evaluate("""() => {
+        const svg = document.querySelector('svg'), outer = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll('text.value')].filter(t => t.textContent).map(t => {
+            const b = t.getBoundingClientRect();
+            return [t.textContent, b.left - outer.left, b.right - outer.left, outer.width]; });
+    }""")
+    assert boxes and any(text.startswith(f"{values[-1]:.1f}".replace(".", ",")) for text, *_ in boxes)
+    for text, left, right, width in boxes:
+        assert 0 <= left and right <= width, (text, left, right, width)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_list_of_responses_names_what_it_shows(scene):
+    """A6 of the field test: the list showed nv-lan, 1.001193, touch, quay-1 and q1=4. Now the
+    officer, procedure and counter by name, the channel in words, answers by question number."""
+    _cfg, app = scene
+    with write_transaction():
+        Counter.create(code="quay-a", name="Quầy Một cửa số 1", kiosk_id="quay-1")
+    html = page(client_as(app, "staff"), f"/reports/responses?{YEAR}")
+    table = html.split('id="responses"')[1].split("</table>")[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table, flags=re.S)
+    assert cells, table[:500]
+    for code in ("quay-1", "nv-lan", "1.001193", "touch", "overall", "tieu-chi-5"):
+        assert code not in cells, code
+    assert not re.search(r"\b(q1|c\d)=", table)
+    for words in ("Quầy Một cửa số 1", "Nguyễn Thị Lan", "Đăng ký khai sinh", "Màn hình cảm ứng", "Câu 1: "):
+        assert words in table, words
+    english = page(client_as(app, "staff"), f"/reports/responses?{YEAR}&lang=en")
+    assert "Touch screen" in english and "Q1: " in english
+
+
+def test_an_empty_chart_says_so_in_ordinary_type():
+    """R12 of the field test: with no data the chart printed its message in huge type over the
+    grid (64 px: pygal's style, not the config, sets it). Now the title and the message as text
+    in the page's type (an SVG would shrink it to 6 px on a phone), and no empty grid."""
+    from sync_server.reports import charts
+
+    empty = (charts.bars("Tỷ lệ hài lòng theo cán bộ", [], [], 90.0), charts.trend("Theo ngày", [], [], 90.0))
+    for svg in empty:
+        assert '<p class="no_data muted">Chưa có đánh giá</p>' in svg, svg[:300]
+        assert "<svg" not in svg and "font-size" not in svg
+        assert "guide" not in svg  # no empty grid under the message
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("by", ["officer", "procedure", "question"])
+def test_the_print_view_says_the_period_once(scene, by):
+    """R3 of the field test (the printed body repeats itself): in print the notes come before the
+    table and already say the period; the page's own "Thời gian:" line printed it a second time."""
+    _cfg, app = scene
+    staff = client_as(app, "staff")
+    printed = page(staff, f"/reports?{YEAR}&by={by}&fmt=print")
+    assert printed.count("01/01/2026 – 31/12/2026") == 1, by
+    assert page(staff, f"/reports?{YEAR}&by={by}").count("01/01/2026 – 31/12/2026") >= 1  # on screen too
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_dossier_page_names_a_bad_date_by_its_box(scene):
+    """The same sentence on the per-dossier page: the box "Từ", not the parameter "start"."""
+    _cfg, app = scene
+    r = client_as(app, "staff").get("/reports/dossiers?start=2026-13-01&end=2026-12-31")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Ngày không hợp lệ ở ô “Từ”" in html and "“start”" not in html
