@@ -64,6 +64,7 @@ class Estimate:
     imported: list[OverdueMonth] = field(default_factory=list)
     missing: list[date] = field(default_factory=list)  # months of the period with no import
     overdue_used: bool = True  # False at a province hub: the import is one commune's
+    at_point: bool = False  # the ratings of one reception point only (the overdue counts are the centre's)
 
     @property
     def share(self) -> float | None:
@@ -90,18 +91,26 @@ class Estimate:
         return max(0.0, 1.0 - (overdue + complaints + (1.0 - self.share)))
 
 
-def estimate(start: date, end: date, unit: str | None = None, with_overdue: bool = True) -> Estimate:
-    """The estimate of [start, end] (local dates); `unit` as in queries.Filters (a hub's commune)."""
+def estimate(start: date, end: date, unit: str | None = None, with_overdue: bool = True,
+             point: str | None = None) -> Estimate:
+    """The estimate of [start, end] (local dates); `unit` and `point` as in queries.Filters (a hub's
+    commune, a reception point). At one point the ratings are that point's, as the table beside it
+    is, and criterion 5.4 in full is not worked out: the overdue dossiers imported are the whole
+    centre's."""
     lowest = (Answer.select(Answer.response, fn.MIN(Answer.score).alias("low"))
               .where((Answer.local_date >= start) & (Answer.local_date <= end))
               .group_by(Answer.response))
     cond = (Response.local_date >= start) & (Response.local_date <= end) & ~Response.excluded
     if unit is not None:
         cond &= Response.unit == unit
+    if point is not None:
+        cond &= Response.point == point
+        with_overdue = False
     visits, low = (Response.select(fn.COUNT(Response.id), fn.SUM(Case(None, [(lowest.c.low <= 2, 1)], 0)))
                    .join(lowest, on=(lowest.c.response_id == Response.id)).where(cond).tuples().get())
     months = months_of(start, end)
-    result = Estimate(int(visits or 0), int(low or 0), months, overdue_used=with_overdue)
+    result = Estimate(int(visits or 0), int(low or 0), months, overdue_used=with_overdue,
+                      at_point=point is not None)
     if months and with_overdue:
         by_month = {m.month: m for m in OverdueMonth.select().where(OverdueMonth.month.in_(months))}
         result.imported = [by_month[m] for m in months if m in by_month]
@@ -127,6 +136,9 @@ def lines(e: Estimate) -> list[str]:
 
 
 def _line_54(e: Estimate) -> list[str]:
+    if e.at_point:
+        return [N_("Chỉ tính các lượt đánh giá tại điểm tiếp nhận đã chọn; tiêu chí 5.4 đầy đủ (có hồ sơ quá "
+                   "hạn) tính cho cả trung tâm: bỏ chọn điểm tiếp nhận để xem.")]
     if not e.overdue_used:
         return [N_("Tiêu chí 5.4 đầy đủ (có hồ sơ quá hạn) chỉ tính ở máy chủ của từng xã, phường.")]
     if e.months is None:

@@ -194,7 +194,8 @@ def overview():
                                               report_points.formers_in(scope.unit))
         share_column = table.headers.index("Tỷ lệ hài lòng")
     # The Decision-766-style estimate of the whole period, beside ours (reports.estimate).
-    est = estimate.estimate(period.start, period.end, scope.unit, with_overdue=not units.is_hub(get_config()))
+    est = estimate.estimate(period.start, period.end, scope.unit, with_overdue=not units.is_hub(get_config()),
+                            point=point or None)
     est_lines = estimate.lines(est)
     table.after.append((estimate.HEADING, "\n".join(est_lines)))
     unit_part = f"-{scope.arg}" if scope.arg and scope.arg != period_form.OWN else ""
