@@ -5,7 +5,7 @@ figures. A period a person can correct raises PeriodError, shown on the form by 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -31,6 +31,22 @@ class Period:
     def label(self) -> Day:
         """"01/12/2026 – 31/12/2026" in files; the page writes it in its reader's language."""
         return Day(self.start, self.end)
+
+
+def neighbour(period: Period, step: int, args: dict[str, str]) -> dict[str, str]:
+    """The query of the period just before (`step` -1) or after (+1) `period`, the report's other
+    choices (grouping, unit, point, definition…) kept: a month's report links to the month
+    before, a custom range to the range of the same length before it."""
+    out = {k: v for k, v in args.items() if k not in ("date", "start", "end", "fmt")}
+    if period.kind == "custom":
+        length = timedelta(days=(period.end - period.start).days + 1)
+        start = period.start + step * length
+        end = start + length - timedelta(days=1)
+        out.update(period="custom", start=start.isoformat(), end=end.isoformat())
+    else:
+        anchor = period.start - timedelta(days=1) if step < 0 else period.end + timedelta(days=1)
+        out.update(period=period.kind, date=anchor.isoformat())
+    return out
 
 
 class PeriodError(Exception):

@@ -234,6 +234,9 @@ def overview():
                            definition=definition, definitions=figures.NAMES, periods=period_form.PERIODS,
                            trend_svg=trend_svg, bars_svg=bars_svg, grid=grid, hours=hours,
                            weekdays=WEEKDAYS, print_view=fmt == "print", args=request.args,
+                           before=period_form.neighbour(period, -1, request.args),
+                           after=period_form.neighbour(period, 1, request.args)
+                           if period.end < local_today(get_config().tz) else None,
                            letterhead=head, points=point_names if several else None,
                            point=point or "",
                            forms=criteria.used(f) if by == "question" else [],
