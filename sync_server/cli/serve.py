@@ -40,6 +40,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Personal data past its period (names and phones, dossier codes); the ratings stay.
     purger = RetentionLoop([(name, job) for name, (_line, job) in retention(cfg).items()]).start()
     signal.signal(signal.SIGTERM, interrupt)  # systemd and NSSM stop with SIGTERM
+    # Ctrl-C stops it even when started from a background shell, which hands its children SIGINT
+    # ignored (Python then installs no handler: `serve` kept pulling after Ctrl-C, field test).
+    signal.signal(signal.SIGINT, interrupt)
     print(f"hailong-server {__version__}: http://{host}:{server.effective_port}/ "  # type: ignore[union-attr]
           f"({len(fleet.current(cfg))} kiosk(s), pull every {cfg.pull_interval_s:g} s)", flush=True)
     try:

@@ -114,3 +114,25 @@ def test_sigterm_stops_serve_cleanly(tmp_path, backend):
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
+
+
+def test_ctrl_c_stops_serve_even_when_its_shell_left_sigint_ignored(tmp_path):
+    """A background shell starts its children with SIGINT ignored, and Python then installs no
+    handler: `serve` (and `make demo` around it) went on pulling after Ctrl-C."""
+    port = free_port()
+    config = tmp_path / "server.toml"
+    config.write_text(server_toml(tmp_path / "data", [], port=port), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--config", str(config)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        wait_until_up(proc, f"http://127.0.0.1:{port}/login")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert "hailong-server: stopped" in out
