@@ -25,6 +25,16 @@ def cell(html: str, officer: str, attr: str) -> str:
     return re.search(rf'data-{attr}="([^"]*)"', row).group(1)
 
 
+def interrupted(proc: subprocess.Popen) -> tuple[str, str]:
+    """Ctrl-C to `serve`, and what it wrote; killed if it has not stopped within 20 s."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()
+
+
 def test_serve_login_dashboard_and_sigint(tmp_path, make_kiosk, backend):
     kiosk = make_kiosk("quay-1")
     for score in (5, 4, 2):
@@ -91,12 +101,7 @@ def test_serve_login_dashboard_and_sigint(tmp_path, make_kiosk, backend):
             time.sleep(0.1)
         assert kiosk.store.acked_seq() == 4
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
+        out, err = interrupted(proc)
     assert proc.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
 
@@ -128,11 +133,6 @@ def test_ctrl_c_stops_serve_even_when_its_shell_left_sigint_ignored(tmp_path):
     try:
         wait_until_up(proc, f"http://127.0.0.1:{port}/login")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
+        out, err = interrupted(proc)
     assert proc.returncode == 0, err
     assert "hailong-server: stopped" in out
