@@ -15,6 +15,7 @@ from peewee import JOIN, Case, fn
 
 from sync_server.db.models import Answer, Response
 from sync_server.i18n import N_
+from sync_server.reports import queries
 from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 from sync_server.reports.figures import fmt_pct
 from sync_server.roster.names import officer_names
@@ -47,7 +48,7 @@ def count(start: date, end: date, point: str | None = None) -> dict[str, dict[bo
             .where((Response.local_date >= start) & (Response.local_date <= end) & ~Response.excluded)
             .group_by(Response.officer, Response.assisted))
     if point is not None:
-        rows = rows.where(Response.point == point)
+        rows = rows.where(queries.at_point(Response, point, None))
     out: dict[str, dict[bool, Cell]] = {}
     for officer, assisted, responses, n, ok in rows.tuples():
         cells = out.setdefault(officer or "", {True: Cell(), False: Cell()})

@@ -20,6 +20,7 @@ from peewee import Case, fn
 
 from sync_server.db.models import Answer, OverdueMonth, Response
 from sync_server.i18n import N_, Day, Figure, Msg
+from sync_server.reports import queries
 from sync_server.reports.figures import fmt_count, fmt_pct
 
 FULL_AT = 0.90  # a share of 90 % or more earns all the points
@@ -104,7 +105,7 @@ def estimate(start: date, end: date, unit: str | None = None, with_overdue: bool
     if unit is not None:
         cond &= Response.unit == unit
     if point is not None:
-        cond &= Response.point == point
+        cond &= queries.at_point(Response, point, unit)
         with_overdue = False
     visits, low = (Response.select(fn.COUNT(Response.id), fn.SUM(Case(None, [(lowest.c.low <= 2, 1)], 0)))
                    .join(lowest, on=(lowest.c.response_id == Response.id)).where(cond).tuples().get())

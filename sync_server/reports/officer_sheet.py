@@ -66,7 +66,7 @@ def low_topics(start: date, end: date, unit: str | None = None,
     if unit is not None:  # at a province hub: one commune's officers (sync_server.reports.units)
         query = query.where(Response.unit == unit)
     if point is not None:  # one reception point's visits (sync_server.roster.points)
-        query = query.where(Response.point == point)
+        query = query.where(queries.at_point(Response, point, unit))
     for (body,) in query.tuples().iterator():
         r = json.loads(body)
         score = (r.get("answers") or {}).get(keys.get(r.get("questionnaire"), ""))

@@ -72,6 +72,17 @@ class Cell:
     partial: int = 0
 
 
+# At a province hub the communes' rows keep their own points, and the same code (every centre's
+# main office is `chinh`) names a point at many communes: a point filtered without a commune is
+# the hub's own point, its rows `unit` ''. On a commune server every row's unit is ''.
+OWN_UNIT = ""
+
+
+def at_point(model, point: str, unit: str | None):
+    """The rows of reception point `point` of `unit` (None: this server's own)."""
+    return (model.point == point) & (model.unit == (OWN_UNIT if unit is None else unit))
+
+
 def _where(model, start: date, end: date, f: Filters, *, question_rows: bool):
     cond = (model.local_date >= start) & (model.local_date <= end)
     cond &= (model.question != "") if question_rows else (model.question == "")
@@ -80,6 +91,8 @@ def _where(model, start: date, end: date, f: Filters, *, question_rows: bool):
                         ("questionnaire", f.questionnaire)):
         if value is not None:
             cond &= getattr(model, _COLUMN[name]) == value
+    if f.point is not None and f.unit is None:
+        cond &= model.unit == OWN_UNIT  # a point with no commune named: this server's own point
     if f.question is not None and question_rows:
         cond &= model.question == f.question
     return cond

@@ -18,6 +18,7 @@ from datetime import date
 
 from sync_server.db.models import Addendum, Questionnaire, Response
 from sync_server.i18n import N_
+from sync_server.reports import queries
 from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 from sync_server.roster.build import questionnaire
 
@@ -69,7 +70,7 @@ def count(start: date, end: date, point: str | None = None) -> TopicCounts:
              .where((Response.local_date >= start) & (Response.local_date <= end) & ~Response.excluded
                     & ~Response.body.contains(NO_REASONS)))
     if point is not None:
-        query = query.where(Response.point == point)
+        query = query.where(queries.at_point(Response, point, None))
     for (body,) in query.tuples().iterator():
         response = json.loads(body)
         reasons = [r for r in response.get("reasons") or [] if isinstance(r, str)]
@@ -86,7 +87,7 @@ def count(start: date, end: date, point: str | None = None) -> TopicCounts:
                       & Addendum.response_uuid.not_in(excluded)))
     if point is not None:
         addenda = addenda.where(Addendum.response_uuid.in_(Response.select(Response.uuid)
-                                                           .where(Response.point == point)))
+                                                           .where(queries.at_point(Response, point, None))))
     for (raw,) in addenda.tuples().iterator():
         topics = set(json.loads(raw or "[]"))
         if topics:

@@ -147,7 +147,7 @@ def build(year: int, definition: str, point: str | None = None) -> Yearly:
     span = (Rating.select(fn.MIN(Rating.local_date), fn.MAX(Rating.local_date))
             .where((Rating.local_date >= start) & (Rating.local_date <= end) & ~Rating.excluded))
     if point is not None:
-        span = span.where(Rating.point == point)
+        span = span.where(reports.at_point(Rating, point, None))
     first, last = span.tuples().get()
     first, last = reports.as_date(first), reports.as_date(last)
     pct = total.counts.pct(definition)

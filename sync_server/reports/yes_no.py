@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sync_server.db.models import Procedure, Questionnaire, Response, ServiceAlert, YesNoAnswer
 from sync_server.i18n import N_, Msg
-from sync_server.reports import units
+from sync_server.reports import queries, units
 from sync_server.reports.exports import EXCLUDED_NOTE, Table, period_note
 from sync_server.roster.names import officer_names
 
@@ -42,7 +42,7 @@ def count(start: date, end: date, unit: str | None = None, point: str | None = N
     if unit is not None:
         rows = rows.where(Response.unit == unit)
     if point is not None:
-        rows = rows.where(Response.point == point)
+        rows = rows.where(queries.at_point(Response, point, unit))
     for question, officer, procedure, value in rows.tuples():
         cell = totals.setdefault((question, officer or "", procedure or ""), [0, 0])
         cell[0] += bool(value)
