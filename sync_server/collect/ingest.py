@@ -33,7 +33,6 @@ from sync_server.config import QR_KIOSK_ID
 from sync_server.db import (
     bulk_insert,
     copy_in,
-    copy_text,
     copy_value,
     database,
     insert_values,
@@ -190,7 +189,7 @@ def _new_rows_here(result: PageResult, responses: list[dict[str, Any]], bodies: 
         new = made(range(len(responses)))
         try:
             with database.atomic():  # a savepoint: a refusal undoes this copy alone
-                copy_in(Response, rows.RESPONSE_COLUMNS, copy_text(new.rows))
+                bulk_insert(Response, rows.RESPONSE_COLUMNS, new.rows)
             return new
         except IntegrityError:
             pass  # one is stored already (or twice in the page): sorted one by one below

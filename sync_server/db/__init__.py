@@ -99,15 +99,14 @@ def bulk_insert(model: type[Model], columns: Sequence[str], rows: Sequence[tuple
 
     `columns` are field names; each row is a tuple in that order, of values the driver takes as
     they are (str, int, float, bool, None, date, datetime; a foreign key as its id), which is
-    also what peewee hands the driver for them."""
+    also what peewee hands the driver for them. A unique index's refusal is peewee's
+    IntegrityError on both databases."""
     if not rows:
         return
-    names = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
-    cursor = _pg_cursor()
-    if cursor is not None:  # PostgreSQL: COPY, the bulk path (a third of INSERT … VALUES' cost)
-        text = io.StringIO(copy_text(rows))
-        cursor.copy_expert(f'COPY "{model._meta.table_name}" ({names}) FROM STDIN', text)
+    if _pg_cursor() is not None:  # PostgreSQL: COPY, the bulk path (a third of INSERT … VALUES' cost)
+        copy_in(model, columns, copy_text(rows))
         return
+    names = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
     insert_values(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ', "", rows, len(columns),
                   page_size)
 
