@@ -81,14 +81,14 @@ def redact(response: dict[str, Any]) -> bool:
     return bool(private)
 
 
-def left_after(parts: list[dict[str, Any]], acks: dict[str, int]) -> dict[str, Any]:
+def left_after(held_stores: list[Store], parts: list[dict[str, Any]], acks: dict[str, int]) -> dict[str, Any]:
     """The batch's `backlog` (docs/protocol.md): what the hub will still not hold once it has
     taken this batch's `parts` — responses, and when the oldest of them was rated (UTC) — so the
     province sees how far behind a commune is, not only when it last pushed."""
     sent = {p["store_id"]: p["responses"][-1]["seq"] for p in parts}
     left, oldest = 0, None
     q = database.obj.param
-    for store in stores():
+    for store in held_stores:
         held = sent.get(store.store_id, acks.get(store.store_id, 0))
         if held >= store.last_seq:
             continue
@@ -110,8 +110,8 @@ def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz:
     roster, exclusions = snapshot.roster(unit_name), snapshot.exclusions()
     sent_one = False
     while True:
-        budget, parts = page, []
-        for store in stores():
+        budget, parts, held_stores = page, [], stores()
+        for store in held_stores:
             if budget <= 0:
                 break
             after = acks.get(store.store_id, 0)
@@ -129,6 +129,6 @@ def batches(server_id: str, unit_name: str, acks: dict[str, int], page: int, tz:
             return
         sent_one = True
         yield {"protocol": wire.PROTOCOL, "server_id": server_id, "roster": roster,
-               "exclusions": exclusions, "stores": parts, "backlog": left_after(parts, acks)}
+               "exclusions": exclusions, "stores": parts, "backlog": left_after(held_stores, parts, acks)}
         if not parts:
             return
